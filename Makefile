@@ -1,0 +1,101 @@
+# mandate: a policy compiler and CI gate for non-human identities.
+#
+#   make                 build build/mandate
+#   make test            build and run every test (also: make check)
+#   make demo            run `mandate check` on the bundled example
+#   make DEVELOPER=1     turn warnings into errors
+#   make SANITIZE=address,undefined test
+#
+# Every target first makes sure the Debian build dependencies are
+# installed (see scripts/install-deps.sh).
+
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+CC ?= cc
+BUILD ?= build
+PREFIX ?= /usr/local
+
+PKGS = libcjson libpcre2-8 libgit2 libcrypto
+
+WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wwrite-strings -Wvla -Wformat=2 -Wno-format-nonliteral
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 $(WARNINGS) $(CFLAGS) -Icompiler -Iruntime -Iinclude \
+	-I$(BUILD) -Igrammar -MMD -MP
+ifeq ($(DEVELOPER),1)
+ALL_CFLAGS += -Werror
+endif
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+DEPS_STAMP = $(BUILD)/.deps-ok
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+COMPILER_SRCS = $(filter-out compiler/main.c,$(wildcard compiler/*.c))
+RUNTIME_SRCS = $(wildcard runtime/*.c)
+GEN_SRCS = $(BUILD)/parser.c $(BUILD)/lexer.c
+
+LIB_OBJS = $(COMPILER_SRCS:%.c=$(BUILD)/%.o) $(RUNTIME_SRCS:%.c=$(BUILD)/%.o) \
+	$(if $(wildcard grammar/parser.y),$(BUILD)/parser.o $(BUILD)/lexer.o)
+MAIN_OBJ = $(BUILD)/compiler/main.o
+
+UNIT_SRCS = $(wildcard tests/unit/*.c)
+UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/unit.c,$(UNIT_SRCS)))
+
+all: $(BUILD)/mandate
+
+$(DEPS_STAMP): scripts/install-deps.sh
+	@sh scripts/install-deps.sh
+	@mkdir -p $(BUILD)
+	@touch $@
+
+$(BUILD)/parser.c $(BUILD)/parser.h: grammar/parser.y $(DEPS_STAMP)
+	@mkdir -p $(BUILD)
+	bison -Wall -Werror --defines=$(BUILD)/parser.h -o $(BUILD)/parser.c \
+		grammar/parser.y
+
+$(BUILD)/lexer.c $(BUILD)/lexer.h: grammar/lexer.l $(BUILD)/parser.h
+	flex --header-file=$(BUILD)/lexer.h -o $(BUILD)/lexer.c grammar/lexer.l
+
+# Generated code is not held to the project's warning flags.
+$(BUILD)/parser.o $(BUILD)/lexer.o: %.o: %.c $(BUILD)/parser.h $(BUILD)/lexer.h
+	$(CC) -std=c11 $(CFLAGS) $(filter -f%,$(ALL_CFLAGS)) -Icompiler \
+		-Iruntime -Iinclude -I$(BUILD) -Igrammar $(PKG_CFLAGS) \
+		-Wno-unused-function -c -o $@ $<
+
+GEN_HEADERS = $(if $(wildcard grammar/parser.y),$(BUILD)/parser.h $(BUILD)/lexer.h)
+
+$(BUILD)/%.o: %.c $(DEPS_STAMP) | $(GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libmandate-core.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/mandate: $(MAIN_OBJ) $(BUILD)/libmandate-core.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/unit.o \
+		$(BUILD)/libmandate-core.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+test: $(BUILD)/mandate $(UNIT_BINS)
+	@sh tests/run.sh $(BUILD)
+
+check: test
+
+demo: $(BUILD)/mandate
+	@sh scripts/demo.sh $(BUILD)/mandate
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all test check demo clean
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,174 @@
+#ifndef MANDATE_COMPILER_AWS_H
+#define MANDATE_COMPILER_AWS_H
+
+#include "arena.h"
+#include "diag.h"
+#include "strtab.h"
+
+/*
+ * The live AWS IAM state read from exports given with --against:
+ * `aws iam get-account-authorization-details` output (users, groups,
+ * roles, managed policies) and IAM credential reports. Several exports
+ * may be loaded into one struct aws_state; each keeps its own source so
+ * that findings point into the file and line they came from.
+ *
+ * All strings are interned in the state's strtab and live in its arena,
+ * so ARNs compare with ==. The state owns everything it returns.
+ */
+
+/* One condition of a statement: "StringEquals": {"aws:SourceVpc": [...]}. */
+struct aws_condition {
+	const char *op;		/* as written: "ForAllValues:StringLike" */
+	const char *key;	/* as written: "aws:PrincipalTag/team" */
+	const char **values;	/* JSON booleans and numbers as text */
+	size_t nvalues;
+};
+
+/* One entry of Principal or NotPrincipal. */
+struct aws_principal {
+	const char *type;	/* "AWS", "Service", "Federated", "CanonicalUser", or "*" for "Principal": "*" */
+	const char *value;	/* "*", an account id, an ARN, a service */
+};
+
+struct aws_statement {
+	uint32_t index;		/* 0-based position in the document */
+	const char *sid;	/* NULL when absent */
+	bool deny;
+	bool not_action;
+	bool not_resource;
+	bool not_principal;
+	const char **actions;	/* Action or NotAction values */
+	size_t nactions;
+	const char **resources;	/* Resource or NotResource values */
+	size_t nresources;
+	struct aws_principal *principals;
+	size_t nprincipals;
+	struct aws_condition *conds;
+	size_t nconds;
+	struct loc loc;		/* the statement in the export */
+};
+
+struct aws_policy_doc {
+	const char *version;	/* NULL when the document has none */
+	struct aws_statement *stmts;
+	size_t nstmts;
+};
+
+struct aws_managed_policy {
+	const char *arn;
+	const char *name;
+	const char *default_version;	/* "v3" */
+	struct aws_policy_doc *doc;	/* the default version's document */
+	bool aws_managed;		/* arn:aws:iam::aws:policy/... */
+	struct loc loc;
+};
+
+struct aws_inline_policy {
+	const char *name;
+	struct aws_policy_doc *doc;
+	struct loc loc;
+};
+
+/*
+ * A reference to a managed policy: an attachment, or a permissions
+ * boundary. policy is NULL when the export does not contain the policy
+ * (AWS-managed policies are often left out); the importer reports that.
+ */
+struct aws_policy_ref {
+	const char *arn;
+	const char *name;
+	const struct aws_managed_policy *policy;
+	struct loc loc;
+};
+
+struct aws_tag {
+	const char *key;
+	const char *value;
+};
+
+enum aws_entity_kind {
+	AWS_USER,
+	AWS_ROLE,
+	AWS_GROUP,
+};
+
+struct aws_entity {
+	enum aws_entity_kind kind;
+	const char *name;
+	const char *arn;
+	const char *id;		/* AIDA..., AROA..., AGPA... */
+	const char *path;	/* "/", "/aws-service-role/..." */
+	const char *create_date;	/* as exported, NULL if absent */
+	struct aws_inline_policy *inline_policies;
+	size_t ninline;
+	struct aws_policy_ref *attached;
+	size_t nattached;
+	struct aws_entity **groups;	/* a user's groups */
+	size_t ngroups;
+	struct aws_policy_doc *trust;	/* a role's AssumeRolePolicyDocument */
+	struct aws_policy_ref boundary;	/* arn NULL when none */
+	struct aws_tag *tags;
+	size_t ntags;
+	const char *last_used;	/* RoleLastUsed.LastUsedDate, NULL if none */
+	struct loc loc;		/* the entity's object in the export */
+};
+
+/* One access key column pair of a credential report row. */
+struct aws_access_key {
+	bool active;
+	int32_t last_rotated;	/* days since 1970-01-01; -1 when N/A */
+	int32_t last_used;	/* -1 when never used (N/A) */
+};
+
+struct aws_credential_row {
+	const char *user;	/* "<root_account>" for the root user */
+	const char *arn;
+	bool password_enabled;
+	int32_t password_last_used;	/* -1 when N/A or no_information */
+	struct aws_access_key keys[2];
+	struct loc loc;		/* the CSV line */
+};
+
+struct aws_export {
+	struct source *src;
+	struct aws_entity **users, **roles, **groups;
+	size_t nusers, nroles, ngroups;
+	struct aws_managed_policy **policies;
+	size_t npolicies;
+};
+
+struct aws_credential_report {
+	struct source *src;
+	struct aws_credential_row *rows;
+	size_t nrows;
+};
+
+struct aws_state {
+	struct arena arena;
+	struct strtab strtab;
+	struct aws_export **exports;
+	size_t nexports;
+	struct aws_credential_report **reports;
+	size_t nreports;
+	struct aws_index *index;	/* by ARN, see aws_find_* */
+};
+
+void aws_state_init(struct aws_state *st);
+void aws_state_release(struct aws_state *st);
+
+/*
+ * Read the export at path, detect its format from its content, and add
+ * it to st. Returns 0, or -1 after reporting to d an error that names
+ * the file and the line and column, or the JSON path, of the fault.
+ */
+int aws_state_load(struct aws_state *st, const char *path, struct diag *d);
+
+/* Find a user or role by ARN across every loaded export; NULL if none. */
+struct aws_entity *aws_find_entity(const struct aws_state *st,
+				   const char *arn);
+
+/* Find a credential report row by user ARN; NULL if none. */
+const struct aws_credential_row *
+aws_find_credentials(const struct aws_state *st, const char *arn);
+
+#endif

@@ -1,0 +1,128 @@
+#include "common.h"
+#include "buf.h"
+
+void buf_init(struct buf *b)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void buf_release(struct buf *b)
+{
+	free(b->data);
+	buf_init(b);
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void buf_grow(struct buf *b, size_t extra)
+{
+	size_t need;
+
+	if (extra > BUF_MAX || b->len + extra + 1 > BUF_MAX) {
+		fprintf(stderr, "mandate: error: output larger than %zu bytes\n",
+			BUF_MAX);
+		exit(EXIT_ERROR);
+	}
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	grow_array((void **)&b->data, &b->cap, need, 1);
+}
+
+void buf_add(struct buf *b, const void *data, size_t n)
+{
+	buf_grow(b, n);
+	memcpy(b->data + b->len, data, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void buf_addch(struct buf *b, char c)
+{
+	buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		BUG("bad format '%s'", fmt);
+	buf_grow(b, (size_t)n);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+void buf_add_json_string(struct buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	buf_addch(b, '"');
+	for (p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			buf_adds(b, "\\\"");
+			break;
+		case '\\':
+			buf_adds(b, "\\\\");
+			break;
+		case '\n':
+			buf_adds(b, "\\n");
+			break;
+		case '\r':
+			buf_adds(b, "\\r");
+			break;
+		case '\t':
+			buf_adds(b, "\\t");
+			break;
+		default:
+			if (*p < 0x20)
+				buf_addf(b, "\\u%04x", *p);
+			else
+				buf_addch(b, (char)*p);
+		}
+	}
+	buf_addch(b, '"');
+}
+
+const char *buf_str(const struct buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+char *buf_detach(struct buf *b, size_t *len)
+{
+	char *p = b->data ? b->data : xstrdup("");
+
+	if (len)
+		*len = b->len;
+	buf_init(b);
+	return p;
+}

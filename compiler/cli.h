@@ -1,0 +1,63 @@
+#ifndef MANDATE_COMPILER_CLI_H
+#define MANDATE_COMPILER_CLI_H
+
+#include "diag.h"
+
+/*
+ * What every subcommand shares: the diagnostics sink, colour, verbosity
+ * and where the standard library lives. Each subcommand is
+ * cmd_<name>(argc, argv) in compiler/cmd_<name>.c, called with argv[0]
+ * set to the subcommand's name, and returns an enum exit_code.
+ */
+enum color_mode {
+	COLOR_AUTO,
+	COLOR_ALWAYS,
+	COLOR_NEVER,
+};
+
+struct cli {
+	struct diag diag;
+	enum color_mode color;
+	int verbose;		/* -v: 1, -vv: 2 */
+	const char *argv0;	/* how the binary was invoked */
+};
+
+extern struct cli cli;
+
+#define log_info(...) \
+	do { if (cli.verbose >= 1) cli_log(__VA_ARGS__); } while (0)
+#define log_debug(...) \
+	do { if (cli.verbose >= 2) cli_log(__VA_ARGS__); } while (0)
+#define log_warn(...) cli_log(__VA_ARGS__)
+
+/* Print "mandate: MESSAGE" on stderr. */
+void cli_log(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/* Parse --color's argument; returns 0, or -1 after reporting it. */
+int cli_set_color(const char *when);
+
+/* Apply the colour mode to the diagnostics sink once options are read. */
+void cli_apply_color(void);
+
+/*
+ * Return the standard library directory: $MANDATE_STDLIB if set, else
+ * ../share/mandate/stdlib beside the installed binary, else ../stdlib
+ * beside a binary in the build tree. Returns a newly allocated string,
+ * or NULL after reporting that none was found.
+ */
+char *cli_stdlib_dir(void);
+
+/*
+ * Return today's date as days since 1970-01-01 in UTC, or the date
+ * given with --today; -1 after reporting a malformed date.
+ */
+int cli_parse_today(const char *arg, int32_t *out);
+
+/* Report a usage error for cmd and return EXIT_ERROR. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+int cmd_check(int argc, char **argv);
+int cmd_build(int argc, char **argv);
+int cmd_inventory(int argc, char **argv);
+
+#endif

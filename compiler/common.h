@@ -1,0 +1,63 @@
+#ifndef MANDATE_COMPILER_COMMON_H
+#define MANDATE_COMPILER_COMMON_H
+
+/*
+ * Included first by every compiler source file: the C library headers
+ * the compiler uses everywhere, a few attribute macros, the memory
+ * helpers that exit on exhaustion, and the exit codes shared by every
+ * subcommand.
+ */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE
+#endif
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define UNUSED __attribute__((unused))
+#define PRINTF_LIKE(fmt, args) __attribute__((format(printf, fmt, args)))
+#define NORETURN __attribute__((noreturn))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The exit status of every subcommand. */
+enum exit_code {
+	EXIT_PASS = 0,		/* ran; the gate passed or the command succeeded */
+	EXIT_FAIL = 1,		/* ran; a finding at or above the threshold */
+	EXIT_ERROR = 2,		/* could not run: usage, input or internal error */
+};
+
+/* Report a broken internal invariant and abort; never for user input. */
+#define BUG(...) bug_at(__FILE__, __LINE__, __VA_ARGS__)
+NORETURN void bug_at(const char *file, int line, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+
+/*
+ * Allocate or exit with status 2 and a message when memory runs out.
+ * The compiler is a short-lived process, so it does not try to recover.
+ */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/*
+ * Grow *v, an array of elem-sized items with capacity *cap, so that it
+ * holds at least need items. Doubles the capacity to keep appends
+ * amortised constant.
+ */
+void grow_array(void **v, size_t *cap, size_t need, size_t elem);
+
+#include "banned.h"
+
+#endif

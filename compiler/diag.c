@@ -1,0 +1,203 @@
+#include "common.h"
+#include "diag.h"
+
+#define COLOR_BOLD "\033[1m"
+#define COLOR_RED "\033[1;31m"
+#define COLOR_MAGENTA "\033[1;35m"
+#define COLOR_CYAN "\033[1;36m"
+#define COLOR_GREEN "\033[1;32m"
+#define COLOR_RESET "\033[0m"
+
+static const char *const level_names[] = {
+	[DIAG_ERROR] = "error",
+	[DIAG_WARNING] = "warning",
+	[DIAG_NOTE] = "note",
+};
+
+static const char *const level_colors[] = {
+	[DIAG_ERROR] = COLOR_RED,
+	[DIAG_WARNING] = COLOR_MAGENTA,
+	[DIAG_NOTE] = COLOR_CYAN,
+};
+
+void diag_init(struct diag *d, FILE *out, bool color)
+{
+	d->out = out;
+	d->color = color;
+	d->errors = 0;
+	d->warnings = 0;
+	d->max_errors = DIAG_MAX_ERRORS;
+	d->stopped = false;
+}
+
+static bool is_continuation(unsigned char c)
+{
+	return (c & 0xc0) == 0x80;
+}
+
+void loc_position(const struct loc *loc, uint32_t *line, uint32_t *col)
+{
+	size_t start, i;
+	uint32_t c = 1;
+
+	*line = source_line_of(loc->src, loc->off, &start);
+	for (i = start; i < loc->off && i < loc->src->len; i++)
+		if (!is_continuation((unsigned char)loc->src->text[i]))
+			c++;
+	*col = c;
+}
+
+struct loc loc_join(struct loc a, struct loc b)
+{
+	struct loc r = a;
+
+	if (!a.src)
+		return b;
+	if (b.src == a.src && b.off + b.len > a.off)
+		r.len = b.off + b.len - a.off;
+	return r;
+}
+
+/*
+ * Decide whether to count and print a diagnostic. Errors past the limit
+ * are counted but not printed; notes follow the fate of their error.
+ */
+static bool count(struct diag *d, enum diag_level level)
+{
+	if (level == DIAG_ERROR) {
+		d->errors++;
+		if (d->errors > d->max_errors) {
+			if (!d->stopped)
+				fprintf(d->out,
+					"mandate: error: too many errors, "
+					"stopping after %u\n",
+					d->max_errors);
+			d->stopped = true;
+			return false;
+		}
+	} else if (level == DIAG_WARNING) {
+		d->warnings++;
+	}
+	return !d->stopped;
+}
+
+static void print_level(struct diag *d, enum diag_level level)
+{
+	if (d->color)
+		fprintf(d->out, "%s%s:%s ", level_colors[level],
+			level_names[level], COLOR_RESET);
+	else
+		fprintf(d->out, "%s: ", level_names[level]);
+}
+
+/* Print the line holding loc and a caret line underneath it. */
+static void print_excerpt(struct diag *d, const struct loc *loc)
+{
+	const struct source *s = loc->src;
+	size_t start, end, i, mark_end;
+
+	source_line_of(loc->src, loc->off, &start);
+	end = start;
+	while (end < s->len && s->text[end] != '\n' && s->text[end] != '\r')
+		end++;
+	/* An excerpt of a huge minified JSON line would drown the message. */
+	if (end - start > 400)
+		return;
+
+	fputs("    ", d->out);
+	for (i = start; i < end; i++)
+		fputc(s->text[i] ? s->text[i] : ' ', d->out);
+	fputc('\n', d->out);
+
+	fputs("    ", d->out);
+	for (i = start; i < loc->off && i < end; i++) {
+		if (s->text[i] == '\t')
+			fputc('\t', d->out);
+		else if (!is_continuation((unsigned char)s->text[i]))
+			fputc(' ', d->out);
+	}
+	if (d->color)
+		fputs(COLOR_GREEN, d->out);
+	fputc('^', d->out);
+	mark_end = loc->off + (loc->len ? loc->len : 1);
+	if (mark_end > end)
+		mark_end = end;
+	for (i = loc->off + 1; i < mark_end; i++)
+		if (!is_continuation((unsigned char)s->text[i]))
+			fputc('~', d->out);
+	if (d->color)
+		fputs(COLOR_RESET, d->out);
+	fputc('\n', d->out);
+}
+
+void diag_vat(struct diag *d, enum diag_level level, const struct loc *loc,
+	      const char *fmt, va_list ap)
+{
+	uint32_t line, col;
+
+	if (!count(d, level))
+		return;
+	if (!loc || !loc->src) {
+		fputs(d->color ? COLOR_BOLD "mandate:" COLOR_RESET " "
+			       : "mandate: ", d->out);
+		print_level(d, level);
+		vfprintf(d->out, fmt, ap);
+		fputc('\n', d->out);
+		return;
+	}
+	loc_position(loc, &line, &col);
+	if (d->color)
+		fprintf(d->out, COLOR_BOLD "%s:%u:%u:" COLOR_RESET " ",
+			loc->src->path, line, col);
+	else
+		fprintf(d->out, "%s:%u:%u: ", loc->src->path, line, col);
+	print_level(d, level);
+	vfprintf(d->out, fmt, ap);
+	fputc('\n', d->out);
+	if (level != DIAG_NOTE)
+		print_excerpt(d, loc);
+}
+
+void diag_at(struct diag *d, enum diag_level level, const struct loc *loc,
+	     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vat(d, level, loc, fmt, ap);
+	va_end(ap);
+}
+
+void diag_path(struct diag *d, enum diag_level level, const char *path,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!count(d, level))
+		return;
+	if (d->color)
+		fprintf(d->out, COLOR_BOLD "%s:" COLOR_RESET " ", path);
+	else
+		fprintf(d->out, "%s: ", path);
+	print_level(d, level);
+	va_start(ap, fmt);
+	vfprintf(d->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', d->out);
+}
+
+void diag_plain(struct diag *d, enum diag_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vat(d, level, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void diag_summary(struct diag *d)
+{
+	if (d->errors)
+		fprintf(d->out, "%u error%s\n", d->errors,
+			d->errors == 1 ? "" : "s");
+}

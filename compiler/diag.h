@@ -1,0 +1,66 @@
+#ifndef MANDATE_COMPILER_DIAG_H
+#define MANDATE_COMPILER_DIAG_H
+
+#include "source.h"
+
+/*
+ * Compiler-style diagnostics on stderr:
+ *
+ *   agents/digest.mandate:21:36: error: unknown field 'ownr'
+ *       ownr = "alice@example.com"
+ *       ^~~~
+ *   agents/digest.mandate:21:36: note: did you mean 'owner'?
+ *
+ * Lines and columns are 1-based; the column counts characters, not
+ * bytes, and the caret line repeats the source's tabs so it lines up.
+ */
+enum diag_level {
+	DIAG_ERROR,
+	DIAG_WARNING,
+	DIAG_NOTE,
+};
+
+/* A span of source text. A loc with src == NULL means "no location". */
+struct loc {
+	struct source *src;
+	uint32_t off;		/* byte offset of the first byte */
+	uint32_t len;		/* bytes underlined; 0 for a caret only */
+};
+
+struct diag {
+	FILE *out;
+	bool color;
+	unsigned errors;
+	unsigned warnings;
+	unsigned max_errors;	/* printing stops after this many */
+	bool stopped;		/* max_errors was reached */
+};
+
+#define DIAG_MAX_ERRORS 20
+
+void diag_init(struct diag *d, FILE *out, bool color);
+
+/* Report at a source span, with the source line and a caret. */
+void diag_at(struct diag *d, enum diag_level level, const struct loc *loc,
+	     const char *fmt, ...) PRINTF_LIKE(4, 5);
+void diag_vat(struct diag *d, enum diag_level level, const struct loc *loc,
+	      const char *fmt, va_list ap) PRINTF_LIKE(4, 0);
+
+/* Report against a whole file: "PATH: error: MESSAGE". */
+void diag_path(struct diag *d, enum diag_level level, const char *path,
+	       const char *fmt, ...) PRINTF_LIKE(4, 5);
+
+/* Report with no file: "mandate: error: MESSAGE". */
+void diag_plain(struct diag *d, enum diag_level level, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+
+/* Print "N errors" (or "1 error") when there were any. */
+void diag_summary(struct diag *d);
+
+/* Return the 1-based line and character column of loc's start. */
+void loc_position(const struct loc *loc, uint32_t *line, uint32_t *col);
+
+/* Return a loc covering from a's start to b's end (same source). */
+struct loc loc_join(struct loc a, struct loc b);
+
+#endif

@@ -1,0 +1,193 @@
+#include "common.h"
+#include "cli.h"
+
+#include <time.h>
+#include <unistd.h>
+
+#include "ast.h"
+
+#define MANDATE_VERSION "0.1.0"
+
+struct cli cli;
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "check", cmd_check,
+	  "compile specs, run the rules, and gate on the findings" },
+	{ "build", cmd_build,
+	  "emit the cloud policies that implement the specs" },
+	{ "inventory", cmd_inventory,
+	  "list every identity in the exports with its owners" },
+};
+
+void cli_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mandate: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_set_color(const char *when)
+{
+	if (!strcmp(when, "auto"))
+		cli.color = COLOR_AUTO;
+	else if (!strcmp(when, "always"))
+		cli.color = COLOR_ALWAYS;
+	else if (!strcmp(when, "never"))
+		cli.color = COLOR_NEVER;
+	else {
+		diag_plain(&cli.diag, DIAG_ERROR,
+			   "invalid --color '%s'; expected auto, always or "
+			   "never", when);
+		return -1;
+	}
+	return 0;
+}
+
+void cli_apply_color(void)
+{
+	switch (cli.color) {
+	case COLOR_AUTO:
+		cli.diag.color = isatty(STDERR_FILENO) && getenv("TERM") &&
+				 strcmp(getenv("TERM"), "dumb") &&
+				 !getenv("NO_COLOR");
+		break;
+	case COLOR_ALWAYS:
+		cli.diag.color = true;
+		break;
+	case COLOR_NEVER:
+		cli.diag.color = false;
+		break;
+	}
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "mandate %s: error: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'mandate %s --help' for more information.\n",
+		cmd);
+	return EXIT_ERROR;
+}
+
+int cli_parse_today(const char *arg, int32_t *out)
+{
+	time_t now;
+
+	if (arg) {
+		if (date_parse(arg, strlen(arg), out) < 0) {
+			diag_plain(&cli.diag, DIAG_ERROR,
+				   "invalid --today '%s'; expected a date "
+				   "such as 2026-11-02", arg);
+			return -1;
+		}
+		return 0;
+	}
+	now = time(NULL);
+	*out = (int32_t)(now / 86400);
+	return 0;
+}
+
+static bool has_catalog(const char *path)
+{
+	char probe[PATH_MAX];
+	FILE *f;
+
+	if (snprintf(probe, sizeof(probe), "%s/aws/catalog.txt", path) >=
+	    (int)sizeof(probe))
+		return false;
+	f = fopen(probe, "r");
+	if (!f)
+		return false;
+	fclose(f);
+	return true;
+}
+
+char *cli_stdlib_dir(void)
+{
+	const char *env = getenv("MANDATE_STDLIB");
+	char self[PATH_MAX], candidate[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (env && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(candidate, sizeof(candidate),
+				 "%s/../share/mandate/stdlib", self);
+			if (has_catalog(candidate))
+				return xstrdup(candidate);
+			snprintf(candidate, sizeof(candidate), "%s/../stdlib",
+				 self);
+			if (has_catalog(candidate))
+				return xstrdup(candidate);
+		}
+	}
+	diag_plain(&cli.diag, DIAG_ERROR,
+		   "standard library not found beside the binary; set "
+		   "MANDATE_STDLIB to its directory");
+	return NULL;
+}
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fputs("usage: mandate [--version] [--help] COMMAND [ARGS]\n\n"
+	      "mandate compiles agent specs, checks them against live IAM\n"
+	      "exports, and gates CI on the result.\n\ncommands:\n", out);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-10s  %s\n", commands[i].name,
+			commands[i].summary);
+	fputs("\nRun 'mandate COMMAND --help' for a command's options.\n"
+	      "Exit status: 0 passed, 1 the gate failed, 2 could not run.\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	cli.argv0 = argv[0];
+	diag_init(&cli.diag, stderr, false);
+	cli_apply_color();
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_ERROR;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_PASS;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("mandate %s\n", MANDATE_VERSION);
+		return EXIT_PASS;
+	}
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+
+	fprintf(stderr, "mandate: error: unknown command '%s'\n", argv[1]);
+	fprintf(stderr, "Run 'mandate --help' for the list of commands.\n");
+	return EXIT_ERROR;
+}

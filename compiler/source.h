@@ -1,0 +1,44 @@
+#ifndef MANDATE_COMPILER_SOURCE_H
+#define MANDATE_COMPILER_SOURCE_H
+
+struct diag;
+
+/*
+ * One input file held in memory: a spec, an export or a stdlib file.
+ * Diagnostics point into it by byte offset; line numbers are computed
+ * from an index built on first use, so a large export that never needs
+ * a diagnostic never pays for one.
+ */
+struct source {
+	char *path;		/* as the user named it, for messages */
+	char *text;		/* NUL-terminated; may contain other NULs */
+	size_t len;
+	uint32_t *line_starts;	/* built lazily by source_line_of */
+	size_t nlines;
+};
+
+/* Inputs larger than these are rejected before they are read. */
+#define SOURCE_SPEC_MAX ((size_t)8 << 20)
+#define SOURCE_EXPORT_MAX ((size_t)2 << 30)
+
+/*
+ * Read the file at path, at most max bytes, into a new source.
+ * Returns 0, or -1 after reporting the failure to d with the path.
+ */
+int source_load(struct source **out, const char *path, size_t max,
+		struct diag *d);
+
+/* Make a source from memory; the text is copied. */
+struct source *source_from_memory(const char *path, const char *text,
+				  size_t len);
+
+/* Free the source and its text; NULL is allowed. */
+void source_free(struct source *s);
+
+/*
+ * Return the 1-based line of byte offset off, and store in *line_start
+ * the offset where that line begins.
+ */
+uint32_t source_line_of(struct source *s, size_t off, size_t *line_start);
+
+#endif

@@ -1,0 +1,44 @@
+#ifndef MANDATE_RUNTIME_MATCH_H
+#define MANDATE_RUNTIME_MATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * IAM's matching of action names and resource ARNs, shared by the
+ * compiler (catalog expansion, drift) and the runtime library, so that
+ * compile time and run time agree. Nothing here allocates or prints.
+ *
+ * Actions: "service:Name", compared case-insensitively (ASCII); '*' is
+ * any run of characters, '?' exactly one; anchored at both ends.
+ *
+ * Resources: case-sensitive. '*' is any run of characters within one
+ * colon-separated ARN segment, including '/'; a '*' that is the last
+ * character of a segment may also run past ':'. '?' is exactly one
+ * character (one UTF-8 code point, not one byte). No other character is
+ * special. A pattern of exactly "*" matches every resource.
+ */
+
+/* Return whether action matches the action pattern. */
+bool match_action(const char *pattern, const char *action);
+
+/* Return whether the concrete resource ARN matches the pattern. */
+bool match_resource(const char *pattern, const char *resource);
+
+/*
+ * Return whether some resource matches both patterns. Used to decide
+ * whether a grant's pattern can name a resource of a catalog type.
+ */
+bool match_resource_overlap(const char *a, const char *b);
+
+/*
+ * Return whether every resource that inner matches is also matched by
+ * outer. The check is sound but not complete: true is a proof, false
+ * means "not proved" (for example, odd combinations of wildcards).
+ */
+bool match_resource_covers(const char *outer, const char *inner);
+
+/* The same proof for action patterns, case-insensitively. */
+bool match_action_covers(const char *outer, const char *inner);
+
+#endif

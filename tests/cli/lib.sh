@@ -1,0 +1,88 @@
+# Helpers for the command-line tests, sourced by tests/cli/*.sh.
+#
+#   run ARGS...            run mandate; sets $status, files $out, $err
+#   expect_status N        the last run exited with N
+#   expect_out TEXT        stdout contains TEXT (fixed string)
+#   expect_err TEXT        stderr contains TEXT
+#   expect_no_out TEXT     stdout does not contain TEXT
+#   expect_eq GOT WANT WHAT
+#
+# A failed expectation prints what was expected and the output, and the
+# script carries on; finish ends the script with status 1 if any failed.
+set -u
+
+: "${MANDATE:?MANDATE must name the mandate binary}"
+: "${ROOT:?ROOT must name the repository}"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+out=$TMP/stdout
+err=$TMP/stderr
+status=0
+fails=0
+CURRENT=${CURRENT:-}
+
+cd "$ROOT"
+
+# Name the case the following expectations belong to.
+case_name() {
+	CURRENT=$1
+}
+
+run() {
+	"$MANDATE" "$@" >"$out" 2>"$err"
+	status=$?
+	if [ "$status" -gt 2 ]; then
+		fail "mandate $* crashed with status $status"
+	fi
+}
+
+fail() {
+	fails=$((fails + 1))
+	echo "FAIL ${CURRENT:+[$CURRENT] }$1" >&2
+}
+
+show() {
+	echo "--- stdout:" >&2
+	head -c 4000 "$out" >&2
+	echo "--- stderr:" >&2
+	head -c 4000 "$err" >&2
+}
+
+expect_status() {
+	if [ "$status" != "$1" ]; then
+		fail "exit status $status, expected $1"
+		show
+	fi
+}
+
+expect_out() {
+	if ! grep -qF -- "$1" "$out"; then
+		fail "stdout lacks '$1'"
+		show
+	fi
+}
+
+expect_err() {
+	if ! grep -qF -- "$1" "$err"; then
+		fail "stderr lacks '$1'"
+		show
+	fi
+}
+
+expect_no_out() {
+	if grep -qF -- "$1" "$out"; then
+		fail "stdout contains '$1'"
+		show
+	fi
+}
+
+expect_eq() {
+	if [ "$1" != "$2" ]; then
+		fail "$3 is '$1', expected '$2'"
+	fi
+}
+
+finish() {
+	[ "$fails" -eq 0 ] || exit 1
+	exit 0
+}

@@ -36,6 +36,9 @@ void cli_log(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Parse --color's argument; returns 0, or -1 after reporting it. */
 int cli_set_color(const char *when);
 
+/* Return whether stdout is a terminal that takes colour. */
+bool cli_stdout_is_terminal(void);
+
 /* Apply the colour mode to the diagnostics sink once options are read. */
 void cli_apply_color(void);
 

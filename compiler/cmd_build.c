@@ -1,9 +1,311 @@
 #include "common.h"
 #include "cli.h"
 
-int cmd_build(int argc UNUSED, char **argv UNUSED)
+#include <cJSON.h>
+#include <getopt.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include "emit_aws.h"
+#include "fsutil.h"
+#include "pipeline.h"
+#include "report.h"
+#include "version.h"
+
+struct build_options {
+	char *const *paths;
+	size_t npaths;
+	const char *target;
+	const char *outdir;
+};
+
+static void build_usage(FILE *out)
 {
-	/* TODO: replaced by the real command before this lands. */
-	diag_plain(&cli.diag, DIAG_ERROR, "'build' is not available yet");
-	return EXIT_ERROR;
+	fputs("usage: mandate build --target aws -o DIR [OPTIONS] [PATH...]\n\n"
+	      "Compile the specs under each PATH (default: the current\n"
+	      "directory) and write the policies that grant exactly what they\n"
+	      "declare, with a manifest of every file and its SHA-256. The\n"
+	      "same specs always give the same bytes.\n\n"
+	      "options:\n"
+	      "  --target TARGET      the provider to emit for: aws\n"
+	      "  -o, --output DIR     the directory to write into (required)\n"
+	      "  --color WHEN         auto (default), always or never\n"
+	      "  -v, --verbose        log progress on stderr; twice for more\n"
+	      "  -h, --help           show this help\n\n"
+	      "Files of an earlier build that its manifest lists and this\n"
+	      "build no longer produces are removed. Nothing is written when\n"
+	      "a spec has errors or a policy cannot fit IAM's limits.\n\n"
+	      "Exit status: 0 built, 1 a policy does not fit (MND301),\n"
+	      "2 could not run.\n", out);
+}
+
+static void sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) || n != 32)
+		BUG("SHA-256 failed");
+	for (i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* Append manifest.json, listing every other file with its hash. */
+static void add_manifest(struct emit_result *r, const char *catalog)
+{
+	cJSON *doc = cJSON_CreateObject(), *files;
+	struct emitted_file *m;
+	char hex[65];
+	char *text;
+	size_t i;
+
+	cJSON_AddStringToObject(doc, "generator", "mandate " MANDATE_VERSION);
+	cJSON_AddStringToObject(doc, "catalog", catalog);
+	files = cJSON_AddArrayToObject(doc, "files");
+	for (i = 0; i < r->n; i++) {
+		cJSON *f = cJSON_CreateObject();
+
+		sha256_hex(r->files[i].data, r->files[i].len, hex);
+		cJSON_AddStringToObject(f, "path", r->files[i].path);
+		cJSON_AddStringToObject(f, "sha256", hex);
+		cJSON_AddNumberToObject(f, "bytes", (double)r->files[i].len);
+		cJSON_AddItemToArray(files, f);
+	}
+	text = cJSON_Print(doc);
+	cJSON_Delete(doc);
+	grow_array((void **)&r->files, &r->cap, r->n + 1, sizeof(*r->files));
+	m = &r->files[r->n++];
+	m->path = xstrdup("manifest.json");
+	m->len = strlen(text) + 1;
+	m->data = xmalloc(m->len + 1);
+	memcpy(m->data, text, m->len - 1);
+	m->data[m->len - 1] = '\n';
+	m->data[m->len] = '\0';
+	cJSON_free(text);
+}
+
+static char *out_path(const char *dir, const char *rel)
+{
+	size_t n = strlen(dir) + strlen(rel) + 2;
+	char *p = xmalloc(n);
+
+	snprintf(p, n, "%s/%s", dir, rel);
+	return p;
+}
+
+/* Return whether a path from an old manifest is safe to remove. */
+static bool removable(const char *rel)
+{
+	const char *p;
+
+	if (strncmp(rel, "aws/", 4) || strstr(rel, "..") || strstr(rel, "//"))
+		return false;
+	for (p = rel; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("/._-+=,@", *p)))
+			return false;
+	return true;
+}
+
+static bool produced(const struct emit_result *r, const char *rel)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->files[i].path, rel))
+			return true;
+	return false;
+}
+
+/*
+ * Remove the files an earlier build's manifest lists that this build
+ * did not write; nothing else in the directory is touched.
+ */
+static void remove_stale(const char *dir, const struct emit_result *r)
+{
+	char *path = out_path(dir, "manifest.json");
+	FILE *f = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	cJSON *doc, *file;
+
+	free(path);
+	if (!f)
+		return;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	doc = cJSON_Parse(buf_str(&b));
+	buf_release(&b);
+	cJSON_ArrayForEach(file, cJSON_GetObjectItem(doc, "files")) {
+		const char *rel = cJSON_GetStringValue(
+			cJSON_GetObjectItem(file, "path"));
+
+		if (!rel || !removable(rel) || produced(r, rel))
+			continue;
+		path = out_path(dir, rel);
+		if (unlink(path) == 0)
+			log_info("removed %s", path);
+		free(path);
+	}
+	cJSON_Delete(doc);
+}
+
+/*
+ * Write every file: all to temporary names first, then rename them, so
+ * that a failure part way leaves the earlier build as it was.
+ */
+static int write_all(const char *dir, struct emit_result *r)
+{
+	char **tmp = xcalloc(r->n + 1, sizeof(*tmp));
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < r->n && !ret; i++) {
+		char *path = out_path(dir, r->files[i].path);
+		char *slash = strrchr(path, '/');
+
+		*slash = '\0';
+		if (make_dirs(path, &cli.diag) < 0)
+			ret = -1;
+		*slash = '/';
+		if (!ret && stage_file(path, r->files[i].data, r->files[i].len,
+				       &tmp[i], &cli.diag) < 0)
+			ret = -1;
+		free(path);
+	}
+	if (!ret)
+		remove_stale(dir, r);
+	for (i = 0; i < r->n; i++) {
+		char *path;
+
+		if (!tmp[i])
+			continue;
+		path = out_path(dir, r->files[i].path);
+		if (ret || rename(tmp[i], path) < 0) {
+			if (!ret)
+				diag_path(&cli.diag, DIAG_ERROR, path,
+					  "cannot write: %s", strerror(errno));
+			ret = -1;
+			unlink(tmp[i]);
+		}
+		free(path);
+		free(tmp[i]);
+	}
+	free(tmp);
+	return ret;
+}
+
+/* Print findings that stop the build, or warn of lesser ones. */
+static bool blocking_findings(const struct findings *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		const char *id = f->v[i].rule->id;
+
+		if (!strcmp(id, "MND134") || !strcmp(id, "MND136") ||
+		    !strcmp(id, "MND301"))
+			return true;
+	}
+	return false;
+}
+
+static int run_build(const struct build_options *opt)
+{
+	struct pipeline pl;
+	struct emit_result files = { NULL, 0, 0 };
+	struct verdict verdict;
+	struct report_meta meta = { MANDATE_VERSION, "", 0, 0, 0 };
+	struct buf report = BUF_INIT;
+	int status = EXIT_ERROR;
+	size_t i;
+
+	pipeline_init(&pl);
+	if (pipeline_load(&pl, opt->paths, opt->npaths) < 0)
+		goto out;
+	if (emit_aws(&pl.prog, &files, &pl.findings, &cli.diag) < 0)
+		goto out;
+	findings_sort(&pl.findings);
+
+	/* The compiler's own findings show on stderr, as diagnostics do. */
+	verdict_compute(&verdict, &pl.findings, SEV_INFO);
+	if (pl.findings.n) {
+		report_text(&report, &pl.findings, &verdict, &meta,
+			    cli.diag.color);
+		fputs(buf_str(&report), stderr);
+	}
+	if (blocking_findings(&pl.findings)) {
+		diag_plain(&cli.diag, DIAG_ERROR, "nothing written: the "
+			   "policies would not be what the specs declare");
+		status = EXIT_FAIL;
+		goto out;
+	}
+	add_manifest(&files, catalog_source(pl.cat));
+	if (make_dirs(opt->outdir, &cli.diag) < 0 ||
+	    write_all(opt->outdir, &files) < 0)
+		goto out;
+	for (i = 0; i < files.n; i++)
+		printf("%s/%s\n", opt->outdir, files.files[i].path);
+	status = EXIT_PASS;
+out:
+	if (status == EXIT_ERROR)
+		diag_summary(&cli.diag);
+	buf_release(&report);
+	emit_result_release(&files);
+	pipeline_release(&pl);
+	return status;
+}
+
+int cmd_build(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "color", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct build_options opt = { 0 };
+	static char dot[] = ".";
+	static char *default_path[] = { dot };
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			opt.target = optarg;
+			break;
+		case 'o':
+			opt.outdir = optarg;
+			break;
+		case 'c':
+			if (cli_set_color(optarg) < 0)
+				return EXIT_ERROR;
+			break;
+		case 'v':
+			cli.verbose++;
+			break;
+		case 'h':
+			build_usage(stdout);
+			return EXIT_PASS;
+		default:
+			return cli_usage_error("build", "invalid option");
+		}
+	}
+	cli_apply_color();
+	if (!opt.target)
+		return cli_usage_error("build", "missing --target; expected "
+				       "aws");
+	if (strcmp(opt.target, "aws"))
+		return cli_usage_error("build", "target '%s' is not "
+				       "supported; expected aws", opt.target);
+	if (!opt.outdir)
+		return cli_usage_error("build", "missing -o DIR");
+	opt.paths = optind < argc ? argv + optind : default_path;
+	opt.npaths = optind < argc ? (size_t)(argc - optind) : 1;
+	return run_build(&opt);
 }

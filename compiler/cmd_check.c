@@ -4,6 +4,13 @@
 #include <getopt.h>
 
 #include "ast.h"
+#include "aws.h"
+#include "emit_aws.h"
+#include "fsutil.h"
+#include "pipeline.h"
+#include "report.h"
+#include "rules.h"
+#include "version.h"
 
 struct check_options {
 	char **paths;
@@ -38,6 +45,116 @@ static void check_usage(FILE *out)
 	      out);
 }
 
+static int load_exports(struct aws_state *aws, const struct check_options *opt)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < opt->nagainst; i++) {
+		log_info("reading export %s", opt->against[i]);
+		if (aws_state_load(aws, opt->against[i], &cli.diag) < 0)
+			ret = -1;
+	}
+	return ret;
+}
+
+static int emit_report(const struct check_options *opt,
+		       const struct findings *f, const struct verdict *v,
+		       const struct report_meta *m)
+{
+	struct buf out = BUF_INIT;
+	bool color = false;
+	int ret = 0;
+
+	if (!opt->output && cli.color != COLOR_NEVER)
+		color = cli.color == COLOR_ALWAYS || cli_stdout_is_terminal();
+	if (!strcmp(opt->format, "json"))
+		report_json(&out, f, v, m);
+	else
+		report_text(&out, f, v, m, color);
+
+	if (opt->output)
+		ret = write_file_atomic(opt->output, out.data, out.len,
+					&cli.diag);
+	else if (fwrite(buf_str(&out), 1, out.len, stdout) != out.len ||
+		 fflush(stdout) != 0) {
+		diag_plain(&cli.diag, DIAG_ERROR, "cannot write the report: "
+			   "%s", strerror(errno));
+		ret = -1;
+	}
+	buf_release(&out);
+	return ret;
+}
+
+static int run_check(struct check_options *opt)
+{
+	struct pipeline pl;
+	struct aws_state aws;
+	struct emit_result dry = { NULL, 0, 0 };
+	struct check_context cx;
+	struct verdict verdict;
+	struct report_meta meta;
+	int status = EXIT_ERROR;
+	enum severity fail_on = SEV_HIGH;
+
+	pipeline_init(&pl);
+	aws_state_init(&aws);
+	memset(&cx, 0, sizeof(cx));
+
+	if (strcmp(opt->format, "text") && strcmp(opt->format, "json")) {
+		cli_usage_error("check", "invalid --format '%s'; expected "
+				"text or json", opt->format);
+		goto out;
+	}
+	if (opt->fail_on && severity_parse(opt->fail_on, &fail_on) < 0) {
+		cli_usage_error("check", "invalid --fail-on '%s'; expected "
+				"info, low, medium, high or critical",
+				opt->fail_on);
+		goto out;
+	}
+	if (cli_parse_today(opt->today, &cx.today) < 0)
+		goto out;
+	if (pipeline_load(&pl, opt->paths, opt->npaths) < 0)
+		goto out;
+	if (load_exports(&aws, opt) < 0)
+		goto out;
+
+	cx.unit = &pl.unit;
+	cx.prog = &pl.prog;
+	cx.cat = pl.cat;
+	cx.aws = opt->nagainst ? &aws : NULL;
+	cx.f = &pl.findings;
+	gate_settings_from_unit(&cx.gate, &pl.unit);
+	if (opt->fail_on)
+		cx.gate.fail_on = fail_on;
+	if (rules_spec_run(&cx, &cli.diag) < 0)
+		goto out;
+	/* Generating the policies finds those too large to deploy. */
+	if (emit_aws(&pl.prog, &dry, &pl.findings, &cli.diag) < 0)
+		goto out;
+	rules_aws_run(&cx);
+	rules_apply_waivers(&cx);
+	findings_sort(&pl.findings);
+
+	verdict_compute(&verdict, &pl.findings, cx.gate.fail_on);
+	meta.tool_version = MANDATE_VERSION;
+	meta.catalog_source = catalog_source(pl.cat);
+	meta.today = cx.today;
+	meta.nagents = pl.unit.nagents;
+	meta.nexports = opt->nagainst;
+	if (emit_report(opt, &pl.findings, &verdict, &meta) < 0)
+		goto out;
+	status = verdict.pass ? EXIT_PASS : EXIT_FAIL;
+out:
+	if (status == EXIT_ERROR)
+		diag_summary(&cli.diag);
+	emit_result_release(&dry);
+	aws_state_release(&aws);
+	pipeline_release(&pl);
+	free(opt->against);
+	return status;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -52,9 +169,9 @@ int cmd_check(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct check_options opt = { 0 };
-	struct spec_unit unit;
-	static char *default_path[] = { "." };
-	int c, ret;
+	static char dot[] = ".";
+	static char *default_path[] = { dot };
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:vh", longopts, NULL)) != -1) {
@@ -77,33 +194,28 @@ int cmd_check(int argc, char **argv)
 			opt.today = optarg;
 			break;
 		case 'c':
-			if (cli_set_color(optarg) < 0)
+			if (cli_set_color(optarg) < 0) {
+				free(opt.against);
 				return EXIT_ERROR;
+			}
 			break;
 		case 'v':
 			cli.verbose++;
 			break;
 		case 'h':
+			free(opt.against);
 			check_usage(stdout);
 			return EXIT_PASS;
 		default:
+			free(opt.against);
 			return cli_usage_error("check", "invalid option");
 		}
 	}
 	cli_apply_color();
 	opt.paths = optind < argc ? argv + optind : default_path;
 	opt.npaths = optind < argc ? (size_t)(argc - optind) : 1;
+	if (!opt.format)
+		opt.format = "text";
 
-	unit_init(&unit);
-	ret = unit_load_paths(&unit, opt.paths, opt.npaths, &cli.diag);
-	if (ret < 0) {
-		diag_summary(&cli.diag);
-		unit_release(&unit);
-		free(opt.against);
-		return EXIT_ERROR;
-	}
-	/* TODO: rules, exports and reports are not wired in yet. */
-	unit_release(&unit);
-	free(opt.against);
-	return EXIT_PASS;
+	return run_check(&opt);
 }

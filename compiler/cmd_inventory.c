@@ -1,9 +1,377 @@
 #include "common.h"
 #include "cli.h"
 
-int cmd_inventory(int argc UNUSED, char **argv UNUSED)
+#include <cJSON.h>
+#include <getopt.h>
+
+#include "aws.h"
+#include "buf.h"
+#include "drift.h"
+#include "fsutil.h"
+#include "pipeline.h"
+#include "rules.h"
+
+struct inventory_options {
+	char *const *paths;
+	size_t npaths;
+	const char **against;
+	size_t nagainst, against_cap;
+	const char *format;
+	const char *output;
+};
+
+/* One row of the inventory. */
+struct row {
+	const struct aws_entity *e;
+	const struct aws_credential_row *creds;
+	const struct identity *claim;
+	enum nhi_class class;
+	const char *export_path;
+};
+
+static void inventory_usage(FILE *out)
 {
-	/* TODO: replaced by the real command before this lands. */
-	diag_plain(&cli.diag, DIAG_ERROR, "'inventory' is not available yet");
+	fputs("usage: mandate inventory --against EXPORT... [OPTIONS] "
+	      "[PATH...]\n\n"
+	      "List every role and user in the exports with the agent and\n"
+	      "owners whose spec (under PATH, default the current directory)\n"
+	      "claims it. Workload identities that no spec claims are flagged\n"
+	      "UNOWNED.\n\n"
+	      "options:\n"
+	      "  --against EXPORT     an IAM export; repeat for several\n"
+	      "  --format FORMAT      text (default) or json\n"
+	      "  -o, --output FILE    write to FILE, not stdout\n"
+	      "  --color WHEN         auto (default), always or never\n"
+	      "  -v, --verbose        log progress on stderr\n"
+	      "  -h, --help           show this help\n\n"
+	      "Exit status: 0 listed, 2 could not run.\n", out);
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	return strcmp(((const struct row *)a)->e->arn,
+		      ((const struct row *)b)->e->arn);
+}
+
+static struct row *collect_rows(const struct aws_state *st,
+				const struct program *p, size_t *n)
+{
+	struct row *rows = NULL;
+	size_t cap = 0, nclaims, i, j, k;
+	struct claim *claims = claims_collect(p, &nclaims);
+
+	*n = 0;
+	for (i = 0; i < st->nexports; i++) {
+		const struct aws_export *x = st->exports[i];
+		struct aws_entity **lists[2] = { x->roles, x->users };
+		size_t counts[2] = { x->nroles, x->nusers };
+
+		for (k = 0; k < 2; k++)
+			for (j = 0; j < counts[k]; j++) {
+				const struct claim *c;
+				struct row *r;
+
+				grow_array((void **)&rows, &cap, *n + 1,
+					   sizeof(*rows));
+				r = &rows[(*n)++];
+				r->e = lists[k][j];
+				r->creds = aws_find_credentials(st, r->e->arn);
+				c = claims_find(claims, nclaims, r->e->arn);
+				r->claim = c ? c->identity : NULL;
+				r->class = aws_classify(r->e, r->creds);
+				r->export_path = x->src->path;
+			}
+	}
+	free(claims);
+	qsort(rows, *n, sizeof(*rows), cmp_rows);
+	return rows;
+}
+
+/* Return the services the role's trust policy lets assume it, as "a, b". */
+static void services_of(const struct aws_entity *e, struct buf *out)
+{
+	size_t i, j;
+
+	if (!e->trust)
+		return;
+	for (i = 0; i < e->trust->nstmts; i++) {
+		const struct aws_statement *s = &e->trust->stmts[i];
+
+		if (s->deny)
+			continue;
+		for (j = 0; j < s->nprincipals; j++)
+			if (!strcmp(s->principals[j].type, "Service"))
+				buf_addf(out, "%s%s", out->len ? ", " : "",
+					 s->principals[j].value);
+	}
+}
+
+static int active_keys(const struct row *r)
+{
+	if (!r->creds)
+		return -1;
+	return r->creds->keys[0].active + r->creds->keys[1].active;
+}
+
+/* The latest use of the identity known from the exports, or "". */
+static void last_used(const struct row *r, char out[32])
+{
+	int32_t best = -1;
+	int k;
+
+	out[0] = '\0';
+	if (r->e->last_used) {
+		snprintf(out, 32, "%.10s", r->e->last_used);
+		return;
+	}
+	if (!r->creds)
+		return;
+	best = r->creds->password_last_used;
+	for (k = 0; k < 2; k++)
+		if (r->creds->keys[k].last_used > best)
+			best = r->creds->keys[k].last_used;
+	if (best >= 0)
+		date_format(best, out);
+}
+
+static bool unowned(const struct row *r)
+{
+	return !r->claim && r->class == NHI_WORKLOAD;
+}
+
+static void text_report(struct buf *out, const struct row *rows, size_t n)
+{
+	size_t i, nunowned = 0, nowned = 0;
+
+	buf_addf(out, "%-5s %-8s %-22s %-28s %-28s %-4s %-10s %s\n", "KIND",
+		 "CLASS", "AGENT", "TECHNICAL OWNER", "BUSINESS OWNER", "KEYS",
+		 "LAST USED", "IDENTITY");
+	for (i = 0; i < n; i++) {
+		const struct row *r = &rows[i];
+		const struct agent *a = r->claim ? r->claim->agent : NULL;
+		struct buf svc = BUF_INIT;
+		char used[32], keys[16];
+		int k = active_keys(r);
+
+		last_used(r, used);
+		if (k < 0)
+			snprintf(keys, sizeof(keys), "-");
+		else
+			snprintf(keys, sizeof(keys), "%d", k);
+		services_of(r->e, &svc);
+		buf_addf(out, "%-5s %-8s %-22s %-28s %-28s %-4s %-10s %s",
+			 r->e->kind == AWS_ROLE ? "role" : "user",
+			 r->class == NHI_WORKLOAD ? "workload"
+			 : r->class == NHI_SERVICE_LINKED ? "service" : "human",
+			 a ? a->name.s : unowned(r) ? "UNOWNED" : "-",
+			 a && a->owner.technical.s ? a->owner.technical.s : "-",
+			 a && a->owner.business.s ? a->owner.business.s : "-",
+			 keys, *used ? used : "-", r->e->arn);
+		if (svc.len)
+			buf_addf(out, " (assumed by %s)", buf_str(&svc));
+		buf_addch(out, '\n');
+		buf_release(&svc);
+		if (unowned(r))
+			nunowned++;
+		else if (a)
+			nowned++;
+	}
+	buf_addf(out, "\n%zu identit%s: %zu claimed by a spec, %zu unowned, "
+		 "%zu not workloads\n", n, n == 1 ? "y" : "ies", nowned,
+		 nunowned, n - nowned - nunowned);
+}
+
+static cJSON *json_row(const struct row *r)
+{
+	const struct agent *a = r->claim ? r->claim->agent : NULL;
+	cJSON *o = cJSON_CreateObject(), *owners, *svc;
+	struct buf list = BUF_INIT;
+	char used[32];
+	size_t i, j;
+	int k = active_keys(r);
+
+	cJSON_AddStringToObject(o, "provider", "aws");
+	cJSON_AddStringToObject(o, "kind",
+				r->e->kind == AWS_ROLE ? "role" : "user");
+	cJSON_AddStringToObject(o, "id", r->e->arn);
+	cJSON_AddStringToObject(o, "class", nhi_class_name(r->class));
+	if (a)
+		cJSON_AddStringToObject(o, "agent", a->name.s);
+	else
+		cJSON_AddNullToObject(o, "agent");
+	if (a) {
+		owners = cJSON_AddObjectToObject(o, "owners");
+		if (a->owner.technical.s)
+			cJSON_AddStringToObject(owners, "technical",
+						a->owner.technical.s);
+		else
+			cJSON_AddNullToObject(owners, "technical");
+		if (a->owner.business.s)
+			cJSON_AddStringToObject(owners, "business",
+						a->owner.business.s);
+		else
+			cJSON_AddNullToObject(owners, "business");
+	} else {
+		cJSON_AddNullToObject(o, "owners");
+	}
+	cJSON_AddBoolToObject(o, "unowned", unowned(r));
+	svc = cJSON_AddArrayToObject(o, "assumable_by_services");
+	if (r->e->trust)
+		for (i = 0; i < r->e->trust->nstmts; i++)
+			for (j = 0; j < r->e->trust->stmts[i].nprincipals; j++) {
+				const struct aws_principal *p =
+					&r->e->trust->stmts[i].principals[j];
+
+				if (!r->e->trust->stmts[i].deny &&
+				    !strcmp(p->type, "Service"))
+					cJSON_AddItemToArray(svc,
+						cJSON_CreateString(p->value));
+			}
+	if (k < 0)
+		cJSON_AddNullToObject(o, "active_access_keys");
+	else
+		cJSON_AddNumberToObject(o, "active_access_keys", k);
+	last_used(r, used);
+	if (*used)
+		cJSON_AddStringToObject(o, "last_used", used);
+	else
+		cJSON_AddNullToObject(o, "last_used");
+	cJSON_AddStringToObject(o, "export", r->export_path);
+	buf_release(&list);
+	return o;
+}
+
+static void json_report(struct buf *out, const struct row *rows, size_t n)
+{
+	cJSON *root = cJSON_CreateObject(), *list, *counts;
+	size_t i, nunowned = 0, nowned = 0;
+	char *text;
+
+	list = cJSON_AddArrayToObject(root, "identities");
+	for (i = 0; i < n; i++) {
+		cJSON_AddItemToArray(list, json_row(&rows[i]));
+		if (unowned(&rows[i]))
+			nunowned++;
+		else if (rows[i].claim)
+			nowned++;
+	}
+	counts = cJSON_AddObjectToObject(root, "counts");
+	cJSON_AddNumberToObject(counts, "identities", (double)n);
+	cJSON_AddNumberToObject(counts, "claimed", (double)nowned);
+	cJSON_AddNumberToObject(counts, "unowned", (double)nunowned);
+	text = cJSON_Print(root);
+	buf_adds(out, text);
+	buf_addch(out, '\n');
+	cJSON_free(text);
+	cJSON_Delete(root);
+}
+
+static int run_inventory(struct inventory_options *opt)
+{
+	struct pipeline pl;
+	struct aws_state aws;
+	struct buf out = BUF_INIT;
+	struct row *rows = NULL;
+	size_t nrows = 0, i;
+	int status = EXIT_ERROR;
+
+	pipeline_init(&pl);
+	aws_state_init(&aws);
+	if (strcmp(opt->format, "text") && strcmp(opt->format, "json")) {
+		cli_usage_error("inventory", "invalid --format '%s'; expected "
+				"text or json", opt->format);
+		goto out;
+	}
+	if (!opt->nagainst) {
+		cli_usage_error("inventory", "missing --against EXPORT");
+		goto out;
+	}
+	if (pipeline_load(&pl, opt->paths, opt->npaths) < 0)
+		goto out;
+	for (i = 0; i < opt->nagainst; i++)
+		if (aws_state_load(&aws, opt->against[i], &cli.diag) < 0)
+			goto out;
+
+	rows = collect_rows(&aws, &pl.prog, &nrows);
+	if (!strcmp(opt->format, "json"))
+		json_report(&out, rows, nrows);
+	else
+		text_report(&out, rows, nrows);
+	if (opt->output) {
+		if (write_file_atomic(opt->output, out.data, out.len,
+				      &cli.diag) < 0)
+			goto out;
+	} else if (fwrite(buf_str(&out), 1, out.len, stdout) != out.len ||
+		   fflush(stdout)) {
+		diag_plain(&cli.diag, DIAG_ERROR, "cannot write the inventory: "
+			   "%s", strerror(errno));
+		goto out;
+	}
+	status = EXIT_PASS;
+out:
+	if (status == EXIT_ERROR)
+		diag_summary(&cli.diag);
+	free(rows);
+	buf_release(&out);
+	aws_state_release(&aws);
+	pipeline_release(&pl);
+	free(opt->against);
+	return status;
+}
+
+int cmd_inventory(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "against", required_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "color", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct inventory_options opt = { 0 };
+	static char dot[] = ".";
+	static char *default_path[] = { dot };
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			grow_array((void **)&opt.against, &opt.against_cap,
+				   opt.nagainst + 1, sizeof(*opt.against));
+			opt.against[opt.nagainst++] = optarg;
+			break;
+		case 'f':
+			opt.format = optarg;
+			break;
+		case 'o':
+			opt.output = optarg;
+			break;
+		case 'c':
+			if (cli_set_color(optarg) < 0)
+				goto usage_failed;
+			break;
+		case 'v':
+			cli.verbose++;
+			break;
+		case 'h':
+			free(opt.against);
+			inventory_usage(stdout);
+			return EXIT_PASS;
+		default:
+			cli_usage_error("inventory", "invalid option");
+			goto usage_failed;
+		}
+	}
+	cli_apply_color();
+	opt.paths = optind < argc ? argv + optind : default_path;
+	opt.npaths = optind < argc ? (size_t)(argc - optind) : 1;
+	if (!opt.format)
+		opt.format = "text";
+	return run_inventory(&opt);
+usage_failed:
+	free(opt.against);
 	return EXIT_ERROR;
 }

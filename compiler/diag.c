@@ -90,10 +90,9 @@ static void print_level(struct diag *d, enum diag_level level)
 		fprintf(d->out, "%s: ", level_names[level]);
 }
 
-/* Print the line holding loc and a caret line underneath it. */
-static void print_excerpt(struct diag *d, const struct loc *loc)
+void loc_print_excerpt(FILE *out, bool color, const struct loc *loc)
 {
-	const struct source *s = loc->src;
+	struct source *s = loc->src;
 	size_t start, end, i, mark_end;
 
 	source_line_of(loc->src, loc->off, &start);
@@ -104,30 +103,30 @@ static void print_excerpt(struct diag *d, const struct loc *loc)
 	if (end - start > 400)
 		return;
 
-	fputs("    ", d->out);
+	fputs("    ", out);
 	for (i = start; i < end; i++)
-		fputc(s->text[i] ? s->text[i] : ' ', d->out);
-	fputc('\n', d->out);
+		fputc(s->text[i] ? s->text[i] : ' ', out);
+	fputc('\n', out);
 
-	fputs("    ", d->out);
+	fputs("    ", out);
 	for (i = start; i < loc->off && i < end; i++) {
 		if (s->text[i] == '\t')
-			fputc('\t', d->out);
+			fputc('\t', out);
 		else if (!is_continuation((unsigned char)s->text[i]))
-			fputc(' ', d->out);
+			fputc(' ', out);
 	}
-	if (d->color)
-		fputs(COLOR_GREEN, d->out);
-	fputc('^', d->out);
+	if (color)
+		fputs(COLOR_GREEN, out);
+	fputc('^', out);
 	mark_end = loc->off + (loc->len ? loc->len : 1);
 	if (mark_end > end)
 		mark_end = end;
 	for (i = loc->off + 1; i < mark_end; i++)
 		if (!is_continuation((unsigned char)s->text[i]))
-			fputc('~', d->out);
-	if (d->color)
-		fputs(COLOR_RESET, d->out);
-	fputc('\n', d->out);
+			fputc('~', out);
+	if (color)
+		fputs(COLOR_RESET, out);
+	fputc('\n', out);
 }
 
 void diag_vat(struct diag *d, enum diag_level level, const struct loc *loc,
@@ -155,7 +154,7 @@ void diag_vat(struct diag *d, enum diag_level level, const struct loc *loc,
 	vfprintf(d->out, fmt, ap);
 	fputc('\n', d->out);
 	if (level != DIAG_NOTE)
-		print_excerpt(d, loc);
+		loc_print_excerpt(d->out, d->color, loc);
 }
 
 void diag_at(struct diag *d, enum diag_level level, const struct loc *loc,

@@ -57,6 +57,13 @@ void diag_plain(struct diag *d, enum diag_level level, const char *fmt, ...)
 /* Print "N errors" (or "1 error") when there were any. */
 void diag_summary(struct diag *d);
 
+/*
+ * Print the source line holding loc and a caret line under the span,
+ * each indented by four spaces. Lines longer than 400 bytes (minified
+ * JSON) are left out.
+ */
+void loc_print_excerpt(FILE *out, bool color, const struct loc *loc);
+
 /* Return the 1-based line and character column of loc's start. */
 void loc_position(const struct loc *loc, uint32_t *line, uint32_t *col);
 

@@ -4,9 +4,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ast.h"
+#include <cJSON.h>
 
-#define MANDATE_VERSION "0.1.0"
+#include "ast.h"
+#include "version.h"
+
 
 struct cli cli;
 
@@ -34,6 +36,14 @@ void cli_log(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+bool cli_stdout_is_terminal(void)
+{
+	const char *term = getenv("TERM");
+
+	return isatty(STDOUT_FILENO) && term && strcmp(term, "dumb") &&
+	       !getenv("NO_COLOR");
 }
 
 int cli_set_color(const char *when)
@@ -119,7 +129,7 @@ static bool has_catalog(const char *path)
 char *cli_stdlib_dir(void)
 {
 	const char *env = getenv("MANDATE_STDLIB");
-	char self[PATH_MAX], candidate[PATH_MAX];
+	char self[PATH_MAX], candidate[PATH_MAX + 32];
 	ssize_t n;
 	char *slash;
 
@@ -166,6 +176,9 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	cJSON_Hooks hooks = { xmalloc, free };
+
+	cJSON_InitHooks(&hooks);
 	cli.argv0 = argv[0];
 	diag_init(&cli.diag, stderr, false);
 	cli_apply_color();

@@ -1,0 +1,87 @@
+#ifndef MANDATE_COMPILER_COMPILE_H
+#define MANDATE_COMPILER_COMPILE_H
+
+#include "ast.h"
+#include "catalog.h"
+#include "finding.h"
+
+/*
+ * The program: every agent's grants expanded through the AWS action
+ * catalog into the exact actions each grants on each resource pattern,
+ * with conditions typed and turned into IAM condition operators. The
+ * rules, the drift check and the policy emitter all read this, so they
+ * agree on what a grant means.
+ */
+
+/* One IAM condition: "StringEquals": {"aws:SourceVpc": ["vpc-1"]}. */
+struct iam_cond {
+	const char *op;
+	const char *key;
+	const char **values;
+	size_t nvalues;
+};
+
+/* The actions a grant gives on one of its resource patterns. */
+struct xresource {
+	const char *pattern;
+	uint32_t *actions;	/* catalog ids, ascending */
+	size_t nactions;
+	struct loc loc;
+};
+
+struct xgrant {
+	const struct grant *grant;
+	bool deny;
+	struct xresource *res;
+	size_t nres;
+	unsigned levels;	/* ACCESS_* bits the actions reach */
+	struct iam_cond *conds;
+	size_t nconds;
+	/*
+	 * False when a name in the grant is unknown or a condition is
+	 * invalid, so what it grants is not what was declared.
+	 */
+	bool usable;
+};
+
+struct xagent {
+	const struct agent *agent;
+	struct xgrant *grants;
+	size_t ngrants;
+};
+
+/* An escalation path with its actions resolved to catalog ids. */
+struct xescalation {
+	const struct escalation *esc;
+	uint32_t *actions;
+	size_t nactions;
+};
+
+struct program {
+	struct arena arena;
+	const struct spec_unit *unit;
+	const struct catalog *cat;
+	struct xagent *agents;
+	size_t nagents;
+	struct xescalation *escalations;
+	size_t nescalations;
+};
+
+/*
+ * Expand every AWS grant of u. Unknown names (MND134), grants that
+ * match nothing (MND135) and invalid conditions (MND136) are added to
+ * f. Returns 0, or -1 after reporting to d a fault in the standard
+ * library's escalation paths.
+ */
+int program_compile(struct program *p, const struct spec_unit *u,
+		    const struct catalog *cat, struct findings *f,
+		    struct diag *d);
+void program_release(struct program *p);
+
+/* Return whether a resource pattern names every resource ("*"). */
+bool pattern_is_everything(const char *pattern);
+
+/* Return whether two IAM conditions are the same, as IAM reads them. */
+bool iam_cond_equal(const struct iam_cond *a, const struct iam_cond *b);
+
+#endif

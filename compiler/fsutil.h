@@ -1,0 +1,26 @@
+#ifndef MANDATE_COMPILER_FSUTIL_H
+#define MANDATE_COMPILER_FSUTIL_H
+
+struct diag;
+
+/*
+ * Write len bytes to path atomically: to a temporary file in the same
+ * directory, flushed and synced, then renamed over path. On failure the
+ * temporary file is removed, path is untouched, the failure is reported
+ * to d, and -1 is returned.
+ */
+int write_file_atomic(const char *path, const void *data, size_t len,
+		      struct diag *d);
+
+/*
+ * Write len bytes to a new temporary file beside path, flushed and
+ * synced; *tmp receives its name, which the caller renames over path or
+ * unlinks, then frees. Returns 0, or -1 after reporting.
+ */
+int stage_file(const char *path, const void *data, size_t len, char **tmp,
+	       struct diag *d);
+
+/* Create dir and its missing parents; returns 0, or -1 after reporting. */
+int make_dirs(const char *dir, struct diag *d);
+
+#endif

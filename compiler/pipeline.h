@@ -1,0 +1,29 @@
+#ifndef MANDATE_COMPILER_PIPELINE_H
+#define MANDATE_COMPILER_PIPELINE_H
+
+#include "compile.h"
+
+/*
+ * The steps every subcommand that reads specs shares: load the standard
+ * library, parse and check the specs as one unit, and compile them
+ * through the AWS catalog. Findings of the compilation (unknown names,
+ * grants that match nothing) are collected in findings.
+ */
+struct pipeline {
+	struct spec_unit unit;
+	struct catalog *cat;
+	struct program prog;
+	struct findings findings;
+	bool compiled;
+};
+
+void pipeline_init(struct pipeline *pl);
+void pipeline_release(struct pipeline *pl);
+
+/*
+ * Run the steps on the specs under paths. Returns 0, or -1 after
+ * reporting to the command line's diagnostics why the run cannot go on.
+ */
+int pipeline_load(struct pipeline *pl, char *const *paths, size_t npaths);
+
+#endif

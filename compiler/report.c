@@ -1,0 +1,220 @@
+#include "common.h"
+#include "report.h"
+
+#include <cJSON.h>
+
+/* Detail lines shown per finding in text; JSON carries all of them. */
+#define TEXT_DETAILS_MAX 10
+
+#define COLOR_BOLD "\033[1m"
+#define COLOR_RED "\033[1;31m"
+#define COLOR_MAGENTA "\033[1;35m"
+#define COLOR_CYAN "\033[1;36m"
+#define COLOR_RESET "\033[0m"
+
+void verdict_compute(struct verdict *v, const struct findings *f,
+		     enum severity fail_on)
+{
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+	v->fail_on = fail_on;
+	for (i = 0; i < f->n; i++) {
+		const struct finding *x = &f->v[i];
+
+		if (x->waiver) {
+			v->waived++;
+			continue;
+		}
+		v->counts[x->severity]++;
+		if (x->severity >= fail_on)
+			v->failing++;
+	}
+	v->pass = v->failing == 0;
+}
+
+static void add_excerpt(struct buf *out, const struct loc *loc, bool color)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (!mem)
+		BUG("open_memstream failed");
+	loc_print_excerpt(mem, color, loc);
+	fclose(mem);
+	buf_add(out, text, len);
+	free(text);
+}
+
+static void text_finding(struct buf *out, const struct finding *x,
+			 const struct verdict *v, bool color)
+{
+	bool failing = x->severity >= v->fail_on;
+	const char *level = failing ? "error" : "warning";
+	const char *file;
+	uint32_t line, col;
+	size_t i;
+
+	finding_position(x, &file, &line, &col);
+	if (file)
+		buf_addf(out, color ? COLOR_BOLD "%s:%u:%u:" COLOR_RESET " "
+				    : "%s:%u:%u: ", file, line, col);
+	else
+		buf_adds(out, color ? COLOR_BOLD "mandate:" COLOR_RESET " "
+				    : "mandate: ");
+	if (color)
+		buf_addf(out, "%s%s:" COLOR_RESET " ",
+			 failing ? COLOR_RED : COLOR_MAGENTA, level);
+	else
+		buf_addf(out, "%s: ", level);
+	buf_addf(out, "%s [%s %s]\n", x->message, x->rule->id,
+		 severity_name(x->severity));
+	if (file)
+		add_excerpt(out, &x->loc, color);
+	for (i = 0; i < x->ndetails && i < TEXT_DETAILS_MAX; i++)
+		buf_addf(out, "    - %s\n", x->details[i]);
+	if (x->ndetails > TEXT_DETAILS_MAX)
+		buf_addf(out, "    ... and %zu more (--format json lists "
+			 "all)\n", x->ndetails - TEXT_DETAILS_MAX);
+	if (x->note) {
+		if (file)
+			buf_addf(out, "%s:%u:%u: ", file, line, col);
+		buf_addf(out, color ? COLOR_CYAN "note:" COLOR_RESET " %s\n"
+				    : "note: %s\n", x->note);
+	}
+	if (x->hint)
+		buf_addf(out, "    fix: %s\n", x->hint);
+}
+
+void report_text(struct buf *out, const struct findings *f,
+		 const struct verdict *v, const struct report_meta *m UNUSED,
+		 bool color)
+{
+	size_t i, shown = 0;
+	int s;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->v[i].waiver)
+			continue;
+		text_finding(out, &f->v[i], v, color);
+		shown++;
+	}
+	if (shown)
+		buf_addch(out, '\n');
+	buf_addf(out, "%zu finding%s", shown, shown == 1 ? "" : "s");
+	if (shown) {
+		const char *sep = ": ";
+
+		for (s = SEV_CRITICAL; s >= SEV_INFO; s--) {
+			if (!v->counts[s])
+				continue;
+			buf_addf(out, "%s%zu %s", sep, v->counts[s],
+				 severity_name((enum severity)s));
+			sep = ", ";
+		}
+	}
+	if (v->waived)
+		buf_addf(out, " (%zu waived)", v->waived);
+	buf_addch(out, '\n');
+	if (v->pass)
+		buf_addf(out, "verdict: %spass%s (nothing at or above %s)\n",
+			 color ? "\033[1;32m" : "", color ? COLOR_RESET : "",
+			 severity_name(v->fail_on));
+	else
+		buf_addf(out, "verdict: %sfail%s (%zu finding%s at or above "
+			 "%s)\n", color ? COLOR_RED : "",
+			 color ? COLOR_RESET : "", v->failing,
+			 v->failing == 1 ? "" : "s",
+			 severity_name(v->fail_on));
+}
+
+static cJSON *json_string_or_null(const char *s)
+{
+	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static cJSON *json_finding(const struct finding *x)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *details;
+	const char *file;
+	uint32_t line, col;
+	size_t i;
+
+	finding_position(x, &file, &line, &col);
+	cJSON_AddStringToObject(o, "rule", x->rule->id);
+	cJSON_AddStringToObject(o, "name", x->rule->name);
+	cJSON_AddStringToObject(o, "severity", severity_name(x->severity));
+	cJSON_AddItemToObject(o, "agent", json_string_or_null(x->agent));
+	cJSON_AddItemToObject(o, "identity",
+			      json_string_or_null(x->identity));
+	cJSON_AddItemToObject(o, "file", json_string_or_null(file));
+	if (file) {
+		cJSON_AddNumberToObject(o, "line", line);
+		cJSON_AddNumberToObject(o, "column", col);
+	} else {
+		cJSON_AddNullToObject(o, "line");
+		cJSON_AddNullToObject(o, "column");
+	}
+	cJSON_AddStringToObject(o, "message", x->message);
+	cJSON_AddItemToObject(o, "note", json_string_or_null(x->note));
+	cJSON_AddItemToObject(o, "hint", json_string_or_null(x->hint));
+	details = cJSON_AddArrayToObject(o, "details");
+	for (i = 0; i < x->ndetails; i++)
+		cJSON_AddItemToArray(details,
+				     cJSON_CreateString(x->details[i]));
+	cJSON_AddBoolToObject(o, "waived", x->waiver != NULL);
+	if (x->waiver) {
+		cJSON *w = cJSON_AddObjectToObject(o, "waiver");
+		char date[11] = "";
+
+		if (x->waiver->until.set)
+			date_format(x->waiver->until.days, date);
+		cJSON_AddStringToObject(w, "until", date);
+		cJSON_AddItemToObject(w, "reason",
+			json_string_or_null(x->waiver->reason.s));
+		cJSON_AddItemToObject(w, "approver",
+			json_string_or_null(x->waiver->approver.s));
+	}
+	return o;
+}
+
+void report_json(struct buf *out, const struct findings *f,
+		 const struct verdict *v, const struct report_meta *m)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *tool, *counts, *list;
+	char today[11];
+	char *text;
+	size_t i;
+	int s;
+
+	date_format(m->today, today);
+	tool = cJSON_AddObjectToObject(root, "tool");
+	cJSON_AddStringToObject(tool, "name", "mandate");
+	cJSON_AddStringToObject(tool, "version", m->tool_version);
+	cJSON_AddStringToObject(tool, "catalog", m->catalog_source);
+	cJSON_AddStringToObject(root, "today", today);
+	cJSON_AddStringToObject(root, "fail_on", severity_name(v->fail_on));
+	cJSON_AddStringToObject(root, "verdict", v->pass ? "pass" : "fail");
+	cJSON_AddNumberToObject(root, "agents", (double)m->nagents);
+	cJSON_AddNumberToObject(root, "exports", (double)m->nexports);
+	counts = cJSON_AddObjectToObject(root, "counts");
+	for (s = SEV_CRITICAL; s >= SEV_INFO; s--)
+		cJSON_AddNumberToObject(counts, severity_name((enum severity)s),
+					(double)v->counts[s]);
+	cJSON_AddNumberToObject(counts, "waived", (double)v->waived);
+	cJSON_AddNumberToObject(counts, "failing", (double)v->failing);
+	list = cJSON_AddArrayToObject(root, "findings");
+	for (i = 0; i < f->n; i++)
+		cJSON_AddItemToArray(list, json_finding(&f->v[i]));
+
+	text = cJSON_Print(root);
+	if (!text)
+		BUG("cJSON_Print failed");
+	buf_adds(out, text);
+	buf_addch(out, '\n');
+	cJSON_free(text);
+	cJSON_Delete(root);
+}

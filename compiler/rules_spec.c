@@ -1,0 +1,555 @@
+#include "common.h"
+#include "rules.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <ctype.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "match.h"
+
+/* A justification shorter than this cannot say why an agent exists. */
+#define JUSTIFICATION_MIN 20
+
+struct spec_checker {
+	struct check_context *cx;
+	pcre2_code *owner_re;
+	pcre2_code *name_re;
+	pcre2_code *email_re;
+	pcre2_match_data *md;
+};
+
+void gate_settings_from_unit(struct gate_settings *g,
+			     const struct spec_unit *u)
+{
+	g->fail_on = GATE_DEFAULT_FAIL_ON;
+	g->max_review_interval = GATE_DEFAULT_MAX_REVIEW;
+	g->max_rotation = GATE_DEFAULT_MAX_ROTATION;
+	if (!u->gate.present)
+		return;
+	if (u->gate.fail_on_set)
+		g->fail_on = u->gate.fail_on;
+	if (u->gate.max_review_interval.set)
+		g->max_review_interval = u->gate.max_review_interval.seconds;
+	if (u->gate.max_rotation.set)
+		g->max_rotation = u->gate.max_rotation.seconds;
+}
+
+/* Compile a gate pattern, reporting PCRE2's message at the string. */
+static int compile_pattern(pcre2_code **out, const struct sval *s,
+			   const char *field, struct diag *d)
+{
+	int code;
+	PCRE2_SIZE offset;
+	PCRE2_UCHAR msg[256];
+
+	*out = NULL;
+	if (!s->s)
+		return 0;
+	*out = pcre2_compile((PCRE2_SPTR)s->s, PCRE2_ZERO_TERMINATED,
+			     PCRE2_UTF, &code, &offset, NULL);
+	if (*out)
+		return 0;
+	pcre2_get_error_message(code, msg, sizeof(msg));
+	diag_at(d, DIAG_ERROR, &s->loc, "invalid %s at offset %zu: %s", field,
+		(size_t)offset, (const char *)msg);
+	return -1;
+}
+
+static bool re_matches(struct spec_checker *sc, pcre2_code *re,
+		       const char *s)
+{
+	return pcre2_match(re, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, 0,
+			   sc->md, NULL) >= 0;
+}
+
+static const char *name_of(const struct agent *a)
+{
+	return a->name.s;
+}
+
+static void check_owner(struct spec_checker *sc, const struct agent *a,
+			const struct sval *owner, const char *role,
+			const char *missing_rule)
+{
+	struct findings *f = sc->cx->f;
+	const struct loc *at = a->owner.present ? &a->owner.loc : &a->loc;
+
+	if (!owner->s || !*owner->s) {
+		findings_add(f, missing_rule, owner->s ? &owner->loc : at,
+			     name_of(a), NULL, "agent '%s' has no %s owner",
+			     name_of(a), role);
+		return;
+	}
+	if (!re_matches(sc, sc->email_re, owner->s)) {
+		findings_add(f, "MND103", &owner->loc, name_of(a), NULL,
+			     "%s owner '%s' is not an email address", role,
+			     owner->s);
+		return;
+	}
+	if (sc->owner_re && !re_matches(sc, sc->owner_re, owner->s))
+		findings_add(f, "MND103", &owner->loc, name_of(a), NULL,
+			     "%s owner '%s' does not match the gate's "
+			     "owner_pattern '%s'", role, owner->s,
+			     sc->cx->unit->gate.owner_pattern.s);
+}
+
+static void check_owners(struct spec_checker *sc, const struct agent *a)
+{
+	const struct sval *tech = &a->owner.technical;
+	const struct sval *biz = &a->owner.business;
+
+	check_owner(sc, a, tech, "technical", "MND101");
+	check_owner(sc, a, biz, "business", "MND102");
+	if (tech->s && biz->s && *tech->s && !strcasecmp(tech->s, biz->s))
+		findings_add(sc->cx->f, "MND104", &biz->loc, name_of(a), NULL,
+			     "'%s' is both the technical and the business "
+			     "owner", biz->s);
+	if (sc->name_re && !re_matches(sc, sc->name_re, name_of(a)))
+		findings_add(sc->cx->f, "MND105", &a->name.loc, name_of(a),
+			     NULL, "agent name '%s' does not match the gate's "
+			     "agent_name_pattern '%s'", name_of(a),
+			     sc->cx->unit->gate.agent_name_pattern.s);
+}
+
+/* Return whether text is a placeholder such as "TODO" or "tbd". */
+static bool is_placeholder(const char *text)
+{
+	static const char *const words[] = {
+		"todo", "tbd", "tba", "fixme", "xxx", "n/a", "na", "none",
+		"placeholder", "-", "...", "?",
+	};
+	char word[16];
+	const char *p = text;
+	size_t i, n;
+
+	while (*p) {
+		while (*p && !isalnum((unsigned char)*p) && !strchr("/-.?", *p))
+			p++;
+		n = 0;
+		while (p[n] && (isalnum((unsigned char)p[n]) ||
+				strchr("/-.?", p[n])))
+			n++;
+		if (n && n < sizeof(word)) {
+			for (i = 0; i < n; i++)
+				word[i] = (char)tolower((unsigned char)p[i]);
+			word[n] = '\0';
+			for (i = 0; i < ARRAY_SIZE(words); i++)
+				if (!strcmp(word, words[i]))
+					return true;
+		}
+		p += n;
+	}
+	return false;
+}
+
+static size_t trimmed_length(const char *s)
+{
+	const char *end = s + strlen(s);
+
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	return (size_t)(end - s);
+}
+
+static void check_justification(struct spec_checker *sc,
+				const struct agent *a)
+{
+	const struct sval *j = &a->justification;
+	struct findings *f = sc->cx->f;
+
+	if (!j->s || !trimmed_length(j->s))
+		findings_add(f, "MND110", j->s ? &j->loc : &a->loc, name_of(a),
+			     NULL, "agent '%s' has no justification",
+			     name_of(a));
+	else if (is_placeholder(j->s))
+		findings_add(f, "MND110", &j->loc, name_of(a), NULL,
+			     "justification '%s' is a placeholder", j->s);
+	else if (trimmed_length(j->s) < JUSTIFICATION_MIN)
+		findings_add(f, "MND110", &j->loc, name_of(a), NULL,
+			     "justification '%s' is too short to explain "
+			     "the agent (fewer than %d characters)", j->s,
+			     JUSTIFICATION_MIN);
+}
+
+static void check_lifecycle(struct spec_checker *sc, const struct agent *a)
+{
+	const struct review_block *r = &a->review;
+	const struct gate_settings *g = &sc->cx->gate;
+	struct findings *f = sc->cx->f;
+	int32_t today = sc->cx->today;
+	char date[11], limit[32], every[32];
+	int64_t cadence;
+
+	duration_format(g->max_review_interval, limit);
+	if (!r->present || !r->every.set)
+		findings_add(f, "MND122", r->present ? &r->loc : &a->loc,
+			     name_of(a), NULL,
+			     "agent '%s' has no review cadence; the gate "
+			     "requires one of at most %s", name_of(a), limit);
+	else if (r->every.seconds > g->max_review_interval) {
+		duration_format(r->every.seconds, every);
+		findings_add(f, "MND122", &r->every.loc, name_of(a), NULL,
+			     "review cadence %s is longer than the gate's "
+			     "maximum of %s", every, limit);
+	}
+
+	cadence = r->every.set ? r->every.seconds : g->max_review_interval;
+	if (!r->last.set) {
+		findings_add(f, "MND120", r->present ? &r->loc : &a->loc,
+			     name_of(a), NULL,
+			     "agent '%s' has no recorded review", name_of(a));
+	} else {
+		int64_t due = r->last.days + (cadence + 86399) / 86400;
+
+		if (due < today) {
+			date_format((int32_t)due, date);
+			findings_add(f, "MND120", &r->last.loc, name_of(a),
+				     NULL, "review was due on %s, %lld days "
+				     "ago", date, (long long)(today - due));
+		}
+	}
+
+	if (!a->expires.set) {
+		findings_add(f, "MND123", &a->loc, name_of(a), NULL,
+			     "agent '%s' has no expiry date", name_of(a));
+	} else if (a->expires.days < today) {
+		date_format(a->expires.days, date);
+		findings_add(f, "MND121", &a->expires.loc, name_of(a), NULL,
+			     "agent expired on %s, %d days ago", date,
+			     (int)(today - a->expires.days));
+	}
+}
+
+static void check_credentials(struct spec_checker *sc, const struct agent *a)
+{
+	const struct credentials_block *cr = &a->credentials;
+	const struct gate_settings *g = &sc->cx->gate;
+	struct findings *f = sc->cx->f;
+	char rotate[32], limit[32];
+
+	if (a->kind == AGENT_AI_AGENT) {
+		if (cr->long_lived_keys.set && cr->long_lived_keys.v)
+			findings_add(f, "MND150", &cr->long_lived_keys.loc,
+				     name_of(a), NULL,
+				     "AI agent '%s' allows long-lived keys",
+				     name_of(a));
+		else if (!cr->long_lived_keys.set)
+			findings_add(f, "MND150",
+				     cr->present ? &cr->loc : &a->loc,
+				     name_of(a), NULL,
+				     "AI agent '%s' does not forbid long-lived "
+				     "keys (long_lived_keys = false)",
+				     name_of(a));
+	}
+	if (cr->rotate.set && cr->rotate.seconds > g->max_rotation) {
+		duration_format(cr->rotate.seconds, rotate);
+		duration_format(g->max_rotation, limit);
+		findings_add(f, "MND150", &cr->rotate.loc, name_of(a), NULL,
+			     "key rotation every %s is longer than the gate's "
+			     "maximum of %s", rotate, limit);
+	}
+}
+
+static void check_audit(struct spec_checker *sc, const struct agent *a)
+{
+	const struct audit_block *au = &a->audit;
+
+	if (a->kind != AGENT_AI_AGENT || au->decisions == AUDIT_REQUIRED)
+		return;
+	findings_add(sc->cx->f, "MND160",
+		     au->decisions != AUDIT_UNSET ? &au->decisions_loc
+		     : au->present ? &au->loc : &a->loc,
+		     name_of(a), NULL,
+		     "AI agent '%s' does not require decision logging",
+		     name_of(a));
+}
+
+static bool pattern_has_wildcard(const char *s)
+{
+	return strpbrk(s, "*?") != NULL;
+}
+
+static bool is_service_wildcard(const char *s)
+{
+	size_t n = strlen(s);
+
+	return !strcmp(s, "*") || (n >= 2 && !strcmp(s + n - 2, ":*"));
+}
+
+/* MND130: a wildcard action, or a pattern reaching write access. */
+static void check_wildcard_actions(struct spec_checker *sc,
+				   const struct xgrant *x)
+{
+	const struct grant *g = x->grant;
+	const struct catalog *cat = sc->cx->cat;
+	struct actset set;
+	size_t i;
+
+	if (g->deny || g->levels)
+		return;
+	actset_init(&set, catalog_count(cat));
+	for (i = 0; i < g->actions.n; i++) {
+		const struct sval *a = &g->actions.items[i];
+		unsigned levels = 0;
+		uint32_t id;
+
+		if (!pattern_has_wildcard(a->s))
+			continue;
+		if (is_service_wildcard(a->s)) {
+			findings_add(sc->cx->f, "MND130", &a->loc,
+				     g->agent->name.s, NULL,
+				     "wildcard action '%s'", a->s);
+			continue;
+		}
+		actset_clear(&set);
+		catalog_match_actions(cat, a->s, &set);
+		actset_foreach(&set, id)
+			levels |= catalog_action(cat, id)->level;
+		if (levels & (ACCESS_WRITE | ACCESS_PERMISSIONS))
+			findings_add(sc->cx->f, "MND130", &a->loc,
+				     g->agent->name.s, NULL,
+				     "action pattern '%s' reaches %s actions",
+				     a->s, levels & ACCESS_PERMISSIONS
+					     ? "permissions-management"
+					     : "write");
+	}
+	actset_release(&set);
+}
+
+/* MND131: resource "*" for actions that could have been scoped. */
+static void check_wildcard_resources(struct spec_checker *sc,
+				     const struct xgrant *x)
+{
+	const struct catalog *cat = sc->cx->cat;
+	size_t i, j;
+
+	if (x->deny)
+		return;
+	for (i = 0; i < x->nres; i++) {
+		const struct xresource *r = &x->res[i];
+		const char *example = NULL;
+		size_t scoped = 0;
+
+		if (!pattern_is_everything(r->pattern))
+			continue;
+		for (j = 0; j < r->nactions; j++) {
+			const struct cat_action *a =
+				catalog_action(cat, r->actions[j]);
+
+			if (!a->nrtypes)
+				continue;
+			if (!scoped++)
+				example = a->name;
+		}
+		if (scoped)
+			findings_add(sc->cx->f, "MND131", &r->loc,
+				     x->grant->agent->name.s, NULL,
+				     "resource '%s' for %zu action%s that "
+				     "support resource-level permissions, "
+				     "such as '%s'", r->pattern, scoped,
+				     scoped == 1 ? "" : "s", example);
+	}
+}
+
+/* Return the first action of x at one of the levels, for messages. */
+static const char *first_action_at(const struct catalog *cat,
+				   const struct xgrant *x, unsigned levels)
+{
+	size_t i, j;
+
+	for (i = 0; i < x->nres; i++)
+		for (j = 0; j < x->res[i].nactions; j++) {
+			const struct cat_action *a =
+				catalog_action(cat, x->res[i].actions[j]);
+
+			if (a->level & levels)
+				return a->name;
+		}
+	return "";
+}
+
+static const char *level_word(unsigned levels)
+{
+	if (levels & ACCESS_PERMISSIONS)
+		return "permissions-management";
+	if (levels & ACCESS_WRITE)
+		return "write";
+	return "tagging";
+}
+
+/* Return the restricted class one of x's resources falls in, or NULL. */
+static const struct resource_class *
+restricted_class(const struct spec_unit *u, const struct xgrant *x)
+{
+	const struct resource_class *rc;
+	size_t i, j;
+
+	for (rc = u->classes; rc; rc = rc->next) {
+		if (rc->sensitivity != SENSITIVITY_RESTRICTED)
+			continue;
+		for (i = 0; i < x->nres; i++)
+			for (j = 0; j < rc->match.n; j++)
+				if (match_resource_overlap(x->res[i].pattern,
+						rc->match.items[j].s))
+					return rc;
+	}
+	return NULL;
+}
+
+static void check_grant(struct spec_checker *sc, const struct xgrant *x)
+{
+	const struct grant *g = x->grant;
+	const struct catalog *cat = sc->cx->cat;
+	struct findings *f = sc->cx->f;
+	const char *agent = g->agent->name.s;
+	const unsigned sensitive = ACCESS_WRITE | ACCESS_TAGGING |
+				   ACCESS_PERMISSIONS;
+	const struct resource_class *rc;
+
+	check_wildcard_actions(sc, x);
+	check_wildcard_resources(sc, x);
+	if (x->deny)
+		return;
+
+	if ((x->levels & sensitive) && !g->because.s)
+		findings_add(f, "MND111", &g->loc, agent, NULL,
+			     "grant of %s access ('%s') has no because",
+			     level_word(x->levels),
+			     first_action_at(cat, x, x->levels & sensitive));
+	if ((x->levels & ACCESS_PERMISSIONS) && !g->approver.s)
+		findings_add(f, "MND132", &g->loc, agent, NULL,
+			     "grant of permissions-management access ('%s') "
+			     "has no approver",
+			     first_action_at(cat, x, ACCESS_PERMISSIONS));
+	if ((x->levels & (ACCESS_WRITE | ACCESS_PERMISSIONS)) &&
+	    !g->approver.s && (rc = restricted_class(sc->cx->unit, x)))
+		findings_add(f, "MND140", &g->loc, agent, NULL,
+			     "grant of %s access to restricted resource "
+			     "class '%s' has no approver",
+			     level_word(x->levels &
+					(ACCESS_WRITE | ACCESS_PERMISSIONS)),
+			     rc->name.s);
+}
+
+static void report_escalation(struct spec_checker *sc, const struct xagent *xa,
+			      const struct xescalation *e,
+			      const struct grant *first)
+{
+	const struct catalog *cat = sc->cx->cat;
+	struct buf actions = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < e->nactions; i++)
+		buf_addf(&actions, "%s%s", i ? " + " : "",
+			 catalog_action(cat, e->actions[i])->name);
+	findings_add(sc->cx->f, "MND133",
+		     first ? &first->loc : &xa->agent->loc, xa->agent->name.s,
+		     NULL, "grants together enable privilege escalation path "
+		     "'%s' (%s): the agent %s", e->esc->name.s,
+		     buf_str(&actions),
+		     e->esc->description.s ? e->esc->description.s
+					   : "escalates");
+	buf_release(&actions);
+}
+
+/*
+ * MND133: the union of an agent's allowed actions, less what it denies
+ * everywhere without conditions, holds every action of a known path.
+ */
+static void check_escalations(struct spec_checker *sc, const struct xagent *xa)
+{
+	const struct program *p = sc->cx->prog;
+	struct actset allowed, denied;
+	size_t i, j, k;
+
+	actset_init(&allowed, catalog_count(sc->cx->cat));
+	actset_init(&denied, catalog_count(sc->cx->cat));
+	for (i = 0; i < xa->ngrants; i++) {
+		const struct xgrant *x = &xa->grants[i];
+
+		for (j = 0; j < x->nres; j++) {
+			const struct xresource *r = &x->res[j];
+
+			if (x->deny && (x->nconds ||
+					!pattern_is_everything(r->pattern)))
+				continue;
+			for (k = 0; k < r->nactions; k++)
+				actset_add(x->deny ? &denied : &allowed,
+					   r->actions[k]);
+		}
+	}
+	actset_subtract(&allowed, &denied);
+
+	for (i = 0; i < p->nescalations; i++) {
+		const struct xescalation *e = &p->escalations[i];
+		const struct grant *first = NULL;
+
+		if (!e->nactions)
+			continue;
+		for (j = 0; j < e->nactions; j++)
+			if (!actset_has(&allowed, e->actions[j]))
+				break;
+		if (j < e->nactions)
+			continue;
+		/* Point at the grant giving the path's first action. */
+		for (j = 0; j < xa->ngrants && !first; j++)
+			for (k = 0; k < xa->grants[j].nres && !first; k++) {
+				const struct xresource *r =
+					&xa->grants[j].res[k];
+				size_t m;
+
+				for (m = 0; m < r->nactions; m++)
+					if (r->actions[m] == e->actions[0] &&
+					    !xa->grants[j].deny)
+						first = xa->grants[j].grant;
+			}
+		report_escalation(sc, xa, e, first);
+	}
+	actset_release(&allowed);
+	actset_release(&denied);
+}
+
+int rules_spec_run(struct check_context *cx, struct diag *d)
+{
+	struct spec_checker sc = { cx, NULL, NULL, NULL, NULL };
+	const struct gate *gate = &cx->unit->gate;
+	struct sval email = { "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", { 0 } };
+	size_t i, j;
+	int ret = 0;
+
+	if (compile_pattern(&sc.owner_re, &gate->owner_pattern,
+			    "owner_pattern", d) < 0 ||
+	    compile_pattern(&sc.name_re, &gate->agent_name_pattern,
+			    "agent_name_pattern", d) < 0 ||
+	    compile_pattern(&sc.email_re, &email, "address pattern", d) < 0) {
+		ret = -1;
+		goto out;
+	}
+	sc.md = pcre2_match_data_create(4, NULL);
+	if (!sc.md)
+		BUG("cannot allocate PCRE2 match data");
+
+	for (i = 0; i < cx->prog->nagents; i++) {
+		const struct xagent *xa = &cx->prog->agents[i];
+		const struct agent *a = xa->agent;
+
+		check_owners(&sc, a);
+		check_justification(&sc, a);
+		check_lifecycle(&sc, a);
+		check_credentials(&sc, a);
+		check_audit(&sc, a);
+		for (j = 0; j < xa->ngrants; j++)
+			check_grant(&sc, &xa->grants[j]);
+		check_escalations(&sc, xa);
+	}
+out:
+	pcre2_match_data_free(sc.md);
+	pcre2_code_free(sc.owner_re);
+	pcre2_code_free(sc.name_re);
+	pcre2_code_free(sc.email_re);
+	return ret;
+}

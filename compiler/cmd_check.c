@@ -53,7 +53,8 @@ int cmd_check(int argc, char **argv)
 	};
 	struct check_options opt = { 0 };
 	struct spec_unit unit;
-	static char *default_path[] = { "." };
+	static char dot[] = ".";
+	static char *default_path[] = { dot };
 	int c, ret;
 
 	optind = 1;

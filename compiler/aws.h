@@ -227,8 +227,9 @@ aws_find_credentials(const struct aws_state *st, const char *arn);
 
 /*
  * Convert an ISO 8601 timestamp as IAM writes it (2016-05-16T18:13:11Z,
- * +00:00 or another offset, optional fraction of a second) to days
- * since 1970-01-01 in UTC. Returns 0, or -1 when s is not such a
+ * +00:00 or another offset, optional fraction of a second; a space in
+ * place of the 'T' as RFC 3339 allows and Python's datetime prints) to
+ * days since 1970-01-01 in UTC. Returns 0, or -1 when s is not such a
  * timestamp or lies before 1970.
  */
 int aws_parse_timestamp(const char *s, size_t n, int32_t *days);

@@ -349,13 +349,15 @@ static int read_csv(struct csv *in, struct aws_credential_report **out)
 	struct record r = { BUF_INIT, NULL, 0, 0, 0 };
 	struct ptrmap seen = PTRMAP_INIT;
 	size_t n = 0, cap = 0, i;
+	unsigned errors_before = in->d->errors;
 	int ret = 0, more;
 
 	if (read_header(in, &r)) {
 		ret = -1;
 		goto out;
 	}
-	while (!in->d->stopped && (more = read_record(in, &r)) != 0) {
+	while (!(in->d->stopped && in->d->errors > errors_before) &&
+	       (more = read_record(in, &r)) != 0) {
 		if (more < 0) {
 			ret = -1;
 			break;
@@ -367,6 +369,8 @@ static int read_csv(struct csv *in, struct aws_credential_report **out)
 			ret = -1;
 		n++;
 	}
+	if (in->d->errors != errors_before)
+		ret = -1;
 	if (ret)
 		goto out;
 	rep = arena_calloc(in->arena, 1, sizeof(*rep));
@@ -654,7 +658,7 @@ int aws_parse_timestamp(const char *s, size_t n, int32_t *days)
 	size_t i = 19;
 	int64_t t;
 
-	if (n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	if (n < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
 	    s[13] != ':' || s[16] != ':' ||
 	    !parse_digits(s, 4, &y) || !parse_digits(s + 5, 2, &mo) ||
 	    !parse_digits(s + 8, 2, &d) || !parse_digits(s + 11, 2, &h) ||

@@ -81,13 +81,13 @@ static bool in_list(const char *s, const char *const *list, size_t n)
 static struct loc arn_loc(const struct loc *loc, const char *key)
 {
 	struct json_step step = { key, 0 };
-	struct json_span span;
 	struct loc out = *loc;
+	size_t value, end;
 
 	if (!json_locate(loc->src->text, loc->src->len, loc->off, &step, 1,
-			 &span, NULL)) {
-		out.off = span.off;
-		out.len = span.len;
+			 &value, &end, NULL)) {
+		out.off = (uint32_t)value;
+		out.len = (uint32_t)(end - value);
 	}
 	return out;
 }

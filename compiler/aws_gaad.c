@@ -38,6 +38,7 @@ struct gaad {
 	struct ptrmap arns;	/* ARN -> struct loc of its definition */
 	struct ptrmap group_names;	/* name -> group entity */
 	struct ptrmap policy_arns;	/* ARN -> managed policy */
+	unsigned errors_before;	/* d->errors when reading started */
 };
 
 bool aws_gaad_list_key(const char *key)
@@ -138,17 +139,10 @@ static int define_arn(struct gaad *g, const char *arn, const struct loc *loc)
 	return 0;
 }
 
-/* Return the export spans of the n elements of the array at the path. */
-static struct json_span *element_spans(struct gaad *g, size_t n)
+/* Return the export location of v, a node of the element being read. */
+static struct loc node_loc(struct gaad *g, const cJSON *v)
 {
-	struct json_span *spans = xcalloc(n ? n : 1, sizeof(*spans));
-	const struct json_text *t;
-	struct json_span span;
-
-	if (json_ctx_span(&g->c, &t, &span))
-		BUG("array not found in its own element");
-	json_array_spans(t->text, t->len, span.off, spans, n);
-	return spans;
+	return json_node_loc(&g->c, v);
 }
 
 static int expect_object(struct gaad *g, const cJSON *v)
@@ -209,7 +203,6 @@ static int read_inline(struct gaad *g, const cJSON *obj, struct aws_entity *e)
 {
 	const char *key = entity_keys[e->kind].inline_list;
 	const cJSON *list, *item;
-	struct json_span *spans;
 	size_t i = 0;
 	int ret = 0;
 
@@ -221,34 +214,31 @@ static int read_inline(struct gaad *g, const cJSON *obj, struct aws_entity *e)
 	e->inline_policies = arena_calloc(g->arena, e->ninline,
 					  sizeof(*e->inline_policies));
 	json_path_push_key(&g->c.path, key);
-	spans = element_spans(g, e->ninline);
 	cJSON_ArrayForEach(item, list) {
 		struct aws_inline_policy *p = &e->inline_policies[i];
+		struct json_text entry;
 
-		p->loc = span_loc(g, spans[i]);
+		p->loc = node_loc(g, item);
 		json_path_push_index(&g->c.path, i);
+		json_ctx_enter(&g->c, &entry, json_value_off(item));
 		ret = read_inline_policy(g, item, e, p);
+		json_ctx_leave(&g->c, &entry);
 		json_path_pop(&g->c.path);
 		if (ret)
 			break;
 		i++;
 	}
 	json_path_pop(&g->c.path);
-	free(spans);
 	return ret;
 }
 
-/* Point ref->loc at the PolicyArn value inside its entry's span. */
+/* Point ref->loc at the entry's PolicyArn value, or at the entry. */
 static void ref_loc(struct gaad *g, struct aws_policy_ref *ref,
-		    struct json_span entry)
+		    const cJSON *entry)
 {
-	static const struct json_step step = { "PolicyArn", 0 };
-	struct json_span value;
+	const cJSON *arn = cJSON_GetObjectItemCaseSensitive(entry, "PolicyArn");
 
-	ref->loc = span_loc(g, entry);
-	if (!json_locate(g->src->text, g->src->len, entry.off, &step, 1,
-			 &value, NULL))
-		ref->loc = span_loc(g, value);
+	ref->loc = node_loc(g, arn && cJSON_IsString(arn) ? arn : entry);
 }
 
 static int read_attachment(struct gaad *g, const cJSON *item,
@@ -266,7 +256,6 @@ static int read_attached(struct gaad *g, const cJSON *obj,
 {
 	const char *key = "AttachedManagedPolicies";
 	const cJSON *list, *item;
-	struct json_span *spans;
 	size_t i = 0;
 	int ret = 0;
 
@@ -278,9 +267,9 @@ static int read_attached(struct gaad *g, const cJSON *obj,
 	e->attached = arena_calloc(g->arena, e->nattached,
 				   sizeof(*e->attached));
 	json_path_push_key(&g->c.path, key);
-	spans = element_spans(g, e->nattached);
 	cJSON_ArrayForEach(item, list) {
-		ref_loc(g, &e->attached[i], spans[i]);
+		if (cJSON_IsObject(item))
+			ref_loc(g, &e->attached[i], item);
 		json_path_push_index(&g->c.path, i);
 		ret = read_attachment(g, item, &e->attached[i]);
 		json_path_pop(&g->c.path);
@@ -289,7 +278,6 @@ static int read_attached(struct gaad *g, const cJSON *obj,
 		i++;
 	}
 	json_path_pop(&g->c.path);
-	free(spans);
 	return ret;
 }
 
@@ -312,9 +300,8 @@ static int read_boundary_object(struct gaad *g, const cJSON *pb,
 		return -1;
 	slash = strrchr(e->boundary.arn, '/');
 	e->boundary.name = intern(g, slash + 1);
-	json_path_push_key(&g->c.path, "PermissionsBoundaryArn");
-	e->boundary.loc = json_ctx_loc(&g->c);
-	json_path_pop(&g->c.path);
+	e->boundary.loc = node_loc(g, cJSON_GetObjectItemCaseSensitive(
+		pb, "PermissionsBoundaryArn"));
 	return 0;
 }
 
@@ -662,6 +649,12 @@ static const char *scan_type_name(enum json_type type)
 	return "an object";
 }
 
+/* Return whether this export hit the diagnostics' error limit. */
+static bool gave_up(const struct gaad *g)
+{
+	return g->d->stopped && g->d->errors > g->errors_before;
+}
+
 typedef int (*element_fn)(struct gaad *g, const cJSON *v,
 			  struct json_span span);
 
@@ -680,7 +673,7 @@ static int read_list(struct gaad *g, const struct json_object_scan *scan,
 		return json_ctx_error(&g->c, "expected an array, got %s",
 				      scan_type_name(m->type));
 	}
-	for (i = 0; i < m->nelems && !g->d->stopped; i++) {
+	for (i = 0; i < m->nelems && !gave_up(g); i++) {
 		struct json_span span = m->elems[i];
 		size_t err;
 		cJSON *v = json_parse_span(g->src->text, span.off, span.len,
@@ -724,8 +717,8 @@ static void resolve_groups(struct gaad *g, struct aws_entity *e)
 	for (i = 0; i < e->ngroup_names; i++) {
 		struct json_step steps[2] = { { "GroupList", 0 }, { NULL, i } };
 		struct aws_entity *group;
-		struct json_span span;
 		struct loc loc = e->loc;
+		size_t value, end;
 
 		group = ptrmap_get(&g->group_names, e->group_names[i]);
 		if (group) {
@@ -733,8 +726,10 @@ static void resolve_groups(struct gaad *g, struct aws_entity *e)
 			continue;
 		}
 		if (!json_locate(g->src->text, g->src->len, e->loc.off, steps,
-				 2, &span, NULL))
-			loc = span_loc(g, span);
+				 2, &value, &end, NULL)) {
+			loc.off = (uint32_t)value;
+			loc.len = (uint32_t)(end - value);
+		}
 		diag_at(g->d, DIAG_WARNING, &loc, "user '%s' is in group '%s', "
 			"which is not in the export; its permissions are "
 			"unknown", e->name, e->group_names[i]);
@@ -823,14 +818,17 @@ int aws_gaad_read(struct aws_export **out, struct source *src,
 	g.c.src = src;
 	g.c.d = d;
 	g.c.text = &g.text;
+	g.errors_before = d->errors;
 	*out = NULL;
 
-	for (i = 0; i < scan->nmembers && !d->stopped; i++) {
+	for (i = 0; i < scan->nmembers && !gave_up(&g); i++) {
 		element_fn read = reader_for(scan->members[i].key);
 
 		if (read && read_list(&g, scan, &scan->members[i], read))
 			ret = -1;
 	}
+	if (d->errors != g.errors_before)
+		ret = -1;
 	if (!ret) {
 		resolve(&g);
 		*out = make_export(&g);

@@ -536,11 +536,17 @@ static void statement_locs(const struct json_ctx *c, const struct json_text *t,
 	free(offs);
 }
 
+static void node_span(const cJSON *v, struct json_span *out)
+{
+	out->off = (uint32_t)json_value_off(v);
+	out->len = (uint32_t)((cJSON_IsNumber(v) ? out->off : json_value_end(v))
+			      - out->off);
+}
+
 static int read_statements(struct json_ctx *c, const cJSON *list,
 			   struct policy_out *o, struct aws_policy_doc *doc)
 {
-	const struct json_text *t;
-	struct json_span span, *spans;
+	struct json_span *spans;
 	const cJSON *s;
 	bool array = cJSON_IsArray(list);
 	size_t i = 0;
@@ -553,14 +559,14 @@ static int read_statements(struct json_ctx *c, const cJSON *list,
 	doc->nstmts = array ? (size_t)cJSON_GetArraySize(list) : 1;
 	doc->stmts = arena_calloc(o->arena, doc->nstmts, sizeof(*doc->stmts));
 	spans = xcalloc(doc->nstmts, sizeof(*spans));
-	if (json_ctx_span(c, &t, &span))
-		BUG("policy statements not found in their own text");
-	if (array)
-		json_array_spans(t->text, t->len, span.off, spans,
-				 doc->nstmts);
-	else
-		spans[0] = span;
-	statement_locs(c, t, spans, doc);
+	if (!array) {
+		node_span(list, &spans[0]);
+	} else {
+		cJSON_ArrayForEach(s, list)
+			node_span(s, &spans[i++]);
+		i = 0;
+	}
+	statement_locs(c, c->text, spans, doc);
 	free(spans);
 
 	if (!array)
@@ -594,7 +600,7 @@ static int read_document(struct json_ctx *c, const cJSON *obj,
 					 "'%s'; expected Version, Id or "
 					 "Statement");
 	doc = arena_calloc(o->arena, 1, sizeof(*doc));
-	doc->loc = json_ctx_loc(c);
+	doc->loc = json_node_loc(c, obj);
 	if (read_version(c, obj, o, doc) ||
 	    json_get_string(c, obj, "Id", false, &id))
 		return -1;
@@ -617,14 +623,10 @@ static int decode_string(struct json_ctx *c, const cJSON *v,
 {
 	const char *s = v->valuestring;
 	size_t n = strlen(s), start = json_skip_ws(s, n, 0), bad;
-	const struct json_text *parent;
-	struct json_span span;
-
-	if (json_ctx_span(c, &parent, &span))
-		BUG("policy string not found in its own text");
 	memset(text, 0, sizeof(*text));
-	text->parent = parent;
-	text->literal = span.off;
+	text->up = c->text;
+	text->decoded = true;
+	text->literal = json_value_off(v);
 	text->depth = c->path.depth;
 	text->text = s;
 	text->len = n;
@@ -692,6 +694,22 @@ out:
 	return ret;
 }
 
+/*
+ * Read the document object v, rooting a text at it so that finding the
+ * position of an error inside it walks v alone.
+ */
+static int from_object(struct json_ctx *c, const cJSON *v,
+		       struct policy_out *o, struct aws_policy_doc **out)
+{
+	struct json_text sub;
+	int ret;
+
+	json_ctx_enter(c, &sub, json_value_off(v));
+	ret = read_document(c, v, o, out);
+	json_ctx_leave(c, &sub);
+	return ret;
+}
+
 int aws_policy_from_json(struct aws_policy_doc **out, struct json_ctx *c,
 			 const cJSON *v, enum aws_policy_kind kind,
 			 struct arena *arena, struct strtab *strtab)
@@ -700,7 +718,7 @@ int aws_policy_from_json(struct aws_policy_doc **out, struct json_ctx *c,
 
 	*out = NULL;
 	if (cJSON_IsObject(v))
-		return read_document(c, v, &o, out);
+		return from_object(c, v, &o, out);
 	if (cJSON_IsString(v))
 		return from_string(c, v, &o, out);
 	return json_ctx_error(c, "expected a policy document (an object, or "
@@ -712,8 +730,8 @@ int aws_policy_parse_source(struct aws_policy_doc **out, struct source *src,
 			    enum aws_policy_kind kind, struct arena *arena,
 			    struct strtab *strtab, struct diag *d)
 {
-	struct json_text text = { src->text, src->len, 0, 0, NULL, 0, false,
-				  NULL, 0 };
+	struct json_text text = { src->text, src->len, 0, 0, NULL, false, 0,
+				  false, NULL, 0 };
 	struct json_ctx c = { src, d, { { { NULL, 0 } }, 0 }, &text, NULL };
 	struct json_fault fault;
 	size_t start = 0, err;

@@ -4,15 +4,31 @@
 /* cJSON copies a number into a 64-byte buffer before converting it. */
 #define JSON_NUMBER_MAX 63
 
+/*
+ * Byte classes, looked up once per byte on the hot paths: 1 for JSON
+ * whitespace; 2 for bytes that may appear in a string as they are
+ * (printable ASCII other than '"' and '\\'); 4 for '"', '\\' and the
+ * brackets, where skipping a valid value must look closer.
+ */
+static const unsigned char byte_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	3, 2, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 6, 4, 6, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 6, 2, 6, 2, 2,
+};
+
+#define IS_WS(c) (byte_class[(unsigned char)(c)] & 1)
+#define IS_PLAIN(c) (byte_class[(unsigned char)(c)] & 2)
+#define IS_SPECIAL(c) (byte_class[(unsigned char)(c)] & 4)
+
 size_t json_skip_ws(const char *text, size_t len, size_t pos)
 {
-	while (pos < len) {
-		char c = text[pos];
-
-		if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
-			break;
+	while (pos < len && IS_WS(text[pos]))
 		pos++;
-	}
 	return pos;
 }
 
@@ -173,8 +189,7 @@ static int scan_string(const char *s, size_t len, size_t *pos,
 		unsigned char c;
 		size_t n;
 
-		while (i < len && p[i] >= 0x20 && p[i] < 0x80 &&
-		       p[i] != '"' && p[i] != '\\')
+		while (i < len && IS_PLAIN(p[i]))
 			i++;
 		if (i >= len)
 			return fault_at(f, *pos, "unterminated string");
@@ -472,6 +487,54 @@ int json_validate(const char *text, size_t len, size_t *root,
 	return 0;
 }
 
+static size_t skip_valid(const char *text, size_t len, size_t i);
+
+/*
+ * Store in each node of the tree parsed from valid text the offset of
+ * its value, walking text and tree side by side: a tree lists members
+ * and elements in the order the text has them.
+ */
+static size_t record_offsets(const char *text, size_t len, size_t i,
+			     cJSON *node)
+{
+	cJSON *child;
+
+	i = json_skip_ws(text, len, i);
+	node->valueint = (int)i;
+	if (!cJSON_IsObject(node) && !cJSON_IsArray(node)) {
+		i = skip_valid(text, len, i);
+		goto out;
+	}
+	i++;
+	cJSON_ArrayForEach(child, node) {
+		i = json_skip_ws(text, len, i);
+		if (i < len && text[i] == ',')
+			i = json_skip_ws(text, len, i + 1);
+		if (cJSON_IsObject(node)) {
+			i = skip_valid(text, len, i);
+			i = json_skip_ws(text, len, i) + 1;
+		}
+		i = record_offsets(text, len, i, child);
+	}
+	i = json_skip_ws(text, len, i) + 1;
+out:
+	if (!cJSON_IsNumber(node))
+		node->valuedouble = (double)i;
+	return i;
+}
+
+size_t json_value_off(const cJSON *v)
+{
+	return (size_t)v->valueint;
+}
+
+size_t json_value_end(const cJSON *v)
+{
+	if (cJSON_IsNumber(v))
+		BUG("the end of a number is not recorded");
+	return (size_t)v->valuedouble;
+}
+
 cJSON *json_parse_span(const char *text, size_t off, size_t len,
 		       size_t *err_off)
 {
@@ -491,6 +554,7 @@ cJSON *json_parse_span(const char *text, size_t off, size_t len,
 		cJSON_Delete(v);
 		return NULL;
 	}
+	record_offsets(text, off + len, off, v);
 	return v;
 }
 
@@ -694,15 +758,38 @@ void json_path_format(const struct json_path *p, size_t from, struct buf *out)
 	}
 }
 
-/* Skip a value already known to be valid. */
+/*
+ * Skip a value already known to be valid, without checking it again:
+ * only quotes, backslashes inside strings and brackets are looked at.
+ */
 static size_t skip_valid(const char *text, size_t len, size_t i)
 {
-	enum json_type type;
-	struct json_fault f;
+	size_t depth = 0;
+	char c = text[i];
 
-	if (json_skip_value(text, len, &i, &type, &f))
-		BUG("validated JSON fails at offset %zu: %s", f.off, f.msg);
-	return i;
+	if (c != '"' && c != '{' && c != '[') {
+		while (i < len && !IS_WS(text[i]) && text[i] != ',' &&
+		       text[i] != ']' && text[i] != '}')
+			i++;
+		return i;
+	}
+	do {
+		while (i < len && !IS_SPECIAL(text[i]))
+			i++;
+		if (i >= len)
+			break;
+		c = text[i++];
+		if (c == '"') {
+			while (i < len && text[i] != '"')
+				i += text[i] == '\\' ? 2 : 1;
+			i++;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	} while (depth && i < len);
+	return i < len ? i : len;
 }
 
 static bool key_equals(const char *text, size_t off, size_t end,
@@ -768,8 +855,8 @@ static int enter_index(const char *text, size_t len, size_t *pos,
 }
 
 int json_locate(const char *text, size_t len, size_t off,
-		const struct json_step *steps, size_t n,
-		struct json_span *out, size_t *key_off)
+		const struct json_step *steps, size_t n, size_t *value,
+		size_t *end, size_t *key_off)
 {
 	size_t i = json_skip_ws(text, len, off), k, key = i;
 
@@ -785,8 +872,9 @@ int json_locate(const char *text, size_t len, size_t off,
 		if (r)
 			return -1;
 	}
-	out->off = (uint32_t)i;
-	out->len = (uint32_t)(skip_valid(text, len, i) - i);
+	*value = i;
+	if (end)
+		*end = skip_valid(text, len, i);
 	if (key_off)
 		*key_off = key;
 	return 0;
@@ -811,6 +899,15 @@ size_t json_array_spans(const char *text, size_t len, size_t off,
 			i = json_skip_ws(text, len, i + 1);
 	}
 	return n;
+}
+
+void json_value_span(const char *text, size_t len, size_t off,
+		     struct json_span *out)
+{
+	size_t i = json_skip_ws(text, len, off);
+
+	out->off = (uint32_t)i;
+	out->len = (uint32_t)(skip_valid(text, len, i) - i);
 }
 
 /* Return the number of UTF-8 bytes that the code point cp takes. */
@@ -877,17 +974,32 @@ static void map_url(const char *enc, size_t len, size_t *offs, size_t n)
 
 void json_text_map(const struct json_text *t, size_t *offs, size_t n)
 {
-	const struct json_text *p = t->parent;
-	const char *value;
+	for (; t->up; t = t->up) {
+		if (!t->decoded)
+			continue;
+		/* The decoded text was made from the string's cJSON value. */
+		if (t->url_encoded)
+			map_url(t->encoded, t->encoded_len, offs, n);
+		map_json_string(t->up->text, t->up->len, t->literal, offs, n);
+	}
+}
 
-	if (!p)
-		return;
-	/* The decoded text was made from the string's cJSON value. */
-	value = t->url_encoded ? t->encoded : t->text;
-	if (t->url_encoded)
-		map_url(value, t->encoded_len, offs, n);
-	map_json_string(p->text, p->len, t->literal, offs, n);
-	json_text_map(p, offs, n);
+void json_ctx_enter(struct json_ctx *c, struct json_text *sub, size_t root)
+{
+	memset(sub, 0, sizeof(*sub));
+	sub->text = c->text->text;
+	sub->len = c->text->len;
+	sub->root = root;
+	sub->depth = c->path.depth;
+	sub->up = c->text;
+	c->text = sub;
+}
+
+void json_ctx_leave(struct json_ctx *c, struct json_text *sub)
+{
+	if (c->text != sub)
+		BUG("leaving a JSON text that is not the current one");
+	c->text = sub->up;
 }
 
 /* Return the innermost text whose root lies on the path. */
@@ -895,8 +1007,8 @@ static const struct json_text *text_for(const struct json_ctx *c)
 {
 	const struct json_text *t = c->text;
 
-	while (t->parent && t->depth > c->path.depth)
-		t = t->parent;
+	while (t->up && t->depth > c->path.depth)
+		t = t->up;
 	return t;
 }
 
@@ -908,31 +1020,46 @@ static struct loc locate_path(const struct json_ctx *c,
 			      const struct json_text *t, bool at_key,
 			      size_t *local)
 {
-	struct json_span span = { (uint32_t)t->root, 0 };
-	size_t key = t->root, offs[2];
+	size_t value = t->root, end, key = t->root, offs[2];
 	struct loc loc = { c->src, 0, 0 };
 
 	if (json_locate(t->text, t->len, t->root, c->path.step + t->depth,
-			c->path.depth - t->depth, &span, &key))
-		span.off = (uint32_t)t->root;
-	offs[0] = at_key ? key : span.off;
-	offs[1] = at_key ? key : span.off + span.len;
+			c->path.depth - t->depth, &value, NULL, &key))
+		value = t->root;
+	/* The underline needs the end of short values only. */
+	end = skip_valid(t->text, value + 81 < t->len ? value + 81 : t->len,
+			 value);
+	offs[0] = at_key ? key : value;
+	offs[1] = at_key ? key : end;
 	*local = offs[0];
 	json_text_map(t, offs, 2);
 	loc.off = (uint32_t)offs[0];
 	/* Underline short values only; a whole object would be noise. */
-	if (!at_key && span.len <= 80 && offs[1] > offs[0])
+	if (!at_key && end - value <= 80 && offs[1] > offs[0])
 		loc.len = (uint32_t)(offs[1] - offs[0]);
 	return loc;
 }
 
-int json_ctx_span(const struct json_ctx *c, const struct json_text **t,
-		  struct json_span *out)
+int json_ctx_find(const struct json_ctx *c, const struct json_text **t,
+		  size_t *off)
 {
 	*t = text_for(c);
 	return json_locate((*t)->text, (*t)->len, (*t)->root,
 			   c->path.step + (*t)->depth,
-			   c->path.depth - (*t)->depth, out, NULL);
+			   c->path.depth - (*t)->depth, off, NULL, NULL);
+}
+
+struct loc json_node_loc(const struct json_ctx *c, const cJSON *v)
+{
+	size_t offs[2];
+	struct loc loc = { c->src, 0, 0 };
+
+	offs[0] = json_value_off(v);
+	offs[1] = cJSON_IsNumber(v) ? offs[0] : json_value_end(v);
+	json_text_map(c->text, offs, 2);
+	loc.off = (uint32_t)offs[0];
+	loc.len = (uint32_t)(offs[1] - offs[0]);
+	return loc;
 }
 
 struct loc json_ctx_loc(const struct json_ctx *c)
@@ -942,7 +1069,6 @@ struct loc json_ctx_loc(const struct json_ctx *c)
 	return locate_path(c, text_for(c), false, &local);
 }
 
-/* Compute the 1-based line and column of off in a decoded text. */
 static void text_position(const char *text, size_t off, uint32_t *line,
 			  uint32_t *col)
 {
@@ -965,7 +1091,7 @@ static void note_decoded(const struct json_ctx *c, const struct json_text *t,
 {
 	uint32_t line, col;
 
-	if (!t->parent)
+	if (!t->decoded)
 		return;
 	text_position(t->text, local, &line, &col);
 	diag_at(c->d, DIAG_NOTE, loc, "at line %u, column %u of the %s",

@@ -103,9 +103,18 @@ void json_object_scan_release(struct json_object_scan *scan);
  * Parse the len bytes at text + off, which hold one value, with cJSON.
  * Returns the tree, which the caller frees with cJSON_Delete, or NULL
  * with the offset of cJSON's error in *err_off.
+ *
+ * The text must have passed the skipper, because each node then gets
+ * the offset in text of its value, read with json_value_off, and every
+ * node but a number the offset just past its value, read with
+ * json_value_end. They are kept in cJSON's valueint and, for all but
+ * numbers, valuedouble: read numbers with valuedouble and never read
+ * valueint of these trees.
  */
 cJSON *json_parse_span(const char *text, size_t off, size_t len,
 		       size_t *err_off);
+size_t json_value_off(const cJSON *v);
+size_t json_value_end(const cJSON *v);
 
 /*
  * One step of a path: an object key, or an array index when key is
@@ -135,14 +144,15 @@ void json_path_format(const struct json_path *p, size_t from, struct buf *out);
 
 /*
  * Find the value that steps name below the value that starts at or
- * after text[off], which must already be valid JSON. Stores its span,
- * and in *key_off the offset of its key (or of the value when the last
- * step is an index or there are no steps). Returns 0, or -1 when the
- * path names nothing.
+ * after text[off], which must already be valid JSON. Stores its start
+ * in *value, its end in *end unless end is NULL (finding the end walks
+ * the whole value), and in *key_off, unless NULL, the offset of its key
+ * (or of the value when the last step is an index or there are no
+ * steps). Returns 0, or -1 when the path names nothing.
  */
 int json_locate(const char *text, size_t len, size_t off,
-		const struct json_step *steps, size_t n,
-		struct json_span *out, size_t *key_off);
+		const struct json_step *steps, size_t n, size_t *value,
+		size_t *end, size_t *key_off);
 
 /*
  * Store the spans of the first max elements of the valid JSON array
@@ -151,19 +161,26 @@ int json_locate(const char *text, size_t len, size_t off,
 size_t json_array_spans(const char *text, size_t len, size_t off,
 			struct json_span *out, size_t max);
 
+/* Store the span of the valid JSON value at or after text[off]. */
+void json_value_span(const char *text, size_t len, size_t off,
+		     struct json_span *out);
+
 /*
- * A JSON text that paths resolve in: an element of the export, whose
- * offsets are the export's, or a document decoded from a JSON string
- * inside another text (a policy written as a string, plain or
- * percent-encoded), whose offsets are mapped back through the string.
+ * A JSON text that paths resolve in. The export is the outermost one.
+ * A converter may start a text rooted at a value inside the current one
+ * (json_ctx_enter), so that finding a position below that value walks
+ * only the value's own bytes. A document decoded from a JSON string (a
+ * policy written as a string, plain or percent-encoded) is a text of
+ * its own whose offsets are mapped back through the string.
  */
 struct json_text {
 	const char *text;
 	size_t len;
 	size_t root;		/* offset of the root value in text */
 	size_t depth;		/* path steps that lead to the root */
-	const struct json_text *parent;	/* NULL: text is the export */
-	size_t literal;		/* the string's opening quote in parent */
+	const struct json_text *up;	/* the enclosing text; NULL: export */
+	bool decoded;		/* text was decoded from a string in up */
+	size_t literal;		/* that string's opening quote in up->text */
 	bool url_encoded;	/* the string's value was percent-encoded */
 	const char *encoded;	/* that value, when url_encoded */
 	size_t encoded_len;
@@ -182,16 +199,27 @@ struct json_ctx {
 	const char *what;
 };
 
+/*
+ * Make sub, a text rooted at offset root of c->text's text (the value
+ * that c's path names), the current text. json_ctx_leave restores the
+ * enclosing text.
+ */
+void json_ctx_enter(struct json_ctx *c, struct json_text *sub, size_t root);
+void json_ctx_leave(struct json_ctx *c, struct json_text *sub);
+
 /* Return the location in the export of the value the path names. */
 struct loc json_ctx_loc(const struct json_ctx *c);
 
+/* Return the export location of v, a node parsed from c->text's text. */
+struct loc json_node_loc(const struct json_ctx *c, const cJSON *v);
+
 /*
  * Find the value the path names in the innermost text that holds it.
- * Stores that text in *t and the value's span in it in *out. Returns 0,
- * or -1 when the path names nothing.
+ * Stores that text in *t and the value's start in it in *off. Returns
+ * 0, or -1 when the path names nothing.
  */
-int json_ctx_span(const struct json_ctx *c, const struct json_text **t,
-		  struct json_span *out);
+int json_ctx_find(const struct json_ctx *c, const struct json_text **t,
+		  size_t *off);
 
 /*
  * Map offsets in t's text to offsets in the export, in place. offs

@@ -130,8 +130,15 @@ static int define_arn(struct gaad *g, const char *arn, const struct loc *loc)
 	const struct loc *first = ptrmap_get(&g->arns, arn);
 
 	if (first) {
+		static const struct json_step step = { "Arn", 0 };
+		struct loc at = *first;
+		size_t value;
+
+		if (!json_locate(g->src->text, g->src->len, first->off, &step,
+				 1, &value, NULL, NULL))
+			at.off = (uint32_t)value;
 		member_error(g, "Arn", "duplicate ARN '%s'", arn);
-		diag_at(g->d, DIAG_NOTE, first, "'%s' is first defined here",
+		diag_at(g->d, DIAG_NOTE, &at, "'%s' is first defined here",
 			arn);
 		return -1;
 	}

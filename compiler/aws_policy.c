@@ -1,6 +1,9 @@
 #include "common.h"
 #include "aws_policy.h"
 
+#include <inttypes.h>
+#include <strings.h>
+
 /* Where a conversion puts what it makes. */
 struct policy_out {
 	struct arena *arena;
@@ -235,12 +238,19 @@ static int read_principal(struct json_ctx *c, const cJSON *v,
 	return 0;
 }
 
-/* Return the shortest text that reads back as d: 10, 0.5, 1e+21. */
+/*
+ * Return the shortest text that reads back as d: 10, 0.5, 1e+21. cJSON
+ * keeps only the double, so 1.0 reads back as 1.
+ */
 static const char *number_text(struct policy_out *o, double d)
 {
 	char text[40];
 	int prec;
 
+	if (d == (double)(int64_t)d && d > -1e15 && d < 1e15) {
+		snprintf(text, sizeof(text), "%" PRId64, (int64_t)d);
+		return intern(o, text);
+	}
 	for (prec = 1; prec <= 17; prec++) {
 		snprintf(text, sizeof(text), "%.*g", prec, d);
 		if (strtod(text, NULL) == d)
@@ -635,15 +645,12 @@ static int decode_string(struct json_ctx *c, const cJSON *v,
 
 	/* Not JSON text, so the IAM API's percent-encoding. */
 	if (aws_url_decode(decoded, s, n, &bad)) {
-		struct loc loc = { c->src, 0, 0 };
+		struct json_fault fault;
 
-		json_text_map(text, &bad, 1);
-		loc.off = (uint32_t)bad;
-		loc.len = 1;
-		diag_at(c->d, DIAG_ERROR, &loc, "invalid percent-encoding in "
-			"the policy document: '%%' must be followed by two hex "
-			"digits%s%s%s", c->what ? " (in " : "",
-			c->what ? c->what : "", c->what ? ")" : "");
+		fault.off = bad;
+		snprintf(fault.msg, sizeof(fault.msg), "'%%' must be followed "
+			 "by two hex digits");
+		json_ctx_fault(c, text, "invalid percent-encoding", &fault);
 		return -1;
 	}
 	text->url_encoded = true;
@@ -668,7 +675,10 @@ static int from_string(struct json_ctx *c, const cJSON *v,
 	if (decode_string(c, v, &text, &decoded))
 		goto out;
 	if (json_validate(text.text, text.len, &text.root, &fault)) {
-		json_ctx_fault(c, &text, &fault);
+		json_ctx_fault(c, &text, text.url_encoded
+			       ? "invalid JSON in the percent-decoded document"
+			       : "invalid JSON in the policy string",
+			       &fault);
 		goto out;
 	}
 	doc = json_parse_span(text.text, 0, text.len, &err);
@@ -676,7 +686,7 @@ static int from_string(struct json_ctx *c, const cJSON *v,
 		fault.off = err;
 		snprintf(fault.msg, sizeof(fault.msg), "cJSON failed to parse "
 			 "the value");
-		json_ctx_fault(c, &text, &fault);
+		json_ctx_fault(c, &text, "invalid JSON", &fault);
 		goto out;
 	}
 	c->text = &text;

@@ -147,12 +147,13 @@ static int scan_escape(const char *s, size_t len, size_t *pos,
 		return 0;
 	case 'u':
 		break;
-	default: {
-		char what[16];
-
-		return fault_at(f, i, "invalid escape '\\%s' in a string",
-				describe(s, len, i + 1, what, sizeof(what)));
-	}
+	default:
+		if ((unsigned char)s[i + 1] >= 0x20 &&
+		    (unsigned char)s[i + 1] < 0x7f)
+			return fault_at(f, i, "invalid escape '\\%c' in a "
+					"string", s[i + 1]);
+		return fault_at(f, i, "invalid escape: byte 0x%02x after '\\' "
+				"in a string", (unsigned char)s[i + 1]);
 	}
 
 	cp = hex4(s, len, i + 2);
@@ -1149,7 +1150,7 @@ void json_ctx_warning(struct json_ctx *c, const char *fmt, ...)
 }
 
 void json_ctx_fault(struct json_ctx *c, const struct json_text *t,
-		    const struct json_fault *f)
+		    const char *what, const struct json_fault *f)
 {
 	struct buf msg = BUF_INIT;
 	struct loc loc = { c->src, 0, 0 };
@@ -1160,13 +1161,12 @@ void json_ctx_fault(struct json_ctx *c, const struct json_text *t,
 	json_path_format(&c->path, 0, &msg);
 	if (msg.len)
 		buf_adds(&msg, ": ");
-	buf_addf(&msg, "invalid JSON in the %s: %s",
-		 t->url_encoded ? "percent-decoded document"
-		 : "JSON text in this string", f->msg);
+	buf_addf(&msg, "%s: %s", what, f->msg);
 	if (c->what)
 		buf_addf(&msg, " (in %s)", c->what);
 	diag_at(c->d, DIAG_ERROR, &loc, "%s", buf_str(&msg));
-	note_decoded(c, t, &loc, f->off);
+	if (t->url_encoded || t->text[json_skip_ws(t->text, t->len, 0)] == '{')
+		note_decoded(c, t, &loc, f->off);
 	buf_release(&msg);
 }
 

@@ -241,9 +241,13 @@ int json_ctx_error_key(struct json_ctx *c, const char *fmt, ...)
 void json_ctx_warning(struct json_ctx *c, const char *fmt, ...)
 	PRINTF_LIKE(2, 3);
 
-/* Report a syntax fault found in t's text, mapped into the export. */
+/*
+ * Report "PATH: WHAT: FAULT (in C->WHAT)" for a fault in t's text, at
+ * its position mapped into the export. A note gives the position inside
+ * t when t is a decoded JSON document.
+ */
 void json_ctx_fault(struct json_ctx *c, const struct json_text *t,
-		    const struct json_fault *f);
+		    const char *what, const struct json_fault *f);
 
 /* Return "an object", "a string", ... for messages. */
 const char *json_type_name(const cJSON *v);

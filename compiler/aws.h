@@ -180,8 +180,8 @@ void aws_state_release(struct aws_state *st);
  * - "IsTruncated": true (one page of a paginated result) is an error;
  * - an ARN defined twice, in one export or across exports, is an
  *   error, except an AWS-managed policy (arn:aws:iam::aws:policy/...)
- *   which every account's export may contain; the first one loaded is
- *   the one aws_find_policy returns;
+ *   because every account's export may contain it. aws_find_policy
+ *   returns the first one loaded;
  * - attachments, permissions boundaries and a user's groups resolve
  *   within the same export; what is missing there stays NULL (or out
  *   of groups) and is reported as a warning naming the identity.
@@ -226,10 +226,10 @@ const struct aws_credential_row *
 aws_find_credentials(const struct aws_state *st, const char *arn);
 
 /*
- * Convert an ISO 8601 timestamp as IAM writes it (2016-05-16T18:13:11Z,
- * +00:00 or another offset, optional fraction of a second; a space in
- * place of the 'T' as RFC 3339 allows and Python's datetime prints) to
- * days since 1970-01-01 in UTC. Returns 0, or -1 when s is not such a
+ * Convert an ISO 8601 timestamp as IAM writes it to days since
+ * 1970-01-01 in UTC: 2016-05-16T18:13:11Z, with +00:00 or another offset
+ * in place of Z, and with an optional fraction of a second. A space may
+ * replace the 'T', as RFC 3339 allows and Python's datetime prints it. Returns 0, or -1 when s is not such a
  * timestamp or lies before 1970.
  */
 int aws_parse_timestamp(const char *s, size_t n, int32_t *days);

@@ -534,8 +534,8 @@ static int check_format(struct source *src, const struct json_object_scan *scan,
 }
 
 /*
- * Decode Content into csv: CSV text holds a ',' or a line break, which
- * base64 never does.
+ * Decode Content into csv. CSV text contains a ',' or a line break, and
+ * base64 contains neither.
  */
 static int decode_content(const char *s, struct buf *csv, struct loc *loc,
 			  struct diag *d)

@@ -6,8 +6,8 @@
 
 /*
  * The reader of the IAM credential report, used by aws_state_load once
- * it has recognised the format. The report is CSV with a header row;
- * columns are found by header name (compared case-insensitively), so
+ * it has recognised the format. The report is CSV with a header row.
+ * Columns are found by header name (compared case-insensitively), so
  * their order and any extra columns do not matter. Values N/A,
  * no_information and not_supported read as "none" (-1 for dates,
  * false for flags); timestamps become days since 1970-01-01 (UTC).
@@ -28,9 +28,9 @@ int aws_credreport_read_csv(struct aws_credential_report **out,
 
 /*
  * Read src, the JSON output of `aws iam get-credential-report`, whose
- * top-level object scan lists. Content holds the CSV, base64-encoded
- * as the AWS CLI writes it or as plain text; ReportFormat, when
- * present, must be "text/csv". Errors in the CSV point at Content and
+ * top-level object scan lists. Content contains the CSV, base64-encoded
+ * as the AWS CLI writes it or as plain text. ReportFormat, when present,
+ * must be "text/csv". Errors in the CSV point at Content and
  * name the line of the report. Returns 0, or -1 after reporting to d.
  */
 int aws_credreport_read_json(struct aws_credential_report **out,

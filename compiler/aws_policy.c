@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <strings.h>
 
-/* Where a conversion puts what it makes. */
+/* The destination of a conversion: storage, interning and policy kind. */
 struct policy_out {
 	struct arena *arena;
 	struct strtab *strtab;
@@ -148,8 +148,8 @@ static int string_list(struct json_ctx *c, const cJSON *v,
 }
 
 /*
- * Read the member key of obj as a string list when present. *present
- * tells whether it was there.
+ * Read the member key of obj as a string list when present, and store
+ * in *present whether it was there.
  */
 static int member_list(struct json_ctx *c, const cJSON *obj, const char *key,
 		       struct policy_out *o, bool *present, const char ***out,

@@ -32,8 +32,8 @@ enum aws_policy_kind {
 
 /*
  * Convert v, the document at c's path: a JSON object, or a string that
- * holds the document as JSON text or percent-encoded JSON text (as the
- * IAM API returns it; '+' decodes to a space). A string is decoded
+ * contains the document as JSON text or as percent-encoded JSON text,
+ * which is what the IAM API returns ('+' decodes to a space). A string is decoded
  * exactly once. Errors name c->what and point into the export, with a
  * note giving the line and column inside a decoded document. Returns 0,
  * or -1 after reporting to c->d.

@@ -5,10 +5,10 @@
 #define JSON_NUMBER_MAX 63
 
 /*
- * Byte classes, looked up once per byte on the hot paths: 1 for JSON
- * whitespace; 2 for bytes that may appear in a string as they are
- * (printable ASCII other than '"' and '\\'); 4 for '"', '\\' and the
- * brackets, where skipping a valid value must look closer.
+ * Byte classes, looked up once per byte on the hot paths. Bit 1 marks
+ * JSON whitespace. Bit 2 marks bytes that may appear in a string as they
+ * are: printable ASCII other than '"' and '\\'. Bit 4 marks '"', '\\'
+ * and the brackets, where skipping a valid value must look closer.
  */
 static const unsigned char byte_class[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0,

@@ -19,8 +19,8 @@
  * Positions: a struct json_path names a value inside the text the way a
  * message shows it (RoleDetailList[3].RolePolicyList[0].PolicyName).
  * Converters keep the path of the value they are reading in a struct
- * json_ctx; on an error, json_locate walks the element's text along the
- * path to find the value's offset, so the walk costs nothing unless a
+ * json_ctx. On an error, json_locate walks the element's text along the
+ * path to find the value's offset, so that walk costs nothing unless a
  * diagnostic is printed.
  *
  * The skipper is stricter than cJSON: it rejects leading zeros, raw
@@ -47,7 +47,7 @@ struct json_span {
 	uint32_t len;
 };
 
-/* Why and where a text is not valid JSON. */
+/* A syntax error: its message and the offset where it was found. */
 struct json_fault {
 	size_t off;
 	char msg[160];
@@ -145,10 +145,10 @@ void json_path_format(const struct json_path *p, size_t from, struct buf *out);
 /*
  * Find the value that steps name below the value that starts at or
  * after text[off], which must already be valid JSON. Stores its start
- * in *value, its end in *end unless end is NULL (finding the end walks
- * the whole value), and in *key_off, unless NULL, the offset of its key
- * (or of the value when the last step is an index or there are no
- * steps). Returns 0, or -1 when the path names nothing.
+ * in *value and its end in *end, unless end is NULL because finding the
+ * end walks the whole value. Stores in *key_off, unless NULL, the offset
+ * of its key, or of the value when the last step is an index or there
+ * are no steps. Returns 0, or -1 when the path names nothing.
  */
 int json_locate(const char *text, size_t len, size_t off,
 		const struct json_step *steps, size_t n, size_t *value,
@@ -187,7 +187,7 @@ struct json_text {
 };
 
 /*
- * What a converter reads: the export, the path of the value at hand,
+ * A converter's position: the export, the path of the value at hand,
  * and the text the path resolves in. what, when not NULL, names the
  * thing being read for messages: "role 'ops' inline policy 'read'".
  */
@@ -214,7 +214,7 @@ struct loc json_ctx_loc(const struct json_ctx *c);
 struct loc json_node_loc(const struct json_ctx *c, const cJSON *v);
 
 /*
- * Find the value the path names in the innermost text that holds it.
+ * Find the value the path names in the innermost text that contains it.
  * Stores that text in *t and the value's start in it in *off. Returns
  * 0, or -1 when the path names nothing.
  */

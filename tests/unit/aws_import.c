@@ -304,7 +304,7 @@ static void test_aws_import__cloudsplaining_small_gaads(void)
 	}
 
 	/*
-	 * v2 holds the same account's identities, so it needs a state of
+	 * v2 contains the same account's identities, so it needs a state of
 	 * its own. It attaches AdministratorAccess but leaves it out.
 	 */
 	aws_state_release(&st);
@@ -489,7 +489,10 @@ static void test_aws_import__url_encoded_documents_case(void)
 	svc = aws_find_entity(&st, "arn:aws:iam::111122223333:role/svc");
 	media = aws_find_policy(&st, "arn:aws:iam::111122223333:policy/"
 				"media-read");
-	CHECK(kim && lee && svc && media);
+	CHECK(kim != NULL);
+	CHECK(lee != NULL);
+	CHECK(svc != NULL);
+	CHECK(media != NULL);
 	if (!kim || !lee || !svc || !media)
 		goto out;
 
@@ -574,7 +577,9 @@ static void test_aws_import__credential_report_csv(void)
 	rome = aws_find_credentials(&st, "arn:aws:iam::619193117841:user/rome");
 	kaleb = aws_find_credentials(&st, "arn:aws:iam::619193117841:user/"
 				     "kaleb");
-	CHECK(root && rome && kaleb);
+	CHECK(root != NULL);
+	CHECK(rome != NULL);
+	CHECK(kaleb != NULL);
 	if (!root || !rome || !kaleb)
 		goto out;
 	CHECK_STR(root->user, "<root_account>");
@@ -649,7 +654,9 @@ static void test_aws_import__credential_report_duplicate_row(void)
 	christopher = aws_find_credentials(&st, "arn:aws:iam::644160558196:"
 					   "user/christopher");
 	kit = aws_find_credentials(&st, "arn:aws:iam::644160558196:user/kit");
-	CHECK(andrew && christopher && kit);
+	CHECK(andrew != NULL);
+	CHECK(christopher != NULL);
+	CHECK(kit != NULL);
 	if (!andrew || !christopher || !kit)
 		goto out;
 	CHECK_INT(andrew->keys[1].last_rotated, 17043);
@@ -658,7 +665,8 @@ static void test_aws_import__credential_report_duplicate_row(void)
 	CHECK(!andrew->mfa_active);
 	CHECK_INT(christopher->keys[0].last_rotated, 17058);
 	CHECK_INT(christopher->keys[0].last_used, 17126);
-	CHECK(kit->keys[0].active && kit->keys[1].active);
+	CHECK(kit->keys[0].active);
+	CHECK(kit->keys[1].active);
 	CHECK_INT(kit->keys[1].last_rotated, 17074);
 	CHECK_INT(kit->keys[1].last_used, 17128);
 	CHECK_INT(aws_find_credentials(&st, "arn:aws:iam::644160558196:"
@@ -691,7 +699,8 @@ static void test_aws_import__credential_report_json(void)
 					    "root");
 		user = aws_find_credentials(&st, "arn:aws:iam::123456789012:"
 					    "user/user");
-		CHECK(root && user);
+		CHECK(root != NULL);
+		CHECK(user != NULL);
 		if (root && user) {
 			CHECK(root->mfa_active);
 			CHECK(root->keys[0].active);
@@ -1045,7 +1054,8 @@ static void test_aws_import__duplicates_across_exports(void)
 					"222222222222"), &cap.d), 0);
 	CHECK_INT(st.nexports, 2);
 	first = aws_find_policy(&st, "arn:aws:iam::aws:policy/ReadOnlyAccess");
-	CHECK(first != NULL && first == st.exports[0]->policies[0]);
+	CHECK(first != NULL);
+	CHECK(first == st.exports[0]->policies[0]);
 	CHECK(st.exports[1]->roles[0]->attached[0].policy ==
 	      st.exports[1]->policies[0]);
 	CHECK(st.exports[0]->roles[0]->trust->version == NULL);
@@ -1098,7 +1108,9 @@ static void test_aws_import__condition_values_as_text(void)
 		goto out;
 	stmt = &doc->stmts[0];
 	CHECK_STR(doc->version, "2008-10-17");
-	CHECK(stmt->deny && stmt->not_action && stmt->not_resource);
+	CHECK(stmt->deny);
+	CHECK(stmt->not_action);
+	CHECK(stmt->not_resource);
 	CHECK_INT(stmt->nactions, 0);
 	CHECK_INT(stmt->nresources, 2);
 	CHECK_INT(stmt->nconds, 3);

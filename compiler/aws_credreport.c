@@ -41,7 +41,7 @@ static const struct {
 };
 
 struct field {
-	size_t value;		/* offset of the NUL-terminated value in values */
+	size_t value;		/* where the value starts in values */
 	size_t len;
 	size_t off;		/* where the field starts in the CSV text */
 };
@@ -497,8 +497,8 @@ static cJSON *parse_member(struct source *src, const struct json_member *m,
 	return v;
 }
 
-static const struct json_member *find_member(const struct json_object_scan *scan,
-					     const char *key)
+static const struct json_member *
+find_member(const struct json_object_scan *scan, const char *key)
 {
 	size_t i;
 
@@ -524,11 +524,12 @@ static int check_format(struct source *src, const struct json_object_scan *scan,
 	loc = (struct loc){ src, m->value.off, m->value.len };
 	if (!cJSON_IsString(v) || strcmp(v->valuestring, "text/csv"))
 		ret = -1;
-	if (ret)
+	if (ret && cJSON_IsString(v))
 		diag_at(d, DIAG_ERROR, &loc, "ReportFormat: expected "
-			"\"text/csv\", got %s%s%s", cJSON_IsString(v) ? "'" : "",
-			cJSON_IsString(v) ? v->valuestring
-			: json_type_name(v), cJSON_IsString(v) ? "'" : "");
+			"\"text/csv\", got '%s'", v->valuestring);
+	else if (ret)
+		diag_at(d, DIAG_ERROR, &loc, "ReportFormat: expected "
+			"\"text/csv\", got %s", json_type_name(v));
 	cJSON_Delete(v);
 	return ret;
 }
@@ -658,7 +659,8 @@ int aws_parse_timestamp(const char *s, size_t n, int32_t *days)
 	size_t i = 19;
 	int64_t t;
 
-	if (n < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') ||
+	if (n < 20 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != 'T' && s[10] != ' ') ||
 	    s[13] != ':' || s[16] != ':' ||
 	    !parse_digits(s, 4, &y) || !parse_digits(s + 5, 2, &mo) ||
 	    !parse_digits(s + 8, 2, &d) || !parse_digits(s + 11, 2, &h) ||

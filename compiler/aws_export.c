@@ -211,7 +211,7 @@ static int check_keys(struct source *src, const struct json_object_scan *scan,
 
 	for (i = 0; i < scan->nmembers; i++) {
 		const struct json_member *m = &scan->members[i];
-		struct loc loc = { src, m->key_off, (uint32_t)strlen(m->key) + 2 };
+		struct loc loc = { src, m->key_off, 0 };
 
 		for (j = 0; j < i; j++)
 			if (!strcmp(scan->members[j].key, m->key))
@@ -222,8 +222,8 @@ static int check_keys(struct source *src, const struct json_object_scan *scan,
 			return -1;
 		}
 		if (!in_list(m->key, known, nknown))
-			diag_at(d, DIAG_WARNING, &loc, "unknown key '%s' in %s; "
-				"ignored", m->key, format);
+			diag_at(d, DIAG_WARNING, &loc, "unknown key '%s' in "
+				"%s; ignored", m->key, format);
 	}
 	return 0;
 }
@@ -410,6 +410,15 @@ int aws_state_load(struct aws_state *st, const char *path, struct diag *d)
 	return aws_state_load_source(st, src, d);
 }
 
+/* Return whether the key written at text[start..end) is name. */
+static bool key_is(const char *text, size_t start, size_t end,
+		   const char *name)
+{
+	size_t n = strlen(name);
+
+	return end - start == n + 2 && !memcmp(text + start + 1, name, n);
+}
+
 /* Return the format that the first recognised top-level key implies. */
 static enum aws_format detect_json(const char *text, size_t len, size_t i)
 {
@@ -422,12 +431,12 @@ static enum aws_format detect_json(const char *text, size_t len, size_t i)
 
 		if (json_skip_value(text, len, &i, &type, &fault))
 			return AWS_FORMAT_UNKNOWN;
-		if ((i - key == 16 && !memcmp(text + key, "\"UserDetailList\"", 16)) ||
-		    (i - key == 17 && !memcmp(text + key, "\"GroupDetailList\"", 17)) ||
-		    (i - key == 16 && !memcmp(text + key, "\"RoleDetailList\"", 16)) ||
-		    (i - key == 10 && !memcmp(text + key, "\"Policies\"", 10)))
+		if (key_is(text, key, i, "UserDetailList") ||
+		    key_is(text, key, i, "GroupDetailList") ||
+		    key_is(text, key, i, "RoleDetailList") ||
+		    key_is(text, key, i, "Policies"))
 			return AWS_FORMAT_GAAD;
-		if (i - key == 9 && !memcmp(text + key, "\"Content\"", 9))
+		if (key_is(text, key, i, "Content"))
 			return AWS_FORMAT_CREDENTIAL_JSON;
 		i = json_skip_ws(text, len, i);
 		if (i >= len || text[i] != ':')

@@ -33,7 +33,7 @@ enum aws_policy_kind {
 /*
  * Convert v, the document at c's path: a JSON object, or a string that
  * contains the document as JSON text or as percent-encoded JSON text,
- * which is what the IAM API returns ('+' decodes to a space). A string is decoded
+ * as the IAM API returns it ('+' decodes to a space). A string is decoded
  * exactly once. Errors name c->what and point into the export, with a
  * note giving the line and column inside a decoded document. Returns 0,
  * or -1 after reporting to c->d.
@@ -58,7 +58,7 @@ int aws_policy_parse_source(struct aws_policy_doc **out, struct source *src,
  */
 int aws_url_decode(struct buf *out, const char *s, size_t n, size_t *bad);
 
-/* Return whether op is an IAM condition operator, with its prefixes and suffix. */
+/* Return whether op is an IAM condition operator, prefixes included. */
 bool aws_condition_operator_valid(const char *op);
 
 #endif

@@ -46,7 +46,7 @@ static int fault_at(struct json_fault *f, size_t off, const char *fmt, ...)
 	return -1;
 }
 
-/* Describe the byte at text[i] for a message: 'x', byte 0xNN or end of input. */
+/* Describe text[i] for a message: 'x', byte 0xNN or end of input. */
 static const char *describe(const char *text, size_t len, size_t i,
 			    char *out, size_t n)
 {

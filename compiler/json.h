@@ -53,7 +53,7 @@ struct json_fault {
 	char msg[160];
 };
 
-/* Return the offset of the first byte at or after pos that is not JSON whitespace. */
+/* Return the offset of the first non-whitespace byte at or after pos. */
 size_t json_skip_ws(const char *text, size_t len, size_t pos);
 
 /*

@@ -390,8 +390,9 @@ static void test_aws_import__localstack_snapshots(void)
 	}
 	warning = line_with(capture_text(&cap), "warning:");
 	CHECK_STR(warning, AWS_DIR "localstack-snapshot-filter_role.json:"
-		  "21:24: warning: role '<role-name:1>' attaches managed policy "
-		  "'arn:<partition>:iam::111111111111:policy/<policy-name:1>', "
+		  "21:24: warning: role '<role-name:1>' attaches managed "
+		  "policy 'arn:<partition>:iam::111111111111:policy/"
+		  "<policy-name:1>', "
 		  "which is not in the export; its permissions are unknown");
 	free(warning);
 	CHECK_INT(cap.d.warnings, 1);
@@ -726,8 +727,9 @@ static const struct bad_fixture {
 } bad_fixtures[] = {
 	{ "action-and-notaction.json",
 	  "33:17: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
-	  "Statement[0].NotAction: a statement has either Action or NotAction, "
-	  "not both (in role 'reporter' inline policy 'read-reports')" },
+	  "Statement[0].NotAction: a statement has either Action or "
+	  "NotAction, not both (in role 'reporter' inline policy "
+	  "'read-reports')" },
 	{ "action-not-string.json",
 	  "33:19: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
 	  "Statement[0].Action[1]: expected a string, got a number (in role "
@@ -735,8 +737,9 @@ static const struct bad_fixture {
 	{ "bad-escape.json",
 	  "6:16: error: invalid JSON: invalid escape '\\x' in a string" },
 	{ "bad-last-used-date.json",
-	  "41:25: error: RoleDetailList[0].RoleLastUsed.LastUsedDate: expected "
-	  "an ISO 8601 timestamp such as 2024-01-15T10:00:00Z, got 'yesterday'" },
+	  "41:25: error: RoleDetailList[0].RoleLastUsed.LastUsedDate: "
+	  "expected an ISO 8601 timestamp such as 2024-01-15T10:00:00Z, got "
+	  "'yesterday'" },
 	{ "bad-version.json",
 	  "27:24: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
 	  "Version: unsupported policy version '2012-10-18'; expected "
@@ -750,8 +753,8 @@ static const struct bad_fixture {
 	  "'NullIfExists' (in role 'reporter' inline policy 'read-reports')" },
 	{ "condition-null-value.json",
 	  "35:38: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
-	  "Statement[0].Condition.StringEquals[\"aws:SourceVpc\"]: expected a "
-	  "string, number or boolean, got null (in role 'reporter' inline "
+	  "Statement[0].Condition.StringEquals[\"aws:SourceVpc\"]: expected "
+	  "a string, number or boolean, got null (in role 'reporter' inline "
 	  "policy 'read-reports')" },
 	{ "condition-unknown-operator.json",
 	  "34:19: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
@@ -761,8 +764,8 @@ static const struct bad_fixture {
 	  "45:1: error: invalid JSON: unexpected content after the top-level "
 	  "object" },
 	{ "control-char.json",
-	  "6:17: error: invalid JSON: control character 0x09 in a string must "
-	  "be written as '\\u0009'" },
+	  "6:17: error: invalid JSON: control character 0x09 in a string "
+	  "must be written as '\\u0009'" },
 	{ "credential-report-bad-boolean.csv",
 	  "3:102: error: column 'access_key_1_active': expected 'true' or "
 	  "'false', got 'yes'" },
@@ -778,8 +781,8 @@ static const struct bad_fixture {
 	  "is not a multiple of 4" },
 	{ "credential-report-json-bad-row.json",
 	  "2:14: error: Content: line 3 of the report: column "
-	  "'access_key_1_last_rotated': expected an ISO 8601 timestamp, N/A or "
-	  "no_information, got 'last tuesday'" },
+	  "'access_key_1_last_rotated': expected an ISO 8601 timestamp, N/A "
+	  "or no_information, got 'last tuesday'" },
 	{ "credential-report-json-content-number.json",
 	  "2:14: error: Content: expected a string, got a number" },
 	{ "credential-report-json-format.json",
@@ -809,8 +812,8 @@ static const struct bad_fixture {
 	  "got a number (in role 'reporter' inline policy 'read-reports')" },
 	{ "document-unknown-element.json",
 	  "35:13: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
-	  "Comment: unknown policy element 'Comment'; expected Version, Id or "
-	  "Statement (in role 'reporter' inline policy 'read-reports')" },
+	  "Comment: unknown policy element 'Comment'; expected Version, Id "
+	  "or Statement (in role 'reporter' inline policy 'read-reports')" },
 	{ "duplicate-arn.json",
 	  "46:14: error: RoleDetailList[1].Arn: duplicate ARN "
 	  "'arn:aws:iam::111122223333:role/reporter'" },
@@ -821,8 +824,8 @@ static const struct bad_fixture {
 	{ "duplicate-top-level-key.json",
 	  "44:3: error: duplicate key 'Policies'" },
 	{ "duplicate-version-id.json",
-	  "36:24: error: Policies[0].PolicyVersionList[1].VersionId: duplicate "
-	  "version 'v1'" },
+	  "36:24: error: Policies[0].PolicyVersionList[1].VersionId: "
+	  "duplicate version 'v1'" },
 	{ "effect-lowercase.json",
 	  "30:27: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
 	  "Statement[0].Effect: expected 'Allow' or 'Deny', got 'allow' (in "
@@ -830,9 +833,10 @@ static const struct bad_fixture {
 	{ "empty.json",
 	  "1:1: error: empty file; expected the output of 'aws iam "
 	  "get-account-authorization-details' (a JSON object with "
-	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), the "
-	  "output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,...'" },
+	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
+	  "the output of 'aws iam get-credential-report' (a JSON object with "
+	  "Content), or a credential report in CSV with a header 'user,arn,.."
+	  ".'" },
 	{ "invalid-utf8.json",
 	  "6:20: error: invalid JSON: invalid UTF-8 byte 0xe9 in a string" },
 	{ "is-truncated.json",
@@ -849,8 +853,8 @@ static const struct bad_fixture {
 	{ "list-not-array.json",
 	  "2:21: error: UserDetailList: expected an array, got an object" },
 	{ "lone-surrogate.json",
-	  "6:17: error: invalid JSON: invalid escape: high surrogate '\\ud800' "
-	  "is not followed by a low surrogate" },
+	  "6:17: error: invalid JSON: invalid escape: high surrogate "
+	  "'\\ud800' is not followed by a low surrogate" },
 	{ "missing-action.json",
 	  "29:15: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
 	  "Statement[0]: missing Action or NotAction (in role 'reporter' "
@@ -866,14 +870,15 @@ static const struct bad_fixture {
 	{ "mixed-shape.json",
 	  "1:1: error: unrecognized export: expected the output of 'aws iam "
 	  "get-account-authorization-details' (a JSON object with "
-	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), the "
-	  "output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,...'" },
+	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
+	  "the output of 'aws iam get-credential-report' (a JSON object with "
+	  "Content), or a credential report in CSV with a header 'user,arn,.."
+	  ".'" },
 	{ "nan.json",
 	  "40:23: error: invalid JSON: NaN is not a valid JSON number" },
 	{ "no-default-version.json",
-	  "9:28: error: Policies[0].PolicyVersionList: no version is marked as "
-	  "the default (IsDefaultVersion) and DefaultVersionId is missing" },
+	  "9:28: error: Policies[0].PolicyVersionList: no version is marked "
+	  "as the default (IsDefaultVersion) and DefaultVersionId is missing" },
 	{ "nul-escape.json",
 	  "7:26: error: invalid JSON: '\\u0000' is not allowed in a string" },
 	{ "policy-name-not-string.json",
@@ -882,8 +887,8 @@ static const struct bad_fixture {
 	{ "principal-bad-string.json",
 	  "16:26: error: RoleDetailList[0].AssumeRolePolicyDocument."
 	  "Statement[0].Principal: expected \"*\" or an object such as "
-	  "{\"AWS\": ...}, got 'lambda.amazonaws.com' (in the trust policy of "
-	  "role 'reporter')" },
+	  "{\"AWS\": ...}, got 'lambda.amazonaws.com' (in the trust policy "
+	  "of role 'reporter')" },
 	{ "principal-in-identity-policy.json",
 	  "33:17: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
 	  "Statement[0].Principal: 'Principal' is not allowed in an "
@@ -891,13 +896,13 @@ static const struct bad_fixture {
 	  "'read-reports')" },
 	{ "principal-unknown-type.json",
 	  "17:15: error: RoleDetailList[0].AssumeRolePolicyDocument."
-	  "Statement[0].Principal.Services: unknown principal type 'Services'; "
-	  "expected AWS, Service, Federated or CanonicalUser (in the trust "
-	  "policy of role 'reporter')" },
+	  "Statement[0].Principal.Services: unknown principal type "
+	  "'Services'; expected AWS, Service, Federated or CanonicalUser (in "
+	  "the trust policy of role 'reporter')" },
 	{ "resource-in-trust-policy.json",
 	  "20:13: error: RoleDetailList[0].AssumeRolePolicyDocument."
-	  "Statement[0].Resource: 'Resource' is not allowed in a trust policy "
-	  "(in the trust policy of role 'reporter')" },
+	  "Statement[0].Resource: 'Resource' is not allowed in a trust "
+	  "policy (in the trust policy of role 'reporter')" },
 	{ "role-arn-of-user.json",
 	  "9:14: error: RoleDetailList[0].Arn: expected the ARN of a role "
 	  "(arn:PARTITION:iam::ACCOUNT:role/...), got "
@@ -913,28 +918,31 @@ static const struct bad_fixture {
 	  "mean 'Effect'? (in role 'reporter' inline policy 'read-reports')" },
 	{ "statement-missing.json",
 	  "26:29: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument: "
-	  "missing required key 'Statement' (in role 'reporter' inline policy "
-	  "'read-reports')" },
+	  "missing required key 'Statement' (in role 'reporter' inline "
+	  "policy 'read-reports')" },
 	{ "statement-not-object.json",
 	  "29:15: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
 	  "Statement[0]: expected a statement object, got a string (in role "
 	  "'reporter' inline policy 'read-reports')" },
 	{ "tag-without-value.json",
-	  "40:9: error: RoleDetailList[0].Tags[0]: missing required key 'Value'" },
+	  "40:9: error: RoleDetailList[0].Tags[0]: missing required key "
+	  "'Value'" },
 	{ "top-level-array.json",
 	  "1:1: error: the top-level value is an array, not an object; "
-	  "expected the output of 'aws iam get-account-authorization-details' "
-	  "(a JSON object with UserDetailList, GroupDetailList, RoleDetailList "
-	  "and Policies), the output of 'aws iam get-credential-report' (a "
-	  "JSON object with Content), or a credential report in CSV with a "
-	  "header 'user,arn,...'" },
+	  "expected the output of 'aws iam "
+	  "get-account-authorization-details' (a JSON object with "
+	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
+	  "the output of 'aws iam get-credential-report' (a JSON object with "
+	  "Content), or a credential report in CSV with a header 'user,arn,.."
+	  ".'" },
 	{ "top-level-scalar.json",
 	  "1:1: error: the top-level value is a string, not an object; "
-	  "expected the output of 'aws iam get-account-authorization-details' "
-	  "(a JSON object with UserDetailList, GroupDetailList, RoleDetailList "
-	  "and Policies), the output of 'aws iam get-credential-report' (a "
-	  "JSON object with Content), or a credential report in CSV with a "
-	  "header 'user,arn,...'" },
+	  "expected the output of 'aws iam "
+	  "get-account-authorization-details' (a JSON object with "
+	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
+	  "the output of 'aws iam get-credential-report' (a JSON object with "
+	  "Content), or a credential report in CSV with a header 'user,arn,.."
+	  ".'" },
 	{ "trailing-comma-array.json",
 	  "39:19: error: invalid JSON: trailing comma before ']'" },
 	{ "trailing-comma-object.json",
@@ -951,19 +959,21 @@ static const struct bad_fixture {
 	{ "unknown-shape.json",
 	  "1:1: error: unrecognized export: expected the output of 'aws iam "
 	  "get-account-authorization-details' (a JSON object with "
-	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), the "
-	  "output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,...'" },
+	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
+	  "the output of 'aws iam get-credential-report' (a JSON object with "
+	  "Content), or a credential report in CSV with a header 'user,arn,.."
+	  ".'" },
 	{ "unknown-statement-element.json",
 	  "32:17: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
-	  "Statement[0].Actions: unknown statement element 'Actions' (in role "
-	  "'reporter' inline policy 'read-reports')" },
+	  "Statement[0].Actions: unknown statement element 'Actions' (in "
+	  "role 'reporter' inline policy 'read-reports')" },
 	{ "unrecognized.txt",
 	  "1:1: error: unrecognized export: expected the output of 'aws iam "
 	  "get-account-authorization-details' (a JSON object with "
-	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), the "
-	  "output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,...'" },
+	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
+	  "the output of 'aws iam get-credential-report' (a JSON object with "
+	  "Content), or a credential report in CSV with a header 'user,arn,.."
+	  ".'" },
 	{ "unterminated-string.json",
 	  "7:19: error: invalid JSON: unterminated string" },
 	{ "url-bad-effect.json",
@@ -971,19 +981,21 @@ static const struct bad_fixture {
 	  "Statement[0].Effect: expected 'Allow' or 'Deny', got 'Permit' (in "
 	  "the trust policy of role 'reporter')" },
 	{ "url-bad-percent.json",
-	  "26:134: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument: "
-	  "invalid percent-encoding: '%' must be followed by two hex digits "
-	  "(in role 'reporter' inline policy 'read-reports')" },
+	  "26:134: error: RoleDetailList[0].RolePolicyList[0]."
+	  "PolicyDocument: invalid percent-encoding: '%' must be followed by "
+	  "two hex digits (in role 'reporter' inline policy 'read-reports')" },
 	{ "url-decodes-to-invalid-json.json",
-	  "26:359: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument: "
-	  "invalid JSON in the percent-decoded document: expected ':' after "
-	  "the key, got ',' (in role 'reporter' inline policy 'read-reports')" },
+	  "26:359: error: RoleDetailList[0].RolePolicyList[0]."
+	  "PolicyDocument: invalid JSON in the percent-decoded document: "
+	  "expected ':' after the key, got ',' (in role 'reporter' inline "
+	  "policy 'read-reports')" },
 	{ "whitespace-only.json",
 	  "3:1: error: empty file; expected the output of 'aws iam "
 	  "get-account-authorization-details' (a JSON object with "
-	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), the "
-	  "output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,...'" },
+	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
+	  "the output of 'aws iam get-credential-report' (a JSON object with "
+	  "Content), or a credential report in CSV with a header 'user,arn,.."
+	  ".'" },
 };
 
 static void test_aws_import__bad_fixtures(void)
@@ -1214,8 +1226,8 @@ static void test_aws_import__strict_json(void)
 		size_t off;	/* SIZE_MAX: valid */
 		const char *msg;
 	} cases[] = {
-		{ "{\"a\": [1, 2.5e-3, -0, true, null, \"\\u00e9\\ud83d\\ude00\"]}",
-		  SIZE_MAX, NULL },
+		{ "{\"a\": [1, 2.5e-3, -0, true, null, "
+		  "\"\\u00e9\\ud83d\\ude00\"]}", SIZE_MAX, NULL },
 		{ "[1,]", 2, "trailing comma before ']'" },
 		{ "{\"a\": 01}", 6, "invalid number: leading zeros are not "
 		  "allowed" },
@@ -1229,7 +1241,8 @@ static void test_aws_import__strict_json(void)
 		{ "[\"\\udc00\"]", 2, "invalid escape: low surrogate '\\udc00' "
 		  "without a high surrogate" },
 		{ "[\"\xc0\xaf\"]", 2, "invalid UTF-8 byte 0xc0 in a string" },
-		{ "[\"\xed\xa0\x80\"]", 2, "invalid UTF-8 byte 0xed in a string" },
+		{ "[\"\xed\xa0\x80\"]", 2,
+		  "invalid UTF-8 byte 0xed in a string" },
 		{ "{\"a\" 1}", 5, "expected ':' after the key, got '1'" },
 		{ "{a: 1}", 1, "expected a key in double quotes, got 'a'" },
 		{ "[1 2]", 3, "expected ',' or ']' after a value, got '2'" },

@@ -683,8 +683,7 @@ static int read_list(struct gaad *g, const struct json_object_scan *scan,
 	for (i = 0; i < m->nelems && !gave_up(g); i++) {
 		struct json_span span = m->elems[i];
 		size_t err;
-		cJSON *v = json_parse_span(g->src->text, span.off, span.len,
-					   &err);
+		cJSON *v = json_parse_element(g->src->text, scan, m, i, &err);
 
 		if (!v) {
 			struct loc loc = { g->src, (uint32_t)err, 0 };

@@ -415,11 +415,32 @@ static int scan_separator(const char *s, size_t len, size_t *pos,
 	return 1;
 }
 
-int json_skip_value(const char *s, size_t len, size_t *pos,
-		    enum json_type *type, struct json_fault *f)
+/* Append a value starting at start to scan's offsets; return its index. */
+static size_t record_start(struct json_object_scan *scan, size_t start)
+{
+	if (scan->nvalues == scan->values_cap) {
+		grow_array((void **)&scan->value_start, &scan->values_cap,
+			   scan->nvalues + 1, sizeof(*scan->value_start));
+		scan->value_end = xrealloc(scan->value_end, scan->values_cap *
+					   sizeof(*scan->value_end));
+	}
+	scan->value_start[scan->nvalues] = (uint32_t)start;
+	scan->value_end[scan->nvalues] = (uint32_t)start;
+	return scan->nvalues++;
+}
+
+/*
+ * Validate one value like json_skip_value. When rec is not NULL, also
+ * append the start and end offsets of every value inside it to rec, in
+ * the order the values start.
+ */
+static int skip_value(const char *s, size_t len, size_t *pos,
+		      enum json_type *type, struct json_fault *f,
+		      struct json_object_scan *rec)
 {
 	char stack[JSON_MAX_DEPTH];
-	size_t depth = 0, i = json_skip_ws(s, len, *pos);
+	size_t open[JSON_MAX_DEPTH];	/* rec index of each open container */
+	size_t depth = 0, i = json_skip_ws(s, len, *pos), index = 0;
 
 	if (i >= len)
 		return bad_value_start(s, len, i, f);
@@ -431,12 +452,15 @@ int json_skip_value(const char *s, size_t len, size_t *pos,
 		if (i >= len)
 			return bad_value_start(s, len, i, f);
 		c = s[i];
+		if (rec)
+			index = record_start(rec, i);
 		if (c == '{' || c == '[') {
 			char close = c == '{' ? '}' : ']';
 
 			if (depth == JSON_MAX_DEPTH)
 				return fault_at(f, i, "nesting deeper than %d "
 						"levels", JSON_MAX_DEPTH);
+			open[depth] = index;
 			stack[depth++] = close;
 			i = json_skip_ws(s, len, i + 1);
 			if (i >= len || s[i] != close) {
@@ -449,6 +473,8 @@ int json_skip_value(const char *s, size_t len, size_t *pos,
 		} else if (scan_scalar(s, len, &i, f)) {
 			return -1;
 		}
+		if (rec)
+			rec->value_end[index] = (uint32_t)i;
 
 		/* Close finished containers until one has another member. */
 		for (;;) {
@@ -468,8 +494,16 @@ int json_skip_value(const char *s, size_t len, size_t *pos,
 				break;
 			}
 			depth--;
+			if (rec)
+				rec->value_end[open[depth]] = (uint32_t)i;
 		}
 	}
+}
+
+int json_skip_value(const char *s, size_t len, size_t *pos,
+		    enum json_type *type, struct json_fault *f)
+{
+	return skip_value(s, len, pos, type, f, NULL);
 }
 
 int json_validate(const char *text, size_t len, size_t *root,
@@ -522,6 +556,47 @@ out:
 	if (!cJSON_IsNumber(node))
 		node->valuedouble = (double)i;
 	return i;
+}
+
+/* Store recorded offsets in the tree's nodes, in the order values start. */
+static void assign_offsets(const struct json_object_scan *scan, size_t *next,
+			   size_t last, cJSON *node)
+{
+	cJSON *child;
+
+	if (*next >= last)
+		BUG("cJSON found more values than the skipper");
+	node->valueint = (int)scan->value_start[*next];
+	if (!cJSON_IsNumber(node))
+		node->valuedouble = (double)scan->value_end[*next];
+	(*next)++;
+	cJSON_ArrayForEach(child, node)
+		assign_offsets(scan, next, last, child);
+}
+
+cJSON *json_parse_element(const char *text,
+			  const struct json_object_scan *scan,
+			  const struct json_member *m, size_t i, size_t *err_off)
+{
+	const struct json_span *span = &m->elems[i];
+	const char *end = NULL;
+	size_t next = m->elem_values[i];
+	size_t last = m->elem_values[i + 1];
+	cJSON *v = cJSON_ParseWithLengthOpts(text + span->off, span->len,
+					     &end, 0);
+
+	if (!v) {
+		const char *e = cJSON_GetErrorPtr();
+
+		*err_off = e && e >= text + span->off &&
+			   e <= text + span->off + span->len
+			   ? (size_t)(e - text) : span->off;
+		return NULL;
+	}
+	assign_offsets(scan, &next, last, v);
+	if (next != last)
+		BUG("the skipper found more values than cJSON");
+	return v;
 }
 
 size_t json_value_off(const cJSON *v)
@@ -585,7 +660,8 @@ static void report_fault(struct diag *d, struct source *src,
 }
 
 static int scan_elements(const char *s, size_t len, size_t *pos,
-			 struct json_member *m, struct json_fault *f)
+			 struct json_member *m, struct json_object_scan *scan,
+			 struct json_fault *f)
 {
 	size_t cap = 0, i = json_skip_ws(s, len, *pos + 1);
 	enum json_type type;
@@ -596,16 +672,22 @@ static int scan_elements(const char *s, size_t len, size_t *pos,
 		return 0;
 	}
 	while (more > 0) {
-		size_t start = json_skip_ws(s, len, i);
+		size_t start = json_skip_ws(s, len, i), old_cap = cap;
 
 		i = start;
-		if (json_skip_value(s, len, &i, &type, f))
-			return -1;
 		grow_array((void **)&m->elems, &cap, m->nelems + 1,
 			   sizeof(*m->elems));
+		/* One more slot, for where the last element's values end. */
+		if (cap != old_cap)
+			m->elem_values = xrealloc(m->elem_values, (cap + 1) *
+						  sizeof(*m->elem_values));
+		m->elem_values[m->nelems] = scan->nvalues;
+		if (skip_value(s, len, &i, &type, f, scan))
+			return -1;
 		m->elems[m->nelems].off = (uint32_t)start;
 		m->elems[m->nelems].len = (uint32_t)(i - start);
 		m->nelems++;
+		m->elem_values[m->nelems] = scan->nvalues;
 		more = scan_separator(s, len, &i, ']', f);
 	}
 	if (more < 0)
@@ -616,7 +698,7 @@ static int scan_elements(const char *s, size_t len, size_t *pos,
 
 static int scan_member(const char *s, size_t len, size_t *pos,
 		       struct json_member *m, bool (*want_elems)(const char *),
-		       struct json_fault *f)
+		       struct json_object_scan *scan, struct json_fault *f)
 {
 	size_t i = *pos, key_end;
 
@@ -631,7 +713,7 @@ static int scan_member(const char *s, size_t len, size_t *pos,
 	m->value.off = (uint32_t)i;
 	if (i < len && s[i] == '[' && want_elems && want_elems(m->key)) {
 		m->type = JSON_ARRAY;
-		if (scan_elements(s, len, &i, m, f))
+		if (scan_elements(s, len, &i, m, scan, f))
 			return -1;
 	} else if (json_skip_value(s, len, &i, &m->type, f)) {
 		return -1;
@@ -671,7 +753,7 @@ int json_scan_object(struct json_object_scan *out, struct source *src,
 			   sizeof(*out->members));
 		m = &out->members[out->nmembers++];
 		memset(m, 0, sizeof(*m));
-		if (scan_member(s, len, &i, m, want_elems, &f))
+		if (scan_member(s, len, &i, m, want_elems, out, &f))
 			goto fail;
 		more = scan_separator(s, len, &i, '}', &f);
 	}
@@ -698,8 +780,11 @@ void json_object_scan_release(struct json_object_scan *scan)
 	for (i = 0; i < scan->nmembers; i++) {
 		free(scan->members[i].key);
 		free(scan->members[i].elems);
+		free(scan->members[i].elem_values);
 	}
 	free(scan->members);
+	free(scan->value_start);
+	free(scan->value_end);
 	memset(scan, 0, sizeof(*scan));
 }
 

@@ -79,13 +79,21 @@ struct json_member {
 	struct json_span value;
 	enum json_type type;
 	struct json_span *elems;	/* when the caller asked for them */
+	size_t *elem_values;	/* element i's values are [i] to [i + 1] */
 	size_t nelems;
 };
 
+/*
+ * A scanned top-level object. For the elements it lists, it also keeps
+ * where every value inside them starts and ends, in the order values
+ * start, so that json_parse_element need not walk the text again.
+ */
 struct json_object_scan {
 	uint32_t off;		/* the opening brace */
 	struct json_member *members;
 	size_t nmembers;
+	uint32_t *value_start, *value_end;
+	size_t nvalues, values_cap;
 };
 
 /*
@@ -115,6 +123,14 @@ cJSON *json_parse_span(const char *text, size_t off, size_t len,
 		       size_t *err_off);
 size_t json_value_off(const cJSON *v);
 size_t json_value_end(const cJSON *v);
+
+/*
+ * Parse element i of the list m of scan, whose text is text, like
+ * json_parse_span but taking the offsets from the scan.
+ */
+cJSON *json_parse_element(const char *text,
+			  const struct json_object_scan *scan,
+			  const struct json_member *m, size_t i, size_t *err_off);
 
 /*
  * One step of a path: an object key, or an array index when key is

@@ -10,11 +10,12 @@
  * JSON input for exports that may be hundreds of megabytes large.
  *
  * A whole export never becomes one cJSON tree. json_scan_object checks
- * the entire text against RFC 8259 with a validating skipper that
- * allocates nothing, and records the byte span of every member of the
- * top-level object and of every element of the arrays the caller asks
- * for. The caller then parses one element at a time with
- * json_parse_span, converts it, and frees it with cJSON_Delete.
+ * the entire text against RFC 8259 with a validating skipper, and
+ * records the byte span of every member of the top-level object and of
+ * every element of the arrays the caller asks for, with the offsets of
+ * the values inside those elements. The caller then parses one element
+ * at a time with json_parse_element, converts it, and frees it with
+ * cJSON_Delete.
  *
  * Positions: a struct json_path names a value inside the text the way a
  * message shows it (RoleDetailList[3].RolePolicyList[0].PolicyName).

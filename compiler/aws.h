@@ -184,7 +184,9 @@ void aws_state_release(struct aws_state *st);
  *   returns the first one loaded;
  * - attachments, permissions boundaries and a user's groups resolve
  *   within the same export; what is missing there stays NULL (or out
- *   of groups) and is reported as a warning naming the identity.
+ *   of groups) and is reported as a warning naming the identity;
+ * - of a managed policy, only the default version's document is read
+ *   and checked. The others must be valid JSON but are not interpreted.
  * A failed load adds nothing to st.
  */
 int aws_state_load(struct aws_state *st, const char *path, struct diag *d);

@@ -10,10 +10,10 @@
  * JSON input for exports that may be hundreds of megabytes large.
  *
  * A whole export never becomes one cJSON tree. json_scan_object checks
- * the entire text against RFC 8259 with a validating skipper, and
- * records the byte span of every member of the top-level object and of
- * every element of the arrays the caller asks for, with the offsets of
- * the values inside those elements. The caller then parses one element
+ * the entire text against RFC 8259 with a validating skipper. It records
+ * the byte span of every member of the top-level object and of every
+ * element of the arrays the caller asks for, and the offsets of the
+ * values inside those elements. The caller then parses one element
  * at a time with json_parse_element, converts it, and frees it with
  * cJSON_Delete.
  *

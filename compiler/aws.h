@@ -183,8 +183,8 @@ void aws_state_release(struct aws_state *st);
  *   because every account's export may contain it. aws_find_policy
  *   returns the first one loaded;
  * - attachments, permissions boundaries and a user's groups resolve
- *   within the same export; what is missing there stays NULL (or out
- *   of groups) and is reported as a warning naming the identity;
+ *   within the same export. A missing one stays NULL, or out of
+ *   groups, and gets a warning naming the identity;
  * - of a managed policy, only the default version's document is read
  *   and checked. The others must be valid JSON but are not interpreted.
  * A failed load adds nothing to st.

@@ -52,6 +52,7 @@ struct aws_policy_doc {
 	const char *version;	/* NULL when the document has none */
 	struct aws_statement *stmts;
 	size_t nstmts;
+	struct loc loc;		/* the document in the export */
 };
 
 struct aws_managed_policy {
@@ -105,11 +106,18 @@ struct aws_entity {
 	size_t nattached;
 	struct aws_entity **groups;	/* a user's groups */
 	size_t ngroups;
+	/*
+	 * A user's GroupList as exported. A name that is not a group of the
+	 * same export has no entry in groups and was reported as a warning.
+	 */
+	const char **group_names;
+	size_t ngroup_names;
 	struct aws_policy_doc *trust;	/* a role's AssumeRolePolicyDocument */
 	struct aws_policy_ref boundary;	/* arn NULL when none */
 	struct aws_tag *tags;
 	size_t ntags;
 	const char *last_used;	/* RoleLastUsed.LastUsedDate, NULL if none */
+	int32_t last_used_day;	/* the same in days since 1970-01-01; -1 if none */
 	struct loc loc;		/* the entity's object in the export */
 };
 
@@ -123,6 +131,8 @@ struct aws_access_key {
 struct aws_credential_row {
 	const char *user;	/* "<root_account>" for the root user */
 	const char *arn;
+	int32_t created;	/* user_creation_time in days; -1 when N/A */
+	bool mfa_active;	/* false when the column is absent */
 	bool password_enabled;
 	int32_t password_last_used;	/* -1 when N/A or no_information */
 	struct aws_access_key keys[2];
@@ -160,15 +170,70 @@ void aws_state_release(struct aws_state *st);
  * Read the export at path, detect its format from its content, and add
  * it to st. Returns 0, or -1 after reporting to d an error that names
  * the file and the line and column, or the JSON path, of the fault.
+ *
+ * Formats: `aws iam get-account-authorization-details` output (a JSON
+ * object with UserDetailList, GroupDetailList, RoleDetailList or
+ * Policies), and the IAM credential report as CSV or as the JSON of
+ * `aws iam get-credential-report` (Content as base64 or as CSV text).
+ *
+ * Rules beyond the formats themselves:
+ * - "IsTruncated": true (one page of a paginated result) is an error;
+ * - an ARN defined twice, in one export or across exports, is an
+ *   error, except an AWS-managed policy (arn:aws:iam::aws:policy/...)
+ *   because every account's export may contain it. aws_find_policy
+ *   returns the first one loaded;
+ * - attachments, permissions boundaries and a user's groups resolve
+ *   within the same export. A missing one stays NULL, or out of
+ *   groups, and gets a warning naming the identity;
+ * - of a managed policy, only the default version's document is read
+ *   and checked. The others must be valid JSON but are not interpreted.
+ * A failed load adds nothing to st.
  */
 int aws_state_load(struct aws_state *st, const char *path, struct diag *d);
 
-/* Find a user or role by ARN across every loaded export; NULL if none. */
+/*
+ * Like aws_state_load, for a source already in memory. Takes src: on
+ * success st owns it, on failure it is freed.
+ */
+int aws_state_load_source(struct aws_state *st, struct source *src,
+			  struct diag *d);
+
+enum aws_format {
+	AWS_FORMAT_UNKNOWN,
+	AWS_FORMAT_GAAD,		/* get-account-authorization-details */
+	AWS_FORMAT_CREDENTIAL_CSV,	/* credential report as CSV */
+	AWS_FORMAT_CREDENTIAL_JSON,	/* get-credential-report output */
+};
+
+/*
+ * Return which AWS export text looks like, from its first top-level
+ * keys or its CSV header, without checking the rest. For routing files
+ * among importers; aws_state_load checks the whole file.
+ */
+enum aws_format aws_detect_format(const char *text, size_t len);
+
+/*
+ * Find a user, role or group by ARN across every loaded export; NULL if
+ * none. arn need not be interned.
+ */
 struct aws_entity *aws_find_entity(const struct aws_state *st,
 				   const char *arn);
+
+/* Find a managed policy by ARN across every loaded export; NULL if none. */
+const struct aws_managed_policy *
+aws_find_policy(const struct aws_state *st, const char *arn);
 
 /* Find a credential report row by user ARN; NULL if none. */
 const struct aws_credential_row *
 aws_find_credentials(const struct aws_state *st, const char *arn);
+
+/*
+ * Convert an ISO 8601 timestamp as IAM writes it to days since
+ * 1970-01-01 in UTC: 2016-05-16T18:13:11Z, with +00:00 or another offset
+ * in place of Z, and with an optional fraction of a second. A space may
+ * replace the 'T', as RFC 3339 allows and Python's datetime prints it. Returns 0, or -1 when s is not such a
+ * timestamp or lies before 1970.
+ */
+int aws_parse_timestamp(const char *s, size_t n, int32_t *days);
 
 #endif

@@ -1,0 +1,488 @@
+#include "common.h"
+#include "aws.h"
+
+#include "aws_credreport.h"
+#include "aws_gaad.h"
+#include "json.h"
+#include "ptrmap.h"
+
+/* Every loaded ARN, keyed by its interned pointer. */
+struct aws_index {
+	struct ptrmap entities;		/* users, roles and groups */
+	struct ptrmap policies;		/* managed policies */
+	struct ptrmap credentials;	/* credential report rows */
+};
+
+#define EXPECTED_FORMATS \
+	"expected the output of 'aws iam " \
+	"get-account-authorization-details' (a JSON object with " \
+	"UserDetailList, GroupDetailList, RoleDetailList and Policies), " \
+	"the output of 'aws iam get-credential-report' (a JSON object " \
+	"with Content), or a credential report in CSV with a header " \
+	"'user,arn,...'"
+
+static const char *const gaad_keys[] = {
+	"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies",
+	"IsTruncated", "Marker",
+};
+
+static const char *const credential_keys[] = {
+	"Content", "ReportFormat", "GeneratedTime",
+};
+
+void aws_state_init(struct aws_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	strtab_init(&st->strtab, &st->arena);
+	st->index = xcalloc(1, sizeof(*st->index));
+}
+
+void aws_state_release(struct aws_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nexports; i++)
+		source_free(st->exports[i]->src);
+	for (i = 0; i < st->nreports; i++)
+		source_free(st->reports[i]->src);
+	free(st->exports);
+	free(st->reports);
+	if (st->index) {
+		ptrmap_release(&st->index->entities);
+		ptrmap_release(&st->index->policies);
+		ptrmap_release(&st->index->credentials);
+		free(st->index);
+	}
+	strtab_release(&st->strtab);
+	arena_release(&st->arena);
+	memset(st, 0, sizeof(*st));
+}
+
+static size_t skip_bom_and_ws(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3))
+		i = 3;
+	return json_skip_ws(text, len, i);
+}
+
+static bool in_list(const char *s, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(s, list[i]))
+			return true;
+	return false;
+}
+
+/* Point at the Arn value of the object at loc, or at the object. */
+static struct loc arn_loc(const struct loc *loc, const char *key)
+{
+	struct json_step step = { key, 0 };
+	struct loc out = *loc;
+	size_t value, end;
+
+	if (!json_locate(loc->src->text, loc->src->len, loc->off, &step, 1,
+			 &value, &end, NULL)) {
+		out.off = (uint32_t)value;
+		out.len = (uint32_t)(end - value);
+	}
+	return out;
+}
+
+static void report_duplicate(struct diag *d, const struct loc *again,
+			     const struct loc *first, const char *arn)
+{
+	diag_at(d, DIAG_ERROR, again, "duplicate ARN '%s': already loaded "
+		"from '%s'", arn, first->src->path);
+	diag_at(d, DIAG_NOTE, first, "'%s' is first defined here", arn);
+}
+
+static int check_entities(struct aws_state *st, struct aws_entity **list,
+			  size_t n, struct diag *d)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct aws_entity *other =
+			ptrmap_get(&st->index->entities, list[i]->arn);
+		struct loc again, first;
+
+		if (!other)
+			continue;
+		again = arn_loc(&list[i]->loc, "Arn");
+		first = arn_loc(&other->loc, "Arn");
+		report_duplicate(d, &again, &first, list[i]->arn);
+		ret = -1;
+	}
+	return ret;
+}
+
+static void put_entities(struct aws_state *st, struct aws_entity **list,
+			 size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		ptrmap_put(&st->index->entities, list[i]->arn, list[i]);
+}
+
+/*
+ * Add the export's ARNs to the index, after checking them all so that a
+ * failure leaves the index as it was.
+ */
+static int register_export(struct aws_state *st, struct aws_export *exp,
+			   struct diag *d)
+{
+	int ret = 0;
+	size_t i;
+
+	ret |= check_entities(st, exp->users, exp->nusers, d);
+	ret |= check_entities(st, exp->roles, exp->nroles, d);
+	ret |= check_entities(st, exp->groups, exp->ngroups, d);
+	for (i = 0; i < exp->npolicies; i++) {
+		const struct aws_managed_policy *p = exp->policies[i], *other;
+		struct loc again, first;
+
+		other = ptrmap_get(&st->index->policies, p->arn);
+		if (!other || (p->aws_managed && other->aws_managed))
+			continue;
+		again = arn_loc(&p->loc, "Arn");
+		first = arn_loc(&other->loc, "Arn");
+		report_duplicate(d, &again, &first, p->arn);
+		ret = -1;
+	}
+	if (ret)
+		return -1;
+
+	put_entities(st, exp->users, exp->nusers);
+	put_entities(st, exp->roles, exp->nroles);
+	put_entities(st, exp->groups, exp->ngroups);
+	for (i = 0; i < exp->npolicies; i++)
+		if (!ptrmap_get(&st->index->policies, exp->policies[i]->arn))
+			ptrmap_put(&st->index->policies, exp->policies[i]->arn,
+				   exp->policies[i]);
+	st->exports = xrealloc(st->exports,
+			       (st->nexports + 1) * sizeof(*st->exports));
+	st->exports[st->nexports++] = exp;
+	return 0;
+}
+
+static int register_report(struct aws_state *st,
+			   struct aws_credential_report *rep, struct diag *d)
+{
+	int ret = 0;
+	size_t i;
+
+	for (i = 0; i < rep->nrows; i++) {
+		const struct aws_credential_row *other =
+			ptrmap_get(&st->index->credentials, rep->rows[i].arn);
+
+		if (!other)
+			continue;
+		diag_at(d, DIAG_ERROR, &rep->rows[i].loc, "duplicate "
+			"credential report row for '%s': already loaded from "
+			"'%s'", rep->rows[i].arn, other->loc.src->path);
+		ret = -1;
+	}
+	if (ret)
+		return -1;
+	for (i = 0; i < rep->nrows; i++)
+		ptrmap_put(&st->index->credentials, rep->rows[i].arn,
+			   &rep->rows[i]);
+	st->reports = xrealloc(st->reports,
+			       (st->nreports + 1) * sizeof(*st->reports));
+	st->reports[st->nreports++] = rep;
+	return 0;
+}
+
+/*
+ * Check the top-level keys: a duplicate is an error, and a key that the
+ * format does not define is a warning, since AWS adds keys over time.
+ */
+static int check_keys(struct source *src, const struct json_object_scan *scan,
+		      const char *const *known, size_t nknown,
+		      const char *format, struct diag *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < scan->nmembers; i++) {
+		const struct json_member *m = &scan->members[i];
+		struct loc loc = { src, m->key_off, 0 };
+
+		for (j = 0; j < i; j++)
+			if (!strcmp(scan->members[j].key, m->key))
+				break;
+		if (j < i) {
+			diag_at(d, DIAG_ERROR, &loc, "duplicate key '%s'",
+				m->key);
+			return -1;
+		}
+		if (!in_list(m->key, known, nknown))
+			diag_at(d, DIAG_WARNING, &loc, "unknown key '%s' in "
+				"%s; ignored", m->key, format);
+	}
+	return 0;
+}
+
+static int check_truncated(struct source *src,
+			   const struct json_object_scan *scan, struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < scan->nmembers; i++) {
+		const struct json_member *m = &scan->members[i];
+		struct loc loc = { src, m->value.off, m->value.len };
+		const char *v = src->text + m->value.off;
+
+		if (strcmp(m->key, "IsTruncated"))
+			continue;
+		if (m->type != JSON_BOOL) {
+			diag_at(d, DIAG_ERROR, &loc, "IsTruncated: expected "
+				"true or false");
+			return -1;
+		}
+		if (*v == 't') {
+			diag_at(d, DIAG_ERROR, &loc, "IsTruncated: the export "
+				"is one page of a paginated result; export "
+				"again without --max-items so that the AWS CLI "
+				"fetches every page");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static enum aws_format classify(const struct json_object_scan *scan)
+{
+	bool gaad = false, credentials = false;
+	size_t i;
+
+	for (i = 0; i < scan->nmembers; i++) {
+		gaad |= aws_gaad_list_key(scan->members[i].key);
+		credentials |= !strcmp(scan->members[i].key, "Content");
+	}
+	if (gaad == credentials)
+		return AWS_FORMAT_UNKNOWN;
+	return gaad ? AWS_FORMAT_GAAD : AWS_FORMAT_CREDENTIAL_JSON;
+}
+
+static int load_gaad(struct aws_state *st, struct source *src,
+		     const struct json_object_scan *scan, struct diag *d)
+{
+	struct aws_export *exp;
+
+	if (check_keys(src, scan, gaad_keys, ARRAY_SIZE(gaad_keys),
+		       "an account authorization details export", d) ||
+	    check_truncated(src, scan, d) ||
+	    aws_gaad_read(&exp, src, scan, &st->arena, &st->strtab, d))
+		return -1;
+	return register_export(st, exp, d);
+}
+
+static int load_credentials_json(struct aws_state *st, struct source *src,
+				 const struct json_object_scan *scan,
+				 struct diag *d)
+{
+	struct aws_credential_report *rep;
+
+	if (check_keys(src, scan, credential_keys,
+		       ARRAY_SIZE(credential_keys), "a credential report", d) ||
+	    aws_credreport_read_json(&rep, src, scan, &st->arena,
+				     &st->strtab, d))
+		return -1;
+	return register_report(st, rep, d);
+}
+
+static int load_json(struct aws_state *st, struct source *src,
+		     struct diag *d)
+{
+	struct json_object_scan scan;
+	struct loc loc = { src, 0, 0 };
+	int ret = -1;
+
+	if (json_scan_object(&scan, src, aws_gaad_list_key, d))
+		return -1;
+	switch (classify(&scan)) {
+	case AWS_FORMAT_GAAD:
+		ret = load_gaad(st, src, &scan, d);
+		break;
+	case AWS_FORMAT_CREDENTIAL_JSON:
+		ret = load_credentials_json(st, src, &scan, d);
+		break;
+	default:
+		loc.off = scan.off;
+		diag_at(d, DIAG_ERROR, &loc, "unrecognized export: %s",
+			EXPECTED_FORMATS);
+		break;
+	}
+	json_object_scan_release(&scan);
+	return ret;
+}
+
+static int load_csv(struct aws_state *st, struct source *src, struct diag *d)
+{
+	struct aws_credential_report *rep;
+
+	if (aws_credreport_read_csv(&rep, src, &st->arena, &st->strtab, d))
+		return -1;
+	return register_report(st, rep, d);
+}
+
+static const char *json_type_phrase(enum json_type type)
+{
+	switch (type) {
+	case JSON_NULL:
+		return "null";
+	case JSON_BOOL:
+		return "a boolean";
+	case JSON_NUMBER:
+		return "a number";
+	case JSON_STRING:
+		return "a string";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_OBJECT:
+		break;
+	}
+	return "an object";
+}
+
+/* Reject text that is neither a JSON object nor a credential report. */
+static int reject_other(struct source *src, size_t start, struct diag *d)
+{
+	struct loc loc = { src, (uint32_t)start, 0 };
+	struct json_fault fault;
+	enum json_type type;
+	size_t root, end = start;
+	char c = src->text[start];
+
+	if (c != '[' && c != '"' && c != '-' && (c < '0' || c > '9') &&
+	    c != 't' && c != 'f' && c != 'n') {
+		diag_at(d, DIAG_ERROR, &loc, "unrecognized export: %s",
+			EXPECTED_FORMATS);
+		return -1;
+	}
+	if (json_validate(src->text + start, src->len - start, &root,
+			  &fault)) {
+		loc.off = (uint32_t)(start + fault.off);
+		diag_at(d, DIAG_ERROR, &loc, "invalid JSON: %s", fault.msg);
+		return -1;
+	}
+	json_skip_value(src->text, src->len, &end, &type, &fault);
+	diag_at(d, DIAG_ERROR, &loc, "the top-level value is %s, not an "
+		"object; %s", json_type_phrase(type), EXPECTED_FORMATS);
+	return -1;
+}
+
+int aws_state_load_source(struct aws_state *st, struct source *src,
+			  struct diag *d)
+{
+	size_t start = skip_bom_and_ws(src->text, src->len);
+	struct loc loc = { src, (uint32_t)start, 0 };
+	int ret;
+
+	if (start >= src->len) {
+		diag_at(d, DIAG_ERROR, &loc, "empty file; %s",
+			EXPECTED_FORMATS);
+		ret = -1;
+	} else if (src->text[start] == '{') {
+		ret = load_json(st, src, d);
+	} else if (aws_credreport_is_csv(src->text, src->len)) {
+		ret = load_csv(st, src, d);
+	} else {
+		ret = reject_other(src, start, d);
+	}
+	if (ret)
+		source_free(src);
+	return ret;
+}
+
+int aws_state_load(struct aws_state *st, const char *path, struct diag *d)
+{
+	struct source *src;
+
+	if (source_load(&src, path, SOURCE_EXPORT_MAX, d))
+		return -1;
+	return aws_state_load_source(st, src, d);
+}
+
+/* Return whether the key written at text[start..end) is name. */
+static bool key_is(const char *text, size_t start, size_t end,
+		   const char *name)
+{
+	size_t n = strlen(name);
+
+	return end - start == n + 2 && !memcmp(text + start + 1, name, n);
+}
+
+/* Return the format that the first recognised top-level key implies. */
+static enum aws_format detect_json(const char *text, size_t len, size_t i)
+{
+	struct json_fault fault;
+	enum json_type type;
+
+	i = json_skip_ws(text, len, i + 1);
+	while (i < len && text[i] == '"') {
+		size_t key = i;
+
+		if (json_skip_value(text, len, &i, &type, &fault))
+			return AWS_FORMAT_UNKNOWN;
+		if (key_is(text, key, i, "UserDetailList") ||
+		    key_is(text, key, i, "GroupDetailList") ||
+		    key_is(text, key, i, "RoleDetailList") ||
+		    key_is(text, key, i, "Policies"))
+			return AWS_FORMAT_GAAD;
+		if (key_is(text, key, i, "Content"))
+			return AWS_FORMAT_CREDENTIAL_JSON;
+		i = json_skip_ws(text, len, i);
+		if (i >= len || text[i] != ':')
+			return AWS_FORMAT_UNKNOWN;
+		i++;
+		if (json_skip_value(text, len, &i, &type, &fault))
+			return AWS_FORMAT_UNKNOWN;
+		i = json_skip_ws(text, len, i);
+		if (i >= len || text[i] != ',')
+			return AWS_FORMAT_UNKNOWN;
+		i = json_skip_ws(text, len, i + 1);
+	}
+	return AWS_FORMAT_UNKNOWN;
+}
+
+enum aws_format aws_detect_format(const char *text, size_t len)
+{
+	size_t start = skip_bom_and_ws(text, len);
+
+	if (start < len && text[start] == '{')
+		return detect_json(text, len, start);
+	if (aws_credreport_is_csv(text, len))
+		return AWS_FORMAT_CREDENTIAL_CSV;
+	return AWS_FORMAT_UNKNOWN;
+}
+
+struct aws_entity *aws_find_entity(const struct aws_state *st,
+				   const char *arn)
+{
+	const char *key = strtab_lookup(&st->strtab, arn, strlen(arn));
+
+	return key ? ptrmap_get(&st->index->entities, key) : NULL;
+}
+
+const struct aws_managed_policy *
+aws_find_policy(const struct aws_state *st, const char *arn)
+{
+	const char *key = strtab_lookup(&st->strtab, arn, strlen(arn));
+
+	return key ? ptrmap_get(&st->index->policies, key) : NULL;
+}
+
+const struct aws_credential_row *
+aws_find_credentials(const struct aws_state *st, const char *arn)
+{
+	const char *key = strtab_lookup(&st->strtab, arn, strlen(arn));
+
+	return key ? ptrmap_get(&st->index->credentials, key) : NULL;
+}

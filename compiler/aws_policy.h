@@ -1,0 +1,64 @@
+#ifndef MANDATE_COMPILER_AWS_POLICY_H
+#define MANDATE_COMPILER_AWS_POLICY_H
+
+#include "aws.h"
+#include "json.h"
+
+/*
+ * IAM policy documents read into struct aws_policy_doc, checked against
+ * the IAM JSON policy grammar as IAM itself applies it when it accepts
+ * a policy:
+ *
+ * - Version is "2012-10-17" or "2008-10-17", or absent (NULL);
+ * - Statement is one statement object or an array of them;
+ * - Effect is exactly "Allow" or "Deny";
+ * - exactly one of Action and NotAction, each a string or an array of
+ *   strings (an empty array is kept as zero actions);
+ * - identity policies have exactly one of Resource and NotResource and
+ *   no Principal; trust policies have exactly one of Principal and
+ *   NotPrincipal and no Resource;
+ * - Principal is "*" or an object whose keys are AWS, Service,
+ *   Federated or CanonicalUser, each with a string or an array of them;
+ * - Condition maps a known operator to {key: value or array of values};
+ *   booleans and numbers are kept as their text ("true", "10").
+ *
+ * Unknown elements and duplicate keys are errors. All strings are
+ * interned in the given strtab; the document lives in the given arena.
+ */
+enum aws_policy_kind {
+	AWS_POLICY_IDENTITY,	/* attached to a user, group or role */
+	AWS_POLICY_TRUST,	/* a role's AssumeRolePolicyDocument */
+};
+
+/*
+ * Convert v, the document at c's path: a JSON object, or a string that
+ * contains the document as JSON text or as percent-encoded JSON text,
+ * as the IAM API returns it ('+' decodes to a space). A string is decoded
+ * exactly once. Errors name c->what and point into the export, with a
+ * note giving the line and column inside a decoded document. Returns 0,
+ * or -1 after reporting to c->d.
+ */
+int aws_policy_from_json(struct aws_policy_doc **out, struct json_ctx *c,
+			 const cJSON *v, enum aws_policy_kind kind,
+			 struct arena *arena, struct strtab *strtab);
+
+/*
+ * Read a standalone policy document: src's whole text is one JSON
+ * object (or a string holding one). Returns 0, or -1 after reporting
+ * to d.
+ */
+int aws_policy_parse_source(struct aws_policy_doc **out, struct source *src,
+			    enum aws_policy_kind kind, struct arena *arena,
+			    struct strtab *strtab, struct diag *d);
+
+/*
+ * Append the percent-decoding of the n bytes at s to out, with '+' as a
+ * space. Returns 0, or -1 with the offset of a '%' that is not followed
+ * by two hex digits in *bad.
+ */
+int aws_url_decode(struct buf *out, const char *s, size_t n, size_t *bad);
+
+/* Return whether op is an IAM condition operator, prefixes included. */
+bool aws_condition_operator_valid(const char *op);
+
+#endif

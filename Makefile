@@ -47,7 +47,7 @@ MAIN_OBJ = $(BUILD)/compiler/main.o
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/unit.c,$(UNIT_SRCS)))
 
-all: $(BUILD)/mandate
+all: $(BUILD)/mandate $(BUILD)/libmandate.a
 
 $(DEPS_STAMP): scripts/install-deps.sh
 	@sh scripts/install-deps.sh
@@ -75,6 +75,11 @@ $(BUILD)/%.o: %.c $(DEPS_STAMP) | $(GEN_HEADERS)
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libmandate-core.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+# The runtime library that services embed: include/mandate.h.
+$(BUILD)/libmandate.a: $(RUNTIME_SRCS:%.c=$(BUILD)/%.o)
 	rm -f $@
 	ar rcs $@ $^
 

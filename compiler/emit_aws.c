@@ -427,17 +427,30 @@ struct sized_list {
 /* The size of {"Version":"2012-10-17","Statement":[]}, minified. */
 #define POLICY_OVERHEAD 41
 
+/* Return a copy of s limited to resources [from, to). */
+static struct stmt resource_slice(const struct stmt *s, size_t from,
+				  size_t to)
+{
+	struct stmt part = *s;
+
+	part.resources = s->resources + from;
+	part.nres = to - from;
+	return part;
+}
+
 /*
  * Add the statement for actions [from, to) of s, halving the action
- * list until each piece fits in one managed policy. Returns -1 after
- * reporting MND301 when a single action does not fit.
+ * list, then the resource list, until each piece fits in one managed
+ * policy. Returns -1 after reporting MND301 when one action on one
+ * resource does not fit.
  */
 static int fit_range(struct emitter *e, const struct stmt *s, size_t from,
 		     size_t to, struct sized_list *out)
 {
 	cJSON *j = stmt_with_sid(e, s, from, to);
 	char *text = minified(j);
-	size_t size = strlen(text);
+	size_t size = strlen(text), half;
+	struct stmt a, b;
 
 	free(text);
 	if (size + POLICY_OVERHEAD <= AWS_MANAGED_POLICY_MAX) {
@@ -447,18 +460,27 @@ static int fit_range(struct emitter *e, const struct stmt *s, size_t from,
 		return 0;
 	}
 	cJSON_Delete(j);
-	if (to - from == 1) {
-		findings_add(e->f, "MND301", &s->origin->loc,
-			     s->origin->agent->name.s, NULL,
-			     "the statement for '%s' is %zu characters even "
-			     "alone; a managed policy holds at most %d",
-			     catalog_action(e->cat, s->actions[from])->name,
-			     size + POLICY_OVERHEAD, AWS_MANAGED_POLICY_MAX);
-		return -1;
+	if (to - from > 1) {
+		half = from + (to - from) / 2;
+		if (fit_range(e, s, from, half, out) < 0)
+			return -1;
+		return fit_range(e, s, half, to, out);
 	}
-	if (fit_range(e, s, from, from + (to - from) / 2, out) < 0)
-		return -1;
-	return fit_range(e, s, from + (to - from) / 2, to, out);
+	if (s->nres > 1) {
+		a = resource_slice(s, 0, s->nres / 2);
+		b = resource_slice(s, s->nres / 2, s->nres);
+		if (fit_range(e, &a, from, to, out) < 0)
+			return -1;
+		return fit_range(e, &b, from, to, out);
+	}
+	findings_add(e->f, "MND301", &s->origin->loc, s->origin->agent->name.s,
+		     NULL,
+		     "the statement for '%s' on '%s' is %zu characters even "
+		     "alone; a managed policy holds at most %d",
+		     catalog_action(e->cat, s->actions[from])->name,
+		     s->resources[0], size + POLICY_OVERHEAD,
+		     AWS_MANAGED_POLICY_MAX);
+	return -1;
 }
 
 static void free_sized(struct sized_list *l)

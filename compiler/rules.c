@@ -145,8 +145,8 @@ static const struct rule rules[] = {
 	{ "MND301", "policy-too-large", SEV_HIGH,
 	  "a generated policy exceeds the provider's size limit even after "
 	  "splitting",
-	  "narrow the grants, or use wildcards that cover many actions of "
-	  "one access level" },
+	  "narrow the grants, or split the agent into identities with "
+	  "fewer grants each" },
 };
 
 const struct rule *rule_find(const char *id)

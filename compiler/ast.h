@@ -181,14 +181,17 @@ struct condition {
 
 /*
  * `grant LEVEL on SERVICE RESOURCE` or `grant actions [...] on
- * RESOURCE`, or the same with `deny`. Exactly one of levels and actions
- * is set.
+ * RESOURCE`, or the same with `deny`. by_level tells which; a level
+ * name that is not an access level stays in level_names only, so that
+ * the compiler can report it with the nearest valid name.
  */
 struct grant {
 	struct grant *next;
 	const struct agent *agent;
 	bool deny;
-	unsigned levels;		/* ACCESS_* bits; 0 with actions */
+	bool by_level;			/* levels, not explicit actions */
+	unsigned levels;		/* ACCESS_* bits of the known levels */
+	struct slist level_names;	/* the levels as written */
 	struct loc levels_loc;
 	enum provider provider;
 	struct sval service;		/* "s3" of aws:s3; NULL if omitted */
@@ -307,6 +310,12 @@ const char *agent_kind_name(enum agent_kind k);
 const char *identity_kind_name(enum identity_kind k);
 const char *provider_name(enum provider p);
 const char *access_level_name(enum access_level one);
+
+/* Return the ACCESS_* bit of a level name, or -1 when it is not one. */
+int access_level_parse(const char *name);
+
+/* Return the access level nearest to a misspelt name, or NULL. */
+const char *access_level_suggest(const char *name);
 const char *cond_op_name(enum cond_op op);
 const char *sensitivity_name(enum sensitivity s);
 

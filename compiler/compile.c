@@ -200,10 +200,20 @@ static void expand_levels(struct compiler *c, struct xgrant *x)
 	struct finding *f;
 	size_t i;
 
-	if (!g->service.s) {
-		findings_add(c->f, "MND134", &g->levels_loc, agent, NULL,
-			     "a grant by access level must name its service, "
-			     "e.g. 'on aws:s3'");
+	for (i = 0; i < g->level_names.n; i++) {
+		const struct sval *l = &g->level_names.items[i];
+
+		if (access_level_parse(l->s) >= 0)
+			continue;
+		f = findings_add(c->f, "MND134", &l->loc, agent, NULL,
+				 "unknown access level '%s'; expected list, "
+				 "read, write, tagging or permissions", l->s);
+		if (access_level_suggest(l->s))
+			finding_note(c->f, f, "did you mean '%s'?",
+				     access_level_suggest(l->s));
+		x->usable = false;
+	}
+	if (!g->service.s || !g->levels) {
 		x->usable = false;
 		return;
 	}
@@ -534,7 +544,7 @@ static void compile_grant(struct compiler *c, struct xgrant *x,
 	x->res = arena_calloc(&c->p->arena, g->resources.n ? g->resources.n
 							   : 1,
 			      sizeof(*x->res));
-	if (g->levels)
+	if (g->by_level)
 		expand_levels(c, x);
 	else
 		expand_actions(c, x);

@@ -5,6 +5,13 @@
 #include <stddef.h>
 
 /*
+ * Patterns and resources longer than this many characters never match,
+ * and overlap and coverage are not proved for them. IAM limits a
+ * resource ARN to 2,048 characters, so callers reject longer input.
+ */
+#define MATCH_MAX 2048
+
+/*
  * IAM's matching of action names and resource ARNs, shared by the
  * compiler (catalog expansion, drift) and the runtime library, so that
  * compile time and run time agree. Nothing here allocates or prints.
@@ -15,8 +22,12 @@
  * Resources: case-sensitive. '*' is any run of characters within one
  * colon-separated ARN segment, including '/'; a '*' that is the last
  * character of a segment may also run past ':'. '?' is exactly one
- * character (one UTF-8 code point, not one byte). No other character is
+ * character other than ':' (one UTF-8 code point, not one byte). No
+ * other character is
  * special. A pattern of exactly "*" matches every resource.
+ *
+ * Each call decides in time proportional to the product of the two
+ * lengths, with no backtracking, and uses about 40 KiB of stack.
  */
 
 /* Return whether action matches the action pattern. */
@@ -30,6 +41,16 @@ bool match_resource(const char *pattern, const char *resource);
  * whether a grant's pattern can name a resource of a catalog type.
  */
 bool match_resource_overlap(const char *a, const char *b);
+
+/*
+ * Return whether some resource matches both the pattern and an ARN
+ * template of the AWS catalog, such as
+ * "arn:${Partition}:s3:::${BucketName}/${ObjectName}". A variable stands
+ * for a non-empty run without '/' or ':', except a variable that ends
+ * the template and names a path (ObjectName, or a name ending in Path,
+ * or LogGroupName), which may hold '/' and ':'.
+ */
+bool match_template_overlap(const char *pattern, const char *arn_template);
 
 /*
  * Return whether every resource that inner matches is also matched by

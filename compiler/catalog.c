@@ -1,0 +1,722 @@
+#include "common.h"
+#include "catalog.h"
+
+#include <ctype.h>
+#include <strings.h>
+
+#include "diag.h"
+#include "match.h"
+#include "source.h"
+
+/* The catalog file is about 1.5 MB; anything far larger is not one. */
+#define CATALOG_MAX ((size_t)64 << 20)
+
+struct service_data {
+	struct cat_service pub;
+	struct cat_resource_type *rtypes;
+	size_t nrtypes;
+};
+
+/* A condition key whose name ends in a variable: "aws:RequestTag/${TagKey}". */
+struct key_template {
+	size_t key;			/* index into keys */
+	size_t prefix_len;		/* bytes before the variable */
+};
+
+struct catalog {
+	struct arena arena;
+	struct source *src;
+	char *globals_text;
+	const char *origin;
+	struct service_data *services;
+	size_t nservices, services_cap;
+	struct cat_action *actions;
+	size_t nactions, actions_cap;
+	uint32_t *action_index;		/* open addressing, ids + 1 */
+	size_t action_index_cap;
+	struct cat_condition_key *keys;
+	size_t nkeys, keys_cap;
+	uint32_t *key_index;		/* open addressing, key number + 1 */
+	size_t key_index_cap;
+	struct key_template *templates;
+	size_t ntemplates, templates_cap;
+};
+
+/* Parsing state of one catalog file, for error positions. */
+struct reader {
+	struct catalog *c;
+	struct source *src;
+	struct diag *d;
+	char *line;
+	size_t line_off;
+};
+
+static uint64_t hash_lower(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)tolower((unsigned char)*s);
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static int reader_error(struct reader *r, const char *fmt, ...)
+	PRINTF_LIKE(2, 3);
+
+static int reader_error(struct reader *r, const char *fmt, ...)
+{
+	struct loc loc = { r->src, (uint32_t)r->line_off, 0 };
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_at(r->d, DIAG_ERROR, &loc, "malformed catalog: %s", msg);
+	return -1;
+}
+
+/* Split line at tabs into at most max fields; returns the count. */
+static size_t split_fields(char *line, char **fields, size_t max)
+{
+	size_t n = 0;
+
+	fields[n++] = line;
+	for (; *line; line++) {
+		if (*line != '\t')
+			continue;
+		*line = '\0';
+		if (n == max)
+			return max + 1;
+		fields[n++] = line + 1;
+	}
+	return n;
+}
+
+static size_t count_items(const char *list)
+{
+	size_t n = 1;
+
+	if (!strcmp(list, "-"))
+		return 0;
+	for (; *list; list++)
+		if (*list == ',')
+			n++;
+	return n;
+}
+
+static int parse_type(const char *text, enum cond_type *type, bool *multi)
+{
+	static const struct {
+		const char *name;
+		enum cond_type type;
+	} types[] = {
+		{ "String", COND_TYPE_STRING }, { "ARN", COND_TYPE_ARN },
+		{ "Arn", COND_TYPE_ARN }, { "Numeric", COND_TYPE_NUMERIC },
+		{ "Date", COND_TYPE_DATE }, { "Bool", COND_TYPE_BOOL },
+		{ "Boolean", COND_TYPE_BOOL }, { "IPAddress", COND_TYPE_IP },
+		{ "Binary", COND_TYPE_BINARY },
+	};
+	size_t i;
+
+	*multi = !strncmp(text, "ArrayOf", 7);
+	if (*multi)
+		text += 7;
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		if (!strcmp(text, types[i].name)) {
+			*type = types[i].type;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static void index_key(struct catalog *c, size_t n)
+{
+	size_t mask = c->key_index_cap - 1;
+	size_t i = (size_t)hash_lower(c->keys[n].name) & mask;
+
+	while (c->key_index[i]) {
+		if (!strcasecmp(c->keys[c->key_index[i] - 1].name,
+				c->keys[n].name))
+			return;		/* the first definition wins */
+		i = (i + 1) & mask;
+	}
+	c->key_index[i] = (uint32_t)n + 1;
+}
+
+/* Add a condition key; templates go to their own list. */
+static int add_key(struct reader *r, char *name, const char *type)
+{
+	struct catalog *c = r->c;
+	struct cat_condition_key *k;
+	const char *var;
+
+	grow_array((void **)&c->keys, &c->keys_cap, c->nkeys + 1,
+		   sizeof(*c->keys));
+	k = &c->keys[c->nkeys];
+	k->name = name;
+	if (parse_type(type, &k->type, &k->multivalued) < 0)
+		return reader_error(r, "unknown condition key type '%s'", type);
+	var = strstr(name, "${");
+	if (!var)
+		var = strchr(name, '<');
+	if (var) {
+		grow_array((void **)&c->templates, &c->templates_cap,
+			   c->ntemplates + 1, sizeof(*c->templates));
+		c->templates[c->ntemplates].key = c->nkeys;
+		c->templates[c->ntemplates].prefix_len = (size_t)(var - name);
+		c->ntemplates++;
+	}
+	c->nkeys++;
+	return 0;
+}
+
+static struct cat_resource_type *find_rtype(struct service_data *s,
+					    const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrtypes; i++)
+		if (strlen(s->rtypes[i].name) == n &&
+		    !memcmp(s->rtypes[i].name, name, n))
+			return &s->rtypes[i];
+	return NULL;
+}
+
+static char *next_item(char **p)
+{
+	char *item = *p, *comma;
+
+	if (!item)
+		return NULL;
+	comma = strchr(item, ',');
+	if (comma) {
+		*comma = '\0';
+		*p = comma + 1;
+	} else {
+		*p = NULL;
+	}
+	return item;
+}
+
+static int add_action(struct reader *r, char **f)
+{
+	static const char levels[] = "LRWTP";
+	struct catalog *c = r->c;
+	struct service_data *s = &c->services[c->nservices - 1];
+	const struct cat_resource_type **rtypes;
+	const char **keys;
+	struct cat_action *a;
+	const char *level = strchr(levels, f[2][0]);
+	char *list, *item;
+	size_t n;
+
+	if (!f[2][0] || f[2][1] || !level)
+		return reader_error(r, "unknown access level '%s'", f[2]);
+	grow_array((void **)&c->actions, &c->actions_cap, c->nactions + 1,
+		   sizeof(*c->actions));
+	a = &c->actions[c->nactions];
+	memset(a, 0, sizeof(*a));
+	a->id = (uint32_t)c->nactions;
+	a->name = arena_printf(&c->arena, "%s:%s", s->pub.prefix, f[1]);
+	a->level = (enum access_level)(1u << (level - levels));
+
+	n = count_items(f[3]);
+	rtypes = arena_calloc(&c->arena, n + 1, sizeof(*rtypes));
+	for (list = n ? f[3] : NULL; (item = next_item(&list));) {
+		size_t len = strlen(item);
+		struct cat_resource_type *rt;
+
+		if (len && item[len - 1] == '*')
+			len--;
+		rt = find_rtype(s, item, len);
+		/* Some actions name condition-only entries: skip those. */
+		if (rt)
+			rtypes[a->nrtypes++] = rt;
+	}
+	a->rtypes = rtypes;
+
+	n = count_items(f[4]);
+	keys = arena_calloc(&c->arena, n + 1, sizeof(*keys));
+	for (list = n ? f[4] : NULL; (item = next_item(&list));)
+		keys[a->nconditions++] = item;
+	a->condition_keys = keys;
+
+	s->pub.count++;
+	c->nactions++;
+	return 0;
+}
+
+static int add_service(struct reader *r, char **f)
+{
+	struct catalog *c = r->c;
+	struct service_data *s;
+	const char *p;
+
+	for (p = f[1]; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
+		    *p != '-' && *p != '.')
+			return reader_error(r, "invalid service prefix '%s'",
+					    f[1]);
+	if (c->nservices &&
+	    strcmp(c->services[c->nservices - 1].pub.prefix, f[1]) >= 0)
+		return reader_error(r, "service '%s' is out of order", f[1]);
+	grow_array((void **)&c->services, &c->services_cap, c->nservices + 1,
+		   sizeof(*c->services));
+	s = &c->services[c->nservices++];
+	memset(s, 0, sizeof(*s));
+	s->pub.prefix = f[1];
+	s->pub.title = f[2];
+	s->pub.first = (uint32_t)c->nactions;
+	return 0;
+}
+
+static int add_rtype(struct reader *r, char **f)
+{
+	struct service_data *s = &r->c->services[r->c->nservices - 1];
+	struct cat_resource_type *rt;
+
+	/* Resource types are few per service; a plain array does. */
+	s->rtypes = xrealloc(s->rtypes, (s->nrtypes + 1) * sizeof(*s->rtypes));
+	rt = &s->rtypes[s->nrtypes++];
+	rt->name = f[1];
+	rt->arn = f[2];
+	rt->pattern = f[2];
+	return 0;
+}
+
+/* Parse one record; the line is split in place. */
+static int parse_record(struct reader *r)
+{
+	static const size_t fields_of[] = {
+		['V'] = 4, ['S'] = 3, ['R'] = 3, ['K'] = 3, ['A'] = 5,
+	};
+	char *f[6];
+	unsigned char kind = (unsigned char)r->line[0];
+	size_t n;
+
+	if (!kind || kind == '#')
+		return 0;
+	if (kind >= ARRAY_SIZE(fields_of) || !fields_of[kind] ||
+	    r->line[1] != '\t')
+		return reader_error(r, "unknown record '%.10s'", r->line);
+	n = split_fields(r->line, f, 5);
+	if (n != fields_of[kind])
+		return reader_error(r, "a '%c' record has %zu fields, expected "
+				    "%zu", kind, n, fields_of[kind]);
+	if (kind != 'V' && kind != 'K' && !r->c->nservices && kind != 'S')
+		return reader_error(r, "'%c' record before any service", kind);
+	switch (kind) {
+	case 'V':
+		r->c->origin = arena_printf(&r->c->arena, "%s %s (data of %s)",
+					    f[1], f[2], f[3]);
+		return 0;
+	case 'S':
+		return add_service(r, f);
+	case 'R':
+		return add_rtype(r, f);
+	case 'K':
+		return add_key(r, f[1], f[2]);
+	case 'A':
+		return add_action(r, f);
+	}
+	return 0;
+}
+
+static int parse_text(struct catalog *c, struct source *src, struct diag *d)
+{
+	struct reader r = { c, src, d, NULL, 0 };
+	char *p = src->text, *end = src->text + src->len;
+
+	if (memchr(src->text, '\0', src->len))
+		return reader_error(&r, "the file contains a NUL byte");
+	while (p < end) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		if (nl)
+			*nl = '\0';
+		r.line = p;
+		r.line_off = (size_t)(p - src->text);
+		if (parse_record(&r) < 0)
+			return -1;
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+static void index_action(struct catalog *c, uint32_t id)
+{
+	size_t mask = c->action_index_cap - 1;
+	size_t i = (size_t)hash_lower(c->actions[id].name) & mask;
+
+	while (c->action_index[i])
+		i = (i + 1) & mask;
+	c->action_index[i] = id + 1;
+}
+
+/* Build the lookup tables once every record is in. */
+static void finish(struct catalog *c)
+{
+	size_t cap = 1, i;
+
+	while (cap < c->nactions * 2)
+		cap *= 2;
+	c->action_index = xcalloc(cap, sizeof(uint32_t));
+	c->action_index_cap = cap;
+	for (i = 0; i < c->nactions; i++) {
+		c->actions[i].service = &c->services[0].pub;
+		index_action(c, (uint32_t)i);
+	}
+	for (i = 0; i < c->nservices; i++) {
+		uint32_t id;
+
+		for (id = c->services[i].pub.first;
+		     id < c->services[i].pub.first + c->services[i].pub.count;
+		     id++)
+			c->actions[id].service = &c->services[i].pub;
+	}
+	for (cap = 1; cap < c->nkeys * 2; cap *= 2)
+		;
+	c->key_index = xcalloc(cap, sizeof(uint32_t));
+	c->key_index_cap = cap;
+	for (i = 0; i < c->nkeys; i++)
+		index_key(c, i);
+}
+
+static int load_globals(struct catalog *c, const char *catalog_path,
+			struct diag *d)
+{
+	const char *slash = strrchr(catalog_path, '/');
+	size_t dir = slash ? (size_t)(slash - catalog_path + 1) : 0;
+	char *path = xmalloc(dir + sizeof("global-condition-keys.txt"));
+	struct source *src;
+	int ret;
+
+	memcpy(path, catalog_path, dir);
+	memcpy(path + dir, "global-condition-keys.txt",
+	       sizeof("global-condition-keys.txt"));
+	ret = source_load(&src, path, CATALOG_MAX, d);
+	free(path);
+	if (ret < 0)
+		return -1;
+	ret = parse_text(c, src, d);
+	/* Keep the text: key names point into it. */
+	c->globals_text = src->text;
+	src->text = NULL;
+	source_free(src);
+	return ret;
+}
+
+int catalog_load(struct catalog **out, const char *path, struct diag *d)
+{
+	struct catalog *c = xcalloc(1, sizeof(*c));
+
+	*out = NULL;
+	if (source_load(&c->src, path, CATALOG_MAX, d) < 0)
+		goto fail;
+	if (parse_text(c, c->src, d) < 0)
+		goto fail;
+	if (!c->nactions) {
+		diag_path(d, DIAG_ERROR, path, "malformed catalog: no actions");
+		goto fail;
+	}
+	if (!c->origin) {
+		diag_path(d, DIAG_ERROR, path,
+			  "malformed catalog: no 'V' record naming its source");
+		goto fail;
+	}
+	if (load_globals(c, path, d) < 0)
+		goto fail;
+	finish(c);
+	*out = c;
+	return 0;
+fail:
+	catalog_free(c);
+	return -1;
+}
+
+void catalog_free(struct catalog *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->nservices; i++)
+		free(c->services[i].rtypes);
+	free(c->services);
+	free(c->actions);
+	free(c->action_index);
+	free(c->keys);
+	free(c->key_index);
+	free(c->templates);
+	free(c->globals_text);
+	source_free(c->src);
+	arena_release(&c->arena);
+	free(c);
+}
+
+const char *catalog_source(const struct catalog *c)
+{
+	return c->origin;
+}
+
+uint32_t catalog_count(const struct catalog *c)
+{
+	return (uint32_t)c->nactions;
+}
+
+const struct cat_action *catalog_action(const struct catalog *c, uint32_t id)
+{
+	if (id >= c->nactions)
+		BUG("action id %u of %zu", id, c->nactions);
+	return &c->actions[id];
+}
+
+const struct cat_action *catalog_find_action(const struct catalog *c,
+					     const char *name)
+{
+	size_t mask = c->action_index_cap - 1;
+	size_t i = (size_t)hash_lower(name) & mask;
+
+	while (c->action_index[i]) {
+		const struct cat_action *a = &c->actions[c->action_index[i] - 1];
+
+		if (!strcasecmp(a->name, name))
+			return a;
+		i = (i + 1) & mask;
+	}
+	return NULL;
+}
+
+const struct cat_service *catalog_find_service(const struct catalog *c,
+					       const char *prefix)
+{
+	size_t lo = 0, hi = c->nservices;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = strcasecmp(prefix, c->services[mid].pub.prefix);
+
+		if (!r)
+			return &c->services[mid].pub;
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static size_t add_service_actions(const struct catalog *c,
+				  const struct cat_service *s,
+				  const char *pattern, bool all,
+				  struct actset *out)
+{
+	size_t n = 0;
+	uint32_t id;
+
+	for (id = s->first; id < s->first + s->count; id++) {
+		if (!all && !match_action(pattern, c->actions[id].name))
+			continue;
+		actset_add(out, id);
+		n++;
+	}
+	return n;
+}
+
+int catalog_match_actions(const struct catalog *c, const char *pattern,
+			  struct actset *out)
+{
+	const char *colon = strchr(pattern, ':');
+	char service[128];
+	size_t i, n = 0;
+	bool all;
+
+	if (!strcmp(pattern, "*")) {
+		for (i = 0; i < c->nactions; i++)
+			actset_add(out, (uint32_t)i);
+		return (int)c->nactions;
+	}
+	if (!colon || (size_t)(colon - pattern) >= sizeof(service))
+		return -1;
+	memcpy(service, pattern, (size_t)(colon - pattern));
+	service[colon - pattern] = '\0';
+	all = !strcmp(colon + 1, "*");
+
+	if (!strpbrk(service, "*?")) {
+		const struct cat_service *s = catalog_find_service(c, service);
+
+		return s ? (int)add_service_actions(c, s, pattern, all, out) : 0;
+	}
+	for (i = 0; i < c->nservices; i++)
+		if (match_action(service, c->services[i].pub.prefix))
+			n += add_service_actions(c, &c->services[i].pub,
+						 pattern, all, out);
+	return (int)n;
+}
+
+bool catalog_action_applies(const struct catalog *c UNUSED,
+			    const struct cat_action *a, const char *pattern)
+{
+	uint32_t i;
+
+	if (!strcmp(pattern, "*"))
+		return true;
+	for (i = 0; i < a->nrtypes; i++)
+		if (match_template_overlap(pattern, a->rtypes[i]->arn))
+			return true;
+	return false;
+}
+
+uint32_t catalog_expand_level(const struct catalog *c,
+			      const struct cat_service *svc, unsigned levels,
+			      const char *pattern, struct actset *out)
+{
+	const struct service_data *s =
+		(const struct service_data *)((const char *)svc -
+			offsetof(struct service_data, pub));
+	bool everything = !strcmp(pattern, "*");
+	bool *overlaps = xcalloc(s->nrtypes + 1, sizeof(bool));
+	uint32_t id, n = 0;
+	size_t i;
+
+	/* Each resource type is compared with the pattern once. */
+	for (i = 0; i < s->nrtypes; i++)
+		overlaps[i] = everything ||
+			      match_template_overlap(pattern, s->rtypes[i].arn);
+	for (id = svc->first; id < svc->first + svc->count; id++) {
+		const struct cat_action *a = &c->actions[id];
+		bool applies = everything;
+		uint32_t k;
+
+		if (!(a->level & levels))
+			continue;
+		for (k = 0; k < a->nrtypes && !applies; k++)
+			applies = overlaps[a->rtypes[k] - s->rtypes];
+		if (applies && actset_add(out, id))
+			n++;
+	}
+	free(overlaps);
+	return n;
+}
+
+/* Return the edit distance of a and b ignoring case, or max + 1. */
+static size_t distance(const char *a, const char *b, size_t max)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t row[256], prev_row[256], prev2[256];
+	size_t best = SIZE_MAX;
+
+	if (la >= 255 || lb >= 255 || (la > lb ? la - lb : lb - la) > max)
+		return max + 1;
+	for (j = 0; j <= lb; j++)
+		prev_row[j] = j;
+	memset(prev2, 0, sizeof(prev2));
+	for (i = 1; i <= la; i++) {
+		row[0] = i;
+		best = row[0];
+		for (j = 1; j <= lb; j++) {
+			int ca = tolower((unsigned char)a[i - 1]);
+			int cb = tolower((unsigned char)b[j - 1]);
+			size_t cost = ca != cb;
+			size_t v = prev_row[j - 1] + cost;
+
+			if (prev_row[j] + 1 < v)
+				v = prev_row[j] + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			/* A swap of two neighbours counts as one edit. */
+			if (i > 1 && j > 1 &&
+			    ca == tolower((unsigned char)b[j - 2]) &&
+			    cb == tolower((unsigned char)a[i - 2]) &&
+			    prev2[j - 2] + 1 < v)
+				v = prev2[j - 2] + 1;
+			row[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > max)
+			return max + 1;
+		memcpy(prev2, prev_row, (lb + 1) * sizeof(size_t));
+		memcpy(prev_row, row, (lb + 1) * sizeof(size_t));
+	}
+	return prev_row[lb];
+}
+
+/* The largest edit distance still taken for a typo of a name of len. */
+static size_t typo_budget(size_t len)
+{
+	return len < 4 ? 1 : len < 9 ? 2 : 3;
+}
+
+const char *catalog_suggest_action(const struct catalog *c, const char *name)
+{
+	const char *colon = strchr(name, ':');
+	const struct cat_service *s;
+	const char *best = NULL;
+	size_t best_d, id;
+	char service[128];
+
+	if (!colon || (size_t)(colon - name) >= sizeof(service))
+		return NULL;
+	memcpy(service, name, (size_t)(colon - name));
+	service[colon - name] = '\0';
+	s = catalog_find_service(c, service);
+	if (!s)
+		return NULL;
+	best_d = typo_budget(strlen(colon + 1));
+	for (id = s->first; id < s->first + s->count; id++) {
+		const char *cand = strchr(c->actions[id].name, ':') + 1;
+		size_t d = distance(colon + 1, cand, best_d);
+
+		if (d <= best_d && (!best || d < best_d)) {
+			best = c->actions[id].name;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+const char *catalog_suggest_service(const struct catalog *c,
+				    const char *prefix)
+{
+	const char *best = NULL;
+	size_t best_d = typo_budget(strlen(prefix)), i;
+
+	for (i = 0; i < c->nservices; i++) {
+		size_t d = distance(prefix, c->services[i].pub.prefix, best_d);
+
+		if (d <= best_d && (!best || d < best_d)) {
+			best = c->services[i].pub.prefix;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+const struct cat_condition_key *
+catalog_find_condition_key(const struct catalog *c, const char *key)
+{
+	size_t mask = c->key_index_cap - 1, i, n = strlen(key);
+
+	for (i = (size_t)hash_lower(key) & mask; c->key_index[i];
+	     i = (i + 1) & mask) {
+		const struct cat_condition_key *k =
+			&c->keys[c->key_index[i] - 1];
+
+		if (!strcasecmp(k->name, key))
+			return k;
+	}
+	for (i = 0; i < c->ntemplates; i++) {
+		const struct key_template *t = &c->templates[i];
+		const struct cat_condition_key *k = &c->keys[t->key];
+
+		if (n > t->prefix_len &&
+		    !strncasecmp(key, k->name, t->prefix_len))
+			return k;
+	}
+	return NULL;
+}

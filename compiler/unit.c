@@ -1,0 +1,512 @@
+#include "common.h"
+#include "ast.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "build.h"
+#include "parser.h"
+#include "lexer.h"
+#include "ptrmap.h"
+
+/* A directory tree holding more spec files than this is refused. */
+#define UNIT_FILES_MAX 100000
+
+void unit_init(struct spec_unit *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->arena = (struct arena)ARENA_INIT;
+	strtab_init(&u->strtab, &u->arena);
+	u->agents_tail = &u->agents;
+	u->classes_tail = &u->classes;
+	u->waivers_tail = &u->waivers;
+	u->escalations_tail = &u->escalations;
+}
+
+void unit_release(struct spec_unit *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nsources; i++)
+		source_free(u->sources[i]);
+	free(u->sources);
+	strtab_release(&u->strtab);
+	arena_release(&u->arena);
+	memset(u, 0, sizeof(*u));
+}
+
+static bool trace_enabled(const char *phase)
+{
+	const char *env = getenv("MANDATE_TRACE");
+	size_t n = strlen(phase);
+
+	while (env && *env) {
+		const char *comma = strchr(env, ',');
+		size_t len = comma ? (size_t)(comma - env) : strlen(env);
+
+		if (len == n && !memcmp(env, phase, n))
+			return true;
+		env = comma ? comma + 1 : NULL;
+	}
+	return false;
+}
+
+int unit_parse_source(struct spec_unit *u, struct source *src,
+		      struct diag *d)
+{
+	struct parser p;
+	YY_BUFFER_STATE buffer;
+	unsigned before = d->errors;
+
+	grow_array((void **)&u->sources, &u->sources_cap, u->nsources + 1,
+		   sizeof(*u->sources));
+	u->sources[u->nsources++] = src;
+
+	memset(&p, 0, sizeof(p));
+	p.u = u;
+	p.src = src;
+	p.d = d;
+	p.trace_lexer = trace_enabled("lexer");
+	parser_trace(trace_enabled("parser"));
+	if (yylex_init_extra(&p, &p.scanner))
+		BUG("cannot create the scanner: %s", strerror(errno));
+	buffer = yy_scan_bytes(src->text, (int)src->len, p.scanner);
+	yyparse(&p);
+	yy_delete_buffer(buffer, p.scanner);
+	yylex_destroy(p.scanner);
+	buf_release(&p.text);
+	return d->errors > before ? -1 : 0;
+}
+
+struct file_list {
+	char **v;
+	size_t n, cap;
+};
+
+struct visited {
+	dev_t dev;
+	ino_t ino;
+};
+
+struct walk {
+	struct file_list files;
+	struct visited *dirs;
+	size_t ndirs, dirs_cap;
+	struct diag *d;
+	int errors;
+};
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && !strcmp(s + n - m, suffix);
+}
+
+static void add_file(struct walk *w, const char *path)
+{
+	if (w->files.n >= UNIT_FILES_MAX) {
+		if (w->files.n == UNIT_FILES_MAX)
+			diag_path(w->d, DIAG_ERROR, path,
+				  "more than %d spec files; refusing to read "
+				  "them all", UNIT_FILES_MAX);
+		w->errors++;
+		w->files.n++;
+		return;
+	}
+	grow_array((void **)&w->files.v, &w->files.cap, w->files.n + 1,
+		   sizeof(*w->files.v));
+	w->files.v[w->files.n++] = xstrdup(path);
+}
+
+/* Add every *.mandate file under dir, skipping hidden entries. */
+static void walk_dir(struct walk *w, const char *dir, const struct stat *st)
+{
+	DIR *dp;
+	struct dirent *e;
+	size_t i;
+
+	for (i = 0; i < w->ndirs; i++) {
+		if (w->dirs[i].dev == st->st_dev && w->dirs[i].ino == st->st_ino) {
+			diag_path(w->d, DIAG_ERROR, dir, "symbolic link loop: "
+				  "this directory is already being read");
+			w->errors++;
+			return;
+		}
+	}
+	grow_array((void **)&w->dirs, &w->dirs_cap, w->ndirs + 1,
+		   sizeof(*w->dirs));
+	w->dirs[w->ndirs].dev = st->st_dev;
+	w->dirs[w->ndirs].ino = st->st_ino;
+	w->ndirs++;
+
+	dp = opendir(dir);
+	if (!dp) {
+		diag_path(w->d, DIAG_ERROR, dir, "cannot read directory: %s",
+			  strerror(errno));
+		w->errors++;
+		w->ndirs--;
+		return;
+	}
+	while ((e = readdir(dp))) {
+		struct stat sub;
+		char *path;
+		size_t n;
+
+		if (e->d_name[0] == '.')
+			continue;
+		n = strlen(dir) + strlen(e->d_name) + 2;
+		path = xmalloc(n);
+		snprintf(path, n, "%s%s%s", dir,
+			 dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+		if (stat(path, &sub) < 0) {
+			diag_path(w->d, DIAG_ERROR, path, "cannot read: %s",
+				  strerror(errno));
+			w->errors++;
+		} else if (S_ISDIR(sub.st_mode)) {
+			walk_dir(w, path, &sub);
+		} else if (S_ISREG(sub.st_mode) &&
+			   has_suffix(e->d_name, ".mandate")) {
+			add_file(w, path);
+		}
+		free(path);
+	}
+	closedir(dp);
+	w->ndirs--;
+}
+
+static int cmp_paths(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
+		    struct diag *d)
+{
+	struct walk w;
+	size_t i, j;
+	int ret = 0;
+
+	memset(&w, 0, sizeof(w));
+	w.d = d;
+	for (i = 0; i < npaths; i++) {
+		struct stat st;
+
+		if (stat(paths[i], &st) < 0) {
+			diag_path(d, DIAG_ERROR, paths[i], "cannot read: %s",
+				  strerror(errno));
+			w.errors++;
+		} else if (S_ISDIR(st.st_mode)) {
+			walk_dir(&w, paths[i], &st);
+		} else {
+			add_file(&w, paths[i]);
+		}
+	}
+	if (w.errors) {
+		ret = -1;
+		goto out;
+	}
+
+	/* Sorted and without repeats, so the order given does not matter. */
+	qsort(w.files.v, w.files.n, sizeof(*w.files.v), cmp_paths);
+	for (i = 0, j = 0; i < w.files.n; i++) {
+		if (j && !strcmp(w.files.v[j - 1], w.files.v[i])) {
+			free(w.files.v[i]);
+			continue;
+		}
+		w.files.v[j++] = w.files.v[i];
+	}
+	w.files.n = j;
+
+	for (i = 0; i < w.files.n && !d->stopped; i++) {
+		struct source *src;
+
+		if (source_load(&src, w.files.v[i], SOURCE_SPEC_MAX, d) < 0) {
+			ret = -1;
+			continue;
+		}
+		if (unit_parse_source(u, src, d) < 0)
+			ret = -1;
+	}
+	if (unit_check(u, d) < 0)
+		ret = -1;
+out:
+	for (i = 0; i < w.files.n && i < UNIT_FILES_MAX; i++)
+		free(w.files.v[i]);
+	free(w.files.v);
+	free(w.dirs);
+	return ret;
+}
+
+static void first_defined(struct diag *d, const struct loc *loc,
+			  const char *what)
+{
+	diag_at(d, DIAG_NOTE, loc, "%s is first defined here", what);
+}
+
+int unit_check(struct spec_unit *u, struct diag *d)
+{
+	struct ptrmap agents = PTRMAP_INIT, ids = PTRMAP_INIT;
+	struct ptrmap classes = PTRMAP_INIT, paths = PTRMAP_INIT;
+	const struct agent *a;
+	const struct identity *id;
+	const struct resource_class *rc;
+	const struct escalation *e;
+	const struct waiver *w;
+	unsigned before = d->errors;
+
+	for (a = u->agents; a; a = a->next) {
+		const struct agent *first = ptrmap_get(&agents, a->name.s);
+
+		if (first) {
+			diag_at(d, DIAG_ERROR, &a->name.loc,
+				"duplicate agent name '%s'", a->name.s);
+			first_defined(d, &first->name.loc, "the agent");
+			continue;
+		}
+		ptrmap_put(&agents, a->name.s, (void *)a);
+		for (id = a->identities; id; id = id->next) {
+			const struct identity *other = ptrmap_get(&ids,
+								  id->id.s);
+
+			if (other) {
+				diag_at(d, DIAG_ERROR, &id->id.loc,
+					"identity '%s' is already claimed by "
+					"agent '%s'", id->id.s,
+					other->agent->name.s);
+				first_defined(d, &other->id.loc,
+					      "the identity");
+				continue;
+			}
+			ptrmap_put(&ids, id->id.s, (void *)id);
+		}
+	}
+	for (rc = u->classes; rc; rc = rc->next) {
+		const struct resource_class *first = ptrmap_get(&classes,
+								rc->name.s);
+
+		if (first) {
+			diag_at(d, DIAG_ERROR, &rc->name.loc,
+				"duplicate resource class '%s'", rc->name.s);
+			first_defined(d, &first->name.loc, "the class");
+			continue;
+		}
+		ptrmap_put(&classes, rc->name.s, (void *)rc);
+	}
+	for (e = u->escalations; e; e = e->next) {
+		const struct escalation *first = ptrmap_get(&paths, e->name.s);
+
+		if (first) {
+			diag_at(d, DIAG_ERROR, &e->name.loc,
+				"duplicate escalation path '%s'", e->name.s);
+			first_defined(d, &first->name.loc, "the path");
+			continue;
+		}
+		ptrmap_put(&paths, e->name.s, (void *)e);
+	}
+	for (w = u->waivers; w; w = w->next) {
+		const struct agent *target = ptrmap_get(&agents, w->agent.s);
+		const struct identity *i;
+
+		if (!target) {
+			diag_at(d, DIAG_ERROR, &w->agent.loc,
+				"waiver names agent '%s', which no spec "
+				"declares", w->agent.s);
+			continue;
+		}
+		if (!w->identity.s)
+			continue;
+		for (i = target->identities; i; i = i->next)
+			if (i->id.s == w->identity.s)
+				break;
+		if (!i)
+			diag_at(d, DIAG_ERROR, &w->identity.loc,
+				"agent '%s' declares no identity '%s'",
+				w->agent.s, w->identity.s);
+	}
+	ptrmap_release(&agents);
+	ptrmap_release(&ids);
+	ptrmap_release(&classes);
+	ptrmap_release(&paths);
+	return d->errors > before ? -1 : 0;
+}
+
+const char *agent_kind_name(enum agent_kind k)
+{
+	static const char *const names[] = {
+		[AGENT_KIND_UNSET] = "unset", [AGENT_AI_AGENT] = "ai_agent",
+		[AGENT_SERVICE_ACCOUNT] = "service_account",
+		[AGENT_API_KEY] = "api_key", [AGENT_OAUTH_CLIENT] = "oauth_client",
+		[AGENT_WORKLOAD] = "workload",
+	};
+
+	return names[k];
+}
+
+const char *identity_kind_name(enum identity_kind k)
+{
+	static const char *const names[] = {
+		[IDENTITY_AWS_ROLE] = "role", [IDENTITY_AWS_USER] = "user",
+		[IDENTITY_GCP_SERVICE_ACCOUNT] = "service_account",
+		[IDENTITY_AZURE_SERVICE_PRINCIPAL] = "service_principal",
+		[IDENTITY_K8S_SERVICE_ACCOUNT] = "service_account",
+	};
+
+	return names[k];
+}
+
+const char *provider_name(enum provider p)
+{
+	static const char *const names[] = {
+		[PROVIDER_AWS] = "aws", [PROVIDER_GCP] = "gcp",
+		[PROVIDER_AZURE] = "azure", [PROVIDER_K8S] = "k8s",
+	};
+
+	return names[p];
+}
+
+static const char *const level_names[] = {
+	"list", "read", "write", "tagging", "permissions",
+};
+
+const char *access_level_name(enum access_level one)
+{
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(level_names); i++)
+		if ((unsigned)one == 1u << i)
+			return level_names[i];
+	BUG("access level %u", (unsigned)one);
+}
+
+int access_level_parse(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(level_names); i++)
+		if (!strcmp(name, level_names[i]))
+			return (int)(1u << i);
+	return -1;
+}
+
+const char *access_level_suggest(const char *name)
+{
+	return nearest_name(name, level_names, ARRAY_SIZE(level_names));
+}
+
+const char *cond_op_name(enum cond_op op)
+{
+	static const char *const names[] = {
+		[COND_EQ] = "==", [COND_NE] = "!=", [COND_IN] = "in",
+		[COND_NOT_IN] = "not_in", [COND_LIKE] = "like",
+		[COND_NOT_LIKE] = "not_like", [COND_LT] = "<",
+		[COND_LE] = "<=", [COND_GT] = ">", [COND_GE] = ">=",
+		[COND_ANY_IN] = "any_in",
+	};
+
+	return names[op];
+}
+
+const char *sensitivity_name(enum sensitivity s)
+{
+	static const char *const names[] = {
+		[SENSITIVITY_UNSET] = "unset", [SENSITIVITY_PUBLIC] = "public",
+		[SENSITIVITY_INTERNAL] = "internal",
+		[SENSITIVITY_CONFIDENTIAL] = "confidential",
+		[SENSITIVITY_RESTRICTED] = "restricted",
+	};
+
+	return names[s];
+}
+
+/*
+ * Days from 1970-01-01 to a civil date and back, for the proleptic
+ * Gregorian calendar (the algorithm of Howard Hinnant's "chrono-
+ * Compatible Low-Level Date Algorithms").
+ */
+static int32_t days_from_civil(int y, unsigned m, unsigned d)
+{
+	int era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int32_t)doe - 719468;
+}
+
+static void civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d)
+{
+	int era;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	*y = (int)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y += *m <= 2;
+}
+
+static bool leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int date_parse(const char *s, size_t n, int32_t *days)
+{
+	static const unsigned month_days[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+	};
+	int y = 0;
+	unsigned m, d, i;
+
+	if (n != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	for (i = 0; i < 4; i++)
+		y = y * 10 + (s[i] - '0');
+	m = (unsigned)(s[5] - '0') * 10 + (unsigned)(s[6] - '0');
+	d = (unsigned)(s[8] - '0') * 10 + (unsigned)(s[9] - '0');
+	if (y < 1970 || m < 1 || m > 12 || d < 1)
+		return -1;
+	if (d > month_days[m - 1] + (m == 2 && leap(y)))
+		return -1;
+	*days = days_from_civil(y, m, d);
+	return 0;
+}
+
+void date_format(int32_t days, char out[11])
+{
+	int y;
+	unsigned m, d;
+	char text[32];
+
+	civil_from_days(days, &y, &m, &d);
+	snprintf(text, sizeof(text), "%04d-%02u-%02u", y % 10000, m % 100,
+		 d % 100);
+	memcpy(out, text, 10);
+	out[10] = '\0';
+}
+
+void duration_format(int64_t seconds, char out[32])
+{
+	if (seconds % 604800 == 0 && seconds >= 604800 * 52)
+		snprintf(out, 32, "%lldw", (long long)(seconds / 604800));
+	else if (seconds % 86400 == 0)
+		snprintf(out, 32, "%lldd", (long long)(seconds / 86400));
+	else if (seconds % 3600 == 0)
+		snprintf(out, 32, "%lldh", (long long)(seconds / 3600));
+	else if (seconds % 60 == 0)
+		snprintf(out, 32, "%lldm", (long long)(seconds / 60));
+	else
+		snprintf(out, 32, "%llds", (long long)seconds);
+}

@@ -1,0 +1,335 @@
+#include "match.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/*
+ * Every pattern is first turned into a list of tokens, each matching one
+ * character of a class, or (a star) any run of characters of that
+ * class. Matching, overlap and coverage then walk two token lists side
+ * by side. Every transition moves forward in both lists or stays put, so
+ * one pass over the pairs in order, keeping two rows, decides each
+ * question in time proportional to the product of the lengths and
+ * without backtracking.
+ */
+
+enum char_class {
+	CLASS_LITERAL,		/* one given character */
+	CLASS_ANY,		/* any character */
+	CLASS_NO_COLON,		/* any character but ':' */
+	CLASS_SEGMENT,		/* any character but ':' and '/' */
+};
+
+/* Packed in 32 bits: tokens live on the stack, two lists per call. */
+struct token {
+	uint32_t ch : 21;	/* the character of CLASS_LITERAL */
+	uint32_t cls : 2;
+	uint32_t star : 1;	/* any run, including none */
+};
+
+/* A variable turns into two tokens: one character, then a star. */
+#define TOKENS_MAX (2 * MATCH_MAX + 2)
+
+enum token_mode {
+	MODE_LITERAL,		/* a concrete action or ARN */
+	MODE_LITERAL_FOLD,	/* a concrete action, case folded */
+	MODE_ACTION,		/* an action pattern, case folded */
+	MODE_RESOURCE,		/* a resource pattern */
+	MODE_TEMPLATE,		/* a catalog ARN template */
+};
+
+struct tokens {
+	struct token v[TOKENS_MAX];
+	size_t n;
+};
+
+/* Decode one UTF-8 character; invalid bytes stand for themselves. */
+static uint32_t next_char(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	uint32_t c = s[0];
+	int len = 1, i;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, c &= 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, c &= 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, c &= 0x07;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*p = s + 1;
+			return s[0];
+		}
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	*p = s + len;
+	return c;
+}
+
+static uint32_t fold(uint32_t c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t m = strlen(suffix);
+
+	return n >= m && !memcmp(s + n - m, suffix, m);
+}
+
+static bool is_name(const char *s, size_t n, const char *name)
+{
+	return strlen(name) == n && !memcmp(s, name, n);
+}
+
+/*
+ * Return the class of the template variable s[0..n): most stand for one
+ * path segment, but object keys, log group names and IAM paths hold
+ * '/', and when such a variable ends the template it may hold ':' too.
+ */
+static uint8_t variable_class(const char *s, size_t n, bool last)
+{
+	bool path = ends_with(s, n, "Path") || is_name(s, n, "ObjectName") ||
+		    is_name(s, n, "LogGroupName") || is_name(s, n, "Key") ||
+		    is_name(s, n, "ObjectKey");
+
+	if (!path)
+		return CLASS_SEGMENT;
+	return last ? CLASS_ANY : CLASS_NO_COLON;
+}
+
+static bool push(struct tokens *t, uint32_t ch, uint8_t cls, uint8_t star)
+{
+	if (t->n >= TOKENS_MAX)
+		return false;
+	t->v[t->n].ch = ch & 0x1fffff;
+	t->v[t->n].cls = cls;
+	t->v[t->n].star = star;
+	t->n++;
+	return true;
+}
+
+/* Turn s into tokens; false when it is longer than MATCH_MAX. */
+static bool tokenize(const char *s, enum token_mode mode, struct tokens *t)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t chars = 0;
+
+	t->n = 0;
+	while (*p) {
+		uint32_t c;
+
+		if (++chars > MATCH_MAX)
+			return false;
+		if (mode == MODE_TEMPLATE && p[0] == '$' && p[1] == '{') {
+			const char *name = (const char *)p + 2;
+			const char *end = strchr(name, '}');
+			uint8_t cls;
+
+			if (end) {
+				p = (const unsigned char *)end + 1;
+				cls = variable_class(name, (size_t)(end - name),
+						     *p == '\0');
+				if (!push(t, 0, cls, 0) || !push(t, 0, cls, 1))
+					return false;
+				continue;
+			}
+		}
+		c = next_char(&p);
+		switch (mode) {
+		case MODE_LITERAL:
+		case MODE_TEMPLATE:
+			break;
+		case MODE_LITERAL_FOLD:
+			c = fold(c);
+			break;
+		case MODE_ACTION:
+			c = fold(c);
+			if (c == '*' || c == '?') {
+				if (!push(t, 0, CLASS_ANY, c == '*'))
+					return false;
+				continue;
+			}
+			break;
+		case MODE_RESOURCE:
+			/* A '*' ending a segment may run past ':'. */
+			if (c == '*') {
+				bool last = *p == ':' || *p == '\0';
+
+				if (!push(t, 0, last ? CLASS_ANY : CLASS_NO_COLON,
+					  1))
+					return false;
+				continue;
+			}
+			if (c == '?') {
+				if (!push(t, 0, CLASS_NO_COLON, 0))
+					return false;
+				continue;
+			}
+			break;
+		}
+		if (!push(t, c, CLASS_LITERAL, 0))
+			return false;
+	}
+	return true;
+}
+
+static bool class_has(uint8_t cls, uint32_t c)
+{
+	switch (cls) {
+	case CLASS_ANY:
+		return true;
+	case CLASS_NO_COLON:
+		return c != ':';
+	case CLASS_SEGMENT:
+		return c != ':' && c != '/';
+	}
+	return false;
+}
+
+/* Return whether some character is in both tokens' classes. */
+static bool tokens_meet(const struct token *a, const struct token *b)
+{
+	if (a->cls == CLASS_LITERAL && b->cls == CLASS_LITERAL)
+		return a->ch == b->ch;
+	if (a->cls == CLASS_LITERAL)
+		return class_has(b->cls, a->ch);
+	if (b->cls == CLASS_LITERAL)
+		return class_has(a->cls, b->ch);
+	return true;	/* every class holds some ordinary character */
+}
+
+/* Return whether every character of inner's class is in outer's. */
+static bool class_contains(const struct token *outer,
+			   const struct token *inner)
+{
+	if (outer->cls == CLASS_LITERAL)
+		return inner->cls == CLASS_LITERAL && inner->ch == outer->ch;
+	if (inner->cls == CLASS_LITERAL)
+		return class_has(outer->cls, inner->ch);
+	if (outer->cls == CLASS_ANY)
+		return true;
+	if (outer->cls == CLASS_NO_COLON)
+		return inner->cls != CLASS_ANY;
+	return inner->cls == CLASS_SEGMENT;
+}
+
+enum walk {
+	WALK_OVERLAP,	/* some string is matched by both lists */
+	WALK_COVERS,	/* every string of a (inner) is matched by b */
+};
+
+/*
+ * Decide a question about token lists a and b by walking pairs (i, j):
+ * being at (i, j) means a[0..i) and b[0..j) can account for the same
+ * text. Rows i and i + 1 are all that is kept.
+ */
+static bool walk(const struct tokens *a, const struct tokens *b,
+		 enum walk kind)
+{
+	bool row[2][TOKENS_MAX + 1];
+	size_t i, j;
+
+	memset(row[0], 0, (b->n + 1) * sizeof(bool));
+	row[0][0] = true;
+	for (i = 0; i <= a->n; i++) {
+		bool *cur = row[i & 1], *next = row[(i + 1) & 1];
+
+		memset(next, 0, (b->n + 1) * sizeof(bool));
+		for (j = 0; j <= b->n; j++) {
+			const struct token *ta = i < a->n ? &a->v[i] : NULL;
+			const struct token *tb = j < b->n ? &b->v[j] : NULL;
+
+			if (!cur[j])
+				continue;
+			if (tb && tb->star)
+				cur[j + 1] = true;	/* b's star matches nothing */
+			if (kind == WALK_OVERLAP && ta && ta->star)
+				next[j] = true;		/* a's star matches nothing */
+			if (!ta || !tb)
+				continue;
+			if (kind == WALK_OVERLAP) {
+				if (!tokens_meet(ta, tb))
+					continue;
+				if (ta->star && tb->star)
+					continue;	/* stays at (i, j) */
+				if (ta->star)
+					cur[j + 1] = true;
+				else
+					next[tb->star ? j : j + 1] = true;
+				continue;
+			}
+			/* Coverage: b's token must take all of a's. */
+			if (!class_contains(tb, ta))
+				continue;
+			if (ta->star && !tb->star)
+				continue;
+			next[tb->star ? j : j + 1] = true;
+		}
+		if (i == a->n)
+			return cur[b->n];
+	}
+	return false;
+}
+
+bool match_action(const char *pattern, const char *action)
+{
+	struct tokens p, s;
+
+	if (!tokenize(pattern, MODE_ACTION, &p) ||
+	    !tokenize(action, MODE_LITERAL_FOLD, &s))
+		return false;
+	return walk(&s, &p, WALK_COVERS);
+}
+
+bool match_resource(const char *pattern, const char *resource)
+{
+	struct tokens p, s;
+
+	if (!tokenize(pattern, MODE_RESOURCE, &p) ||
+	    !tokenize(resource, MODE_LITERAL, &s))
+		return false;
+	return walk(&s, &p, WALK_COVERS);
+}
+
+bool match_resource_overlap(const char *a, const char *b)
+{
+	struct tokens ta, tb;
+
+	if (!tokenize(a, MODE_RESOURCE, &ta) ||
+	    !tokenize(b, MODE_RESOURCE, &tb))
+		return true;	/* unknown: callers treat overlap as possible */
+	return walk(&ta, &tb, WALK_OVERLAP);
+}
+
+bool match_template_overlap(const char *pattern, const char *arn_template)
+{
+	struct tokens tp, tt;
+
+	if (!tokenize(pattern, MODE_RESOURCE, &tp) ||
+	    !tokenize(arn_template, MODE_TEMPLATE, &tt))
+		return true;
+	return walk(&tp, &tt, WALK_OVERLAP);
+}
+
+bool match_resource_covers(const char *outer, const char *inner)
+{
+	struct tokens to, ti;
+
+	if (!tokenize(outer, MODE_RESOURCE, &to) ||
+	    !tokenize(inner, MODE_RESOURCE, &ti))
+		return false;	/* not proved */
+	return walk(&ti, &to, WALK_COVERS);
+}
+
+bool match_action_covers(const char *outer, const char *inner)
+{
+	struct tokens to, ti;
+
+	if (!tokenize(outer, MODE_ACTION, &to) ||
+	    !tokenize(inner, MODE_ACTION, &ti))
+		return false;
+	return walk(&ti, &to, WALK_COVERS);
+}

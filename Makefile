@@ -11,6 +11,7 @@
 
 .SUFFIXES:
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 CC ?= cc
 BUILD ?= build

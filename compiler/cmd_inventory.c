@@ -83,7 +83,7 @@ static struct row *collect_rows(const struct aws_state *st,
 			}
 	}
 	free(claims);
-	qsort(rows, *n, sizeof(*rows), cmp_rows);
+	sort_array(rows, *n, sizeof(*rows), cmp_rows);
 	return rows;
 }
 

@@ -58,6 +58,13 @@ char *xstrndup(const char *s, size_t n);
  */
 void grow_array(void **v, size_t *cap, size_t need, size_t elem);
 
+/*
+ * Sort n items with qsort; fewer than two need no sorting, and a NULL
+ * base (an empty array never allocated) is not passed on to qsort.
+ */
+void sort_array(void *base, size_t n, size_t size,
+		int (*cmp)(const void *, const void *));
+
 #include "banned.h"
 
 #endif

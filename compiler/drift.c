@@ -450,9 +450,9 @@ static void add_excess(struct drift_checker *dc, const char *action,
 
 /*
  * Collect what statement l allows beyond the spec: every expanded
- * action on every resource, less what the spec grants, what a live
- * unconditional deny removes and what the permissions boundary keeps
- * out.
+ * action on every resource it can act on, less what the spec grants,
+ * what a live unconditional deny removes and what the permissions
+ * boundary keeps out.
  */
 static void collect_excess(struct drift_checker *dc,
 			   const struct aws_entity *e,
@@ -474,6 +474,14 @@ static void collect_excess(struct drift_checker *dc,
 	dc->nexcess = 0;
 	for (i = 0; i < nres; i++) {
 		actset_foreach(&l->actions, id) {
+			/*
+			 * An action named on a resource it cannot act on
+			 * (s3:CreateBucket on an object ARN) grants nothing,
+			 * as the spec's own grants are expanded.
+			 */
+			if (!catalog_action_applies(dc->cat,
+					catalog_action(dc->cat, id), res[i]))
+				continue;
 			if (spec_covers(dc, id, res[i], s, &why) ||
 			    denied_live(dc, id, res[i]) ||
 			    (boundary &&

@@ -162,7 +162,7 @@ static cJSON *condition_block(const struct iam_cond *conds, size_t n)
 			last_op = c->op;
 		}
 		memcpy(values, c->values, c->nvalues * sizeof(*values));
-		qsort(values, c->nvalues, sizeof(*values), cmp_cstr);
+		sort_array(values, c->nvalues, sizeof(*values), cmp_cstr);
 		cJSON_AddItemToObject(op, c->key,
 				      string_or_list(values, c->nvalues));
 		free(values);
@@ -311,7 +311,7 @@ static void merge_stmts(struct emitter *e)
 {
 	size_t i, out;
 
-	qsort(e->stmts, e->nstmts, sizeof(*e->stmts), cmp_by_resource);
+	sort_array(e->stmts, e->nstmts, sizeof(*e->stmts), cmp_by_resource);
 	for (i = 1, out = 0; i < e->nstmts; i++) {
 		struct stmt *a = &e->stmts[out], *b = &e->stmts[i];
 
@@ -334,7 +334,7 @@ static void merge_stmts(struct emitter *e)
 	if (e->nstmts)
 		e->nstmts = out + 1;
 
-	qsort(e->stmts, e->nstmts, sizeof(*e->stmts), cmp_by_actions);
+	sort_array(e->stmts, e->nstmts, sizeof(*e->stmts), cmp_by_actions);
 	for (i = 1, out = 0; i < e->nstmts; i++) {
 		struct stmt *a = &e->stmts[out], *b = &e->stmts[i];
 		size_t j;
@@ -346,7 +346,7 @@ static void merge_stmts(struct emitter *e)
 					   a->nres + 1, sizeof(*a->resources));
 				a->resources[a->nres++] = b->resources[j];
 			}
-			qsort(a->resources, a->nres, sizeof(*a->resources),
+			sort_array(a->resources, a->nres, sizeof(*a->resources),
 			      cmp_cstr);
 			free(b->cond_json);
 			free(b->resources);
@@ -357,7 +357,7 @@ static void merge_stmts(struct emitter *e)
 	}
 	if (e->nstmts)
 		e->nstmts = out + 1;
-	qsort(e->stmts, e->nstmts, sizeof(*e->stmts), cmp_by_actions);
+	sort_array(e->stmts, e->nstmts, sizeof(*e->stmts), cmp_by_actions);
 }
 
 /* Build the JSON of actions [from, to) of s, with sid unless NULL. */
@@ -687,7 +687,7 @@ static int emit_trust(struct emitter *e, const struct identity *id,
 
 			if (!counts[k])
 				continue;
-			qsort(principals[k], counts[k], sizeof(char *),
+			sort_array(principals[k], counts[k], sizeof(char *),
 			      cmp_cstr);
 			st = cJSON_CreateObject();
 			cJSON_AddStringToObject(st, "Effect", "Allow");
@@ -765,7 +765,7 @@ static int emit_identity(struct emitter *e, const struct xagent *xa,
 				add_stmt(e, x, &x->res[j]);
 	}
 	for (i = 0; i < e->nstmts; i++)
-		qsort(e->stmts[i].actions, e->stmts[i].nactions,
+		sort_array(e->stmts[i].actions, e->stmts[i].nactions,
 		      sizeof(uint32_t), cmp_u32);
 	merge_stmts(e);
 	for (i = 0; i < e->nstmts; i++)
@@ -808,6 +808,6 @@ int emit_aws(const struct program *p, struct emit_result *out,
 	release_stmts(&e);
 	free(e.stmts);
 	arena_release(&e.scratch);
-	qsort(out->files, out->n, sizeof(*out->files), cmp_files);
+	sort_array(out->files, out->n, sizeof(*out->files), cmp_files);
 	return ret;
 }

@@ -128,6 +128,5 @@ static int cmp_findings(const void *pa, const void *pb)
 
 void findings_sort(struct findings *f)
 {
-	if (f->n > 1)
-		qsort(f->v, f->n, sizeof(*f->v), cmp_findings);
+	sort_array(f->v, f->n, sizeof(*f->v), cmp_findings);
 }

@@ -128,7 +128,7 @@ struct claim *claims_collect(const struct program *p, size_t *n)
 				v[(*n)++] = (struct claim){ id->id.s, id,
 							    &p->agents[i] };
 	}
-	qsort(v, *n, sizeof(*v), cmp_claim);
+	sort_array(v, *n, sizeof(*v), cmp_claim);
 	return v;
 }
 
@@ -297,11 +297,13 @@ static void check_keys(struct aws_checker *ac,
 	struct findings *f = ac->cx->f;
 	int32_t today = ac->cx->today;
 	int64_t limit = ac->cx->gate.max_rotation;
+	struct loc at = row->loc;
 	char date[11], period[32];
 	int active = 0, k;
 
 	if (!strcmp(row->user, "<root_account>"))
 		return;
+	at.len = (uint32_t)strlen(row->user);	/* underline the user name */
 	if (a && a->credentials.rotate.set)
 		limit = a->credentials.rotate.seconds;
 	duration_format(limit, period);
@@ -314,31 +316,31 @@ static void check_keys(struct aws_checker *ac,
 		if (key->last_rotated >= 0 &&
 		    (int64_t)(today - key->last_rotated) * 86400 > limit) {
 			date_format(key->last_rotated, date);
-			findings_add(f, "MND220", &row->loc, agent, row->arn,
+			findings_add(f, "MND220", &at, agent, row->arn,
 				     "access key %d of '%s' was last rotated on "
 				     "%s, %d days ago; the rotation period is %s",
 				     k + 1, row->user, date,
 				     (int)(today - key->last_rotated), period);
 		}
 		if (key->last_used < 0) {
-			findings_add(f, "MND221", &row->loc, agent, row->arn,
+			findings_add(f, "MND221", &at, agent, row->arn,
 				     "access key %d of '%s' has never been used",
 				     k + 1, row->user);
 		} else if (today - key->last_used > KEY_UNUSED_DAYS) {
 			date_format(key->last_used, date);
-			findings_add(f, "MND221", &row->loc, agent, row->arn,
+			findings_add(f, "MND221", &at, agent, row->arn,
 				     "access key %d of '%s' was last used on %s, "
 				     "%d days ago", k + 1, row->user, date,
 				     (int)(today - key->last_used));
 		}
 	}
 	if (active > 1)
-		findings_add(f, "MND222", &row->loc, agent, row->arn,
+		findings_add(f, "MND222", &at, agent, row->arn,
 			     "'%s' has %d active access keys", row->user,
 			     active);
 	if (active && a && a->credentials.long_lived_keys.set &&
 	    !a->credentials.long_lived_keys.v)
-		findings_add(f, "MND223", &row->loc, agent, row->arn,
+		findings_add(f, "MND223", &at, agent, row->arn,
 			     "'%s' has %d active access key%s but its spec "
 			     "sets long_lived_keys = false", row->user, active,
 			     active == 1 ? "" : "s");

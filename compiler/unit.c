@@ -208,7 +208,7 @@ int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 	}
 
 	/* Sorted and without repeats, so the order given does not matter. */
-	qsort(w.files.v, w.files.n, sizeof(*w.files.v), cmp_paths);
+	sort_array(w.files.v, w.files.n, sizeof(*w.files.v), cmp_paths);
 	for (i = 0, j = 0; i < w.files.n; i++) {
 		if (j && !strcmp(w.files.v[j - 1], w.files.v[i])) {
 			free(w.files.v[i]);

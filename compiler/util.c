@@ -74,3 +74,10 @@ void grow_array(void **v, size_t *cap, size_t need, size_t elem)
 	*v = xrealloc(*v, n * elem);
 	*cap = n;
 }
+
+void sort_array(void *base, size_t n, size_t size,
+		int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}

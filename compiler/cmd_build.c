@@ -197,8 +197,12 @@ static int write_all(const char *dir, struct emit_result *r)
 	return ret;
 }
 
-/* Print findings that stop the build, or warn of lesser ones. */
-static bool blocking_findings(const struct findings *f)
+/*
+ * Return the finding that stops the build, or NULL: a name the catalog
+ * does not know or an invalid condition changes what a policy grants,
+ * and a policy too large for IAM cannot be deployed.
+ */
+static const struct finding *blocking_finding(const struct findings *f)
 {
 	size_t i;
 
@@ -207,9 +211,9 @@ static bool blocking_findings(const struct findings *f)
 
 		if (!strcmp(id, "MND134") || !strcmp(id, "MND136") ||
 		    !strcmp(id, "MND301"))
-			return true;
+			return &f->v[i];
 	}
-	return false;
+	return NULL;
 }
 
 static int run_build(const struct build_options *opt)
@@ -217,7 +221,7 @@ static int run_build(const struct build_options *opt)
 	struct pipeline pl;
 	struct emit_result files = { NULL, 0, 0 };
 	struct verdict verdict;
-	struct report_meta meta = { MANDATE_VERSION, "", 0, 0, 0 };
+	const struct finding *stop;
 	struct buf report = BUF_INIT;
 	int status = EXIT_ERROR;
 	size_t i;
@@ -230,15 +234,16 @@ static int run_build(const struct build_options *opt)
 	findings_sort(&pl.findings);
 
 	/* The compiler's own findings show on stderr, as diagnostics do. */
-	verdict_compute(&verdict, &pl.findings, SEV_INFO);
-	if (pl.findings.n) {
-		report_text(&report, &pl.findings, &verdict, &meta,
-			    cli.diag.color);
-		fputs(buf_str(&report), stderr);
-	}
-	if (blocking_findings(&pl.findings)) {
-		diag_plain(&cli.diag, DIAG_ERROR, "nothing written: the "
-			   "policies would not be what the specs declare");
+	verdict_compute(&verdict, &pl.findings, SEV_HIGH);
+	report_text_findings(&report, &pl.findings, &verdict, cli.diag.color);
+	fputs(buf_str(&report), stderr);
+	stop = blocking_finding(&pl.findings);
+	if (stop) {
+		diag_plain(&cli.diag, DIAG_ERROR, "nothing written: %s",
+			   !strcmp(stop->rule->id, "MND301")
+				   ? "a policy does not fit IAM's limits"
+				   : "a grant names something the catalog "
+				     "does not know");
 		status = EXIT_FAIL;
 		goto out;
 	}

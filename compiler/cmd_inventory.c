@@ -139,46 +139,74 @@ static bool unowned(const struct row *r)
 	return !r->claim && r->class == NHI_WORKLOAD;
 }
 
+/* The cells of one text row, in column order. */
+#define COLUMNS 8
+
+static void row_cells(const struct row *r, char cells[COLUMNS][512])
+{
+	const struct agent *a = r->claim ? r->claim->agent : NULL;
+	struct buf svc = BUF_INIT;
+	char used[32];
+	int k = active_keys(r);
+
+	last_used(r, used);
+	services_of(r->e, &svc);
+	snprintf(cells[0], 512, "%s", r->e->kind == AWS_ROLE ? "role" : "user");
+	snprintf(cells[1], 512, "%s",
+		 r->class == NHI_WORKLOAD ? "workload"
+		 : r->class == NHI_SERVICE_LINKED ? "service" : "human");
+	snprintf(cells[2], 512, "%s",
+		 a ? a->name.s : unowned(r) ? "UNOWNED" : "-");
+	snprintf(cells[3], 512, "%s",
+		 a && a->owner.technical.s ? a->owner.technical.s : "-");
+	snprintf(cells[4], 512, "%s",
+		 a && a->owner.business.s ? a->owner.business.s : "-");
+	if (k < 0)
+		snprintf(cells[5], 512, "-");
+	else
+		snprintf(cells[5], 512, "%d", k);
+	snprintf(cells[6], 512, "%s", *used ? used : "-");
+	if (svc.len)
+		snprintf(cells[7], 512, "%s (assumed by %s)", r->e->arn,
+			 buf_str(&svc));
+	else
+		snprintf(cells[7], 512, "%s", r->e->arn);
+	buf_release(&svc);
+}
+
 static void text_report(struct buf *out, const struct row *rows, size_t n)
 {
-	size_t i, nunowned = 0, nowned = 0;
+	static const char *const heads[COLUMNS] = {
+		"KIND", "CLASS", "AGENT", "TECHNICAL OWNER", "BUSINESS OWNER",
+		"KEYS", "LAST USED", "IDENTITY",
+	};
+	char (*cells)[COLUMNS][512] = xcalloc(n + 1, sizeof(*cells));
+	size_t width[COLUMNS], i, c, nunowned = 0, nowned = 0;
 
-	buf_addf(out, "%-5s %-8s %-22s %-28s %-28s %-4s %-10s %s\n", "KIND",
-		 "CLASS", "AGENT", "TECHNICAL OWNER", "BUSINESS OWNER", "KEYS",
-		 "LAST USED", "IDENTITY");
+	for (c = 0; c < COLUMNS; c++)
+		width[c] = strlen(heads[c]);
 	for (i = 0; i < n; i++) {
-		const struct row *r = &rows[i];
-		const struct agent *a = r->claim ? r->claim->agent : NULL;
-		struct buf svc = BUF_INIT;
-		char used[32], keys[16];
-		int k = active_keys(r);
-
-		last_used(r, used);
-		if (k < 0)
-			snprintf(keys, sizeof(keys), "-");
-		else
-			snprintf(keys, sizeof(keys), "%d", k);
-		services_of(r->e, &svc);
-		buf_addf(out, "%-5s %-8s %-22s %-28s %-28s %-4s %-10s %s",
-			 r->e->kind == AWS_ROLE ? "role" : "user",
-			 r->class == NHI_WORKLOAD ? "workload"
-			 : r->class == NHI_SERVICE_LINKED ? "service" : "human",
-			 a ? a->name.s : unowned(r) ? "UNOWNED" : "-",
-			 a && a->owner.technical.s ? a->owner.technical.s : "-",
-			 a && a->owner.business.s ? a->owner.business.s : "-",
-			 keys, *used ? used : "-", r->e->arn);
-		if (svc.len)
-			buf_addf(out, " (assumed by %s)", buf_str(&svc));
-		buf_addch(out, '\n');
-		buf_release(&svc);
-		if (unowned(r))
+		row_cells(&rows[i], cells[i]);
+		for (c = 0; c < COLUMNS; c++)
+			if (strlen(cells[i][c]) > width[c])
+				width[c] = strlen(cells[i][c]);
+		if (unowned(&rows[i]))
 			nunowned++;
-		else if (a)
+		else if (rows[i].claim)
 			nowned++;
+	}
+	for (c = 0; c + 1 < COLUMNS; c++)
+		buf_addf(out, "%-*s  ", (int)width[c], heads[c]);
+	buf_addf(out, "%s\n", heads[COLUMNS - 1]);
+	for (i = 0; i < n; i++) {
+		for (c = 0; c + 1 < COLUMNS; c++)
+			buf_addf(out, "%-*s  ", (int)width[c], cells[i][c]);
+		buf_addf(out, "%s\n", cells[i][COLUMNS - 1]);
 	}
 	buf_addf(out, "\n%zu identit%s: %zu claimed by a spec, %zu unowned, "
 		 "%zu not workloads\n", n, n == 1 ? "y" : "ies", nowned,
 		 nunowned, n - nowned - nunowned);
+	free(cells);
 }
 
 static cJSON *json_row(const struct row *r)

@@ -87,19 +87,24 @@ static void text_finding(struct buf *out, const struct finding *x,
 		buf_addf(out, "    fix: %s\n", x->hint);
 }
 
+void report_text_findings(struct buf *out, const struct findings *f,
+			  const struct verdict *v, bool color)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (!f->v[i].waiver)
+			text_finding(out, &f->v[i], v, color);
+}
+
 void report_text(struct buf *out, const struct findings *f,
 		 const struct verdict *v, const struct report_meta *m UNUSED,
 		 bool color)
 {
-	size_t i, shown = 0;
+	size_t shown = f->n - v->waived;
 	int s;
 
-	for (i = 0; i < f->n; i++) {
-		if (f->v[i].waiver)
-			continue;
-		text_finding(out, &f->v[i], v, color);
-		shown++;
-	}
+	report_text_findings(out, f, v, color);
 	if (shown)
 		buf_addch(out, '\n');
 	buf_addf(out, "%zu finding%s", shown, shown == 1 ? "" : "s");

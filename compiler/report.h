@@ -33,6 +33,10 @@ struct report_meta {
 void report_text(struct buf *out, const struct findings *f,
 		 const struct verdict *v, const struct report_meta *m,
 		 bool color);
+
+/* Append only the findings of report_text, without counts or verdict. */
+void report_text_findings(struct buf *out, const struct findings *f,
+			  const struct verdict *v, bool color);
 void report_json(struct buf *out, const struct findings *f,
 		 const struct verdict *v, const struct report_meta *m);
 

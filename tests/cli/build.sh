@@ -1,0 +1,156 @@
+# mandate build --target aws: the generated policies, their merging and
+# splitting, the manifest, byte-identical output, and that nothing is
+# written when a build cannot finish.
+. tests/cli/lib.sh
+
+EX=examples/agents
+FIX=tests/fixtures/specs
+
+case_name "example builds"
+run build --target aws -o "$TMP/out" "$EX"
+expect_status 0
+expect_out "$TMP/out/manifest.json"
+TS=$TMP/out/aws/ticket-summarizer/123456789012-role-ticket-summarizer
+expect_eq "$(ls "$TS")" "identity-policy.json
+tags.json
+trust-policy.json" "files of ticket-summarizer"
+expect_eq "$(find "$TMP/out" -type f | wc -l)" 15 "files written"
+
+case_name "identity policy of the compliant agent"
+expect_eq "$(jq -r '.Version' "$TS/identity-policy.json")" 2012-10-17 "Version"
+expect_eq "$(jq '.Statement | length' "$TS/identity-policy.json")" 3 "statements"
+expect_eq "$(jq -r '[.Statement[] | select(.Condition) | .Action[]] | join(" ")' "$TS/identity-policy.json")" \
+	"dynamodb:GetItem dynamodb:Query" "conditioned actions"
+expect_eq "$(jq -r '.Statement[] | select(.Condition) | .Condition["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"]' "$TS/identity-policy.json")" \
+	'${aws:PrincipalTag/tenant}' "LeadingKeys condition"
+expect_eq "$(jq -r '.Statement[] | select(.Condition) | .Condition.Null["dynamodb:LeadingKeys"]' "$TS/identity-policy.json")" \
+	false "Null check of the multivalued key"
+# s3 Read actions on an object ARN: the object-level Get actions only.
+expect_eq "$(jq -r '.Statement[] | select(.Resource == "arn:aws:s3:::fernbrook-support-exports/tickets/*") | .Action | length' "$TS/identity-policy.json")" \
+	16 "read actions on the ticket objects"
+expect_eq "$(jq -r '.Statement[] | select(.Resource == "arn:aws:s3:::fernbrook-support-exports/tickets/*") | .Action | map(select(startswith("s3:GetBucket"))) | length' "$TS/identity-policy.json")" \
+	0 "bucket actions on an object ARN"
+expect_eq "$(jq -r '[.Statement[].Sid] | map(test("^(Allow|Deny)[A-Za-z0-9]+$")) | all' "$TS/identity-policy.json")" \
+	true "statement ids"
+
+case_name "trust policy and tags"
+expect_eq "$(jq -c '.Statement' "$TS/trust-policy.json")" \
+	'[{"Effect":"Allow","Principal":{"Service":"bedrock.amazonaws.com"},"Action":"sts:AssumeRole"}]' \
+	"trust statements"
+expect_eq "$(jq -r 'map(.Key + "=" + .Value) | join(" ")' "$TS/tags.json")" \
+	"mandate:agent=ticket-summarizer mandate:business-owner=bilal.okafor@fernbrook.example mandate:expires=2027-11-01 mandate:spec=examples/agents/ticket-summarizer.mandate mandate:technical-owner=alice.moreau@fernbrook.example" \
+	"tags"
+
+case_name "manifest hashes every file"
+jq -r '.files[] | .sha256 + "  " + .path' "$TMP/out/manifest.json" \
+	>"$TMP/sums"
+expect_eq "$(wc -l <"$TMP/sums")" 14 "manifest entries"
+if ! (cd "$TMP/out" && sha256sum -c --quiet "$TMP/sums"); then
+	fail "a manifest hash does not match its file"
+fi
+
+case_name "same specs in another order give the same bytes"
+run build --target aws -o "$TMP/again" \
+	$(ls "$EX"/*.mandate | sort -r)
+expect_status 0
+if ! diff -r "$TMP/out" "$TMP/again" >"$TMP/diff"; then
+	fail "output differs with the files in reverse order"
+	cat "$TMP/diff" >&2
+fi
+
+case_name "merging"
+run build --target aws -o "$TMP/merge" "$FIX/build/merge.mandate"
+expect_status 0
+M=$TMP/merge/aws/merge-demo/111122223333-role-merge-demo
+expect_eq "$(jq '.Statement | length' "$M/identity-policy.json")" 3 \
+	"statements after merging"
+expect_eq "$(jq -c '.Statement[] | select(.Action == "dynamodb:GetItem") | .Resource' "$M/identity-policy.json")" \
+	'["arn:aws:dynamodb:us-east-1:111122223333:table/a","arn:aws:dynamodb:us-east-1:111122223333:table/b"]' \
+	"one statement for two tables"
+expect_eq "$(jq -r '.Statement[] | select(.Resource == "arn:aws:s3:::merge-bucket" and .Effect == "Allow") | .Action | index("s3:ListBucket") != null and index("s3:GetBucketPolicy") != null' "$M/identity-policy.json")" \
+	true "list and read merged on the bucket"
+expect_eq "$(jq -c '.Statement[] | select(.Effect == "Deny")' "$M/identity-policy.json" | jq -r .Action)" \
+	s3:DeleteBucket "deny statement"
+expect_eq "$(jq -c '[.Statement[].Principal]' "$M/trust-policy.json")" \
+	'[{"Service":"lambda.amazonaws.com"},{"AWS":"arn:aws:iam::444455556666:root"}]' \
+	"an account id becomes its root ARN"
+
+case_name "splitting at the managed policy size"
+S=$TMP/merge/aws/split-demo/111122223333-role-split-demo
+run build --target aws -o "$TMP/merge" "$FIX/build"
+expect_status 0
+expect_eq "$(ls "$S" | grep -c '^identity-policy-[0-9]*\.json$')" 2 \
+	"policies after splitting"
+for f in "$S"/identity-policy-*.json; do
+	size=$(jq -c . "$f" | tr -d ' \t\n' | wc -c)
+	if [ "$size" -gt 6144 ]; then
+		fail "$f has $size characters, over 6144"
+	fi
+done
+expect_eq "$(cat "$S"/identity-policy-*.json | jq -s '[.[].Statement[].Resource | if type == "array" then .[] else . end] | unique | length')" \
+	120 "resources kept across the parts"
+
+case_name "stale files of an earlier build are removed"
+echo "kept" >"$TMP/merge/notes.txt"
+run build --target aws -o "$TMP/merge" "$FIX/build/merge.mandate"
+expect_status 0
+if [ -e "$S" ] && [ -n "$(ls "$S")" ]; then
+	fail "files of split-demo are left behind"
+fi
+expect_eq "$(cat "$TMP/merge/notes.txt")" kept "a file the build did not write"
+
+case_name "policy too large for IAM: nothing written"
+run build --target aws -o "$TMP/large" "$FIX/too-large.mandate"
+expect_status 1
+expect_err "needs 16 managed policies; IAM attaches at most 10"
+expect_err "[MND301 high]"
+expect_err "nothing written"
+if [ -e "$TMP/large" ]; then
+	fail "output directory created for a failed build"
+fi
+
+case_name "unknown action: nothing written"
+cat >"$TMP/typo.mandate" <<'SPEC'
+agent "typo" {
+  kind = workload
+  identity aws role "arn:aws:iam::111122223333:role/typo" {
+    trusted_by = "lambda.amazonaws.com"
+  }
+  grant actions ["s3:GetObjet"] on "arn:aws:s3:::b/*"
+}
+SPEC
+run build --target aws -o "$TMP/typo-out" "$TMP/typo.mandate"
+expect_status 1
+expect_err "unknown action 's3:GetObjet' [MND134 high]"
+expect_err "note: did you mean 's3:GetObject'?"
+if [ -e "$TMP/typo-out" ]; then
+	fail "output written for a spec with an unknown action"
+fi
+
+case_name "spec that does not parse: nothing written"
+printf 'agent "broken" {\n  kind = \n' >"$TMP/broken.mandate"
+run build --target aws -o "$TMP/broken-out" "$TMP/broken.mandate"
+expect_status 2
+expect_err "$TMP/broken.mandate:3:1: error: unexpected end of file"
+if [ -e "$TMP/broken-out" ]; then
+	fail "output written for a spec that does not parse"
+fi
+
+case_name "output directory that cannot be created"
+echo "a file" >"$TMP/blocker"
+run build --target aws -o "$TMP/blocker/out" "$EX"
+expect_status 2
+expect_err "$TMP/blocker"
+
+case_name "usage errors"
+run build -o "$TMP/x" "$EX"
+expect_status 2
+expect_err "missing --target"
+run build --target gcp -o "$TMP/x" "$EX"
+expect_status 2
+expect_err "target 'gcp' is not supported"
+run build --target aws "$EX"
+expect_status 2
+expect_err "missing -o DIR"
+
+finish

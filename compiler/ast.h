@@ -181,9 +181,9 @@ struct condition {
 
 /*
  * `grant LEVEL on SERVICE RESOURCE` or `grant actions [...] on
- * RESOURCE`, or the same with `deny`. by_level tells which; a level
- * name that is not an access level stays in level_names only, so that
- * the compiler can report it with the nearest valid name.
+ * RESOURCE`, or the same with `deny`. by_level records which form it
+ * is. A level name that is not an access level stays in level_names
+ * only, so that the compiler can report it with the nearest valid name.
  */
 struct grant {
 	struct grant *next;

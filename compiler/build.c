@@ -54,6 +54,10 @@ static const char *const operator_names[] = {
 	"==", "!=", "in", "not_in", "like", "not_like", "<", "<=", ">", ">=",
 	"any_in",
 };
+static const enum cond_op operator_ops[] = {
+	COND_EQ, COND_NE, COND_IN, COND_NOT_IN, COND_LIKE, COND_NOT_LIKE,
+	COND_LT, COND_LE, COND_GT, COND_GE, COND_ANY_IN,
+};
 
 struct loc parser_loc(const struct parser *p, struct span s)
 {
@@ -118,9 +122,14 @@ static size_t edit_distance(const char *a, const char *b, size_t limit)
 
 const char *nearest_name(const char *s, const char *const *names, size_t n)
 {
-	size_t len = strlen(s), limit = len < 4 ? 1 : len < 9 ? 2 : 3;
+	size_t len = strlen(s), limit = 3, best_d, i;
 	const char *best = NULL;
-	size_t best_d = limit + 1, i;
+
+	if (len < 4)
+		limit = 1;
+	else if (len < 9)
+		limit = 2;
+	best_d = limit + 1;
 
 	for (i = 0; i < n; i++) {
 		size_t d = edit_distance(s, names[i], limit);
@@ -147,9 +156,11 @@ static void list_names(struct buf *out, const char *const *names, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		buf_addf(out, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",
-			 names[i]);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_adds(out, i == n - 1 ? " or " : ", ");
+		buf_adds(out, names[i]);
+	}
 }
 
 static int find_name(const char *s, const char *const *names, size_t n)
@@ -220,7 +231,7 @@ static const char *kind_phrase(enum value_kind k)
 	return "a value";
 }
 
-/* Report a field's value of the wrong kind; want says what is expected. */
+/* Report a field's value of the wrong kind; want names what is expected. */
 static void wrong_kind(struct parser *p, const struct token *name,
 		       const struct value *v, const char *want)
 {
@@ -1106,10 +1117,7 @@ void build_condition(struct parser *p, const struct token *kw,
 	c->key.loc = key->loc;
 	c->op_loc = op->loc;
 	c->loc = kw->loc;
-	c->op = k == 0 ? COND_EQ : k == 1 ? COND_NE : k == 2 ? COND_IN
-		: k == 3 ? COND_NOT_IN : k == 4 ? COND_LIKE
-		: k == 5 ? COND_NOT_LIKE : k == 6 ? COND_LT : k == 7 ? COND_LE
-		: k == 8 ? COND_GT : k == 9 ? COND_GE : COND_ANY_IN;
+	c->op = operator_ops[k];
 	takes_list = c->op == COND_IN || c->op == COND_NOT_IN ||
 		     c->op == COND_ANY_IN || c->op == COND_LIKE ||
 		     c->op == COND_NOT_LIKE;

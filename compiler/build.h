@@ -6,9 +6,9 @@
 
 /*
  * The builders the grammar's actions call to fill the typed syntax tree.
- * Fields are written `name = value` in every block; the builders check
+ * Every block writes its fields as `name = value`. The builders check
  * each name and value against the schema of the block being parsed, so
- * type errors are reported where they are written.
+ * a type error is reported where it is written.
  */
 
 /* Byte span of a token or rule, for bison's locations. */
@@ -111,8 +111,8 @@ void build_identity_begin(struct parser *p, const struct token *kw,
 void build_identity_end(struct parser *p);
 
 /*
- * Start a grant or deny: target is a level, a list of levels, or (with
- * actions set) the list of actions; qname is "aws:s3" or NULL.
+ * Start a grant or deny. target is a level or a list of levels, or the
+ * list of actions when actions is true. qname is "aws:s3" or NULL.
  */
 void build_grant_begin(struct parser *p, bool deny, const struct token *kw,
 		       struct value *target, bool actions,

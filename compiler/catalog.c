@@ -649,7 +649,11 @@ static size_t distance(const char *a, const char *b, size_t max)
 /* The largest edit distance still taken for a typo of a name of len. */
 static size_t typo_budget(size_t len)
 {
-	return len < 4 ? 1 : len < 9 ? 2 : 3;
+	if (len < 4)
+		return 1;
+	if (len < 9)
+		return 2;
+	return 3;
 }
 
 const char *catalog_suggest_action(const struct catalog *c, const char *name)

@@ -53,14 +53,14 @@ char *xstrndup(const char *s, size_t n);
 
 /*
  * Grow *v, an array of elem-sized items with capacity *cap, so that it
- * holds at least need items. Doubles the capacity to keep appends
- * amortised constant.
+ * has room for at least need items. The capacity doubles, which keeps
+ * appends amortised constant.
  */
 void grow_array(void **v, size_t *cap, size_t need, size_t elem);
 
 /*
- * Sort n items with qsort; fewer than two need no sorting, and a NULL
- * base (an empty array never allocated) is not passed on to qsort.
+ * Sort n items with qsort. Fewer than two items need no sorting, so an
+ * empty array that was never allocated (NULL) never reaches qsort.
  */
 void sort_array(void *base, size_t n, size_t size,
 		int (*cmp)(const void *, const void *));

@@ -111,9 +111,13 @@ static const char *levels_phrase(unsigned levels)
 	for (bit = 1; bit <= ACCESS_PERMISSIONS; bit <<= 1) {
 		if (!(levels & bit))
 			continue;
+		const char *sep = "";
+
 		levels &= ~bit;
+		if (len)
+			sep = levels ? ", " : " or ";
 		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s",
-					len ? (levels ? ", " : " or ") : "",
+					sep,
 					access_level_name((enum access_level)bit));
 	}
 	return text;

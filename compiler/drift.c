@@ -21,7 +21,7 @@ struct live_stmt {
 	size_t nunknown;
 };
 
-/* Where the spec grants one action: an allow grant and a resource. */
+/* An allow grant of the spec and one of its resources. */
 struct spec_entry {
 	const struct xgrant *x;
 	const struct xresource *r;
@@ -390,7 +390,7 @@ static bool outside_boundary(struct drift_checker *dc,
 
 /*
  * Return whether the spec grants id on resource under the conditions of
- * statement s; when not, *why says what is missing.
+ * statement s. When it does not, *why records what is missing.
  */
 static bool spec_covers(struct drift_checker *dc, uint32_t id,
 			const char *resource, const struct aws_statement *s,

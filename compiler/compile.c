@@ -319,13 +319,14 @@ static void expand_actions(struct compiler *c, struct xgrant *x)
 					applies = true;
 					break;
 				}
-		if (!applies)
+		if (!applies && g->resources.n == 1)
 			findings_add(c->f, "MND135", &a->loc, agent, NULL,
-				     "'%s' acts on no resource that %s names, "
-				     "so it grants nothing", a->s,
-				     g->resources.n == 1
-					     ? "the resource"
-					     : "the resources");
+				     "'%s' cannot act on '%s', so it grants "
+				     "nothing", a->s, g->resources.items[0].s);
+		else if (!applies)
+			findings_add(c->f, "MND135", &a->loc, agent, NULL,
+				     "'%s' cannot act on any resource of this "
+				     "grant, so it grants nothing", a->s);
 	}
 	for (i = 0; i < g->actions.n; i++)
 		actset_release(&per_action[i]);
@@ -433,10 +434,10 @@ static void compile_condition(struct compiler *c, struct xgrant *x,
 	op = op_maps[ck->type]->ops[cond->op];
 	if (!op || (cond->op == COND_ANY_IN && !ck->multivalued)) {
 		f = findings_add(c->f, "MND136", &cond->op_loc, agent, NULL,
-				 "operator '%s' does not apply to '%s', a %s%s "
-				 "key", cond_op_name(cond->op), cond->key.s,
-				 ck->multivalued ? "multivalued " : "",
-				 type_names[ck->type]);
+				 "operator '%s' does not apply to '%s', whose "
+				 "type is %s%s", cond_op_name(cond->op),
+				 cond->key.s, type_names[ck->type],
+				 ck->multivalued ? " with several values" : "");
 		if (cond->op == COND_ANY_IN)
 			finding_note(c->f, f, "use 'in' for a key with one "
 				     "value");

@@ -318,9 +318,10 @@ static void check_keys(struct aws_checker *ac,
 			date_format(key->last_rotated, date);
 			findings_add(f, "MND220", &at, agent, row->arn,
 				     "access key %d of '%s' was last rotated on "
-				     "%s, %d days ago; the rotation period is %s",
+				     "%s, %d day%s ago; the rotation period is %s",
 				     k + 1, row->user, date,
-				     (int)(today - key->last_rotated), period);
+				     (int)(today - key->last_rotated),
+				     plural(today - key->last_rotated), period);
 		}
 		if (key->last_used < 0) {
 			findings_add(f, "MND221", &at, agent, row->arn,
@@ -330,8 +331,9 @@ static void check_keys(struct aws_checker *ac,
 			date_format(key->last_used, date);
 			findings_add(f, "MND221", &at, agent, row->arn,
 				     "access key %d of '%s' was last used on %s, "
-				     "%d days ago", k + 1, row->user, date,
-				     (int)(today - key->last_used));
+				     "%d day%s ago", k + 1, row->user, date,
+				     (int)(today - key->last_used),
+				     plural(today - key->last_used));
 		}
 	}
 	if (active > 1)

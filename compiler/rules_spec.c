@@ -208,8 +208,9 @@ static void check_lifecycle(struct spec_checker *sc, const struct agent *a)
 		if (due < today) {
 			date_format((int32_t)due, date);
 			findings_add(f, "MND120", &r->last.loc, name_of(a),
-				     NULL, "review was due on %s, %lld days "
-				     "ago", date, (long long)(today - due));
+				     NULL, "review was due on %s, %lld day%s "
+				     "ago", date, (long long)(today - due),
+				     plural(today - due));
 		}
 	}
 
@@ -219,8 +220,9 @@ static void check_lifecycle(struct spec_checker *sc, const struct agent *a)
 	} else if (a->expires.days < today) {
 		date_format(a->expires.days, date);
 		findings_add(f, "MND121", &a->expires.loc, name_of(a), NULL,
-			     "agent expired on %s, %d days ago", date,
-			     (int)(today - a->expires.days));
+			     "agent expired on %s, %d day%s ago", date,
+			     (int)(today - a->expires.days),
+			     plural(today - a->expires.days));
 	}
 }
 

@@ -81,3 +81,8 @@ void sort_array(void *base, size_t n, size_t size,
 	if (n > 1)
 		qsort(base, n, size, cmp);
 }
+
+const char *plural(long long n)
+{
+	return n == 1 ? "" : "s";
+}

@@ -35,6 +35,7 @@ enum excess_reason {
 };
 
 struct excess {
+	uint32_t id;		/* ACTSET_END for an action not in the catalog */
 	const char *action;
 	const char *resource;
 	enum excess_reason why;
@@ -440,12 +441,14 @@ static void stmt_label(char *out, size_t n, const struct aws_statement *s)
 		snprintf(out, n, "#%u", s->index + 1);
 }
 
-static void add_excess(struct drift_checker *dc, const char *action,
-		       const char *resource, enum excess_reason why)
+static void add_excess(struct drift_checker *dc, uint32_t id,
+		       const char *action, const char *resource,
+		       enum excess_reason why)
 {
 	grow_array((void **)&dc->excess, &dc->excess_cap, dc->nexcess + 1,
 		   sizeof(*dc->excess));
-	dc->excess[dc->nexcess++] = (struct excess){ action, resource, why };
+	dc->excess[dc->nexcess++] =
+		(struct excess){ id, action, resource, why };
 }
 
 /*
@@ -487,11 +490,70 @@ static void collect_excess(struct drift_checker *dc,
 			    (boundary &&
 			     outside_boundary(dc, boundary, id, res[i])))
 				continue;
-			add_excess(dc, catalog_action(dc->cat, id)->name,
+			add_excess(dc, id, catalog_action(dc->cat, id)->name,
 				   res[i], why);
 		}
 		for (j = 0; j < l->nunknown; j++)
-			add_excess(dc, l->unknown[j], res[i], EXCESS_UNKNOWN);
+			add_excess(dc, ACTSET_END, l->unknown[j], res[i],
+				   EXCESS_UNKNOWN);
+	}
+}
+
+/* Return how many entries from e on share e's resource and reason. */
+static size_t run_length(const struct excess *e, size_t n)
+{
+	size_t k = 1;
+
+	while (k < n && e[k].resource == e[0].resource &&
+	       e[k].why == e[0].why && e[k].id != ACTSET_END)
+		k++;
+	return k;
+}
+
+/*
+ * List the excess in a finding's details, one line per action, except
+ * that every action of a service ("s3:* on ...") or of the whole catalog
+ * ("* on ...") excess for one reason is one line. A statement allowing
+ * '*' would otherwise list all 22,000 actions of the catalog.
+ */
+static void add_details(struct drift_checker *dc, struct finding *x)
+{
+	struct findings *f = dc->cx->f;
+	const struct excess *e = dc->excess;
+	size_t i = 0, n = dc->nexcess;
+
+	while (i < n) {
+		const struct cat_service *svc;
+		size_t run, k;
+
+		if (e[i].id == ACTSET_END) {
+			finding_detail(f, x, "%s on %s: %s", e[i].action,
+				       e[i].resource, reason_text(e[i].why));
+			i++;
+			continue;
+		}
+		run = run_length(e + i, n - i);
+		if (run == catalog_count(dc->cat)) {
+			finding_detail(f, x, "* on %s: %s (all %zu actions)",
+				       e[i].resource, reason_text(e[i].why),
+				       run);
+			i += run;
+			continue;
+		}
+		svc = catalog_action(dc->cat, e[i].id)->service;
+		for (k = 0; k < run && k < svc->count; k++)
+			if (catalog_action(dc->cat, e[i + k].id)->service != svc)
+				break;
+		if (k == svc->count) {
+			finding_detail(f, x, "%s:* on %s: %s (all %u actions)",
+				       svc->prefix, e[i].resource,
+				       reason_text(e[i].why), svc->count);
+			i += k;
+			continue;
+		}
+		finding_detail(f, x, "%s on %s: %s", e[i].action,
+			       e[i].resource, reason_text(e[i].why));
+		i++;
 	}
 }
 
@@ -504,7 +566,6 @@ static void check_statement(struct drift_checker *dc, const struct claim *c,
 	struct findings *f = dc->cx->f;
 	struct finding *x;
 	char label[160];
-	size_t i;
 
 	collect_excess(dc, e, l);
 	if (!dc->nexcess)
@@ -527,10 +588,7 @@ static void check_statement(struct drift_checker *dc, const struct claim *c,
 		finding_note(f, x, "the statement uses %s, so it allows "
 			     "everything it does not list",
 			     s->not_action ? "NotAction" : "NotResource");
-	for (i = 0; i < dc->nexcess; i++)
-		finding_detail(f, x, "%s on %s: %s", dc->excess[i].action,
-			       dc->excess[i].resource,
-			       reason_text(dc->excess[i].why));
+	add_details(dc, x);
 }
 
 /* MND211: report declared grants that no live statement gives. */

@@ -83,14 +83,68 @@ void finding_detail(struct findings *f, struct finding *x, const char *fmt,
 void finding_position(const struct finding *x, const char **file,
 		      uint32_t *line, uint32_t *col)
 {
-	if (!x->loc.src) {
-		*file = NULL;
-		*line = 0;
-		*col = 0;
-		return;
+	*file = x->loc.src ? x->loc.src->path : NULL;
+	*line = x->line;
+	*col = x->col;
+}
+
+static int cmp_by_offset(const void *pa, const void *pb)
+{
+	const struct finding *a = *(const struct finding *const *)pa;
+	const struct finding *b = *(const struct finding *const *)pb;
+
+	if (a->loc.src != b->loc.src)
+		return (uintptr_t)a->loc.src < (uintptr_t)b->loc.src ? -1 : 1;
+	return (a->loc.off > b->loc.off) - (a->loc.off < b->loc.off);
+}
+
+static bool is_continuation(unsigned char c)
+{
+	return (c & 0xc0) == 0x80;
+}
+
+/*
+ * Compute the line and column of every finding in one forward sweep per
+ * source. Counting from the start of the line for each finding instead
+ * would cost the line's length every time, and a minified export is one
+ * line of many megabytes.
+ */
+static void locate_all(struct findings *f)
+{
+	struct finding **order = xcalloc(f->n + 1, sizeof(*order));
+	const struct source *src = NULL;
+	uint32_t line = 1, col = 1;
+	size_t i, pos = 0, n = 0;
+
+	for (i = 0; i < f->n; i++)
+		if (f->v[i].loc.src)
+			order[n++] = &f->v[i];
+	sort_array(order, n, sizeof(*order), cmp_by_offset);
+	for (i = 0; i < n; i++) {
+		struct finding *x = order[i];
+		const char *text = x->loc.src->text;
+		size_t end = x->loc.off;
+
+		if (x->loc.src != src) {
+			src = x->loc.src;
+			pos = 0;
+			line = 1;
+			col = 1;
+		}
+		if (end > src->len)
+			end = src->len;
+		for (; pos < end; pos++) {
+			if (text[pos] == '\n') {
+				line++;
+				col = 1;
+			} else if (!is_continuation((unsigned char)text[pos])) {
+				col++;
+			}
+		}
+		x->line = line;
+		x->col = col;
 	}
-	*file = x->loc.src->path;
-	loc_position(&x->loc, line, col);
+	free(order);
 }
 
 static int cmp_str(const char *a, const char *b)
@@ -128,5 +182,6 @@ static int cmp_findings(const void *pa, const void *pb)
 
 void findings_sort(struct findings *f)
 {
+	locate_all(f);
 	sort_array(f->v, f->n, sizeof(*f->v), cmp_findings);
 }

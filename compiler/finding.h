@@ -35,6 +35,7 @@ struct finding {
 	char **details;
 	size_t ndetails, details_cap;
 	const struct waiver *waiver;	/* the waiver that silences it */
+	uint32_t line, col;		/* of loc, set by findings_sort */
 };
 
 struct findings {
@@ -72,7 +73,10 @@ void finding_detail(struct findings *f, struct finding *x, const char *fmt,
  */
 void findings_sort(struct findings *f);
 
-/* Return the file, line and column of a finding for reports. */
+/*
+ * Return the file, line and column of a finding for reports; the line
+ * and column are those findings_sort computed.
+ */
 void finding_position(const struct finding *x, const char **file,
 		      uint32_t *line, uint32_t *col);
 

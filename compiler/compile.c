@@ -616,8 +616,14 @@ int program_compile(struct program *p, const struct spec_unit *u,
 		xa->grants = arena_calloc(&p->arena, a->ngrants + 1,
 					  sizeof(*xa->grants));
 		for (g = a->grants; g; g = g->next) {
-			if (g->provider != PROVIDER_AWS)
+			if (g->provider != PROVIDER_AWS) {
+				/* TODO: expand GCP, Azure and Kubernetes grants. */
+				diag_at(d, DIAG_WARNING, &g->loc,
+					"%s grants are not checked or built "
+					"yet; this grant is ignored",
+					provider_name(g->provider));
 				continue;
+			}
 			compile_grant(&c, &xa->grants[xa->ngrants++], g);
 		}
 	}

@@ -43,28 +43,45 @@ struct tokens {
 	size_t n;
 };
 
-/* Decode one UTF-8 character; invalid bytes stand for themselves. */
+/*
+ * A byte that does not begin a valid UTF-8 sequence in shortest form is
+ * one character of its own, numbered above U+10FFFF so that it never
+ * equals a real character: otherwise "\xc3" + "x" would equal U+00C3 +
+ * "x", and an overlong '/' or ':' would act as a separator.
+ */
+#define INVALID_BYTE 0x110000u
+
+/* Decode one UTF-8 character. */
 static uint32_t next_char(const unsigned char **p)
 {
 	const unsigned char *s = *p;
-	uint32_t c = s[0];
-	int len = 1, i;
+	uint32_t c = s[0], min;
+	int len, i;
 
+	if (c < 0x80) {
+		*p = s + 1;
+		return c;
+	}
 	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, c &= 0x1f;
+		len = 2, c &= 0x1f, min = 0x80;
 	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, c &= 0x0f;
+		len = 3, c &= 0x0f, min = 0x800;
 	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, c &= 0x07;
+		len = 4, c &= 0x07, min = 0x10000;
+	else
+		goto invalid;
 	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*p = s + 1;
-			return s[0];
-		}
+		if ((s[i] & 0xc0) != 0x80)
+			goto invalid;
 		c = (c << 6) | (s[i] & 0x3f);
 	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		goto invalid;
 	*p = s + len;
 	return c;
+invalid:
+	*p = s + 1;
+	return INVALID_BYTE | s[0];
 }
 
 static uint32_t fold(uint32_t c)

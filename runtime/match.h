@@ -23,8 +23,12 @@
  * colon-separated ARN segment, including '/'; a '*' that is the last
  * character of a segment may also run past ':'. '?' is exactly one
  * character other than ':' (one UTF-8 code point, not one byte). No
- * other character is
- * special. A pattern of exactly "*" matches every resource.
+ * other character is special. A pattern of exactly "*" matches every
+ * resource.
+ *
+ * Characters are UTF-8 code points in shortest form; a byte that does
+ * not begin one counts as a character of its own and equals only the
+ * same byte.
  *
  * Each call decides in time proportional to the product of the two
  * lengths, with no backtracking, and uses about 40 KiB of stack.

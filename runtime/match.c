@@ -96,22 +96,34 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
 	return n >= m && !memcmp(s + n - m, suffix, m);
 }
 
-static bool is_name(const char *s, size_t n, const char *name)
-{
-	return strlen(name) == n && !memcmp(s, name, n);
-}
+/*
+ * Template variables that end in "Path", and these, name things that
+ * may hold '/': S3 object keys, CloudWatch Logs group and stream names
+ * (Lambda's streams are "2026/01/31/[$LATEST]..."), Secrets Manager
+ * secret names, SSM parameter hierarchies, ECR repository namespaces,
+ * KMS aliases ("alias/aws/s3") and AWS IoT topics.
+ */
+static const char *const path_variables[] = {
+	"ObjectName", "ObjectKey", "Key", "LogGroupName", "LogStreamName",
+	"SecretId", "ParameterNameWithoutLeadingSlash", "RepositoryName",
+	"Alias", "TopicName", "TopicFilter",
+};
 
 /*
  * Return the class of the template variable s[0..n): most stand for one
- * path segment, but object keys, log group names and IAM paths hold
- * '/', and when such a variable ends the template it may hold ':' too.
+ * path segment, but a path may hold '/', and when a path ends the
+ * template it may hold ':' too.
  */
 static uint8_t variable_class(const char *s, size_t n, bool last)
 {
-	bool path = ends_with(s, n, "Path") || is_name(s, n, "ObjectName") ||
-		    is_name(s, n, "LogGroupName") || is_name(s, n, "Key") ||
-		    is_name(s, n, "ObjectKey");
+	bool path = ends_with(s, n, "Path");
+	size_t i;
 
+	for (i = 0; i < sizeof(path_variables) / sizeof(path_variables[0]);
+	     i++)
+		if (strlen(path_variables[i]) == n &&
+		    !memcmp(s, path_variables[i], n))
+			path = true;
 	if (!path)
 		return CLASS_SEGMENT;
 	return last ? CLASS_ANY : CLASS_NO_COLON;
@@ -157,7 +169,6 @@ static bool tokenize(const char *s, enum token_mode mode, struct tokens *t)
 		c = next_char(&p);
 		switch (mode) {
 		case MODE_LITERAL:
-		case MODE_TEMPLATE:
 			break;
 		case MODE_LITERAL_FOLD:
 			c = fold(c);
@@ -171,7 +182,11 @@ static bool tokenize(const char *s, enum token_mode mode, struct tokens *t)
 			}
 			break;
 		case MODE_RESOURCE:
-			/* A '*' ending a segment may run past ':'. */
+		case MODE_TEMPLATE:
+			/*
+			 * A '*' ending a segment may run past ':'. Templates
+			 * use '*' too, for "any region" or "any name".
+			 */
 			if (c == '*') {
 				bool last = *p == ':' || *p == '\0';
 
@@ -180,7 +195,7 @@ static bool tokenize(const char *s, enum token_mode mode, struct tokens *t)
 					return false;
 				continue;
 			}
-			if (c == '?') {
+			if (c == '?' && mode == MODE_RESOURCE) {
 				if (!push(t, 0, CLASS_NO_COLON, 0))
 					return false;
 				continue;

@@ -50,9 +50,12 @@ bool match_resource_overlap(const char *a, const char *b);
  * Return whether some resource matches both the pattern and an ARN
  * template of the AWS catalog, such as
  * "arn:${Partition}:s3:::${BucketName}/${ObjectName}". A variable stands
- * for a non-empty run without '/' or ':', except a variable that ends
- * the template and names a path (ObjectName, or a name ending in Path,
- * or LogGroupName), which may hold '/' and ':'.
+ * for a non-empty run without '/' or ':', except a variable that names
+ * a path, which may hold '/', and ':' too when it ends the template.
+ * Paths are the names ending in Path and ObjectName, ObjectKey, Key,
+ * LogGroupName, LogStreamName, SecretId, ParameterNameWithoutLeadingSlash,
+ * RepositoryName, Alias, TopicName and TopicFilter. A '*' in a template
+ * is a wildcard, as in a pattern; '?' is literal there.
  */
 bool match_template_overlap(const char *pattern, const char *arn_template);
 

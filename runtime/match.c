@@ -46,7 +46,7 @@ struct tokens {
 /*
  * A byte that does not begin a valid UTF-8 sequence in shortest form is
  * one character of its own, numbered above U+10FFFF so that it never
- * equals a real character: otherwise "\xc3" + "x" would equal U+00C3 +
+ * equals a real character. Otherwise "\xc3" + "x" would equal U+00C3 +
  * "x", and an overlong '/' or ':' would act as a separator.
  */
 #define INVALID_BYTE 0x110000u
@@ -97,11 +97,12 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
 }
 
 /*
- * Template variables that end in "Path", and these, name things that
- * may hold '/': S3 object keys, CloudWatch Logs group and stream names
- * (Lambda's streams are "2026/01/31/[$LATEST]..."), Secrets Manager
- * secret names, SSM parameter hierarchies, ECR repository namespaces,
- * KMS aliases ("alias/aws/s3") and AWS IoT topics.
+ * Template variables whose values may contain '/', besides those whose
+ * names end in "Path". They are S3 object keys, CloudWatch Logs group
+ * and stream names (Lambda writes streams such as
+ * "2026/01/31/[$LATEST]..."), Secrets Manager secret names, SSM
+ * parameter hierarchies, ECR repository namespaces, KMS aliases
+ * ("alias/aws/s3") and AWS IoT topics.
  */
 static const char *const path_variables[] = {
 	"ObjectName", "ObjectKey", "Key", "LogGroupName", "LogStreamName",

@@ -5,9 +5,10 @@
 #include <stddef.h>
 
 /*
- * Patterns and resources longer than this many characters never match,
- * and overlap and coverage are not proved for them. IAM limits a
- * resource ARN to 2,048 characters, so callers reject longer input.
+ * Patterns and resources longer than this many characters never match
+ * and are never proved covered, but the overlap tests return true for
+ * them, because overlap cannot be ruled out. IAM limits a resource ARN
+ * to 2,048 characters, so callers reject longer input.
  */
 #define MATCH_MAX 2048
 
@@ -26,7 +27,7 @@
  * other character is special. A pattern of exactly "*" matches every
  * resource.
  *
- * Characters are UTF-8 code points in shortest form; a byte that does
+ * Characters are UTF-8 code points in shortest form. A byte that does
  * not begin one counts as a character of its own and equals only the
  * same byte.
  *

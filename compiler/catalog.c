@@ -49,6 +49,7 @@ struct reader {
 	struct diag *d;
 	char *line;
 	size_t line_off;
+	size_t line_len;	/* bytes before the line's newline */
 };
 
 static uint64_t hash_lower(const char *s)
@@ -70,10 +71,23 @@ static int reader_error(struct reader *r, const char *fmt, ...)
 	struct loc loc = { r->src, (uint32_t)r->line_off, 0 };
 	char msg[256];
 	va_list ap;
+	size_t i;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/*
+	 * Parsing splits the line in place. Put back its tabs and newline,
+	 * so that the excerpt shows the line as written; the file holds no
+	 * NUL of its own, as parse_text checks first.
+	 */
+	if (r->line) {
+		for (i = 0; i < r->line_len; i++)
+			if (!r->line[i])
+				r->line[i] = '\t';
+		if (r->line_off + r->line_len < r->src->len)
+			r->line[r->line_len] = '\n';
+	}
 	diag_at(r->d, DIAG_ERROR, &loc, "malformed catalog: %s", msg);
 	return -1;
 }
@@ -301,12 +315,14 @@ static int parse_record(struct reader *r)
 	if (!kind || kind == '#')
 		return 0;
 	if (kind >= ARRAY_SIZE(fields_of) || !fields_of[kind] ||
-	    r->line[1] != '\t')
-		return reader_error(r, "unknown record '%.10s'", r->line);
+	    (r->line[1] != '\t' && r->line[1] != '\0'))
+		return reader_error(r, "unknown record '%.*s'",
+				    (int)strcspn(r->line, "\t"), r->line);
 	n = split_fields(r->line, f, 5);
 	if (n != fields_of[kind])
-		return reader_error(r, "a '%c' record has %zu fields, expected "
-				    "%zu", kind, n, fields_of[kind]);
+		return reader_error(r, "record '%c' has %zu field%s, expected "
+				    "%zu", kind, n, n == 1 ? "" : "s",
+				    fields_of[kind]);
 	if (kind != 'V' && kind != 'K' && !r->c->nservices && kind != 'S')
 		return reader_error(r, "'%c' record before any service", kind);
 	switch (kind) {
@@ -328,11 +344,16 @@ static int parse_record(struct reader *r)
 
 static int parse_text(struct catalog *c, struct source *src, struct diag *d)
 {
-	struct reader r = { c, src, d, NULL, 0 };
+	struct reader r = { c, src, d, NULL, 0, 0 };
 	char *p = src->text, *end = src->text + src->len;
+	const char *nul = memchr(src->text, '\0', src->len);
 
-	if (memchr(src->text, '\0', src->len))
+	/* Index the lines while the newlines are still in the text. */
+	source_line_of(src, 0, NULL);
+	if (nul) {
+		r.line_off = (size_t)(nul - src->text);
 		return reader_error(&r, "the file contains a NUL byte");
+	}
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 
@@ -340,6 +361,7 @@ static int parse_text(struct catalog *c, struct source *src, struct diag *d)
 			*nl = '\0';
 		r.line = p;
 		r.line_off = (size_t)(p - src->text);
+		r.line_len = (size_t)((nl ? nl : end) - p);
 		if (parse_record(&r) < 0)
 			return -1;
 		p = nl ? nl + 1 : end;

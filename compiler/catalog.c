@@ -230,6 +230,11 @@ static int add_action(struct reader *r, char **f)
 
 	if (!f[2][0] || f[2][1] || !level)
 		return reader_error(r, "unknown access level '%s'", f[2]);
+	/* Lookups and action ids rely on one sorted entry per name. */
+	if (s->pub.count &&
+	    strcasecmp(strchr(c->actions[c->nactions - 1].name, ':') + 1,
+		       f[1]) >= 0)
+		return reader_error(r, "action '%s' is out of order", f[1]);
 	grow_array((void **)&c->actions, &c->actions_cap, c->nactions + 1,
 		   sizeof(*c->actions));
 	a = &c->actions[c->nactions];
@@ -273,8 +278,9 @@ static int add_service(struct reader *r, char **f)
 	for (p = f[1]; *p; p++)
 		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
 		    *p != '-' && *p != '.')
-			return reader_error(r, "invalid service prefix '%s'",
-					    f[1]);
+			break;
+	if (*p || !*f[1])
+		return reader_error(r, "invalid service prefix '%s'", f[1]);
 	if (c->nservices &&
 	    strcmp(c->services[c->nservices - 1].pub.prefix, f[1]) >= 0)
 		return reader_error(r, "service '%s' is out of order", f[1]);

@@ -17,10 +17,14 @@ struct service_data {
 	size_t nrtypes;
 };
 
-/* A condition key whose name ends in a variable: "aws:RequestTag/${TagKey}". */
+/*
+ * A condition key whose name holds a variable, such as
+ * "aws:RequestTag/${TagKey}" or "s3:ExistingObjectTag/<key>".
+ */
 struct key_template {
 	size_t key;			/* index into keys */
 	size_t prefix_len;		/* bytes before the variable */
+	size_t suffix_len;		/* bytes after it */
 };
 
 struct catalog {
@@ -166,7 +170,7 @@ static int add_key(struct reader *r, char *name, const char *type)
 {
 	struct catalog *c = r->c;
 	struct cat_condition_key *k;
-	const char *var;
+	const char *var, *end;
 
 	grow_array((void **)&c->keys, &c->keys_cap, c->nkeys + 1,
 		   sizeof(*c->keys));
@@ -175,14 +179,20 @@ static int add_key(struct reader *r, char *name, const char *type)
 	if (parse_type(type, &k->type, &k->multivalued) < 0)
 		return reader_error(r, "unknown condition key type '%s'", type);
 	var = strstr(name, "${");
-	if (!var)
+	end = var ? strchr(var, '}') : NULL;
+	if (!var) {
 		var = strchr(name, '<');
+		end = var ? strchr(var, '>') : NULL;
+	}
 	if (var) {
+		struct key_template *t;
+
 		grow_array((void **)&c->templates, &c->templates_cap,
 			   c->ntemplates + 1, sizeof(*c->templates));
-		c->templates[c->ntemplates].key = c->nkeys;
-		c->templates[c->ntemplates].prefix_len = (size_t)(var - name);
-		c->ntemplates++;
+		t = &c->templates[c->ntemplates++];
+		t->key = c->nkeys;
+		t->prefix_len = (size_t)(var - name);
+		t->suffix_len = end ? strlen(end + 1) : 0;
 	}
 	c->nkeys++;
 	return 0;
@@ -728,7 +738,8 @@ const char *catalog_suggest_service(const struct catalog *c,
 const struct cat_condition_key *
 catalog_find_condition_key(const struct catalog *c, const char *key)
 {
-	size_t mask = c->key_index_cap - 1, i, n = strlen(key);
+	size_t mask = c->key_index_cap - 1, i, n = strlen(key), best_fixed = 0;
+	const struct cat_condition_key *best = NULL;
 
 	for (i = (size_t)hash_lower(key) & mask; c->key_index[i];
 	     i = (i + 1) & mask) {
@@ -738,13 +749,25 @@ catalog_find_condition_key(const struct catalog *c, const char *key)
 		if (!strcasecmp(k->name, key))
 			return k;
 	}
+	/*
+	 * The variable stands for any non-empty text. When several
+	 * templates fit, as "events:Metadata/${MetadataKey}" and
+	 * "events:Metadata/${MetadataKey}/Matcher" both fit
+	 * "events:Metadata/a/Matcher", the one with the most fixed text wins.
+	 */
 	for (i = 0; i < c->ntemplates; i++) {
 		const struct key_template *t = &c->templates[i];
 		const struct cat_condition_key *k = &c->keys[t->key];
+		size_t fixed = t->prefix_len + t->suffix_len;
 
-		if (n > t->prefix_len &&
-		    !strncasecmp(key, k->name, t->prefix_len))
-			return k;
+		if (n <= fixed || (best && fixed <= best_fixed))
+			continue;
+		if (strncasecmp(key, k->name, t->prefix_len) ||
+		    strcasecmp(key + n - t->suffix_len,
+			       k->name + strlen(k->name) - t->suffix_len))
+			continue;
+		best = k;
+		best_fixed = fixed;
 	}
-	return NULL;
+	return best;
 }

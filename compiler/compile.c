@@ -317,11 +317,11 @@ static void expand_actions(struct compiler *c, struct xgrant *x)
 				}
 		if (!applies)
 			findings_add(c->f, "MND135", &a->loc, agent, NULL,
-				     "'%s' acts on no resource that %s names, "
-				     "so it grants nothing", a->s,
+				     "'%s' acts on no resource that %s, so it "
+				     "grants nothing", a->s,
 				     g->resources.n == 1
-					     ? "the resource"
-					     : "the resources");
+					     ? "the resource names"
+					     : "the resources name");
 	}
 	for (i = 0; i < g->actions.n; i++)
 		actset_release(&per_action[i]);
@@ -433,7 +433,7 @@ static void compile_condition(struct compiler *c, struct xgrant *x,
 				 "key", cond_op_name(cond->op), cond->key.s,
 				 ck->multivalued ? "multivalued " : "",
 				 type_names[ck->type]);
-		if (cond->op == COND_ANY_IN)
+		if (cond->op == COND_ANY_IN && !ck->multivalued)
 			finding_note(c->f, f, "use 'in' for a key with one "
 				     "value");
 		x->usable = false;

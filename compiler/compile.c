@@ -258,6 +258,7 @@ static void expand_actions(struct compiler *c, struct xgrant *x)
 	const char *agent = g->agent->name.s;
 	struct actset *per_action;
 	size_t i, j;
+	bool grants_some = false;
 
 	per_action = xcalloc(g->actions.n ? g->actions.n : 1,
 			     sizeof(*per_action));
@@ -297,7 +298,21 @@ static void expand_actions(struct compiler *c, struct xgrant *x)
 		xr->pattern = r->s;
 		xr->loc = r->loc;
 		xr->actions = set_to_array(c, &c->set, &xr->nactions);
+		if (xr->nactions)
+			grants_some = true;
 	}
+
+	/*
+	 * A resource that none of the actions act on grants nothing. When
+	 * no resource gets any action, the findings per action below say
+	 * so instead.
+	 */
+	for (j = 0; j < x->nres && grants_some; j++)
+		if (!x->res[j].nactions)
+			findings_add(c->f, "MND135", &x->res[j].loc, agent,
+				     NULL, "no action of the grant acts on "
+				     "'%s', so it grants nothing there",
+				     x->res[j].pattern);
 
 	/* An action that applies to none of the resources grants nothing. */
 	for (i = 0; i < g->actions.n; i++) {

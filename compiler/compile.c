@@ -71,6 +71,14 @@ static const char *const type_names[] = {
 	[COND_TYPE_BINARY] = "Binary",
 };
 
+/* Return "an" before "ARN" or "IP address", else "a". */
+static const char *article_for(const struct cat_condition_key *k)
+{
+	if (k->multivalued)
+		return "a";
+	return strchr("AEIOU", type_names[k->type][0]) ? "an" : "a";
+}
+
 struct compiler {
 	struct program *p;
 	const struct catalog *cat;
@@ -503,10 +511,10 @@ static void compile_condition(struct compiler *c, struct xgrant *x,
 	op = op_maps[ck->type]->ops[cond->op];
 	if (!op || (cond->op == COND_ANY_IN && !ck->multivalued)) {
 		f = findings_add(c->f, "MND136", &cond->op_loc, agent, NULL,
-				 "operator '%s' does not apply to '%s', a %s%s "
+				 "operator '%s' does not apply to '%s', %s %s%s "
 				 "key", cond_op_name(cond->op), cond->key.s,
-				 ck->multivalued ? "multivalued " : "",
-				 type_names[ck->type]);
+				 article_for(ck), ck->multivalued ?
+				 "multivalued " : "", type_names[ck->type]);
 		if (cond->op == COND_ANY_IN && !ck->multivalued)
 			finding_note(c->f, f, "use 'in' for a key with one "
 				     "value");

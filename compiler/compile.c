@@ -313,8 +313,8 @@ static void expand_actions(struct compiler *c, struct xgrant *x)
 
 	/*
 	 * A resource that none of the actions act on grants nothing. When
-	 * no resource gets any action, the findings per action below say
-	 * so instead.
+	 * no resource gets any action, the findings per action below report
+	 * it instead.
 	 */
 	for (j = 0; j < x->nres && grants_some; j++)
 		if (!x->res[j].nactions)

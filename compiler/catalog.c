@@ -17,10 +17,14 @@ struct service_data {
 	size_t nrtypes;
 };
 
-/* A condition key whose name ends in a variable: "aws:RequestTag/${TagKey}". */
+/*
+ * A condition key whose name holds a variable, such as
+ * "aws:RequestTag/${TagKey}" or "s3:ExistingObjectTag/<key>".
+ */
 struct key_template {
 	size_t key;			/* index into keys */
 	size_t prefix_len;		/* bytes before the variable */
+	size_t suffix_len;		/* bytes after it */
 };
 
 struct catalog {
@@ -49,6 +53,7 @@ struct reader {
 	struct diag *d;
 	char *line;
 	size_t line_off;
+	size_t line_len;	/* bytes before the line's newline */
 };
 
 static uint64_t hash_lower(const char *s)
@@ -70,10 +75,23 @@ static int reader_error(struct reader *r, const char *fmt, ...)
 	struct loc loc = { r->src, (uint32_t)r->line_off, 0 };
 	char msg[256];
 	va_list ap;
+	size_t i;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/*
+	 * Parsing splits the line in place. Put back its tabs and newline,
+	 * so that the excerpt shows the line as written; the file holds no
+	 * NUL of its own, as parse_text checks first.
+	 */
+	if (r->line) {
+		for (i = 0; i < r->line_len; i++)
+			if (!r->line[i])
+				r->line[i] = '\t';
+		if (r->line_off + r->line_len < r->src->len)
+			r->line[r->line_len] = '\n';
+	}
 	diag_at(r->d, DIAG_ERROR, &loc, "malformed catalog: %s", msg);
 	return -1;
 }
@@ -152,7 +170,7 @@ static int add_key(struct reader *r, char *name, const char *type)
 {
 	struct catalog *c = r->c;
 	struct cat_condition_key *k;
-	const char *var;
+	const char *var, *end;
 
 	grow_array((void **)&c->keys, &c->keys_cap, c->nkeys + 1,
 		   sizeof(*c->keys));
@@ -161,14 +179,20 @@ static int add_key(struct reader *r, char *name, const char *type)
 	if (parse_type(type, &k->type, &k->multivalued) < 0)
 		return reader_error(r, "unknown condition key type '%s'", type);
 	var = strstr(name, "${");
-	if (!var)
+	end = var ? strchr(var, '}') : NULL;
+	if (!var) {
 		var = strchr(name, '<');
+		end = var ? strchr(var, '>') : NULL;
+	}
 	if (var) {
+		struct key_template *t;
+
 		grow_array((void **)&c->templates, &c->templates_cap,
 			   c->ntemplates + 1, sizeof(*c->templates));
-		c->templates[c->ntemplates].key = c->nkeys;
-		c->templates[c->ntemplates].prefix_len = (size_t)(var - name);
-		c->ntemplates++;
+		t = &c->templates[c->ntemplates++];
+		t->key = c->nkeys;
+		t->prefix_len = (size_t)(var - name);
+		t->suffix_len = end ? strlen(end + 1) : 0;
 	}
 	c->nkeys++;
 	return 0;
@@ -216,6 +240,11 @@ static int add_action(struct reader *r, char **f)
 
 	if (!f[2][0] || f[2][1] || !level)
 		return reader_error(r, "unknown access level '%s'", f[2]);
+	/* Lookups and action ids rely on one sorted entry per name. */
+	if (s->pub.count &&
+	    strcasecmp(strchr(c->actions[c->nactions - 1].name, ':') + 1,
+		       f[1]) >= 0)
+		return reader_error(r, "action '%s' is out of order", f[1]);
 	grow_array((void **)&c->actions, &c->actions_cap, c->nactions + 1,
 		   sizeof(*c->actions));
 	a = &c->actions[c->nactions];
@@ -259,8 +288,9 @@ static int add_service(struct reader *r, char **f)
 	for (p = f[1]; *p; p++)
 		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) &&
 		    *p != '-' && *p != '.')
-			return reader_error(r, "invalid service prefix '%s'",
-					    f[1]);
+			break;
+	if (*p || !*f[1])
+		return reader_error(r, "invalid service prefix '%s'", f[1]);
 	if (c->nservices &&
 	    strcmp(c->services[c->nservices - 1].pub.prefix, f[1]) >= 0)
 		return reader_error(r, "service '%s' is out of order", f[1]);
@@ -301,12 +331,14 @@ static int parse_record(struct reader *r)
 	if (!kind || kind == '#')
 		return 0;
 	if (kind >= ARRAY_SIZE(fields_of) || !fields_of[kind] ||
-	    r->line[1] != '\t')
-		return reader_error(r, "unknown record '%.10s'", r->line);
+	    (r->line[1] != '\t' && r->line[1] != '\0'))
+		return reader_error(r, "unknown record '%.*s'",
+				    (int)strcspn(r->line, "\t"), r->line);
 	n = split_fields(r->line, f, 5);
 	if (n != fields_of[kind])
-		return reader_error(r, "a '%c' record has %zu fields, expected "
-				    "%zu", kind, n, fields_of[kind]);
+		return reader_error(r, "record '%c' has %zu field%s, expected "
+				    "%zu", kind, n, n == 1 ? "" : "s",
+				    fields_of[kind]);
 	if (kind != 'V' && kind != 'K' && !r->c->nservices && kind != 'S')
 		return reader_error(r, "'%c' record before any service", kind);
 	switch (kind) {
@@ -328,11 +360,16 @@ static int parse_record(struct reader *r)
 
 static int parse_text(struct catalog *c, struct source *src, struct diag *d)
 {
-	struct reader r = { c, src, d, NULL, 0 };
+	struct reader r = { c, src, d, NULL, 0, 0 };
 	char *p = src->text, *end = src->text + src->len;
+	const char *nul = memchr(src->text, '\0', src->len);
 
-	if (memchr(src->text, '\0', src->len))
+	/* Index the lines while the newlines are still in the text. */
+	source_line_of(src, 0, NULL);
+	if (nul) {
+		r.line_off = (size_t)(nul - src->text);
 		return reader_error(&r, "the file contains a NUL byte");
+	}
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 
@@ -340,6 +377,7 @@ static int parse_text(struct catalog *c, struct source *src, struct diag *d)
 			*nl = '\0';
 		r.line = p;
 		r.line_off = (size_t)(p - src->text);
+		r.line_len = (size_t)((nl ? nl : end) - p);
 		if (parse_record(&r) < 0)
 			return -1;
 		p = nl ? nl + 1 : end;
@@ -704,7 +742,8 @@ const char *catalog_suggest_service(const struct catalog *c,
 const struct cat_condition_key *
 catalog_find_condition_key(const struct catalog *c, const char *key)
 {
-	size_t mask = c->key_index_cap - 1, i, n = strlen(key);
+	size_t mask = c->key_index_cap - 1, i, n = strlen(key), best_fixed = 0;
+	const struct cat_condition_key *best = NULL;
 
 	for (i = (size_t)hash_lower(key) & mask; c->key_index[i];
 	     i = (i + 1) & mask) {
@@ -714,13 +753,25 @@ catalog_find_condition_key(const struct catalog *c, const char *key)
 		if (!strcasecmp(k->name, key))
 			return k;
 	}
+	/*
+	 * The variable stands for any non-empty text. When several
+	 * templates fit, as "events:Metadata/${MetadataKey}" and
+	 * "events:Metadata/${MetadataKey}/Matcher" both fit
+	 * "events:Metadata/a/Matcher", the one with the most fixed text wins.
+	 */
 	for (i = 0; i < c->ntemplates; i++) {
 		const struct key_template *t = &c->templates[i];
 		const struct cat_condition_key *k = &c->keys[t->key];
+		size_t fixed = t->prefix_len + t->suffix_len;
 
-		if (n > t->prefix_len &&
-		    !strncasecmp(key, k->name, t->prefix_len))
-			return k;
+		if (n <= fixed || (best && fixed <= best_fixed))
+			continue;
+		if (strncasecmp(key, k->name, t->prefix_len) ||
+		    strcasecmp(key + n - t->suffix_len,
+			       k->name + strlen(k->name) - t->suffix_len))
+			continue;
+		best = k;
+		best_fixed = fixed;
 	}
-	return NULL;
+	return best;
 }

@@ -9,9 +9,11 @@ struct diag;
 /*
  * The AWS action catalog from stdlib/aws: every service prefix, action,
  * access level, resource type with its ARN template, and condition key
- * with its type. Each action has a dense id, 0 to count - 1, in sorted
- * order of its lower-cased name, so action sets are bitsets and output
- * sorted by id is sorted by name.
+ * with its type. Each action has a dense id, 0 to count - 1, so action
+ * sets are bitsets. Ids follow the catalog file: services in order of
+ * prefix, and a service's actions in order of lower-cased name. Output
+ * sorted by id is therefore stable, but not sorted by full name, as
+ * "s3-outposts:GetObject" comes after "s3:GetObject".
  *
  * Everything returned is owned by the catalog and lives until
  * catalog_free.

@@ -1,6 +1,7 @@
 #include "common.h"
 #include "compile.h"
 
+#include <arpa/inet.h>
 #include <strings.h>
 
 /* The IAM operators of one key type, indexed by enum cond_op. */
@@ -69,6 +70,7 @@ static const char *const type_names[] = {
 	[COND_TYPE_IP] = "IP address",
 	[COND_TYPE_BINARY] = "Binary",
 };
+
 
 struct compiler {
 	struct program *p;
@@ -262,6 +264,7 @@ static void expand_actions(struct compiler *c, struct xgrant *x)
 	const char *agent = g->agent->name.s;
 	struct actset *per_action;
 	size_t i, j;
+	bool grants_some = false;
 
 	per_action = xcalloc(g->actions.n ? g->actions.n : 1,
 			     sizeof(*per_action));
@@ -301,7 +304,21 @@ static void expand_actions(struct compiler *c, struct xgrant *x)
 		xr->pattern = r->s;
 		xr->loc = r->loc;
 		xr->actions = set_to_array(c, &c->set, &xr->nactions);
+		if (xr->nactions)
+			grants_some = true;
 	}
+
+	/*
+	 * A resource that none of the actions act on grants nothing. When
+	 * no resource gets any action, the findings per action below report
+	 * it instead.
+	 */
+	for (j = 0; j < x->nres && grants_some; j++)
+		if (!x->res[j].nactions)
+			findings_add(c->f, "MND135", &x->res[j].loc, agent,
+				     NULL, "no action of the grant acts on "
+				     "'%s', so it grants nothing there",
+				     x->res[j].pattern);
 
 	/* An action that applies to none of the resources grants nothing. */
 	for (i = 0; i < g->actions.n; i++) {
@@ -333,20 +350,70 @@ static void expand_actions(struct compiler *c, struct xgrant *x)
 	free(per_action);
 }
 
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/* Skip a run of one or more digits; NULL when there is none. */
+static const char *skip_digits(const char *s)
+{
+	if (!is_digit(*s))
+		return NULL;
+	while (is_digit(*s))
+		s++;
+	return s;
+}
+
+/*
+ * Accept a decimal number such as -12 or 3.5, which IAM's Numeric
+ * operators take. strtod would also pass "inf", "nan", "0x10", "1e3"
+ * and leading blanks, which IAM does not compare as numbers.
+ */
 static bool is_number(const char *s)
 {
-	char *end;
-
-	if (!*s)
-		return false;
-	errno = 0;
-	strtod(s, &end);
-	return !*end && !errno;
+	if (*s == '-')
+		s++;
+	s = skip_digits(s);
+	if (s && *s == '.')
+		s = skip_digits(s + 1);
+	return s && !*s;
 }
 
 static bool is_bool(const char *s)
 {
 	return !strcmp(s, "true") || !strcmp(s, "false");
+}
+
+/* Return whether s starts with two digits making at most max. */
+static bool two_digits(const char *s, int max)
+{
+	return is_digit(s[0]) && is_digit(s[1]) &&
+	       (s[0] - '0') * 10 + (s[1] - '0') <= max;
+}
+
+/*
+ * Accept the time of an ISO 8601 timestamp: hh:mm, optional seconds
+ * with an optional fraction, then nothing, Z, or an offset +hh:mm.
+ */
+static bool is_time(const char *s)
+{
+	if (!two_digits(s, 23) || s[2] != ':' || !two_digits(s + 3, 59))
+		return false;
+	s += 5;
+	if (*s == ':') {
+		if (!two_digits(s + 1, 60))	/* 60: a leap second */
+			return false;
+		s += 3;
+		if (*s == '.' && !(s = skip_digits(s + 1)))
+			return false;
+	}
+	if (*s == 'Z')
+		return s[1] == '\0';
+	if (*s == '+' || *s == '-')
+		return two_digits(s + 1, 23) && s[3] == ':' &&
+		       two_digits(s + 4, 59) && s[6] == '\0';
+	return *s == '\0';
 }
 
 /* Accept YYYY-MM-DD, an ISO 8601 timestamp, or epoch seconds. */
@@ -355,29 +422,37 @@ static bool is_date(const char *s)
 	int32_t days;
 
 	if (strlen(s) >= 10 && !date_parse(s, 10, &days))
-		return s[10] == '\0' || s[10] == 'T';
+		return s[10] == '\0' || (s[10] == 'T' && is_time(s + 11));
 	return is_number(s);
 }
 
+/* Accept an IPv4 or IPv6 address, optionally with a /prefix length. */
 static bool is_cidr(const char *s)
 {
-	size_t i, n = strlen(s);
-	bool colon = false, dot = false;
+	char addr[INET6_ADDRSTRLEN];
+	unsigned char bytes[sizeof(struct in6_addr)];
+	const char *slash = strchr(s, '/'), *end, *p;
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	int max, bits = 0;
 
-	if (!n || n > 43)
+	if (n >= sizeof(addr))
 		return false;
-	for (i = 0; i < n; i++) {
-		char ch = s[i];
-
-		if (ch == ':')
-			colon = true;
-		else if (ch == '.')
-			dot = true;
-		else if (!(ch >= '0' && ch <= '9') && ch != '/' &&
-			 !(ch >= 'a' && ch <= 'f') && !(ch >= 'A' && ch <= 'F'))
-			return false;
-	}
-	return colon || dot;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, bytes) == 1)
+		max = 32;
+	else if (inet_pton(AF_INET6, addr, bytes) == 1)
+		max = 128;
+	else
+		return false;
+	if (!slash)
+		return true;
+	end = skip_digits(slash + 1);
+	if (!end || *end || end - slash > 4)
+		return false;
+	for (p = slash + 1; p < end; p++)
+		bits = bits * 10 + (*p - '0');
+	return bits <= max;
 }
 
 /* Check one value against the key's type; NULL when it fits. */
@@ -438,7 +513,7 @@ static void compile_condition(struct compiler *c, struct xgrant *x,
 				 "type is %s%s", cond_op_name(cond->op),
 				 cond->key.s, type_names[ck->type],
 				 ck->multivalued ? " with several values" : "");
-		if (cond->op == COND_ANY_IN)
+		if (cond->op == COND_ANY_IN && !ck->multivalued)
 			finding_note(c->f, f, "use 'in' for a key with one "
 				     "value");
 		x->usable = false;

@@ -86,6 +86,9 @@ void finding_position(const struct finding *x, const char **file,
 	*file = x->loc.src ? x->loc.src->path : NULL;
 	*line = x->line;
 	*col = x->col;
+	/* Before findings_sort has located every finding at once. */
+	if (x->loc.src && !x->line)
+		loc_position(&x->loc, line, col);
 }
 
 static int cmp_by_offset(const void *pa, const void *pb)

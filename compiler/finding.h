@@ -74,8 +74,8 @@ void finding_detail(struct findings *f, struct finding *x, const char *fmt,
 void findings_sort(struct findings *f);
 
 /*
- * Return the file, line and column of a finding for reports; the line
- * and column are those findings_sort computed.
+ * Return the file, line and column of a finding for reports. After
+ * findings_sort they come from its single pass; before, each call counts.
  */
 void finding_position(const struct finding *x, const char **file,
 		      uint32_t *line, uint32_t *col);

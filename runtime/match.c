@@ -43,28 +43,45 @@ struct tokens {
 	size_t n;
 };
 
-/* Decode one UTF-8 character; invalid bytes stand for themselves. */
+/*
+ * A byte that does not begin a valid UTF-8 sequence in shortest form is
+ * one character of its own, numbered above U+10FFFF so that it never
+ * equals a real character. Otherwise "\xc3" + "x" would equal U+00C3 +
+ * "x", and an overlong '/' or ':' would act as a separator.
+ */
+#define INVALID_BYTE 0x110000u
+
+/* Decode one UTF-8 character. */
 static uint32_t next_char(const unsigned char **p)
 {
 	const unsigned char *s = *p;
-	uint32_t c = s[0];
-	int len = 1, i;
+	uint32_t c = s[0], min;
+	int len, i;
 
+	if (c < 0x80) {
+		*p = s + 1;
+		return c;
+	}
 	if (c >= 0xc2 && c <= 0xdf)
-		len = 2, c &= 0x1f;
+		len = 2, c &= 0x1f, min = 0x80;
 	else if (c >= 0xe0 && c <= 0xef)
-		len = 3, c &= 0x0f;
+		len = 3, c &= 0x0f, min = 0x800;
 	else if (c >= 0xf0 && c <= 0xf4)
-		len = 4, c &= 0x07;
+		len = 4, c &= 0x07, min = 0x10000;
+	else
+		goto invalid;
 	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80) {
-			*p = s + 1;
-			return s[0];
-		}
+		if ((s[i] & 0xc0) != 0x80)
+			goto invalid;
 		c = (c << 6) | (s[i] & 0x3f);
 	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		goto invalid;
 	*p = s + len;
 	return c;
+invalid:
+	*p = s + 1;
+	return INVALID_BYTE | s[0];
 }
 
 static uint32_t fold(uint32_t c)
@@ -79,22 +96,35 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
 	return n >= m && !memcmp(s + n - m, suffix, m);
 }
 
-static bool is_name(const char *s, size_t n, const char *name)
-{
-	return strlen(name) == n && !memcmp(s, name, n);
-}
+/*
+ * Template variables whose values may contain '/', besides those whose
+ * names end in "Path". They are S3 object keys, CloudWatch Logs group
+ * and stream names (Lambda writes streams such as
+ * "2026/01/31/[$LATEST]..."), Secrets Manager secret names, SSM
+ * parameter hierarchies, ECR repository namespaces, KMS aliases
+ * ("alias/aws/s3") and AWS IoT topics.
+ */
+static const char *const path_variables[] = {
+	"ObjectName", "ObjectKey", "Key", "LogGroupName", "LogStreamName",
+	"SecretId", "ParameterNameWithoutLeadingSlash", "RepositoryName",
+	"Alias", "TopicName", "TopicFilter",
+};
 
 /*
  * Return the class of the template variable s[0..n): most stand for one
- * path segment, but object keys, log group names and IAM paths hold
- * '/', and when such a variable ends the template it may hold ':' too.
+ * path segment, but a path may hold '/', and when a path ends the
+ * template it may hold ':' too.
  */
 static uint8_t variable_class(const char *s, size_t n, bool last)
 {
-	bool path = ends_with(s, n, "Path") || is_name(s, n, "ObjectName") ||
-		    is_name(s, n, "LogGroupName") || is_name(s, n, "Key") ||
-		    is_name(s, n, "ObjectKey");
+	bool path = ends_with(s, n, "Path");
+	size_t i;
 
+	for (i = 0; i < sizeof(path_variables) / sizeof(path_variables[0]);
+	     i++)
+		if (strlen(path_variables[i]) == n &&
+		    !memcmp(s, path_variables[i], n))
+			path = true;
 	if (!path)
 		return CLASS_SEGMENT;
 	return last ? CLASS_ANY : CLASS_NO_COLON;
@@ -140,7 +170,6 @@ static bool tokenize(const char *s, enum token_mode mode, struct tokens *t)
 		c = next_char(&p);
 		switch (mode) {
 		case MODE_LITERAL:
-		case MODE_TEMPLATE:
 			break;
 		case MODE_LITERAL_FOLD:
 			c = fold(c);
@@ -154,7 +183,11 @@ static bool tokenize(const char *s, enum token_mode mode, struct tokens *t)
 			}
 			break;
 		case MODE_RESOURCE:
-			/* A '*' ending a segment may run past ':'. */
+		case MODE_TEMPLATE:
+			/*
+			 * A '*' ending a segment may run past ':'. Templates
+			 * use '*' too, for "any region" or "any name".
+			 */
 			if (c == '*') {
 				bool last = *p == ':' || *p == '\0';
 
@@ -163,7 +196,7 @@ static bool tokenize(const char *s, enum token_mode mode, struct tokens *t)
 					return false;
 				continue;
 			}
-			if (c == '?') {
+			if (c == '?' && mode == MODE_RESOURCE) {
 				if (!push(t, 0, CLASS_NO_COLON, 0))
 					return false;
 				continue;

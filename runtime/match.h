@@ -5,9 +5,10 @@
 #include <stddef.h>
 
 /*
- * Patterns and resources longer than this many characters never match,
- * and overlap and coverage are not proved for them. IAM limits a
- * resource ARN to 2,048 characters, so callers reject longer input.
+ * Patterns and resources longer than this many characters never match
+ * and are never proved covered, but the overlap tests return true for
+ * them, because overlap cannot be ruled out. IAM limits a resource ARN
+ * to 2,048 characters, so callers reject longer input.
  */
 #define MATCH_MAX 2048
 
@@ -23,8 +24,12 @@
  * colon-separated ARN segment, including '/'; a '*' that is the last
  * character of a segment may also run past ':'. '?' is exactly one
  * character other than ':' (one UTF-8 code point, not one byte). No
- * other character is
- * special. A pattern of exactly "*" matches every resource.
+ * other character is special. A pattern of exactly "*" matches every
+ * resource.
+ *
+ * Characters are UTF-8 code points in shortest form. A byte that does
+ * not begin one counts as a character of its own and equals only the
+ * same byte.
  *
  * Each call decides in time proportional to the product of the two
  * lengths, with no backtracking, and uses about 40 KiB of stack.
@@ -46,9 +51,12 @@ bool match_resource_overlap(const char *a, const char *b);
  * Return whether some resource matches both the pattern and an ARN
  * template of the AWS catalog, such as
  * "arn:${Partition}:s3:::${BucketName}/${ObjectName}". A variable stands
- * for a non-empty run without '/' or ':', except a variable that ends
- * the template and names a path (ObjectName, or a name ending in Path,
- * or LogGroupName), which may hold '/' and ':'.
+ * for a non-empty run without '/' or ':', except a variable that names
+ * a path, which may hold '/', and ':' too when it ends the template.
+ * Paths are the names ending in Path and ObjectName, ObjectKey, Key,
+ * LogGroupName, LogStreamName, SecretId, ParameterNameWithoutLeadingSlash,
+ * RepositoryName, Alias, TopicName and TopicFilter. A '*' in a template
+ * is a wildcard, as in a pattern; '?' is literal there.
  */
 bool match_template_overlap(const char *pattern, const char *arn_template);
 

@@ -89,15 +89,15 @@ def load_data_dir(root):
             "resourceTypes": read("resourceTypes", prefix + ".json"),
             "conditionKeys": read("conditionKeys", prefix + ".json"),
         }
+    # The package's version and the date of its data are both fields of
+    # package.json, beside data/.
     package = os.path.join(os.path.dirname(root.rstrip("/")), "package.json")
     version, updated = "unknown", "unknown"
     if os.path.exists(package):
         with open(package, encoding="utf-8") as f:
-            version = json.load(f).get("version", "unknown")
-    updated_file = os.path.join(root, "metadata.json")
-    if os.path.exists(updated_file):
-        with open(updated_file, encoding="utf-8") as f:
-            updated = json.load(f).get("updatedAt", "unknown")
+            meta = json.load(f)
+        version = meta.get("version", "unknown")
+        updated = meta.get("updatedAt", "unknown")
     return services, version, updated
 
 

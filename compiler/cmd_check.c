@@ -2,6 +2,8 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ast.h"
 #include "aws.h"
@@ -86,6 +88,20 @@ static int emit_report(const struct check_options *opt,
 	return ret;
 }
 
+/*
+ * Remove the report an earlier run left at path, so that a run which
+ * could not finish does not leave a report that looks like its own.
+ * Only a regular file is removed.
+ */
+static void remove_stale_report(const char *path)
+{
+	struct stat st;
+
+	if (path && lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    unlink(path) == 0)
+		log_warn("removed the earlier report %s", path);
+}
+
 static int run_check(struct check_options *opt)
 {
 	struct pipeline pl;
@@ -118,12 +134,23 @@ static int run_check(struct check_options *opt)
 		goto out;
 	if (load_exports(&aws, opt) < 0)
 		goto out;
+	/*
+	 * A run that found no spec must not pass: the paths are probably
+	 * wrong. With exports it still lists every identity as unowned.
+	 */
+	if (!pl.unit.nagents && !opt->nagainst) {
+		diag_plain(&cli.diag, DIAG_ERROR, "no agent specs found in "
+			   "the paths given; name the directories that hold "
+			   "the *.mandate files");
+		goto out;
+	}
 
 	cx.unit = &pl.unit;
 	cx.prog = &pl.prog;
 	cx.cat = pl.cat;
 	cx.aws = opt->nagainst ? &aws : NULL;
 	cx.f = &pl.findings;
+	cx.d = &cli.diag;
 	gate_settings_from_unit(&cx.gate, &pl.unit);
 	if (opt->fail_on)
 		cx.gate.fail_on = fail_on;
@@ -146,8 +173,10 @@ static int run_check(struct check_options *opt)
 		goto out;
 	status = verdict.pass ? EXIT_PASS : EXIT_FAIL;
 out:
-	if (status == EXIT_ERROR)
+	if (status == EXIT_ERROR) {
 		diag_summary(&cli.diag);
+		remove_stale_report(opt->output);
+	}
 	emit_result_release(&dry);
 	aws_state_release(&aws);
 	pipeline_release(&pl);

@@ -319,6 +319,13 @@ static int run_inventory(struct inventory_options *opt)
 	for (i = 0; i < opt->nagainst; i++)
 		if (aws_state_load(&aws, opt->against[i], &cli.diag) < 0)
 			goto out;
+	if (!aws.nexports) {
+		diag_plain(&cli.diag, DIAG_ERROR, "the inventory lists the "
+			   "roles and users of 'aws iam "
+			   "get-account-authorization-details' exports, and "
+			   "none was given");
+		goto out;
+	}
 
 	rows = collect_rows(&aws, &pl.prog, &nrows);
 	if (!strcmp(opt->format, "json"))

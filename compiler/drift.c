@@ -21,7 +21,7 @@ struct live_stmt {
 	size_t nunknown;
 };
 
-/* An allow grant of the spec and one of its resources. */
+/* A grant or deny of the spec and one of its resources. */
 struct spec_entry {
 	const struct xgrant *x;
 	const struct xresource *r;
@@ -32,6 +32,7 @@ enum excess_reason {
 	EXCESS_RESOURCE,	/* granted, but not on this resource */
 	EXCESS_CONDITION,	/* granted here, but with conditions */
 	EXCESS_UNKNOWN,		/* the action is not in the catalog */
+	EXCESS_DENIED,		/* the spec denies it there */
 };
 
 struct excess {
@@ -144,7 +145,10 @@ static const struct expansion *expand(struct drift_checker *dc,
 	return e;
 }
 
-/* Fill the spec index: for each action id, the allow grants giving it. */
+/*
+ * Fill the spec index: for each action id, the grants and denies of the
+ * spec that name it.
+ */
 static void index_spec(struct drift_checker *dc, const struct xagent *xa)
 {
 	uint32_t n = catalog_count(dc->cat), id;
@@ -155,8 +159,6 @@ static void index_spec(struct drift_checker *dc, const struct xagent *xa)
 	for (i = 0; i < xa->ngrants; i++) {
 		const struct xgrant *x = &xa->grants[i];
 
-		if (x->deny)
-			continue;
 		for (j = 0; j < x->nres; j++)
 			for (k = 0; k < x->res[j].nactions; k++) {
 				dc->first[x->res[j].actions[k] + 1]++;
@@ -171,8 +173,6 @@ static void index_spec(struct drift_checker *dc, const struct xagent *xa)
 	for (i = 0; i < xa->ngrants; i++) {
 		const struct xgrant *x = &xa->grants[i];
 
-		if (x->deny)
-			continue;
 		for (j = 0; j < x->nres; j++)
 			for (k = 0; k < x->res[j].nactions; k++) {
 				id = x->res[j].actions[k];
@@ -250,20 +250,38 @@ static void report_missing(struct drift_checker *dc, const struct claim *c,
 		     holder->name);
 }
 
+/* Report the groups of a user that the export does not contain. */
+static void report_missing_groups(struct drift_checker *dc,
+				  const struct claim *c,
+				  const struct aws_entity *e)
+{
+	size_t i, j;
+
+	for (i = 0; i < e->ngroup_names; i++) {
+		for (j = 0; j < e->ngroups; j++)
+			if (!strcmp(e->groups[j]->name, e->group_names[i]))
+				break;
+		if (j < e->ngroups)
+			continue;
+		findings_add(dc->cx->f, "MND214", &e->loc, c->xa->agent->name.s,
+			     c->arn,
+			     "group '%s' of user '%s' is not in the export, so "
+			     "its permissions cannot be compared with the spec",
+			     e->group_names[i], e->name);
+	}
+}
+
 /* Gather every statement that applies to the identity. */
 static void collect_live(struct drift_checker *dc, const struct claim *c,
 			 const struct aws_entity *e)
 {
-	const struct aws_entity *holders[64];
-	size_t nholders = 0, i, j;
+	size_t i, j;
 
 	release_live(dc);
-	holders[nholders++] = e;
-	for (i = 0; i < e->ngroups && nholders < ARRAY_SIZE(holders); i++)
-		holders[nholders++] = e->groups[i];
-	/* TODO: users in more than 63 groups; IAM allows at most 10. */
-	for (i = 0; i < nholders; i++) {
-		const struct aws_entity *h = holders[i];
+	report_missing_groups(dc, c, e);
+	/* The identity itself, then each of its groups. */
+	for (i = 0; i <= e->ngroups; i++) {
+		const struct aws_entity *h = i ? e->groups[i - 1] : e;
 
 		for (j = 0; j < h->ninline; j++)
 			add_doc(dc, h->inline_policies[j].doc,
@@ -399,10 +417,25 @@ static bool spec_covers(struct drift_checker *dc, uint32_t id,
 {
 	uint32_t k;
 
+	/*
+	 * A deny of the spec that may apply takes the action away, with or
+	 * without conditions: a live grant without that deny allows more.
+	 */
+	for (k = dc->first[id]; k < dc->first[id + 1]; k++) {
+		const struct spec_entry *en = &dc->entries[k];
+
+		if (en->x->deny &&
+		    match_resource_overlap(en->r->pattern, resource)) {
+			*why = EXCESS_DENIED;
+			return false;
+		}
+	}
 	*why = EXCESS_ACTION;
 	for (k = dc->first[id]; k < dc->first[id + 1]; k++) {
 		const struct spec_entry *en = &dc->entries[k];
 
+		if (en->x->deny)
+			continue;
 		if (!match_resource_covers(en->r->pattern, resource)) {
 			if (*why == EXCESS_ACTION)
 				*why = EXCESS_RESOURCE;
@@ -429,6 +462,8 @@ static const char *reason_text(enum excess_reason why)
 		       "statement lacks";
 	case EXCESS_UNKNOWN:
 		return "the action is not in the AWS catalog";
+	case EXCESS_DENIED:
+		return "the spec denies it";
 	}
 	return "";
 }

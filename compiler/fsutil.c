@@ -55,10 +55,62 @@ fail:
 	return -1;
 }
 
+/* Write into an existing file that is not a regular file, such as a pipe. */
+static int write_in_place(const char *path, const char *p, size_t len,
+			  struct diag *d)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+
+	if (fd < 0) {
+		diag_path(d, DIAG_ERROR, path, "cannot open: %s",
+			  strerror(errno));
+		return -1;
+	}
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = ENOSPC;
+			diag_path(d, DIAG_ERROR, path, "cannot write: %s",
+				  strerror(errno));
+			close(fd);
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (close(fd) < 0) {
+		diag_path(d, DIAG_ERROR, path, "cannot write: %s",
+			  strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int write_file_atomic(const char *path, const void *data, size_t len,
 		      struct diag *d)
 {
-	char *tmp;
+	char *tmp, *target;
+	struct stat st;
+	int ret;
+
+	/*
+	 * Renaming over a device or a pipe would replace it with a regular
+	 * file, and renaming over a symbolic link would replace the link,
+	 * so those are written through instead.
+	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return write_in_place(path, data, len, d);
+	target = realpath(path, NULL);
+	if (target && strcmp(target, path)) {
+		ret = write_file_atomic(target, data, len, d);
+		free(target);
+		return ret;
+	}
+	free(target);
 
 	if (stage_file(path, data, len, &tmp, d) < 0)
 		return -1;

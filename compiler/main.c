@@ -157,6 +157,22 @@ char *cli_stdlib_dir(void)
 	return NULL;
 }
 
+/*
+ * Return the command's status, unless writing its results to stdout
+ * failed (a full disk, a closed pipe): a run whose output was lost
+ * could not finish, so it exits 2.
+ */
+static int finish(int status)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	if (status == EXIT_ERROR)
+		return status;		/* the command reported it */
+	fprintf(stderr, "mandate: error: cannot write the output: %s\n",
+		strerror(errno));
+	return EXIT_ERROR;
+}
+
 static void usage(FILE *out)
 {
 	size_t i;
@@ -198,7 +214,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+			return finish(commands[i].run(argc - 1, argv + 1));
 
 	fprintf(stderr, "mandate: error: unknown command '%s'\n", argv[1]);
 	fprintf(stderr, "Run 'mandate --help' for the list of commands.\n");

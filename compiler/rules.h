@@ -29,6 +29,7 @@ struct check_context {
 	const struct catalog *cat;
 	const struct aws_state *aws;	/* NULL without --against */
 	struct findings *f;
+	struct diag *d;			/* warnings that are not findings */
 	struct gate_settings gate;
 	int32_t today;			/* days since 1970-01-01 */
 };

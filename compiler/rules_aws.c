@@ -15,6 +15,8 @@ struct aws_checker {
 	size_t nclaims;
 	char (*accounts)[13];		/* accounts the exports cover */
 	size_t naccounts;
+	char (*warned)[13];		/* accounts warned of as uncovered */
+	size_t nwarned;
 };
 
 void arn_account(const char *arn, char out[13])
@@ -166,6 +168,27 @@ static bool account_covered(const struct aws_checker *ac, const char *arn)
 	return false;
 }
 
+/*
+ * Warn once per account that no authorization-details export covers
+ * it, so its declared identities are not compared with live state.
+ */
+static void uncovered_account(struct aws_checker *ac, const struct claim *c)
+{
+	char account[13];
+	size_t i;
+
+	arn_account(c->arn, account);
+	for (i = 0; i < ac->nwarned; i++)
+		if (!strcmp(ac->warned[i], account))
+			return;
+	ac->warned = xrealloc(ac->warned, (ac->nwarned + 1) *
+						  sizeof(*ac->warned));
+	memcpy(ac->warned[ac->nwarned++], account, 13);
+	diag_at(ac->cx->d, DIAG_WARNING, &c->identity->id.loc,
+		"no authorization-details export covers account '%s', so its "
+		"identities are not compared with live state", account);
+}
+
 static const char *kind_word(const struct aws_entity *e)
 {
 	return e->kind == AWS_ROLE ? "role" : "user";
@@ -195,25 +218,55 @@ static void check_unowned(struct aws_checker *ac, struct aws_entity **v,
 	}
 }
 
-/* Return whether a live principal is one the spec's trusted_by names. */
+static bool is_account_id(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 12; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return s[12] == '\0';
+}
+
+/*
+ * Return the account a trusted_by entry or an AWS principal trusts as a
+ * whole: an account id, or the account's root ARN. Empty otherwise.
+ */
+static void whole_account(const char *s, char out[13])
+{
+	size_t n = strlen(s);
+
+	out[0] = '\0';
+	if (is_account_id(s)) {
+		memcpy(out, s, 13);
+		return;
+	}
+	if (n > 5 && !strcmp(s + n - 5, ":root"))
+		arn_account(s, out);
+}
+
+/*
+ * Return whether a live principal is one the spec's trusted_by admits.
+ * Trusting an account admits every principal of it, so a live principal
+ * in that account (its root, a role, a user) is within the spec.
+ */
 static bool principal_trusted(const struct identity *id,
 			      const struct aws_principal *p)
 {
+	char trusted[13], live[13];
 	size_t i;
-	char account[13];
 
+	if (is_account_id(p->value))
+		memcpy(live, p->value, 13);
+	else
+		arn_account(p->value, live);
 	for (i = 0; i < id->trusted_by.n; i++) {
 		const char *t = id->trusted_by.items[i].s;
 
 		if (!strcmp(t, p->value))
 			return true;
-		/* An account id and its root ARN name the same principal. */
-		arn_account(p->value, account);
-		if (*account && !strcmp(t, account) &&
-		    strstr(p->value, ":root"))
-			return true;
-		arn_account(t, account);
-		if (*account && !strcmp(p->value, account) && strstr(t, ":root"))
+		whole_account(t, trusted);
+		if (*trusted && !strcmp(p->type, "AWS") && !strcmp(trusted, live))
 			return true;
 	}
 	return false;
@@ -351,7 +404,7 @@ static void check_keys(struct aws_checker *ac,
 void rules_aws_run(struct check_context *cx)
 {
 	const struct aws_state *st = cx->aws;
-	struct aws_checker ac = { cx, NULL, 0, NULL, 0 };
+	struct aws_checker ac = { cx, NULL, 0, NULL, 0, NULL, 0 };
 	struct drift_checker *dc;
 	size_t i, j;
 
@@ -364,24 +417,23 @@ void rules_aws_run(struct check_context *cx)
 		check_unowned(&ac, st->exports[i]->users,
 			      st->exports[i]->nusers);
 	}
-	for (i = 0; i < st->nreports; i++)
-		for (j = 0; j < st->reports[i]->nrows; j++)
-			add_account(&ac, st->reports[i]->rows[j].arn);
-
 	dc = drift_checker_new(cx);
 	for (i = 0; i < ac.nclaims; i++) {
 		const struct claim *c = &ac.claims[i];
 		const struct aws_entity *e = aws_find_entity(st, c->arn);
 
+		/*
+		 * Only an authorization-details export of the identity's
+		 * account tells whether it exists and what it may do.
+		 */
+		if (!e && !account_covered(&ac, c->arn)) {
+			uncovered_account(&ac, c);
+			continue;
+		}
 		if (!e) {
-			struct finding *x = findings_add(
-				cx->f, "MND202", &c->identity->id.loc,
-				c->xa->agent->name.s, c->arn,
-				"'%s' is not in the export", c->arn);
-
-			if (!account_covered(&ac, c->arn))
-				finding_note(cx->f, x, "no export covers the "
-					     "account of this identity");
+			findings_add(cx->f, "MND202", &c->identity->id.loc,
+				     c->xa->agent->name.s, c->arn,
+				     "'%s' is not in the export", c->arn);
 			continue;
 		}
 		drift_check(dc, c, e);
@@ -395,4 +447,5 @@ void rules_aws_run(struct check_context *cx)
 			check_keys(&ac, &st->reports[i]->rows[j]);
 	free(ac.claims);
 	free(ac.accounts);
+	free(ac.warned);
 }

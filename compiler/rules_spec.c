@@ -202,6 +202,11 @@ static void check_lifecycle(struct spec_checker *sc, const struct agent *a)
 		findings_add(f, "MND120", r->present ? &r->loc : &a->loc,
 			     name_of(a), NULL,
 			     "agent '%s' has no recorded review", name_of(a));
+	} else if (r->last.days > today) {
+		date_format(r->last.days, date);
+		findings_add(f, "MND120", &r->last.loc, name_of(a), NULL,
+			     "last review %s is after today; record the date of "
+			     "a review that took place", date);
 	} else {
 		int64_t due = r->last.days + (cadence + 86399) / 86400;
 

@@ -22,9 +22,10 @@ enum char_class {
 
 /* Packed in 32 bits: tokens live on the stack, two lists per call. */
 struct token {
-	uint32_t ch : 21;	/* the character of CLASS_LITERAL */
+	uint32_t ch : 21;	/* the character, or a variable's number */
 	uint32_t cls : 2;
 	uint32_t star : 1;	/* any run, including none */
+	uint32_t var : 1;	/* a policy variable such as ${aws:username} */
 };
 
 /* A variable turns into two tokens: one character, then a star. */
@@ -38,9 +39,15 @@ enum token_mode {
 	MODE_TEMPLATE,		/* a catalog ARN template */
 };
 
+/* Policy variables kept per pattern; a pattern with more is refused. */
+#define VARIABLES_MAX 16
+
 struct tokens {
 	struct token v[TOKENS_MAX];
 	size_t n;
+	const char *var_name[VARIABLES_MAX];	/* after "${" */
+	size_t var_len[VARIABLES_MAX];
+	size_t nvars;
 };
 
 /*
@@ -137,7 +144,28 @@ static bool push(struct tokens *t, uint32_t ch, uint8_t cls, uint8_t star)
 	t->v[t->n].ch = ch & 0x1fffff;
 	t->v[t->n].cls = cls;
 	t->v[t->n].star = star;
+	t->v[t->n].var = 0;
 	t->n++;
+	return true;
+}
+
+/*
+ * Add the policy variable name[0..n) of a resource pattern as a token
+ * that stands for any run of characters: the value substituted at
+ * request time is unknown here. IAM's escapes ${*}, ${?} and ${$} stand
+ * for the character itself.
+ */
+static bool push_variable(struct tokens *t, const char *name, size_t n)
+{
+	if (n == 1 && strchr("*?$", name[0]))
+		return push(t, (unsigned char)name[0], CLASS_LITERAL, 0);
+	if (t->nvars >= VARIABLES_MAX || !push(t, (uint32_t)t->nvars,
+					       CLASS_ANY, 1))
+		return false;
+	t->v[t->n - 1].var = 1;
+	t->var_name[t->nvars] = name;
+	t->var_len[t->nvars] = n;
+	t->nvars++;
 	return true;
 }
 
@@ -148,11 +176,24 @@ static bool tokenize(const char *s, enum token_mode mode, struct tokens *t)
 	size_t chars = 0;
 
 	t->n = 0;
+	t->nvars = 0;
 	while (*p) {
 		uint32_t c;
 
 		if (++chars > MATCH_MAX)
 			return false;
+		if (mode == MODE_RESOURCE && p[0] == '$' && p[1] == '{') {
+			const char *name = (const char *)p + 2;
+			const char *end = strchr(name, '}');
+
+			if (end && end > name) {
+				p = (const unsigned char *)end + 1;
+				if (!push_variable(t, name,
+						   (size_t)(end - name)))
+					return false;
+				continue;
+			}
+		}
 		if (mode == MODE_TEMPLATE && p[0] == '$' && p[1] == '{') {
 			const char *name = (const char *)p + 2;
 			const char *end = strchr(name, '}');
@@ -249,6 +290,23 @@ static bool class_contains(const struct token *outer,
 	return inner->cls == CLASS_SEGMENT;
 }
 
+/* Return whether two variable tokens name the same variable. */
+static bool same_variable(const struct tokens *a, const struct token *ta,
+			  const struct tokens *b, const struct token *tb)
+{
+	size_t n = a->var_len[ta->ch];
+	size_t i;
+
+	if (n != b->var_len[tb->ch])
+		return false;
+	/* Condition keys, and so variables, ignore case. */
+	for (i = 0; i < n; i++)
+		if (fold((unsigned char)a->var_name[ta->ch][i]) !=
+		    fold((unsigned char)b->var_name[tb->ch][i]))
+			return false;
+	return true;
+}
+
 enum walk {
 	WALK_OVERLAP,	/* some string is matched by both lists */
 	WALK_COVERS,	/* every string of a (inner) is matched by b */
@@ -258,6 +316,11 @@ enum walk {
  * Decide a question about token lists a and b by walking pairs (i, j):
  * being at (i, j) means a[0..i) and b[0..j) can account for the same
  * text. Rows i and i + 1 are all that is kept.
+ *
+ * A policy variable may take any value, so for overlap it is a star. For
+ * coverage, a variable of the inner list must be taken by a star of the
+ * outer one that allows any character, but a variable of the outer list
+ * covers only the same variable: it has one value per request, not all.
  */
 static bool walk(const struct tokens *a, const struct tokens *b,
 		 enum walk kind)
@@ -277,7 +340,7 @@ static bool walk(const struct tokens *a, const struct tokens *b,
 
 			if (!cur[j])
 				continue;
-			if (tb && tb->star)
+			if (tb && tb->star && !(kind == WALK_COVERS && tb->var))
 				cur[j + 1] = true;	/* b's star matches nothing */
 			if (kind == WALK_OVERLAP && ta && ta->star)
 				next[j] = true;		/* a's star matches nothing */
@@ -295,6 +358,11 @@ static bool walk(const struct tokens *a, const struct tokens *b,
 				continue;
 			}
 			/* Coverage: b's token must take all of a's. */
+			if (tb->var) {
+				if (ta->var && same_variable(a, ta, b, tb))
+					next[j + 1] = true;
+				continue;
+			}
 			if (!class_contains(tb, ta))
 				continue;
 			if (ta->star && !tb->star)

@@ -44,9 +44,12 @@ expect_out "verdict: fail (1 finding at or above critical)"
 expect_out "warning: agent 'forecast-trainer' has no business owner"
 
 case_name "today moves the date rules"
+run check --today 2026-11-25 --format json "$EX"
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND120") | .agent] | join(" ")' "$out")" \
+	invoice-reconciler "overdue reviews"
 run check --today 2025-10-01 --format json "$EX"
-expect_eq "$(jq '[.findings[] | select(.rule == "MND120")] | length' "$out")" \
-	0 "overdue reviews before the due date"
+expect_eq "$(jq '[.findings[] | select(.rule == "MND120") | select(.message | endswith("is after today; record the date of a review that took place"))] | length' "$out")" \
+	4 "reviews recorded in the future"
 run check --today 2027-12-01 --format json "$EX"
 expect_eq "$(jq '[.findings[] | select(.rule == "MND121")] | length' "$out")" \
 	5 "agents expired by then"
@@ -111,6 +114,31 @@ run check --today 2026-12-01 --against "$TMP/unknown.json" "$EX"
 expect_status 2
 expect_err "unrecognized export"
 expect_eq "$(wc -c <"$out")" 0 "stdout bytes"
+
+case_name "no specs found"
+mkdir "$TMP/empty"
+run check --today 2026-12-01 "$TMP/empty"
+expect_status 2
+expect_err "no agent specs found in the paths given"
+
+case_name "a failed run removes an earlier report"
+echo '{"verdict": "pass"}' >"$TMP/old-report.json"
+run check --today 2026-12-01 -o "$TMP/old-report.json" "$TMP/empty"
+expect_status 2
+if [ -e "$TMP/old-report.json" ]; then
+	fail "the earlier report is still there"
+fi
+
+case_name "output that cannot be written"
+run check --today 2026-12-01 -o /dev/full "$EX"
+expect_status 2
+expect_err "/dev/full: error: cannot write"
+if [ ! -c /dev/full ]; then
+	fail "/dev/full is no longer a device"
+fi
+"$MANDATE" check --today 2026-12-01 "$EX" >/dev/full 2>"$err"
+expect_eq "$?" 2 "exit status with stdout on a full device"
+expect_err "No space left on device"
 
 case_name "missing files"
 run check --today 2026-12-01 --against "$TMP/nope.json" "$EX"

@@ -462,11 +462,45 @@ static void test_match__regex_characters_literal(void)
 	/* A backslash does not escape the '*' after it. */
 	CHECK(match_resource("arn:aws:s3:::a\\*", "arn:aws:s3:::a\\xyz"));
 	CHECK(!match_resource("arn:aws:s3:::a\\*", "arn:aws:s3:::a*"));
-	/* Policy variables are not expanded here: "${" is literal text. */
-	CHECK(match_resource("arn:aws:s3:::b/${aws:username}/*",
-			     "arn:aws:s3:::b/${aws:username}/k"));
+	/* A literal "$" or brace that starts no variable is plain text. */
+	CHECK(match_resource("arn:aws:s3:::b/$x{y}/*", "arn:aws:s3:::b/$x{y}/k"));
+	CHECK(match_resource("arn:aws:s3:::b/${}/*", "arn:aws:s3:::b/${}/k"));
+}
+
+/*
+ * A policy variable has one value per request, which the evaluator
+ * substitutes before matching; unsubstituted, it matches no resource.
+ * For overlap it may be anything, and for coverage only the same
+ * variable, or a star taking any character, covers it.
+ */
+static void test_match__policy_variables(void)
+{
 	CHECK(!match_resource("arn:aws:s3:::b/${aws:username}/*",
 			      "arn:aws:s3:::b/alice/k"));
+	CHECK(!match_resource("arn:aws:s3:::b/${aws:username}/*",
+			      "arn:aws:s3:::b/${aws:username}/k"));
+	CHECK(match_resource("arn:aws:s3:::b/${*}", "arn:aws:s3:::b/*"));
+	CHECK(!match_resource("arn:aws:s3:::b/${*}", "arn:aws:s3:::b/x"));
+	CHECK(match_resource_overlap("arn:aws:s3:::${aws:PrincipalTag/b}/*",
+				     "arn:aws:s3:::reports/x"));
+	CHECK(match_template_overlap(
+		"arn:aws:s3:::${aws:PrincipalTag/tenant}-data/*",
+		"arn:${Partition}:s3:::${BucketName}/${ObjectName}"));
+	/* The same variable covers itself, whatever the case of its key. */
+	CHECK(match_resource_covers("arn:aws:s3:::${aws:username}/*",
+				    "arn:aws:s3:::${AWS:UserName}/k/*"));
+	/* A variable never covers a wildcard or another variable. */
+	CHECK(!match_resource_covers("arn:aws:s3:::${aws:username}/*",
+				     "arn:aws:s3:::*/*"));
+	CHECK(!match_resource_covers("arn:aws:s3:::${aws:username}/*",
+				     "arn:aws:s3:::${aws:userid}/*"));
+	CHECK(!match_resource_covers("arn:aws:s3:::b${aws:username}",
+				     "arn:aws:s3:::b"));
+	/* A wildcard covers a variable only where it may take any character. */
+	CHECK(match_resource_covers("arn:aws:s3:::*",
+				    "arn:aws:s3:::${aws:PrincipalTag/b}/*"));
+	CHECK(!match_resource_covers("arn:aws:s3:::*/x",
+				     "arn:aws:s3:::${aws:PrincipalTag/b}/x"));
 }
 
 static void test_match__resource_overlap(void)
@@ -1202,6 +1236,7 @@ UNIT_MAIN(
 	UNIT_TEST(test_match__star_spans_slash_in_segment),
 	UNIT_TEST(test_match__segment_final_star_spans_colon),
 	UNIT_TEST(test_match__regex_characters_literal),
+	  UNIT_TEST(test_match__policy_variables),
 	UNIT_TEST(test_match__resource_overlap),
 	UNIT_TEST(test_match__template_overlap_s3),
 	UNIT_TEST(test_match__template_overlap_dynamodb),

@@ -35,8 +35,11 @@ static void build_usage(FILE *out)
 	      "Files of an earlier build that its manifest lists and this\n"
 	      "build no longer produces are removed. Nothing is written when\n"
 	      "a spec has errors or a policy cannot fit IAM's limits.\n\n"
-	      "Exit status: 0 built, 1 a policy does not fit (MND301),\n"
-	      "2 could not run.\n", out);
+	      "Exit status: 0 built; 1 a grant names something the catalog\n"
+	      "does not know (MND134, MND136) or a policy does not fit IAM's\n"
+	      "limits (MND301), and nothing was written; 2 could not run.\n"
+	      "build does not run the gate's rules: run mandate check for\n"
+	      "the verdict.\n", out);
 }
 
 static void sha256_hex(const void *data, size_t len, char out[65])
@@ -55,8 +58,8 @@ static void add_manifest(struct emit_result *r, const char *catalog)
 {
 	cJSON *doc = cJSON_CreateObject(), *files;
 	struct emitted_file *m;
+	struct buf text = BUF_INIT;
 	char hex[65];
-	char *text;
 	size_t i;
 
 	cJSON_AddStringToObject(doc, "generator", "mandate " MANDATE_VERSION);
@@ -71,17 +74,13 @@ static void add_manifest(struct emit_result *r, const char *catalog)
 		cJSON_AddNumberToObject(f, "bytes", (double)r->files[i].len);
 		cJSON_AddItemToArray(files, f);
 	}
-	text = cJSON_Print(doc);
+	json_pretty(&text, doc, 0);
+	buf_addch(&text, '\n');
 	cJSON_Delete(doc);
 	grow_array((void **)&r->files, &r->cap, r->n + 1, sizeof(*r->files));
 	m = &r->files[r->n++];
 	m->path = xstrdup("manifest.json");
-	m->len = strlen(text) + 1;
-	m->data = xmalloc(m->len + 1);
-	memcpy(m->data, text, m->len - 1);
-	m->data[m->len - 1] = '\n';
-	m->data[m->len] = '\0';
-	cJSON_free(text);
+	m->data = buf_detach(&text, &m->len);
 }
 
 static char *out_path(const char *dir, const char *rel)
@@ -118,6 +117,22 @@ static bool produced(const struct emit_result *r, const char *rel)
 }
 
 /*
+ * Remove the directories between dir and the removed file at path that
+ * are now empty; rmdir leaves any that still hold something.
+ */
+static void remove_empty_parents(const char *dir, char *path)
+{
+	size_t root = strlen(dir);
+	char *slash;
+
+	while ((slash = strrchr(path, '/')) && (size_t)(slash - path) > root) {
+		*slash = '\0';
+		if (rmdir(path) < 0)
+			break;
+	}
+}
+
+/*
  * Remove the files an earlier build's manifest lists that this build
  * did not write; nothing else in the directory is touched.
  */
@@ -145,8 +160,10 @@ static void remove_stale(const char *dir, const struct emit_result *r)
 		if (!rel || !removable(rel) || produced(r, rel))
 			continue;
 		path = out_path(dir, rel);
-		if (unlink(path) == 0)
+		if (unlink(path) == 0) {
 			log_info("removed %s", path);
+			remove_empty_parents(dir, path);
+		}
 		free(path);
 	}
 	cJSON_Delete(doc);

@@ -44,8 +44,7 @@ void emit_result_release(struct emit_result *r)
 	r->cap = 0;
 }
 
-/* Write a cJSON tree with two-space indents, keys in insertion order. */
-static void json_pretty(struct buf *b, const cJSON *v, int depth)
+void json_pretty(struct buf *b, const cJSON *v, int depth)
 {
 	const cJSON *c;
 	bool first = true;
@@ -427,6 +426,25 @@ struct sized_list {
 /* The size of {"Version":"2012-10-17","Statement":[]}, minified. */
 #define POLICY_OVERHEAD 41
 
+static size_t action_chars(const struct emitter *e, const struct stmt *s,
+			   size_t from, size_t to)
+{
+	size_t n = 0, i;
+
+	for (i = from; i < to; i++)
+		n += strlen(catalog_action(e->cat, s->actions[i])->name) + 3;
+	return n;
+}
+
+static size_t resource_chars(const struct stmt *s)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < s->nres; i++)
+		n += strlen(s->resources[i]) + 3;
+	return n;
+}
+
 /* Return a copy of s limited to resources [from, to). */
 static struct stmt resource_slice(const struct stmt *s, size_t from,
 				  size_t to)
@@ -460,7 +478,10 @@ static int fit_range(struct emitter *e, const struct stmt *s, size_t from,
 		return 0;
 	}
 	cJSON_Delete(j);
-	if (to - from > 1) {
+	/* Halve the longer list, so neither is repeated in every part. */
+	if (to - from > 1 &&
+	    (s->nres < 2 || action_chars(e, s, from, to) >=
+				    resource_chars(s))) {
 		half = from + (to - from) / 2;
 		if (fit_range(e, s, from, half, out) < 0)
 			return -1;
@@ -712,16 +733,36 @@ static int emit_trust(struct emitter *e, const struct identity *id,
 	return ret;
 }
 
+/* IAM's limit on the length of a tag value, in characters. */
+#define AWS_TAG_VALUE_MAX 256
+
+/*
+ * Add a tag, its value made fit for IAM: letters, digits, spaces and
+ * _ . : / = + - @ are kept, any other character becomes '_', and the
+ * value is cut at 256 characters (IAM's "Tag" data type).
+ */
 static void add_tag(cJSON *tags, const char *key, const char *value)
 {
+	struct buf clean = BUF_INIT;
+	const unsigned char *p;
+	size_t chars = 0;
 	cJSON *t;
 
 	if (!value)
 		return;
+	for (p = (const unsigned char *)value; *p; p++) {
+		if ((*p & 0xc0) != 0x80 && ++chars > AWS_TAG_VALUE_MAX)
+			break;
+		if (*p >= 0x80 || isalnum(*p) || strchr(" _.:/=+-@", *p))
+			buf_addch(&clean, (char)*p);
+		else
+			buf_addch(&clean, '_');
+	}
 	t = cJSON_CreateObject();
 	cJSON_AddStringToObject(t, "Key", key);
-	cJSON_AddStringToObject(t, "Value", value);
+	cJSON_AddStringToObject(t, "Value", buf_str(&clean));
 	cJSON_AddItemToArray(tags, t);
+	buf_release(&clean);
 }
 
 /* Emit the tags that tie the live identity back to its spec. */
@@ -738,10 +779,50 @@ static void emit_tags(struct emitter *e, const struct identity *id,
 		date_format(a->expires.days, expires);
 		add_tag(tags, "mandate:expires", expires);
 	}
-	add_tag(tags, "mandate:spec", a->src ? a->src->path : NULL);
+	/*
+	 * The spec's path below the directory given, so the tag does not
+	 * change with the directory the build ran from.
+	 */
+	add_tag(tags, "mandate:spec", !a->src ? NULL
+		: a->src->unit_path ? a->src->unit_path : a->src->path);
 	add_tag(tags, "mandate:technical-owner", a->owner.technical.s);
 	add_file(e, join_path(dir, "tags.json"), tags);
 	cJSON_Delete(tags);
+}
+
+/* IAM's bounds on a role's maximum session duration, in seconds. */
+#define AWS_SESSION_MIN 3600
+#define AWS_SESSION_MAX 43200
+
+/*
+ * Emit the settings of the identity itself: its ARN, the permissions
+ * boundary it must carry, and for a role the maximum session duration.
+ */
+static void emit_settings(struct emitter *e, const struct identity *id,
+			  const char *dir)
+{
+	const struct credentials_block *cr = &id->agent->credentials;
+	cJSON *doc = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(doc, "Arn", id->id.s);
+	if (id->boundary.s)
+		cJSON_AddStringToObject(doc, "PermissionsBoundary",
+					id->boundary.s);
+	if (id->kind == IDENTITY_AWS_ROLE && cr->session.set) {
+		int64_t s = cr->session.seconds;
+
+		if (s < AWS_SESSION_MIN || s > AWS_SESSION_MAX) {
+			diag_at(e->d, DIAG_WARNING, &cr->session.loc,
+				"IAM takes a maximum session duration of 1h "
+				"to 12h for a role; %s is used",
+				s < AWS_SESSION_MIN ? "1h" : "12h");
+			s = s < AWS_SESSION_MIN ? AWS_SESSION_MIN
+						: AWS_SESSION_MAX;
+		}
+		cJSON_AddNumberToObject(doc, "MaxSessionDuration", (double)s);
+	}
+	add_file(e, join_path(dir, "identity.json"), doc);
+	cJSON_Delete(doc);
 }
 
 static int emit_identity(struct emitter *e, const struct xagent *xa,
@@ -777,6 +858,7 @@ static int emit_identity(struct emitter *e, const struct xagent *xa,
 	free_sized(&stmts);
 	if (id->kind == IDENTITY_AWS_ROLE && emit_trust(e, id, dir) < 0)
 		return -1;
+	emit_settings(e, id, dir);
 	emit_tags(e, id, dir);
 	return 0;
 }

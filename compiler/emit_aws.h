@@ -30,6 +30,15 @@ struct emit_result {
 
 void emit_result_release(struct emit_result *r);
 
+struct buf;
+struct cJSON;
+
+/*
+ * Append a cJSON tree to b with two-space indents and keys in insertion
+ * order, the layout of every file mandate writes.
+ */
+void json_pretty(struct buf *b, const struct cJSON *v, int depth);
+
 /*
  * Emit every file into out and report policies that cannot fit
  * (MND301) to f. Returns 0, or -1 after reporting to d a name that

@@ -74,6 +74,7 @@ void source_free(struct source *s)
 	if (!s)
 		return;
 	free(s->path);
+	free(s->unit_path);
 	free(s->text);
 	free(s->line_starts);
 	free(s);

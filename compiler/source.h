@@ -11,6 +11,7 @@ struct diag;
  */
 struct source {
 	char *path;		/* as the user named it, for messages */
+	char *unit_path;	/* below the directory named; NULL if none */
 	char *text;		/* NUL-terminated; may contain other NULs */
 	size_t len;
 	uint32_t *line_starts;	/* built lazily by source_line_of */

@@ -78,8 +78,16 @@ int unit_parse_source(struct spec_unit *u, struct source *src,
 	return d->errors > before ? -1 : 0;
 }
 
+/* A spec file found under the paths given. */
+struct spec_file {
+	char *path;		/* as found, for messages */
+	size_t rel;		/* offset in path of the part below its root */
+	dev_t dev;		/* the file's identity, to read it once */
+	ino_t ino;
+};
+
 struct file_list {
-	char **v;
+	struct spec_file *v;
 	size_t n, cap;
 };
 
@@ -103,8 +111,15 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n > m && !strcmp(s + n - m, suffix);
 }
 
-static void add_file(struct walk *w, const char *path)
+/*
+ * Add a spec file. rel is where, in path, the part below the directory
+ * the user named begins; a file named directly keeps its base name.
+ */
+static void add_file(struct walk *w, const char *path, size_t rel,
+		     const struct stat *st)
 {
+	struct spec_file *f;
+
 	if (w->files.n >= UNIT_FILES_MAX) {
 		if (w->files.n == UNIT_FILES_MAX)
 			diag_path(w->d, DIAG_ERROR, path,
@@ -116,11 +131,19 @@ static void add_file(struct walk *w, const char *path)
 	}
 	grow_array((void **)&w->files.v, &w->files.cap, w->files.n + 1,
 		   sizeof(*w->files.v));
-	w->files.v[w->files.n++] = xstrdup(path);
+	f = &w->files.v[w->files.n++];
+	f->path = xstrdup(path);
+	f->rel = rel;
+	f->dev = st->st_dev;
+	f->ino = st->st_ino;
 }
 
-/* Add every *.mandate file under dir, skipping hidden entries. */
-static void walk_dir(struct walk *w, const char *dir, const struct stat *st)
+/*
+ * Add every *.mandate file under dir, skipping hidden entries. root is
+ * the length of the directory the user named, a prefix of dir.
+ */
+static void walk_dir(struct walk *w, const char *dir, size_t root,
+		     const struct stat *st)
 {
 	DIR *dp;
 	struct dirent *e;
@@ -164,10 +187,10 @@ static void walk_dir(struct walk *w, const char *dir, const struct stat *st)
 				  strerror(errno));
 			w->errors++;
 		} else if (S_ISDIR(sub.st_mode)) {
-			walk_dir(w, path, &sub);
+			walk_dir(w, path, root, &sub);
 		} else if (S_ISREG(sub.st_mode) &&
 			   has_suffix(e->d_name, ".mandate")) {
-			add_file(w, path);
+			add_file(w, path, root + (path[root] == '/'), &sub);
 		}
 		free(path);
 	}
@@ -175,9 +198,28 @@ static void walk_dir(struct walk *w, const char *dir, const struct stat *st)
 	w->ndirs--;
 }
 
+static int cmp_files(const void *a, const void *b)
+{
+	const struct spec_file *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
 static int cmp_paths(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct spec_file *)a)->path,
+		      ((const struct spec_file *)b)->path);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
 }
 
 int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
@@ -197,9 +239,10 @@ int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 				  strerror(errno));
 			w.errors++;
 		} else if (S_ISDIR(st.st_mode)) {
-			walk_dir(&w, paths[i], &st);
+			walk_dir(&w, paths[i], strlen(paths[i]), &st);
 		} else {
-			add_file(&w, paths[i]);
+			add_file(&w, paths[i],
+				 (size_t)(base_name(paths[i]) - paths[i]), &st);
 		}
 	}
 	if (w.errors) {
@@ -207,24 +250,31 @@ int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 		goto out;
 	}
 
-	/* Sorted and without repeats, so the order given does not matter. */
-	sort_array(w.files.v, w.files.n, sizeof(*w.files.v), cmp_paths);
+	/*
+	 * Each file once, even when named twice ("a" and "./a"), then in
+	 * sorted order, so the order given does not matter.
+	 */
+	sort_array(w.files.v, w.files.n, sizeof(*w.files.v), cmp_files);
 	for (i = 0, j = 0; i < w.files.n; i++) {
-		if (j && !strcmp(w.files.v[j - 1], w.files.v[i])) {
-			free(w.files.v[i]);
+		if (j && w.files.v[j - 1].dev == w.files.v[i].dev &&
+		    w.files.v[j - 1].ino == w.files.v[i].ino) {
+			free(w.files.v[i].path);
 			continue;
 		}
 		w.files.v[j++] = w.files.v[i];
 	}
 	w.files.n = j;
+	sort_array(w.files.v, w.files.n, sizeof(*w.files.v), cmp_paths);
 
 	for (i = 0; i < w.files.n && !d->stopped; i++) {
 		struct source *src;
 
-		if (source_load(&src, w.files.v[i], SOURCE_SPEC_MAX, d) < 0) {
+		if (source_load(&src, w.files.v[i].path, SOURCE_SPEC_MAX,
+				d) < 0) {
 			ret = -1;
 			continue;
 		}
+		src->unit_path = xstrdup(w.files.v[i].path + w.files.v[i].rel);
 		if (unit_parse_source(u, src, d) < 0)
 			ret = -1;
 	}
@@ -232,7 +282,7 @@ int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 		ret = -1;
 out:
 	for (i = 0; i < w.files.n && i < UNIT_FILES_MAX; i++)
-		free(w.files.v[i]);
+		free(w.files.v[i].path);
 	free(w.files.v);
 	free(w.dirs);
 	return ret;

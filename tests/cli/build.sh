@@ -12,9 +12,15 @@ expect_status 0
 expect_out "$TMP/out/manifest.json"
 TS=$TMP/out/aws/ticket-summarizer/123456789012-role-ticket-summarizer
 expect_eq "$(ls "$TS")" "identity-policy.json
+identity.json
 tags.json
 trust-policy.json" "files of ticket-summarizer"
-expect_eq "$(find "$TMP/out" -type f | wc -l)" 15 "files written"
+expect_eq "$(find "$TMP/out" -type f | wc -l)" 20 "files written"
+
+case_name "identity settings"
+expect_eq "$(jq -c . "$TS/identity.json")" \
+	'{"Arn":"arn:aws:iam::123456789012:role/ticket-summarizer","PermissionsBoundary":"arn:aws:iam::123456789012:policy/agent-boundary","MaxSessionDuration":3600}' \
+	"identity.json"
 
 case_name "identity policy of the compliant agent"
 expect_eq "$(jq -r '.Version' "$TS/identity-policy.json")" 2012-10-17 "Version"
@@ -38,13 +44,13 @@ expect_eq "$(jq -c '.Statement' "$TS/trust-policy.json")" \
 	'[{"Effect":"Allow","Principal":{"Service":"bedrock.amazonaws.com"},"Action":"sts:AssumeRole"}]' \
 	"trust statements"
 expect_eq "$(jq -r 'map(.Key + "=" + .Value) | join(" ")' "$TS/tags.json")" \
-	"mandate:agent=ticket-summarizer mandate:business-owner=bilal.okafor@fernbrook.example mandate:expires=2027-11-01 mandate:spec=examples/agents/ticket-summarizer.mandate mandate:technical-owner=alice.moreau@fernbrook.example" \
+	"mandate:agent=ticket-summarizer mandate:business-owner=bilal.okafor@fernbrook.example mandate:expires=2027-11-01 mandate:spec=ticket-summarizer.mandate mandate:technical-owner=alice.moreau@fernbrook.example" \
 	"tags"
 
 case_name "manifest hashes every file"
 jq -r '.files[] | .sha256 + "  " + .path' "$TMP/out/manifest.json" \
 	>"$TMP/sums"
-expect_eq "$(wc -l <"$TMP/sums")" 14 "manifest entries"
+expect_eq "$(wc -l <"$TMP/sums")" 19 "manifest entries"
 if ! (cd "$TMP/out" && sha256sum -c --quiet "$TMP/sums"); then
 	fail "a manifest hash does not match its file"
 fi
@@ -57,6 +63,29 @@ if ! diff -r "$TMP/out" "$TMP/again" >"$TMP/diff"; then
 	fail "output differs with the files in reverse order"
 	cat "$TMP/diff" >&2
 fi
+
+case_name "the directory the build runs from does not matter"
+(cd "$EX" && "$MANDATE" build --target aws -o "$TMP/from-inside" .) \
+	>/dev/null 2>&1
+if ! diff -r "$TMP/out" "$TMP/from-inside" >"$TMP/diff"; then
+	fail "output differs when built from inside the spec directory"
+	cat "$TMP/diff" >&2
+fi
+run build --target aws -o "$TMP/absolute" "$ROOT/$EX"
+if ! diff -r "$TMP/out" "$TMP/absolute" >"$TMP/diff"; then
+	fail "output differs when the directory is given as an absolute path"
+	cat "$TMP/diff" >&2
+fi
+
+case_name "tag values fit IAM"
+mkdir -p "$TMP/odd/team (ml),#1"
+sed 's/ticket-summarizer/odd-tags/g' "$EX/ticket-summarizer.mandate" \
+	>"$TMP/odd/team (ml),#1/bot.mandate"
+run build --target aws -o "$TMP/odd-out" "$TMP/odd"
+expect_status 0
+expect_eq "$(jq -r '.[] | select(.Key == "mandate:spec") | .Value' \
+	"$TMP"/odd-out/aws/odd-tags/*/tags.json)" "team _ml___1/bot.mandate" \
+	"spec tag with characters IAM does not take"
 
 case_name "merging"
 run build --target aws -o "$TMP/merge" "$FIX/build/merge.mandate"
@@ -90,12 +119,34 @@ done
 expect_eq "$(cat "$S"/identity-policy-*.json | jq -s '[.[].Statement[].Resource | if type == "array" then .[] else . end] | unique | length')" \
 	120 "resources kept across the parts"
 
+case_name "many buckets split by resources"
+{
+	sed -n '1,/^  identity/p' "$FIX/build/merge.mandate" | sed 's/merge-demo/many-buckets/g'
+	echo '    trusted_by = "lambda.amazonaws.com"'
+	echo '  }'
+	i=0
+	while [ $i -lt 150 ]; do
+		echo "  grant read on aws:s3 \"arn:aws:s3:::bucket-number-$i\""
+		i=$((i + 1))
+	done
+	echo '}'
+} >"$TMP/many.mandate"
+run build --target aws -o "$TMP/many" "$TMP/many.mandate"
+expect_status 0
+B=$TMP/many/aws/many-buckets/111122223333-role-many-buckets
+parts=$(ls "$B" | grep -c '^identity-policy')
+if [ "$parts" -gt 2 ]; then
+	fail "150 buckets took $parts managed policies"
+fi
+expect_eq "$(cat "$B"/identity-policy*.json | jq -s '[.[].Statement[].Resource | if type == "array" then .[] else . end] | length')" \
+	150 "each bucket named once"
+
 case_name "stale files of an earlier build are removed"
 echo "kept" >"$TMP/merge/notes.txt"
 run build --target aws -o "$TMP/merge" "$FIX/build/merge.mandate"
 expect_status 0
-if [ -e "$S" ] && [ -n "$(ls "$S")" ]; then
-	fail "files of split-demo are left behind"
+if [ -e "$S" ] || [ -e "$TMP/merge/aws/split-demo" ]; then
+	fail "files or directories of split-demo are left behind"
 fi
 expect_eq "$(cat "$TMP/merge/notes.txt")" kept "a file the build did not write"
 

@@ -80,6 +80,15 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void buf_add_printable(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		buf_addch(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+}
+
 void buf_add_json_string(struct buf *b, const char *s)
 {
 	const unsigned char *p;

@@ -30,6 +30,13 @@ void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	PRINTF_LIKE(2, 0);
 
+/*
+ * Append s with every control character (a byte below 0x20, or 0x7f)
+ * replaced by '?', so that text from specs and exports cannot send
+ * escape sequences to a terminal.
+ */
+void buf_add_printable(struct buf *b, const char *s);
+
 /* Append s as a JSON string literal, quotes included. */
 void buf_add_json_string(struct buf *b, const char *s);
 

@@ -146,8 +146,9 @@ static void row_cells(const struct row *r, char cells[COLUMNS][512])
 {
 	const struct agent *a = r->claim ? r->claim->agent : NULL;
 	struct buf svc = BUF_INIT;
-	char used[32];
+	char used[32], *p;
 	int k = active_keys(r);
+	size_t c;
 
 	last_used(r, used);
 	services_of(r->e, &svc);
@@ -172,6 +173,11 @@ static void row_cells(const struct row *r, char cells[COLUMNS][512])
 	else
 		snprintf(cells[7], 512, "%s", r->e->arn);
 	buf_release(&svc);
+	/* Names from the export never send control codes to a terminal. */
+	for (c = 0; c < COLUMNS; c++)
+		for (p = cells[c]; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
 }
 
 static void text_report(struct buf *out, const struct row *rows, size_t n)

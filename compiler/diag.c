@@ -1,6 +1,8 @@
 #include "common.h"
 #include "diag.h"
 
+#include "buf.h"
+
 #define COLOR_BOLD "\033[1m"
 #define COLOR_RED "\033[1;31m"
 #define COLOR_MAGENTA "\033[1;35m"
@@ -104,8 +106,17 @@ void loc_print_excerpt(FILE *out, bool color, const struct loc *loc)
 		return;
 
 	fputs("    ", out);
-	for (i = start; i < end; i++)
-		fputc(s->text[i] ? s->text[i] : ' ', out);
+	for (i = start; i < end; i++) {
+		unsigned char c = (unsigned char)s->text[i];
+
+		/* Control characters from the input never reach a terminal. */
+		if (c == '\t')
+			fputc('\t', out);
+		else if (c < 0x20 || c == 0x7f)
+			fputc('?', out);
+		else
+			fputc(c, out);
+	}
 	fputc('\n', out);
 
 	fputs("    ", out);
@@ -129,6 +140,29 @@ void loc_print_excerpt(FILE *out, bool color, const struct loc *loc)
 	fputc('\n', out);
 }
 
+/* Print a message line; control characters from inputs become '?'. */
+static void print_message(struct diag *d, const char *fmt, va_list ap)
+{
+	struct buf text = BUF_INIT, clean = BUF_INIT;
+
+	buf_vaddf(&text, fmt, ap);
+	buf_add_printable(&clean, buf_str(&text));
+	fputs(buf_str(&clean), d->out);
+	fputc('\n', d->out);
+	buf_release(&text);
+	buf_release(&clean);
+}
+
+static void print_path(struct diag *d, const char *path)
+{
+	struct buf clean = BUF_INIT;
+
+	buf_add_printable(&clean, path);
+	fprintf(d->out, d->color ? COLOR_BOLD "%s" COLOR_RESET : "%s",
+		buf_str(&clean));
+	buf_release(&clean);
+}
+
 void diag_vat(struct diag *d, enum diag_level level, const struct loc *loc,
 	      const char *fmt, va_list ap)
 {
@@ -140,19 +174,18 @@ void diag_vat(struct diag *d, enum diag_level level, const struct loc *loc,
 		fputs(d->color ? COLOR_BOLD "mandate:" COLOR_RESET " "
 			       : "mandate: ", d->out);
 		print_level(d, level);
-		vfprintf(d->out, fmt, ap);
-		fputc('\n', d->out);
+		print_message(d, fmt, ap);
 		return;
 	}
 	loc_position(loc, &line, &col);
+	print_path(d, loc->src->path);
 	if (d->color)
-		fprintf(d->out, COLOR_BOLD "%s:%u:%u:" COLOR_RESET " ",
-			loc->src->path, line, col);
+		fprintf(d->out, COLOR_BOLD ":%u:%u:" COLOR_RESET " ", line,
+			col);
 	else
-		fprintf(d->out, "%s:%u:%u: ", loc->src->path, line, col);
+		fprintf(d->out, ":%u:%u: ", line, col);
 	print_level(d, level);
-	vfprintf(d->out, fmt, ap);
-	fputc('\n', d->out);
+	print_message(d, fmt, ap);
 	if (level != DIAG_NOTE)
 		loc_print_excerpt(d->out, d->color, loc);
 }
@@ -174,15 +207,12 @@ void diag_path(struct diag *d, enum diag_level level, const char *path,
 
 	if (!count(d, level))
 		return;
-	if (d->color)
-		fprintf(d->out, COLOR_BOLD "%s:" COLOR_RESET " ", path);
-	else
-		fprintf(d->out, "%s: ", path);
+	print_path(d, path);
+	fputs(d->color ? COLOR_BOLD ":" COLOR_RESET " " : ": ", d->out);
 	print_level(d, level);
 	va_start(ap, fmt);
-	vfprintf(d->out, fmt, ap);
+	print_message(d, fmt, ap);
 	va_end(ap);
-	fputc('\n', d->out);
 }
 
 void diag_plain(struct diag *d, enum diag_level level, const char *fmt, ...)

@@ -22,6 +22,22 @@ void findings_release(struct findings *f)
 	findings_init(f);
 }
 
+/*
+ * Return a copy of b's text in the findings' arena, with control
+ * characters from specs and exports made printable; b is released.
+ */
+static char *printable_copy(struct findings *f, struct buf *b)
+{
+	struct buf clean = BUF_INIT;
+	char *s;
+
+	buf_add_printable(&clean, buf_str(b));
+	s = arena_strndup(&f->arena, buf_str(&clean), clean.len);
+	buf_release(&clean);
+	buf_release(b);
+	return s;
+}
+
 struct finding *findings_add(struct findings *f, const char *rule_id,
 			     const struct loc *loc, const char *agent,
 			     const char *identity, const char *fmt, ...)
@@ -45,8 +61,7 @@ struct finding *findings_add(struct findings *f, const char *rule_id,
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	x->message = arena_strndup(&f->arena, buf_str(&b), b.len);
-	buf_release(&b);
+	x->message = printable_copy(f, &b);
 	x->hint = rule->hint;
 	return x;
 }
@@ -60,8 +75,7 @@ void finding_note(struct findings *f, struct finding *x, const char *fmt,
 	va_start(ap, fmt);
 	buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	x->note = arena_strndup(&f->arena, buf_str(&b), b.len);
-	buf_release(&b);
+	x->note = printable_copy(f, &b);
 }
 
 void finding_detail(struct findings *f, struct finding *x, const char *fmt,
@@ -75,9 +89,7 @@ void finding_detail(struct findings *f, struct finding *x, const char *fmt,
 	va_end(ap);
 	grow_array((void **)&x->details, &x->details_cap, x->ndetails + 1,
 		   sizeof(*x->details));
-	x->details[x->ndetails++] = arena_strndup(&f->arena, buf_str(&b),
-						  b.len);
-	buf_release(&b);
+	x->details[x->ndetails++] = printable_copy(f, &b);
 }
 
 void finding_position(const struct finding *x, const char **file,

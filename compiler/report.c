@@ -57,9 +57,13 @@ static void text_finding(struct buf *out, const struct finding *x,
 	size_t i;
 
 	finding_position(x, &file, &line, &col);
-	if (file)
-		buf_addf(out, color ? COLOR_BOLD "%s:%u:%u:" COLOR_RESET " "
-				    : "%s:%u:%u: ", file, line, col);
+	if (file) {
+		if (color)
+			buf_adds(out, COLOR_BOLD);
+		buf_add_printable(out, file);
+		buf_addf(out, color ? ":%u:%u:" COLOR_RESET " " : ":%u:%u: ",
+			 line, col);
+	}
 	else
 		buf_adds(out, color ? COLOR_BOLD "mandate:" COLOR_RESET " "
 				    : "mandate: ");
@@ -78,8 +82,10 @@ static void text_finding(struct buf *out, const struct finding *x,
 		buf_addf(out, "    ... and %zu more (--format json lists "
 			 "all)\n", x->ndetails - TEXT_DETAILS_MAX);
 	if (x->note) {
-		if (file)
-			buf_addf(out, "%s:%u:%u: ", file, line, col);
+		if (file) {
+			buf_add_printable(out, file);
+			buf_addf(out, ":%u:%u: ", line, col);
+		}
 		buf_addf(out, color ? COLOR_CYAN "note:" COLOR_RESET " %s\n"
 				    : "note: %s\n", x->note);
 	}

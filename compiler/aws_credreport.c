@@ -371,6 +371,16 @@ static int read_csv(struct csv *in, struct aws_credential_report **out)
 	}
 	if (in->d->errors != errors_before)
 		ret = -1;
+	/*
+	 * IAM lists the root user in every credential report, so a report
+	 * without rows was cut short, most likely inside its header.
+	 */
+	if (!ret && !n) {
+		csv_error(in, in->len, "the credential report has no rows; "
+			  "a complete report lists at least the root user, so "
+			  "this one may be truncated");
+		ret = -1;
+	}
 	if (ret)
 		goto out;
 	rep = arena_calloc(in->arena, 1, sizeof(*rep));

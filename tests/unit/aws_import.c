@@ -783,6 +783,10 @@ static const struct bad_fixture {
 	  "2:14: error: Content: line 3 of the report: column "
 	  "'access_key_1_last_rotated': expected an ISO 8601 timestamp, N/A "
 	  "or no_information, got 'last tuesday'" },
+	{ "credential-report-cut-in-header.csv",
+	  "1:401: error: the credential report has no rows; a complete "
+	  "report lists at least the root user, so this one may be "
+	  "truncated" },
 	{ "credential-report-json-content-number.json",
 	  "2:14: error: Content: expected a string, got a number" },
 	{ "credential-report-json-format.json",

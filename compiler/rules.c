@@ -102,7 +102,7 @@ static const struct rule rules[] = {
 	  "remove the waiver" },
 	{ "MND201", "identity-unowned", SEV_HIGH,
 	  "an identity in the export is claimed by no spec",
-	  "write a spec for it (mandate adopt can start one), or delete the "
+	  "write a spec for it that names its owners, or delete the "
 	  "identity" },
 	{ "MND202", "identity-absent", SEV_MEDIUM,
 	  "an identity declared in a spec is not in the export",

@@ -356,9 +356,10 @@ static void check_wildcard_resources(struct spec_checker *sc,
 			findings_add(sc->cx->f, "MND131", &r->loc,
 				     x->grant->agent->name.s, NULL,
 				     "resource '%s' for %zu action%s that "
-				     "support resource-level permissions, "
+				     "support%s resource-level permissions, "
 				     "such as '%s'", r->pattern, scoped,
-				     scoped == 1 ? "" : "s", example);
+				     plural((long long)scoped),
+				     scoped == 1 ? "s" : "", example);
 	}
 }
 

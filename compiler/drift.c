@@ -21,8 +21,10 @@ struct live_stmt {
 	size_t nunknown;
 };
 
-/* A grant or deny of the spec and one of its resources. */
+/* A grant or deny of the spec, one of its resources and one action. */
 struct spec_entry {
+	uint32_t id;
+	size_t seq;		/* position in the spec, for a stable order */
 	const struct xgrant *x;
 	const struct xresource *r;
 };
@@ -47,10 +49,9 @@ struct drift_checker {
 	const struct catalog *cat;
 	struct expansion *cache;
 	size_t cache_cap, cache_count;
-	/* Per identity, reused: spec entries by action id (CSR form). */
-	uint32_t *first;		/* catalog_count + 1 offsets */
+	/* Per identity, reused: spec entries sorted by action id. */
 	struct spec_entry *entries;
-	size_t entries_cap;
+	size_t nentries, entries_cap;
 	struct live_stmt *live;
 	size_t nlive, live_cap;
 	struct excess *excess;		/* of the statement being checked */
@@ -63,7 +64,6 @@ struct drift_checker *drift_checker_new(struct check_context *cx)
 
 	dc->cx = cx;
 	dc->cat = cx->cat;
-	dc->first = xcalloc(catalog_count(cx->cat) + 1, sizeof(uint32_t));
 	return dc;
 }
 
@@ -88,7 +88,6 @@ void drift_checker_free(struct drift_checker *dc)
 	for (i = 0; i < dc->cache_cap; i++)
 		free(dc->cache[i].ids);
 	free(dc->cache);
-	free(dc->first);
 	free(dc->entries);
 	free(dc->live);
 	free(dc->excess);
@@ -145,42 +144,59 @@ static const struct expansion *expand(struct drift_checker *dc,
 	return e;
 }
 
+static int cmp_entries(const void *a, const void *b)
+{
+	const struct spec_entry *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	/* Keep the order of the spec for equal ids. */
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
 /*
- * Fill the spec index: for each action id, the grants and denies of the
- * spec that name it.
+ * Fill the spec index: every (action, grant or deny, resource) of the
+ * agent, sorted by action id, so lookups cost a binary search and the
+ * index costs the size of the spec, not of the catalog.
  */
 static void index_spec(struct drift_checker *dc, const struct xagent *xa)
 {
-	uint32_t n = catalog_count(dc->cat), id;
-	size_t i, j, k, total = 0;
-	uint32_t *fill;
+	size_t i, j, k;
 
-	memset(dc->first, 0, (n + 1) * sizeof(uint32_t));
+	dc->nentries = 0;
 	for (i = 0; i < xa->ngrants; i++) {
 		const struct xgrant *x = &xa->grants[i];
 
 		for (j = 0; j < x->nres; j++)
 			for (k = 0; k < x->res[j].nactions; k++) {
-				dc->first[x->res[j].actions[k] + 1]++;
-				total++;
+				grow_array((void **)&dc->entries,
+					   &dc->entries_cap, dc->nentries + 1,
+					   sizeof(*dc->entries));
+				dc->entries[dc->nentries] = (struct spec_entry){
+					x->res[j].actions[k], dc->nentries, x,
+					&x->res[j],
+				};
+				dc->nentries++;
 			}
 	}
-	for (id = 0; id < n; id++)
-		dc->first[id + 1] += dc->first[id];
-	grow_array((void **)&dc->entries, &dc->entries_cap, total + 1,
-		   sizeof(*dc->entries));
-	fill = xcalloc(n + 1, sizeof(*fill));
-	for (i = 0; i < xa->ngrants; i++) {
-		const struct xgrant *x = &xa->grants[i];
+	sort_array(dc->entries, dc->nentries, sizeof(*dc->entries),
+		   cmp_entries);
+}
 
-		for (j = 0; j < x->nres; j++)
-			for (k = 0; k < x->res[j].nactions; k++) {
-				id = x->res[j].actions[k];
-				dc->entries[dc->first[id] + fill[id]++] =
-					(struct spec_entry){ x, &x->res[j] };
-			}
+/* Return the first index entry of action id; range ends at another id. */
+static size_t first_entry(const struct drift_checker *dc, uint32_t id)
+{
+	size_t lo = 0, hi = dc->nentries;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (dc->entries[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	free(fill);
+	return lo;
 }
 
 static bool has_wildcard(const char *s)
@@ -415,13 +431,14 @@ static bool spec_covers(struct drift_checker *dc, uint32_t id,
 			const char *resource, const struct aws_statement *s,
 			enum excess_reason *why)
 {
-	uint32_t k;
+	size_t k;
 
 	/*
 	 * A deny of the spec that may apply takes the action away, with or
 	 * without conditions: a live grant without that deny allows more.
 	 */
-	for (k = dc->first[id]; k < dc->first[id + 1]; k++) {
+	for (k = first_entry(dc, id);
+	     k < dc->nentries && dc->entries[k].id == id; k++) {
 		const struct spec_entry *en = &dc->entries[k];
 
 		if (en->x->deny &&
@@ -431,7 +448,8 @@ static bool spec_covers(struct drift_checker *dc, uint32_t id,
 		}
 	}
 	*why = EXCESS_ACTION;
-	for (k = dc->first[id]; k < dc->first[id + 1]; k++) {
+	for (k = first_entry(dc, id);
+	     k < dc->nentries && dc->entries[k].id == id; k++) {
 		const struct spec_entry *en = &dc->entries[k];
 
 		if (en->x->deny)

@@ -75,6 +75,21 @@ struct parser {
 	struct loc braces[BRACES_MAX];	/* open braces, for "to match" notes */
 	int depth;
 	bool trace_lexer;
+	unsigned syntax_errors;		/* reported by the scanner or parser */
+	unsigned item_syntax_errors;	/* syntax_errors when the item began */
+
+	/* The last token the scanner returned, for error recovery. */
+	int tok_kind;
+	int tok_depth;			/* brace depth before it */
+	bool tok_bol;			/* nothing but blanks before it on its line */
+	uint32_t tok_end;		/* where a later end of file is reported */
+	bool skipping;			/* dropping tokens up to a resync point */
+	int skip_depth;			/* the brace depth of the resync point */
+	bool eof_reported;		/* the end of file was already reported */
+	int closes_pending;		/* '}' to insert before the held token */
+	int held;			/* a keyword kept back behind them, or 0 */
+	struct token held_tok;
+	struct span held_span;
 
 	enum block_kind block;		/* where fields go */
 	enum block_kind outer;		/* the block a sub-block sits in */

@@ -170,6 +170,7 @@ struct value *value_new(struct parser *p, enum value_kind kind,
 	v->kind = kind;
 	v->s = t->s;
 	v->n = t->n;
+	v->invalid = t->invalid;
 	v->loc = t->loc;
 	return v;
 }
@@ -258,6 +259,8 @@ static void set_date(struct parser *p, const struct token *name,
 {
 	if (already_set(p, name, dst->set, &dst->loc))
 		return;
+	if (v->invalid)
+		return;		/* the scanner has reported it */
 	if (v->kind != VALUE_DATE) {
 		wrong_kind(p, name, v, "a date such as 2027-01-31");
 		return;
@@ -272,8 +275,13 @@ static void set_duration(struct parser *p, const struct token *name,
 {
 	if (already_set(p, name, dst->set, &dst->loc))
 		return;
+	if (v->invalid)
+		return;		/* the scanner has reported it */
 	if (v->kind != VALUE_DURATION) {
 		wrong_kind(p, name, v, "a duration such as 90d");
+		if (v->kind == VALUE_NUMBER)
+			note_at(p, &v->loc, "a duration needs a unit: s, m, "
+				"h, d or w");
 		return;
 	}
 	if (v->n <= 0) {

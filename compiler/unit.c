@@ -459,29 +459,69 @@ static bool leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-int date_parse(const char *s, size_t n, int32_t *days)
+static const unsigned month_days[] = {
+	31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+};
+
+/* Split s into its fields; returns -1 when it is not YYYY-MM-DD. */
+static int date_fields(const char *s, size_t n, int *y, unsigned *m,
+		       unsigned *d)
 {
-	static const unsigned month_days[] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
-	};
-	int y = 0;
-	unsigned m, d, i;
+	unsigned i;
 
 	if (n != 10 || s[4] != '-' || s[7] != '-')
 		return -1;
 	for (i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
 			return -1;
+	*y = 0;
 	for (i = 0; i < 4; i++)
-		y = y * 10 + (s[i] - '0');
-	m = (unsigned)(s[5] - '0') * 10 + (unsigned)(s[6] - '0');
-	d = (unsigned)(s[8] - '0') * 10 + (unsigned)(s[9] - '0');
-	if (y < 1970 || m < 1 || m > 12 || d < 1)
+		*y = *y * 10 + (s[i] - '0');
+	*m = (unsigned)(s[5] - '0') * 10 + (unsigned)(s[6] - '0');
+	*d = (unsigned)(s[8] - '0') * 10 + (unsigned)(s[9] - '0');
+	return 0;
+}
+
+static unsigned days_in_month(int y, unsigned m)
+{
+	return month_days[m - 1] + (m == 2 && leap(y));
+}
+
+int date_parse(const char *s, size_t n, int32_t *days)
+{
+	int y;
+	unsigned m, d;
+
+	if (date_fields(s, n, &y, &m, &d) < 0)
 		return -1;
-	if (d > month_days[m - 1] + (m == 2 && leap(y)))
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
 		return -1;
 	*days = days_from_civil(y, m, d);
 	return 0;
+}
+
+void date_explain(const char *s, size_t n, char *why, size_t size)
+{
+	static const char *const months[] = {
+		"January", "February", "March", "April", "May", "June",
+		"July", "August", "September", "October", "November",
+		"December",
+	};
+	int y;
+	unsigned m, d;
+
+	if (date_fields(s, n, &y, &m, &d) < 0)
+		snprintf(why, size, "expected YYYY-MM-DD");
+	else if (m < 1 || m > 12)
+		snprintf(why, size, "there is no month %02u", m);
+	else if (d < 1 || d > days_in_month(y, m))
+		snprintf(why, size, "%s %d has %u days", months[m - 1], y,
+			 days_in_month(y, m));
+	else if (y < 1970)
+		snprintf(why, size, "dates before 1970-01-01 are not "
+			 "supported");
+	else
+		snprintf(why, size, "it is valid");
 }
 
 void date_format(int32_t days, char out[11])

@@ -403,12 +403,14 @@ static void agent_field(struct parser *p, const struct token *name,
 	int i;
 
 	if (IS("kind")) {
+		bool written = a->kind_loc.src != NULL;
+
 		i = set_enum(p, name, v, kind_names, ARRAY_SIZE(kind_names),
-			     a->kind != AGENT_KIND_UNSET, &a->kind_loc);
-		if (i >= 0) {
+			     written, &a->kind_loc);
+		if (!written)
+			a->kind_loc = v->loc;	/* even if invalid */
+		if (i >= 0)
 			a->kind = (enum agent_kind)(i + 1);
-			a->kind_loc = v->loc;
-		}
 	} else if (IS("description")) {
 		set_string(p, name, v, &a->description);
 	} else if (IS("justification")) {
@@ -710,6 +712,7 @@ void build_agent_begin(struct parser *p, const struct token *kw,
 	a->name.loc = name->loc;
 	a->loc = kw->loc;
 	a->src = p->src;
+	p->item_syntax_errors = p->syntax_errors;
 	if (!*name->s)
 		error_at(p, &name->loc, "agent name is empty");
 	p->agent = a;
@@ -725,7 +728,8 @@ void build_agent_end(struct parser *p)
 
 	if (!a)
 		return;
-	if (a->kind == AGENT_KIND_UNSET) {
+	/* An invalid kind or a syntax error has been reported already. */
+	if (!a->kind_loc.src && p->syntax_errors == p->item_syntax_errors) {
 		list_names(&kinds, kind_names, ARRAY_SIZE(kind_names));
 		error_at(p, &a->loc, "agent '%s' has no kind; add kind = %s",
 			 a->name.s, buf_str(&kinds));
@@ -1169,6 +1173,7 @@ void build_gate_begin(struct parser *p, const struct token *kw)
 	}
 	g->present = true;
 	g->loc = kw->loc;
+	p->item_syntax_errors = p->syntax_errors;
 	p->block = BLOCK_GATE;
 }
 
@@ -1184,6 +1189,7 @@ void build_resource_begin(struct parser *p, const struct token *kw,
 	if (!*name->s)
 		error_at(p, &name->loc, "resource class name is empty");
 	p->rclass = rc;
+	p->item_syntax_errors = p->syntax_errors;
 	p->block = BLOCK_RESOURCE;
 }
 
@@ -1203,6 +1209,7 @@ void build_waive_begin(struct parser *p, const struct token *kw,
 		error_at(p, &rule->loc, "'%s' is not a rule id; rule ids look "
 			 "like MND104", r);
 	p->waiver = w;
+	p->item_syntax_errors = p->syntax_errors;
 	p->block = BLOCK_WAIVE;
 }
 
@@ -1215,12 +1222,19 @@ void build_escalation_begin(struct parser *p, const struct token *kw,
 	e->name.loc = name->loc;
 	e->loc = kw->loc;
 	p->esc = e;
+	p->item_syntax_errors = p->syntax_errors;
 	p->block = BLOCK_ESCALATION;
 }
 
+/*
+ * Report a required field that was not written, unless a syntax error
+ * in the item may have swallowed it.
+ */
 static void missing(struct parser *p, const struct loc *at, const char *what,
 		    const char *field, const char *example)
 {
+	if (p->syntax_errors != p->item_syntax_errors)
+		return;
 	error_at(p, at, "%s has no '%s'; add %s = %s", what, field, field,
 		 example);
 }

@@ -527,13 +527,36 @@ static void grant_field(struct parser *p, const struct token *name,
 		UNKNOWN(g->deny ? "deny" : "grant", grant_fields);
 }
 
-/* Compile a gate pattern now, so a bad one is reported where written. */
+/*
+ * Return the loc of byte offset of the value of the string literal at
+ * lit, stepping over escapes such as \\ that stand for one byte.
+ */
+static struct loc string_byte_loc(const struct loc *lit, size_t offset)
+{
+	const char *text = lit->src->text;
+	struct loc at = *lit;
+	uint32_t end = lit->off + lit->len;
+
+	at.off = lit->off + 1;		/* after the opening quote */
+	while (offset > 0 && at.off + 1 < end) {
+		at.off += text[at.off] == '\\' ? 2 : 1;
+		offset--;
+	}
+	at.len = at.off + 1 < end ? 1 : 0;
+	return at;
+}
+
+/*
+ * Compile a gate pattern now, so a bad one is reported where written,
+ * at the character PCRE2 names.
+ */
 static void check_pattern(struct parser *p, const struct sval *s,
 			  const char *field)
 {
 	pcre2_code *re;
 	PCRE2_UCHAR msg[256];
 	PCRE2_SIZE offset;
+	struct loc at;
 	int code;
 
 	if (!s->s)
@@ -545,8 +568,9 @@ static void check_pattern(struct parser *p, const struct sval *s,
 		return;
 	}
 	pcre2_get_error_message(code, msg, sizeof(msg));
-	error_at(p, &s->loc, "invalid %s at offset %zu: %s", field,
-		 (size_t)offset, (const char *)msg);
+	at = string_byte_loc(&s->loc, offset);
+	error_at(p, &at, "invalid regular expression in '%s': %s", field,
+		 (const char *)msg);
 }
 
 static void gate_field(struct parser *p, const struct token *name,

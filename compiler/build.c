@@ -810,8 +810,9 @@ void build_block_begin(struct parser *p, const struct token *name)
 		return;
 	}
 	if (*present) {
-		error_at(p, &name->loc, "'%s' is already given", name->s);
-		note_at(p, where, "first given here");
+		error_at(p, &name->loc, "a second '%s' block; merge it into "
+			 "the first", name->s);
+		note_at(p, where, "the first '%s' block is here", name->s);
 		p->block = BLOCK_SKIPPED;
 		return;
 	}
@@ -1063,7 +1064,8 @@ void build_grant_begin(struct parser *p, bool deny, const struct token *kw,
 		g->service.s = strtab_intern_str(&p->u->strtab, colon + 1);
 		g->service.loc = qname->loc;
 	} else if (!actions) {
-		error_at(p, &kw->loc, "a grant by access level must name its "
+		/* qname is empty here, placed just after 'on'. */
+		error_at(p, &qname->loc, "a grant by access level must name its "
 			 "service, as in '%s %s on aws:s3 \"ARN\"'", kw->s,
 			 target->kind == VALUE_IDENT ? target->s : "read");
 	}

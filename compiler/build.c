@@ -834,6 +834,25 @@ static bool looks_like_arn(const char *s, const char *kind)
 	return !strncmp(s, "arn:", 4) && strstr(s, want) != NULL;
 }
 
+/* Service accounts end in gserviceaccount.com, user-made or default. */
+static bool looks_like_gcp_account(const char *s)
+{
+	const char *at = strchr(s, '@');
+	size_t n = strlen(s), m = strlen(".gserviceaccount.com");
+
+	return at && at > s && n > m &&
+	       !strcmp(s + n - m, ".gserviceaccount.com") &&
+	       (size_t)(at - s) + 1 < n - m;
+}
+
+/* A namespace and a name, both non-empty, joined by one '/'. */
+static bool looks_like_k8s_account(const char *s)
+{
+	const char *slash = strchr(s, '/');
+
+	return slash && slash > s && slash[1] && !strchr(slash + 1, '/');
+}
+
 void build_identity_begin(struct parser *p, const struct token *kw,
 			  const struct token *provider,
 			  const struct token *kind, const struct token *id)
@@ -870,15 +889,28 @@ void build_identity_begin(struct parser *p, const struct token *kw,
 		else
 			ok = false;
 		if (ok && !looks_like_arn(id->s, kind->s)) {
+			const char *other = ident->kind == IDENTITY_AWS_ROLE
+						    ? "user" : "role";
+
 			error_at(p, &id->loc, "'%s' is not an IAM %s ARN; "
 				 "expected arn:aws:iam::ACCOUNT:%s/NAME", id->s,
 				 kind->s, kind->s);
+			if (looks_like_arn(id->s, other))
+				note_at(p, &kind->loc, "it is an IAM %s ARN; "
+					"write 'identity aws %s'", other,
+					other);
 			return;
 		}
 		break;
 	case PROVIDER_GCP:
 		ident->kind = IDENTITY_GCP_SERVICE_ACCOUNT;
 		ok = !strcmp(kind->s, "service_account");
+		if (ok && *id->s && !looks_like_gcp_account(id->s)) {
+			error_at(p, &id->loc, "'%s' is not a GCP service "
+				 "account email; expected "
+				 "NAME@PROJECT.iam.gserviceaccount.com", id->s);
+			return;
+		}
 		break;
 	case PROVIDER_AZURE:
 		ident->kind = IDENTITY_AZURE_SERVICE_PRINCIPAL;
@@ -887,6 +919,12 @@ void build_identity_begin(struct parser *p, const struct token *kw,
 	case PROVIDER_K8S:
 		ident->kind = IDENTITY_K8S_SERVICE_ACCOUNT;
 		ok = !strcmp(kind->s, "service_account");
+		if (ok && *id->s && !looks_like_k8s_account(id->s)) {
+			error_at(p, &id->loc, "'%s' is not a Kubernetes "
+				 "service account; expected NAMESPACE/NAME",
+				 id->s);
+			return;
+		}
 		break;
 	}
 	if (!ok) {

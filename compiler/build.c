@@ -6,6 +6,7 @@
 #include <pcre2.h>
 
 #include "diag.h"
+#include "finding.h"
 
 /* Field names of each block, for "did you mean" notes. */
 static const char *const agent_fields[] = {
@@ -1257,6 +1258,21 @@ void build_resource_begin(struct parser *p, const struct token *kw,
 	p->block = BLOCK_RESOURCE;
 }
 
+/* Suggest the rule id that a lowercase one spells, as in mnd104. */
+static void suggest_rule_id(struct parser *p, const struct loc *loc,
+			    const char *r)
+{
+	char upper[8];
+	size_t i, n = strlen(r);
+
+	if (n != 6)
+		return;
+	for (i = 0; i <= n; i++)
+		upper[i] = (char)toupper((unsigned char)r[i]);
+	if (rule_find(upper))
+		note_at(p, loc, "did you mean '%s'?", upper);
+}
+
 void build_waive_begin(struct parser *p, const struct token *kw,
 		       const struct token *rule, const struct token *agent)
 {
@@ -1269,9 +1285,13 @@ void build_waive_begin(struct parser *p, const struct token *kw,
 	w->agent.loc = agent->loc;
 	w->loc = kw->loc;
 	if (strlen(r) != 6 || strncmp(r, "MND", 3) || !isdigit((unsigned char)r[3]) ||
-	    !isdigit((unsigned char)r[4]) || !isdigit((unsigned char)r[5]))
+	    !isdigit((unsigned char)r[4]) || !isdigit((unsigned char)r[5])) {
 		error_at(p, &rule->loc, "'%s' is not a rule id; rule ids look "
 			 "like MND104", r);
+		suggest_rule_id(p, &rule->loc, r);
+	} else if (!rule_find(r)) {
+		error_at(p, &rule->loc, "unknown rule '%s'", r);
+	}
 	p->waiver = w;
 	p->item_syntax_errors = p->syntax_errors;
 	p->block = BLOCK_WAIVE;

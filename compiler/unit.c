@@ -244,6 +244,23 @@ static void first_defined(struct diag *d, const struct loc *loc,
 	diag_at(d, DIAG_NOTE, loc, "%s is first defined here", what);
 }
 
+/* Note the declared agent whose name is nearest to a misspelt one. */
+static void suggest_agent(const struct spec_unit *u, struct diag *d,
+			  const struct sval *name)
+{
+	const char **names = xcalloc(u->nagents + 1, sizeof(*names));
+	const struct agent *a;
+	const char *guess;
+	size_t n = 0;
+
+	for (a = u->agents; a; a = a->next)
+		names[n++] = a->name.s;
+	guess = nearest_name(name->s, names, n);
+	if (guess)
+		diag_at(d, DIAG_NOTE, &name->loc, "did you mean '%s'?", guess);
+	free(names);
+}
+
 int unit_check(struct spec_unit *u, struct diag *d)
 {
 	struct ptrmap agents = PTRMAP_INIT, ids = PTRMAP_INIT;
@@ -269,13 +286,22 @@ int unit_check(struct spec_unit *u, struct diag *d)
 			const struct identity *other = ptrmap_get(&ids,
 								  id->id.s);
 
+			if (other && other->agent == a) {
+				diag_at(d, DIAG_ERROR, &id->id.loc,
+					"identity '%s' is declared twice",
+					id->id.s);
+				first_defined(d, &other->id.loc,
+					      "the identity");
+				continue;
+			}
 			if (other) {
 				diag_at(d, DIAG_ERROR, &id->id.loc,
 					"identity '%s' is already claimed by "
 					"agent '%s'", id->id.s,
 					other->agent->name.s);
-				first_defined(d, &other->id.loc,
-					      "the identity");
+				diag_at(d, DIAG_NOTE, &other->id.loc,
+					"agent '%s' claims it here",
+					other->agent->name.s);
 				continue;
 			}
 			ptrmap_put(&ids, id->id.s, (void *)id);
@@ -312,6 +338,7 @@ int unit_check(struct spec_unit *u, struct diag *d)
 			diag_at(d, DIAG_ERROR, &w->agent.loc,
 				"waiver names agent '%s', which no spec "
 				"declares", w->agent.s);
+			suggest_agent(u, d, &w->agent);
 			continue;
 		}
 		if (!w->identity.s)

@@ -82,6 +82,8 @@ struct parser {
 
 	/* The last token the scanner returned, for error recovery. */
 	int tok_kind;
+	struct span tok_span;
+	struct span prev_span;		/* the token returned before it */
 	int tok_depth;			/* brace depth before it */
 	bool tok_bol;			/* nothing but blanks before it on its line */
 	uint32_t tok_end;		/* where a later end of file is reported */

@@ -250,12 +250,13 @@ static bool has_symbol(const yysymbol_kind_t *v, int n, yysymbol_kind_t sym)
 }
 
 /*
- * Append ", expected A, B or C" to msg. The tokens a value starts with
- * are named together as "a value", and the end of file is left out. At
- * the end of a file inside a block only the '}' is named, because that
- * is what is missing. A list of more than six names is left out.
+ * Write "A, B or C" of the expected tokens to out and return how many
+ * were named. The tokens a value starts with are named together as
+ * "a value", and the end of file is left out. At the end of a file
+ * inside a block only the '}' is named, because that is what is
+ * missing. A list of more than six names is left out.
  */
-static void add_expected(struct buf *msg, const yysymbol_kind_t *expected,
+static int expected_text(struct buf *out, const yysymbol_kind_t *expected,
 			 int n, yysymbol_kind_t found)
 {
 	const char *names[YYNTOKENS];
@@ -266,8 +267,8 @@ static void add_expected(struct buf *msg, const yysymbol_kind_t *expected,
 		     has_symbol(expected, n, YYTRANSLATE('['));
 
 	if (found == YYSYMBOL_YYEOF && has_symbol(expected, n, YYTRANSLATE('}'))) {
-		buf_adds(msg, ", expected '}'");
-		return;
+		buf_adds(out, "'}'");
+		return 1;
 	}
 	if (value)
 		names[count++] = "a value";
@@ -278,12 +279,12 @@ static void add_expected(struct buf *msg, const yysymbol_kind_t *expected,
 		symbol_text(expected[i], text[i], sizeof(text[i]));
 		names[count++] = text[i];
 	}
-	if (count == 0 || count > 6)
-		return;
-	buf_adds(msg, ", expected ");
+	if (count > 6)
+		return 0;
 	for (i = 0; i < count; i++)
-		buf_addf(msg, "%s%s", i == 0 ? "" : i == count - 1 ? " or " : ", ",
+		buf_addf(out, "%s%s", i == 0 ? "" : i == count - 1 ? " or " : ", ",
 			 names[i]);
+	return count;
 }
 
 /*
@@ -311,6 +312,15 @@ static void add_hint(struct parser *p, const struct loc *loc,
 			"[%.*s]", (int)loc->len, p->src->text + loc->off);
 		return;
 	}
+	if (found == YYTRANSLATE('=') && has_symbol(expected, n, YYSYMBOL_OP)) {
+		diag_at(p->d, DIAG_NOTE, loc, "compare with '=='");
+		return;
+	}
+	if (found == YYSYMBOL_WHEN) {
+		diag_at(p->d, DIAG_NOTE, loc, "a 'when' condition belongs "
+			"inside the braces of a grant");
+		return;
+	}
 	if (found != YYSYMBOL_IDENT)
 		return;
 	for (i = 0; i < n; i++) {
@@ -330,6 +340,29 @@ static void add_hint(struct parser *p, const struct loc *loc,
 }
 
 /*
+ * Report a line left unfinished, when the token after it starts the
+ * next line: "missing a value after '='", with the caret just after
+ * that last token, where the text is missing. Returns false when the
+ * error is not of that kind.
+ */
+static bool report_unfinished(struct parser *p, yysymbol_kind_t found,
+			      const struct buf *wanted)
+{
+	struct span prev = p->prev_span;
+	struct loc at = parser_loc(p, (struct span){ prev.off + prev.len, 0 });
+
+	if (!p->tok_bol || found == YYSYMBOL_YYEOF || !prev.len || !wanted->len)
+		return false;
+	if (prev.len <= 40)
+		diag_at(p->d, DIAG_ERROR, &at, "missing %s after '%.*s'",
+			buf_str(wanted), (int)prev.len, p->src->text + prev.off);
+	else
+		diag_at(p->d, DIAG_ERROR, &at, "missing %s at the end of the "
+			"line", buf_str(wanted));
+	return true;
+}
+
+/*
  * Report a syntax error as "unexpected X, expected A, B or C", quoting
  * the text found, and point back at the brace still open when the file
  * ends early.
@@ -340,7 +373,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 	yysymbol_kind_t found = yypcontext_token(ctx);
 	const YYLTYPE *where = yypcontext_location(ctx);
 	struct loc loc = parser_loc(p, *where);
-	struct buf msg = BUF_INIT;
+	struct buf msg = BUF_INIT, wanted = BUF_INIT;
 	char name[64];
 	int n;
 
@@ -348,23 +381,31 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 		return 0;	/* the scanner has reported it */
 	if (found == YYSYMBOL_YYEOF && p->eof_reported)
 		return 0;	/* an unterminated string ran to the end */
-	n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
-	symbol_text(found, name, sizeof(name));
+	p->syntax_errors++;
 	if (found == YYTRANSLATE('}') && p->tok_depth == 0) {
-		p->syntax_errors++;
 		diag_at(p->d, DIAG_ERROR, &loc, "unmatched '}'");
 		return 0;
 	}
+	n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
+	expected_text(&wanted, expected, n, found);
+	/* Where the block could end, the token itself is the fault. */
+	if (!has_symbol(expected, n, YYTRANSLATE('}')) &&
+	    report_unfinished(p, found, &wanted)) {
+		buf_release(&wanted);
+		return 0;
+	}
+	symbol_text(found, name, sizeof(name));
 	if (found == YYSYMBOL_YYEOF || name[0] == '\'' || !where->len ||
 	    where->len > 40)
 		buf_addf(&msg, "unexpected %s", name);
 	else
 		buf_addf(&msg, "unexpected %s '%.*s'", name, (int)where->len,
 			 p->src->text + where->off);
-	add_expected(&msg, expected, n, found);
-	p->syntax_errors++;
+	if (wanted.len)
+		buf_addf(&msg, ", expected %s", buf_str(&wanted));
 	diag_at(p->d, DIAG_ERROR, &loc, "%s", buf_str(&msg));
 	buf_release(&msg);
+	buf_release(&wanted);
 	add_hint(p, &loc, found, expected, n);
 	if (found == YYSYMBOL_YYEOF && p->depth > 0 && p->depth <= BRACES_MAX)
 		diag_at(p->d, DIAG_NOTE, &p->braces[p->depth - 1],

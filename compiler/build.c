@@ -249,6 +249,9 @@ static void set_string(struct parser *p, const struct token *name,
 		return;
 	if (v->kind != VALUE_STRING) {
 		wrong_kind(p, name, v, "a string in double quotes");
+		if (v->kind == VALUE_IDENT)
+			note_at(p, &v->loc, "write it in double quotes: "
+				"\"%s\"", v->s);
 		return;
 	}
 	dst->s = v->s;
@@ -335,6 +338,10 @@ static void set_list(struct parser *p, const struct token *name,
 		}
 		wrong_kind(p, name, v, single ? "a string or a list" : "a list "
 			   "such as [a, b]");
+		if (v->kind == VALUE_STRING || v->kind == VALUE_IDENT)
+			note_at(p, &v->loc, "write a list, even of one item: "
+				"[%.*s]", (int)v->loc.len,
+				v->loc.src->text + v->loc.off);
 		return;
 	}
 	dst->items = arena_calloc(&p->u->arena, v->nitems + 1,
@@ -372,14 +379,17 @@ static int set_enum(struct parser *p, const struct token *name,
 		return -1;
 	if (v->kind != VALUE_IDENT) {
 		wrong_kind(p, name, v, "a name");
+		if (v->kind == VALUE_STRING && find_name(v->s, names, n) >= 0)
+			note_at(p, &v->loc, "write it without quotes: %s",
+				v->s);
 		return -1;
 	}
 	i = find_name(v->s, names, n);
 	if (i >= 0)
 		return i;
 	list_names(&accepted, names, n);
-	error_at(p, &v->loc, "invalid %s '%s'; expected %s", name->s, v->s,
-		 buf_str(&accepted));
+	error_at(p, &v->loc, "invalid value '%s' for '%s'; expected %s",
+		 v->s, name->s, buf_str(&accepted));
 	buf_release(&accepted);
 	suggest(p, &v->loc, v->s, names, n);
 	return -1;
@@ -614,6 +624,8 @@ static void gate_field(struct parser *p, const struct token *name,
 			error_at(p, &f->loc, "unknown framework '%s'; expected "
 				 "%s", f->s, buf_str(&accepted));
 			buf_release(&accepted);
+			suggest(p, &f->loc, f->s, framework_names,
+				ARRAY_SIZE(framework_names));
 		}
 	} else {
 		UNKNOWN("gate", gate_fields);

@@ -182,6 +182,7 @@ fields:
 
 field:
 	IDENT '=' value { build_field(p, &$1, $3); }
+	| IDENTITY '=' value { build_field(p, &$1, $3); }	/* of a waiver */
 	| error { RESYNC(); }
 	;
 

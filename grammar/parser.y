@@ -290,7 +290,8 @@ static int expected_text(struct buf *out, const yysymbol_kind_t *expected,
 
 /*
  * Add a note with the likely fix: the keyword an identifier misspells,
- * the quotes a name lacks, the brackets a single string lacks.
+ * the quotes a name lacks, the brackets a single string lacks, and
+ * constructs written where they cannot appear.
  */
 static void add_hint(struct parser *p, const struct loc *loc,
 		     yysymbol_kind_t found, const yysymbol_kind_t *expected,
@@ -315,6 +316,13 @@ static void add_hint(struct parser *p, const struct loc *loc,
 	}
 	if (found == YYTRANSLATE('=') && has_symbol(expected, n, YYSYMBOL_OP)) {
 		diag_at(p->d, DIAG_NOTE, loc, "compare with '=='");
+		return;
+	}
+	if (found == YYTRANSLATE('{') && n == 1 &&
+	    expected[0] == YYTRANSLATE('=')) {
+		diag_at(p->d, DIAG_NOTE, loc, "only an agent holds blocks; "
+			"this block holds fields such as '%.*s = ...'",
+			(int)p->prev_span.len, p->src->text + p->prev_span.off);
 		return;
 	}
 	if (found == YYSYMBOL_WHEN) {

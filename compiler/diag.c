@@ -103,9 +103,16 @@ void loc_print_excerpt(FILE *out, bool color, const struct loc *loc)
 	if (end - start > 400)
 		return;
 
+	/*
+	 * Control characters other than tab are shown as spaces, so that
+	 * an escape sequence in the input cannot drive the terminal.
+	 */
 	fputs("    ", out);
-	for (i = start; i < end; i++)
-		fputc(s->text[i] ? s->text[i] : ' ', out);
+	for (i = start; i < end; i++) {
+		unsigned char c = (unsigned char)s->text[i];
+
+		fputc((c < 0x20 && c != '\t') || c == 0x7f ? ' ' : c, out);
+	}
 	fputc('\n', out);
 
 	fputs("    ", out);

@@ -291,8 +291,9 @@ void unit_release(struct spec_unit *u);
 
 /*
  * Parse every spec under paths into u: a file is taken whatever its
- * name, a directory is searched recursively for *.mandate files in
- * sorted order. Then run the cross-file checks. Returns 0, or -1 when
+ * name, a directory is searched recursively for *.mandate files,
+ * skipping hidden entries. Files are parsed in sorted order of path,
+ * each once however many paths name it. Then run the cross-file checks. Returns 0, or -1 when
  * any error was reported to d; u is then incomplete but safe to release.
  */
 int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,

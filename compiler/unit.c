@@ -78,8 +78,15 @@ int unit_parse_source(struct spec_unit *u, struct source *src,
 	return d->errors > before ? -1 : 0;
 }
 
+/* A spec file found, with the identity of the file it names. */
+struct spec_file {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+};
+
 struct file_list {
-	char **v;
+	struct spec_file *v;
 	size_t n, cap;
 };
 
@@ -103,7 +110,7 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n > m && !strcmp(s + n - m, suffix);
 }
 
-static void add_file(struct walk *w, const char *path)
+static void add_file(struct walk *w, const char *path, const struct stat *st)
 {
 	if (w->files.n >= UNIT_FILES_MAX) {
 		if (w->files.n == UNIT_FILES_MAX)
@@ -116,7 +123,10 @@ static void add_file(struct walk *w, const char *path)
 	}
 	grow_array((void **)&w->files.v, &w->files.cap, w->files.n + 1,
 		   sizeof(*w->files.v));
-	w->files.v[w->files.n++] = xstrdup(path);
+	w->files.v[w->files.n].path = xstrdup(path);
+	w->files.v[w->files.n].dev = st->st_dev;
+	w->files.v[w->files.n].ino = st->st_ino;
+	w->files.n++;
 }
 
 /* Add every *.mandate file under dir, skipping hidden entries. */
@@ -167,7 +177,7 @@ static void walk_dir(struct walk *w, const char *dir, const struct stat *st)
 			walk_dir(w, path, &sub);
 		} else if (S_ISREG(sub.st_mode) &&
 			   has_suffix(e->d_name, ".mandate")) {
-			add_file(w, path);
+			add_file(w, path, &sub);
 		}
 		free(path);
 	}
@@ -177,14 +187,51 @@ static void walk_dir(struct walk *w, const char *dir, const struct stat *st)
 
 static int cmp_paths(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const struct spec_file *x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+/* Order by the file named, then by path. */
+static int cmp_files(const void *a, const void *b)
+{
+	const struct spec_file *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return cmp_paths(a, b);
+}
+
+/*
+ * Keep one path per file, the first in sorted order, however often and
+ * by whichever path ("agents/a.mandate", "./agents/a.mandate", a
+ * symbolic link) it was named; then sort by path, so that the order the
+ * paths were given in does not matter.
+ */
+static void unique_files(struct file_list *files)
+{
+	size_t i, j;
+
+	sort_array(files->v, files->n, sizeof(*files->v), cmp_files);
+	for (i = 0, j = 0; i < files->n; i++) {
+		if (j && files->v[j - 1].dev == files->v[i].dev &&
+		    files->v[j - 1].ino == files->v[i].ino) {
+			free(files->v[i].path);
+			continue;
+		}
+		files->v[j++] = files->v[i];
+	}
+	files->n = j;
+	sort_array(files->v, files->n, sizeof(*files->v), cmp_paths);
 }
 
 int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 		    struct diag *d)
 {
 	struct walk w;
-	size_t i, j;
+	size_t i;
 	int ret = 0;
 
 	memset(&w, 0, sizeof(w));
@@ -199,7 +246,7 @@ int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 		} else if (S_ISDIR(st.st_mode)) {
 			walk_dir(&w, paths[i], &st);
 		} else {
-			add_file(&w, paths[i]);
+			add_file(&w, paths[i], &st);
 		}
 	}
 	if (w.errors) {
@@ -207,21 +254,12 @@ int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 		goto out;
 	}
 
-	/* Sorted and without repeats, so the order given does not matter. */
-	sort_array(w.files.v, w.files.n, sizeof(*w.files.v), cmp_paths);
-	for (i = 0, j = 0; i < w.files.n; i++) {
-		if (j && !strcmp(w.files.v[j - 1], w.files.v[i])) {
-			free(w.files.v[i]);
-			continue;
-		}
-		w.files.v[j++] = w.files.v[i];
-	}
-	w.files.n = j;
-
+	unique_files(&w.files);
 	for (i = 0; i < w.files.n && !d->stopped; i++) {
 		struct source *src;
 
-		if (source_load(&src, w.files.v[i], SOURCE_SPEC_MAX, d) < 0) {
+		if (source_load(&src, w.files.v[i].path, SOURCE_SPEC_MAX,
+				d) < 0) {
 			ret = -1;
 			continue;
 		}
@@ -232,7 +270,7 @@ int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 		ret = -1;
 out:
 	for (i = 0; i < w.files.n && i < UNIT_FILES_MAX; i++)
-		free(w.files.v[i]);
+		free(w.files.v[i].path);
 	free(w.files.v);
 	free(w.dirs);
 	return ret;

@@ -539,8 +539,9 @@ static void grant_field(struct parser *p, const struct token *name,
 }
 
 /*
- * Return the loc of byte offset of the value of the string literal at
- * lit, stepping over escapes such as \\ that stand for one byte.
+ * Return the loc of a byte offset into the value of the string literal
+ * at lit. An escape such as \\ is two bytes of source for one byte of
+ * value.
  */
 static struct loc string_byte_loc(const struct loc *lit, size_t offset)
 {
@@ -847,7 +848,12 @@ static bool looks_like_arn(const char *s, const char *kind)
 	return !strncmp(s, "arn:", 4) && strstr(s, want) != NULL;
 }
 
-/* Service accounts end in gserviceaccount.com, user-made or default. */
+/*
+ * Return whether s is a GCP service account email: user-managed ones
+ * end in .iam.gserviceaccount.com, default ones such as
+ * PROJECT_NUMBER-compute@developer.gserviceaccount.com in another
+ * subdomain of gserviceaccount.com.
+ */
 static bool looks_like_gcp_account(const char *s)
 {
 	const char *at = strchr(s, '@');
@@ -858,7 +864,7 @@ static bool looks_like_gcp_account(const char *s)
 	       (size_t)(at - s) + 1 < n - m;
 }
 
-/* A namespace and a name, both non-empty, joined by one '/'. */
+/* Return whether s is a namespace and a name joined by one '/'. */
 static bool looks_like_k8s_account(const char *s)
 {
 	const char *slash = strchr(s, '/');
@@ -1115,7 +1121,7 @@ void build_grant_begin(struct parser *p, bool deny, const struct token *kw,
 		g->service.s = strtab_intern_str(&p->u->strtab, colon + 1);
 		g->service.loc = qname->loc;
 	} else if (!actions) {
-		/* qname is empty here, placed just after 'on'. */
+		/* An omitted service has an empty loc just after 'on'. */
 		error_at(p, &qname->loc, "a grant by access level must name its "
 			 "service, as in '%s %s on aws:s3 \"ARN\"'", kw->s,
 			 target->kind == VALUE_IDENT ? target->s : "read");

@@ -21,7 +21,7 @@ struct span {
 struct token {
 	const char *s;
 	int64_t n;		/* seconds of a duration, days of a date */
-	bool invalid;		/* reported by the scanner; n is meaningless */
+	bool invalid;		/* rejected and reported by the scanner */
 	struct loc loc;
 };
 
@@ -39,7 +39,7 @@ struct value {
 	enum value_kind kind;
 	const char *s;		/* string, identifier or number text */
 	int64_t n;		/* seconds, days or 0/1 */
-	bool invalid;		/* reported by the scanner; not to be used */
+	bool invalid;		/* rejected and reported by the scanner */
 	struct value *items;	/* a list's first item */
 	size_t nitems;
 	struct value *next;	/* the next item of the enclosing list */

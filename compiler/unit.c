@@ -205,10 +205,10 @@ static int cmp_files(const void *a, const void *b)
 }
 
 /*
- * Keep one path per file, the first in sorted order, however often and
- * by whichever path ("agents/a.mandate", "./agents/a.mandate", a
- * symbolic link) it was named; then sort by path, so that the order the
- * paths were given in does not matter.
+ * Keep one path per file, the first in sorted order. A file may be named
+ * several times and by several paths, such as "agents/a.mandate",
+ * "./agents/a.mandate" or a symbolic link. Then sort by path, so that
+ * the order the paths were given in does not matter.
  */
 static void unique_files(struct file_list *files)
 {
@@ -528,7 +528,7 @@ static const unsigned month_days[] = {
 	31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
 };
 
-/* Split s into its fields; returns -1 when it is not YYYY-MM-DD. */
+/* Split s into year, month and day. Returns -1 unless it is YYYY-MM-DD. */
 static int date_fields(const char *s, size_t n, int *y, unsigned *m,
 		       unsigned *d)
 {

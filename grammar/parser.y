@@ -397,7 +397,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 	}
 	n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
 	expected_text(&wanted, expected, n, found);
-	/* Where the block could end, the token itself is the fault. */
+	/* When the block could end here, the token itself is the fault. */
 	if (!has_symbol(expected, n, YYTRANSLATE('}')) &&
 	    report_unfinished(p, found, &wanted)) {
 		buf_release(&wanted);

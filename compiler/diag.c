@@ -35,12 +35,19 @@ static bool is_continuation(unsigned char c)
 	return (c & 0xc0) == 0x80;
 }
 
+/* Skip a byte order mark, which no editor shows in the first line. */
+static size_t skip_bom(const struct source *s, size_t line_start)
+{
+	return line_start == 0 && source_has_bom(s) ? 3 : line_start;
+}
+
 void loc_position(const struct loc *loc, uint32_t *line, uint32_t *col)
 {
 	size_t start, i;
 	uint32_t c = 1;
 
 	*line = source_line_of(loc->src, loc->off, &start);
+	start = skip_bom(loc->src, start);
 	for (i = start; i < loc->off && i < loc->src->len; i++)
 		if (!is_continuation((unsigned char)loc->src->text[i]))
 			c++;
@@ -96,6 +103,7 @@ void loc_print_excerpt(FILE *out, bool color, const struct loc *loc)
 	size_t start, end, i, mark_end;
 
 	source_line_of(loc->src, loc->off, &start);
+	start = skip_bom(s, start);
 	end = start;
 	while (end < s->len && s->text[end] != '\n' && s->text[end] != '\r')
 		end++;

@@ -307,10 +307,16 @@ static void add_hint(struct parser *p, const struct loc *loc,
 	int nkeywords = 0, i;
 
 	if (n == 1 && expected[0] == YYSYMBOL_STRING &&
-	    (found == YYSYMBOL_IDENT || found == YYSYMBOL_QNAME)) {
+	    found == YYSYMBOL_IDENT) {
 		diag_at(p->d, DIAG_NOTE, loc, "write it as a string in double "
 			"quotes: \"%.*s\"", (int)loc->len,
 			p->src->text + loc->off);
+		return;
+	}
+	/* An unquoted ARN scans as a service name, then stray colons. */
+	if (found == YYSYMBOL_QNAME && has_symbol(expected, n, YYSYMBOL_STRING)) {
+		diag_at(p->d, DIAG_NOTE, loc, "write ARNs and other patterns "
+			"as strings in double quotes");
 		return;
 	}
 	if (n == 1 && expected[0] == YYTRANSLATE('[') &&

@@ -432,6 +432,16 @@ static void agent_field(struct parser *p, const struct token *name,
 			     ARRAY_SIZE(agent_blocks)) >= 0) {
 		error_at(p, &name->loc, "'%s' is a block; write %s { ... }",
 			 name->s, name->s);
+	} else if (find_name(name->s, grant_fields,
+			     ARRAY_SIZE(grant_fields)) >= 0) {
+		error_at(p, &name->loc, "'%s' is a field of a grant; write it "
+			 "inside the grant's braces: grant ... { %s = ... }",
+			 name->s, name->s);
+	} else if (find_name(name->s, identity_fields,
+			     ARRAY_SIZE(identity_fields)) >= 0) {
+		error_at(p, &name->loc, "'%s' is a field of an identity; write "
+			 "it inside the identity's braces: identity ... { %s = "
+			 "... }", name->s, name->s);
 	} else {
 		UNKNOWN("agent", agent_fields);
 	}

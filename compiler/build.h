@@ -81,7 +81,6 @@ struct parser {
 	unsigned item_syntax_errors;	/* syntax_errors when the item began */
 
 	/* The last token the scanner returned, for error recovery. */
-	int tok_kind;
 	struct span tok_span;
 	struct span prev_span;		/* the token returned before it */
 	int tok_depth;			/* brace depth before it */

@@ -280,7 +280,7 @@ static void test_lang__agent_grants(void)
 	struct spec_unit u;
 	struct capture cap;
 	const struct agent *a;
-	const struct grant *read, *acts, *deny;
+	const struct grant *level_grant, *action_grant, *deny_grant;
 	const struct condition *c;
 
 	unit_init(&u);
@@ -290,52 +290,52 @@ static void test_lang__agent_grants(void)
 	if (!a)
 		goto out;
 	CHECK_INT(a->ngrants, 3);
-	read = a->grants;
-	acts = read ? read->next : NULL;
-	deny = acts ? acts->next : NULL;
-	if (!read || !acts || !deny)
+	level_grant = a->grants;
+	action_grant = level_grant ? level_grant->next : NULL;
+	deny_grant = action_grant ? action_grant->next : NULL;
+	if (!level_grant || !action_grant || !deny_grant)
 		goto out;
-	CHECK(deny->next == NULL);
+	CHECK(deny_grant->next == NULL);
 
-	CHECK(read->agent == a);
-	CHECK(!read->deny);
-	CHECK(read->by_level);
-	CHECK_INT(read->levels, ACCESS_READ);
-	CHECK_INT(read->level_names.n, 1);
-	CHECK_STR(read->level_names.items[0].s, "read");
-	CHECK_POS(read->levels_loc, 18, 9);
-	CHECK_INT(read->provider, PROVIDER_AWS);
-	CHECK_STR(read->service.s, "s3");
-	CHECK_POS(read->service.loc, 18, 17);
-	CHECK_INT(read->resources.n, 1);
-	CHECK_STR(read->resources.items[0].s,
+	CHECK(level_grant->agent == a);
+	CHECK(!level_grant->deny);
+	CHECK(level_grant->by_level);
+	CHECK_INT(level_grant->levels, ACCESS_READ);
+	CHECK_INT(level_grant->level_names.n, 1);
+	CHECK_STR(level_grant->level_names.items[0].s, "read");
+	CHECK_POS(level_grant->levels_loc, 18, 9);
+	CHECK_INT(level_grant->provider, PROVIDER_AWS);
+	CHECK_STR(level_grant->service.s, "s3");
+	CHECK_POS(level_grant->service.loc, 18, 17);
+	CHECK_INT(level_grant->resources.n, 1);
+	CHECK_STR(level_grant->resources.items[0].s,
 		  "arn:aws:s3:::support-exports/tickets/*");
-	CHECK_POS(read->resources.items[0].loc, 18, 24);
-	CHECK_STR(read->because.s, "Ticket exports are the input");
-	CHECK_POS(read->because.loc, 19, 15);
-	CHECK(read->approver.s == NULL);
-	CHECK_INT(read->nconds, 0);
-	CHECK_POS(read->loc, 18, 3);
+	CHECK_POS(level_grant->resources.items[0].loc, 18, 24);
+	CHECK_STR(level_grant->because.s, "Ticket exports are the input");
+	CHECK_POS(level_grant->because.loc, 19, 15);
+	CHECK(level_grant->approver.s == NULL);
+	CHECK_INT(level_grant->nconds, 0);
+	CHECK_POS(level_grant->loc, 18, 3);
 
-	CHECK(!acts->by_level);
-	CHECK_INT(acts->levels, 0);
-	CHECK(!acts->level_names.set);
-	CHECK(acts->service.s == NULL);
-	CHECK_INT(acts->actions.n, 2);
-	CHECK_POS(acts->actions.loc, 21, 17);
-	if (acts->actions.n == 2) {
-		CHECK_STR(acts->actions.items[0].s, "dynamodb:Query");
-		CHECK_STR(acts->actions.items[1].s, "dynamodb:GetItem");
-		CHECK_POS(acts->actions.items[1].loc, 21, 36);
+	CHECK(!action_grant->by_level);
+	CHECK_INT(action_grant->levels, 0);
+	CHECK(!action_grant->level_names.set);
+	CHECK(action_grant->service.s == NULL);
+	CHECK_INT(action_grant->actions.n, 2);
+	CHECK_POS(action_grant->actions.loc, 21, 17);
+	if (action_grant->actions.n == 2) {
+		CHECK_STR(action_grant->actions.items[0].s, "dynamodb:Query");
+		CHECK_STR(action_grant->actions.items[1].s, "dynamodb:GetItem");
+		CHECK_POS(action_grant->actions.items[1].loc, 21, 36);
 	}
-	CHECK_STR(acts->resources.items[0].s,
+	CHECK_STR(action_grant->resources.items[0].s,
 		  "arn:aws:dynamodb:us-east-1:111122223333:table/tickets");
-	CHECK_POS(acts->resources.items[0].loc, 22, 12);
-	CHECK_STR(acts->because.s, "Reads ticket metadata");
-	CHECK_STR(acts->approver.s, "sec@example.com");
-	CHECK_POS(acts->approver.loc, 24, 16);
-	CHECK_INT(acts->nconds, 1);
-	c = acts->conds;
+	CHECK_POS(action_grant->resources.items[0].loc, 22, 12);
+	CHECK_STR(action_grant->because.s, "Reads ticket metadata");
+	CHECK_STR(action_grant->approver.s, "sec@example.com");
+	CHECK_POS(action_grant->approver.loc, 24, 16);
+	CHECK_INT(action_grant->nconds, 1);
+	c = action_grant->conds;
 	if (c) {
 		CHECK(c->next == NULL);
 		CHECK_STR(c->key.s, "dynamodb:LeadingKeys");
@@ -349,19 +349,19 @@ static void test_lang__agent_grants(void)
 		CHECK_POS(c->values.items[0].loc, 25, 37);
 	}
 
-	CHECK(deny->deny);
-	CHECK(deny->by_level);
-	CHECK_INT(deny->levels, ACCESS_WRITE);
-	CHECK_POS(deny->loc, 27, 3);
-	CHECK_INT(deny->resources.n, 2);
-	CHECK_POS(deny->resources.loc, 27, 24);
-	if (deny->resources.n == 2) {
-		CHECK_STR(deny->resources.items[0].s,
+	CHECK(deny_grant->deny);
+	CHECK(deny_grant->by_level);
+	CHECK_INT(deny_grant->levels, ACCESS_WRITE);
+	CHECK_POS(deny_grant->loc, 27, 3);
+	CHECK_INT(deny_grant->resources.n, 2);
+	CHECK_POS(deny_grant->resources.loc, 27, 24);
+	if (deny_grant->resources.n == 2) {
+		CHECK_STR(deny_grant->resources.items[0].s,
 			  "arn:aws:s3:::support-exports/*");
-		CHECK_STR(deny->resources.items[1].s, "arn:aws:s3:::audit/*");
-		CHECK_POS(deny->resources.items[1].loc, 27, 59);
+		CHECK_STR(deny_grant->resources.items[1].s, "arn:aws:s3:::audit/*");
+		CHECK_POS(deny_grant->resources.items[1].loc, 27, 59);
 	}
-	CHECK(deny->because.s == NULL);
+	CHECK(deny_grant->because.s == NULL);
 out:
 	capture_close(&cap);
 	unit_release(&u);

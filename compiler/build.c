@@ -1354,11 +1354,14 @@ static void missing(struct parser *p, const struct loc *at, const char *what,
 void build_top_end(struct parser *p)
 {
 	struct spec_unit *u = p->u;
+	const char *what;
 
 	switch (p->block) {
 	case BLOCK_RESOURCE:
+		what = arena_printf(&u->arena, "resource class '%s'",
+				    p->rclass->name.s);
 		if (!p->rclass->match.set)
-			missing(p, &p->rclass->loc, "resource class", "match",
+			missing(p, &p->rclass->loc, what, "match",
 				"[\"arn:aws:s3:::bucket/*\"]");
 		*u->classes_tail = p->rclass;
 		u->classes_tail = &p->rclass->next;
@@ -1366,14 +1369,16 @@ void build_top_end(struct parser *p)
 		p->rclass = NULL;
 		break;
 	case BLOCK_WAIVE:
+		what = arena_printf(&u->arena, "waiver of %s for '%s'",
+				    p->waiver->rule.s, p->waiver->agent.s);
 		if (!p->waiver->until.set)
-			missing(p, &p->waiver->loc, "waiver", "until",
+			missing(p, &p->waiver->loc, what, "until",
 				"2027-01-31");
 		if (!p->waiver->reason.s)
-			missing(p, &p->waiver->loc, "waiver", "reason",
+			missing(p, &p->waiver->loc, what, "reason",
 				"\"why the finding is accepted\"");
 		if (!p->waiver->approver.s)
-			missing(p, &p->waiver->loc, "waiver", "approver",
+			missing(p, &p->waiver->loc, what, "approver",
 				"\"person@example.com\"");
 		*u->waivers_tail = p->waiver;
 		u->waivers_tail = &p->waiver->next;
@@ -1381,8 +1386,10 @@ void build_top_end(struct parser *p)
 		p->waiver = NULL;
 		break;
 	case BLOCK_ESCALATION:
+		what = arena_printf(&u->arena, "escalation path '%s'",
+				    p->esc->name.s);
 		if (!p->esc->requires.n)
-			missing(p, &p->esc->loc, "escalation path", "requires",
+			missing(p, &p->esc->loc, what, "requires",
 				"[\"iam:PassRole\", \"lambda:CreateFunction\"]");
 		*u->escalations_tail = p->esc;
 		u->escalations_tail = &p->esc->next;

@@ -291,8 +291,9 @@ void unit_release(struct spec_unit *u);
 
 /*
  * Parse every spec under paths into u: a file is taken whatever its
- * name, a directory is searched recursively for *.mandate files in
- * sorted order. Then run the cross-file checks. Returns 0, or -1 when
+ * name, a directory is searched recursively for *.mandate files,
+ * skipping hidden entries. Files are parsed in sorted order of path,
+ * each once however many paths name it. Then run the cross-file checks. Returns 0, or -1 when
  * any error was reported to d; u is then incomplete but safe to release.
  */
 int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
@@ -322,8 +323,17 @@ const char *sensitivity_name(enum sensitivity s);
 /* Format days since 1970-01-01 as YYYY-MM-DD into out[11]. */
 void date_format(int32_t days, char out[11]);
 
-/* Parse YYYY-MM-DD; returns 0, or -1 when it is not a valid date. */
+/*
+ * Parse YYYY-MM-DD, from 1970-01-01 on; returns 0, or -1 when it is
+ * not a valid date.
+ */
 int date_parse(const char *s, size_t n, int32_t *days);
+
+/*
+ * Write into why[size] the reason date_parse rejects s, such as
+ * "February 2027 has 28 days".
+ */
+void date_explain(const char *s, size_t n, char *why, size_t size);
 
 /* Format a duration the way specs write it (90d, 12h, 30m, 45s). */
 void duration_format(int64_t seconds, char out[32]);

@@ -6,6 +6,7 @@
 #include <pcre2.h>
 
 #include "diag.h"
+#include "finding.h"
 
 /* Field names of each block, for "did you mean" notes. */
 static const char *const agent_fields[] = {
@@ -181,6 +182,7 @@ struct value *value_new(struct parser *p, enum value_kind kind,
 	v->kind = kind;
 	v->s = t->s;
 	v->n = t->n;
+	v->invalid = t->invalid;
 	v->loc = t->loc;
 	return v;
 }
@@ -258,6 +260,9 @@ static void set_string(struct parser *p, const struct token *name,
 		return;
 	if (v->kind != VALUE_STRING) {
 		wrong_kind(p, name, v, "a string in double quotes");
+		if (v->kind == VALUE_IDENT)
+			note_at(p, &v->loc, "write it in double quotes: "
+				"\"%s\"", v->s);
 		return;
 	}
 	dst->s = v->s;
@@ -269,6 +274,8 @@ static void set_date(struct parser *p, const struct token *name,
 {
 	if (already_set(p, name, dst->set, &dst->loc))
 		return;
+	if (v->invalid)
+		return;		/* the scanner has reported it */
 	if (v->kind != VALUE_DATE) {
 		wrong_kind(p, name, v, "a date such as 2027-01-31");
 		return;
@@ -283,8 +290,13 @@ static void set_duration(struct parser *p, const struct token *name,
 {
 	if (already_set(p, name, dst->set, &dst->loc))
 		return;
+	if (v->invalid)
+		return;		/* the scanner has reported it */
 	if (v->kind != VALUE_DURATION) {
 		wrong_kind(p, name, v, "a duration such as 90d");
+		if (v->kind == VALUE_NUMBER)
+			note_at(p, &v->loc, "a duration needs a unit: s, m, "
+				"h, d or w");
 		return;
 	}
 	if (v->n <= 0) {
@@ -337,6 +349,10 @@ static void set_list(struct parser *p, const struct token *name,
 		}
 		wrong_kind(p, name, v, single ? "a string or a list" : "a list "
 			   "such as [a, b]");
+		if (v->kind == VALUE_STRING || v->kind == VALUE_IDENT)
+			note_at(p, &v->loc, "write a list, even of one item: "
+				"[%.*s]", (int)v->loc.len,
+				v->loc.src->text + v->loc.off);
 		return;
 	}
 	dst->items = arena_calloc(&p->u->arena, v->nitems + 1,
@@ -374,14 +390,17 @@ static int set_enum(struct parser *p, const struct token *name,
 		return -1;
 	if (v->kind != VALUE_IDENT) {
 		wrong_kind(p, name, v, "a name");
+		if (v->kind == VALUE_STRING && find_name(v->s, names, n) >= 0)
+			note_at(p, &v->loc, "write it without quotes: %s",
+				v->s);
 		return -1;
 	}
 	i = find_name(v->s, names, n);
 	if (i >= 0)
 		return i;
 	list_names(&accepted, names, n);
-	error_at(p, &v->loc, "invalid %s '%s'; expected %s", name->s, v->s,
-		 buf_str(&accepted));
+	error_at(p, &v->loc, "invalid value '%s' for '%s'; expected %s",
+		 v->s, name->s, buf_str(&accepted));
 	buf_release(&accepted);
 	suggest(p, &v->loc, v->s, names, n);
 	return -1;
@@ -406,12 +425,14 @@ static void agent_field(struct parser *p, const struct token *name,
 	int i;
 
 	if (IS("kind")) {
+		bool written = a->kind_loc.src != NULL;
+
 		i = set_enum(p, name, v, kind_names, ARRAY_SIZE(kind_names),
-			     a->kind != AGENT_KIND_UNSET, &a->kind_loc);
-		if (i >= 0) {
+			     written, &a->kind_loc);
+		if (!written)
+			a->kind_loc = v->loc;	/* even if invalid */
+		if (i >= 0)
 			a->kind = (enum agent_kind)(i + 1);
-			a->kind_loc = v->loc;
-		}
 	} else if (IS("description")) {
 		set_string(p, name, v, &a->description);
 	} else if (IS("justification")) {
@@ -422,6 +443,16 @@ static void agent_field(struct parser *p, const struct token *name,
 			     ARRAY_SIZE(agent_blocks)) >= 0) {
 		error_at(p, &name->loc, "'%s' is a block; write %s { ... }",
 			 name->s, name->s);
+	} else if (find_name(name->s, grant_fields,
+			     ARRAY_SIZE(grant_fields)) >= 0) {
+		error_at(p, &name->loc, "'%s' is a field of a grant; write it "
+			 "inside the grant's braces: grant ... { %s = ... }",
+			 name->s, name->s);
+	} else if (find_name(name->s, identity_fields,
+			     ARRAY_SIZE(identity_fields)) >= 0) {
+		error_at(p, &name->loc, "'%s' is a field of an identity; write "
+			 "it inside the identity's braces: identity ... { %s = "
+			 "... }", name->s, name->s);
 	} else {
 		UNKNOWN("agent", agent_fields);
 	}
@@ -528,13 +559,37 @@ static void grant_field(struct parser *p, const struct token *name,
 		UNKNOWN(g->deny ? "deny" : "grant", grant_fields);
 }
 
-/* Compile a gate pattern now, so a bad one is reported where written. */
+/*
+ * Return the loc of a byte offset into the value of the string literal
+ * at lit. An escape such as \\ is two bytes of source for one byte of
+ * value.
+ */
+static struct loc string_byte_loc(const struct loc *lit, size_t offset)
+{
+	const char *text = lit->src->text;
+	struct loc at = *lit;
+	uint32_t end = lit->off + lit->len;
+
+	at.off = lit->off + 1;		/* after the opening quote */
+	while (offset > 0 && at.off + 1 < end) {
+		at.off += text[at.off] == '\\' ? 2 : 1;
+		offset--;
+	}
+	at.len = at.off + 1 < end ? 1 : 0;
+	return at;
+}
+
+/*
+ * Compile a gate pattern now, so a bad one is reported where written,
+ * at the character PCRE2 names.
+ */
 static void check_pattern(struct parser *p, const struct sval *s,
 			  const char *field)
 {
 	pcre2_code *re;
 	PCRE2_UCHAR msg[256];
 	PCRE2_SIZE offset;
+	struct loc at;
 	int code;
 
 	if (!s->s)
@@ -546,8 +601,9 @@ static void check_pattern(struct parser *p, const struct sval *s,
 		return;
 	}
 	pcre2_get_error_message(code, msg, sizeof(msg));
-	error_at(p, &s->loc, "invalid %s at offset %zu: %s", field,
-		 (size_t)offset, (const char *)msg);
+	at = string_byte_loc(&s->loc, offset);
+	error_at(p, &at, "invalid regular expression in '%s': %s", field,
+		 (const char *)msg);
 }
 
 static void gate_field(struct parser *p, const struct token *name,
@@ -590,6 +646,8 @@ static void gate_field(struct parser *p, const struct token *name,
 			error_at(p, &f->loc, "unknown framework '%s'; expected "
 				 "%s", f->s, buf_str(&accepted));
 			buf_release(&accepted);
+			suggest(p, &f->loc, f->s, framework_names,
+				ARRAY_SIZE(framework_names));
 		}
 	} else {
 		UNKNOWN("gate", gate_fields);
@@ -713,6 +771,7 @@ void build_agent_begin(struct parser *p, const struct token *kw,
 	a->name.loc = name->loc;
 	a->loc = kw->loc;
 	a->src = p->src;
+	p->item_syntax_errors = p->syntax_errors;
 	if (!*name->s)
 		error_at(p, &name->loc, "agent name is empty");
 	p->agent = a;
@@ -728,7 +787,8 @@ void build_agent_end(struct parser *p)
 
 	if (!a)
 		return;
-	if (a->kind == AGENT_KIND_UNSET) {
+	/* An invalid kind or a syntax error has been reported already. */
+	if (!a->kind_loc.src && p->syntax_errors == p->item_syntax_errors) {
 		list_names(&kinds, kind_names, ARRAY_SIZE(kind_names));
 		error_at(p, &a->loc, "agent '%s' has no kind; add kind = %s",
 			 a->name.s, buf_str(&kinds));
@@ -785,8 +845,9 @@ void build_block_begin(struct parser *p, const struct token *name)
 		return;
 	}
 	if (*present) {
-		error_at(p, &name->loc, "'%s' is already given", name->s);
-		note_at(p, where, "first given here");
+		error_at(p, &name->loc, "a second '%s' block; merge it into "
+			 "the first", name->s);
+		note_at(p, where, "the first '%s' block is here", name->s);
 		p->block = BLOCK_SKIPPED;
 		return;
 	}
@@ -806,6 +867,30 @@ static bool looks_like_arn(const char *s, const char *kind)
 
 	snprintf(want, sizeof(want), ":%s/", kind);
 	return !strncmp(s, "arn:", 4) && strstr(s, want) != NULL;
+}
+
+/*
+ * Return whether s is a GCP service account email: user-managed ones
+ * end in .iam.gserviceaccount.com, default ones such as
+ * PROJECT_NUMBER-compute@developer.gserviceaccount.com in another
+ * subdomain of gserviceaccount.com.
+ */
+static bool looks_like_gcp_account(const char *s)
+{
+	const char *at = strchr(s, '@');
+	size_t n = strlen(s), m = strlen(".gserviceaccount.com");
+
+	return at && at > s && n > m &&
+	       !strcmp(s + n - m, ".gserviceaccount.com") &&
+	       (size_t)(at - s) + 1 < n - m;
+}
+
+/* Return whether s is a namespace and a name joined by one '/'. */
+static bool looks_like_k8s_account(const char *s)
+{
+	const char *slash = strchr(s, '/');
+
+	return slash && slash > s && slash[1] && !strchr(slash + 1, '/');
 }
 
 void build_identity_begin(struct parser *p, const struct token *kw,
@@ -844,15 +929,28 @@ void build_identity_begin(struct parser *p, const struct token *kw,
 		else
 			ok = false;
 		if (ok && !looks_like_arn(id->s, kind->s)) {
+			const char *other = ident->kind == IDENTITY_AWS_ROLE
+						    ? "user" : "role";
+
 			error_at(p, &id->loc, "'%s' is not an IAM %s ARN; "
 				 "expected arn:aws:iam::ACCOUNT:%s/NAME", id->s,
 				 kind->s, kind->s);
+			if (looks_like_arn(id->s, other))
+				note_at(p, &kind->loc, "it is an IAM %s ARN; "
+					"write 'identity aws %s'", other,
+					other);
 			return;
 		}
 		break;
 	case PROVIDER_GCP:
 		ident->kind = IDENTITY_GCP_SERVICE_ACCOUNT;
 		ok = !strcmp(kind->s, "service_account");
+		if (ok && *id->s && !looks_like_gcp_account(id->s)) {
+			error_at(p, &id->loc, "'%s' is not a GCP service "
+				 "account email; expected "
+				 "NAME@PROJECT.iam.gserviceaccount.com", id->s);
+			return;
+		}
 		break;
 	case PROVIDER_AZURE:
 		ident->kind = IDENTITY_AZURE_SERVICE_PRINCIPAL;
@@ -861,6 +959,12 @@ void build_identity_begin(struct parser *p, const struct token *kw,
 	case PROVIDER_K8S:
 		ident->kind = IDENTITY_K8S_SERVICE_ACCOUNT;
 		ok = !strcmp(kind->s, "service_account");
+		if (ok && *id->s && !looks_like_k8s_account(id->s)) {
+			error_at(p, &id->loc, "'%s' is not a Kubernetes "
+				 "service account; expected NAMESPACE/NAME",
+				 id->s);
+			return;
+		}
 		break;
 	}
 	if (!ok) {
@@ -1038,7 +1142,8 @@ void build_grant_begin(struct parser *p, bool deny, const struct token *kw,
 		g->service.s = strtab_intern_str(&p->u->strtab, colon + 1);
 		g->service.loc = qname->loc;
 	} else if (!actions) {
-		error_at(p, &kw->loc, "a grant by access level must name its "
+		/* An omitted service has an empty loc just after 'on'. */
+		error_at(p, &qname->loc, "a grant by access level must name its "
 			 "service, as in '%s %s on aws:s3 \"ARN\"'", kw->s,
 			 target->kind == VALUE_IDENT ? target->s : "read");
 	}
@@ -1169,6 +1274,7 @@ void build_gate_begin(struct parser *p, const struct token *kw)
 	}
 	g->present = true;
 	g->loc = kw->loc;
+	p->item_syntax_errors = p->syntax_errors;
 	p->block = BLOCK_GATE;
 }
 
@@ -1184,7 +1290,23 @@ void build_resource_begin(struct parser *p, const struct token *kw,
 	if (!*name->s)
 		error_at(p, &name->loc, "resource class name is empty");
 	p->rclass = rc;
+	p->item_syntax_errors = p->syntax_errors;
 	p->block = BLOCK_RESOURCE;
+}
+
+/* Suggest the rule id that a lowercase one spells, as in mnd104. */
+static void suggest_rule_id(struct parser *p, const struct loc *loc,
+			    const char *r)
+{
+	char upper[8];
+	size_t i, n = strlen(r);
+
+	if (n != 6)
+		return;
+	for (i = 0; i <= n; i++)
+		upper[i] = (char)toupper((unsigned char)r[i]);
+	if (rule_find(upper))
+		note_at(p, loc, "did you mean '%s'?", upper);
 }
 
 void build_waive_begin(struct parser *p, const struct token *kw,
@@ -1199,10 +1321,15 @@ void build_waive_begin(struct parser *p, const struct token *kw,
 	w->agent.loc = agent->loc;
 	w->loc = kw->loc;
 	if (strlen(r) != 6 || strncmp(r, "MND", 3) || !isdigit((unsigned char)r[3]) ||
-	    !isdigit((unsigned char)r[4]) || !isdigit((unsigned char)r[5]))
+	    !isdigit((unsigned char)r[4]) || !isdigit((unsigned char)r[5])) {
 		error_at(p, &rule->loc, "'%s' is not a rule id; rule ids look "
 			 "like MND104", r);
+		suggest_rule_id(p, &rule->loc, r);
+	} else if (!rule_find(r)) {
+		error_at(p, &rule->loc, "unknown rule '%s'", r);
+	}
 	p->waiver = w;
+	p->item_syntax_errors = p->syntax_errors;
 	p->block = BLOCK_WAIVE;
 }
 
@@ -1215,12 +1342,19 @@ void build_escalation_begin(struct parser *p, const struct token *kw,
 	e->name.loc = name->loc;
 	e->loc = kw->loc;
 	p->esc = e;
+	p->item_syntax_errors = p->syntax_errors;
 	p->block = BLOCK_ESCALATION;
 }
 
+/*
+ * Report a required field that was not written, unless a syntax error
+ * in the item may have swallowed it.
+ */
 static void missing(struct parser *p, const struct loc *at, const char *what,
 		    const char *field, const char *example)
 {
+	if (p->syntax_errors != p->item_syntax_errors)
+		return;
 	error_at(p, at, "%s has no '%s'; add %s = %s", what, field, field,
 		 example);
 }
@@ -1228,11 +1362,14 @@ static void missing(struct parser *p, const struct loc *at, const char *what,
 void build_top_end(struct parser *p)
 {
 	struct spec_unit *u = p->u;
+	const char *what;
 
 	switch (p->block) {
 	case BLOCK_RESOURCE:
+		what = arena_printf(&u->arena, "resource class '%s'",
+				    p->rclass->name.s);
 		if (!p->rclass->match.set)
-			missing(p, &p->rclass->loc, "resource class", "match",
+			missing(p, &p->rclass->loc, what, "match",
 				"[\"arn:aws:s3:::bucket/*\"]");
 		*u->classes_tail = p->rclass;
 		u->classes_tail = &p->rclass->next;
@@ -1240,14 +1377,16 @@ void build_top_end(struct parser *p)
 		p->rclass = NULL;
 		break;
 	case BLOCK_WAIVE:
+		what = arena_printf(&u->arena, "waiver of %s for '%s'",
+				    p->waiver->rule.s, p->waiver->agent.s);
 		if (!p->waiver->until.set)
-			missing(p, &p->waiver->loc, "waiver", "until",
+			missing(p, &p->waiver->loc, what, "until",
 				"2027-01-31");
 		if (!p->waiver->reason.s)
-			missing(p, &p->waiver->loc, "waiver", "reason",
+			missing(p, &p->waiver->loc, what, "reason",
 				"\"why the finding is accepted\"");
 		if (!p->waiver->approver.s)
-			missing(p, &p->waiver->loc, "waiver", "approver",
+			missing(p, &p->waiver->loc, what, "approver",
 				"\"person@example.com\"");
 		*u->waivers_tail = p->waiver;
 		u->waivers_tail = &p->waiver->next;
@@ -1255,8 +1394,10 @@ void build_top_end(struct parser *p)
 		p->waiver = NULL;
 		break;
 	case BLOCK_ESCALATION:
+		what = arena_printf(&u->arena, "escalation path '%s'",
+				    p->esc->name.s);
 		if (!p->esc->requires.n)
-			missing(p, &p->esc->loc, "escalation path", "requires",
+			missing(p, &p->esc->loc, what, "requires",
 				"[\"iam:PassRole\", \"lambda:CreateFunction\"]");
 		*u->escalations_tail = p->esc;
 		u->escalations_tail = &p->esc->next;

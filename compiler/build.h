@@ -21,6 +21,7 @@ struct span {
 struct token {
 	const char *s;
 	int64_t n;		/* seconds of a duration, days of a date */
+	bool invalid;		/* rejected and reported by the scanner */
 	struct loc loc;
 };
 
@@ -38,6 +39,7 @@ struct value {
 	enum value_kind kind;
 	const char *s;		/* string, identifier or number text */
 	int64_t n;		/* seconds, days or 0/1 */
+	bool invalid;		/* rejected and reported by the scanner */
 	struct value *items;	/* a list's first item */
 	size_t nitems;
 	struct value *next;	/* the next item of the enclosing list */
@@ -75,6 +77,22 @@ struct parser {
 	struct loc braces[BRACES_MAX];	/* open braces, for "to match" notes */
 	int depth;
 	bool trace_lexer;
+	unsigned syntax_errors;		/* reported by the scanner or parser */
+	unsigned item_syntax_errors;	/* syntax_errors when the item began */
+
+	/* The last token the scanner returned, for error recovery. */
+	struct span tok_span;
+	struct span prev_span;		/* the token returned before it */
+	int tok_depth;			/* brace depth before it */
+	bool tok_bol;			/* nothing but blanks before it on its line */
+	uint32_t tok_end;		/* where a later end of file is reported */
+	bool skipping;			/* dropping tokens up to a resync point */
+	int skip_depth;			/* the brace depth of the resync point */
+	bool eof_reported;		/* the end of file was already reported */
+	int closes_pending;		/* '}' to insert before the held token */
+	int held;			/* a keyword kept back behind them, or 0 */
+	struct token held_tok;
+	struct span held_span;
 
 	enum block_kind block;		/* where fields go */
 	enum block_kind outer;		/* the block a sub-block sits in */

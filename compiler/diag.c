@@ -37,12 +37,19 @@ static bool is_continuation(unsigned char c)
 	return (c & 0xc0) == 0x80;
 }
 
+/* Skip a byte order mark, which no editor shows in the first line. */
+static size_t skip_bom(const struct source *s, size_t line_start)
+{
+	return line_start == 0 && source_has_bom(s) ? 3 : line_start;
+}
+
 void loc_position(const struct loc *loc, uint32_t *line, uint32_t *col)
 {
 	size_t start, i;
 	uint32_t c = 1;
 
 	*line = source_line_of(loc->src, loc->off, &start);
+	start = skip_bom(loc->src, start);
 	for (i = start; i < loc->off && i < loc->src->len; i++)
 		if (!is_continuation((unsigned char)loc->src->text[i]))
 			c++;
@@ -98,6 +105,7 @@ void loc_print_excerpt(FILE *out, bool color, const struct loc *loc)
 	size_t start, end, i, mark_end;
 
 	source_line_of(loc->src, loc->off, &start);
+	start = skip_bom(s, start);
 	end = start;
 	while (end < s->len && s->text[end] != '\n' && s->text[end] != '\r')
 		end++;
@@ -105,17 +113,15 @@ void loc_print_excerpt(FILE *out, bool color, const struct loc *loc)
 	if (end - start > 400)
 		return;
 
+	/*
+	 * Control characters other than tab are shown as spaces, so that
+	 * an escape sequence in the input cannot drive the terminal.
+	 */
 	fputs("    ", out);
 	for (i = start; i < end; i++) {
 		unsigned char c = (unsigned char)s->text[i];
 
-		/* Control characters from the input never reach a terminal. */
-		if (c == '\t')
-			fputc('\t', out);
-		else if (c < 0x20 || c == 0x7f)
-			fputc('?', out);
-		else
-			fputc(c, out);
+		fputc((c < 0x20 && c != '\t') || c == 0x7f ? ' ' : c, out);
 	}
 	fputc('\n', out);
 

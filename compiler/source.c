@@ -69,6 +69,11 @@ struct source *source_from_memory(const char *path, const char *text,
 	return s;
 }
 
+bool source_has_bom(const struct source *s)
+{
+	return s->len >= 3 && !memcmp(s->text, "\xef\xbb\xbf", 3);
+}
+
 void source_free(struct source *s)
 {
 	if (!s)

@@ -33,6 +33,9 @@ int source_load(struct source **out, const char *path, size_t max,
 struct source *source_from_memory(const char *path, const char *text,
 				  size_t len);
 
+/* Return whether the text starts with a UTF-8 byte order mark. */
+bool source_has_bom(const struct source *s);
+
 /* Free the source and its text; NULL is allowed. */
 void source_free(struct source *s);
 

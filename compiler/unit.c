@@ -198,21 +198,11 @@ static void walk_dir(struct walk *w, const char *dir, size_t root,
 	w->ndirs--;
 }
 
-static int cmp_files(const void *a, const void *b)
+static int cmp_paths(const void *a, const void *b)
 {
 	const struct spec_file *x = a, *y = b;
 
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
 	return strcmp(x->path, y->path);
-}
-
-static int cmp_paths(const void *a, const void *b)
-{
-	return strcmp(((const struct spec_file *)a)->path,
-		      ((const struct spec_file *)b)->path);
 }
 
 static const char *base_name(const char *path)
@@ -222,11 +212,46 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* Order by the file named, then by path. */
+static int cmp_files(const void *a, const void *b)
+{
+	const struct spec_file *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return cmp_paths(a, b);
+}
+
+/*
+ * Keep one path per file, the first in sorted order. A file may be named
+ * several times and by several paths, such as "agents/a.mandate",
+ * "./agents/a.mandate" or a symbolic link. Then sort by path, so that
+ * the order the paths were given in does not matter.
+ */
+static void unique_files(struct file_list *files)
+{
+	size_t i, j;
+
+	sort_array(files->v, files->n, sizeof(*files->v), cmp_files);
+	for (i = 0, j = 0; i < files->n; i++) {
+		if (j && files->v[j - 1].dev == files->v[i].dev &&
+		    files->v[j - 1].ino == files->v[i].ino) {
+			free(files->v[i].path);
+			continue;
+		}
+		files->v[j++] = files->v[i];
+	}
+	files->n = j;
+	sort_array(files->v, files->n, sizeof(*files->v), cmp_paths);
+}
+
 int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 		    struct diag *d)
 {
 	struct walk w;
-	size_t i, j;
+	size_t i;
 	int ret = 0;
 
 	memset(&w, 0, sizeof(w));
@@ -250,22 +275,7 @@ int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 		goto out;
 	}
 
-	/*
-	 * Each file once, even when named twice ("a" and "./a"), then in
-	 * sorted order, so the order given does not matter.
-	 */
-	sort_array(w.files.v, w.files.n, sizeof(*w.files.v), cmp_files);
-	for (i = 0, j = 0; i < w.files.n; i++) {
-		if (j && w.files.v[j - 1].dev == w.files.v[i].dev &&
-		    w.files.v[j - 1].ino == w.files.v[i].ino) {
-			free(w.files.v[i].path);
-			continue;
-		}
-		w.files.v[j++] = w.files.v[i];
-	}
-	w.files.n = j;
-	sort_array(w.files.v, w.files.n, sizeof(*w.files.v), cmp_paths);
-
+	unique_files(&w.files);
 	for (i = 0; i < w.files.n && !d->stopped; i++) {
 		struct source *src;
 
@@ -294,6 +304,23 @@ static void first_defined(struct diag *d, const struct loc *loc,
 	diag_at(d, DIAG_NOTE, loc, "%s is first defined here", what);
 }
 
+/* Note the declared agent whose name is nearest to a misspelt one. */
+static void suggest_agent(const struct spec_unit *u, struct diag *d,
+			  const struct sval *name)
+{
+	const char **names = xcalloc(u->nagents + 1, sizeof(*names));
+	const struct agent *a;
+	const char *guess;
+	size_t n = 0;
+
+	for (a = u->agents; a; a = a->next)
+		names[n++] = a->name.s;
+	guess = nearest_name(name->s, names, n);
+	if (guess)
+		diag_at(d, DIAG_NOTE, &name->loc, "did you mean '%s'?", guess);
+	free(names);
+}
+
 int unit_check(struct spec_unit *u, struct diag *d)
 {
 	struct ptrmap agents = PTRMAP_INIT, ids = PTRMAP_INIT;
@@ -319,13 +346,22 @@ int unit_check(struct spec_unit *u, struct diag *d)
 			const struct identity *other = ptrmap_get(&ids,
 								  id->id.s);
 
+			if (other && other->agent == a) {
+				diag_at(d, DIAG_ERROR, &id->id.loc,
+					"identity '%s' is declared twice",
+					id->id.s);
+				first_defined(d, &other->id.loc,
+					      "the identity");
+				continue;
+			}
 			if (other) {
 				diag_at(d, DIAG_ERROR, &id->id.loc,
 					"identity '%s' is already claimed by "
 					"agent '%s'", id->id.s,
 					other->agent->name.s);
-				first_defined(d, &other->id.loc,
-					      "the identity");
+				diag_at(d, DIAG_NOTE, &other->id.loc,
+					"agent '%s' claims it here",
+					other->agent->name.s);
 				continue;
 			}
 			ptrmap_put(&ids, id->id.s, (void *)id);
@@ -362,6 +398,7 @@ int unit_check(struct spec_unit *u, struct diag *d)
 			diag_at(d, DIAG_ERROR, &w->agent.loc,
 				"waiver names agent '%s', which no spec "
 				"declares", w->agent.s);
+			suggest_agent(u, d, &w->agent);
 			continue;
 		}
 		if (!w->identity.s)
@@ -509,29 +546,69 @@ static bool leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-int date_parse(const char *s, size_t n, int32_t *days)
+static const unsigned month_days[] = {
+	31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+};
+
+/* Split s into year, month and day. Returns -1 unless it is YYYY-MM-DD. */
+static int date_fields(const char *s, size_t n, int *y, unsigned *m,
+		       unsigned *d)
 {
-	static const unsigned month_days[] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
-	};
-	int y = 0;
-	unsigned m, d, i;
+	unsigned i;
 
 	if (n != 10 || s[4] != '-' || s[7] != '-')
 		return -1;
 	for (i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
 			return -1;
+	*y = 0;
 	for (i = 0; i < 4; i++)
-		y = y * 10 + (s[i] - '0');
-	m = (unsigned)(s[5] - '0') * 10 + (unsigned)(s[6] - '0');
-	d = (unsigned)(s[8] - '0') * 10 + (unsigned)(s[9] - '0');
-	if (y < 1970 || m < 1 || m > 12 || d < 1)
+		*y = *y * 10 + (s[i] - '0');
+	*m = (unsigned)(s[5] - '0') * 10 + (unsigned)(s[6] - '0');
+	*d = (unsigned)(s[8] - '0') * 10 + (unsigned)(s[9] - '0');
+	return 0;
+}
+
+static unsigned days_in_month(int y, unsigned m)
+{
+	return month_days[m - 1] + (m == 2 && leap(y));
+}
+
+int date_parse(const char *s, size_t n, int32_t *days)
+{
+	int y;
+	unsigned m, d;
+
+	if (date_fields(s, n, &y, &m, &d) < 0)
 		return -1;
-	if (d > month_days[m - 1] + (m == 2 && leap(y)))
+	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
 		return -1;
 	*days = days_from_civil(y, m, d);
 	return 0;
+}
+
+void date_explain(const char *s, size_t n, char *why, size_t size)
+{
+	static const char *const months[] = {
+		"January", "February", "March", "April", "May", "June",
+		"July", "August", "September", "October", "November",
+		"December",
+	};
+	int y;
+	unsigned m, d;
+
+	if (date_fields(s, n, &y, &m, &d) < 0)
+		snprintf(why, size, "expected YYYY-MM-DD");
+	else if (m < 1 || m > 12)
+		snprintf(why, size, "there is no month %02u", m);
+	else if (d < 1 || d > days_in_month(y, m))
+		snprintf(why, size, "%s %d has %u days", months[m - 1], y,
+			 days_in_month(y, m));
+	else if (y < 1970)
+		snprintf(why, size, "dates before 1970-01-01 are not "
+			 "supported");
+	else
+		snprintf(why, size, "it is valid");
 }
 
 void date_format(int32_t days, char out[11])

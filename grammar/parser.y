@@ -14,21 +14,34 @@
 
 %code provides {
 int yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner);
+bool parser_resync(struct parser *p, int lookahead);
 void parser_trace(int on);
 }
 
 %code {
+#include <ctype.h>
+
 #include "diag.h"
 
 static void yyerror(YYLTYPE *loc, struct parser *p, const char *msg);
 
 #define scanner (p->scanner)
+
+/* Resume after a syntax error at the point parser_resync chooses. */
+#define RESYNC()                                                        \
+	do {                                                            \
+		if (parser_resync(p, yychar))                           \
+			yyclearin;                                      \
+		if (p->skipping)                                        \
+			yyerrok;                                        \
+	} while (0)
 }
 
 %define api.pure full
 %define api.token.prefix {TOK_}
 %define api.location.type {struct span}
 %define parse.error custom
+%define parse.lac full
 %define parse.trace
 %locations
 %expect 0
@@ -90,7 +103,7 @@ item:
 		fields '}' { build_top_end(p); }
 	| ESCALATION STRING '{' { build_escalation_begin(p, &$1, &$2); }
 		fields '}' { build_top_end(p); }
-	| error '}' { p->block = BLOCK_NONE; yyerrok; }
+	| error { p->block = BLOCK_NONE; RESYNC(); }
 	;
 
 members:
@@ -118,7 +131,7 @@ member:
 	| DENY ACTIONS list ON opt_service resources {
 		build_grant_begin(p, true, &$1, $3, true, &$5, $6);
 	} grant_body { build_grant_end(p); }
-	| error '}' { yyerrok; }
+	| error { RESYNC(); }
 	;
 
 grant_target:
@@ -154,7 +167,7 @@ grant_members:
 grant_member:
 	IDENT '=' value { build_field(p, &$1, $3); }
 	| WHEN STRING operator value { build_condition(p, &$1, &$2, &$3, $4); }
-	| error '}' { yyerrok; }
+	| error { RESYNC(); }
 	;
 
 operator:
@@ -169,7 +182,8 @@ fields:
 
 field:
 	IDENT '=' value { build_field(p, &$1, $3); }
-	| error '}' { yyerrok; }
+	| IDENTITY '=' value { build_field(p, &$1, $3); }	/* of a waiver */
+	| error { RESYNC(); }
 	;
 
 value:
@@ -218,51 +232,204 @@ static void symbol_text(yysymbol_kind_t sym, char *out, size_t n)
 		snprintf(out, n, "%s", name);
 }
 
+static bool starts_value(yysymbol_kind_t sym)
+{
+	return sym == YYSYMBOL_STRING || sym == YYSYMBOL_IDENT ||
+	       sym == YYSYMBOL_DURATION || sym == YYSYMBOL_DATE ||
+	       sym == YYSYMBOL_NUMBER || sym == YYSYMBOL_TRUE ||
+	       sym == YYSYMBOL_FALSE || sym == YYTRANSLATE('[');
+}
+
+static bool has_symbol(const yysymbol_kind_t *v, int n, yysymbol_kind_t sym)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == sym)
+			return true;
+	return false;
+}
+
+/*
+ * Write "A, B or C" of the expected tokens to out and return how many
+ * were named. The tokens a value starts with are named together as
+ * "a value", and the end of file is left out. At the end of a file
+ * inside a block only the '}' is named, because that is what is
+ * missing. A list of more than six names is left out.
+ */
+static int expected_text(struct buf *out, const yysymbol_kind_t *expected,
+			 int n, yysymbol_kind_t found)
+{
+	const char *names[YYNTOKENS];
+	char text[YYNTOKENS][64];
+	int count = 0, i;
+	bool value = has_symbol(expected, n, YYSYMBOL_STRING) &&
+		     has_symbol(expected, n, YYSYMBOL_DURATION) &&
+		     has_symbol(expected, n, YYTRANSLATE('['));
+
+	if (found == YYSYMBOL_YYEOF && has_symbol(expected, n, YYTRANSLATE('}'))) {
+		buf_adds(out, "'}'");
+		return 1;
+	}
+	if (value)
+		names[count++] = "a value";
+	for (i = 0; i < n; i++) {
+		if (expected[i] == YYSYMBOL_YYEOF ||
+		    (value && starts_value(expected[i])))
+			continue;
+		/* Among fields, 'identity' is a field name like any other. */
+		if (expected[i] == YYSYMBOL_IDENTITY &&
+		    has_symbol(expected, n, YYSYMBOL_IDENT) &&
+		    !has_symbol(expected, n, YYSYMBOL_GRANT))
+			continue;
+		symbol_text(expected[i], text[i], sizeof(text[i]));
+		names[count++] = text[i];
+	}
+	if (count > 6)
+		return 0;
+	for (i = 0; i < count; i++)
+		buf_addf(out, "%s%s", i == 0 ? "" : i == count - 1 ? " or " : ", ",
+			 names[i]);
+	return count;
+}
+
+/*
+ * Add a note with the likely fix: the keyword an identifier misspells,
+ * the quotes a name lacks, the brackets a single string lacks, and
+ * constructs written where they cannot appear.
+ */
+static void add_hint(struct parser *p, const struct loc *loc,
+		     yysymbol_kind_t found, const yysymbol_kind_t *expected,
+		     int n)
+{
+	const char *keywords[YYNTOKENS], *guess;
+	char text[YYNTOKENS][64], word[64];
+	int nkeywords = 0, i;
+
+	if (n == 1 && expected[0] == YYSYMBOL_STRING &&
+	    found == YYSYMBOL_IDENT) {
+		diag_at(p->d, DIAG_NOTE, loc, "write it as a string in double "
+			"quotes: \"%.*s\"", (int)loc->len,
+			p->src->text + loc->off);
+		return;
+	}
+	/* An unquoted ARN scans as a service name, then stray colons. */
+	if (found == YYSYMBOL_QNAME && has_symbol(expected, n, YYSYMBOL_STRING)) {
+		diag_at(p->d, DIAG_NOTE, loc, "write ARNs and other patterns "
+			"as strings in double quotes");
+		return;
+	}
+	if (n == 1 && expected[0] == YYTRANSLATE('[') &&
+	    found == YYSYMBOL_STRING) {
+		diag_at(p->d, DIAG_NOTE, loc, "write a list, even of one item: "
+			"[%.*s]", (int)loc->len, p->src->text + loc->off);
+		return;
+	}
+	if (found == YYTRANSLATE('=') && has_symbol(expected, n, YYSYMBOL_OP)) {
+		diag_at(p->d, DIAG_NOTE, loc, "compare with '=='");
+		return;
+	}
+	if (found == YYTRANSLATE('{') && n == 1 &&
+	    expected[0] == YYTRANSLATE('=')) {
+		diag_at(p->d, DIAG_NOTE, loc, "only an agent holds blocks; "
+			"this block holds fields such as '%.*s = ...'",
+			(int)p->prev_span.len, p->src->text + p->prev_span.off);
+		return;
+	}
+	if (found == YYSYMBOL_WHEN) {
+		diag_at(p->d, DIAG_NOTE, loc, "a 'when' condition belongs "
+			"inside the braces of a grant");
+		return;
+	}
+	if (found != YYSYMBOL_IDENT)
+		return;
+	for (i = 0; i < n; i++) {
+		const char *name = yysymbol_name(expected[i]);
+
+		if (name[0] != '\'' || !isalpha((unsigned char)name[1]))
+			continue;	/* not a keyword such as 'agent' */
+		snprintf(text[i], sizeof(text[i]), "%.*s",
+			 (int)strlen(name) - 2, name + 1);
+		keywords[nkeywords++] = text[i];
+	}
+	snprintf(word, sizeof(word), "%.*s", (int)loc->len,
+		 p->src->text + loc->off);
+	guess = nearest_name(word, keywords, (size_t)nkeywords);
+	if (guess)
+		diag_at(p->d, DIAG_NOTE, loc, "did you mean '%s'?", guess);
+}
+
+/*
+ * Report a line left unfinished, when the token after it starts the
+ * next line: "missing a value after '='", with the caret just after
+ * that last token, where the text is missing. Returns false when the
+ * error is not of that kind.
+ */
+static bool report_unfinished(struct parser *p, yysymbol_kind_t found,
+			      const struct buf *wanted)
+{
+	struct span prev = p->prev_span;
+	struct loc at = parser_loc(p, (struct span){ prev.off + prev.len, 0 });
+
+	if (!p->tok_bol || found == YYSYMBOL_YYEOF || !prev.len || !wanted->len)
+		return false;
+	if (prev.len <= 40)
+		diag_at(p->d, DIAG_ERROR, &at, "missing %s after '%.*s'",
+			buf_str(wanted), (int)prev.len, p->src->text + prev.off);
+	else
+		diag_at(p->d, DIAG_ERROR, &at, "missing %s at the end of the "
+			"line", buf_str(wanted));
+	return true;
+}
+
 /*
  * Report a syntax error as "unexpected X, expected A, B or C", quoting
  * the text found, and point back at the brace still open when the file
- * ends early or a new item starts inside a block.
+ * ends early.
  */
 static int yyreport_syntax_error(const yypcontext_t *ctx, struct parser *p)
 {
-	yysymbol_kind_t expected[6];
+	yysymbol_kind_t expected[YYNTOKENS];
 	yysymbol_kind_t found = yypcontext_token(ctx);
 	const YYLTYPE *where = yypcontext_location(ctx);
 	struct loc loc = parser_loc(p, *where);
-	struct buf msg = BUF_INIT;
+	struct buf msg = BUF_INIT, wanted = BUF_INIT;
 	char name[64];
-	int n, i;
+	int n;
 
 	if (found == YYSYMBOL_YYerror || found == YYSYMBOL_YYUNDEF)
 		return 0;	/* the scanner has reported it */
-	if (found == YYSYMBOL_YYEOF) {
-		buf_adds(&msg, "unexpected end of file");
-	} else {
-		symbol_text(found, name, sizeof(name));
-		if (where->len && where->len <= 40)
-			buf_addf(&msg, "unexpected %s '%.*s'", name,
-				 (int)where->len, p->src->text + where->off);
-		else
-			buf_addf(&msg, "unexpected %s", name);
+	if (found == YYSYMBOL_YYEOF && p->eof_reported)
+		return 0;	/* an unterminated string ran to the end */
+	p->syntax_errors++;
+	if (found == YYTRANSLATE('}') && p->tok_depth == 0) {
+		diag_at(p->d, DIAG_ERROR, &loc, "unmatched '}'");
+		return 0;
 	}
-	n = yypcontext_expected_tokens(ctx, expected, (int)ARRAY_SIZE(expected));
-	if (n > 0 && n < (int)ARRAY_SIZE(expected)) {
-		buf_adds(&msg, ", expected ");
-		for (i = 0; i < n; i++) {
-			symbol_text(expected[i], name, sizeof(name));
-			buf_addf(&msg, "%s%s", i == 0 ? "" : i == n - 1 ? " or "
-								 : ", ",
-				 name);
-		}
+	n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
+	expected_text(&wanted, expected, n, found);
+	/* When the block could end here, the token itself is the fault. */
+	if (!has_symbol(expected, n, YYTRANSLATE('}')) &&
+	    report_unfinished(p, found, &wanted)) {
+		buf_release(&wanted);
+		return 0;
 	}
+	symbol_text(found, name, sizeof(name));
+	if (found == YYSYMBOL_YYEOF || name[0] == '\'' || !where->len ||
+	    where->len > 40)
+		buf_addf(&msg, "unexpected %s", name);
+	else
+		buf_addf(&msg, "unexpected %s '%.*s'", name, (int)where->len,
+			 p->src->text + where->off);
+	if (wanted.len)
+		buf_addf(&msg, ", expected %s", buf_str(&wanted));
 	diag_at(p->d, DIAG_ERROR, &loc, "%s", buf_str(&msg));
-	if (p->depth > 0 && p->depth <= BRACES_MAX &&
-	    (found == YYSYMBOL_YYEOF || found == YYSYMBOL_AGENT ||
-	     found == YYSYMBOL_GATE || found == YYSYMBOL_RESOURCE ||
-	     found == YYSYMBOL_WAIVE || found == YYSYMBOL_ESCALATION))
+	buf_release(&msg);
+	buf_release(&wanted);
+	add_hint(p, &loc, found, expected, n);
+	if (found == YYSYMBOL_YYEOF && p->depth > 0 && p->depth <= BRACES_MAX)
 		diag_at(p->d, DIAG_NOTE, &p->braces[p->depth - 1],
 			"to match this '{'");
-	buf_release(&msg);
 	return 0;
 }
 

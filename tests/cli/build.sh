@@ -182,7 +182,7 @@ case_name "spec that does not parse: nothing written"
 printf 'agent "broken" {\n  kind = \n' >"$TMP/broken.mandate"
 run build --target aws -o "$TMP/broken-out" "$TMP/broken.mandate"
 expect_status 2
-expect_err "$TMP/broken.mandate:3:1: error: unexpected end of file"
+expect_err "$TMP/broken.mandate:2:9: error: unexpected end of file"
 if [ -e "$TMP/broken-out" ]; then
 	fail "output written for a spec that does not parse"
 fi

@@ -47,7 +47,7 @@ case_name "spec that does not compile is refused"
 printf 'agent "half" {\n  kind = workload\n' >"$repo/agents/half.mandate"
 commit "Add half a spec"
 expect_status 1
-expect_err "agents/half.mandate:3:1: error: unexpected end of file"
+expect_err "agents/half.mandate:2:18: error: unexpected end of file, expected '}'"
 expect_err "pre-commit: mandate could not check the specs; commit refused"
 
 finish

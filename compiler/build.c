@@ -861,12 +861,27 @@ void build_block_end(struct parser *p)
 	p->block = p->outer;
 }
 
+/*
+ * Return whether s is an IAM ARN of the kind: "arn:PARTITION:iam::",
+ * a 12-digit account id, then ":role/" or ":user/" and a name.
+ */
 static bool looks_like_arn(const char *s, const char *kind)
 {
-	char want[32];
+	const char *p = s;
+	size_t n = strlen(kind), i;
 
-	snprintf(want, sizeof(want), ":%s/", kind);
-	return !strncmp(s, "arn:", 4) && strstr(s, want) != NULL;
+	if (strncmp(p, "arn:", 4))
+		return false;
+	p = strchr(p + 4, ':');		/* after the partition */
+	if (!p || strncmp(p, ":iam::", 6))
+		return false;
+	p += 6;
+	for (i = 0; i < 12; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	p += 12;
+	return *p == ':' && !strncmp(p + 1, kind, n) && p[1 + n] == '/' &&
+	       p[2 + n] != '\0';
 }
 
 /*

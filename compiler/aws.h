@@ -2,6 +2,7 @@
 #define MANDATE_COMPILER_AWS_H
 
 #include "arena.h"
+#include "policy.h"
 #include "diag.h"
 #include "strtab.h"
 
@@ -15,45 +16,6 @@
  * All strings are interned in the state's strtab and live in its arena,
  * so ARNs compare with ==. The state owns everything it returns.
  */
-
-/* One condition of a statement: "StringEquals": {"aws:SourceVpc": [...]}. */
-struct aws_condition {
-	const char *op;		/* as written: "ForAllValues:StringLike" */
-	const char *key;	/* as written: "aws:PrincipalTag/team" */
-	const char **values;	/* JSON booleans and numbers as text */
-	size_t nvalues;
-};
-
-/* One entry of Principal or NotPrincipal. */
-struct aws_principal {
-	const char *type;	/* "AWS", "Service", "Federated", "CanonicalUser", or "*" for "Principal": "*" */
-	const char *value;	/* "*", an account id, an ARN, a service */
-};
-
-struct aws_statement {
-	uint32_t index;		/* 0-based position in the document */
-	const char *sid;	/* NULL when absent */
-	bool deny;
-	bool not_action;
-	bool not_resource;
-	bool not_principal;
-	const char **actions;	/* Action or NotAction values */
-	size_t nactions;
-	const char **resources;	/* Resource or NotResource values */
-	size_t nresources;
-	struct aws_principal *principals;
-	size_t nprincipals;
-	struct aws_condition *conds;
-	size_t nconds;
-	struct loc loc;		/* the statement in the export */
-};
-
-struct aws_policy_doc {
-	const char *version;	/* NULL when the document has none */
-	struct aws_statement *stmts;
-	size_t nstmts;
-	struct loc loc;		/* the document in the export */
-};
 
 struct aws_managed_policy {
 	const char *arn;

@@ -1,6 +1,7 @@
 #ifndef MANDATE_COMPILER_DIAG_H
 #define MANDATE_COMPILER_DIAG_H
 
+#include "policy.h"
 #include "source.h"
 
 /*
@@ -18,13 +19,6 @@ enum diag_level {
 	DIAG_ERROR,
 	DIAG_WARNING,
 	DIAG_NOTE,
-};
-
-/* A span of source text. A loc with src == NULL means "no location". */
-struct loc {
-	struct source *src;
-	uint32_t off;		/* byte offset of the first byte */
-	uint32_t len;		/* bytes underlined; 0 for a caret only */
 };
 
 struct diag {

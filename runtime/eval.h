@@ -1,0 +1,121 @@
+#ifndef MANDATE_RUNTIME_EVAL_H
+#define MANDATE_RUNTIME_EVAL_H
+
+#include "policy.h"
+
+/*
+ * IAM's policy evaluation for one request, shared by the drift check,
+ * `mandate simulate` and the runtime library, so that compile time and
+ * run time never disagree.
+ *
+ * The order is IAM's: an explicit Deny in any policy that applies wins;
+ * then every level of the service control policy path must allow; then
+ * the permissions boundary, when there is one, must allow; then an
+ * identity policy or a resource policy must allow (both, when the
+ * principal and the resource are in different accounts). Anything not
+ * allowed is denied implicitly.
+ *
+ * A statement whose condition cannot be decided (an unknown operator, a
+ * value of the wrong type) makes the decision undetermined when the
+ * outcome depends on it; it is never read as a match or a non-match.
+ */
+
+enum eval_decision {
+	EVAL_IMPLICIT_DENY,	/* no statement allows */
+	EVAL_EXPLICIT_DENY,	/* a Deny statement applies */
+	EVAL_ALLOW,
+	EVAL_UNDETERMINED,	/* depends on a statement that cannot be decided */
+};
+
+/* Where a policy sits in the evaluation. */
+enum eval_role {
+	EVAL_IDENTITY,		/* inline or attached to the principal or its groups */
+	EVAL_BOUNDARY,		/* the principal's permissions boundary */
+	EVAL_SCP,		/* a service control policy of one level */
+	EVAL_RESOURCE,		/* a resource-based policy, a role's trust policy */
+};
+
+/* A policy and the name a reviewer knows it by. */
+struct eval_policy {
+	const char *name;	/* "inline:ops on role/x", a policy ARN, ... */
+	const struct aws_policy_doc *doc;
+};
+
+/* The SCPs attached at one level of the path from the root. */
+struct eval_scp_level {
+	const char *target;	/* "r-ab12", "ou-ab12-x", an account id */
+	const struct eval_policy *policies;
+	size_t npolicies;
+};
+
+/*
+ * The policies that apply to one principal and one resource. A missing
+ * part is empty: no boundary, no organization data, no resource policy.
+ */
+struct eval_policies {
+	const struct eval_policy *identity;
+	size_t nidentity;
+	const struct eval_policy *boundary;	/* NULL when none */
+	const struct eval_scp_level *scp;	/* root first; empty: no SCPs */
+	size_t nscp;
+	const struct eval_policy *resource;
+	size_t nresource;
+	const char *resource_account;	/* NULL: the principal's account */
+};
+
+/* One context key of a request and its values (several: multi-valued). */
+struct eval_key {
+	const char *key;	/* matched case-insensitively */
+	const char *const *values;
+	size_t nvalues;
+};
+
+enum eval_principal_kind {
+	EVAL_PRINCIPAL_IAM,	/* a user, role or assumed-role session ARN */
+	EVAL_PRINCIPAL_SERVICE,	/* "lambda.amazonaws.com" */
+	EVAL_PRINCIPAL_ANONYMOUS,	/* an unauthenticated caller */
+};
+
+struct eval_request {
+	enum eval_principal_kind principal_kind;
+	const char *principal;	/* ARN or service name; NULL when anonymous */
+	const char *action;	/* "s3:GetObject" */
+	const char *resource;	/* an ARN, or "*" */
+	const struct eval_key *context;	/* every key the request carries */
+	size_t ncontext;
+};
+
+/* A statement that took part in the decision. */
+struct eval_match {
+	const struct eval_policy *policy;
+	enum eval_role role;
+	const struct aws_statement *stmt;
+	bool undecided;		/* its condition could not be decided */
+};
+
+#define EVAL_MAX_MATCHES 64
+
+struct eval_result {
+	enum eval_decision decision;
+	/*
+	 * The statements that decided it: the Deny statements for an
+	 * explicit deny; the allowing statements for an allow; the
+	 * undecidable ones for undetermined. For an implicit deny, the
+	 * level or policy kind that failed to allow is in reason.
+	 */
+	struct eval_match matches[EVAL_MAX_MATCHES];
+	size_t nmatches;
+	char reason[256];	/* one line for a reviewer; never empty */
+};
+
+/*
+ * Decide req against pol. Never allocates on the heap; safe to call from
+ * any thread on shared documents.
+ */
+void eval_request(const struct eval_policies *pol,
+		  const struct eval_request *req, struct eval_result *out);
+
+/* "allow", "deny" (explicit or implicit) or "undetermined". */
+const char *eval_decision_name(enum eval_decision d);
+
+#endif

@@ -115,6 +115,32 @@ struct aws_credential_report {
 	size_t nrows;
 };
 
+/* A service control policy attached at one level of an account's path. */
+struct aws_scp {
+	const char *name;
+	const char *arn;	/* NULL when the export has none */
+	struct aws_policy_doc *doc;
+	struct loc loc;
+};
+
+/* One level of the path from the organization's root to an account. */
+struct aws_org_level {
+	const char *target;	/* "r-ab12", "ou-ab12-x", an account id */
+	const char *type;	/* "ROOT", "ORGANIZATIONAL_UNIT", "ACCOUNT" */
+	struct aws_scp *scps;
+	size_t nscps;
+	struct loc loc;
+};
+
+/* The service control policies over one member account, root first. */
+struct aws_org_path {
+	struct source *src;
+	const char *account;
+	const char *management_account;	/* NULL when not exported */
+	struct aws_org_level *levels;
+	size_t nlevels;
+};
+
 struct aws_state {
 	struct arena arena;
 	struct strtab strtab;
@@ -122,6 +148,8 @@ struct aws_state {
 	size_t nexports;
 	struct aws_credential_report **reports;
 	size_t nreports;
+	struct aws_org_path **orgs;
+	size_t norgs;
 	struct aws_index *index;	/* by ARN, see aws_find_* */
 };
 
@@ -135,8 +163,10 @@ void aws_state_release(struct aws_state *st);
  *
  * Formats: `aws iam get-account-authorization-details` output (a JSON
  * object with UserDetailList, GroupDetailList, RoleDetailList or
- * Policies), and the IAM credential report as CSV or as the JSON of
- * `aws iam get-credential-report` (Content as base64 or as CSV text).
+ * Policies), the IAM credential report as CSV or as the JSON of
+ * `aws iam get-credential-report` (Content as base64 or as CSV text),
+ * and an Organizations path export (a JSON object with TargetPath; see
+ * aws_org.h). One Organizations export per account.
  *
  * Rules beyond the formats themselves:
  * - "IsTruncated": true (one page of a paginated result) is an error;
@@ -165,6 +195,7 @@ enum aws_format {
 	AWS_FORMAT_GAAD,		/* get-account-authorization-details */
 	AWS_FORMAT_CREDENTIAL_CSV,	/* credential report as CSV */
 	AWS_FORMAT_CREDENTIAL_JSON,	/* get-credential-report output */
+	AWS_FORMAT_ORGANIZATION,	/* service control policies of a path */
 };
 
 /*
@@ -184,6 +215,13 @@ struct aws_entity *aws_find_entity(const struct aws_state *st,
 /* Find a managed policy by ARN across every loaded export; NULL if none. */
 const struct aws_managed_policy *
 aws_find_policy(const struct aws_state *st, const char *arn);
+
+/*
+ * Find the service control policy path of an account; NULL when no
+ * Organizations export covers it.
+ */
+const struct aws_org_path *aws_find_org(const struct aws_state *st,
+					const char *account);
 
 /* Find a credential report row by user ARN; NULL if none. */
 const struct aws_credential_row *

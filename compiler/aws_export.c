@@ -3,6 +3,7 @@
 
 #include "aws_credreport.h"
 #include "aws_gaad.h"
+#include "aws_org.h"
 #include "json.h"
 #include "ptrmap.h"
 
@@ -18,8 +19,9 @@ struct aws_index {
 	"get-account-authorization-details' (a JSON object with " \
 	"UserDetailList, GroupDetailList, RoleDetailList and Policies), " \
 	"the output of 'aws iam get-credential-report' (a JSON object " \
-	"with Content), or a credential report in CSV with a header " \
-	"'user,arn,...'"
+	"with Content), a credential report in CSV with a header " \
+	"'user,arn,...', or an Organizations path export (a JSON object " \
+	"with AccountId and TargetPath)"
 
 static const char *const gaad_keys[] = {
 	"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies",
@@ -45,8 +47,11 @@ void aws_state_release(struct aws_state *st)
 		source_free(st->exports[i]->src);
 	for (i = 0; i < st->nreports; i++)
 		source_free(st->reports[i]->src);
+	for (i = 0; i < st->norgs; i++)
+		source_free(st->orgs[i]->src);
 	free(st->exports);
 	free(st->reports);
+	free(st->orgs);
 	if (st->index) {
 		ptrmap_release(&st->index->entities);
 		ptrmap_release(&st->index->policies);
@@ -258,16 +263,49 @@ static int check_truncated(struct source *src,
 
 static enum aws_format classify(const struct json_object_scan *scan)
 {
-	bool gaad = false, credentials = false;
+	bool gaad = false, credentials = false, org = false;
 	size_t i;
 
 	for (i = 0; i < scan->nmembers; i++) {
 		gaad |= aws_gaad_list_key(scan->members[i].key);
 		credentials |= !strcmp(scan->members[i].key, "Content");
+		org |= !strcmp(scan->members[i].key, "TargetPath");
 	}
-	if (gaad == credentials)
+	if (gaad + credentials + org != 1)
 		return AWS_FORMAT_UNKNOWN;
+	if (org)
+		return AWS_FORMAT_ORGANIZATION;
 	return gaad ? AWS_FORMAT_GAAD : AWS_FORMAT_CREDENTIAL_JSON;
+}
+
+static int load_org(struct aws_state *st, struct source *src,
+		    const struct json_object_scan *scan, struct diag *d)
+{
+	struct aws_org_path *org;
+	struct loc loc;
+
+	if (aws_org_read(&org, src, scan, &st->arena, &st->strtab, d))
+		return -1;
+	if (aws_find_org(st, org->account)) {
+		loc = (struct loc){ src, scan->off, 0 };
+		diag_at(d, DIAG_ERROR, &loc, "a second Organizations export "
+			"for account %s; give one per account", org->account);
+		return -1;
+	}
+	st->orgs = xrealloc(st->orgs, (st->norgs + 1) * sizeof(*st->orgs));
+	st->orgs[st->norgs++] = org;
+	return 0;
+}
+
+const struct aws_org_path *aws_find_org(const struct aws_state *st,
+					const char *account)
+{
+	size_t i;
+
+	for (i = 0; i < st->norgs; i++)
+		if (!strcmp(st->orgs[i]->account, account))
+			return st->orgs[i];
+	return NULL;
 }
 
 static int load_gaad(struct aws_state *st, struct source *src,
@@ -312,6 +350,9 @@ static int load_json(struct aws_state *st, struct source *src,
 		break;
 	case AWS_FORMAT_CREDENTIAL_JSON:
 		ret = load_credentials_json(st, src, &scan, d);
+		break;
+	case AWS_FORMAT_ORGANIZATION:
+		ret = load_org(st, src, &scan, d);
 		break;
 	default:
 		loc.off = scan.off;
@@ -438,6 +479,8 @@ static enum aws_format detect_json(const char *text, size_t len, size_t i)
 			return AWS_FORMAT_GAAD;
 		if (key_is(text, key, i, "Content"))
 			return AWS_FORMAT_CREDENTIAL_JSON;
+		if (key_is(text, key, i, "TargetPath"))
+			return AWS_FORMAT_ORGANIZATION;
 		i = json_skip_ws(text, len, i);
 		if (i >= len || text[i] != ':')
 			return AWS_FORMAT_UNKNOWN;

@@ -449,6 +449,7 @@ static int read_statement(struct json_ctx *c, const cJSON *s,
 			  struct policy_out *o, struct aws_statement *st)
 {
 	bool trust = o->kind == AWS_POLICY_TRUST, present;
+	bool identity = o->kind == AWS_POLICY_IDENTITY;
 	const cJSON *m, *cond;
 
 	if (!cJSON_IsObject(s))
@@ -466,7 +467,7 @@ static int read_statement(struct json_ctx *c, const cJSON *s,
 	    one_of(c, s, "Action", "NotAction", NULL) ||
 	    one_of(c, s, "Resource", "NotResource", trust
 		   ? "'%s' is not allowed in a trust policy" : NULL) ||
-	    one_of(c, s, "Principal", "NotPrincipal", trust ? NULL
+	    one_of(c, s, "Principal", "NotPrincipal", !identity ? NULL
 		   : "'%s' is not allowed in an identity-based policy"))
 		return -1;
 	if (st->sid)

@@ -16,7 +16,7 @@
  *   strings (an empty array is kept as zero actions);
  * - identity policies have exactly one of Resource and NotResource and
  *   no Principal; trust policies have exactly one of Principal and
- *   NotPrincipal and no Resource;
+ *   NotPrincipal and no Resource; resource policies have one of each;
  * - Principal is "*" or an object whose keys are AWS, Service,
  *   Federated or CanonicalUser, each with a string or an array of them;
  * - Condition maps a known operator to {key: value or array of values};
@@ -28,6 +28,7 @@
 enum aws_policy_kind {
 	AWS_POLICY_IDENTITY,	/* attached to a user, group or role */
 	AWS_POLICY_TRUST,	/* a role's AssumeRolePolicyDocument */
+	AWS_POLICY_RESOURCE,	/* a bucket, key or queue policy */
 };
 
 /*

@@ -6,6 +6,9 @@
 #   expect_err TEXT        stderr contains TEXT
 #   expect_no_out TEXT     stdout does not contain TEXT
 #   expect_eq GOT WANT WHAT
+#   decide WANT WHO ACTION RESOURCE ARGS...
+#                          `mandate simulate` answers WANT: allow, deny,
+#                          xdeny (an explicit deny) or undetermined
 #
 # A failed expectation prints what was expected and the output, and the
 # script carries on; finish ends the script with status 1 if any failed.
@@ -85,4 +88,22 @@ expect_eq() {
 finish() {
 	[ "$fails" -eq 0 ] || exit 1
 	exit 0
+}
+
+decide() {
+	want=$1 who=$2 action=$3 resource=$4
+	shift 4
+	run simulate --format json --today 2024-07-15 --principal "$who" \
+		--action "$action" --resource "$resource" "$@"
+	case $want in
+	undetermined) expect_status 1 ;;
+	*) expect_status 0 ;;
+	esac
+	case $want in
+	xdeny)
+		expect_out '"decision":	"deny"'
+		expect_out '"explicit":	true'
+		;;
+	*) expect_out "\"decision\":	\"$want\"" ;;
+	esac
 }

@@ -885,6 +885,33 @@ static const struct bad_fixture {
 	  "as the default (IsDefaultVersion) and DefaultVersionId is missing" },
 	{ "nul-escape.json",
 	  "7:26: error: invalid JSON: '\\u0000' is not allowed in a string" },
+	{ "org-content-not-json.json",
+	  "36:115: error: TargetPath[1].Policies[0].Policy.Content: "
+	  "invalid JSON in the policy string: trailing comma before "
+	  "'}' (in service control policy 'WorkloadServicesOnly' at "
+	  "ou-ab12-workload1)" },
+	{ "org-level-without-policies.json",
+	  "23:5: error: TargetPath[1]: missing required key 'Policies'" },
+	{ "org-not-scp.json",
+	  "15:23: error: TargetPath[0].Policies[0].Policy.PolicySummary"
+	  ".Type: policy type 'RESOURCE_CONTROL_POLICY' is not "
+	  "SERVICE_CONTROL_POLICY; export only the service control "
+	  "policies with --filter SERVICE_CONTROL_POLICY" },
+	{ "org-path-ends-elsewhere.json",
+	  "42:19: error: TargetPath[2].TargetId: the path ends at "
+	  "'444455556666', not at AccountId '111122223333'" },
+	{ "org-path-without-root.json",
+	  "7:15: error: TargetPath[0].Type: level 0 is "
+	  "ORGANIZATIONAL_UNIT; the path runs from the ROOT through "
+	  "ORGANIZATIONAL_UNIT levels to the ACCOUNT" },
+	{ "org-scp-with-principal.json",
+	  "66:138: error: TargetPath[2].Policies[1].Policy.Content.Stat"
+	  "ement[0].Principal: 'Principal' is not allowed in an "
+	  "identity-based policy (in service control policy "
+	  "'DenyIamWrites' at 111122223333)" },
+	{ "org-short-account-id.json",
+	  "2:16: error: AccountId: '1111222233' is not an AWS account "
+	  "id (12 digits)" },
 	{ "policy-name-not-string.json",
 	  "25:25: error: RoleDetailList[0].RolePolicyList[0].PolicyName: "
 	  "expected a string, got a number" },

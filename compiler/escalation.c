@@ -14,9 +14,9 @@ struct grant_source {
 };
 
 /*
- * What one statement names, as masks over the checker's path actions:
- * the actions its Action or NotAction matches, and of those the ones
- * that act on a resource the statement names.
+ * A statement's path actions as two masks over the checker's actions:
+ * those its Action or NotAction matches, and the subset that can act on
+ * a resource the statement names.
  */
 struct stmt_masks {
 	uint64_t *actions;
@@ -172,8 +172,9 @@ static const struct stmt_masks *stmt_masks(struct escalation_checker *ec,
 	/*
 	 * An action named on a resource it cannot act on (iam:PassRole on
 	 * an S3 ARN) grants nothing. NotResource names nearly everything.
+	 * A Deny needs no such mask.
 	 */
-	for (i = 0; i < ec->nactions; i++) {
+	for (i = 0; i < ec->nactions && !s->deny; i++) {
 		if (!mask_has(m->actions, i))
 			continue;
 		for (j = 0; j < s->nresources && !s->not_resource; j++)
@@ -433,7 +434,7 @@ static void add_details(struct escalation_checker *ec, struct finding *x,
 	buf_release(&line);
 }
 
-/* Report MND133 once for e, naming every path it holds. */
+/* Report MND133 once for e, naming every path it is allowed. */
 static void report(struct escalation_checker *ec, const struct aws_entity *e,
 		   const struct claim *c, const size_t *paths, size_t npaths)
 {
@@ -449,14 +450,15 @@ static void report(struct escalation_checker *ec, const struct aws_entity *e,
 		desc = "can escalate its privileges";
 	if (npaths == 1)
 		x = findings_add(ec->cx->f, "MND133", at, agent, e->arn,
-				 "%s '%s' holds every action of privilege "
+				 "%s '%s' is allowed every action of privilege "
 				 "escalation path '%s' (%s), so it %s",
 				 kind_word(e), e->arn, xe->esc->name.s,
 				 buf_str(&actions), desc);
 	else
 		x = findings_add(ec->cx->f, "MND133", at, agent, e->arn,
-				 "%s '%s' holds every action of %zu privilege "
-				 "escalation paths, such as '%s' (%s), so it %s",
+				 "%s '%s' is allowed every action of %zu "
+				 "privilege escalation paths, such as '%s' (%s), "
+				 "so it %s",
 				 kind_word(e), e->arn, npaths, xe->esc->name.s,
 				 buf_str(&actions), desc);
 	add_details(ec, x, e, paths, npaths);

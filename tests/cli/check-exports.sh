@@ -20,7 +20,7 @@ messages() {
 # Unowned identities per export: workload roles and users, less
 # service-linked roles and IAM Identity Center roles (counted by reading
 # each file's RoleDetailList paths and UserDetailList). The last number
-# is of identities that hold a privilege-escalation path (MND133): the
+# is of identities allowed a privilege-escalation path (MND133): the
 # administrators of the demo and overrides accounts, and in
 # cloudsplaining-example.json the lab's users and roles built to
 # escalate, its administrators and four AWS roles (tests/cli/escalation.sh
@@ -78,7 +78,7 @@ case_name "fail-on critical fails on an administrator's escalation"
 run check --today 2026-12-01 --fail-on critical \
 	--against "$FIX/cloudmapper-demo-gaad.json" "$TMP/none"
 expect_status 1
-expect_out "role 'arn:aws:iam::123456789012:role/bad_role' holds every action of 65 privilege escalation paths"
+expect_out "role 'arn:aws:iam::123456789012:role/bad_role' is allowed every action of 65 privilege escalation paths"
 
 # The demo account with specs for three of its roles and one absent one.
 case_name "claimed identities"

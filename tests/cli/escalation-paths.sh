@@ -2,13 +2,14 @@
 # (tests/fixtures/policy-tests/pathfinding) against the standard
 # library's paths and against MND133 on live identities.
 #
-# One generated export holds, for every path, users whose policies hold
-# the path's required actions one action per policy, spread over the
-# user's inline and managed policies and its group's: one user holds
-# them all; for each action, one lacks it, one holds it and denies it,
-# and one has a permissions boundary that leaves it out. A last user
-# per path has a boundary that allows exactly the path. Each user's
-# MND133 finding must name exactly the paths whose actions it holds.
+# One generated export contains, for every path, users whose policies
+# allow the path's required actions, one action per policy, spread over
+# the user's inline and managed policies and its group's. One user is
+# allowed them all. For each action, one user lacks it, one is allowed
+# it and denies it, and one has a permissions boundary that leaves it
+# out. A last user per path has a boundary that allows exactly the
+# path. Each user's MND133 finding must name exactly the paths whose
+# actions it is allowed.
 . tests/cli/lib.sh
 
 YAML=tests/fixtures/policy-tests/pathfinding
@@ -209,8 +210,8 @@ while read -r id actions; do
 done <"$TMP/yaml-paths"
 
 # A finding names, for each action, the policy and statement granting
-# it: iam-014's two actions come from a group's inline policy and a
-# policy attached to the user and a group's inline policy.
+# it: iam-014's two actions come from a policy attached to the user and
+# from a group's inline policy.
 case_name "finding names each action's policy"
 expect_eq "$(jq -r '.findings[] | select(.identity | endswith("user/iam-014--all")) | .details[] | select(startswith("path '\''iam-014'\''"))' "$TMP/report.json")" \
 	"path 'iam-014': iam:AttachRolePolicy from managed policy 'iam-014--all-m1' statement #1; sts:AssumeRole from inline policy 'iam-014--all-gi2' of group 'iam-014--all-g' statement #1" \

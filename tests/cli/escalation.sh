@@ -73,7 +73,7 @@ expect_eq "$(paths_of conditional-deny)" iam-007 \
 expect_eq "$(paths_of narrow-deny)" iam-007 \
 	"paths under a deny of one user"
 expect_eq "$(paths_of lower-case)" ec2-001 "paths of lower-case actions"
-expect_out "user 'arn:aws:iam::111122223333:user/put-wildcard' holds every action of 3 privilege escalation paths, such as 'iam-005' (iam:PutRolePolicy), so it raises its own permissions"
+expect_out "user 'arn:aws:iam::111122223333:user/put-wildcard' is allowed every action of 3 privilege escalation paths, such as 'iam-005' (iam:PutRolePolicy), so it raises its own permissions"
 
 # A spec that claims a user moves its finding to the spec and names the
 # agent, so that a waiver of the agent can silence it.
@@ -91,7 +91,7 @@ expect_eq "$(jq -r '.findings[] | select(.rule == "MND133") | [.agent, .file, .l
 
 # Cloudsplaining's escalation methods, with the pathfinding.cloud path
 # privesc-method-to-pathfinding.json maps each to. A method's actions are
-# those of the path the gap analysis says it matches exactly; the four
+# those of the path it matches exactly in the gap analysis. The four
 # methods that match no path exactly are listed by hand from the notes
 # of the mapping file and Cloudsplaining's method names.
 jq -r '.by_status[][] | select(.coverage.exact_match_methods | length > 0) |
@@ -156,10 +156,10 @@ case_name "data pipeline with its whole path"
 check_export "pipeline=$(allow '["iam:PassRole", "datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition", "datapipeline:ActivatePipeline"]')"
 expect_eq "$(paths_of pipeline)" datapipeline-001 "paths"
 
-# The gap analysis lists each path's required actions; each path it
-# knows that the catalogue at our commit has must agree with the
-# standard library. ecs-006 came later and is listed as a gap in
-# tests/fixtures/policy-tests/README.md.
+# The gap analysis lists each path's required actions. Every one of its
+# paths that the catalogue at the fixtures' commit contains must agree
+# with the standard library. ecs-006 came later and is listed as a gap
+# in tests/fixtures/policy-tests/README.md.
 case_name "gap analysis agrees with the standard library"
 jq -r '.by_status[][] | .id + " " + (.required_actions | sort | join(" "))' \
 	"$CS/privesc-gap-analysis.json" | sort >"$TMP/gap"
@@ -216,7 +216,7 @@ expect_eq "$(jq '[.findings[] | select(.rule == "MND133")] | length' "$out")" \
 	0 "MND133 findings"
 
 # Cloudsplaining's lab account: each user built to escalate by one
-# method holds the path of that method, named by the mapping file.
+# method is allowed the path of that method, named by the mapping file.
 case_name "lab account users"
 run check --today 2026-12-01 --format json --against "$LAB" "$TMP/none"
 expect_status 1

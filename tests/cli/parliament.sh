@@ -14,12 +14,12 @@ check_grant() {
 	run check --today 2026-12-01 --format json "$TMP/agent.mandate"
 }
 
-# Print how many findings of rule $1 the report in $out holds.
+# Print how many findings of rule $1 the report in $out contains.
 count() {
 	jq --arg r "$1" '[.findings[] | select(.rule == $r)] | length' "$out"
 }
 
-# Check an export holding one user with the policy document $1.
+# Check an export of one user with the policy document $1.
 check_policy() {
 	printf '{"UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::111122223333:user/u", "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": %s}]}]}\n' \
 		"$1" >"$TMP/export.json"
@@ -69,7 +69,7 @@ expect_eq "$(count MND136)" 1 "MND136 for a Bool key compared with 'yes'"
 check_grant '  grant actions ["s3:GetObject"] on "arn:aws:s3:::bucket/*" { because = "test"  when "aws:SecureTransport" == true }'
 expect_eq "$(count MND136)" 0 "MND136 for a Bool key compared with true"
 
-# A trust policy is the one policy with a principal; MND212 reads it for
+# A trust policy is the one policy with a principal. MND212 reads it for
 # a role a spec claims.
 check_trust() {
 	printf '{"RoleDetailList": [{"RoleName": "ticket-summarizer", "Arn": "arn:aws:iam::123456789012:role/ticket-summarizer", "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", %s, "Action": "sts:AssumeRole"}]}}]}\n' \

@@ -303,7 +303,13 @@ static void collect_sources(struct escalation_checker *ec,
 	}
 }
 
-/* Record the path actions an Allow statement gives the identity. */
+/*
+ * Record the path actions an Allow statement gives the identity.
+ * TODO: an action counts on whatever resource it is allowed, so
+ * iam:CreateAccessKey on the caller's own user ("${aws:username}") or
+ * iam:CreatePolicyVersion on AWS-managed policies, which no account can
+ * change, completes a path as if it reached any principal.
+ */
 static void grant_statement(struct escalation_checker *ec,
 			    const struct aws_entity *e,
 			    const struct grant_source *src)

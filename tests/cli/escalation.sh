@@ -248,6 +248,30 @@ do
 	case " $(paths_of "$user") " in *" $path "*) ;; *)
 		fail "lab user $user does not hold $path" ;;
 	esac
+	# Each user has a role of the same name with the same policy.
+	role=$ACCOUNT:role/${pair%%:*}-role
+	got=$(jq -r --arg r "$role" '.findings[] |
+		select(.rule == "MND133" and .identity == $r) | .details[]' \
+		"$out")
+	case $got in *"$path"*) ;; *)
+		fail "lab role $role does not hold $path" ;;
+	esac
 done
+
+# A boundary the export does not contain cannot be read, so it caps
+# nothing, and the importer warns about it.
+case_name "boundary missing from the export"
+ACCOUNT=arn:aws:iam::111122223333
+cat >"$TMP/export.json" <<EOF
+{"UserDetailList": [{"UserName": "bounded", "Arn": "$ACCOUNT:user/bounded",
+  "UserPolicyList": [{"PolicyName": "p1", "PolicyDocument": $(allow '"iam:PutUserPolicy"')}],
+  "PermissionsBoundary": {"PermissionsBoundaryType": "PermissionsBoundaryPolicy",
+    "PermissionsBoundaryArn": "$ACCOUNT:policy/absent"}}]}
+EOF
+run check --today 2026-12-01 --format json --against "$TMP/export.json" \
+	"$TMP/none"
+expect_status 1
+expect_eq "$(paths_of bounded)" iam-007 "paths under an absent boundary"
+expect_err "absent"
 
 finish

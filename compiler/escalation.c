@@ -34,7 +34,7 @@ struct escalation_checker {
 	struct ptrmap patterns;		/* action pattern -> mask */
 	struct ptrmap stmts;		/* statement -> struct stmt_masks */
 	struct arena arena;		/* masks and slots */
-	/* Per identity, reused. */
+	/* Scratch space for one identity at a time. */
 	struct grant_source *sources;
 	size_t nsources, sources_cap;
 	const struct grant_source **denies;	/* unconditional Deny statements */
@@ -303,8 +303,17 @@ static void collect_sources(struct escalation_checker *ec,
 	}
 }
 
+/* Return whether src should replace held as the grant to report. */
+static bool better_source(const struct grant_source *held,
+			  const struct grant_source *src)
+{
+	return !held || (held->s->nconds && !src->s->nconds);
+}
+
 /*
- * Record the path actions an Allow statement gives the identity.
+ * Record the path actions an Allow statement gives the identity, each
+ * with the first statement that grants it without conditions, or else
+ * the first that grants it at all.
  * TODO: an action counts on whatever resource it is allowed, so
  * iam:CreateAccessKey on the caller's own user ("${aws:username}") or
  * iam:CreatePolicyVersion on AWS-managed policies, which no account can
@@ -324,7 +333,8 @@ static void grant_statement(struct escalation_checker *ec,
 
 	if (!ec->ndenies && !boundary) {
 		for (i = 0; i < ec->nactions; i++)
-			if (!ec->held[i] && mask_has(m->applicable, i))
+			if (better_source(ec->held[i], src) &&
+			    mask_has(m->applicable, i))
 				ec->held[i] = src;
 		return;
 	}
@@ -334,7 +344,8 @@ static void grant_statement(struct escalation_checker *ec,
 	}
 	for (j = 0; j < nres; j++)
 		for (i = 0; i < ec->nactions; i++) {
-			if (ec->held[i] || !mask_has(m->applicable, i) ||
+			if (!better_source(ec->held[i], src) ||
+			    !mask_has(m->applicable, i) ||
 			    !action_applies(ec, i, res[j]) ||
 			    denied(ec, i, res[j]) ||
 			    (boundary &&

@@ -75,6 +75,20 @@ expect_eq "$(paths_of narrow-deny)" iam-007 \
 expect_eq "$(paths_of lower-case)" ec2-001 "paths of lower-case actions"
 expect_out "user 'arn:aws:iam::111122223333:user/put-wildcard' is allowed every action of 3 privilege escalation paths, such as 'iam-005' (iam:PutRolePolicy), so it raises its own permissions"
 
+# Of two statements granting an action, the finding names the one
+# without conditions, and marks a grant that has only conditional ones.
+case_name "unconditional grant named first"
+mfa='"Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}'
+conditional="{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"iam:PutUserPolicy\", \"Resource\": \"*\", $mfa}]}"
+check_export "both=$conditional;$(allow '"iam:PutUserPolicy"')" \
+	"conditional=$conditional"
+expect_eq "$(jq -r '.findings[] | select(.identity | endswith(":user/both")) | .details[]' "$out")" \
+	"path 'iam-007': iam:PutUserPolicy from inline policy 'p2' statement #1" \
+	"details with a plain grant"
+expect_eq "$(jq -r '.findings[] | select(.identity | endswith(":user/conditional")) | .details[]' "$out")" \
+	"path 'iam-007': iam:PutUserPolicy from inline policy 'p1' statement #1 (under conditions)" \
+	"details with a conditional grant"
+
 # A spec that claims a user moves its finding to the spec and names the
 # agent, so that a waiver of the agent can silence it.
 case_name "claimed identity"

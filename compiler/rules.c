@@ -63,8 +63,8 @@ static const struct rule rules[] = {
 	  "have a security reviewer approve the grant and record "
 	  "approver = \"...\"" },
 	{ "MND133", "privilege-escalation", SEV_CRITICAL,
-	  "the agent's grants together enable a known privilege-escalation "
-	  "path",
+	  "the agent's grants, or a live role's or user's policies, together "
+	  "enable a known privilege-escalation path",
 	  "remove one of the actions of the path, or restrict it to "
 	  "resources that cannot be used to escalate" },
 	{ "MND134", "unknown-name", SEV_HIGH,

@@ -5,6 +5,7 @@
 
 #include "aws.h"
 #include "drift.h"
+#include "escalation.h"
 
 /* An access key unused for this many days is stale (MND221). */
 #define KEY_UNUSED_DAYS 90
@@ -401,6 +402,26 @@ static void check_keys(struct aws_checker *ac,
 			     active == 1 ? "" : "s");
 }
 
+/* MND133 for every role and user of the exports, claimed or not. */
+static void check_escalations(struct aws_checker *ac)
+{
+	const struct aws_state *st = ac->cx->aws;
+	struct escalation_checker *ec = escalation_checker_new(ac->cx);
+	size_t i, j;
+
+	for (i = 0; i < st->nexports; i++) {
+		const struct aws_export *x = st->exports[i];
+
+		for (j = 0; j < x->nroles; j++)
+			escalation_check_live(ec, x->roles[j],
+					      find_claim(ac, x->roles[j]->arn));
+		for (j = 0; j < x->nusers; j++)
+			escalation_check_live(ec, x->users[j],
+					      find_claim(ac, x->users[j]->arn));
+	}
+	escalation_checker_free(ec);
+}
+
 void rules_aws_run(struct check_context *cx)
 {
 	const struct aws_state *st = cx->aws;
@@ -417,6 +438,7 @@ void rules_aws_run(struct check_context *cx)
 		check_unowned(&ac, st->exports[i]->users,
 			      st->exports[i]->nusers);
 	}
+	check_escalations(&ac);
 	dc = drift_checker_new(cx);
 	for (i = 0; i < ac.nclaims; i++) {
 		const struct claim *c = &ac.claims[i];

@@ -19,25 +19,34 @@ messages() {
 
 # Unowned identities per export: workload roles and users, less
 # service-linked roles and IAM Identity Center roles (counted by reading
-# each file's RoleDetailList paths and UserDetailList).
-for pair in \
-	cloudmapper-demo-gaad.json:6 \
-	cloudsplaining-authz-details-for-overrides-complete.json:3 \
-	cloudsplaining-example.json:106 \
-	cloudsplaining-example_authz_v2.json:3 \
-	localstack-snapshot-filter_role.json:1 \
-	localstack-snapshot-no_filter.json:2 \
-	localstack-snapshot-with_inline_policies.json:2
+# each file's RoleDetailList paths and UserDetailList). The last number
+# is of identities allowed a privilege-escalation path (MND133): the
+# administrators of the demo and overrides accounts, and in
+# cloudsplaining-example.json the lab's users and roles built to
+# escalate, its administrators and four AWS roles (tests/cli/escalation.sh
+# checks them one by one).
+for case in \
+	cloudmapper-demo-gaad.json:6:1 \
+	cloudsplaining-authz-details-for-overrides-complete.json:3:2 \
+	cloudsplaining-example.json:106:82 \
+	cloudsplaining-example_authz_v2.json:3:0 \
+	localstack-snapshot-filter_role.json:1:0 \
+	localstack-snapshot-no_filter.json:2:0 \
+	localstack-snapshot-with_inline_policies.json:2:0
 do
-	file=${pair%%:*}
-	want=${pair##*:}
+	file=${case%%:*}
+	want=${case#*:}
+	escalations=${want#*:}
+	want=${want%%:*}
 	case_name "unowned in $file"
 	run check --today 2026-12-01 --format json --against "$FIX/$file" \
 		"$TMP/none"
 	expect_status 1
 	expect_eq "$(count MND201)" "$want" "MND201 findings"
+	expect_eq "$(count MND133)" "$escalations" "MND133 findings"
 	expect_eq "$(jq -r .verdict "$out")" fail "verdict"
-	expect_eq "$(jq '.findings | length' "$out")" "$want" "all findings"
+	expect_eq "$(jq '.findings | length' "$out")" \
+		"$((want + escalations))" "all findings"
 done
 
 case_name "unowned messages name the identity"
@@ -61,9 +70,15 @@ expect_eq "$(messages MND201 | grep -c "^user ")" 41 "unowned users"
 
 case_name "fail-on critical passes high findings"
 run check --today 2026-12-01 --fail-on critical \
-	--against "$FIX/cloudmapper-demo-gaad.json" "$TMP/none"
+	--against "$FIX/localstack-snapshot-no_filter.json" "$TMP/none"
 expect_status 0
 expect_out "verdict: pass"
+
+case_name "fail-on critical fails on an administrator's escalation"
+run check --today 2026-12-01 --fail-on critical \
+	--against "$FIX/cloudmapper-demo-gaad.json" "$TMP/none"
+expect_status 1
+expect_out "role 'arn:aws:iam::123456789012:role/bad_role' is allowed every action of 65 privilege escalation paths"
 
 # The demo account with specs for three of its roles and one absent one.
 case_name "claimed identities"

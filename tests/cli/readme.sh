@@ -3,7 +3,7 @@
 . tests/cli/lib.sh
 
 # The indented block after the sentence that introduces the output.
-awk '/^claimed by no spec:/ { start = 1; next }
+awk '/claimed by no spec:$/ { start = 1; next }
      start && /^    / { seen = 1; sub(/^    /, ""); print; next }
      start && seen && /^$/ { print; next }
      start && seen { exit }' README.md | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}' \

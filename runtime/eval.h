@@ -35,10 +35,14 @@ enum eval_role {
 	EVAL_RESOURCE,		/* a resource-based policy, a role's trust policy */
 };
 
-/* A policy and the name a reviewer knows it by. */
+/*
+ * A policy and the name a reviewer knows it by. Reasons print an
+ * identity policy's name as it is, so name it in words: "inline policy
+ * 'ops' of role/x", "managed policy arn:aws:iam::aws:policy/ReadOnlyAccess".
+ */
 struct eval_policy {
-	const char *name;	/* "inline:ops on role/x", a policy ARN, ... */
-	const struct aws_policy_doc *doc;
+	const char *name;
+	const struct aws_policy_doc *doc;	/* NULL: skipped */
 };
 
 /* The SCPs attached at one level of the path from the root. */
@@ -70,10 +74,17 @@ struct eval_key {
 	size_t nvalues;
 };
 
+/*
+ * Who makes the request. Only IAM principals are subject to identity
+ * policies, boundaries and SCPs; the others are decided by resource
+ * policies alone.
+ */
 enum eval_principal_kind {
-	EVAL_PRINCIPAL_IAM,	/* a user, role or assumed-role session ARN */
+	EVAL_PRINCIPAL_IAM,	/* a user, role, assumed-role session, federated user or root ARN */
 	EVAL_PRINCIPAL_SERVICE,	/* "lambda.amazonaws.com" */
 	EVAL_PRINCIPAL_ANONYMOUS,	/* an unauthenticated caller */
+	EVAL_PRINCIPAL_FEDERATED,	/* an identity provider: "cognito-identity.amazonaws.com", a SAML provider ARN */
+	EVAL_PRINCIPAL_CANONICAL_USER,	/* an S3 canonical user id */
 };
 
 struct eval_request {
@@ -89,8 +100,11 @@ struct eval_request {
 struct eval_match {
 	const struct eval_policy *policy;
 	enum eval_role role;
+	const struct eval_scp_level *level;	/* the SCP's level; else NULL */
 	const struct aws_statement *stmt;
-	bool undecided;		/* its condition could not be decided */
+	bool undecided;		/* it could not be decided */
+	const struct aws_condition *cond;	/* the undecided condition, or NULL */
+	const char *why;	/* static text: why it is undecided; else NULL */
 };
 
 #define EVAL_MAX_MATCHES 64
@@ -98,19 +112,54 @@ struct eval_match {
 struct eval_result {
 	enum eval_decision decision;
 	/*
+	 * Whether some reading of the undecided statements allows the
+	 * request: true for EVAL_ALLOW, false for either deny, and for
+	 * EVAL_UNDETERMINED false when only the kind of deny is open.
+	 */
+	bool may_allow;
+	/*
 	 * The statements that decided it: the Deny statements for an
 	 * explicit deny; the allowing statements for an allow; the
 	 * undecidable ones for undetermined. For an implicit deny, the
 	 * level or policy kind that failed to allow is in reason.
 	 */
 	struct eval_match matches[EVAL_MAX_MATCHES];
-	size_t nmatches;
+	size_t nmatches;	/* at most EVAL_MAX_MATCHES; the rest are dropped */
 	char reason[256];	/* one line for a reviewer; never empty */
 };
 
 /*
- * Decide req against pol. Never allocates on the heap; safe to call from
- * any thread on shared documents.
+ * Decide req against pol. Never allocates on the heap (it uses about
+ * 120 KiB of stack); safe to call from any thread on shared documents.
+ *
+ * The reason reads, for each decision (STMT is "statement 'Sid'", or
+ * "statement N" by 0-based position when there is no Sid; POLICY is an
+ * identity policy's name, "permissions boundary NAME", "SCP NAME at
+ * TARGET" or "resource policy NAME"):
+ *
+ *   allowed by STMT of POLICY[ and STMT of POLICY]
+ *   denied by STMT of POLICY[ (and N more)]
+ *   no statement of the service control policies at TARGET allows ACTION
+ *   no statement of permissions boundary NAME allows ACTION on RESOURCE
+ *   no identity or resource policy allows ACTION on RESOURCE
+ *   no identity policy allows ACTION on RESOURCE, which a request to
+ *     account ACCOUNT needs
+ *   no resource policy of account ACCOUNT allows ACTION on RESOURCE for
+ *     PRINCIPAL
+ *   no resource policy allows ACTION on RESOURCE for WHO
+ *   undetermined: STMT of POLICY cannot be decided: WHY[ (and N more)]
+ *
+ * The second line of an allow names the resource policy's statement of
+ * a cross-account request. Text longer than the buffer is cut short.
+ *
+ * Same-account resource policy statements that name the principal's
+ * own user, session or federated-user ARN grant even where the
+ * permissions boundary does not allow; those that name a role grant
+ * only within the boundary (IAM User Guide, "Policy evaluation logic").
+ * A grant to every principal under a boundary that does not allow is
+ * undetermined, because IAM does not document it. A resource policy
+ * Deny with NotPrincipal applies to every principal that has a
+ * permissions boundary, whatever it lists, as IAM documents.
  */
 void eval_request(const struct eval_policies *pol,
 		  const struct eval_request *req, struct eval_result *out);

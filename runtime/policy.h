@@ -42,6 +42,7 @@ struct aws_statement {
 	bool not_action;
 	bool not_resource;
 	bool not_principal;
+	bool resource_implicit;	/* no Resource or NotResource: the resource the policy is attached to */
 	const char **actions;	/* Action or NotAction values */
 	size_t nactions;
 	const char **resources;	/* Resource or NotResource values */

@@ -694,7 +694,7 @@ static void pick_statement(const struct run *r, const struct site *site,
 	m->role = site->role;
 	m->level = site->level;
 	m->stmt = s;
-	m->undecided = v->truth == TRUTH_UNKNOWN;
+	m->undecided = v->truth == TRUTH_UNKNOWN || p->why;
 	m->cond = p->why ? NULL : v->cond;
 	m->why = p->why ? p->why : v->why;
 }
@@ -785,6 +785,10 @@ static void explain_deny(struct eval_result *out, size_t total)
 {
 	struct text t = reason_text(out);
 
+	if (!out->nmatches) {
+		text_add(&t, "denied");
+		return;
+	}
 	text_add(&t, "denied by ");
 	add_match(&t, &out->matches[0]);
 	add_more(&t, total);
@@ -795,6 +799,10 @@ static void explain_undetermined(struct eval_result *out, size_t total)
 	const struct eval_match *m = &out->matches[0];
 	struct text t = reason_text(out);
 
+	if (!out->nmatches) {
+		text_add(&t, "undetermined");
+		return;
+	}
 	text_add(&t, "undetermined: ");
 	add_match(&t, m);
 	text_add(&t, " cannot be decided: ");
@@ -813,6 +821,11 @@ static void explain_allow(struct eval_result *out, bool two_sides,
 {
 	struct text t = reason_text(out);
 
+	if (!out->nmatches) {
+		text_add(&t, "allowed for the account's root user, whom "
+			 "identity policies do not limit");
+		return;
+	}
 	text_add(&t, "allowed by ");
 	add_match(&t, &out->matches[0]);
 	if (two_sides && resource_grant > 0 &&

@@ -274,7 +274,7 @@ static int read_operator(struct json_ctx *c, const cJSON *op,
 	const cJSON *k;
 
 	/*
-	 * IAM accepts only operators it knows, so an unknown one in a live
+	 * IAM accepts only operators it defines, so an unknown one in a live
 	 * export is most likely newer than this program. It is kept, and
 	 * the evaluator calls the requests it touches undetermined.
 	 */

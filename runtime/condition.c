@@ -8,7 +8,7 @@
  * The rules follow the IAM User Guide, "IAM JSON policy elements:
  * Condition operators", "Creating a condition with multiple keys or
  * values" and "IAM policy elements: Variables and tags". Where those
- * pages leave a case open, the answer is TRUTH_UNKNOWN, never a guess.
+ * pages leave a case open, the result is TRUTH_UNKNOWN, never a guess.
  */
 
 enum family {
@@ -779,8 +779,8 @@ static bool split_arn(const char *s, const char *part[6], size_t len[6])
 }
 
 /*
- * Split an escaped pattern the same way. An escape holds no ':', so a
- * plain search for ':' is exact.
+ * Split an escaped pattern the same way. An escape contains no ':', so
+ * a plain search for ':' is exact.
  */
 static enum truth arn_like(const char *pattern, const char *value,
 			   const char **why)
@@ -932,9 +932,9 @@ static bool takes_variables(const struct operator *op)
 /*
  * Decide one request value against all of the condition's values: any
  * may match, and for a negated operator none may. A value whose
- * variable has no value matches nothing; under a negated operator that
+ * variable has no value matches nothing. Under a negated operator that
  * is unknown, because IAM calls such a statement invalid rather than
- * saying the value fails to match.
+ * saying that the value fails to match.
  */
 static enum truth test_value(const struct operator *op,
 			     const struct aws_condition *c, const char *value,
@@ -969,7 +969,7 @@ static enum truth test_value(const struct operator *op,
 	return op->negated ? truth_not(any) : any;
 }
 
-/* The Null operator: "true" asks that the key be absent. */
+/* The Null operator: "true" requires the key to be absent. */
 static enum truth test_null(const struct operator *op,
 			    const struct aws_condition *c,
 			    const struct eval_key *k, const char **why)

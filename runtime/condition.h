@@ -8,9 +8,9 @@
  * IAM condition operators and policy variables, decided against one
  * request's context. Nothing here allocates on the heap or prints.
  *
- * Every answer has three values: a condition whose operator is unknown
+ * Every result has three values. A condition whose operator is unknown
  * or whose values are of the wrong type for the operator is neither
- * true nor false, and the caller learns why through a static string.
+ * true nor false, and the caller gets the reason as a static string.
  */
 
 enum truth {
@@ -46,7 +46,7 @@ enum expand_result {
  * "2012-10-17") nothing is substituted and every '$' is escaped, so
  * "${...}" stays literal text.
  *
- * With wildcards true, a substituted value that holds '*' or '?' gives
+ * With wildcards true, a substituted value that contains '*' or '?' gives
  * EXPAND_UNKNOWN: IAM does not document whether such characters match
  * as wildcards. So do a multi-valued key and a malformed variable.
  */
@@ -57,7 +57,7 @@ enum expand_result policyvar_expand(char *out, size_t size, const char *text,
 
 /*
  * Decide one condition (an operator, a key and its values) against
- * req's context. variables says whether the policy's Version allows
+ * req's context. variables is true when the policy's Version allows
  * policy variables. On TRUTH_UNKNOWN, *why names the reason.
  */
 enum truth condition_eval(const struct aws_condition *c, bool variables,

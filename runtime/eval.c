@@ -12,14 +12,14 @@
  * or it cannot be decided. The verdicts of the allowing statements are
  * pooled into groups (the SCP path, the boundary, the identity
  * policies and four kinds of resource policy grant), and one monotone
- * formula per kind of request combines the groups. Kleene's logic on a
- * monotone formula gives TRUE exactly when the request is allowed
- * whatever the undecided statements do, and FALSE exactly when it is
- * denied whatever they do, so an undecided statement makes the decision
- * undetermined only when it could change it.
+ * formula per kind of request combines the groups. On a monotone
+ * formula, Kleene's logic gives TRUE exactly when the request is allowed
+ * whatever the undecided statements do. It gives FALSE exactly when the
+ * request is denied whatever they do. So an undecided statement makes
+ * the decision undetermined only when it could change it.
  */
 
-/* What a resource policy statement's Principal grants to the caller. */
+/* The grant that a resource policy statement's Principal gives the caller. */
 enum grant {
 	GRANT_EXACT,		/* names the caller itself: no boundary cap */
 	GRANT_EVERYONE,		/* "*" or NotPrincipal */
@@ -48,7 +48,7 @@ enum principal_type {
 	PRINCIPAL_OTHER,	/* not IAM: a service, anonymous, ... */
 };
 
-/* The names a caller goes by; a Principal entry may name any of them. */
+/* The names of a caller. A Principal entry may name any of them. */
 enum {
 	NAME_SELF = 1,		/* its own ARN, service name or id */
 	NAME_ROLE = 2,		/* the role of a session */
@@ -81,7 +81,7 @@ struct verdict {
 	const char *why;
 };
 
-/* Where a statement sits. */
+/* A statement's place: its policy, role and SCP level. */
 struct site {
 	const struct eval_policy *policy;
 	enum eval_role role;
@@ -102,7 +102,7 @@ const char *eval_decision_name(enum eval_decision d)
 	return "undetermined";
 }
 
-/* Copy the n bytes at s into out (of size size); false if too long. */
+/* Copy the n bytes at s into out, of size size. False: too long. */
 static bool copy_part(char *out, size_t size, const char *s, size_t n)
 {
 	if (n >= size)
@@ -113,8 +113,8 @@ static bool copy_part(char *out, size_t size, const char *s, size_t n)
 }
 
 /*
- * Split "arn:PARTITION:SERVICE::ACCOUNT:RESOURCE". Stores the parts'
- * starts and lengths; false when s is not an ARN of that shape.
+ * Split "arn:PARTITION:SERVICE::ACCOUNT:RESOURCE" into its six parts.
+ * Returns false when s is not an ARN of that shape.
  */
 static bool split_iam_arn(const char *s, const char *part[6], size_t len[6])
 {
@@ -147,7 +147,10 @@ static bool starts_with(const char *part, size_t len, const char *prefix)
 	return len > n && !memcmp(part, prefix, n);
 }
 
-/* Take an IAM principal's ARN apart; false when it is none we know. */
+/*
+ * Take an IAM principal's ARN apart. Returns false when it is not the
+ * ARN of a user, role, assumed-role session, federated user or root.
+ */
 static bool parse_iam_principal(const char *arn, struct principal *p)
 {
 	const char *part[6], *res, *slash;
@@ -602,9 +605,9 @@ static void tally_init(const struct run *r, struct tally *t)
 }
 
 /*
- * Return whether the groups g allow the request. Same account: a
- * resource policy grant to the caller itself suffices; one to every
- * principal suffices unless a boundary caps it; identity policies and
+ * Return whether the groups g allow the request. Within one account, a
+ * resource policy grant to the caller itself is enough, and so is one
+ * to every principal unless a boundary caps it. Identity policies and
  * grants to the caller's role need the boundary too. Across accounts,
  * both sides must allow. Callers other than IAM principals need a
  * resource policy grant and nothing else.
@@ -648,7 +651,7 @@ static bool group_matters(const struct run *r, const struct tally *t,
 	return if_true != if_false;
 }
 
-/* Which statements to list in the result. */
+/* A filter for the statements to list in the result. */
 struct pick {
 	bool deny;			/* Deny statements, else allows */
 	enum truth truth;		/* with this verdict */

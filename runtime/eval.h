@@ -75,9 +75,9 @@ struct eval_key {
 };
 
 /*
- * Who makes the request. Only IAM principals are subject to identity
- * policies, boundaries and SCPs; the others are decided by resource
- * policies alone.
+ * The kind of caller. Only IAM principals are subject to identity
+ * policies, boundaries and SCPs. Resource policies alone decide for
+ * the others.
  */
 enum eval_principal_kind {
 	EVAL_PRINCIPAL_IAM,	/* a user, role, assumed-role session, federated user or root ARN */
@@ -129,8 +129,9 @@ struct eval_result {
 };
 
 /*
- * Decide req against pol. Never allocates on the heap (it uses about
- * 120 KiB of stack); safe to call from any thread on shared documents.
+ * Decide req against pol. Never allocates on the heap, and uses about
+ * 64 KiB of stack (GCC 12's -fstack-usage at -O2, deepest path through
+ * match_resource); safe to call from any thread on shared documents.
  *
  * The reason reads, for each decision (STMT is "statement 'Sid'", or
  * "statement N" by 0-based position when there is no Sid; POLICY is an

@@ -183,6 +183,19 @@ static enum eval_decision ask_identity(const struct eval_policy *policies,
 	return ask(&pol, &a, out);
 }
 
+/* Return match i of res, or an empty one after failing the test. */
+static const struct eval_match *match_at(const struct eval_result *res,
+					 size_t i)
+{
+	static const struct eval_match none;
+
+	if (i < res->nmatches)
+		return &res->matches[i];
+	unit_fail(__FILE__, __LINE__, "no match %zu: the result has %zu", i,
+		  res->nmatches);
+	return &none;
+}
+
 #define CHECK_DECISION(got, want, what)                                  \
 	do {                                                             \
 		int got_ = (int)(got), want_ = (int)(want);               \
@@ -745,7 +758,7 @@ static void test_eval__not_resource_variables(void)
 		  "policy 'fence' cannot be decided: a NotResource variable "
 		  "names a key absent from the request");
 	CHECK_INT(res.nmatches, 1);
-	CHECK(res.nmatches && res.matches[0].undecided);
+	CHECK(match_at(&res, 0)->undecided);
 out:
 	world_release(&w);
 }
@@ -830,7 +843,8 @@ static void test_eval__deny_across_policies(void)
 				"`Resource`: `*`}}");
 	p[1].doc = identity_doc(&w, "{`Version`: `2012-10-17`, `Statement`: "
 				"[{`Sid`: `NoDelete`, `Effect`: `Deny`, "
-				"`Action`: `s3:Delete*`, `Resource`: `*`}]}");
+				"`Action`: [`s3:Delete*`, `iam:Delete*`], "
+				"`Resource`: `*`}]}");
 	p[2].doc = identity_doc(&w, "{`Version`: `2012-10-17`, `Statement`: "
 				"[{`Effect`: `Allow`, `Action`: `ec2:*`, "
 				"`Resource`: `*`}, {`Effect`: `Deny`, "
@@ -843,14 +857,14 @@ static void test_eval__deny_across_policies(void)
 	CHECK_STR(res.reason, "allowed by statement 0 of managed policy "
 		  "arn:aws:iam::aws:policy/AdministratorAccess");
 	CHECK(res.may_allow);
-	CHECK(res.nmatches >= 1 && res.matches[0].policy == &p[0]);
+	CHECK(match_at(&res, 0)->policy == &p[0]);
 	CHECK_DECISION(ask_identity(p, 3, "s3:DeleteObject", OBJECT, "",
 				    &res), DENY, "delete");
 	CHECK_STR(res.reason, "denied by statement 'NoDelete' of inline "
 		  "policy 'guard' of user/alice");
 	CHECK_INT(res.nmatches, 1);
-	CHECK(res.nmatches == 1 && res.matches[0].role == EVAL_IDENTITY &&
-	      !res.matches[0].undecided);
+	CHECK_INT(match_at(&res, 0)->role, EVAL_IDENTITY);
+	CHECK(!match_at(&res, 0)->undecided);
 	CHECK(!res.may_allow);
 	/* NotAction in a Deny: everything but the listed is denied. */
 	CHECK_DECISION(ask_identity(p, 3, "iam:CreateUser", "*", "", &res),
@@ -859,10 +873,14 @@ static void test_eval__deny_across_policies(void)
 		  "'fence' of user/alice");
 	CHECK_DECISION(ask_identity(p, 3, "ec2:RunInstances", "*", "", &res),
 		       ALLOW, "ec2");
-	/* Both Deny statements apply: all are listed. */
-	CHECK_DECISION(ask_identity(p, 3, "s3:DeleteBucket", "*", "", &res),
-		       DENY, "delete bucket");
-	CHECK_INT(res.nmatches, 1);
+	/* Every Deny statement that applies is listed. */
+	CHECK_DECISION(ask_identity(p, 3, "iam:DeleteUser", "*", "", &res),
+		       DENY, "delete user");
+	CHECK_INT(res.nmatches, 2);
+	CHECK(match_at(&res, 0)->policy == &p[1]);
+	CHECK(match_at(&res, 1)->policy == &p[2]);
+	CHECK_STR(res.reason, "denied by statement 'NoDelete' of inline "
+		  "policy 'guard' of user/alice (and 1 more)");
 	CHECK_DECISION(ask_identity(p, 1, "iam:CreateUser", "*", "", &res),
 		       ALLOW, "without the fences");
 out:
@@ -896,7 +914,8 @@ static void test_eval__boundary_caps(void)
 	pol.boundary = &boundary;
 	CHECK_DECISION(ask(&pol, &a, &res), ALLOW, "inside the boundary");
 	CHECK_INT(res.nmatches, 2);
-	CHECK(res.nmatches == 2 && res.matches[1].role == EVAL_BOUNDARY);
+	CHECK_INT(match_at(&res, 0)->role, EVAL_IDENTITY);
+	CHECK_INT(match_at(&res, 1)->role, EVAL_BOUNDARY);
 	a.action = "s3:PutObject";
 	CHECK_DECISION(ask(&pol, &a, &res), NONE, "outside the boundary");
 	CHECK_STR(res.reason, "no statement of permissions boundary "
@@ -958,8 +977,8 @@ static void test_eval__scp_levels(void)
 	pol.nscp = 3;
 	CHECK_DECISION(ask(&pol, &a, &res), ALLOW, "every level allows");
 	CHECK_INT(res.nmatches, 4);
-	CHECK(res.nmatches == 4 && res.matches[3].role == EVAL_SCP &&
-	      res.matches[3].level == &levels[2]);
+	CHECK_INT(match_at(&res, 3)->role, EVAL_SCP);
+	CHECK(match_at(&res, 3)->level == &levels[2]);
 
 	/* The OU keeps only S3: other services stop there. */
 	levels[1].policies = &s3only;
@@ -981,7 +1000,8 @@ static void test_eval__scp_levels(void)
 	CHECK_DECISION(ask(&pol, &a, &res), DENY, "deny at the account");
 	CHECK_STR(res.reason, "denied by statement 'NoIamWrites' of SCP "
 		  "DenyIamWrites at 111122223333");
-	CHECK(res.nmatches == 1 && res.matches[0].level == &levels[2]);
+	CHECK_INT(res.nmatches, 1);
+	CHECK(match_at(&res, 0)->level == &levels[2]);
 	a.action = "iam:GetUser";
 	CHECK_DECISION(ask(&pol, &a, &res), ALLOW, "iam reads");
 
@@ -1043,7 +1063,8 @@ static void test_eval__same_account_resource_policies(void)
 	CHECK_DECISION(ask(&pol, &a, &res), ALLOW, "named user");
 	CHECK_STR(res.reason, "allowed by statement 'AliceReads' of resource "
 		  "policy reports-bucket");
-	CHECK(res.nmatches == 1 && res.matches[0].role == EVAL_RESOURCE);
+	CHECK_INT(res.nmatches, 1);
+	CHECK_INT(match_at(&res, 0)->role, EVAL_RESOURCE);
 	pol.boundary = &boundary;
 	CHECK_DECISION(ask(&pol, &a, &res), ALLOW, "named user, boundary");
 	pol.boundary = NULL;
@@ -1318,7 +1339,8 @@ static void test_eval__everyone_under_boundary(void)
 	pol.boundary = &boundary;
 	CHECK_DECISION(ask(&pol, &a, &res), UNDET, "boundary denies");
 	CHECK(res.may_allow);
-	CHECK(res.nmatches == 1 && res.matches[0].undecided);
+	CHECK_INT(res.nmatches, 1);
+	CHECK(match_at(&res, 0)->undecided);
 	CHECK_STR(res.reason, "undetermined: statement 'Public' of resource "
 		  "policy public-bucket cannot be decided: a grant to every "
 		  "principal under a permissions boundary that does not "
@@ -1444,8 +1466,9 @@ static void test_eval__undecided_statements(void)
 		  "'StringEqual'");
 	CHECK(res.may_allow);
 	CHECK_INT(res.nmatches, 1);
-	CHECK(res.nmatches == 1 && res.matches[0].undecided &&
-	      res.matches[0].cond && res.matches[0].stmt == &odd.doc->stmts[0]);
+	CHECK(match_at(&res, 0)->undecided);
+	CHECK(match_at(&res, 0)->cond == &odd.doc->stmts[0].conds[0]);
+	CHECK(match_at(&res, 0)->stmt == &odd.doc->stmts[0]);
 	/* It does not touch a request its action does not match. */
 	CHECK_DECISION(ask_identity(&odd, 1, "ec2:RunInstances", "*", "",
 				    &res), NONE, "odd allow, other action");
@@ -1522,8 +1545,9 @@ static void test_eval__undecided_caps(void)
 	pol.nscp = 2;
 	a.context = "aws:CurrentTime=2026-01-01T00:00:00Z";
 	CHECK_DECISION(ask(&pol, &a, &res), UNDET, "undecided SCP level");
-	CHECK(res.nmatches == 1 && res.matches[0].role == EVAL_SCP &&
-	      res.matches[0].level == &levels[1]);
+	CHECK_INT(res.nmatches, 1);
+	CHECK_INT(match_at(&res, 0)->role, EVAL_SCP);
+	CHECK(match_at(&res, 0)->level == &levels[1]);
 	CHECK_STR(res.reason, "undetermined: statement 0 of SCP OddScp at "
 		  "ou-ab12-odd cannot be decided: DateLessThan on "
 		  "'aws:CurrentTime': a date operator's value is neither ISO "
@@ -1536,7 +1560,8 @@ static void test_eval__undecided_caps(void)
 	pol.nscp = 0;
 	pol.boundary = &odd;
 	CHECK_DECISION(ask(&pol, &a, &res), UNDET, "undecided boundary");
-	CHECK(res.nmatches == 1 && res.matches[0].role == EVAL_BOUNDARY);
+	CHECK_INT(res.nmatches, 1);
+	CHECK_INT(match_at(&res, 0)->role, EVAL_BOUNDARY);
 	/* No identity allow: the boundary cannot matter. */
 	pol.nidentity = 0;
 	CHECK_DECISION(ask(&pol, &a, &res), NONE, "boundary without grant");

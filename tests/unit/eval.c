@@ -435,6 +435,11 @@ static void test_eval__bool_binary_ip(void)
 		  "aws:SourceIp=2001:db8:1234:5679::1", NONE },
 		{ "{`IpAddress`: {`aws:SourceIp`: `2001:DB8:1234:5678::/64`}}",
 		  "aws:SourceIp=203.0.113.7", NONE },
+		/* The families never meet, even in blocks of every address. */
+		{ "{`IpAddress`: {`aws:SourceIp`: `::/0`}}",
+		  "aws:SourceIp=203.0.113.7", NONE },
+		{ "{`IpAddress`: {`aws:SourceIp`: `0.0.0.0/0`}}",
+		  "aws:SourceIp=2001:db8::1", NONE },
 		{ "{`NotIpAddress`: {`aws:SourceIp`: [`10.0.0.0/8`, "
 		  "`192.168.0.0/16`]}}", "aws:SourceIp=8.8.8.8", ALLOW },
 		{ "{`NotIpAddress`: {`aws:SourceIp`: [`10.0.0.0/8`, "
@@ -621,6 +626,11 @@ static void test_eval__condition_variables(void)
 		  "aws:username=a*;k=a*", ALLOW },
 		{ "{`StringEquals`: {`k`: `${aws:username}`}}",
 		  "aws:username=a|b;k=a", UNDET },
+		/* A substituted value is text, never a variable. */
+		{ "{`StringLike`: {`k`: `${aws:username}`}}",
+		  "aws:username=a${$}b;k=a${$}b", ALLOW },
+		{ "{`StringLike`: {`k`: `${aws:username}`}}",
+		  "aws:username=a${$}b;k=a$b", NONE },
 		{ "{`StringEquals`: {`k`: `${aws:username, none}`}}",
 		  "k=none", UNDET },
 		{ "{`ArnEquals`: {`aws:SourceArn`: "
@@ -686,6 +696,8 @@ static void test_eval__resource_variables(void)
 		  ALLOW },
 		{ "2012-10-17", "arn:aws:s3:::b/${aws:username}",
 		  "aws:username=x*", "arn:aws:s3:::b/xy", UNDET },
+		{ "2012-10-17", "arn:aws:s3:::b/${aws:username}",
+		  "aws:username=${x}", "arn:aws:s3:::b/${x}", ALLOW },
 	};
 	size_t i;
 
@@ -1215,6 +1227,10 @@ static void test_eval__principal_forms(void)
 		  ALLOW },
 		{ "{`AWS`: `" READER "`}", EVAL_PRINCIPAL_IAM, READER, ALLOW },
 		{ "{`AWS`: `arn:aws:iam::111122223333:role/writer`}",
+		  EVAL_PRINCIPAL_IAM, SESSION, NONE },
+		{ "{`AWS`: `arn:aws:iam::111122223333:role/team/readers`}",
+		  EVAL_PRINCIPAL_IAM, SESSION, NONE },
+		{ "{`AWS`: `arn:aws:iam::111122223333:role/team/reade`}",
 		  EVAL_PRINCIPAL_IAM, SESSION, NONE },
 		{ "{`AWS`: `arn:aws:iam::444455556666:role/team/reader`}",
 		  EVAL_PRINCIPAL_IAM, SESSION, NONE },

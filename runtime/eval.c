@@ -243,12 +243,13 @@ static unsigned wildcard_entry_names(const char *value, const struct run *r)
 		 r->who.account);
 	if (match_resource(value, arn))
 		return NAME_ACCOUNT;
-	snprintf(arn, sizeof(arn), "arn:%s:iam::%s:role/%.*s",
+	if (r->who.type != PRINCIPAL_SESSION)
+		return 0;
+	/* A session's ARN leaves out its role's path, so any path may do. */
+	snprintf(arn, sizeof(arn), "arn:%s:iam::%s:role/*%.*s",
 		 r->who.partition, r->who.account, (int)r->who.role_len,
-		 r->who.role ? r->who.role : "");
-	if (r->who.type == PRINCIPAL_SESSION && match_resource(value, arn))
-		return NAME_ROLE;
-	return 0;
+		 r->who.role);
+	return match_resource_overlap(value, arn) ? NAME_ROLE : 0;
 }
 
 /* Return whether e is "*" or {"AWS": "*"}: everyone, even anonymous. */
@@ -591,7 +592,7 @@ static void tally_init(const struct run *r, struct tally *t)
 	t->group[GROUP_SCP] = TRUTH_TRUE;
 	t->group[GROUP_BOUNDARY] = r->pol->boundary ? TRUTH_FALSE : TRUTH_TRUE;
 	t->group[GROUP_CAP] = r->pol->boundary ? TRUTH_UNKNOWN : TRUTH_TRUE;
-	if (r->iam && r->who.type == PRINCIPAL_ROOT && r->same_account)
+	if (r->iam && r->who.type == PRINCIPAL_ROOT)
 		t->group[GROUP_IDENTITY] = TRUTH_TRUE;	/* the root user */
 	if (!r->iam)
 		return;

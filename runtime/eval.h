@@ -55,6 +55,9 @@ struct eval_scp_level {
 /*
  * The policies that apply to one principal and one resource. A missing
  * part is empty: no boundary, no organization data, no resource policy.
+ *
+ * TODO: session policies and resource control policies are not taken,
+ * so a request that only one of them would deny comes out allowed.
  */
 struct eval_policies {
 	const struct eval_policy *identity;
@@ -87,6 +90,11 @@ enum eval_principal_kind {
 	EVAL_PRINCIPAL_CANONICAL_USER,	/* an S3 canonical user id */
 };
 
+/*
+ * One request. The evaluator adds no context keys of its own: the
+ * caller supplies aws:username, aws:PrincipalArn, aws:CurrentTime and
+ * the rest, and a key it leaves out is absent.
+ */
 struct eval_request {
 	enum eval_principal_kind principal_kind;
 	const char *principal;	/* ARN or service name; NULL when anonymous */

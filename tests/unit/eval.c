@@ -1242,6 +1242,14 @@ static void test_eval__principal_forms(void)
 		  EVAL_PRINCIPAL_IAM, ALICE, UNDET },
 		{ "{`AWS`: `arn:aws:iam::111122223333:user/b*`}",
 		  EVAL_PRINCIPAL_IAM, ALICE, NONE },
+		{ "{`AWS`: `arn:aws:iam::111122223333:role/team/*`}",
+		  EVAL_PRINCIPAL_IAM, SESSION, UNDET },
+		{ "{`AWS`: `arn:aws:iam::111122223333:role/ops/*`}",
+		  EVAL_PRINCIPAL_IAM, SESSION, UNDET },
+		{ "{`AWS`: `arn:aws:iam::111122223333:user/*`}",
+		  EVAL_PRINCIPAL_IAM, SESSION, NONE },
+		{ "{`AWS`: `arn:aws:iam::444455556666:role/*`}",
+		  EVAL_PRINCIPAL_IAM, SESSION, NONE },
 	};
 	size_t i;
 

@@ -1017,6 +1017,10 @@ enum truth condition_eval(const struct aws_condition *c, bool variables,
 		*why = "unknown condition operator";
 		return TRUTH_UNKNOWN;
 	}
+	if (!c->nvalues) {
+		*why = "the condition lists no values";
+		return TRUTH_UNKNOWN;
+	}
 	if (op.family == FAMILY_NULL)
 		return test_null(&op, c, k, why);
 	if (!k) {

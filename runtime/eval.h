@@ -108,9 +108,9 @@ struct eval_request {
 struct eval_match {
 	const struct eval_policy *policy;
 	enum eval_role role;
-	const struct eval_scp_level *level;	/* the SCP's level; else NULL */
 	const struct aws_statement *stmt;
 	bool undecided;		/* it could not be decided */
+	const struct eval_scp_level *level;	/* the SCP's level; else NULL */
 	const struct aws_condition *cond;	/* the undecided condition, or NULL */
 	const char *why;	/* static text: why it is undecided; else NULL */
 };
@@ -120,12 +120,6 @@ struct eval_match {
 struct eval_result {
 	enum eval_decision decision;
 	/*
-	 * Whether some reading of the undecided statements allows the
-	 * request: true for EVAL_ALLOW, false for either deny, and for
-	 * EVAL_UNDETERMINED false when only the kind of deny is open.
-	 */
-	bool may_allow;
-	/*
 	 * The statements that decided it: the Deny statements for an
 	 * explicit deny; the allowing statements for an allow; the
 	 * undecidable ones for undetermined. For an implicit deny, the
@@ -134,6 +128,12 @@ struct eval_result {
 	struct eval_match matches[EVAL_MAX_MATCHES];
 	size_t nmatches;	/* at most EVAL_MAX_MATCHES; the rest are dropped */
 	char reason[256];	/* one line for a reviewer; never empty */
+	/*
+	 * Whether some reading of the undecided statements allows the
+	 * request: true for EVAL_ALLOW, false for either deny, and for
+	 * EVAL_UNDETERMINED false when only the kind of deny is open.
+	 */
+	bool may_allow;
 };
 
 /*
@@ -141,12 +141,19 @@ struct eval_result {
  * 64 KiB of stack (GCC 12's -fstack-usage at -O2, deepest path through
  * match_resource); safe to call from any thread on shared documents.
  *
- * The reason reads, for each decision (STMT is "statement 'Sid'", or
- * "statement N" by 0-based position when there is no Sid; POLICY is an
+ * The reason is one of these lines. STMT is "statement 'Sid'", or
+ * "statement N" by 0-based position when there is no Sid. POLICY is an
  * identity policy's name, "permissions boundary NAME", "SCP NAME at
- * TARGET" or "resource policy NAME"):
+ * TARGET" or "resource policy NAME". CALLER is "service NAME",
+ * "anonymous callers", "federated principal NAME" or "canonical user
+ * ID". WHY is static text such as "unknown condition operator 'OP'" or
+ * "OP on 'KEY': a numeric operator's value is not a decimal number".
  *
- *   allowed by STMT of POLICY[ and STMT of POLICY]
+ *   allowed by STMT of POLICY
+ *   allowed by STMT of POLICY and STMT of resource policy NAME
+ *     (across accounts: the identity side, then the resource side)
+ *   allowed for the account's root user, whom identity policies do not
+ *     limit
  *   denied by STMT of POLICY[ (and N more)]
  *   no statement of the service control policies at TARGET allows ACTION
  *   no statement of permissions boundary NAME allows ACTION on RESOURCE
@@ -155,20 +162,24 @@ struct eval_result {
  *     account ACCOUNT needs
  *   no resource policy of account ACCOUNT allows ACTION on RESOURCE for
  *     PRINCIPAL
- *   no resource policy allows ACTION on RESOURCE for WHO
+ *   no resource policy allows ACTION on RESOURCE for CALLER
  *   undetermined: STMT of POLICY cannot be decided: WHY[ (and N more)]
+ *   principal 'ARN' is not the ARN of a user, role, assumed-role
+ *     session, federated user or root   (undetermined)
+ *   the request has no action   (or no resource; undetermined)
  *
- * The second line of an allow names the resource policy's statement of
- * a cross-account request. Text longer than the buffer is cut short.
+ * Text longer than the buffer is cut short.
  *
- * Same-account resource policy statements that name the principal's
- * own user, session or federated-user ARN grant even where the
- * permissions boundary does not allow; those that name a role grant
- * only within the boundary (IAM User Guide, "Policy evaluation logic").
- * A grant to every principal under a boundary that does not allow is
- * undetermined, because IAM does not document it. A resource policy
- * Deny with NotPrincipal applies to every principal that has a
- * permissions boundary, whatever it lists, as IAM documents.
+ * Within one account, a resource policy statement that names the
+ * caller's own user, session or federated-user ARN grants even where
+ * the permissions boundary does not allow, but one that names a role
+ * grants only within the boundary: IAM lets a resource policy reach a
+ * role session past its boundary, not the role. A grant to every
+ * principal under a boundary that does not allow is undetermined,
+ * because IAM does not document it. A resource policy Deny with
+ * NotPrincipal applies to every principal that has a permissions
+ * boundary, whatever it lists (IAM User Guide, "Permissions boundaries
+ * for IAM entities").
  */
 void eval_request(const struct eval_policies *pol,
 		  const struct eval_request *req, struct eval_result *out);

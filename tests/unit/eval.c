@@ -582,6 +582,9 @@ static void test_eval__condition_blocks_combine(void)
 		{ "{`NullIfExists`: {`a`: `true`}}", "", UNDET },
 		{ "{`ForAllValues:Null`: {`a`: `true`}}", "", UNDET },
 		{ "{`stringequals`: {`a`: `1`}}", "a=1", UNDET },
+		/* IAM does not say what an empty list of values means. */
+		{ "{`StringNotEquals`: {`a`: []}}", "a=1", UNDET },
+		{ "{`StringEquals`: {`a`: []}}", "", UNDET },
 	};
 
 	check_conditions(cases, ARRAY_SIZE(cases), "2012-10-17");

@@ -287,9 +287,9 @@ static int read_operator(struct json_ctx *c, const cJSON *op,
 					     st->sid);
 		else
 			json_ctx_warning_key(c, "unknown condition operator "
-					     "'%s'; requests that the statement "
-					     "could decide are undetermined",
-					     op->string);
+					     "'%s'; requests that the "
+					     "statement could decide are "
+					     "undetermined", op->string);
 	}
 	if (!cJSON_IsObject(op))
 		return json_ctx_error(c, "expected an object of condition "

@@ -283,7 +283,8 @@ static enum expand_result put_variable(struct out_buf *o,
 	name[v->name_len] = '\0';
 	k = condition_find_key(req, name);
 	if (k && k->nvalues != 1) {
-		*why = "a policy variable names a key without exactly one value";
+		*why = "a policy variable names a key without exactly one "
+		       "value";
 		return EXPAND_UNKNOWN;
 	}
 	if (!k && !v->def)
@@ -751,7 +752,8 @@ static bool ip_in_block(const struct ip_block *ip, const struct ip_block *b)
 	if (ip->family != b->family)
 		return false;
 	for (i = 0; bits > 0; i++, bits -= 8) {
-		unsigned mask = bits >= 8 ? 0xffu : (0xffu << (8 - bits)) & 0xffu;
+		unsigned mask = bits >= 8 ? 0xffu
+					  : (0xffu << (8 - bits)) & 0xffu;
 
 		if ((ip->addr[i] & mask) != (b->addr[i] & mask))
 			return false;

@@ -523,7 +523,8 @@ struct tally {
 	size_t denies;		/* Deny statements that apply */
 	size_t undecided_denies;
 	enum truth group[GROUP_COUNT];
-	const struct eval_scp_level *scp_failed;	/* first level that denies */
+	/* The first SCP level with no allow that applies, or NULL. */
+	const struct eval_scp_level *scp_failed;
 };
 
 static void tally_statement(const struct run *r, const struct site *site,

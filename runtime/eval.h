@@ -83,10 +83,12 @@ struct eval_key {
  * the others.
  */
 enum eval_principal_kind {
-	EVAL_PRINCIPAL_IAM,	/* a user, role, assumed-role session, federated user or root ARN */
+	/* A user, role, assumed-role session, federated user or root ARN */
+	EVAL_PRINCIPAL_IAM,
 	EVAL_PRINCIPAL_SERVICE,	/* "lambda.amazonaws.com" */
 	EVAL_PRINCIPAL_ANONYMOUS,	/* an unauthenticated caller */
-	EVAL_PRINCIPAL_FEDERATED,	/* an identity provider: "cognito-identity.amazonaws.com", a SAML provider ARN */
+	/* An identity provider: "cognito-identity.amazonaws.com", a SAML ARN */
+	EVAL_PRINCIPAL_FEDERATED,
 	EVAL_PRINCIPAL_CANONICAL_USER,	/* an S3 canonical user id */
 };
 
@@ -110,8 +112,8 @@ struct eval_match {
 	enum eval_role role;
 	const struct aws_statement *stmt;
 	bool undecided;		/* it could not be decided */
-	const struct eval_scp_level *level;	/* the SCP's level; else NULL */
-	const struct aws_condition *cond;	/* the undecided condition, or NULL */
+	const struct eval_scp_level *level;	/* an SCP's level, else NULL */
+	const struct aws_condition *cond;	/* undecided condition or NULL */
 	const char *why;	/* static text: why it is undecided; else NULL */
 };
 

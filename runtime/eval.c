@@ -6,6 +6,7 @@
 
 #include "condition.h"
 #include "match.h"
+#include "principal.h"
 
 /*
  * Every statement gets a three-valued verdict: it applies, it does not,
@@ -37,31 +38,6 @@ enum group {
 	GROUP_RES_ACCOUNT,
 	GROUP_CAP,		/* whether a boundary caps grants to everyone */
 	GROUP_COUNT,
-};
-
-enum principal_type {
-	PRINCIPAL_USER,
-	PRINCIPAL_ROLE,
-	PRINCIPAL_SESSION,
-	PRINCIPAL_FEDERATED_USER,
-	PRINCIPAL_ROOT,
-	PRINCIPAL_OTHER,	/* not IAM: a service, anonymous, ... */
-};
-
-/* The names of a caller. A Principal entry may name any of them. */
-enum {
-	NAME_SELF = 1,		/* its own ARN, service name or id */
-	NAME_ROLE = 2,		/* the role of a session */
-	NAME_ACCOUNT = 4,	/* its account */
-};
-
-struct principal {
-	enum principal_type type;
-	unsigned names;		/* the NAME_ bits it goes by */
-	char partition[32];
-	char account[16];
-	const char *role;	/* the role name of a role or session */
-	size_t role_len;
 };
 
 struct run {
@@ -102,195 +78,6 @@ const char *eval_decision_name(enum eval_decision d)
 	return "undetermined";
 }
 
-/* Copy the n bytes at s into out, of size size. False: too long. */
-static bool copy_part(char *out, size_t size, const char *s, size_t n)
-{
-	if (n >= size)
-		return false;
-	memcpy(out, s, n);
-	out[n] = '\0';
-	return true;
-}
-
-/*
- * Split "arn:PARTITION:SERVICE::ACCOUNT:RESOURCE" into its six parts.
- * Returns false when s is not an ARN of that shape.
- */
-static bool split_iam_arn(const char *s, const char *part[6], size_t len[6])
-{
-	int i;
-
-	for (i = 0; i < 5; i++) {
-		const char *colon = strchr(s, ':');
-
-		if (!colon)
-			return false;
-		part[i] = s;
-		len[i] = (size_t)(colon - s);
-		s = colon + 1;
-	}
-	part[5] = s;
-	len[5] = strlen(s);
-	return len[0] == 3 && !memcmp(part[0], "arn", 3) && len[3] == 0 &&
-	       len[4] == 12 && strspn(part[4], "0123456789") >= 12;
-}
-
-static bool part_is(const char *part, size_t len, const char *s)
-{
-	return strlen(s) == len && !memcmp(part, s, len);
-}
-
-static bool starts_with(const char *part, size_t len, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return len > n && !memcmp(part, prefix, n);
-}
-
-/*
- * Take an IAM principal's ARN apart. Returns false when it is not the
- * ARN of a user, role, assumed-role session, federated user or root.
- */
-static bool parse_iam_principal(const char *arn, struct principal *p)
-{
-	const char *part[6], *res, *slash;
-	size_t len[6], n;
-
-	if (!split_iam_arn(arn, part, len) ||
-	    !copy_part(p->partition, sizeof(p->partition), part[1], len[1]) ||
-	    !copy_part(p->account, sizeof(p->account), part[4], len[4]))
-		return false;
-	res = part[5];
-	n = len[5];
-	p->names = NAME_SELF | NAME_ACCOUNT;
-	if (part_is(part[2], len[2], "iam") && part_is(res, n, "root")) {
-		p->type = PRINCIPAL_ROOT;
-		p->names = NAME_ACCOUNT;
-	} else if (part_is(part[2], len[2], "iam") &&
-		   starts_with(res, n, "user/")) {
-		p->type = PRINCIPAL_USER;
-	} else if (part_is(part[2], len[2], "iam") &&
-		   starts_with(res, n, "role/")) {
-		p->type = PRINCIPAL_ROLE;
-		p->role = strrchr(res, '/') + 1;
-		p->role_len = strlen(p->role);
-	} else if (part_is(part[2], len[2], "sts") &&
-		   starts_with(res, n, "assumed-role/")) {
-		p->type = PRINCIPAL_SESSION;
-		p->names |= NAME_ROLE;
-		p->role = res + 13;
-		slash = strchr(p->role, '/');
-		if (!slash || slash == p->role || !slash[1])
-			return false;
-		p->role_len = (size_t)(slash - p->role);
-	} else if (part_is(part[2], len[2], "sts") &&
-		   starts_with(res, n, "federated-user/")) {
-		p->type = PRINCIPAL_FEDERATED_USER;
-	} else {
-		return false;
-	}
-	return true;
-}
-
-/*
- * Return the NAME_ bits that the AWS Principal entry value names for
- * p. An ARN of a role names the sessions of that role too.
- */
-static unsigned aws_entry_names(const char *value, const struct run *r)
-{
-	const struct principal *p = &r->who;
-	const char *part[6];
-	size_t len[6];
-
-	if (p->type == PRINCIPAL_OTHER)
-		return 0;
-	if (!strcmp(value, r->req->principal))
-		return p->type == PRINCIPAL_ROOT ? NAME_ACCOUNT : NAME_SELF;
-	if (!strcmp(value, p->account))
-		return NAME_ACCOUNT;
-	if (!split_iam_arn(value, part, len) ||
-	    !part_is(part[1], len[1], p->partition) ||
-	    !part_is(part[4], len[4], p->account) ||
-	    !part_is(part[2], len[2], "iam"))
-		return 0;
-	if (part_is(part[5], len[5], "root"))
-		return NAME_ACCOUNT;
-	if (p->type == PRINCIPAL_SESSION && starts_with(part[5], len[5],
-							"role/")) {
-		const char *name = strrchr(part[5], '/') + 1;
-
-		if (strlen(name) == p->role_len &&
-		    !memcmp(name, p->role, p->role_len))
-			return NAME_ROLE;
-	}
-	return 0;
-}
-
-/*
- * Return whether a Principal entry with a wildcard could name p. IAM
- * takes no wildcard in a principal but the lone "*", so such an entry
- * is undecided when, read as a pattern, it would name the caller.
- */
-static unsigned wildcard_entry_names(const char *value, const struct run *r)
-{
-	char arn[MATCH_MAX];
-
-	if (match_resource(value, r->req->principal))
-		return r->who.names & NAME_SELF ? NAME_SELF : NAME_ACCOUNT;
-	if (r->who.type == PRINCIPAL_OTHER)
-		return 0;
-	snprintf(arn, sizeof(arn), "arn:%s:iam::%s:root", r->who.partition,
-		 r->who.account);
-	if (match_resource(value, arn))
-		return NAME_ACCOUNT;
-	if (r->who.type != PRINCIPAL_SESSION)
-		return 0;
-	/* A session's ARN leaves out its role's path, so any path may do. */
-	snprintf(arn, sizeof(arn), "arn:%s:iam::%s:role/*%.*s",
-		 r->who.partition, r->who.account, (int)r->who.role_len,
-		 r->who.role);
-	return match_resource_overlap(value, arn) ? NAME_ROLE : 0;
-}
-
-/* Return whether e is "*" or {"AWS": "*"}: everyone, even anonymous. */
-static bool names_everyone(const struct aws_principal *e)
-{
-	return !strcmp(e->type, "*") ||
-	       (!strcmp(e->type, "AWS") && !strcmp(e->value, "*"));
-}
-
-/*
- * Store in *sure the NAME_ bits entry e names for the caller, and in
- * *maybe those it might name.
- */
-static void entry_names(const struct aws_principal *e, const struct run *r,
-			unsigned *sure, unsigned *maybe)
-{
-	enum eval_principal_kind kind = r->req->principal_kind;
-	const char *principal = r->req->principal;
-
-	*sure = *maybe = 0;
-	if (names_everyone(e)) {
-		*sure = r->who.names;
-		return;
-	}
-	if (!principal)
-		return;
-	if (!strcmp(e->type, "AWS")) {
-		if (strpbrk(e->value, "*?"))
-			*maybe = wildcard_entry_names(e->value, r);
-		else if (kind == EVAL_PRINCIPAL_IAM)
-			*sure = aws_entry_names(e->value, r);
-		return;
-	}
-	if ((!strcmp(e->type, "Service") && kind == EVAL_PRINCIPAL_SERVICE) ||
-	    (!strcmp(e->type, "Federated") &&
-	     kind == EVAL_PRINCIPAL_FEDERATED) ||
-	    (!strcmp(e->type, "CanonicalUser") &&
-	     kind == EVAL_PRINCIPAL_CANONICAL_USER))
-		*sure = strcmp(e->value, principal) ? 0 : NAME_SELF;
-}
-
 /*
  * The grant of a Principal that names the caller by the bits names, or
  * by "*" when everyone is set. Best first: the caller itself, everyone,
@@ -319,10 +106,11 @@ static enum truth principal_applies(const struct aws_statement *s,
 	for (i = 0; i < s->nprincipals; i++) {
 		unsigned e_sure, e_maybe;
 
-		entry_names(&s->principals[i], r, &e_sure, &e_maybe);
+		principal_entry_names(&s->principals[i], &r->who, &e_sure,
+				      &e_maybe);
 		sure |= e_sure;
 		maybe |= e_maybe;
-		if (names_everyone(&s->principals[i]))
+		if (principal_names_everyone(&s->principals[i]))
 			everyone = true;
 		else
 			specific |= e_sure;
@@ -992,13 +780,19 @@ static bool run_init(struct run *r, const struct eval_policies *pol,
 	memset(r, 0, sizeof(*r));
 	r->pol = pol;
 	r->req = req;
-	r->who.type = PRINCIPAL_OTHER;
-	r->who.names = NAME_SELF;
 	if (!req->action || !req->resource) {
 		struct text t = reason_text(out);
 
 		text_add(&t, "the request has no %s",
 			 req->action ? "resource" : "action");
+		return false;
+	}
+	if (!principal_parse(&r->who, req->principal_kind, req->principal)) {
+		struct text t = reason_text(out);
+
+		text_add(&t, "principal '%s' is not the ARN of a user, role, "
+			 "assumed-role session, federated user or root",
+			 req->principal ? req->principal : "");
 		return false;
 	}
 	if (req->principal_kind != EVAL_PRINCIPAL_IAM) {
@@ -1012,14 +806,6 @@ static bool run_init(struct run *r, const struct eval_policies *pol,
 		return true;
 	}
 	r->iam = true;
-	if (!req->principal || !parse_iam_principal(req->principal, &r->who)) {
-		struct text t = reason_text(out);
-
-		text_add(&t, "principal '%s' is not the ARN of a user, role, "
-			 "assumed-role session, federated user or root",
-			 req->principal ? req->principal : "");
-		return false;
-	}
 	r->resource_account = pol->resource_account ? pol->resource_account
 						    : r->who.account;
 	r->same_account = !strcmp(r->resource_account, r->who.account);

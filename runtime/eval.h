@@ -112,8 +112,9 @@ struct eval_match {
 	enum eval_role role;
 	const struct aws_statement *stmt;
 	bool undecided;		/* it could not be decided */
-	const struct eval_scp_level *level;	/* an SCP's level, else NULL */
-	const struct aws_condition *cond;	/* undecided condition or NULL */
+	const struct eval_scp_level *level;	/* an SCP's level; else NULL */
+	/* The condition that could not be decided, or NULL. */
+	const struct aws_condition *cond;
 	const char *why;	/* static text: why it is undecided; else NULL */
 };
 

@@ -4,23 +4,13 @@
 #include <inttypes.h>
 #include <strings.h>
 
+#include "condition.h"
+
 /* The destination of a conversion: storage, interning and policy kind. */
 struct policy_out {
 	struct arena *arena;
 	struct strtab *strtab;
 	enum aws_policy_kind kind;
-};
-
-static const char *const condition_operators[] = {
-	"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase",
-	"StringNotEqualsIgnoreCase", "StringLike", "StringNotLike",
-	"NumericEquals", "NumericNotEquals", "NumericLessThan",
-	"NumericLessThanEquals", "NumericGreaterThan",
-	"NumericGreaterThanEquals", "DateEquals", "DateNotEquals",
-	"DateLessThan", "DateLessThanEquals", "DateGreaterThan",
-	"DateGreaterThanEquals", "Bool", "BinaryEquals", "IpAddress",
-	"NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
-	"Null",
 };
 
 static const char *const statement_keys[] = {
@@ -42,32 +32,9 @@ static bool in_list(const char *s, const char *const *list, size_t n)
 	return false;
 }
 
-static const char *strip_prefix(const char *s, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return strncmp(s, prefix, n) ? NULL : s + n;
-}
-
 bool aws_condition_operator_valid(const char *op)
 {
-	const char *base = op, *rest;
-	size_t n;
-	char stem[64];
-
-	if ((rest = strip_prefix(op, "ForAllValues:")) ||
-	    (rest = strip_prefix(op, "ForAnyValue:")))
-		base = rest;
-	if (in_list(base, condition_operators, ARRAY_SIZE(condition_operators)))
-		return true;
-	n = strlen(base);
-	if (n <= 8 || n - 8 >= sizeof(stem) || strcmp(base + n - 8, "IfExists"))
-		return false;
-	memcpy(stem, base, n - 8);
-	stem[n - 8] = '\0';
-	return strcmp(stem, "Null") &&
-	       in_list(stem, condition_operators,
-		       ARRAY_SIZE(condition_operators));
+	return condition_operator_known(op);
 }
 
 static int hex_digit(char c)
@@ -306,9 +273,24 @@ static int read_operator(struct json_ctx *c, const cJSON *op,
 {
 	const cJSON *k;
 
-	if (!aws_condition_operator_valid(op->string))
-		return json_ctx_error_key(c, "unknown condition operator '%s'",
-					  op->string);
+	/*
+	 * IAM accepts only operators it defines, so an unknown one in a live
+	 * export is most likely newer than this program. It is kept, and
+	 * the evaluator calls the requests it touches undetermined.
+	 */
+	if (!aws_condition_operator_valid(op->string)) {
+		if (st->sid)
+			json_ctx_warning_key(c, "unknown condition operator "
+					     "'%s' in statement '%s'; requests "
+					     "that the statement could decide "
+					     "are undetermined", op->string,
+					     st->sid);
+		else
+			json_ctx_warning_key(c, "unknown condition operator "
+					     "'%s'; requests that the "
+					     "statement could decide are "
+					     "undetermined", op->string);
+	}
 	if (!cJSON_IsObject(op))
 		return json_ctx_error(c, "expected an object of condition "
 				      "keys, got %s", json_type_name(op));
@@ -406,6 +388,16 @@ static int one_of(struct json_ctx *c, const cJSON *s, const char *key,
 	return ret;
 }
 
+/* Check that key and its negation are not both present. */
+static int at_most_one(struct json_ctx *c, const cJSON *s, const char *key,
+		       const char *negation)
+{
+	if (!cJSON_GetObjectItemCaseSensitive(s, key) ||
+	    !cJSON_GetObjectItemCaseSensitive(s, negation))
+		return 0;
+	return one_of(c, s, key, negation, NULL);
+}
+
 static int read_effect(struct json_ctx *c, const cJSON *s,
 		       struct aws_statement *st)
 {
@@ -449,7 +441,7 @@ static int read_statement(struct json_ctx *c, const cJSON *s,
 			  struct policy_out *o, struct aws_statement *st)
 {
 	bool trust = o->kind == AWS_POLICY_TRUST, present;
-	bool identity = o->kind == AWS_POLICY_IDENTITY;
+	bool resource = o->kind == AWS_POLICY_RESOURCE;
 	const cJSON *m, *cond;
 
 	if (!cJSON_IsObject(s))
@@ -465,10 +457,12 @@ static int read_statement(struct json_ctx *c, const cJSON *s,
 	if (json_get_string(c, s, "Sid", false, &st->sid) ||
 	    read_effect(c, s, st) ||
 	    one_of(c, s, "Action", "NotAction", NULL) ||
-	    one_of(c, s, "Resource", "NotResource", trust
-		   ? "'%s' is not allowed in a trust policy" : NULL) ||
-	    one_of(c, s, "Principal", "NotPrincipal", !identity ? NULL
-		   : "'%s' is not allowed in an identity-based policy"))
+	    (!resource && one_of(c, s, "Resource", "NotResource", trust
+				 ? "'%s' is not allowed in a trust policy"
+				 : NULL)) ||
+	    (resource && at_most_one(c, s, "Resource", "NotResource")) ||
+	    one_of(c, s, "Principal", "NotPrincipal", trust || resource
+		   ? NULL : "'%s' is not allowed in an identity-based policy"))
 		return -1;
 	if (st->sid)
 		st->sid = intern(o, st->sid);
@@ -485,6 +479,7 @@ static int read_statement(struct json_ctx *c, const cJSON *s,
 	if (!present && member_list(c, s, "NotResource", o, &st->not_resource,
 				    &st->resources, &st->nresources))
 		return -1;
+	st->resource_implicit = !present && !st->not_resource;
 	if (read_principals(c, s, o, st))
 		return -1;
 

@@ -16,11 +16,16 @@
  *   strings (an empty array is kept as zero actions);
  * - identity policies have exactly one of Resource and NotResource and
  *   no Principal; trust policies have exactly one of Principal and
- *   NotPrincipal and no Resource; resource policies have one of each;
+ *   NotPrincipal and no Resource; other resource-based policies have
+ *   exactly one of Principal and NotPrincipal and at most one of
+ *   Resource and NotResource (a statement without either applies to
+ *   the resource the policy is attached to);
  * - Principal is "*" or an object whose keys are AWS, Service,
  *   Federated or CanonicalUser, each with a string or an array of them;
- * - Condition maps a known operator to {key: value or array of values};
- *   booleans and numbers are kept as their text ("true", "10").
+ * - Condition maps an operator to {key: value or array of values};
+ *   booleans and numbers are kept as their text ("true", "10"). An
+ *   operator IAM does not define is kept with a warning, because IAM
+ *   itself accepted the export and may know operators newer than ours.
  *
  * Unknown elements and duplicate keys are errors. All strings are
  * interned in the given strtab; the document lives in the given arena.

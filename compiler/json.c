@@ -1234,6 +1234,15 @@ void json_ctx_warning(struct json_ctx *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+void json_ctx_warning_key(struct json_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report(c, DIAG_WARNING, true, fmt, ap);
+	va_end(ap);
+}
+
 void json_ctx_fault(struct json_ctx *c, const struct json_text *t,
 		    const char *what, const struct json_fault *f)
 {

@@ -257,6 +257,8 @@ int json_ctx_error_key(struct json_ctx *c, const char *fmt, ...)
 	PRINTF_LIKE(2, 3);
 void json_ctx_warning(struct json_ctx *c, const char *fmt, ...)
 	PRINTF_LIKE(2, 3);
+void json_ctx_warning_key(struct json_ctx *c, const char *fmt, ...)
+	PRINTF_LIKE(2, 3);
 
 /*
  * Report "PATH: WHAT: FAULT (in C->WHAT)" for a fault in t's text, at

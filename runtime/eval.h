@@ -35,10 +35,14 @@ enum eval_role {
 	EVAL_RESOURCE,		/* a resource-based policy, a role's trust policy */
 };
 
-/* A policy and the name a reviewer knows it by. */
+/*
+ * A policy and the name a reviewer knows it by. Reasons print an
+ * identity policy's name as it is, so name it in words: "inline policy
+ * 'ops' of role/x", "managed policy arn:aws:iam::aws:policy/ReadOnlyAccess".
+ */
 struct eval_policy {
-	const char *name;	/* "inline:ops on role/x", a policy ARN, ... */
-	const struct aws_policy_doc *doc;
+	const char *name;
+	const struct aws_policy_doc *doc;	/* NULL: skipped */
 };
 
 /* The SCPs attached at one level of the path from the root. */
@@ -51,6 +55,9 @@ struct eval_scp_level {
 /*
  * The policies that apply to one principal and one resource. A missing
  * part is empty: no boundary, no organization data, no resource policy.
+ *
+ * TODO: session policies and resource control policies are not taken,
+ * so a request that only one of them would deny comes out allowed.
  */
 struct eval_policies {
 	const struct eval_policy *identity;
@@ -70,12 +77,26 @@ struct eval_key {
 	size_t nvalues;
 };
 
+/*
+ * The kind of caller. Only IAM principals are subject to identity
+ * policies, boundaries and SCPs. Resource policies alone decide for
+ * the others.
+ */
 enum eval_principal_kind {
-	EVAL_PRINCIPAL_IAM,	/* a user, role or assumed-role session ARN */
+	/* A user, role, assumed-role session, federated user or root ARN */
+	EVAL_PRINCIPAL_IAM,
 	EVAL_PRINCIPAL_SERVICE,	/* "lambda.amazonaws.com" */
 	EVAL_PRINCIPAL_ANONYMOUS,	/* an unauthenticated caller */
+	/* An identity provider: "cognito-identity.amazonaws.com", a SAML ARN */
+	EVAL_PRINCIPAL_FEDERATED,
+	EVAL_PRINCIPAL_CANONICAL_USER,	/* an S3 canonical user id */
 };
 
+/*
+ * One request. The evaluator adds no context keys of its own: the
+ * caller supplies aws:username, aws:PrincipalArn, aws:CurrentTime and
+ * the rest, and a key it leaves out is absent.
+ */
 struct eval_request {
 	enum eval_principal_kind principal_kind;
 	const char *principal;	/* ARN or service name; NULL when anonymous */
@@ -90,7 +111,11 @@ struct eval_match {
 	const struct eval_policy *policy;
 	enum eval_role role;
 	const struct aws_statement *stmt;
-	bool undecided;		/* its condition could not be decided */
+	bool undecided;		/* it could not be decided */
+	const struct eval_scp_level *level;	/* an SCP's level; else NULL */
+	/* The condition that could not be decided, or NULL. */
+	const struct aws_condition *cond;
+	const char *why;	/* static text: why it is undecided; else NULL */
 };
 
 #define EVAL_MAX_MATCHES 64
@@ -104,13 +129,60 @@ struct eval_result {
 	 * level or policy kind that failed to allow is in reason.
 	 */
 	struct eval_match matches[EVAL_MAX_MATCHES];
-	size_t nmatches;
+	size_t nmatches;	/* at most EVAL_MAX_MATCHES; the rest are dropped */
 	char reason[256];	/* one line for a reviewer; never empty */
+	/*
+	 * Whether some reading of the undecided statements allows the
+	 * request: true for EVAL_ALLOW, false for either deny, and for
+	 * EVAL_UNDETERMINED false when only the kind of deny is open.
+	 */
+	bool may_allow;
 };
 
 /*
- * Decide req against pol. Never allocates on the heap; safe to call from
- * any thread on shared documents.
+ * Decide req against pol. Never allocates on the heap, and uses about
+ * 64 KiB of stack (GCC 12's -fstack-usage at -O2, deepest path through
+ * match_resource); safe to call from any thread on shared documents.
+ *
+ * The reason is one of these lines. STMT is "statement 'Sid'", or
+ * "statement N" by 0-based position when there is no Sid. POLICY is an
+ * identity policy's name, "permissions boundary NAME", "SCP NAME at
+ * TARGET" or "resource policy NAME". CALLER is "service NAME",
+ * "anonymous callers", "federated principal NAME" or "canonical user
+ * ID". WHY is static text such as "unknown condition operator 'OP'" or
+ * "OP on 'KEY': a numeric operator's value is not a decimal number".
+ *
+ *   allowed by STMT of POLICY
+ *   allowed by STMT of POLICY and STMT of resource policy NAME
+ *     (across accounts: the identity side, then the resource side)
+ *   allowed for the account's root user, whom identity policies do not
+ *     limit
+ *   denied by STMT of POLICY[ (and N more)]
+ *   no statement of the service control policies at TARGET allows ACTION
+ *   no statement of permissions boundary NAME allows ACTION on RESOURCE
+ *   no identity or resource policy allows ACTION on RESOURCE
+ *   no identity policy allows ACTION on RESOURCE, which a request to
+ *     account ACCOUNT needs
+ *   no resource policy of account ACCOUNT allows ACTION on RESOURCE for
+ *     PRINCIPAL
+ *   no resource policy allows ACTION on RESOURCE for CALLER
+ *   undetermined: STMT of POLICY cannot be decided: WHY[ (and N more)]
+ *   principal 'ARN' is not the ARN of a user, role, assumed-role
+ *     session, federated user or root   (undetermined)
+ *   the request has no action   (or no resource; undetermined)
+ *
+ * Text longer than the buffer is cut short.
+ *
+ * Within one account, a resource policy statement that names the
+ * caller's own user, session or federated-user ARN grants even where
+ * the permissions boundary does not allow, but one that names a role
+ * grants only within the boundary: IAM lets a resource policy reach a
+ * role session past its boundary, not the role. A grant to every
+ * principal under a boundary that does not allow is undetermined,
+ * because IAM does not document it. A resource policy Deny with
+ * NotPrincipal applies to every principal that has a permissions
+ * boundary, whatever it lists (IAM User Guide, "Permissions boundaries
+ * for IAM entities").
  */
 void eval_request(const struct eval_policies *pol,
 		  const struct eval_request *req, struct eval_result *out);

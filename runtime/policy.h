@@ -42,6 +42,8 @@ struct aws_statement {
 	bool not_action;
 	bool not_resource;
 	bool not_principal;
+	/* No Resource or NotResource: the resource the policy is attached to */
+	bool resource_implicit;
 	const char **actions;	/* Action or NotAction values */
 	size_t nactions;
 	const char **resources;	/* Resource or NotResource values */

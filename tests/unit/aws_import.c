@@ -747,19 +747,11 @@ static const struct bad_fixture {
 	  "'read-reports')" },
 	{ "comment.json",
 	  "6:20: error: invalid JSON: comments are not allowed in JSON" },
-	{ "condition-null-if-exists.json",
-	  "34:19: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
-	  "Statement[0].Condition.NullIfExists: unknown condition operator "
-	  "'NullIfExists' (in role 'reporter' inline policy 'read-reports')" },
 	{ "condition-null-value.json",
 	  "35:38: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
 	  "Statement[0].Condition.StringEquals[\"aws:SourceVpc\"]: expected "
 	  "a string, number or boolean, got null (in role 'reporter' inline "
 	  "policy 'read-reports')" },
-	{ "condition-unknown-operator.json",
-	  "34:19: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
-	  "Statement[0].Condition.StringEqual: unknown condition operator "
-	  "'StringEqual' (in role 'reporter' inline policy 'read-reports')" },
 	{ "content-after-object.json",
 	  "45:1: error: invalid JSON: unexpected content after the top-level "
 	  "object" },
@@ -1057,6 +1049,68 @@ static void test_aws_import__bad_fixtures(void)
 	}
 }
 
+/*
+ * An operator IAM does not define is kept with a warning at its key
+ * that names the policy, so the evaluator can call the requests it
+ * touches undetermined.
+ */
+static void test_aws_import__unknown_operator_warns(void)
+{
+	static const struct {
+		const char *name, *op;
+	} cases[] = {
+		{ "condition-unknown-operator.json", "StringEqual" },
+		{ "condition-null-if-exists.json", "NullIfExists" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct aws_state st;
+		struct capture cap;
+		struct aws_export *exp;
+		struct aws_entity *role;
+		struct buf path = BUF_INIT, want = BUF_INIT;
+		char *got;
+
+		buf_addf(&path, "tests/fixtures/warn/%s", cases[i].name);
+		buf_addf(&want, "%s:34:19: warning: RoleDetailList[0]."
+			 "RolePolicyList[0].PolicyDocument.Statement[0]."
+			 "Condition.%s: unknown condition operator '%s'; "
+			 "requests that the statement could decide are "
+			 "undetermined (in role 'reporter' inline policy "
+			 "'read-reports')", path.data, cases[i].op,
+			 cases[i].op);
+		aws_state_init(&st);
+		capture_open(&cap);
+		exp = load_export(&st, path.data, &cap);
+		CHECK(exp != NULL);
+		CHECK_INT(cap.d.errors, 0);
+		CHECK_INT(cap.d.warnings, 1);
+		got = line_with(capture_text(&cap), ": warning: ");
+		CHECK_STR(got, want.data);
+		free(got);
+		role = aws_find_entity(&st, "arn:aws:iam::111122223333:role/"
+				       "reporter");
+		CHECK(role != NULL);
+		if (role && role->ninline == 1) {
+			const struct aws_statement *s =
+				&role->inline_policies[0].doc->stmts[0];
+
+			CHECK_INT(s->nconds, 1);
+			if (s->nconds == 1) {
+				CHECK_STR(s->conds[0].op, cases[i].op);
+				CHECK_STR(s->conds[0].key, "aws:SourceVpc");
+			}
+		} else {
+			CHECK(role && role->ninline == 1);
+		}
+		capture_close(&cap);
+		aws_state_release(&st);
+		buf_release(&path);
+		buf_release(&want);
+	}
+}
+
 /* Make an export with one AWS-managed policy and one role in account. */
 static struct source *export_in_account(const char *name, const char *account)
 {
@@ -1318,6 +1372,7 @@ UNIT_MAIN(
 	UNIT_TEST(test_aws_import__credential_report_duplicate_row),
 	UNIT_TEST(test_aws_import__credential_report_json),
 	UNIT_TEST(test_aws_import__bad_fixtures),
+	UNIT_TEST(test_aws_import__unknown_operator_warns),
 	UNIT_TEST(test_aws_import__duplicates_across_exports),
 	UNIT_TEST(test_aws_import__condition_values_as_text),
 	UNIT_TEST(test_aws_import__timestamps),

@@ -98,7 +98,10 @@ kind bool-json-false xdeny $A:user/absent s3:GetObject arn:aws:s3:::b/k $G1 \
 # granted, NotPrincipal, and cross-account requests need both sides.
 P="--resource-policy $K/shared-bucket-policy.json --resource-account 111122223333"
 kind own-account-delegates deny $A:role/reader s3:PutObject arn:aws:s3:::shared-bucket/k $ALL $P
-kind named-role allow $A:role/reader s3:DeleteObject arn:aws:s3:::shared-bucket/k $ALL $P
+# The NotPrincipal Deny lists the role but not its account, so it still
+# denies the role: IAM excludes a principal only when every name of it
+# is listed.
+kind named-role xdeny $A:role/reader s3:DeleteObject arn:aws:s3:::shared-bucket/k $ALL $P
 kind notprincipal-deny xdeny $A:user/strings s3:DeleteObject arn:aws:s3:::shared-bucket/k $ALL $P
 kind cross-account-both allow $B:role/visitor s3:GetObject arn:aws:s3:::shared-bucket/k $ALL $P
 kind cross-account-no-identity deny $B:role/stranger s3:GetObject arn:aws:s3:::shared-bucket/k $ALL $P

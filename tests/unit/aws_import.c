@@ -1,6 +1,16 @@
 #include "common.h"
 #include "unit.h"
 
+/* The list of formats that every "not an export" error ends with. */
+#define EXPECTED_FORMATS \
+	"expected the output of 'aws iam " \
+	"get-account-authorization-details' (a JSON object with " \
+	"UserDetailList, GroupDetailList, RoleDetailList and Policies), " \
+	"the output of 'aws iam get-credential-report' (a JSON object " \
+	"with Content), a credential report in CSV with a header " \
+	"'user,arn,...', or an Organizations path export (a JSON object " \
+	"with AccountId and TargetPath)"
+
 #include "aws.h"
 #include "aws_credreport.h"
 #include "aws_policy.h"
@@ -46,7 +56,7 @@ static void capture_close(struct capture *c)
 	free(c->text);
 }
 
-/* Return the first line of s that contains what, or "" (malloc'd). */
+/* Return the first line of s that contains what, or (malloc'd). */
 static char *line_with(const char *s, const char *what)
 {
 	const char *hit = strstr(s, what), *start, *end;
@@ -827,12 +837,7 @@ static const struct bad_fixture {
 	  "Statement[0].Effect: expected 'Allow' or 'Deny', got 'allow' (in "
 	  "role 'reporter' inline policy 'read-reports')" },
 	{ "empty.json",
-	  "1:1: error: empty file; expected the output of 'aws iam "
-	  "get-account-authorization-details' (a JSON object with "
-	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
-	  "the output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,.."
-	  ".'" },
+	  "1:1: error: empty file; " EXPECTED_FORMATS },
 	{ "invalid-utf8.json",
 	  "6:20: error: invalid JSON: invalid UTF-8 byte 0xe9 in a string" },
 	{ "is-truncated.json",
@@ -864,12 +869,7 @@ static const struct bad_fixture {
 	{ "missing-role-name.json",
 	  "5:5: error: RoleDetailList[0]: missing required key 'RoleName'" },
 	{ "mixed-shape.json",
-	  "1:1: error: unrecognized export: expected the output of 'aws iam "
-	  "get-account-authorization-details' (a JSON object with "
-	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
-	  "the output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,.."
-	  ".'" },
+	  "1:1: error: unrecognized export: " EXPECTED_FORMATS },
 	{ "nan.json",
 	  "40:23: error: invalid JSON: NaN is not a valid JSON number" },
 	{ "no-default-version.json",
@@ -952,20 +952,10 @@ static const struct bad_fixture {
 	  "'Value'" },
 	{ "top-level-array.json",
 	  "1:1: error: the top-level value is an array, not an object; "
-	  "expected the output of 'aws iam "
-	  "get-account-authorization-details' (a JSON object with "
-	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
-	  "the output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,.."
-	  ".'" },
+	  EXPECTED_FORMATS },
 	{ "top-level-scalar.json",
 	  "1:1: error: the top-level value is a string, not an object; "
-	  "expected the output of 'aws iam "
-	  "get-account-authorization-details' (a JSON object with "
-	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
-	  "the output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,.."
-	  ".'" },
+	  EXPECTED_FORMATS },
 	{ "trailing-comma-array.json",
 	  "39:19: error: invalid JSON: trailing comma before ']'" },
 	{ "trailing-comma-object.json",
@@ -980,23 +970,13 @@ static const struct bad_fixture {
 	  "37:31: error: Policies[0].PolicyVersionList[1].IsDefaultVersion: "
 	  "versions 'v1' and 'v2' are both marked as the default" },
 	{ "unknown-shape.json",
-	  "1:1: error: unrecognized export: expected the output of 'aws iam "
-	  "get-account-authorization-details' (a JSON object with "
-	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
-	  "the output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,.."
-	  ".'" },
+	  "1:1: error: unrecognized export: " EXPECTED_FORMATS },
 	{ "unknown-statement-element.json",
 	  "32:17: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
 	  "Statement[0].Actions: unknown statement element 'Actions' (in "
 	  "role 'reporter' inline policy 'read-reports')" },
 	{ "unrecognized.txt",
-	  "1:1: error: unrecognized export: expected the output of 'aws iam "
-	  "get-account-authorization-details' (a JSON object with "
-	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
-	  "the output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,.."
-	  ".'" },
+	  "1:1: error: unrecognized export: " EXPECTED_FORMATS },
 	{ "unterminated-string.json",
 	  "7:19: error: invalid JSON: unterminated string" },
 	{ "url-bad-effect.json",
@@ -1013,12 +993,7 @@ static const struct bad_fixture {
 	  "expected ':' after the key, got ',' (in role 'reporter' inline "
 	  "policy 'read-reports')" },
 	{ "whitespace-only.json",
-	  "3:1: error: empty file; expected the output of 'aws iam "
-	  "get-account-authorization-details' (a JSON object with "
-	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
-	  "the output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,.."
-	  ".'" },
+	  "3:1: error: empty file; " EXPECTED_FORMATS },
 };
 
 static void test_aws_import__bad_fixtures(void)

@@ -195,7 +195,7 @@ static const struct expansion *expand(struct drift_checker *dc,
 	return e;
 }
 
-/* Return the number of statements and actions the agent's grants make. */
+/* Count the statements, actions and conditions of the agent's grants. */
 static void count_spec(const struct xagent *xa, size_t *nstmts,
 		       size_t *nactions, size_t *nconds)
 {
@@ -549,20 +549,20 @@ static void add_details(struct drift_checker *dc, struct finding *x)
 	size_t i = 0, n = dc->nexcess;
 
 	while (i < n) {
-		const char *why = dc->reasons[e[i].reason];
+		const char *reason = dc->reasons[e[i].reason];
 		const struct cat_service *svc;
 		size_t run, k;
 
 		if (e[i].id == ACTSET_END) {
 			finding_detail(f, x, "%s on %s: %s", e[i].action,
-				       e[i].resource, why);
+				       e[i].resource, reason);
 			i++;
 			continue;
 		}
 		run = run_length(e + i, n - i);
 		if (run == catalog_count(dc->cat)) {
 			finding_detail(f, x, "* on %s: %s (all %zu actions)",
-				       e[i].resource, why, run);
+				       e[i].resource, reason, run);
 			i += run;
 			continue;
 		}
@@ -572,13 +572,13 @@ static void add_details(struct drift_checker *dc, struct finding *x)
 				break;
 		if (k == svc->count) {
 			finding_detail(f, x, "%s:* on %s: %s (all %u actions)",
-				       svc->prefix, e[i].resource, why,
+				       svc->prefix, e[i].resource, reason,
 				       svc->count);
 			i += k;
 			continue;
 		}
 		finding_detail(f, x, "%s on %s: %s", e[i].action,
-			       e[i].resource, why);
+			       e[i].resource, reason);
 		i++;
 	}
 }

@@ -825,10 +825,10 @@ static void format_reason(const struct contain *c, const struct pair *q,
 	case CONTAIN_DENIED:
 		stmt_label(label, sizeof(label), g->ref_stmt);
 		snprintf(g->reason, sizeof(g->reason),
-			 "denied in %s by '%s' statement %s, and %s has no "
-			 "deny that covers it", ref,
+			 "denied in %s by statement %s of '%s', and %s has "
+			 "no deny that covers it", ref, label,
 			 g->ref_policy->name ? g->ref_policy->name : "?",
-			 label, cand);
+			 cand);
 		break;
 	}
 }

@@ -304,8 +304,8 @@ static void test_contain__samples_without_types(void)
 	CHECK_INT(o.gap.why, CONTAIN_DENIED);
 	CHECK_STR(o.gap.action, "s3:GetObject");
 	CHECK_STR(o.gap.resource, "arn:aws:s3:*:*:*sensitive*/*");
-	CHECK_STR(o.gap.reason, "denied in the spec by 'spec' statement #2, "
-		  "and the live statement has no deny that covers it");
+	CHECK_STR(o.gap.reason, "denied in the spec by statement #2 of "
+		  "'spec', and the live statement has no deny that covers it");
 }
 
 /* Actions. */
@@ -511,9 +511,9 @@ static void test_contain__reference_deny(void)
 	o = prove_identity(POLICY(ALLOW("\"s3:DeleteObject\"", "\"*\"")), ref);
 	CHECK_INT(o.proved, 0);
 	CHECK_INT(o.gap.why, CONTAIN_DENIED);
-	CHECK_STR(o.gap.reason, "denied in the spec by 'spec' statement "
-		  "'KeepLogs', and the live statement has no deny that "
-		  "covers it");
+	CHECK_STR(o.gap.reason, "denied in the spec by statement 'KeepLogs' "
+		  "of 'spec', and the live statement has no deny that covers "
+		  "it");
 	CHECK(o.gap.ref_stmt != NULL);
 	CHECK_INT(o.gap.ref_stmt ? o.gap.ref_stmt->index : 99, 1);
 	/* A deny of the candidate covering the reference's deny. */

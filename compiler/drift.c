@@ -96,6 +96,7 @@ struct drift_checker *drift_checker_new(struct check_context *cx)
 		.applies_ctx = (void *)cx->cat,
 		.reference_label = "the spec",
 		.candidate_label = "the live statement",
+		.actions_label = "the AWS catalog",
 	};
 	uint32_t id;
 

@@ -169,6 +169,8 @@ int contain_new(struct contain **out, const struct contain_options *opt)
 		c->opt.reference_label = "the reference";
 	if (!c->opt.candidate_label)
 		c->opt.candidate_label = "the candidate";
+	if (!c->opt.actions_label)
+		c->opt.actions_label = "the action list";
 	c->nwords = (opt->nactions + 63) / 64 + 1;
 	c->sorted = malloc((opt->nactions + 1) * sizeof(*c->sorted));
 	c->actions = malloc(c->nwords * sizeof(*c->actions));
@@ -237,6 +239,7 @@ static void expand(const struct contain *c, const char *pattern,
 		   uint64_t *bits)
 {
 	size_t k = strcspn(pattern, "*?");
+	bool trailing_star;
 	size_t i;
 
 	if (!pattern[k]) {
@@ -245,10 +248,12 @@ static void expand(const struct contain *c, const char *pattern,
 			bit_set(bits, i);
 		return;
 	}
+	/* "s3:*" and "*" match the whole range without a look at each name. */
+	trailing_star = pattern[k] == '*' && pattern[k + 1] == '\0';
 	for (i = lower_bound(c, pattern, k); i < c->opt.nactions; i++) {
 		if (fold_ncmp(c->sorted[i].name, pattern, k))
 			break;
-		if (match_action(pattern, c->sorted[i].name))
+		if (trailing_star || match_action(pattern, c->sorted[i].name))
 			bit_set(bits, c->sorted[i].index);
 	}
 }
@@ -804,8 +809,8 @@ static void format_reason(const struct contain *c, const struct pair *q,
 	case CONTAIN_NO_ACTION:
 		if (q->action == CONTAIN_NOT_LISTED)
 			snprintf(g->reason, sizeof(g->reason),
-				 "the action is not a known action and %s "
-				 "does not grant it", ref);
+				 "the action is not in %s, and %s does not "
+				 "grant it", c->opt.actions_label, ref);
 		else
 			snprintf(g->reason, sizeof(g->reason),
 				 "%s does not grant the action", ref);

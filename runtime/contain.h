@@ -80,9 +80,13 @@ struct contain_options {
 	size_t nactions;
 	contain_applies_fn applies;	/* NULL: every pair applies */
 	void *applies_ctx;
-	/* Names in reasons; NULL gives "the reference", "the candidate". */
+	/*
+	 * Names in reasons. NULL gives "the reference", "the candidate" and
+	 * "the action list".
+	 */
 	const char *reference_label;
 	const char *candidate_label;
+	const char *actions_label;
 };
 
 /* The cause of a candidate (action, resource) not being proved. */

@@ -83,6 +83,7 @@ static struct contain *prover(enum contain_kind kind, bool with_types)
 		.applies_ctx = (void *)cat,
 		.reference_label = "the spec",
 		.candidate_label = "the live statement",
+		.actions_label = "the AWS catalog",
 	};
 	struct contain *c;
 
@@ -418,8 +419,8 @@ static void test_contain__action_not_in_catalog(void)
 	CHECK_INT(o.proved, 0);
 	CHECK_STR(o.gap.action, "s3:MadeUpAction");
 	CHECK(o.gap.action_index == CONTAIN_NOT_LISTED);
-	CHECK_STR(o.gap.reason, "the action is not a known action and the "
-		  "spec does not grant it");
+	CHECK_STR(o.gap.reason, "the action is not in the AWS catalog, and "
+		  "the spec does not grant it");
 	/* A wildcard that matches no catalog action grants nothing. */
 	o = prove_identity(POLICY(ALLOW("\"nosuchservice:*\"", "\"*\"")),
 			   POLICY(ALLOW("\"s3:GetObject\"", "\"*\"")));

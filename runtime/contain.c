@@ -529,6 +529,51 @@ static bool pset_covers(struct pset a, struct pset b)
 	return true;
 }
 
+/*
+ * Copy the account id of an AWS principal (an account id or an IAM ARN)
+ * to out; false when it has none.
+ */
+static bool account_of(const struct aws_principal *p, char out[13])
+{
+	const char *s = p->value;
+	int field;
+
+	if (strcmp(p->type, "AWS"))
+		return false;
+	if (is_account_id(s)) {
+		memcpy(out, s, 13);
+		return true;
+	}
+	if (strncmp(s, "arn:", 4))
+		return false;
+	for (field = 0; field < 4; field++) {
+		s = strchr(s, ':');
+		if (!s)
+			return false;
+		s++;
+	}
+	if (strlen(s) < 13 || s[12] != ':')
+		return false;
+	memcpy(out, s, 12);
+	out[12] = '\0';
+	return is_account_id(out);
+}
+
+/*
+ * Return whether two principal entries may name one caller. An account
+ * stands for every principal in it, so two principals of one account
+ * may overlap even when neither covers the other.
+ */
+static bool principals_meet(const struct aws_principal *a,
+			    const struct aws_principal *b)
+{
+	char x[13], y[13];
+
+	if (principal_covers(a, b) || principal_covers(b, a))
+		return true;
+	return account_of(a, x) && account_of(b, y) && !strcmp(x, y);
+}
+
 /* Return whether a and b may admit a common principal; true if unsure. */
 static bool pset_overlap(struct pset a, struct pset b)
 {
@@ -538,8 +583,7 @@ static bool pset_overlap(struct pset a, struct pset b)
 		return true;
 	for (i = 0; i < a.n; i++)
 		for (j = 0; j < b.n; j++)
-			if (principal_covers(&a.v[i], &b.v[j]) ||
-			    principal_covers(&b.v[j], &a.v[i]))
+			if (principals_meet(&a.v[i], &b.v[j]))
 				return true;
 	return false;
 }
@@ -589,6 +633,24 @@ static bool value_listed(const struct aws_condition *c, const char *v)
 	return false;
 }
 
+/*
+ * Return whether two condition keys are one. Key names ignore case, but
+ * the part after '/' (a tag key, as in "aws:PrincipalTag/team") is
+ * compared exactly, which is never wrong where IAM ignores its case too.
+ */
+static bool same_key(const char *a, const char *b)
+{
+	const char *sa = strchr(a, '/'), *sb = strchr(b, '/');
+	size_t na = sa ? (size_t)(sa - a) : strlen(a);
+	size_t nb = sb ? (size_t)(sb - b) : strlen(b);
+
+	if (na != nb || fold_ncmp(a, b, na))
+		return false;
+	if (!sa || !sb)
+		return !sa && !sb;
+	return !strcmp(sa, sb);
+}
+
 /* Return whether condition p holding proves that condition q holds. */
 static bool cond_implies(const struct aws_condition *p,
 			 const struct aws_condition *q)
@@ -600,7 +662,7 @@ static bool cond_implies(const struct aws_condition *p,
 	op_parse(p->op, &fp);
 	op_parse(q->op, &fq);
 	if (strcmp(fp.set, fq.set) || fp.len != fq.len ||
-	    memcmp(fp.base, fq.base, fp.len) || !fold_equal(p->key, q->key))
+	    memcmp(fp.base, fq.base, fp.len) || !same_key(p->key, q->key))
 		return false;
 	if (fp.if_exists && !fq.if_exists)
 		return false;
@@ -784,7 +846,7 @@ static void format_condition(const struct contain *c, const struct pair *q,
 	size_t i;
 
 	for (i = 0; i < q->stmt->nconds; i++)
-		if (fold_equal(q->stmt->conds[i].key, k->key))
+		if (same_key(q->stmt->conds[i].key, k->key))
 			break;
 	if (i == q->stmt->nconds)
 		snprintf(g->reason, sizeof(g->reason),

@@ -661,6 +661,17 @@ static void test_contain__condition_operators(void)
 			   POLICY(COND_ALLOW("ForAllValues:StringEquals",
 					     "aws:TagKeys", "[\"team\", \"env\"]")));
 	CHECK_INT(o.proved, 1);
+	/* Key names ignore case, tag keys are compared exactly. */
+	o = prove_identity(POLICY(COND_ALLOW("StringEquals",
+					     "AWS:PRINCIPALTAG/team", "\"a\"")),
+			   POLICY(COND_ALLOW("StringEquals",
+					     "aws:PrincipalTag/team", "\"a\"")));
+	CHECK_INT(o.proved, 1);
+	o = prove_identity(POLICY(COND_ALLOW("StringEquals",
+					     "aws:PrincipalTag/Team", "\"a\"")),
+			   POLICY(COND_ALLOW("StringEquals",
+					     "aws:PrincipalTag/team", "\"a\"")));
+	CHECK_INT(o.proved, 0);
 	/* A policy variable in a value is compared as text. */
 	o = prove_identity(POLICY(COND_ALLOW("StringEquals", "s3:prefix",
 					     "\"${aws:username}/\"")),
@@ -713,6 +724,25 @@ static void test_contain__trust_principals(void)
 	o = prove_trust(TRUST("{\"AWS\": \"arn:aws:iam::444455556666:root\"}"),
 			account);
 	CHECK_INT(o.proved, 0);
+}
+
+static void test_contain__deny_on_account(void)
+{
+	const char *ref = "{\"Statement\": [{\"Effect\": \"Allow\", "
+			  "\"Action\": \"sts:AssumeRole\", \"Principal\": "
+			  "{\"AWS\": \"*\"}}, {\"Effect\": \"Deny\", "
+			  "\"Action\": \"sts:AssumeRole\", \"Principal\": "
+			  "{\"AWS\": \"111122223333\"}}]}";
+	struct outcome o;
+
+	/* A deny on an account reaches every role of that account. */
+	o = prove_trust(TRUST("{\"AWS\": \"arn:aws:iam::111122223333:role/x\"}"),
+			ref);
+	CHECK_INT(o.proved, 0);
+	CHECK_INT(o.gap.why, CONTAIN_DENIED);
+	o = prove_trust(TRUST("{\"AWS\": \"arn:aws:iam::444455556666:role/x\"}"),
+			ref);
+	CHECK_INT(o.proved, 1);
 }
 
 static void test_contain__not_principal(void)
@@ -791,6 +821,7 @@ UNIT_MAIN(
 	UNIT_TEST(test_contain__condition_values),
 	UNIT_TEST(test_contain__condition_operators),
 	UNIT_TEST(test_contain__trust_principals),
+	UNIT_TEST(test_contain__deny_on_account),
 	UNIT_TEST(test_contain__not_principal),
 	UNIT_TEST(test_contain__every_gap_of_statement),
 )

@@ -21,6 +21,12 @@ struct live_stmt {
 	struct actset actions;
 };
 
+/* The access levels that the spec's grants give in one service. */
+struct service_levels {
+	const struct cat_service *service;
+	unsigned levels;	/* ACCESS_* bits */
+};
+
 /*
  * The spec's grants of one agent as one policy document, one statement
  * per grant and resource pattern, which is the reference the prover
@@ -39,6 +45,8 @@ struct spec_policy {
 	size_t conds_cap;
 	char (*sids)[48];		/* "deny at line 12" */
 	size_t sids_cap;
+	struct service_levels *services;	/* what the grants give per service */
+	size_t nservices, services_cap;
 	struct contain_policy policy;
 };
 
@@ -139,6 +147,7 @@ void drift_checker_free(struct drift_checker *dc)
 	free(dc->spec.resources);
 	free(dc->spec.conds);
 	free(dc->spec.sids);
+	free(dc->spec.services);
 	free(dc->live);
 	free(dc->docs);
 	free(dc->excess);
@@ -213,6 +222,25 @@ static void count_spec(const struct xagent *xa, size_t *nstmts,
 	}
 }
 
+/* Add the access levels of action id to its service's entry. */
+static void add_service_level(struct spec_policy *sp, uint32_t id,
+			      const struct catalog *cat)
+{
+	const struct cat_action *a = catalog_action(cat, id);
+	size_t i;
+
+	for (i = 0; i < sp->nservices; i++)
+		if (sp->services[i].service == a->service)
+			break;
+	if (i == sp->nservices) {
+		grow_array((void **)&sp->services, &sp->services_cap,
+			   sp->nservices + 1, sizeof(*sp->services));
+		sp->services[sp->nservices++] =
+			(struct service_levels){ a->service, 0 };
+	}
+	sp->services[i].levels |= (unsigned)a->level;
+}
+
 /* Add the statement of grant x on its resource r to the spec policy. */
 static void add_spec_stmt(struct drift_checker *dc, const struct xgrant *x,
 			  const struct xresource *r,
@@ -227,8 +255,11 @@ static void add_spec_stmt(struct drift_checker *dc, const struct xgrant *x,
 	st->index = (uint32_t)sp->doc.nstmts;
 	st->deny = x->deny;
 	st->actions = &sp->actions[*nactions];
-	for (k = 0; k < r->nactions; k++)
+	for (k = 0; k < r->nactions; k++) {
 		sp->actions[(*nactions)++] = dc->names[r->actions[k]];
+		if (!x->deny)
+			add_service_level(sp, r->actions[k], dc->cat);
+	}
 	st->nactions = r->nactions;
 	sp->resources[sp->doc.nstmts] = r->pattern;
 	st->resources = &sp->resources[sp->doc.nstmts];
@@ -270,6 +301,7 @@ static void index_spec(struct drift_checker *dc, const struct xagent *xa)
 		   sizeof(*sp->conds));
 	memset(&sp->doc, 0, sizeof(sp->doc));
 	sp->doc.stmts = sp->stmts;
+	sp->nservices = 0;
 	nactions = nconds = 0;
 	for (i = 0; i < xa->ngrants; i++) {
 		const struct xgrant *x = &xa->grants[i];
@@ -506,6 +538,44 @@ static size_t intern_reason(struct drift_checker *dc, const char *reason)
 }
 
 /*
+ * Write to out what the spec grants in the service of action id when
+ * the action's own access level is not among it: "the spec grants s3
+ * list and read only". Returns false when the service's levels include
+ * the action's, because then only the action itself is missing.
+ */
+static bool describe_service(const struct drift_checker *dc, uint32_t id,
+			     char *out, size_t n)
+{
+	const struct cat_action *a = catalog_action(dc->cat, id);
+	const struct spec_policy *sp = &dc->spec;
+	unsigned levels = 0, bit, left;
+	size_t i, len;
+
+	for (i = 0; i < sp->nservices; i++)
+		if (sp->services[i].service == a->service)
+			levels = sp->services[i].levels;
+	if (!levels) {
+		snprintf(out, n, "the spec grants no %s action",
+			 a->service->prefix);
+		return true;
+	}
+	if (levels & (unsigned)a->level)
+		return false;
+	len = (size_t)snprintf(out, n, "the spec grants %s ",
+			       a->service->prefix);
+	for (bit = 1, left = levels; bit <= ACCESS_ALL && len < n; bit <<= 1) {
+		if (!(left & bit))
+			continue;
+		left &= ~bit;
+		len += (size_t)snprintf(out + len, n - len, "%s%s",
+					access_level_name((enum access_level)bit),
+					!left ? " only"
+					: (left & (left - 1)) ? ", " : " and ");
+	}
+	return true;
+}
+
+/*
  * Record one (action, resource) that the prover could not place inside
  * the spec, unless the permissions boundary keeps it out.
  */
@@ -514,14 +584,19 @@ static int add_excess(void *ctx, const struct contain_gap *gap)
 	struct drift_checker *dc = ctx;
 	uint32_t id = gap->action_index == CONTAIN_NOT_LISTED
 			      ? ACTSET_END : (uint32_t)gap->action_index;
+	const char *reason = gap->reason;
+	char service[160];
 
 	if (dc->boundary &&
 	    outside_boundary(dc->boundary, gap->action, gap->resource))
 		return 0;
+	if (gap->why == CONTAIN_NO_ACTION && id != ACTSET_END &&
+	    describe_service(dc, id, service, sizeof(service)))
+		reason = service;
 	grow_array((void **)&dc->excess, &dc->excess_cap, dc->nexcess + 1,
 		   sizeof(*dc->excess));
 	dc->excess[dc->nexcess++] = (struct excess){
-		id, gap->action, gap->resource, intern_reason(dc, gap->reason),
+		id, gap->action, gap->resource, intern_reason(dc, reason),
 	};
 	return 0;
 }

@@ -912,7 +912,12 @@ static void fill_gap(const struct contain *c, const struct pair *q,
 	format_reason(c, q, g);
 }
 
-/* Return whether some reference Deny that may apply to q is unmatched. */
+/*
+ * Return whether some reference Deny that may apply to q is unmatched.
+ * TODO: intersect the two resource patterns with the action's ARN
+ * formats too, so that "task-definition/a:*" and "task-definition/b:*"
+ * stop counting as overlapping through a region '*' that runs past ':'.
+ */
 static bool find_unmatched_deny(const struct contain *c,
 				const struct pair *q, struct contain_gap *g)
 {

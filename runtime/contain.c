@@ -1063,9 +1063,10 @@ int contain_check_statement(struct contain *c, size_t policy, size_t stmt,
 	int gaps = 0;
 	size_t i;
 
+	/* A statement that is not there is not proved, so fail closed. */
 	if (policy >= c->ncand || !c->cand[policy].doc ||
 	    stmt >= c->cand[policy].doc->nstmts)
-		return 0;
+		return -1;
 	s = &c->cand[policy].doc->stmts[stmt];
 	if (s->deny)
 		return 0;

@@ -147,7 +147,8 @@ int contain_set_candidate(struct contain *c,
  * given to contain_set_candidate) against the reference set, calling fn
  * for every (action, resource) that is not proved, in order of resource
  * and then of action. A Deny statement has no gaps. Returns the number
- * of gaps reported, or -1 when memory runs out.
+ * of gaps reported, or -1 when memory runs out or when no candidate
+ * statement has those indexes.
  */
 int contain_check_statement(struct contain *c, size_t policy, size_t stmt,
 			    contain_gap_fn fn, void *ctx);

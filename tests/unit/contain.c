@@ -797,6 +797,9 @@ static void test_contain__every_gap_of_statement(void)
 	CHECK_INT(contain_set_reference(pv, &r, 1), 0);
 	CHECK_INT(contain_set_candidate(pv, &c, 1), 0);
 	CHECK_INT(contain_check_statement(pv, 0, 0, collect_gap, &l), 3);
+	/* A statement that does not exist is an error, not a proof. */
+	CHECK_INT(contain_check_statement(pv, 0, 1, collect_gap, &l), -1);
+	CHECK_INT(contain_check_statement(pv, 1, 0, collect_gap, &l), -1);
 	CHECK_INT(l.n, 3);
 	/* Catalog order: s3:GetObject comes before s3:PutObject. */
 	CHECK_STR(l.lines[0], "s3:PutObject on arn:aws:s3:::a/*: 0");

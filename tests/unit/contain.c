@@ -5,9 +5,11 @@
 
 #include "arena.h"
 #include "aws_policy.h"
+#include "buf.h"
 #include "catalog.h"
 #include "contain.h"
 #include "diag.h"
+#include "match.h"
 #include "source.h"
 #include "strtab.h"
 
@@ -164,19 +166,19 @@ static struct outcome prove_identity(const char *cand, const char *ref)
 
 /*
  * Samples whose expected result this proof does not return, with the
- * reason. Each is asserted to give the other answer, so a change in
+ * reason. Each is asserted to return the other result, so a change in
  * either the proof or the data shows up here.
  */
 static const struct sample_exception {
 	const char *file_suffix;
 	size_t candidate;	/* 0-based */
-	const char *why;
+	const char *reason;
 } sample_exceptions[] = {
 	/*
-	 * The sample's heading names as target acts on the sensitive ACL
-	 * 'acl-sensitive', but its Resource is 'network-acl/acl-123456',
-	 * which the reference's Deny does not name, so it grants nothing
-	 * new.
+	 * The sample's heading expects FAIL because the candidate would act
+	 * on the sensitive ACL 'acl-sensitive'. Its Resource is
+	 * 'network-acl/acl-123456', however, which the reference's Deny
+	 * does not name, so it grants nothing new.
 	 */
 	{ "ec2-network-acl.md", 2, "resource is not the sensitive ACL" },
 	/*
@@ -246,7 +248,7 @@ static size_t run_check(struct contain *pv, const cJSON *check,
 				  "%s candidate %zu: proof returned %d, "
 				  "expected %s%s%s (%s)", file, i + 1, got,
 				  want, e ? ", reversed: " : "",
-				  e ? e->why : "",
+				  e ? e->reason : "",
 				  got == 0 ? gap.reason : "proved");
 		i++;
 	}
@@ -808,6 +810,212 @@ static void test_contain__every_gap_of_statement(void)
 	contain_free(pv);
 }
 
+/*
+ * Random small policies, checked against a reference evaluator written
+ * here: whenever the prover returns a proof, no request of a grid of
+ * actions, resources and condition values may be allowed by the
+ * candidate and not by the reference.
+ */
+
+static const char *const grid_actions[] = {
+	"s3:GetObject", "s3:PutObject", "s3:ListBucket", "ec2:RunInstances",
+};
+static const char *const action_patterns[] = {
+	"*", "s3:*", "s3:Get*", "s3:GetObject", "s3:PutObject",
+	"s3:?utObject", "ec2:RunInstances", "s3:ListBucket",
+};
+static const char *const resource_patterns[] = {
+	"*", "arn:aws:s3:::b/*", "arn:aws:s3:::b/x/*", "arn:aws:s3:::b/x/1",
+	"arn:aws:s3:::c/*", "arn:aws:s3:::*/x/*", "arn:aws:s3:::b",
+	"arn:aws:s3:::${aws:username}/*",
+};
+static const char *const grid_resources[] = {
+	"arn:aws:s3:::b/x/1", "arn:aws:s3:::b/y", "arn:aws:s3:::c/x/2",
+	"arn:aws:s3:::b", "arn:aws:s3:::d/x/3", "arn:aws:s3:::alice/x/1",
+};
+static const char *const condition_ops[] = {
+	"StringEquals", "StringNotEquals", "StringEqualsIfExists",
+	"StringNotEqualsIfExists",
+};
+/* Values of aws:SourceVpc in the grid; NULL when the request has none. */
+static const char *const grid_vpcs[] = { NULL, "vpc-1", "vpc-2", "vpc-3" };
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static unsigned rnd(unsigned n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (unsigned)(rng_state % n);
+}
+
+/* Append one random statement to out. */
+static void random_statement(struct buf *out)
+{
+	unsigned nres = 1 + rnd(2), i;
+
+	buf_addf(out, "{\"Effect\": \"%s\", \"%s\": [\"%s\", \"%s\"], ",
+		   rnd(10) < 3 ? "Deny" : "Allow",
+		   rnd(10) < 2 ? "NotAction" : "Action",
+		   action_patterns[rnd(ARRAY_SIZE(action_patterns))],
+		   action_patterns[rnd(ARRAY_SIZE(action_patterns))]);
+	buf_addf(out, "\"%s\": [", rnd(10) < 2 ? "NotResource" : "Resource");
+	for (i = 0; i < nres; i++)
+		buf_addf(out, "%s\"%s\"", i ? ", " : "",
+			   resource_patterns[rnd(ARRAY_SIZE(resource_patterns))]);
+	buf_addf(out, "]");
+	if (rnd(10) < 4)
+		buf_addf(out, ", \"Condition\": {\"%s\": {\"aws:SourceVpc\": "
+			   "[\"vpc-%u\", \"vpc-%u\"]}}",
+			   condition_ops[rnd(ARRAY_SIZE(condition_ops))],
+			   1 + rnd(2), 1 + rnd(3));
+	buf_addf(out, "}");
+}
+
+static char *random_policy(void)
+{
+	struct buf out = BUF_INIT;
+	unsigned n = 1 + rnd(3), i;
+
+	buf_addf(&out, "{\"Statement\": [");
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_addf(&out, ", ");
+		random_statement(&out);
+	}
+	buf_addf(&out, "]}");
+	return buf_detach(&out, NULL);
+}
+
+static bool listed(const struct aws_condition *c, const char *v)
+{
+	size_t i;
+
+	for (i = 0; i < c->nvalues; i++)
+		if (!strcmp(c->values[i], v))
+			return true;
+	return false;
+}
+
+/* IAM's result for the four operators of the grid. */
+static bool condition_holds(const struct aws_condition *c, const char *vpc)
+{
+	bool if_exists = strstr(c->op, "IfExists") != NULL;
+	bool negated = strstr(c->op, "Not") != NULL;
+
+	if (!vpc)
+		return if_exists || negated;
+	return negated ? !listed(c, vpc) : listed(c, vpc);
+}
+
+static bool applies_to(const struct aws_statement *s, const char *action,
+		       const char *resource, const char *vpc)
+{
+	bool a = false, r = false;
+	size_t i;
+
+	for (i = 0; i < s->nactions; i++)
+		a = a || match_action(s->actions[i], action);
+	/* The request is alice's, so ${aws:username} is "alice". */
+	for (i = 0; i < s->nresources; i++) {
+		const char *p = s->resources[i];
+
+		r = r || (strstr(p, "${aws:username}")
+				  ? !strncmp(resource, "arn:aws:s3:::alice/", 19)
+				  : match_resource(p, resource));
+	}
+	if (a == s->not_action || r == s->not_resource)
+		return false;
+	for (i = 0; i < s->nconds; i++)
+		if (!condition_holds(&s->conds[i], vpc))
+			return false;
+	return true;
+}
+
+static bool allows(const struct aws_policy_doc *doc, const char *action,
+		   const char *resource, const char *vpc)
+{
+	bool allowed = false;
+	size_t i;
+
+	for (i = 0; i < doc->nstmts; i++) {
+		if (!applies_to(&doc->stmts[i], action, resource, vpc))
+			continue;
+		if (doc->stmts[i].deny)
+			return false;
+		allowed = true;
+	}
+	return allowed;
+}
+
+/* Return a request the candidate allows and the reference does not. */
+static bool find_counterexample(const struct aws_policy_doc *cand,
+				const struct aws_policy_doc *ref,
+				char *out, size_t n)
+{
+	size_t a, r, v;
+
+	for (a = 0; a < ARRAY_SIZE(grid_actions); a++)
+		for (r = 0; r < ARRAY_SIZE(grid_resources); r++)
+			for (v = 0; v < ARRAY_SIZE(grid_vpcs); v++) {
+				const char *ac = grid_actions[a];
+				const char *rs = grid_resources[r];
+				const char *vp = grid_vpcs[v];
+
+				if (!allows(cand, ac, rs, vp) ||
+				    allows(ref, ac, rs, vp))
+					continue;
+				snprintf(out, n, "%s on %s with vpc %s", ac, rs,
+					 vp ? vp : "(none)");
+				return true;
+			}
+	return false;
+}
+
+static void test_contain__random_policies_sound(void)
+{
+	struct contain_options opt = {
+		.kind = CONTAIN_IDENTITY,
+		.actions = grid_actions,
+		.nactions = ARRAY_SIZE(grid_actions),
+	};
+	struct contain *pv;
+	size_t round, proofs = 0, refutable = 0;
+
+	if (contain_new(&pv, &opt) < 0)
+		BUG("out of memory");
+	for (round = 0; round < 3000; round++) {
+		char *cand_text = random_policy(), *ref_text = random_policy();
+		struct contain_policy cand = { "candidate",
+			parse(cand_text, AWS_POLICY_IDENTITY) };
+		struct contain_policy ref = { "reference",
+			parse(ref_text, AWS_POLICY_IDENTITY) };
+		struct contain_gap gap;
+		char request[160];
+		bool counter;
+
+		CHECK_INT(contain_set_reference(pv, &ref, 1), 0);
+		counter = find_counterexample(cand.doc, ref.doc, request,
+					      sizeof(request));
+		refutable += counter;
+		if (contain_prove(pv, &cand, 1, &gap) == 1) {
+			proofs++;
+			if (counter)
+				unit_fail(__FILE__, __LINE__,
+					  "proved, but %s is allowed by %s "
+					  "and not by %s", request, cand_text,
+					  ref_text);
+		}
+		free(cand_text);
+		free(ref_text);
+	}
+	/* The rounds include proofs and refutations, so both sides ran. */
+	CHECK(proofs > 300);
+	CHECK(refutable > 300);
+	contain_free(pv);
+}
+
 UNIT_MAIN(
 	UNIT_TEST(test_contain__access_analyzer_samples),
 	UNIT_TEST(test_contain__samples_without_types),
@@ -827,4 +1035,5 @@ UNIT_MAIN(
 	UNIT_TEST(test_contain__deny_on_account),
 	UNIT_TEST(test_contain__not_principal),
 	UNIT_TEST(test_contain__every_gap_of_statement),
+	UNIT_TEST(test_contain__random_policies_sound),
 )

@@ -86,13 +86,27 @@ static NORETURN void prover_out_of_memory(void)
 	exit(EXIT_ERROR);
 }
 
-/* Return whether catalog action id can act on a resource of pattern. */
+/*
+ * Return whether catalog action id can act on a resource of pattern. A
+ * pattern that matches the literal "*" reaches actions without resource
+ * types too, because IAM gives them "*" as their resource.
+ */
 static bool action_applies(void *ctx, size_t id, const char *pattern)
 {
 	const struct catalog *cat = ctx;
 
 	return catalog_action_applies(cat, catalog_action(cat, (uint32_t)id),
-				      pattern);
+				      pattern) ||
+	       match_resource(pattern, "*");
+}
+
+static bool action_overlap(void *ctx, size_t id, const char *a,
+			   const char *b)
+{
+	const struct catalog *cat = ctx;
+
+	return catalog_action_overlap(cat, catalog_action(cat, (uint32_t)id),
+				      a, b);
 }
 
 struct drift_checker *drift_checker_new(struct check_context *cx)
@@ -102,6 +116,8 @@ struct drift_checker *drift_checker_new(struct check_context *cx)
 		.kind = CONTAIN_IDENTITY,
 		.applies = action_applies,
 		.applies_ctx = (void *)cx->cat,
+		.overlap = action_overlap,
+		.overlap_ctx = (void *)cx->cat,
 		.reference_label = "the spec",
 		.candidate_label = "the live statement",
 		.actions_label = "the AWS catalog",

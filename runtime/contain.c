@@ -408,8 +408,12 @@ static bool rset_covers(struct rset a, struct rset b)
 	return true;
 }
 
-/* Return whether a and b may share a resource; true when unsure. */
-static bool rset_overlap(struct rset a, struct rset b)
+/*
+ * Return whether a and b may share a resource that the listed action
+ * (or CONTAIN_NOT_LISTED) acts on; true when unsure.
+ */
+static bool rset_overlap(const struct contain *c, size_t action,
+			 struct rset a, struct rset b)
 {
 	size_t i, j;
 
@@ -424,9 +428,14 @@ static bool rset_overlap(struct rset a, struct rset b)
 		return false;
 	}
 	for (i = 0; i < a.n; i++)
-		for (j = 0; j < b.n; j++)
-			if (match_resource_overlap(a.v[i], b.v[j]))
+		for (j = 0; j < b.n; j++) {
+			if (!match_resource_overlap(a.v[i], b.v[j]))
+				continue;
+			if (action == CONTAIN_NOT_LISTED || !c->opt.overlap ||
+			    c->opt.overlap(c->opt.overlap_ctx, action, a.v[i],
+					   b.v[j]))
 				return true;
+		}
 	return false;
 }
 
@@ -912,12 +921,7 @@ static void fill_gap(const struct contain *c, const struct pair *q,
 	format_reason(c, q, g);
 }
 
-/*
- * Return whether some reference Deny that may apply to q is unmatched.
- * TODO: intersect the two resource patterns with the action's ARN
- * formats too, so that "task-definition/a:*" and "task-definition/b:*"
- * stop counting as overlapping through a region '*' that runs past ':'.
- */
+/* Return whether some reference Deny that may apply to q is unmatched. */
 static bool find_unmatched_deny(const struct contain *c,
 				const struct pair *q, struct contain_gap *g)
 {
@@ -927,7 +931,8 @@ static bool find_unmatched_deny(const struct contain *c,
 
 	ref_iter_init(&it, c, q);
 	while (ref_iter_next(&it, &policy, &r)) {
-		if (!r->deny || !rset_overlap(stmt_rset(c, r), q->res))
+		if (!r->deny ||
+		    !rset_overlap(c, q->action, stmt_rset(c, r), q->res))
 			continue;
 		if (c->opt.kind == CONTAIN_RESOURCE &&
 		    !pset_overlap(stmt_pset(r), stmt_pset(q->stmt)))

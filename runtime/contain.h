@@ -74,12 +74,23 @@ enum contain_kind {
 typedef bool (*contain_applies_fn)(void *ctx, size_t action,
 				   const char *pattern);
 
+/*
+ * Return whether some resource that the action with index action can
+ * act on matches both patterns. False means that a reference Deny on
+ * one cannot reach a candidate grant on the other.
+ */
+typedef bool (*contain_overlap_fn)(void *ctx, size_t action, const char *a,
+				   const char *b);
+
 struct contain_options {
 	enum contain_kind kind;
 	const char *const *actions;	/* every concrete action, any order */
 	size_t nactions;
 	contain_applies_fn applies;	/* NULL: every pair applies */
 	void *applies_ctx;
+	/* NULL: patterns overlap when some string matches both. */
+	contain_overlap_fn overlap;
+	void *overlap_ctx;
 	/*
 	 * Names in reasons. NULL gives "the reference", "the candidate" and
 	 * "the action list".

@@ -505,39 +505,6 @@ static bool any_principal_covers(struct pset set,
 	return false;
 }
 
-/* Return whether a admits every principal that b admits. */
-static bool pset_covers(struct pset a, struct pset b)
-{
-	size_t i, j;
-
-	if (!a.neg && b.neg) {
-		for (i = 0; i < a.n; i++)
-			if (!strcmp(a.v[i].type, "*"))
-				return true;
-		return false;
-	}
-	if (a.neg && b.neg) {
-		for (i = 0; i < a.n; i++)
-			if (!any_principal_covers(b, &a.v[i]))
-				return false;
-		return true;
-	}
-	for (i = 0; i < b.n; i++) {
-		if (!a.neg) {
-			if (!any_principal_covers(a, &b.v[i]))
-				return false;
-			continue;
-		}
-		if (is_anyone(&b.v[i]))
-			return false;
-		for (j = 0; j < a.n; j++)
-			if (principal_covers(&a.v[j], &b.v[i]) ||
-			    principal_covers(&b.v[i], &a.v[j]))
-				return false;
-	}
-	return true;
-}
-
 /*
  * Copy the account id of an AWS principal (an account id or an IAM ARN)
  * to out; false when it has none.
@@ -581,6 +548,38 @@ static bool principals_meet(const struct aws_principal *a,
 	if (principal_covers(a, b) || principal_covers(b, a))
 		return true;
 	return account_of(a, x) && account_of(b, y) && !strcmp(x, y);
+}
+
+/* Return whether a admits every principal that b admits. */
+static bool pset_covers(struct pset a, struct pset b)
+{
+	size_t i, j;
+
+	if (!a.neg && b.neg) {
+		for (i = 0; i < a.n; i++)
+			if (!strcmp(a.v[i].type, "*"))
+				return true;
+		return false;
+	}
+	if (a.neg && b.neg) {
+		for (i = 0; i < a.n; i++)
+			if (!any_principal_covers(b, &a.v[i]))
+				return false;
+		return true;
+	}
+	for (i = 0; i < b.n; i++) {
+		if (!a.neg) {
+			if (!any_principal_covers(a, &b.v[i]))
+				return false;
+			continue;
+		}
+		if (is_anyone(&b.v[i]))
+			return false;
+		for (j = 0; j < a.n; j++)
+			if (principals_meet(&a.v[j], &b.v[i]))
+				return false;
+	}
+	return true;
 }
 
 /* Return whether a and b may admit a common principal; true if unsure. */

@@ -777,6 +777,13 @@ static void test_contain__not_principal(void)
 	CHECK_INT(o.proved, 1);
 	o = prove_trust(TRUST("{\"AWS\": \"111122223333\"}"), all_but);
 	CHECK_INT(o.proved, 0);
+	/* An account reaches the role that the reference leaves out. */
+	o = prove_trust(TRUST("{\"AWS\": \"111122223333\"}"),
+			"{\"Statement\": {\"Effect\": \"Allow\", "
+			"\"Action\": \"sts:AssumeRole\", \"NotPrincipal\": "
+			"{\"AWS\": \"arn:aws:iam::111122223333:role/z\"}}}");
+	CHECK_INT(o.proved, 0);
+	CHECK_INT(o.gap.why, CONTAIN_PRINCIPAL);
 }
 
 /* Checking one statement reports every gap, in order. */
@@ -1031,6 +1038,177 @@ static void test_contain__random_policies_sound(void)
 	contain_free(pv);
 }
 
+/*
+ * The same for random trust policies: principals of a grid of callers,
+ * with an account standing for every principal in it, as a Deny reads
+ * it.
+ */
+
+struct caller {
+	const char *type;	/* "AWS" or "Service" */
+	const char *arn;
+	const char *account;	/* NULL for a service */
+};
+
+static const struct caller grid_callers[] = {
+	{ "AWS", "arn:aws:iam::111122223333:role/x", "111122223333" },
+	{ "AWS", "arn:aws:iam::111122223333:role/z", "111122223333" },
+	{ "AWS", "arn:aws:iam::444455556666:role/y", "444455556666" },
+	{ "Service", "lambda.amazonaws.com", NULL },
+	{ "Service", "ec2.amazonaws.com", NULL },
+};
+static const char *const principal_values[] = {
+	"\"*\"", "{\"AWS\": \"*\"}", "{\"AWS\": \"111122223333\"}",
+	"{\"AWS\": \"arn:aws:iam::111122223333:root\"}",
+	"{\"AWS\": \"arn:aws:iam::111122223333:role/x\"}",
+	"{\"AWS\": [\"arn:aws:iam::444455556666:role/y\", "
+	"\"arn:aws:iam::111122223333:role/z\"]}",
+	"{\"Service\": \"lambda.amazonaws.com\"}",
+	"{\"Service\": [\"lambda.amazonaws.com\", \"ec2.amazonaws.com\"]}",
+};
+static const char *const trust_actions[] = {
+	"sts:AssumeRole", "sts:TagSession",
+};
+
+static char *random_trust_policy(void)
+{
+	struct buf out = BUF_INIT;
+	unsigned n = 1 + rnd(3), i;
+
+	buf_addf(&out, "{\"Statement\": [");
+	for (i = 0; i < n; i++) {
+		buf_addf(&out, "%s{\"Effect\": \"%s\", \"Action\": \"%s\", "
+			 "\"%s\": %s", i ? ", " : "",
+			 rnd(10) < 3 ? "Deny" : "Allow",
+			 rnd(3) ? "sts:AssumeRole" : "sts:*",
+			 rnd(10) < 2 ? "NotPrincipal" : "Principal",
+			 principal_values[rnd(ARRAY_SIZE(principal_values))]);
+		if (rnd(10) < 3)
+			buf_addf(&out, ", \"Condition\": {\"StringEquals\": "
+				 "{\"aws:SourceVpc\": \"vpc-%u\"}}", 1 + rnd(2));
+		buf_addf(&out, "}");
+	}
+	buf_addf(&out, "]}");
+	return buf_detach(&out, NULL);
+}
+
+static bool principal_matches(const struct aws_principal *p,
+			      const struct caller *who)
+{
+	if (!strcmp(p->type, "*"))
+		return true;
+	if (strcmp(p->type, who->type))
+		return false;
+	if (!strcmp(p->value, "*") || !strcmp(p->value, who->arn))
+		return true;
+	if (!who->account)
+		return false;
+	return !strcmp(p->value, who->account) ||
+	       (!strncmp(p->value, "arn:aws:iam::", 13) &&
+		!strncmp(p->value + 13, who->account, 12) &&
+		!strcmp(p->value + 25, ":root"));
+}
+
+static bool trust_applies(const struct aws_statement *s, const char *action,
+			  const struct caller *who, const char *vpc)
+{
+	bool a = false, p = false;
+	size_t i;
+
+	for (i = 0; i < s->nactions; i++)
+		a = a || match_action(s->actions[i], action);
+	for (i = 0; i < s->nprincipals; i++)
+		p = p || principal_matches(&s->principals[i], who);
+	if (!a || p == s->not_principal)
+		return false;
+	for (i = 0; i < s->nconds; i++)
+		if (!condition_holds(&s->conds[i], vpc))
+			return false;
+	return true;
+}
+
+static bool trust_allows(const struct aws_policy_doc *doc, const char *action,
+			 const struct caller *who, const char *vpc)
+{
+	bool allowed = false;
+	size_t i;
+
+	for (i = 0; i < doc->nstmts; i++) {
+		if (!trust_applies(&doc->stmts[i], action, who, vpc))
+			continue;
+		if (doc->stmts[i].deny)
+			return false;
+		allowed = true;
+	}
+	return allowed;
+}
+
+static bool find_trust_counterexample(const struct aws_policy_doc *cand,
+				      const struct aws_policy_doc *ref,
+				      char *out, size_t n)
+{
+	size_t a, w, v;
+
+	for (a = 0; a < ARRAY_SIZE(trust_actions); a++)
+		for (w = 0; w < ARRAY_SIZE(grid_callers); w++)
+			for (v = 0; v < ARRAY_SIZE(grid_vpcs); v++) {
+				const char *ac = trust_actions[a];
+				const struct caller *who = &grid_callers[w];
+				const char *vp = grid_vpcs[v];
+
+				if (!trust_allows(cand, ac, who, vp) ||
+				    trust_allows(ref, ac, who, vp))
+					continue;
+				snprintf(out, n, "%s by %s with vpc %s", ac,
+					 who->arn, vp ? vp : "(none)");
+				return true;
+			}
+	return false;
+}
+
+static void test_contain__random_trust_sound(void)
+{
+	struct contain_options opt = {
+		.kind = CONTAIN_RESOURCE,
+		.actions = trust_actions,
+		.nactions = ARRAY_SIZE(trust_actions),
+	};
+	struct contain *pv;
+	size_t round, proofs = 0, refutable = 0;
+
+	if (contain_new(&pv, &opt) < 0)
+		BUG("out of memory");
+	for (round = 0; round < 3000; round++) {
+		char *cand_text = random_trust_policy();
+		char *ref_text = random_trust_policy();
+		struct contain_policy cand = { "candidate",
+			parse(cand_text, AWS_POLICY_TRUST) };
+		struct contain_policy ref = { "reference",
+			parse(ref_text, AWS_POLICY_TRUST) };
+		struct contain_gap gap;
+		char request[160];
+		bool counter;
+
+		CHECK_INT(contain_set_reference(pv, &ref, 1), 0);
+		counter = find_trust_counterexample(cand.doc, ref.doc, request,
+						    sizeof(request));
+		refutable += counter;
+		if (contain_prove(pv, &cand, 1, &gap) == 1) {
+			proofs++;
+			if (counter)
+				unit_fail(__FILE__, __LINE__,
+					  "proved, but %s is allowed by %s "
+					  "and not by %s", request, cand_text,
+					  ref_text);
+		}
+		free(cand_text);
+		free(ref_text);
+	}
+	CHECK(proofs > 300);
+	CHECK(refutable > 300);
+	contain_free(pv);
+}
+
 UNIT_MAIN(
 	UNIT_TEST(test_contain__access_analyzer_samples),
 	UNIT_TEST(test_contain__samples_without_types),
@@ -1051,4 +1229,5 @@ UNIT_MAIN(
 	UNIT_TEST(test_contain__not_principal),
 	UNIT_TEST(test_contain__every_gap_of_statement),
 	UNIT_TEST(test_contain__random_policies_sound),
+	UNIT_TEST(test_contain__random_trust_sound),
 )

@@ -20,7 +20,8 @@
  *   principals (resource policies only) and has conditions that the
  *   candidate statement's conditions imply.
  * - Deny: every reference Deny statement that may apply to the action
- *   on an overlapping resource is matched by a candidate Deny statement
+ *   on an overlapping resource (one the options' overlap function
+ *   accepts, when given) is matched by a candidate Deny statement
  *   that names the action, covers that resource or the reference deny's
  *   resources, and applies whenever the reference deny applies (its
  *   conditions implied by those of the reference deny; none is best).
@@ -35,6 +36,10 @@
  * A condition without IfExists also implies the same condition with
  * IfExists. Values are compared as text, so "${aws:username}" implies
  * only "${aws:username}". Anything else is not proved.
+ *
+ * Principals match by type and value, and an account id equals its
+ * root ARN. An account may stand for every principal in it, so it
+ * overlaps each of them, but it covers none of them but itself.
  *
  * Action wildcards and NotAction are expanded against the list of
  * concrete actions in the options (the AWS catalog, for the compiler):

@@ -19,12 +19,13 @@
  *   resource pattern (runtime/match.h), admits the candidate's
  *   principals (resource policies only) and has conditions that the
  *   candidate statement's conditions imply.
- * - Deny: every reference Deny statement that may apply to the action
- *   on an overlapping resource (one the options' overlap function
- *   accepts, when given) is matched by a candidate Deny statement
- *   that names the action, covers that resource or the reference deny's
- *   resources, and applies whenever the reference deny applies (its
- *   conditions implied by those of the reference deny; none is best).
+ * - Deny: a reference Deny statement may apply to the action on an
+ *   overlapping resource (one that the options' overlap function
+ *   accepts, when given). Each such statement must be matched by a
+ *   candidate Deny statement that names the action and covers that
+ *   resource or the reference deny's resources. The candidate deny
+ *   must also apply whenever the reference deny applies, so its
+ *   conditions must be implied by those of the reference deny.
  * - A candidate (action, resource) that an unconditional candidate Deny
  *   statement covers entirely allows nothing, so it needs no proof.
  *

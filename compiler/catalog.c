@@ -609,6 +609,25 @@ bool catalog_action_applies(const struct catalog *c UNUSED,
 	return false;
 }
 
+bool catalog_action_overlap(const struct catalog *c,
+			    const struct cat_action *a, const char *p,
+			    const char *q)
+{
+	uint32_t i;
+
+	if (match_resource(p, "*") && match_resource(q, "*"))
+		return true;
+	/* "*" names every resource, so the other pattern decides. */
+	if (!strcmp(p, "*"))
+		return catalog_action_applies(c, a, q);
+	if (!strcmp(q, "*"))
+		return catalog_action_applies(c, a, p);
+	for (i = 0; i < a->nrtypes; i++)
+		if (match_resource_overlap_in(p, q, a->rtypes[i]->arn))
+			return true;
+	return false;
+}
+
 uint32_t catalog_expand_level(const struct catalog *c,
 			      const struct cat_service *svc, unsigned levels,
 			      const char *pattern, struct actset *out)

@@ -99,6 +99,15 @@ bool catalog_action_applies(const struct catalog *c,
 			    const struct cat_action *a, const char *pattern);
 
 /*
+ * Return whether some resource that action a can act on matches both
+ * patterns: one of a's resource types, or the "*" that IAM uses as the
+ * resource of an action without resource types.
+ */
+bool catalog_action_overlap(const struct catalog *c,
+			    const struct cat_action *a, const char *p,
+			    const char *q);
+
+/*
  * Add to out every action of service svc whose access level is in
  * levels and which applies to the resource pattern. Returns the number
  * of actions added.

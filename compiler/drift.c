@@ -3,6 +3,8 @@
 
 #include <strings.h>
 
+#include "contain.h"
+#include "diag.h"
 #include "match.h"
 
 /* The catalog actions an action pattern expands to, cached by pattern. */
@@ -17,31 +19,43 @@ struct live_stmt {
 	const struct aws_statement *s;
 	const char *policy;		/* name for messages */
 	struct actset actions;
-	const char **unknown;		/* literal actions not in the catalog */
-	size_t nunknown;
 };
 
-/* A grant or deny of the spec, one of its resources and one action. */
-struct spec_entry {
-	uint32_t id;
-	size_t seq;		/* position in the spec, for a stable order */
-	const struct xgrant *x;
-	const struct xresource *r;
+/* The access levels that the spec's grants give in one service. */
+struct service_levels {
+	const struct cat_service *service;
+	unsigned levels;	/* ACCESS_* bits */
 };
 
-enum excess_reason {
-	EXCESS_ACTION,		/* the spec grants the action nowhere */
-	EXCESS_RESOURCE,	/* granted, but not on this resource */
-	EXCESS_CONDITION,	/* granted here, but with conditions */
-	EXCESS_UNKNOWN,		/* the action is not in the catalog */
-	EXCESS_DENIED,		/* the spec denies it there */
+/*
+ * The spec's grants of one agent as one policy document, one statement
+ * per grant and resource pattern, which is the reference the prover
+ * compares live statements with.
+ */
+struct spec_policy {
+	const struct xagent *xa;	/* whose grants these are */
+	struct aws_policy_doc doc;
+	struct aws_statement *stmts;
+	size_t stmts_cap;
+	const char **actions;		/* every statement's, one after another */
+	size_t actions_cap;
+	const char **resources;		/* one per statement */
+	size_t resources_cap;
+	struct aws_condition *conds;	/* every grant's, one after another */
+	size_t conds_cap;
+	char (*sids)[48];		/* "deny at line 12" */
+	size_t sids_cap;
+	struct service_levels *services;	/* what the grants give per service */
+	size_t nservices, services_cap;
+	struct contain_policy policy;
 };
 
+/* A live action and resource beyond the spec, with the prover's reason. */
 struct excess {
 	uint32_t id;		/* ACTSET_END for an action not in the catalog */
 	const char *action;
 	const char *resource;
-	enum excess_reason why;
+	size_t reason;		/* index into the checker's reasons */
 };
 
 struct drift_checker {
@@ -49,21 +63,76 @@ struct drift_checker {
 	const struct catalog *cat;
 	struct expansion *cache;
 	size_t cache_cap, cache_count;
-	/* Per identity, reused: spec entries sorted by action id. */
-	struct spec_entry *entries;
-	size_t nentries, entries_cap;
+	struct contain *prover;
+	const char **names;		/* catalog action names by id */
+	struct spec_policy spec;
+	/* Per identity, reused. */
 	struct live_stmt *live;
 	size_t nlive, live_cap;
-	struct excess *excess;		/* of the statement being checked */
+	struct contain_policy *docs;	/* the live policies, for the prover */
+	size_t ndocs, docs_cap;
+	/* Per statement being checked. */
+	const struct aws_policy_doc *boundary;
+	struct excess *excess;
 	size_t nexcess, excess_cap;
+	char (*reasons)[sizeof(((struct contain_gap *)0)->reason)];
+	size_t nreasons, reasons_cap;
 };
+
+static NORETURN void prover_out_of_memory(void)
+{
+	fprintf(stderr, "mandate: error: out of memory while comparing live "
+		"policies with the spec\n");
+	exit(EXIT_ERROR);
+}
+
+/*
+ * Return whether catalog action id can act on a resource of pattern. A
+ * pattern that matches the literal "*" reaches actions without resource
+ * types too, because IAM gives them "*" as their resource.
+ */
+static bool action_applies(void *ctx, size_t id, const char *pattern)
+{
+	const struct catalog *cat = ctx;
+
+	return catalog_action_applies(cat, catalog_action(cat, (uint32_t)id),
+				      pattern) ||
+	       match_resource(pattern, "*");
+}
+
+static bool action_overlap(void *ctx, size_t id, const char *a,
+			   const char *b)
+{
+	const struct catalog *cat = ctx;
+
+	return catalog_action_overlap(cat, catalog_action(cat, (uint32_t)id),
+				      a, b);
+}
 
 struct drift_checker *drift_checker_new(struct check_context *cx)
 {
 	struct drift_checker *dc = xcalloc(1, sizeof(*dc));
+	struct contain_options opt = {
+		.kind = CONTAIN_IDENTITY,
+		.applies = action_applies,
+		.applies_ctx = (void *)cx->cat,
+		.overlap = action_overlap,
+		.overlap_ctx = (void *)cx->cat,
+		.reference_label = "the spec",
+		.candidate_label = "the live statement",
+		.actions_label = "the AWS catalog",
+	};
+	uint32_t id;
 
 	dc->cx = cx;
 	dc->cat = cx->cat;
+	dc->names = xcalloc(catalog_count(dc->cat), sizeof(*dc->names));
+	for (id = 0; id < catalog_count(dc->cat); id++)
+		dc->names[id] = catalog_action(dc->cat, id)->name;
+	opt.actions = dc->names;
+	opt.nactions = catalog_count(dc->cat);
+	if (contain_new(&dc->prover, &opt) < 0)
+		prover_out_of_memory();
 	return dc;
 }
 
@@ -71,11 +140,10 @@ static void release_live(struct drift_checker *dc)
 {
 	size_t i;
 
-	for (i = 0; i < dc->nlive; i++) {
+	for (i = 0; i < dc->nlive; i++)
 		actset_release(&dc->live[i].actions);
-		free(dc->live[i].unknown);
-	}
 	dc->nlive = 0;
+	dc->ndocs = 0;
 }
 
 void drift_checker_free(struct drift_checker *dc)
@@ -88,9 +156,18 @@ void drift_checker_free(struct drift_checker *dc)
 	for (i = 0; i < dc->cache_cap; i++)
 		free(dc->cache[i].ids);
 	free(dc->cache);
-	free(dc->entries);
+	contain_free(dc->prover);
+	free(dc->names);
+	free(dc->spec.stmts);
+	free(dc->spec.actions);
+	free(dc->spec.resources);
+	free(dc->spec.conds);
+	free(dc->spec.sids);
+	free(dc->spec.services);
 	free(dc->live);
+	free(dc->docs);
 	free(dc->excess);
+	free(dc->reasons);
 	free(dc);
 }
 
@@ -144,64 +221,122 @@ static const struct expansion *expand(struct drift_checker *dc,
 	return e;
 }
 
-static int cmp_entries(const void *a, const void *b)
+/* Count the statements, actions and conditions of the agent's grants. */
+static void count_spec(const struct xagent *xa, size_t *nstmts,
+		       size_t *nactions, size_t *nconds)
 {
-	const struct spec_entry *x = a, *y = b;
+	size_t i, j;
 
-	if (x->id != y->id)
-		return x->id < y->id ? -1 : 1;
-	/* Keep the order of the spec for equal ids. */
-	return (x->seq > y->seq) - (x->seq < y->seq);
-}
-
-/*
- * Fill the spec index: every (action, grant or deny, resource) of the
- * agent, sorted by action id, so lookups cost a binary search and the
- * index costs the size of the spec, not of the catalog.
- */
-static void index_spec(struct drift_checker *dc, const struct xagent *xa)
-{
-	size_t i, j, k;
-
-	dc->nentries = 0;
+	*nstmts = *nactions = *nconds = 0;
 	for (i = 0; i < xa->ngrants; i++) {
 		const struct xgrant *x = &xa->grants[i];
 
+		*nstmts += x->nres;
+		*nconds += x->nconds;
 		for (j = 0; j < x->nres; j++)
-			for (k = 0; k < x->res[j].nactions; k++) {
-				grow_array((void **)&dc->entries,
-					   &dc->entries_cap, dc->nentries + 1,
-					   sizeof(*dc->entries));
-				dc->entries[dc->nentries] = (struct spec_entry){
-					x->res[j].actions[k], dc->nentries, x,
-					&x->res[j],
-				};
-				dc->nentries++;
-			}
+			*nactions += x->res[j].nactions;
 	}
-	sort_array(dc->entries, dc->nentries, sizeof(*dc->entries),
-		   cmp_entries);
 }
 
-/* Return the first index entry of action id; range ends at another id. */
-static size_t first_entry(const struct drift_checker *dc, uint32_t id)
+/* Add the access levels of action id to its service's entry. */
+static void add_service_level(struct spec_policy *sp, uint32_t id,
+			      const struct catalog *cat)
 {
-	size_t lo = 0, hi = dc->nentries;
+	const struct cat_action *a = catalog_action(cat, id);
+	size_t i;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (dc->entries[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
+	for (i = 0; i < sp->nservices; i++)
+		if (sp->services[i].service == a->service)
+			break;
+	if (i == sp->nservices) {
+		grow_array((void **)&sp->services, &sp->services_cap,
+			   sp->nservices + 1, sizeof(*sp->services));
+		sp->services[sp->nservices++] =
+			(struct service_levels){ a->service, 0 };
 	}
-	return lo;
+	sp->services[i].levels |= (unsigned)a->level;
 }
 
-static bool has_wildcard(const char *s)
+/* Add the statement of grant x on its resource r to the spec policy. */
+static void add_spec_stmt(struct drift_checker *dc, const struct xgrant *x,
+			  const struct xresource *r,
+			  struct aws_condition *conds, size_t *nactions)
 {
-	return strpbrk(s, "*?") != NULL;
+	struct spec_policy *sp = &dc->spec;
+	struct aws_statement *st = &sp->stmts[sp->doc.nstmts];
+	uint32_t line, col;
+	size_t k;
+
+	memset(st, 0, sizeof(*st));
+	st->index = (uint32_t)sp->doc.nstmts;
+	st->deny = x->deny;
+	st->actions = &sp->actions[*nactions];
+	for (k = 0; k < r->nactions; k++) {
+		sp->actions[(*nactions)++] = dc->names[r->actions[k]];
+		if (!x->deny)
+			add_service_level(sp, r->actions[k], dc->cat);
+	}
+	st->nactions = r->nactions;
+	sp->resources[sp->doc.nstmts] = r->pattern;
+	st->resources = &sp->resources[sp->doc.nstmts];
+	st->nresources = 1;
+	st->conds = conds;
+	st->nconds = x->nconds;
+	st->loc = x->grant->loc;
+	/* Statements are named by the spec line a reviewer can open. */
+	loc_position(&x->grant->loc, &line, &col);
+	snprintf(sp->sids[sp->doc.nstmts], sizeof(sp->sids[0]), "%s at line %u",
+		 x->deny ? "deny" : "grant", line);
+	st->sid = sp->sids[sp->doc.nstmts];
+	sp->doc.nstmts++;
+}
+
+/*
+ * Turn the agent's compiled grants into the reference policy of the
+ * prover: one statement per grant and resource pattern, with the
+ * grant's conditions. Done once per agent, however many identities it
+ * has.
+ */
+static void index_spec(struct drift_checker *dc, const struct xagent *xa)
+{
+	struct spec_policy *sp = &dc->spec;
+	size_t nstmts, nactions, nconds, i, j, k;
+
+	if (sp->xa == xa)
+		return;
+	count_spec(xa, &nstmts, &nactions, &nconds);
+	grow_array((void **)&sp->stmts, &sp->stmts_cap, nstmts + 1,
+		   sizeof(*sp->stmts));
+	grow_array((void **)&sp->sids, &sp->sids_cap, nstmts + 1,
+		   sizeof(*sp->sids));
+	grow_array((void **)&sp->resources, &sp->resources_cap, nstmts + 1,
+		   sizeof(*sp->resources));
+	grow_array((void **)&sp->actions, &sp->actions_cap, nactions + 1,
+		   sizeof(*sp->actions));
+	grow_array((void **)&sp->conds, &sp->conds_cap, nconds + 1,
+		   sizeof(*sp->conds));
+	memset(&sp->doc, 0, sizeof(sp->doc));
+	sp->doc.stmts = sp->stmts;
+	sp->nservices = 0;
+	nactions = nconds = 0;
+	for (i = 0; i < xa->ngrants; i++) {
+		const struct xgrant *x = &xa->grants[i];
+		struct aws_condition *conds = &sp->conds[nconds];
+
+		for (k = 0; k < x->nconds; k++)
+			sp->conds[nconds++] = (struct aws_condition){
+				x->conds[k].op, x->conds[k].key,
+				x->conds[k].values, x->conds[k].nvalues,
+			};
+		for (j = 0; j < x->nres; j++)
+			add_spec_stmt(dc, x, &x->res[j], conds, &nactions);
+	}
+	sp->policy.name = xa->agent->src ? xa->agent->src->path
+					 : xa->agent->name.s;
+	sp->policy.doc = &sp->doc;
+	if (contain_set_reference(dc->prover, &sp->policy, 1) < 0)
+		prover_out_of_memory();
+	sp->xa = xa;
 }
 
 static void add_live(struct drift_checker *dc, const struct aws_statement *s,
@@ -223,11 +358,6 @@ static void add_live(struct drift_checker *dc, const struct aws_statement *s,
 
 		for (j = 0; j < e->n; j++)
 			actset_add(&l->actions, e->ids[j]);
-		if (!e->n && !has_wildcard(s->actions[i]) && !s->not_action) {
-			l->unknown = xrealloc(l->unknown, (l->nunknown + 1) *
-						     sizeof(*l->unknown));
-			l->unknown[l->nunknown++] = s->actions[i];
-		}
 	}
 	if (s->not_action) {
 		/* NotAction: every action but the listed ones. */
@@ -250,6 +380,9 @@ static void add_doc(struct drift_checker *dc, const struct aws_policy_doc *doc,
 
 	if (!doc)
 		return;
+	grow_array((void **)&dc->docs, &dc->docs_cap, dc->ndocs + 1,
+		   sizeof(*dc->docs));
+	dc->docs[dc->ndocs++] = (struct contain_policy){ policy, doc };
 	for (i = 0; i < doc->nstmts; i++)
 		add_live(dc, &doc->stmts[i], policy);
 }
@@ -314,29 +447,6 @@ static void collect_live(struct drift_checker *dc, const struct claim *c,
 	}
 }
 
-/* Return whether every condition of the spec grant is in the statement. */
-static bool conditions_implied(const struct xgrant *x,
-			       const struct aws_statement *s)
-{
-	size_t i, j;
-
-	for (i = 0; i < x->nconds; i++) {
-		bool found = false;
-
-		for (j = 0; j < s->nconds && !found; j++) {
-			struct iam_cond live = {
-				s->conds[j].op, s->conds[j].key,
-				s->conds[j].values, s->conds[j].nvalues,
-			};
-
-			found = iam_cond_equal(&x->conds[i], &live);
-		}
-		if (!found)
-			return false;
-	}
-	return true;
-}
-
 static bool stmt_matches_action(const struct live_stmt *l, uint32_t id)
 {
 	return actset_has(&l->actions, id);
@@ -391,15 +501,13 @@ static bool denied_live(struct drift_checker *dc, uint32_t id,
 }
 
 /*
- * Return whether the permissions boundary provably keeps (id, resource)
- * out: no statement of it allows the action on an overlapping resource,
- * or an unconditional deny of it covers the pair.
+ * Return whether the permissions boundary provably keeps (action,
+ * resource) out: no statement of it allows the action on an overlapping
+ * resource, or an unconditional deny of it covers the pair.
  */
-static bool outside_boundary(struct drift_checker *dc,
-			     const struct aws_policy_doc *boundary,
-			     uint32_t id, const char *resource)
+static bool outside_boundary(const struct aws_policy_doc *boundary,
+			     const char *name, const char *resource)
 {
-	const char *name = catalog_action(dc->cat, id)->name;
 	size_t i, j;
 	bool allowed = false;
 
@@ -422,70 +530,6 @@ static bool outside_boundary(struct drift_checker *dc,
 	return !allowed;
 }
 
-
-/*
- * Return whether the spec grants id on resource under the conditions of
- * statement s. When it does not, *why records what is missing.
- */
-static bool spec_covers(struct drift_checker *dc, uint32_t id,
-			const char *resource, const struct aws_statement *s,
-			enum excess_reason *why)
-{
-	size_t k;
-
-	/*
-	 * A deny of the spec that may apply takes the action away, with or
-	 * without conditions: a live grant without that deny allows more.
-	 */
-	for (k = first_entry(dc, id);
-	     k < dc->nentries && dc->entries[k].id == id; k++) {
-		const struct spec_entry *en = &dc->entries[k];
-
-		if (en->x->deny &&
-		    match_resource_overlap(en->r->pattern, resource)) {
-			*why = EXCESS_DENIED;
-			return false;
-		}
-	}
-	*why = EXCESS_ACTION;
-	for (k = first_entry(dc, id);
-	     k < dc->nentries && dc->entries[k].id == id; k++) {
-		const struct spec_entry *en = &dc->entries[k];
-
-		if (en->x->deny)
-			continue;
-		if (!match_resource_covers(en->r->pattern, resource)) {
-			if (*why == EXCESS_ACTION)
-				*why = EXCESS_RESOURCE;
-			continue;
-		}
-		if (!conditions_implied(en->x, s)) {
-			*why = EXCESS_CONDITION;
-			continue;
-		}
-		return true;
-	}
-	return false;
-}
-
-static const char *reason_text(enum excess_reason why)
-{
-	switch (why) {
-	case EXCESS_ACTION:
-		return "the spec does not grant the action";
-	case EXCESS_RESOURCE:
-		return "the spec grants it on narrower resources";
-	case EXCESS_CONDITION:
-		return "the spec grants it only under conditions the live "
-		       "statement lacks";
-	case EXCESS_UNKNOWN:
-		return "the action is not in the AWS catalog";
-	case EXCESS_DENIED:
-		return "the spec denies it";
-	}
-	return "";
-}
-
 static void stmt_label(char *out, size_t n, const struct aws_statement *s)
 {
 	if (s->sid && *s->sid)
@@ -494,62 +538,83 @@ static void stmt_label(char *out, size_t n, const struct aws_statement *s)
 		snprintf(out, n, "#%u", s->index + 1);
 }
 
-static void add_excess(struct drift_checker *dc, uint32_t id,
-		       const char *action, const char *resource,
-		       enum excess_reason why)
+/* Return the index of reason in the statement's reasons, adding it. */
+static size_t intern_reason(struct drift_checker *dc, const char *reason)
 {
-	grow_array((void **)&dc->excess, &dc->excess_cap, dc->nexcess + 1,
-		   sizeof(*dc->excess));
-	dc->excess[dc->nexcess++] =
-		(struct excess){ id, action, resource, why };
+	size_t i;
+
+	for (i = 0; i < dc->nreasons; i++)
+		if (!strcmp(dc->reasons[i], reason))
+			return i;
+	grow_array((void **)&dc->reasons, &dc->reasons_cap, dc->nreasons + 1,
+		   sizeof(*dc->reasons));
+	snprintf(dc->reasons[dc->nreasons], sizeof(dc->reasons[0]), "%s",
+		 reason);
+	return dc->nreasons++;
 }
 
 /*
- * Collect what statement l allows beyond the spec: every expanded
- * action on every resource it can act on, less what the spec grants,
- * what a live unconditional deny removes and what the permissions
- * boundary keeps out.
+ * Write to out what the spec grants in the service of action id when
+ * the action's own access level is not among it: "the spec grants s3
+ * list and read only". Returns false when the service's levels include
+ * the action's, because then only the action itself is missing.
  */
-static void collect_excess(struct drift_checker *dc,
-			   const struct aws_entity *e,
-			   const struct live_stmt *l)
+static bool describe_service(const struct drift_checker *dc, uint32_t id,
+			     char *out, size_t n)
 {
-	const struct aws_statement *s = l->s;
-	const struct aws_policy_doc *boundary =
-		e->boundary.policy ? e->boundary.policy->doc : NULL;
-	static const char *const everything[] = { "*" };
-	const char *const *res = s->resources;
-	size_t nres = s->nresources, i, j;
-	enum excess_reason why;
-	uint32_t id;
+	const struct cat_action *a = catalog_action(dc->cat, id);
+	const struct spec_policy *sp = &dc->spec;
+	unsigned levels = 0, bit, left;
+	size_t i, len;
 
-	if (s->not_resource) {
-		res = everything;	/* all but the listed: treat as all */
-		nres = 1;
+	for (i = 0; i < sp->nservices; i++)
+		if (sp->services[i].service == a->service)
+			levels = sp->services[i].levels;
+	if (!levels) {
+		snprintf(out, n, "the spec grants no %s action",
+			 a->service->prefix);
+		return true;
 	}
-	dc->nexcess = 0;
-	for (i = 0; i < nres; i++) {
-		actset_foreach(&l->actions, id) {
-			/*
-			 * An action named on a resource it cannot act on
-			 * (s3:CreateBucket on an object ARN) grants nothing,
-			 * as the spec's own grants are expanded.
-			 */
-			if (!catalog_action_applies(dc->cat,
-					catalog_action(dc->cat, id), res[i]))
-				continue;
-			if (spec_covers(dc, id, res[i], s, &why) ||
-			    denied_live(dc, id, res[i]) ||
-			    (boundary &&
-			     outside_boundary(dc, boundary, id, res[i])))
-				continue;
-			add_excess(dc, id, catalog_action(dc->cat, id)->name,
-				   res[i], why);
-		}
-		for (j = 0; j < l->nunknown; j++)
-			add_excess(dc, ACTSET_END, l->unknown[j], res[i],
-				   EXCESS_UNKNOWN);
+	if (levels & (unsigned)a->level)
+		return false;
+	len = (size_t)snprintf(out, n, "the spec grants %s ",
+			       a->service->prefix);
+	for (bit = 1, left = levels; bit <= ACCESS_ALL && len < n; bit <<= 1) {
+		if (!(left & bit))
+			continue;
+		left &= ~bit;
+		len += (size_t)snprintf(out + len, n - len, "%s%s",
+					access_level_name((enum access_level)bit),
+					!left ? " only"
+					: (left & (left - 1)) ? ", " : " and ");
 	}
+	return true;
+}
+
+/*
+ * Record one (action, resource) that the prover could not place inside
+ * the spec, unless the permissions boundary keeps it out.
+ */
+static int add_excess(void *ctx, const struct contain_gap *gap)
+{
+	struct drift_checker *dc = ctx;
+	uint32_t id = gap->action_index == CONTAIN_NOT_LISTED
+			      ? ACTSET_END : (uint32_t)gap->action_index;
+	const char *reason = gap->reason;
+	char service[160];
+
+	if (dc->boundary &&
+	    outside_boundary(dc->boundary, gap->action, gap->resource))
+		return 0;
+	if (gap->why == CONTAIN_NO_ACTION && id != ACTSET_END &&
+	    describe_service(dc, id, service, sizeof(service)))
+		reason = service;
+	grow_array((void **)&dc->excess, &dc->excess_cap, dc->nexcess + 1,
+		   sizeof(*dc->excess));
+	dc->excess[dc->nexcess++] = (struct excess){
+		id, gap->action, gap->resource, intern_reason(dc, reason),
+	};
+	return 0;
 }
 
 /* Return how many entries from e on share e's resource and reason. */
@@ -558,7 +623,7 @@ static size_t run_length(const struct excess *e, size_t n)
 	size_t k = 1;
 
 	while (k < n && e[k].resource == e[0].resource &&
-	       e[k].why == e[0].why && e[k].id != ACTSET_END)
+	       e[k].reason == e[0].reason && e[k].id != ACTSET_END)
 		k++;
 	return k;
 }
@@ -576,20 +641,20 @@ static void add_details(struct drift_checker *dc, struct finding *x)
 	size_t i = 0, n = dc->nexcess;
 
 	while (i < n) {
+		const char *reason = dc->reasons[e[i].reason];
 		const struct cat_service *svc;
 		size_t run, k;
 
 		if (e[i].id == ACTSET_END) {
 			finding_detail(f, x, "%s on %s: %s", e[i].action,
-				       e[i].resource, reason_text(e[i].why));
+				       e[i].resource, reason);
 			i++;
 			continue;
 		}
 		run = run_length(e + i, n - i);
 		if (run == catalog_count(dc->cat)) {
 			finding_detail(f, x, "* on %s: %s (all %zu actions)",
-				       e[i].resource, reason_text(e[i].why),
-				       run);
+				       e[i].resource, reason, run);
 			i += run;
 			continue;
 		}
@@ -599,28 +664,35 @@ static void add_details(struct drift_checker *dc, struct finding *x)
 				break;
 		if (k == svc->count) {
 			finding_detail(f, x, "%s:* on %s: %s (all %u actions)",
-				       svc->prefix, e[i].resource,
-				       reason_text(e[i].why), svc->count);
+				       svc->prefix, e[i].resource, reason,
+				       svc->count);
 			i += k;
 			continue;
 		}
 		finding_detail(f, x, "%s on %s: %s", e[i].action,
-			       e[i].resource, reason_text(e[i].why));
+			       e[i].resource, reason);
 		i++;
 	}
 }
 
-/* Report one live allow statement's access beyond the spec. */
+/*
+ * Report what statement stmt of live policy doc allows beyond the spec:
+ * every action and resource the prover cannot place inside the spec's
+ * grants, after the live denies and less what the permissions boundary
+ * keeps out.
+ */
 static void check_statement(struct drift_checker *dc, const struct claim *c,
-			    const struct aws_entity *e,
-			    const struct live_stmt *l)
+			    size_t doc, size_t stmt)
 {
-	const struct aws_statement *s = l->s;
+	const struct aws_statement *s = &dc->docs[doc].doc->stmts[stmt];
 	struct findings *f = dc->cx->f;
 	struct finding *x;
 	char label[160];
 
-	collect_excess(dc, e, l);
+	dc->nexcess = 0;
+	dc->nreasons = 0;
+	if (contain_check_statement(dc->prover, doc, stmt, add_excess, dc) < 0)
+		prover_out_of_memory();
 	if (!dc->nexcess)
 		return;
 	stmt_label(label, sizeof(label), s);
@@ -628,14 +700,16 @@ static void check_statement(struct drift_checker *dc, const struct claim *c,
 		x = findings_add(f, "MND210", &s->loc, c->xa->agent->name.s,
 				 c->arn,
 				 "live policy '%s' statement %s allows '%s' on "
-				 "'%s' beyond the spec", l->policy, label,
-				 dc->excess[0].action, dc->excess[0].resource);
+				 "'%s' beyond the spec: %s", dc->docs[doc].name,
+				 label, dc->excess[0].action,
+				 dc->excess[0].resource,
+				 dc->reasons[dc->excess[0].reason]);
 	else
 		x = findings_add(f, "MND210", &s->loc, c->xa->agent->name.s,
 				 c->arn,
 				 "live policy '%s' statement %s allows %zu "
 				 "actions beyond the spec, such as '%s' on "
-				 "'%s'", l->policy, label, dc->nexcess,
+				 "'%s'", dc->docs[doc].name, label, dc->nexcess,
 				 dc->excess[0].action, dc->excess[0].resource);
 	if (s->not_action || s->not_resource)
 		finding_note(f, x, "the statement uses %s, so it allows "
@@ -690,12 +764,15 @@ static void check_deployed(struct drift_checker *dc, const struct claim *c)
 void drift_check(struct drift_checker *dc, const struct claim *c,
 		 const struct aws_entity *e)
 {
-	size_t i;
+	size_t i, j;
 
 	index_spec(dc, c->xa);
 	collect_live(dc, c, e);
-	for (i = 0; i < dc->nlive; i++)
-		if (!dc->live[i].s->deny)
-			check_statement(dc, c, e, &dc->live[i]);
+	if (contain_set_candidate(dc->prover, dc->docs, dc->ndocs) < 0)
+		prover_out_of_memory();
+	dc->boundary = e->boundary.policy ? e->boundary.policy->doc : NULL;
+	for (i = 0; i < dc->ndocs; i++)
+		for (j = 0; j < dc->docs[i].doc->nstmts; j++)
+			check_statement(dc, c, i, j);
 	check_deployed(dc, c);
 }

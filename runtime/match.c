@@ -1,5 +1,6 @@
 #include "match.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -375,6 +376,80 @@ static bool walk(const struct tokens *a, const struct tokens *b,
 	return false;
 }
 
+/* Return whether token t admits character ch. */
+static bool token_has(const struct token *t, uint32_t ch)
+{
+	return t->cls == CLASS_LITERAL ? t->ch == ch : class_has(t->cls, ch);
+}
+
+/* Return whether some character is in all three tokens' classes. */
+static bool tokens_meet3(const struct token *a, const struct token *b,
+			 const struct token *c)
+{
+	const struct token *lit = a->cls == CLASS_LITERAL ? a
+				  : b->cls == CLASS_LITERAL ? b
+				  : c->cls == CLASS_LITERAL ? c : NULL;
+
+	if (!lit)
+		return true;	/* every class holds some ordinary character */
+	return token_has(a, lit->ch) && token_has(b, lit->ch) &&
+	       token_has(c, lit->ch);
+}
+
+/* Cells of one row of walk3; longer inputs are reported as overlapping. */
+#define WALK3_CELLS 16384
+
+/*
+ * Return whether some string is matched by all three token lists, by
+ * walking triples (i, j, k) as walk does pairs. Every move keeps each
+ * position or moves it forward and changes at least one, so in
+ * lexicographic order a triple comes after every triple that leads to
+ * it.
+ */
+static bool walk3(const struct tokens *a, const struct tokens *b,
+		  const struct tokens *c)
+{
+	static_assert(WALK3_CELLS <= 65536, "rows must fit on the stack");
+	bool row[2][WALK3_CELLS];
+	size_t w = c->n + 1, cells = (b->n + 1) * w;
+	size_t i, j, k;
+
+	if (cells > WALK3_CELLS)
+		return true;	/* unknown: overlap stays possible */
+	memset(row[0], 0, cells * sizeof(bool));
+	row[0][0] = true;
+	for (i = 0; i <= a->n; i++) {
+		bool *cur = row[i & 1], *next = row[(i + 1) & 1];
+		const struct token *ta = i < a->n ? &a->v[i] : NULL;
+
+		memset(next, 0, cells * sizeof(bool));
+		for (j = 0; j <= b->n; j++)
+			for (k = 0; k <= c->n; k++) {
+				const struct token *tb = j < b->n ? &b->v[j] : NULL;
+				const struct token *tc = k < c->n ? &c->v[k] : NULL;
+
+				if (!cur[j * w + k])
+					continue;
+				/* A star matches nothing. */
+				if (ta && ta->star)
+					next[j * w + k] = true;
+				if (tb && tb->star)
+					cur[(j + 1) * w + k] = true;
+				if (tc && tc->star)
+					cur[j * w + k + 1] = true;
+				if (!ta || !tb || !tc || !tokens_meet3(ta, tb, tc))
+					continue;
+				if (ta->star && tb->star && tc->star)
+					continue;	/* stays at (i, j, k) */
+				(ta->star ? cur : next)[(tb->star ? j : j + 1) * w +
+							(tc->star ? k : k + 1)] = true;
+			}
+		if (i == a->n)
+			return cur[b->n * w + c->n];
+	}
+	return false;
+}
+
 bool match_action(const char *pattern, const char *action)
 {
 	struct tokens p, s;
@@ -413,6 +488,18 @@ bool match_template_overlap(const char *pattern, const char *arn_template)
 	    !tokenize(arn_template, MODE_TEMPLATE, &tt))
 		return true;
 	return walk(&tp, &tt, WALK_OVERLAP);
+}
+
+bool match_resource_overlap_in(const char *a, const char *b,
+			       const char *arn_template)
+{
+	struct tokens ta, tb, tt;
+
+	if (!tokenize(a, MODE_RESOURCE, &ta) ||
+	    !tokenize(b, MODE_RESOURCE, &tb) ||
+	    !tokenize(arn_template, MODE_TEMPLATE, &tt))
+		return true;
+	return walk3(&ta, &tb, &tt);
 }
 
 bool match_resource_covers(const char *outer, const char *inner)

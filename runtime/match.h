@@ -61,6 +61,17 @@ bool match_resource_overlap(const char *a, const char *b);
 bool match_template_overlap(const char *pattern, const char *arn_template);
 
 /*
+ * Return whether some resource matches both patterns and the ARN
+ * template, whose variables are read as for match_template_overlap.
+ * Used to decide whether two patterns can name one resource of a type.
+ * True when unsure, which is when the second pattern's and the
+ * template's token counts, each plus one, multiply past 16,384. Uses
+ * about 90 KiB of stack.
+ */
+bool match_resource_overlap_in(const char *a, const char *b,
+			       const char *arn_template);
+
+/*
  * Return whether every resource that inner matches is also matched by
  * outer. The check is sound but not complete: true is a proof, false
  * means "not proved" (for example, odd combinations of wildcards).

@@ -109,7 +109,7 @@ expect_eq "$(jq -r '.findings[] | select(.rule == "MND210" and .agent == "exfill
 	"s3:GetObject on *: the spec grants it on narrower resources" \
 	"reason for a read action"
 expect_eq "$(jq -r '.findings[] | select(.rule == "MND210" and .agent == "exfiller") | .details[] | select(startswith("s3:DeleteBucket on *"))' "$out")" \
-	"s3:DeleteBucket on *: the spec does not grant the action" \
+	"s3:DeleteBucket on *: the spec grants s3 read only" \
 	"reason for a write action"
 
 case_name "wildcard trust is critical"
@@ -120,6 +120,16 @@ expect_eq "$(jq -r '.findings[] | select(.rule == "MND212") | .severity + " " + 
 case_name "Action * is drift of every catalog action"
 expect_eq "$(jq -r '.findings[] | select(.rule == "MND210" and .agent == "bad-role") | .message' "$out" | grep -c "live policy 'dostuff' statement #1 allows 22091 actions beyond the spec")" \
 	1 "dostuff drift"
+
+case_name "drift names what the spec grants in the service"
+# bad-role's spec grants ssm:SendCommand, a write action, and nothing
+# else; its live policies reach every service.
+expect_eq "$(jq -r '.findings[] | select(.rule == "MND210" and .agent == "bad-role") | .details[] | select(startswith("a2c:"))' "$out")" \
+	"a2c:* on *: the spec grants no a2c action (all 4 actions)" \
+	"service the spec leaves out"
+expect_eq "$(jq -r '.findings[] | select(.rule == "MND210" and .agent == "bad-role") | .details[] | select(startswith("ssm:DescribeAssociation "))' "$out" | sort -u)" \
+	"ssm:DescribeAssociation on *: the spec grants ssm write only" \
+	"service the spec grants at another level"
 
 case_name "text report of the claimed identities"
 run check --today 2026-12-01 --against "$FIX/cloudmapper-demo-gaad.json" \

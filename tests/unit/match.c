@@ -1223,6 +1223,93 @@ static void test_match__inputs_over_max(void)
 	free(stars);
 }
 
+#define ECS_TASK_DEFINITION \
+	"arn:${Partition}:ecs:${Region}:${Account}:task-definition/" \
+	"${TaskDefinitionFamilyName}:${TaskDefinitionRevisionNumber}"
+
+static void test_match__overlap_in_template(void)
+{
+	const char *mine = "arn:aws:ecs:*:*:task-definition/a:*";
+	const char *theirs = "arn:aws:ecs:*:*:task-definition/b:*";
+
+	/* Alone, the region's '*' may run past ':' and meet the other. */
+	CHECK(match_resource_overlap(mine, theirs));
+	CHECK(!match_resource_overlap_in(mine, theirs, ECS_TASK_DEFINITION));
+	CHECK(match_resource_overlap_in(mine, "arn:aws:ecs:*:*:task-definition/*",
+					ECS_TASK_DEFINITION));
+	CHECK(match_resource_overlap_in(mine, "*", ECS_TASK_DEFINITION));
+	CHECK(!match_resource_overlap_in(mine, "*", S3_OBJECT));
+	CHECK(match_resource_overlap_in("arn:aws:s3:::b/*", "arn:aws:s3:::*/x",
+					S3_OBJECT));
+	CHECK(!match_resource_overlap_in("arn:aws:s3:::b/*", "arn:aws:s3:::*/x",
+					 S3_BUCKET));
+	CHECK(!match_resource_overlap_in("arn:aws:s3:::b/*", "arn:aws:s3:::c/*",
+					 S3_OBJECT));
+	/* A variable may take any value, as a star. */
+	CHECK(match_resource_overlap_in("arn:aws:s3:::b/${aws:username}/*",
+					"arn:aws:s3:::b/alice/x", S3_OBJECT));
+}
+
+/*
+ * Three-way overlap against a concrete witness and against the two-way
+ * tests: a resource matched by both patterns and the template proves
+ * overlap, and overlap needs every two of the three to overlap.
+ */
+static void test_match__brute_force_overlap_in(void)
+{
+	static const char *const templates[] = {
+		S3_BUCKET, S3_OBJECT, S3_ACCESS_POINT, ECS_TASK_DEFINITION,
+	};
+	static const char *const arns[] = {
+		"arn:aws:s3:::b", "arn:aws:s3:::b/k/1", "arn:aws:s3:::b/a:b",
+		"arn:aws:s3:us-east-1:111122223333:accesspoint/ap",
+		"arn:aws:ecs:us-east-1:111122223333:task-definition/a:3",
+		"arn:aws:ecs:r:a:task-definition/a:1:task-definition/b:2",
+	};
+	uint64_t seed = 0x2545f4914f6cdd1dULL;
+	int round;
+
+	for (round = 0; round < 20000; round++) {
+		const char *arn = arns[round % ARRAY_SIZE(arns)];
+		const char *tpl = templates[(round / 7) % ARRAY_SIZE(templates)];
+		char a[128], b[128];
+		bool got;
+		int side;
+
+		/* Each pattern is the ARN with random runs turned into wildcards. */
+		for (side = 0; side < 2; side++) {
+			char *p = side ? b : a;
+			size_t n = strlen(arn), i, o = 0;
+
+			for (i = 0; i < n; i++) {
+				seed ^= seed << 13;
+				seed ^= seed >> 7;
+				seed ^= seed << 17;
+				if (seed % 9 == 0) {
+					p[o++] = '*';
+					i += seed / 9 % 5;
+				} else if (seed % 9 == 1) {
+					p[o++] = '?';
+				} else {
+					p[o++] = arn[i];
+				}
+			}
+			p[o] = '\0';
+		}
+		got = match_resource_overlap_in(a, b, tpl);
+		if (match_resource(a, arn) && match_resource(b, arn) &&
+		    match_template_overlap(arn, tpl) && !got)
+			unit_fail(__FILE__, __LINE__, "'%s' and '%s' both match "
+				  "'%s' of '%s' but do not overlap in it", a, b,
+				  arn, tpl);
+		if (got && !(match_resource_overlap(a, b) &&
+			     match_template_overlap(a, tpl) &&
+			     match_template_overlap(b, tpl)))
+			unit_fail(__FILE__, __LINE__, "'%s' and '%s' overlap "
+				  "in '%s' but not two by two", a, b, tpl);
+	}
+}
+
 UNIT_MAIN(
 	UNIT_TEST(test_match__action_wildcard_case_rows),
 	UNIT_TEST(test_match__action_star_zero_length),
@@ -1249,4 +1336,6 @@ UNIT_MAIN(
 	UNIT_TEST(test_match__brute_force_template),
 	UNIT_TEST(test_match__pathological_pattern_fast),
 	UNIT_TEST(test_match__inputs_over_max),
+	UNIT_TEST(test_match__overlap_in_template),
+	UNIT_TEST(test_match__brute_force_overlap_in),
 )

@@ -303,9 +303,7 @@ static void collect_identity(struct simulation *sim)
 		add_entity_policies(sim, e->groups[i], "group");
 	if (e->boundary.arn) {
 		if (e->boundary.policy) {
-			sim->boundary.name = arena_printf(&sim->arena, "permissions "
-						     "boundary %s",
-						     e->boundary.arn);
+			sim->boundary.name = e->boundary.arn;
 			sim->boundary.doc = e->boundary.policy->doc;
 			sim->has_boundary = true;
 		} else {
@@ -355,9 +353,8 @@ static void collect_scps(struct simulation *sim)
 						     sizeof(*p));
 
 		for (j = 0; j < lv->nscps; j++) {
-			p[j].name = arena_printf(&sim->arena, "service control policy "
-					    "'%s' at %s", lv->scps[j].name,
-					    lv->target);
+			p[j].name = arena_printf(&sim->arena, "'%s'",
+						 lv->scps[j].name);
 			p[j].doc = lv->scps[j].doc;
 		}
 		sim->scp[i].target = lv->target;
@@ -580,6 +577,24 @@ static const char *role_name(enum eval_role role)
 	return "identity";
 }
 
+/* Name the policy of m as a reviewer knows it. */
+static void policy_label(struct buf *out, const struct eval_match *m)
+{
+	switch (m->role) {
+	case EVAL_IDENTITY:
+	case EVAL_RESOURCE:
+		buf_adds(out, m->policy->name);
+		break;
+	case EVAL_BOUNDARY:
+		buf_addf(out, "permissions boundary %s", m->policy->name);
+		break;
+	case EVAL_SCP:
+		buf_addf(out, "service control policy %s at %s",
+			 m->policy->name, m->level ? m->level->target : "?");
+		break;
+	}
+}
+
 static void text_report(struct buf *out, const struct simulation *sim,
 			const struct simulate_options *opt)
 {
@@ -600,9 +615,13 @@ static void text_report(struct buf *out, const struct simulation *sim,
 			buf_addf(out, "'%s'", m->stmt->sid);
 		else
 			buf_addf(out, "%u", m->stmt->index);
-		buf_addf(out, " of %s%s\n    at %s:%u:%u\n", m->policy->name,
-			 m->undecided ? " (its condition cannot be decided)"
-			 : "", m->stmt->loc.src ? m->stmt->loc.src->path : "-",
+		buf_adds(out, " of ");
+		policy_label(out, m);
+		if (m->undecided)
+			buf_addf(out, " (cannot be decided: %s)",
+				 m->why ? m->why : "unknown");
+		buf_addf(out, "\n    at %s:%u:%u\n",
+			 m->stmt->loc.src ? m->stmt->loc.src->path : "-",
 			 line, col);
 	}
 }
@@ -632,6 +651,7 @@ static void json_report(struct buf *out, const struct simulation *sim,
 {
 	const struct eval_result *r = &sim->result;
 	cJSON *root = cJSON_CreateObject(), *list;
+	struct buf label = BUF_INIT;
 	char *text;
 	size_t i;
 
@@ -648,7 +668,9 @@ static void json_report(struct buf *out, const struct simulation *sim,
 		uint32_t line = 0, col = 0;
 
 		loc_position(&m->stmt->loc, &line, &col);
-		cJSON_AddStringToObject(s, "policy", m->policy->name);
+		buf_reset(&label);
+		policy_label(&label, m);
+		cJSON_AddStringToObject(s, "policy", buf_str(&label));
 		cJSON_AddStringToObject(s, "kind", role_name(m->role));
 		cJSON_AddNumberToObject(s, "statement", m->stmt->index);
 		if (m->stmt->sid)
@@ -658,6 +680,8 @@ static void json_report(struct buf *out, const struct simulation *sim,
 		cJSON_AddStringToObject(s, "effect",
 					m->stmt->deny ? "Deny" : "Allow");
 		cJSON_AddBoolToObject(s, "undecided", m->undecided);
+		if (m->why)
+			cJSON_AddStringToObject(s, "why", m->why);
 		if (m->stmt->loc.src) {
 			cJSON_AddStringToObject(s, "file",
 						m->stmt->loc.src->path);
@@ -670,6 +694,7 @@ static void json_report(struct buf *out, const struct simulation *sim,
 	buf_addf(out, "%s\n", text);
 	free(text);
 	cJSON_Delete(root);
+	buf_release(&label);
 }
 
 static void build_request(struct simulation *sim,

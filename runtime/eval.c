@@ -553,6 +553,7 @@ static void add_match(struct text *t, const struct eval_match *m)
 		text_add(t, "statement %u of ", m->stmt->index);
 	switch (m->role) {
 	case EVAL_IDENTITY:
+	case EVAL_RESOURCE:
 		text_add(t, "%s", name);
 		break;
 	case EVAL_BOUNDARY:
@@ -561,9 +562,6 @@ static void add_match(struct text *t, const struct eval_match *m)
 	case EVAL_SCP:
 		text_add(t, "SCP %s at %s", name,
 			 m->level && m->level->target ? m->level->target : "?");
-		break;
-	case EVAL_RESOURCE:
-		text_add(t, "resource policy %s", name);
 		break;
 	}
 }

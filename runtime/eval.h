@@ -36,9 +36,11 @@ enum eval_role {
 };
 
 /*
- * A policy and the name a reviewer knows it by. Reasons print an
- * identity policy's name as it is, so name it in words: "inline policy
- * 'ops' of role/x", "managed policy arn:aws:iam::aws:policy/ReadOnlyAccess".
+ * A policy and the name a reviewer knows it by. Reasons print the name
+ * of an identity or resource policy as it is, so name it in words:
+ * "inline policy 'ops' of role/x", "managed policy
+ * arn:aws:iam::aws:policy/ReadOnlyAccess", "trust policy of role 'x'".
+ * A boundary's name follows "permissions boundary ", an SCP's "SCP ".
  */
 struct eval_policy {
 	const char *name;

@@ -1039,7 +1039,7 @@ out:
 static void test_eval__same_account_resource_policies(void)
 {
 	struct world w;
-	struct eval_policy bucket = { "reports-bucket", NULL };
+	struct eval_policy bucket = { "resource policy reports-bucket", NULL };
 	struct eval_policy id = { "inline policy 'read' of user/bob", NULL };
 	struct eval_policy boundary = { "agent-boundary", NULL };
 	struct eval_policies pol = { 0 };
@@ -1118,7 +1118,7 @@ out:
 static void test_eval__cross_account(void)
 {
 	struct world w;
-	struct eval_policy bucket = { "shared-bucket", NULL };
+	struct eval_policy bucket = { "resource policy shared-bucket", NULL };
 	struct eval_policy id = { "inline policy 'reach' of user/carol",
 				  NULL };
 	struct eval_policy boundary = { "carol-boundary", NULL };
@@ -1258,7 +1258,7 @@ static void test_eval__principal_forms(void)
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct world w;
-		struct eval_policy p = { "bucket", NULL };
+		struct eval_policy p = { "resource policy bucket", NULL };
 		struct eval_policies pol = { 0 };
 		struct ask a = { cases[i].kind, cases[i].caller,
 				 "s3:GetObject", OBJECT, "" };
@@ -1287,7 +1287,7 @@ static void test_eval__principal_forms(void)
 static void test_eval__not_principal(void)
 {
 	struct world w;
-	struct eval_policy p = { "bucket", NULL };
+	struct eval_policy p = { "resource policy bucket", NULL };
 	struct eval_policy boundary = { "agent-boundary", NULL };
 	struct eval_policies pol = { 0 };
 	struct ask a = { EVAL_PRINCIPAL_IAM, ALICE, "s3:GetObject", OBJECT,
@@ -1345,7 +1345,7 @@ out:
 static void test_eval__everyone_under_boundary(void)
 {
 	struct world w;
-	struct eval_policy p = { "public-bucket", NULL };
+	struct eval_policy p = { "resource policy public-bucket", NULL };
 	struct eval_policy boundary = { "agent-boundary", NULL };
 	struct eval_policies pol = { 0 };
 	struct ask a = { EVAL_PRINCIPAL_IAM, ALICE, "s3:GetObject", OBJECT,

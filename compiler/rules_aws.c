@@ -5,6 +5,7 @@
 
 #include "aws.h"
 #include "drift.h"
+#include "last_access.h"
 
 /* An access key unused for this many days is stale (MND221). */
 #define KEY_UNUSED_DAYS 90
@@ -441,6 +442,7 @@ void rules_aws_run(struct check_context *cx)
 		check_boundary(&ac, c, e);
 	}
 	drift_checker_free(dc);
+	last_access_check(cx, ac.claims, ac.nclaims);
 
 	for (i = 0; i < st->nreports; i++)
 		for (j = 0; j < st->reports[i]->nrows; j++)

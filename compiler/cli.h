@@ -62,5 +62,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
 int cmd_check(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
+int cmd_adopt(int argc, char **argv);
 
 #endif

@@ -168,6 +168,46 @@ static int check_job(struct reader *r, bool *action_level)
 			     &r->rep->completed);
 }
 
+/* An entry's key and its index in the JSON array, for duplicates. */
+struct keyed {
+	const char *key;
+	size_t index;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcasecmp(x->key, y->key);
+
+	if (c)
+		return c;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/*
+ * Report the later of two entries with the same key (a service, or an
+ * identity), which keys[] lists with their indexes in the JSON array.
+ */
+static int check_unique(struct reader *r, const char *list, const char *what,
+			struct keyed *keys, size_t n)
+{
+	size_t i;
+
+	sort_array(keys, n, sizeof(*keys), cmp_keyed);
+	for (i = 1; i < n; i++) {
+		if (strcasecmp(keys[i - 1].key, keys[i].key))
+			continue;
+		json_path_push_key(&r->c.path, list);
+		json_path_push_index(&r->c.path, keys[i].index);
+		json_ctx_error(&r->c, "duplicate %s '%s'; %s[%zu] has it too",
+			       what, keys[i].key, list, keys[i - 1].index);
+		json_path_pop(&r->c.path);
+		json_path_pop(&r->c.path);
+		return -1;
+	}
+	return 0;
+}
+
 static int cmp_actions(const void *a, const void *b)
 {
 	return strcasecmp(((const struct aws_action_access *)a)->action,
@@ -207,7 +247,8 @@ static int read_tracked(struct reader *r, const cJSON *obj,
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(
 		obj, "TrackedActionsLastAccessed");
 	const cJSON *item;
-	size_t i = 0, j;
+	struct keyed *keys;
+	size_t i = 0;
 	int ret = 0;
 
 	if (!list || cJSON_IsNull(list))
@@ -228,15 +269,14 @@ static int read_tracked(struct reader *r, const cJSON *obj,
 	json_path_pop(&r->c.path);
 	if (ret)
 		return -1;
+	keys = xcalloc(e->nactions + 1, sizeof(*keys));
+	for (i = 0; i < e->nactions; i++)
+		keys[i] = (struct keyed){ e->actions[i].action, i };
+	ret = check_unique(r, "TrackedActionsLastAccessed", "tracked action",
+			   keys, e->nactions);
+	free(keys);
 	sort_array(e->actions, e->nactions, sizeof(*e->actions), cmp_actions);
-	for (j = 1; j < e->nactions; j++)
-		if (!strcasecmp(e->actions[j].action, e->actions[j - 1].action)) {
-			diag_at(r->d, DIAG_ERROR, &e->actions[j].loc,
-				"duplicate tracked action '%s'",
-				e->actions[j].action);
-			return -1;
-		}
-	return 0;
+	return ret;
 }
 
 /* Return whether s is a service namespace: letters, digits, '-', '_'. */
@@ -394,26 +434,6 @@ static int cmp_services(const void *a, const void *b)
 			  ((const struct aws_service_access *)b)->service);
 }
 
-/* Sort the entries by key and report the second of two equal ones. */
-static int check_unique(struct reader *r, const char *what)
-{
-	struct aws_service_access *v = r->rep->entries;
-	size_t n = r->rep->nentries, i;
-	bool by_arn = !strcmp(what, "identity");
-
-	for (i = 1; i < n; i++) {
-		const char *a = by_arn ? v[i - 1].arn : v[i - 1].service;
-		const char *b = by_arn ? v[i].arn : v[i].service;
-
-		if (strcasecmp(a, b))
-			continue;
-		diag_at(r->d, DIAG_ERROR, &v[i].loc, "duplicate %s '%s'", what,
-			b);
-		return -1;
-	}
-	return 0;
-}
-
 static int cmp_entities(const void *a, const void *b)
 {
 	return strcmp(((const struct aws_service_access *)a)->arn,
@@ -423,6 +443,7 @@ static int cmp_entities(const void *a, const void *b)
 static int read_services(struct reader *r, bool action_level)
 {
 	const cJSON *list, *item;
+	struct keyed *keys;
 	size_t i = 0;
 	int ret = 0;
 
@@ -449,9 +470,15 @@ static int read_services(struct reader *r, bool action_level)
 	json_path_pop(&r->c.path);
 	if (ret)
 		return -1;
+	keys = xcalloc(r->rep->nentries + 1, sizeof(*keys));
+	for (i = 0; i < r->rep->nentries; i++)
+		keys[i] = (struct keyed){ r->rep->entries[i].service, i };
+	ret = check_unique(r, "ServicesLastAccessed", "service", keys,
+			   r->rep->nentries);
+	free(keys);
 	sort_array(r->rep->entries, r->rep->nentries,
 		   sizeof(*r->rep->entries), cmp_services);
-	return check_unique(r, "service");
+	return ret;
 }
 
 /* Read EntityDetailsList[i]; a group or policy entry sets *skip. */
@@ -500,6 +527,7 @@ static int read_entities(struct reader *r)
 {
 	const cJSON *list, *item;
 	const char *service;
+	struct keyed *keys;
 	size_t i = 0;
 	int ret = 0;
 
@@ -521,24 +549,31 @@ static int read_entities(struct reader *r)
 	r->rep->entries = arena_calloc(r->arena,
 				       (size_t)cJSON_GetArraySize(list) + 1,
 				       sizeof(*r->rep->entries));
+	keys = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(*keys));
 	json_path_push_key(&r->c.path, "EntityDetailsList");
 	cJSON_ArrayForEach(item, list) {
+		struct aws_service_access *e =
+			&r->rep->entries[r->rep->nentries];
 		bool skip;
 
-		json_path_push_index(&r->c.path, i++);
-		if (read_entity(r, item, service,
-				&r->rep->entries[r->rep->nentries], &skip))
+		json_path_push_index(&r->c.path, i);
+		if (read_entity(r, item, service, e, &skip))
 			ret = -1;
 		else if (!skip)
-			r->rep->nentries++;
+			keys[r->rep->nentries++] = (struct keyed){ e->arn, i };
 		json_path_pop(&r->c.path);
+		i++;
 	}
 	json_path_pop(&r->c.path);
+	if (!ret)
+		ret = check_unique(r, "EntityDetailsList", "identity", keys,
+				   r->rep->nentries);
+	free(keys);
 	if (ret)
 		return -1;
 	sort_array(r->rep->entries, r->rep->nentries,
 		   sizeof(*r->rep->entries), cmp_entities);
-	return check_unique(r, "identity");
+	return 0;
 }
 
 int aws_access_read(struct aws_access_report **out, struct source *src,

@@ -31,7 +31,6 @@ struct adopter {
 	const struct aws_state *st;
 	const struct catalog *cat;
 	const struct aws_entity *e;
-	struct diag *d;
 	struct arena arena;		/* every string built here */
 	struct draft *drafts;
 	size_t ndrafts, drafts_cap;
@@ -580,10 +579,8 @@ static void adopt_holder(struct adopter *ad, const struct aws_entity *h)
 	for (i = 0; i < h->nattached; i++) {
 		const struct aws_policy_ref *ref = &h->attached[i];
 
+		/* The importer has warned of it. */
 		if (!ref->policy) {
-			diag_at(ad->d, DIAG_WARNING, &ref->loc, "managed policy "
-				"'%s' is not in the export, so its permissions "
-				"are not adopted", ref->arn);
 			skip_add(ad, arena_printf(&ad->arena, "%smanaged policy "
 						  "'%s' is not in the export; "
 						  "its permissions are not "
@@ -609,9 +606,6 @@ static void adopt_groups(struct adopter *ad)
 				break;
 		if (j < e->ngroups)
 			continue;
-		diag_at(ad->d, DIAG_WARNING, &e->loc, "group '%s' of user '%s' "
-			"is not in the export, so its permissions are not "
-			"adopted", e->group_names[i], e->name);
 		skip_add(ad, arena_printf(&ad->arena, "group '%s' is not in "
 					  "the export; its permissions are not "
 					  "adopted", e->group_names[i]));
@@ -771,7 +765,7 @@ static void write_draft(struct adopter *ad, struct buf *out,
 	buf_addf(out, "  %s actions ", dr->deny ? "deny" : "grant");
 	add_list(out, actions, nactions, 60, true);
 	add_list(&res, dr->resources, dr->nres, 70, false);
-	len = strchr(buf_str(&res), '\n') ? 80 : res.len;
+	len = strchr(buf_str(&res), '\n') ? 0 : res.len;
 	if (line_length(out) + 4 + len + 2 <= 80)
 		buf_adds(out, " on ");
 	else
@@ -1013,7 +1007,6 @@ int adopt_write(struct buf *out, const struct aws_state *st,
 	ad.st = st;
 	ad.cat = cat;
 	ad.e = e;
-	ad.d = d;
 
 	adopt_holder(&ad, e);
 	if (e->kind == AWS_USER)

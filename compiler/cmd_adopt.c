@@ -85,6 +85,7 @@ static int run_adopt(struct adopt_options *opt)
 	struct aws_state aws;
 	struct buf spec = BUF_INIT;
 	struct adopt_summary sum;
+	static char *no_specs[1];	/* the catalog is all adopt needs */
 	const struct aws_entity *e;
 	int32_t today;
 	int status = EXIT_ERROR;
@@ -102,7 +103,7 @@ static int run_adopt(struct adopt_options *opt)
 	}
 	if (cli_parse_today(opt->today, &today) < 0)
 		goto out;
-	if (pipeline_load(&pl, NULL, 0) < 0)
+	if (pipeline_load(&pl, no_specs, 0) < 0)
 		goto out;
 	for (i = 0; i < opt->nagainst; i++) {
 		log_info("reading export %s", opt->against[i]);

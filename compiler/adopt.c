@@ -151,9 +151,10 @@ static bool requires_key(const struct aws_statement *s, const char *key)
 }
 
 /*
- * Find the `when` operator that compiles to the IAM operator op for a
- * key of type ck with n values, so that the spec's condition is the live
- * one exactly. Returns it, or -1 with the reason in *why.
+ * Find the `when` operator that compiles to the IAM operator of live
+ * condition c of statement s, for a key of type ck, so that the spec's
+ * condition is the live one exactly. Returns it, or -1 with the reason
+ * in *why.
  */
 static int find_when_op(const struct aws_statement *s,
 			const struct aws_condition *c,

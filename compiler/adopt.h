@@ -11,8 +11,8 @@
  * its live policies allow: inline policies, attached managed policies
  * at their default version and, for a user, its groups' policies. Each
  * live statement becomes a grant or a deny with the `when` conditions
- * the language can write exactly; statements that agree on resources
- * and conditions are merged. Where the language cannot say what the
+ * that the language can write exactly. Statements that agree on
+ * resources and conditions are merged. Where the language cannot say what the
  * live policy says, the spec errs toward covering the live access (a
  * broader grant, a missing deny) and a comment says so:
  *

@@ -17,7 +17,7 @@
  *   ID --service-namespace NS`: for one service, when each user and
  *   role last used it (EntityDetailsList).
  *
- * Neither output names what it describes, so a file must say it:
+ * Neither output names what it describes, so a file must name it:
  * - the first kind names its identity by an "Arn" key added beside
  *   ServicesLastAccessed (the ARN given to
  *   generate-service-last-accessed-details); failing that, by a file

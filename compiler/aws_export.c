@@ -17,6 +17,10 @@ struct aws_index {
 	struct ptrmap access;		/* identity -> last-accessed entries */
 };
 
+/*
+ * TODO: name the service-last-accessed formats here too; their files are
+ * recognised by JobStatus, ServicesLastAccessed or EntityDetailsList.
+ */
 #define EXPECTED_FORMATS \
 	"expected the output of 'aws iam " \
 	"get-account-authorization-details' (a JSON object with " \

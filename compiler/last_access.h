@@ -6,9 +6,9 @@
 #include "drift.h"
 
 /*
- * What service-last-accessed data says about an identity's use of one
- * action, shared by rule MND230 and by `mandate adopt` so that an
- * adopted spec keeps exactly what the rule would not report.
+ * The judgement of an identity's use of one action from
+ * service-last-accessed data. Rule MND230 and `mandate adopt` share it,
+ * so an adopted spec keeps exactly what the rule would not report.
  *
  * An action counts as used when its service was used within the
  * LAST_ACCESS_WINDOW days before the job completed, unless the job was
@@ -30,8 +30,8 @@ enum last_access {
 /*
  * Judge action a of identity arn. When the data covers its service,
  * *entry is set to that service's entry and *last to the day of the
- * last use that decided (-1: none in the tracking period); *by_action
- * tells whether a tracked action's own date decided.
+ * last use that decided (-1: none in the tracking period). *by_action
+ * is true when a tracked action's own date decided.
  */
 enum last_access last_access_judge(const struct aws_state *st,
 				   const char *arn,

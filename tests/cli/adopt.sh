@@ -144,8 +144,8 @@ expect_out "usage: mandate adopt --against EXPORT... --identity ARN"
 # The round trip: every role and user of every authorization-details
 # fixture is adopted, and the adopted specs are checked against the
 # export they came from. No MND210 may remain but for actions the
-# catalog lacks, which no spec can grant; nothing may be an unknown
-# name, a grant that matches nothing, or an invalid condition.
+# catalog lacks, because no spec can grant them. No finding may be an
+# unknown name, a grant that matches nothing, or an invalid condition.
 for gaad in "$FIX"/*.json; do
 	jq -e '.RoleDetailList or .UserDetailList' "$gaad" >/dev/null 2>&1 ||
 		continue

@@ -878,7 +878,7 @@ static void write_identity(struct adopter *ad, struct buf *out)
 	if (role)
 		write_trust(ad, out);
 	if (e->boundary.arn && writable(e->boundary.arn)) {
-		buf_adds(out, "    boundary = ");
+		buf_adds(out, "    boundary   = ");
 		add_string(out, e->boundary.arn);
 		buf_addch(out, '\n');
 	}

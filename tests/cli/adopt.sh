@@ -47,6 +47,8 @@ run check --today 2026-12-01 --format json \
 expect_status 1
 expect_eq "$(jq -r '[.findings[].rule] | map(select(. == "MND210" or . == "MND134" or . == "MND135" or . == "MND136")) | length' "$out")" \
 	0 "drift and compile findings of the adopted spec"
+expect_eq "$(jq -r '[.findings[].rule] | map(select(. == "MND212" or . == "MND213")) | length' "$out")" \
+	0 "trust and boundary findings"
 
 # level1-access-action-level.json: ecr last used 2018-12-01 and s3's
 # tracked ListBucket never, in the 90 days before 2019-05-03.

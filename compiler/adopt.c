@@ -99,6 +99,18 @@ static void add_string(struct buf *out, const char *s)
 	buf_addch(out, '"');
 }
 
+/*
+ * Append a comment line: prefix, then text with control characters
+ * shown as '?', so that a name from the export cannot end the comment
+ * and put its rest into the spec.
+ */
+static void add_comment(struct buf *out, const char *prefix, const char *text)
+{
+	buf_adds(out, prefix);
+	buf_add_printable(out, text);
+	buf_addch(out, '\n');
+}
+
 static bool has_wildcard(const char *s)
 {
 	return strpbrk(s, "*?") != NULL;
@@ -762,7 +774,7 @@ static void write_draft(struct adopter *ad, struct buf *out,
 
 	buf_addch(out, '\n');
 	for (i = 0; i < dr->ncomments; i++)
-		buf_addf(out, "  # %s\n", dr->comments[i]);
+		add_comment(out, "  # ", dr->comments[i]);
 	buf_addf(out, "  %s actions ", dr->deny ? "deny" : "grant");
 	add_list(out, actions, nactions, 60, true);
 	add_list(&res, dr->resources, dr->nres, 70, false);
@@ -851,7 +863,7 @@ static void write_trust(struct adopter *ad, struct buf *out)
 	}
 	n = sort_unique(v, n);
 	for (i = 0; i < notes.n; i++)
-		buf_addf(out, "    # %s\n", notes.v[i]);
+		add_comment(out, "    # ", notes.v[i]);
 	ad->ninexact += notes.n;
 	if (n) {
 		buf_adds(out, "    trusted_by = ");
@@ -909,12 +921,13 @@ static void write_head(struct adopter *ad, struct buf *out)
 	const struct aws_entity *e = ad->e;
 	const char *kind = e->kind == AWS_ROLE ? "role" : "user";
 
-	buf_addf(out, "# A starting spec for the live %s\n#   %s\n"
-		 "# written by 'mandate adopt' from\n#   %s\n"
-		 "# Review each grant, then fill in the lines marked TODO:\n"
+	buf_addf(out, "# A starting spec for the live %s\n", kind);
+	add_comment(out, "#   ", e->arn);
+	buf_adds(out, "# written by 'mandate adopt' from\n");
+	add_comment(out, "#   ", e->loc.src->path);
+	buf_adds(out, "# Review each grant, then fill in the lines marked TODO:\n"
 		 "# 'mandate check' fails until the owners, justification,\n"
-		 "# review and expiry are set.\n",
-		 kind, e->arn, e->loc.src->path);
+		 "# review and expiry are set.\n");
 	buf_adds(out, "agent ");
 	add_string(out, agent_name(ad));
 	buf_adds(out, " {\n"
@@ -957,7 +970,7 @@ static void write_left_out(struct adopter *ad, struct buf *out)
 		ad->nskipped = sort_unique(ad->skipped, ad->nskipped);
 		buf_adds(out, "\n  # Not adopted:\n");
 		for (i = 0; i < ad->nskipped; i++)
-			buf_addf(out, "  #   %s\n", ad->skipped[i]);
+			add_comment(out, "  #   ", ad->skipped[i]);
 	}
 	if (!ad->nunused)
 		return;
@@ -968,8 +981,11 @@ static void write_left_out(struct adopter *ad, struct buf *out)
 	for (i = 0; i < ad->nunused; i++) {
 		last_access_phrase(ad->unused[i].last, last);
 		date_format(ad->unused[i].completed, date);
-		buf_addf(out, "  #   %s: %s (job completed on %s)\n",
-			 ad->unused[i].name, last, date);
+		add_comment(out, "  #   ", arena_printf(&ad->arena, "%s: %s "
+							    "(job completed on "
+							    "%s)",
+							    ad->unused[i].name,
+							    last, date));
 	}
 }
 

@@ -50,6 +50,30 @@ expect_eq "$(jq -r '[.findings[].rule] | map(select(. == "MND210" or . == "MND13
 expect_eq "$(jq -r '[.findings[].rule] | map(select(. == "MND212" or . == "MND213")) | length' "$out")" \
 	0 "trust and boundary findings"
 
+# Names from the export go into comments; a line break in one must not
+# end the comment and put the rest of the name into the spec.
+case_name "line breaks in names stay in comments"
+cat >"$TMP/hostile.json" <<'EOF'
+{"RoleDetailList": [{"RoleName": "ops", "Arn": "arn:aws:iam::111122223333:role/ops",
+  "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow",
+    "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+  "RolePolicyList": [{"PolicyName": "read\n}\nagent \"injected\" {",
+    "PolicyDocument": {"Statement": [{"Sid": "a\nb", "Effect": "Allow",
+      "Action": ["s3:GetObject", "s3:NoSuchAction\ngrant"],
+      "Resource": "arn:aws:s3:::reports/*"}]}}]}]}
+EOF
+mkdir "$TMP/hostile"
+run adopt --against "$TMP/hostile.json" \
+	--identity arn:aws:iam::111122223333:role/ops -o "$TMP/hostile/ops.mandate"
+expect_status 0
+run check --today 2026-12-01 --format json --against "$TMP/hostile.json" \
+	"$TMP/hostile"
+expect_status 1
+expect_eq "$(jq -r '[.findings[].agent] | unique | join(" ")' "$out")" \
+	"ops" "agents"
+expect_eq "$(grep -c "^  # from inline policy 'read?}?agent \"injected\" {' statement 'a?b'\$" "$TMP/hostile/ops.mandate")" \
+	1 "comment lines naming the policy"
+
 # level1-access-action-level.json: ecr last used 2018-12-01 and s3's
 # tracked ListBucket never, in the 90 days before 2019-05-03.
 case_name "golden: narrowed by last-accessed data"

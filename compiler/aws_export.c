@@ -17,16 +17,14 @@ struct aws_index {
 	struct ptrmap access;		/* identity -> last-accessed entries */
 };
 
-/*
- * TODO: name the service-last-accessed formats here too; their files are
- * recognised by JobStatus, ServicesLastAccessed or EntityDetailsList.
- */
 #define EXPECTED_FORMATS \
 	"expected the output of 'aws iam " \
 	"get-account-authorization-details' (a JSON object with " \
 	"UserDetailList, GroupDetailList, RoleDetailList and Policies), " \
 	"the output of 'aws iam get-credential-report' (a JSON object " \
-	"with Content), or a credential report in CSV with a header " \
+	"with Content), the output of 'aws iam " \
+	"get-service-last-accessed-details' (a JSON object with " \
+	"JobStatus), or a credential report in CSV with a header " \
 	"'user,arn,...'"
 
 static const char *const gaad_keys[] = {

@@ -839,7 +839,9 @@ static const struct bad_fixture {
 	  "get-account-authorization-details' (a JSON object with "
 	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
 	  "the output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,.."
+	  "Content), the output of 'aws iam get-service-last-accessed-details' "
+	  "(a JSON object with JobStatus), or a credential report in CSV with "
+	  "a header 'user,arn,.."
 	  ".'" },
 	{ "invalid-utf8.json",
 	  "6:20: error: invalid JSON: invalid UTF-8 byte 0xe9 in a string" },
@@ -876,7 +878,9 @@ static const struct bad_fixture {
 	  "get-account-authorization-details' (a JSON object with "
 	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
 	  "the output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,.."
+	  "Content), the output of 'aws iam get-service-last-accessed-details' "
+	  "(a JSON object with JobStatus), or a credential report in CSV with "
+	  "a header 'user,arn,.."
 	  ".'" },
 	{ "nan.json",
 	  "40:23: error: invalid JSON: NaN is not a valid JSON number" },
@@ -937,7 +941,9 @@ static const struct bad_fixture {
 	  "get-account-authorization-details' (a JSON object with "
 	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
 	  "the output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,.."
+	  "Content), the output of 'aws iam get-service-last-accessed-details' "
+	  "(a JSON object with JobStatus), or a credential report in CSV with "
+	  "a header 'user,arn,.."
 	  ".'" },
 	{ "top-level-scalar.json",
 	  "1:1: error: the top-level value is a string, not an object; "
@@ -945,7 +951,9 @@ static const struct bad_fixture {
 	  "get-account-authorization-details' (a JSON object with "
 	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
 	  "the output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,.."
+	  "Content), the output of 'aws iam get-service-last-accessed-details' "
+	  "(a JSON object with JobStatus), or a credential report in CSV with "
+	  "a header 'user,arn,.."
 	  ".'" },
 	{ "trailing-comma-array.json",
 	  "39:19: error: invalid JSON: trailing comma before ']'" },
@@ -965,7 +973,9 @@ static const struct bad_fixture {
 	  "get-account-authorization-details' (a JSON object with "
 	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
 	  "the output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,.."
+	  "Content), the output of 'aws iam get-service-last-accessed-details' "
+	  "(a JSON object with JobStatus), or a credential report in CSV with "
+	  "a header 'user,arn,.."
 	  ".'" },
 	{ "unknown-statement-element.json",
 	  "32:17: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument."
@@ -976,7 +986,9 @@ static const struct bad_fixture {
 	  "get-account-authorization-details' (a JSON object with "
 	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
 	  "the output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,.."
+	  "Content), the output of 'aws iam get-service-last-accessed-details' "
+	  "(a JSON object with JobStatus), or a credential report in CSV with "
+	  "a header 'user,arn,.."
 	  ".'" },
 	{ "unterminated-string.json",
 	  "7:19: error: invalid JSON: unterminated string" },
@@ -998,7 +1010,9 @@ static const struct bad_fixture {
 	  "get-account-authorization-details' (a JSON object with "
 	  "UserDetailList, GroupDetailList, RoleDetailList and Policies), "
 	  "the output of 'aws iam get-credential-report' (a JSON object with "
-	  "Content), or a credential report in CSV with a header 'user,arn,.."
+	  "Content), the output of 'aws iam get-service-last-accessed-details' "
+	  "(a JSON object with JobStatus), or a credential report in CSV with "
+	  "a header 'user,arn,.."
 	  ".'" },
 };
 

@@ -50,8 +50,8 @@ expect_eq "$(jq -r '[.findings[].rule] | map(select(. == "MND210" or . == "MND13
 expect_eq "$(jq -r '[.findings[].rule] | map(select(. == "MND212" or . == "MND213")) | length' "$out")" \
 	0 "trust and boundary findings"
 
-# Names from the export go into comments; a line break in one must not
-# end the comment and put the rest of the name into the spec.
+# Names from the export go into comments. A line break in one must not
+# end the comment, or the rest of the name would become spec code.
 case_name "line breaks in names stay in comments"
 cat >"$TMP/hostile.json" <<'EOF'
 {"RoleDetailList": [{"RoleName": "ops", "Arn": "arn:aws:iam::111122223333:role/ops",
@@ -210,10 +210,11 @@ for gaad in "$FIX"/*.json; do
 		"$refused" "identities left unowned"
 	expect_eq "$(jq '[.findings[] | select(.rule == "MND101")] | length' "$out")" \
 		"$adopted" "agents without a technical owner"
-	# Besides the fill-ins, only what the live access itself is: broad
-	# (MND130, MND131, MND132, MND133), too large to emit (MND301),
-	# denied live (MND211), trusting more than trusted_by can say
-	# (MND212), or attached but not exported (MND214).
+	# Besides the fill-ins, the rules may report only what the live
+	# access itself is: broad (MND130 to MND133), too large to emit
+	# (MND301), denied live (MND211), trusting principals that
+	# trusted_by cannot name (MND212), or attached but not exported
+	# (MND214).
 	expect_eq "$(jq -r '[.findings[].rule] | unique | map(select(IN("MND101", "MND102", "MND110", "MND111", "MND120", "MND122", "MND123", "MND130", "MND131", "MND132", "MND133", "MND201", "MND210", "MND211", "MND212", "MND214", "MND301") | not)) | join(" ")' "$out")" \
 		"" "other rules"
 	expect_eq "$(jq -r '[.findings[] | select(.rule == "MND210") | .details[] | select(endswith(": the action is not in the AWS catalog") | not)] | .[]' "$out")" \

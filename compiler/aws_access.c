@@ -348,9 +348,9 @@ static const char *common_entity(const cJSON *list)
 static const char *arn_from_name(struct reader *r)
 {
 	const char *path = r->src->path, *base = strrchr(path, '/');
-	struct buf decoded = BUF_INIT;
+	struct buf decoded = BUF_INIT, escaped = BUF_INIT;
 	const char *arn = NULL;
-	size_t n, bad;
+	size_t n, bad, i;
 
 	base = base ? base + 1 : path;
 	n = strlen(base);
@@ -358,9 +358,16 @@ static const char *arn_from_name(struct reader *r)
 		n -= 5;
 	if (strncasecmp(base, "arn%3A", 6))
 		return NULL;
-	if (!aws_url_decode(&decoded, base, n, &bad) &&
+	/* A '+' in a file name is itself, not a space as in a query. */
+	for (i = 0; i < n; i++)
+		if (base[i] == '+')
+			buf_adds(&escaped, "%2B");
+		else
+			buf_addch(&escaped, base[i]);
+	if (!aws_url_decode(&decoded, escaped.data, escaped.len, &bad) &&
 	    identity_arn_valid(buf_str(&decoded)))
 		arn = intern(r, buf_str(&decoded));
+	buf_release(&escaped);
 	buf_release(&decoded);
 	return arn;
 }

@@ -122,6 +122,27 @@ static void test_aws_access__identity_by_file_name(void)
 	aws_state_release(&st);
 }
 
+/* A '+' in the file name is part of the ARN, as IAM names allow it. */
+static void test_aws_access__plus_in_file_name(void)
+{
+	static const char text[] =
+		"{\"JobStatus\": \"COMPLETED\", \"JobCompletionDate\": "
+		"\"2019-05-03T21:56:43Z\", \"ServicesLastAccessed\": []}";
+	struct aws_state st;
+	struct capture cap;
+
+	aws_state_init(&st);
+	capture_open(&cap);
+	CHECK_INT(aws_state_load_source(&st, source_from_memory(
+		"arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fa+b.json", text,
+		sizeof(text) - 1), &cap.d), 0);
+	if (st.naccess)
+		CHECK_STR(st.access[0]->arn,
+			  "arn:aws:iam::123456789012:role/a+b");
+	capture_close(&cap);
+	aws_state_release(&st);
+}
+
 /* A file named for one role whose entities name another is rejected. */
 static void test_aws_access__file_name_disagrees(void)
 {
@@ -404,6 +425,7 @@ static void test_aws_access__bad_fixtures(void)
 UNIT_MAIN(
 	UNIT_TEST(test_aws_access__cloudmapper_job_by_entity),
 	UNIT_TEST(test_aws_access__identity_by_file_name),
+	UNIT_TEST(test_aws_access__plus_in_file_name),
 	UNIT_TEST(test_aws_access__file_name_disagrees),
 	UNIT_TEST(test_aws_access__action_level),
 	UNIT_TEST(test_aws_access__with_entities),

@@ -141,6 +141,40 @@ struct aws_org_path {
 	size_t nlevels;
 };
 
+/* When an identity last used one tracked action of a service. */
+struct aws_action_access {
+	const char *action;	/* "s3:PutObject" */
+	int32_t last_day;	/* days since 1970-01-01; -1: not used */
+	struct loc loc;
+};
+
+/*
+ * When an identity last used one service, from service-last-accessed
+ * data (IAM access advisor). Entries of one identity are chained by
+ * next, in load order; see aws_find_service_access.
+ */
+struct aws_service_access {
+	const char *arn;	/* the user or role */
+	const char *service;	/* ServiceNamespace: "s3" */
+	int32_t last_day;	/* LastAuthenticated in days; -1: not used */
+	int32_t completed;	/* the job's JobCompletionDate in days */
+	bool action_level;	/* TrackedActionsLastAccessed was reported */
+	struct aws_action_access *actions;	/* sorted by action */
+	size_t nactions;
+	struct loc loc;		/* the entry in the export */
+	struct aws_service_access *next;
+};
+
+/* One file of `aws iam get-service-last-accessed-details[-with-entities]`. */
+struct aws_access_report {
+	struct source *src;
+	const char *arn;	/* the identity; NULL for a with-entities file */
+	int32_t completed;	/* JobCompletionDate in days */
+	struct loc completed_loc;
+	struct aws_service_access *entries;
+	size_t nentries;
+};
+
 struct aws_state {
 	struct arena arena;
 	struct strtab strtab;
@@ -150,6 +184,8 @@ struct aws_state {
 	size_t nreports;
 	struct aws_org_path **orgs;
 	size_t norgs;
+	struct aws_access_report **access;
+	size_t naccess;
 	struct aws_index *index;	/* by ARN, see aws_find_* */
 };
 
@@ -165,8 +201,9 @@ void aws_state_release(struct aws_state *st);
  * object with UserDetailList, GroupDetailList, RoleDetailList or
  * Policies), the IAM credential report as CSV or as the JSON of
  * `aws iam get-credential-report` (Content as base64 or as CSV text),
- * and an Organizations path export (a JSON object with TargetPath; see
- * aws_org.h). One Organizations export per account.
+ * an Organizations path export (a JSON object with TargetPath; see
+ * aws_org.h; one per account), and service-last-accessed details (see
+ * aws_access.h).
  *
  * Rules beyond the formats themselves:
  * - "IsTruncated": true (one page of a paginated result) is an error;
@@ -196,6 +233,8 @@ enum aws_format {
 	AWS_FORMAT_CREDENTIAL_CSV,	/* credential report as CSV */
 	AWS_FORMAT_CREDENTIAL_JSON,	/* get-credential-report output */
 	AWS_FORMAT_ORGANIZATION,	/* service control policies of a path */
+	AWS_FORMAT_SERVICE_ACCESS,	/* get-service-last-accessed-details */
+	AWS_FORMAT_SERVICE_ACCESS_ENTITIES,	/* ...-with-entities */
 };
 
 /*
@@ -226,6 +265,18 @@ const struct aws_org_path *aws_find_org(const struct aws_state *st,
 /* Find a credential report row by user ARN; NULL if none. */
 const struct aws_credential_row *
 aws_find_credentials(const struct aws_state *st, const char *arn);
+
+/*
+ * Find the service-last-accessed entry of identity arn for service (a
+ * namespace such as "s3", compared case-insensitively): of several, the
+ * one whose job completed last. NULL when no loaded data covers it.
+ */
+const struct aws_service_access *
+aws_find_service_access(const struct aws_state *st, const char *arn,
+			const char *service);
+
+/* Return whether any service-last-accessed data names identity arn. */
+bool aws_has_service_access(const struct aws_state *st, const char *arn);
 
 /*
  * Convert an ISO 8601 timestamp as IAM writes it to days since

@@ -1,6 +1,9 @@
 #include "common.h"
 #include "aws.h"
 
+#include <strings.h>
+
+#include "aws_access.h"
 #include "aws_credreport.h"
 #include "aws_gaad.h"
 #include "aws_org.h"
@@ -12,6 +15,7 @@ struct aws_index {
 	struct ptrmap entities;		/* users, roles and groups */
 	struct ptrmap policies;		/* managed policies */
 	struct ptrmap credentials;	/* credential report rows */
+	struct ptrmap access;		/* identity -> last-accessed entries */
 };
 
 #define EXPECTED_FORMATS \
@@ -19,7 +23,9 @@ struct aws_index {
 	"get-account-authorization-details' (a JSON object with " \
 	"UserDetailList, GroupDetailList, RoleDetailList and Policies), " \
 	"the output of 'aws iam get-credential-report' (a JSON object " \
-	"with Content), a credential report in CSV with a header " \
+	"with Content), the output of 'aws iam " \
+	"get-service-last-accessed-details' (a JSON object with " \
+	"JobStatus), a credential report in CSV with a header " \
 	"'user,arn,...', or an Organizations path export (a JSON object " \
 	"with AccountId and TargetPath)"
 
@@ -30,6 +36,18 @@ static const char *const gaad_keys[] = {
 
 static const char *const credential_keys[] = {
 	"Content", "ReportFormat", "GeneratedTime",
+};
+
+/* "Arn" and "ServiceNamespace" name what the output describes. */
+static const char *const access_keys[] = {
+	"JobStatus", "JobType", "JobCreationDate", "JobCompletionDate",
+	"ServicesLastAccessed", "IsTruncated", "Marker", "Error", "Arn",
+};
+
+static const char *const access_entities_keys[] = {
+	"JobStatus", "JobCreationDate", "JobCompletionDate",
+	"EntityDetailsList", "IsTruncated", "Marker", "Error",
+	"ServiceNamespace",
 };
 
 void aws_state_init(struct aws_state *st)
@@ -49,13 +67,17 @@ void aws_state_release(struct aws_state *st)
 		source_free(st->reports[i]->src);
 	for (i = 0; i < st->norgs; i++)
 		source_free(st->orgs[i]->src);
+	for (i = 0; i < st->naccess; i++)
+		source_free(st->access[i]->src);
 	free(st->exports);
 	free(st->reports);
 	free(st->orgs);
+	free(st->access);
 	if (st->index) {
 		ptrmap_release(&st->index->entities);
 		ptrmap_release(&st->index->policies);
 		ptrmap_release(&st->index->credentials);
+		ptrmap_release(&st->index->access);
 		free(st->index);
 	}
 	strtab_release(&st->strtab);
@@ -263,18 +285,26 @@ static int check_truncated(struct source *src,
 
 static enum aws_format classify(const struct json_object_scan *scan)
 {
-	bool gaad = false, credentials = false, org = false;
+	bool gaad = false, credentials = false, access = false;
+	bool entities = false, org = false;
 	size_t i;
 
 	for (i = 0; i < scan->nmembers; i++) {
-		gaad |= aws_gaad_list_key(scan->members[i].key);
-		credentials |= !strcmp(scan->members[i].key, "Content");
-		org |= !strcmp(scan->members[i].key, "TargetPath");
+		const char *key = scan->members[i].key;
+
+		gaad |= aws_gaad_list_key(key);
+		credentials |= !strcmp(key, "Content");
+		access |= aws_access_top_key(key);
+		entities |= !strcmp(key, "EntityDetailsList");
+		org |= !strcmp(key, "TargetPath");
 	}
-	if (gaad + credentials + org != 1)
+	if (gaad + credentials + access + org != 1)
 		return AWS_FORMAT_UNKNOWN;
 	if (org)
 		return AWS_FORMAT_ORGANIZATION;
+	if (access)
+		return entities ? AWS_FORMAT_SERVICE_ACCESS_ENTITIES
+				: AWS_FORMAT_SERVICE_ACCESS;
 	return gaad ? AWS_FORMAT_GAAD : AWS_FORMAT_CREDENTIAL_JSON;
 }
 
@@ -306,6 +336,48 @@ const struct aws_org_path *aws_find_org(const struct aws_state *st,
 		if (!strcmp(st->orgs[i]->account, account))
 			return st->orgs[i];
 	return NULL;
+}
+
+/*
+ * Add the report's entries to the index. Several files may cover one
+ * identity; aws_find_service_access picks among them.
+ */
+static void register_access(struct aws_state *st,
+			    struct aws_access_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->nentries; i++) {
+		struct aws_service_access *e = &rep->entries[i];
+
+		e->next = ptrmap_get(&st->index->access, e->arn);
+		ptrmap_put(&st->index->access, e->arn, e);
+	}
+	st->access = xrealloc(st->access,
+			      (st->naccess + 1) * sizeof(*st->access));
+	st->access[st->naccess++] = rep;
+}
+
+static int load_access(struct aws_state *st, struct source *src,
+		       const struct json_object_scan *scan, bool entities,
+		       struct diag *d)
+{
+	struct aws_access_report *rep;
+	int ret;
+
+	if (entities)
+		ret = check_keys(src, scan, access_entities_keys,
+				 ARRAY_SIZE(access_entities_keys),
+				 "service-last-accessed details", d);
+	else
+		ret = check_keys(src, scan, access_keys,
+				 ARRAY_SIZE(access_keys),
+				 "service-last-accessed details", d);
+	if (ret || aws_access_read(&rep, src, scan, entities, &st->arena,
+				   &st->strtab, d))
+		return -1;
+	register_access(st, rep);
+	return 0;
 }
 
 static int load_gaad(struct aws_state *st, struct source *src,
@@ -354,8 +426,22 @@ static int load_json(struct aws_state *st, struct source *src,
 	case AWS_FORMAT_ORGANIZATION:
 		ret = load_org(st, src, &scan, d);
 		break;
+	case AWS_FORMAT_SERVICE_ACCESS:
+	case AWS_FORMAT_SERVICE_ACCESS_ENTITIES:
+		ret = load_access(st, src, &scan, classify(&scan) ==
+				  AWS_FORMAT_SERVICE_ACCESS_ENTITIES, d);
+		break;
 	default:
 		loc.off = scan.off;
+		if (scan.nmembers == 1 && !strcmp(scan.members[0].key,
+						  "JobId")) {
+			diag_at(d, DIAG_ERROR, &loc, "this is the output of "
+				"'aws iam generate-service-last-accessed-"
+				"details', which only names the job; export "
+				"'aws iam get-service-last-accessed-details "
+				"--job-id ID' instead");
+			break;
+		}
 		diag_at(d, DIAG_ERROR, &loc, "unrecognized export: %s",
 			EXPECTED_FORMATS);
 		break;
@@ -481,6 +567,10 @@ static enum aws_format detect_json(const char *text, size_t len, size_t i)
 			return AWS_FORMAT_CREDENTIAL_JSON;
 		if (key_is(text, key, i, "TargetPath"))
 			return AWS_FORMAT_ORGANIZATION;
+		if (key_is(text, key, i, "EntityDetailsList"))
+			return AWS_FORMAT_SERVICE_ACCESS_ENTITIES;
+		if (key_is(text, key, i, "ServicesLastAccessed"))
+			return AWS_FORMAT_SERVICE_ACCESS;
 		i = json_skip_ws(text, len, i);
 		if (i >= len || text[i] != ':')
 			return AWS_FORMAT_UNKNOWN;
@@ -528,4 +618,30 @@ aws_find_credentials(const struct aws_state *st, const char *arn)
 	const char *key = strtab_lookup(&st->strtab, arn, strlen(arn));
 
 	return key ? ptrmap_get(&st->index->credentials, key) : NULL;
+}
+
+const struct aws_service_access *
+aws_find_service_access(const struct aws_state *st, const char *arn,
+			const char *service)
+{
+	const char *key = strtab_lookup(&st->strtab, arn, strlen(arn));
+	const struct aws_service_access *e, *best = NULL;
+
+	for (e = key ? ptrmap_get(&st->index->access, key) : NULL; e;
+	     e = e->next) {
+		if (strcasecmp(e->service, service))
+			continue;
+		if (!best || e->completed > best->completed ||
+		    (e->completed == best->completed &&
+		     e->last_day > best->last_day))
+			best = e;
+	}
+	return best;
+}
+
+bool aws_has_service_access(const struct aws_state *st, const char *arn)
+{
+	const char *key = strtab_lookup(&st->strtab, arn, strlen(arn));
+
+	return key && ptrmap_get(&st->index->access, key);
 }

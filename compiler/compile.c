@@ -475,6 +475,16 @@ static const char *value_problem(enum cond_type type, const char *v)
 	return NULL;
 }
 
+const char *cond_iam_operator(enum cond_type type, enum cond_op op)
+{
+	return op_maps[type]->ops[op];
+}
+
+const char *cond_value_problem(enum cond_type type, const char *value)
+{
+	return value_problem(type, value);
+}
+
 static struct iam_cond *add_cond(struct compiler *c, struct xgrant *x,
 				 size_t cap)
 {

@@ -81,6 +81,19 @@ void program_release(struct program *p);
 /* Return whether a resource pattern names every resource ("*"). */
 bool pattern_is_everything(const char *pattern);
 
+/*
+ * Return the IAM operator, such as "StringLike", that a `when` operator
+ * becomes for a condition key of the type, before any ForAllValues or
+ * ForAnyValue prefix; NULL when the operator does not apply to the type.
+ */
+const char *cond_iam_operator(enum cond_type type, enum cond_op op);
+
+/*
+ * Return what a value of a key of the type must be ("a number") when
+ * value is not one, or NULL when it fits.
+ */
+const char *cond_value_problem(enum cond_type type, const char *value);
+
 /* Return whether two IAM conditions are the same, as IAM reads them. */
 bool iam_cond_equal(const struct iam_cond *a, const struct iam_cond *b);
 

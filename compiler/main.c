@@ -25,6 +25,8 @@ static const struct command commands[] = {
 	  "emit the cloud policies that implement the specs" },
 	{ "inventory", cmd_inventory,
 	  "list every identity in the exports with its owners" },
+	{ "adopt", cmd_adopt,
+	  "write a starting spec for a live role or user" },
 	{ "simulate", cmd_simulate,
 	  "decide one request offline with IAM's evaluation" },
 };

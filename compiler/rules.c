@@ -142,6 +142,11 @@ static const struct rule rules[] = {
 	  "access key",
 	  "delete the key and use role sessions, or allow long-lived keys "
 	  "in the spec with a reason" },
+	{ "MND230", "grant-unused", SEV_MEDIUM,
+	  "a declared grant was not used in the 90 days before the "
+	  "service-last-accessed data was collected",
+	  "remove the grant, or narrow it to the actions the agent still "
+	  "uses" },
 	{ "MND301", "policy-too-large", SEV_HIGH,
 	  "a generated policy exceeds the provider's size limit even after "
 	  "splitting",

@@ -6,6 +6,7 @@
 #include "aws.h"
 #include "drift.h"
 #include "escalation.h"
+#include "last_access.h"
 
 /* An access key unused for this many days is stale (MND221). */
 #define KEY_UNUSED_DAYS 90
@@ -463,6 +464,7 @@ void rules_aws_run(struct check_context *cx)
 		check_boundary(&ac, c, e);
 	}
 	drift_checker_free(dc);
+	last_access_check(cx, ac.claims, ac.nclaims);
 
 	for (i = 0; i < st->nreports; i++)
 		for (j = 0; j < st->reports[i]->nrows; j++)

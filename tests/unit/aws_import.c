@@ -7,7 +7,9 @@
 	"get-account-authorization-details' (a JSON object with " \
 	"UserDetailList, GroupDetailList, RoleDetailList and Policies), " \
 	"the output of 'aws iam get-credential-report' (a JSON object " \
-	"with Content), a credential report in CSV with a header " \
+	"with Content), the output of 'aws iam " \
+	"get-service-last-accessed-details' (a JSON object with " \
+	"JobStatus), a credential report in CSV with a header " \
 	"'user,arn,...', or an Organizations path export (a JSON object " \
 	"with AccountId and TargetPath)"
 

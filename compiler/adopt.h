@@ -1,0 +1,51 @@
+#ifndef MANDATE_COMPILER_ADOPT_H
+#define MANDATE_COMPILER_ADOPT_H
+
+#include "aws.h"
+#include "buf.h"
+#include "catalog.h"
+
+/*
+ * Starting specs for live identities (`mandate adopt`). The spec of a
+ * user or role grants, by explicit actions on resource patterns, what
+ * its live policies allow: inline policies, attached managed policies
+ * at their default version and, for a user, its groups' policies. Each
+ * live statement becomes a grant or a deny with the `when` conditions
+ * that the language can write exactly. Statements that agree on
+ * resources and conditions are merged. Where the language cannot say what the
+ * live policy says, the spec errs toward covering the live access (a
+ * broader grant, a missing deny) and a comment says so:
+ *
+ * - NotAction is expanded through the catalog to every other action;
+ * - NotResource becomes "*" in a grant, and drops a deny;
+ * - a condition without an exact `when` (IfExists operators, Null, a
+ *   key the catalog lacks) is left out of a grant, and drops a deny;
+ * - actions that the catalog does not know cannot be granted.
+ *
+ * With service-last-accessed data for the identity, the actions that
+ * rule MND230 would report as unused are left out and listed in a
+ * comment. Owners, justification, review and expiry are left for a
+ * person, as commented lines marked TODO, so that `mandate check`
+ * fails on the spec until they are filled in.
+ *
+ * The output depends only on the exports and the catalog: grants,
+ * actions, resources and conditions are sorted.
+ */
+
+struct adopt_summary {
+	size_t ngrants;		/* grant and deny items written */
+	size_t nleft_out;	/* services and actions left out as unused */
+	size_t ninexact;	/* comments about what could not be written */
+};
+
+/*
+ * Append the spec of e, a user or role of st, to out. Returns 0, or -1
+ * after reporting to d that e cannot be adopted (a group, or an ARN that
+ * a spec cannot name). Policies and groups missing from the export are
+ * named in a comment of the spec; the importer has warned of them.
+ */
+int adopt_write(struct buf *out, const struct aws_state *st,
+		const struct catalog *cat, const struct aws_entity *e,
+		struct adopt_summary *summary, struct diag *d);
+
+#endif

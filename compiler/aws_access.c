@@ -1,0 +1,631 @@
+#include "common.h"
+#include "aws_access.h"
+
+#include <strings.h>
+
+#include "aws_policy.h"
+
+/* One service-last-accessed file being read. */
+struct reader {
+	struct source *src;
+	struct diag *d;
+	struct arena *arena;
+	struct strtab *strtab;
+	struct json_text text;
+	struct json_ctx c;
+	const cJSON *root;
+	struct aws_access_report *rep;
+	const char *tied_by;	/* how the file names its identity */
+};
+
+bool aws_access_top_key(const char *key)
+{
+	return !strcmp(key, "ServicesLastAccessed") ||
+	       !strcmp(key, "EntityDetailsList") || !strcmp(key, "JobStatus");
+}
+
+static const char *intern(struct reader *r, const char *s)
+{
+	return s ? strtab_intern_str(r->strtab, s) : NULL;
+}
+
+/* Report an error at member key of the object the path names. */
+static int key_error(struct reader *r, const char *key, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+
+static int key_error(struct reader *r, const char *key, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	json_path_push_key(&r->c.path, key);
+	json_ctx_error(&r->c, "%s", buf_str(&msg));
+	json_path_pop(&r->c.path);
+	buf_release(&msg);
+	return -1;
+}
+
+/*
+ * Read an optional string member; null counts as absent, since SDKs
+ * that dump whole responses write null for fields IAM left out.
+ */
+static int opt_string(struct reader *r, const cJSON *obj, const char *key,
+		      const char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	*out = NULL;
+	if (!v || cJSON_IsNull(v))
+		return 0;
+	if (!cJSON_IsString(v))
+		return key_error(r, key, "expected a string, got %s",
+				 json_type_name(v));
+	*out = v->valuestring;
+	return 0;
+}
+
+/* Read an optional timestamp into *day, -1 when absent or null. */
+static int opt_timestamp(struct reader *r, const cJSON *obj, const char *key,
+			 int32_t *day)
+{
+	const char *s;
+
+	*day = -1;
+	if (opt_string(r, obj, key, &s))
+		return -1;
+	if (s && aws_parse_timestamp(s, strlen(s), day))
+		return key_error(r, key, "expected an ISO 8601 timestamp such "
+				 "as 2024-01-15T10:00:00Z, got '%s'", s);
+	return 0;
+}
+
+static int expect_object(struct reader *r, const cJSON *v)
+{
+	if (!cJSON_IsObject(v))
+		return json_ctx_error(&r->c, "expected an object, got %s",
+				      json_type_name(v));
+	return json_check_unique_keys(&r->c, v);
+}
+
+/* Return whether arn is the ARN of an IAM user or role. */
+static bool identity_arn_valid(const char *arn)
+{
+	const char *p = arn, *account;
+
+	if (strncmp(p, "arn:", 4))
+		return false;
+	p += 4;
+	if (*p == ':' || !(p = strchr(p, ':')) || strncmp(p, ":iam::", 6))
+		return false;
+	account = p + 6;
+	if (*account == ':' || !(p = strchr(account, ':')))
+		return false;
+	return (!strncmp(p + 1, "role/", 5) && p[6]) ||
+	       (!strncmp(p + 1, "user/", 5) && p[6]);
+}
+
+static int check_status(struct reader *r)
+{
+	const char *status, *message = NULL;
+	const cJSON *error;
+
+	if (json_get_string(&r->c, r->root, "JobStatus", true, &status))
+		return -1;
+	if (!strcmp(status, "COMPLETED"))
+		return 0;
+	if (!strcmp(status, "IN_PROGRESS"))
+		return key_error(r, "JobStatus", "the job is still "
+				 "IN_PROGRESS; wait, then run 'aws iam "
+				 "get-service-last-accessed-details' again");
+	error = cJSON_GetObjectItemCaseSensitive(r->root, "Error");
+	if (cJSON_IsObject(error)) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(error,
+								  "Message");
+
+		message = cJSON_IsString(m) ? m->valuestring : NULL;
+	}
+	if (!strcmp(status, "FAILED"))
+		return key_error(r, "JobStatus", "the job FAILED%s%s; "
+				 "generate the report again",
+				 message ? ": " : "", message ? message : "");
+	return key_error(r, "JobStatus", "expected COMPLETED, IN_PROGRESS or "
+			 "FAILED, got '%s'", status);
+}
+
+static int check_job(struct reader *r, bool *action_level)
+{
+	const cJSON *v;
+	const char *type, *completed;
+
+	*action_level = false;
+	if (check_status(r))
+		return -1;
+	v = cJSON_GetObjectItemCaseSensitive(r->root, "IsTruncated");
+	if (v && !cJSON_IsBool(v))
+		return key_error(r, "IsTruncated", "expected true or false");
+	if (cJSON_IsTrue(v))
+		return key_error(r, "IsTruncated", "the file is one page of a "
+				 "paginated result; run the command again "
+				 "without --max-items so that the AWS CLI "
+				 "fetches every page");
+	if (opt_string(r, r->root, "JobType", &type))
+		return -1;
+	if (type && strcmp(type, "SERVICE_LEVEL") &&
+	    strcmp(type, "ACTION_LEVEL"))
+		return key_error(r, "JobType", "expected SERVICE_LEVEL or "
+				 "ACTION_LEVEL, got '%s'", type);
+	*action_level = type && !strcmp(type, "ACTION_LEVEL");
+	if (json_get_string(&r->c, r->root, "JobCompletionDate", true,
+			    &completed))
+		return -1;
+	json_path_push_key(&r->c.path, "JobCompletionDate");
+	r->rep->completed_loc = json_ctx_loc(&r->c);
+	json_path_pop(&r->c.path);
+	return opt_timestamp(r, r->root, "JobCompletionDate",
+			     &r->rep->completed);
+}
+
+/* An entry's key and its index in the JSON array, for duplicates. */
+struct keyed {
+	const char *key;
+	size_t index;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcasecmp(x->key, y->key);
+
+	if (c)
+		return c;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/*
+ * Report the later of two entries with the same key (a service, or an
+ * identity), which keys[] lists with their indexes in the JSON array.
+ */
+static int check_unique(struct reader *r, const char *list, const char *what,
+			struct keyed *keys, size_t n)
+{
+	size_t i;
+
+	sort_array(keys, n, sizeof(*keys), cmp_keyed);
+	for (i = 1; i < n; i++) {
+		if (strcasecmp(keys[i - 1].key, keys[i].key))
+			continue;
+		json_path_push_key(&r->c.path, list);
+		json_path_push_index(&r->c.path, keys[i].index);
+		json_ctx_error(&r->c, "duplicate %s '%s'; %s[%zu] has it too",
+			       what, keys[i].key, list, keys[i - 1].index);
+		json_path_pop(&r->c.path);
+		json_path_pop(&r->c.path);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmp_actions(const void *a, const void *b)
+{
+	return strcasecmp(((const struct aws_action_access *)a)->action,
+			  ((const struct aws_action_access *)b)->action);
+}
+
+/* Read TrackedActionsLastAccessed[i] of the service entry e. */
+static int read_tracked_action(struct reader *r, const cJSON *item,
+			       struct aws_service_access *e)
+{
+	struct aws_action_access *a = &e->actions[e->nactions];
+	const char *name, *colon;
+	size_t n = strlen(e->service);
+
+	if (expect_object(r, item) ||
+	    json_get_string(&r->c, item, "ActionName", true, &name) ||
+	    opt_timestamp(r, item, "LastAccessedTime", &a->last_day))
+		return -1;
+	colon = strchr(name, ':');
+	if (!*name || (colon && (colon - name != (ptrdiff_t)n ||
+				 strncasecmp(name, e->service, n) ||
+				 !colon[1])))
+		return key_error(r, "ActionName", "expected an action of "
+				 "service '%s' such as 'GetObject', got '%s'",
+				 e->service, name);
+	a->action = colon ? intern(r, name)
+			  : intern(r, arena_printf(r->arena, "%s:%s",
+						   e->service, name));
+	a->loc = json_node_loc(&r->c, item);
+	e->nactions++;
+	return 0;
+}
+
+static int read_tracked(struct reader *r, const cJSON *obj,
+			struct aws_service_access *e)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(
+		obj, "TrackedActionsLastAccessed");
+	const cJSON *item;
+	struct keyed *keys;
+	size_t i = 0;
+	int ret = 0;
+
+	if (!list || cJSON_IsNull(list))
+		return 0;
+	if (!cJSON_IsArray(list))
+		return key_error(r, "TrackedActionsLastAccessed", "expected an "
+				 "array, got %s", json_type_name(list));
+	e->action_level = true;
+	e->actions = arena_calloc(r->arena, (size_t)cJSON_GetArraySize(list)
+					    + 1, sizeof(*e->actions));
+	json_path_push_key(&r->c.path, "TrackedActionsLastAccessed");
+	cJSON_ArrayForEach(item, list) {
+		json_path_push_index(&r->c.path, i++);
+		if (read_tracked_action(r, item, e))
+			ret = -1;
+		json_path_pop(&r->c.path);
+	}
+	json_path_pop(&r->c.path);
+	if (ret)
+		return -1;
+	keys = xcalloc(e->nactions + 1, sizeof(*keys));
+	for (i = 0; i < e->nactions; i++)
+		keys[i] = (struct keyed){ e->actions[i].action, i };
+	ret = check_unique(r, "TrackedActionsLastAccessed", "tracked action",
+			   keys, e->nactions);
+	free(keys);
+	sort_array(e->actions, e->nactions, sizeof(*e->actions), cmp_actions);
+	return ret;
+}
+
+/* Return whether s is a service namespace: letters, digits, '-', '_'. */
+static bool namespace_valid(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+			return false;
+	return true;
+}
+
+static int read_namespace(struct reader *r, const cJSON *obj,
+			  const char **out)
+{
+	if (json_get_string(&r->c, obj, "ServiceNamespace", true, out))
+		return -1;
+	if (!namespace_valid(*out))
+		return key_error(r, "ServiceNamespace", "expected a service "
+				 "namespace such as 's3', got '%s'", *out);
+	*out = intern(r, *out);
+	return 0;
+}
+
+/* Read ServicesLastAccessed[i]. */
+static int read_service(struct reader *r, const cJSON *item,
+			struct aws_service_access *e)
+{
+	const char *name, *entity;
+
+	if (expect_object(r, item) ||
+	    read_namespace(r, item, &e->service) ||
+	    opt_string(r, item, "ServiceName", &name) ||
+	    opt_string(r, item, "LastAuthenticatedEntity", &entity) ||
+	    opt_timestamp(r, item, "LastAuthenticated", &e->last_day) ||
+	    read_tracked(r, item, e))
+		return -1;
+	e->loc = json_node_loc(&r->c, item);
+	e->completed = r->rep->completed;
+	return 0;
+}
+
+/* Return the LastAuthenticatedEntity of every service, if all agree. */
+static const char *common_entity(const cJSON *list)
+{
+	const char *found = NULL;
+	const cJSON *item;
+
+	cJSON_ArrayForEach(item, list) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+			item, "LastAuthenticatedEntity");
+
+		if (!cJSON_IsString(v))
+			continue;
+		if (found && strcmp(found, v->valuestring))
+			return NULL;
+		found = v->valuestring;
+	}
+	return found && identity_arn_valid(found) ? found : NULL;
+}
+
+/*
+ * Return the ARN that the file name spells, URL-encoded as cloudmapper
+ * names per-identity files (arn%3Aaws%3Aiam%3A%3A1234...%3Arole%2Fname),
+ * optionally ending in ".json"; NULL when the name is no such ARN.
+ */
+static const char *arn_from_name(struct reader *r)
+{
+	const char *path = r->src->path, *base = strrchr(path, '/');
+	struct buf decoded = BUF_INIT, escaped = BUF_INIT;
+	const char *arn = NULL;
+	size_t n, bad, i;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n > 5 && !strcmp(base + n - 5, ".json"))
+		n -= 5;
+	if (strncasecmp(base, "arn%3A", 6))
+		return NULL;
+	/* A '+' in a file name is itself, not a space as in a query. */
+	for (i = 0; i < n; i++)
+		if (base[i] == '+')
+			buf_adds(&escaped, "%2B");
+		else
+			buf_addch(&escaped, base[i]);
+	if (!aws_url_decode(&decoded, escaped.data, escaped.len, &bad) &&
+	    identity_arn_valid(buf_str(&decoded)))
+		arn = intern(r, buf_str(&decoded));
+	buf_release(&escaped);
+	buf_release(&decoded);
+	return arn;
+}
+
+/* Decide which identity the file describes; see aws_access.h. */
+static int tie_identity(struct reader *r, const cJSON *list)
+{
+	const char *arn;
+
+	if (opt_string(r, r->root, "Arn", &arn))
+		return -1;
+	if (arn && !identity_arn_valid(arn))
+		return key_error(r, "Arn", "expected the ARN of a user or "
+				 "role (arn:PARTITION:iam::ACCOUNT:role/...), "
+				 "got '%s'", arn);
+	r->tied_by = "its Arn key";
+	if (!arn) {
+		arn = arn_from_name(r);
+		r->tied_by = "its file name";
+	}
+	if (!arn) {
+		arn = common_entity(list);
+		r->tied_by = "LastAuthenticatedEntity";
+	}
+	if (!arn) {
+		struct loc loc = { r->src, (uint32_t)json_value_off(r->root),
+				   1 };
+
+		diag_at(r->d, DIAG_ERROR, &loc, "the service-last-accessed "
+			"data does not say which user or role it is for; add "
+			"\"Arn\": \"arn:aws:iam::ACCOUNT:role/NAME\" beside "
+			"ServicesLastAccessed, the ARN that "
+			"generate-service-last-accessed-details was given");
+		return -1;
+	}
+	r->rep->arn = intern(r, arn);
+	return 0;
+}
+
+/*
+ * Check that every LastAuthenticatedEntity is the identity itself: for
+ * a user or role, nothing else can use its permissions.
+ */
+static int check_entities(struct reader *r, const cJSON *list)
+{
+	const cJSON *item;
+	size_t i = 0;
+	int ret = 0;
+
+	json_path_push_key(&r->c.path, "ServicesLastAccessed");
+	cJSON_ArrayForEach(item, list) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+			item, "LastAuthenticatedEntity");
+
+		json_path_push_index(&r->c.path, i++);
+		if (cJSON_IsString(v) && strcmp(v->valuestring, r->rep->arn))
+			ret = key_error(r, "LastAuthenticatedEntity", "'%s' is "
+					"not '%s', the identity this file is "
+					"for by %s; the job was generated for "
+					"another identity", v->valuestring,
+					r->rep->arn, r->tied_by);
+		json_path_pop(&r->c.path);
+	}
+	json_path_pop(&r->c.path);
+	return ret;
+}
+
+static int cmp_services(const void *a, const void *b)
+{
+	return strcasecmp(((const struct aws_service_access *)a)->service,
+			  ((const struct aws_service_access *)b)->service);
+}
+
+static int cmp_entities(const void *a, const void *b)
+{
+	return strcmp(((const struct aws_service_access *)a)->arn,
+		      ((const struct aws_service_access *)b)->arn);
+}
+
+static int read_services(struct reader *r, bool action_level)
+{
+	const cJSON *list, *item;
+	struct keyed *keys;
+	size_t i = 0;
+	int ret = 0;
+
+	if (json_get_array(&r->c, r->root, "ServicesLastAccessed", true,
+			   &list) ||
+	    tie_identity(r, list) || check_entities(r, list))
+		return -1;
+	r->rep->entries = arena_calloc(r->arena,
+				       (size_t)cJSON_GetArraySize(list) + 1,
+				       sizeof(*r->rep->entries));
+	json_path_push_key(&r->c.path, "ServicesLastAccessed");
+	cJSON_ArrayForEach(item, list) {
+		struct aws_service_access *e =
+			&r->rep->entries[r->rep->nentries];
+
+		json_path_push_index(&r->c.path, i++);
+		e->arn = r->rep->arn;
+		if (read_service(r, item, e))
+			ret = -1;
+		e->action_level |= action_level;
+		r->rep->nentries++;
+		json_path_pop(&r->c.path);
+	}
+	json_path_pop(&r->c.path);
+	if (ret)
+		return -1;
+	keys = xcalloc(r->rep->nentries + 1, sizeof(*keys));
+	for (i = 0; i < r->rep->nentries; i++)
+		keys[i] = (struct keyed){ r->rep->entries[i].service, i };
+	ret = check_unique(r, "ServicesLastAccessed", "service", keys,
+			   r->rep->nentries);
+	free(keys);
+	sort_array(r->rep->entries, r->rep->nentries,
+		   sizeof(*r->rep->entries), cmp_services);
+	return ret;
+}
+
+/* Read EntityDetailsList[i]; a group or policy entry sets *skip. */
+static int read_entity(struct reader *r, const cJSON *item,
+		       const char *service, struct aws_service_access *e,
+		       bool *skip)
+{
+	const cJSON *info;
+	const char *arn, *type;
+
+	*skip = false;
+	if (expect_object(r, item) ||
+	    json_get_object(&r->c, item, "EntityInfo", true, &info) ||
+	    opt_timestamp(r, item, "LastAuthenticated", &e->last_day))
+		return -1;
+	json_path_push_key(&r->c.path, "EntityInfo");
+	if (expect_object(r, info) ||
+	    json_get_string(&r->c, info, "Arn", true, &arn) ||
+	    json_get_string(&r->c, info, "Type", true, &type)) {
+		json_path_pop(&r->c.path);
+		return -1;
+	}
+	if (strcmp(type, "USER") && strcmp(type, "ROLE") &&
+	    strcmp(type, "GROUP") && strcmp(type, "POLICY")) {
+		key_error(r, "Type", "expected USER, ROLE, GROUP or POLICY, "
+			  "got '%s'", type);
+		json_path_pop(&r->c.path);
+		return -1;
+	}
+	*skip = strcmp(type, "USER") && strcmp(type, "ROLE");
+	if (!*skip && !identity_arn_valid(arn)) {
+		key_error(r, "Arn", "expected the ARN of a user or role, got "
+			  "'%s'", arn);
+		json_path_pop(&r->c.path);
+		return -1;
+	}
+	json_path_pop(&r->c.path);
+	e->arn = intern(r, arn);
+	e->service = service;
+	e->completed = r->rep->completed;
+	e->loc = json_node_loc(&r->c, item);
+	return 0;
+}
+
+static int read_entities(struct reader *r)
+{
+	const cJSON *list, *item;
+	const char *service;
+	struct keyed *keys;
+	size_t i = 0;
+	int ret = 0;
+
+	if (json_get_array(&r->c, r->root, "EntityDetailsList", true, &list))
+		return -1;
+	if (!cJSON_GetObjectItemCaseSensitive(r->root, "ServiceNamespace")) {
+		struct loc loc = { r->src, (uint32_t)json_value_off(r->root),
+				   1 };
+
+		diag_at(r->d, DIAG_ERROR, &loc, "the output of "
+			"get-service-last-accessed-details-with-entities does "
+			"not name its service; add \"ServiceNamespace\": "
+			"\"NAMESPACE\" beside EntityDetailsList, the value "
+			"given to --service-namespace");
+		return -1;
+	}
+	if (read_namespace(r, r->root, &service))
+		return -1;
+	r->rep->entries = arena_calloc(r->arena,
+				       (size_t)cJSON_GetArraySize(list) + 1,
+				       sizeof(*r->rep->entries));
+	keys = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(*keys));
+	json_path_push_key(&r->c.path, "EntityDetailsList");
+	cJSON_ArrayForEach(item, list) {
+		struct aws_service_access *e =
+			&r->rep->entries[r->rep->nentries];
+		bool skip;
+
+		json_path_push_index(&r->c.path, i);
+		if (read_entity(r, item, service, e, &skip))
+			ret = -1;
+		else if (!skip)
+			keys[r->rep->nentries++] = (struct keyed){ e->arn, i };
+		json_path_pop(&r->c.path);
+		i++;
+	}
+	json_path_pop(&r->c.path);
+	if (!ret)
+		ret = check_unique(r, "EntityDetailsList", "identity", keys,
+				   r->rep->nentries);
+	free(keys);
+	if (ret)
+		return -1;
+	sort_array(r->rep->entries, r->rep->nentries,
+		   sizeof(*r->rep->entries), cmp_entities);
+	return 0;
+}
+
+int aws_access_read(struct aws_access_report **out, struct source *src,
+		    const struct json_object_scan *scan, bool with_entities,
+		    struct arena *arena, struct strtab *strtab,
+		    struct diag *d)
+{
+	struct reader r;
+	bool action_level;
+	size_t err;
+	cJSON *root;
+	int ret;
+
+	*out = NULL;
+	root = json_parse_span(src->text, scan->off, src->len - scan->off,
+			       &err);
+	if (!root) {
+		struct loc loc = { src, (uint32_t)err, 0 };
+
+		diag_at(d, DIAG_ERROR, &loc, "invalid JSON: cJSON failed to "
+			"parse the value");
+		return -1;
+	}
+	memset(&r, 0, sizeof(r));
+	r.src = src;
+	r.d = d;
+	r.arena = arena;
+	r.strtab = strtab;
+	r.text.text = src->text;
+	r.text.len = src->len;
+	r.text.root = scan->off;
+	r.c.src = src;
+	r.c.d = d;
+	r.c.text = &r.text;
+	r.root = root;
+	r.rep = arena_calloc(arena, 1, sizeof(*r.rep));
+	r.rep->src = src;
+
+	ret = check_job(&r, &action_level);
+	if (!ret && with_entities)
+		ret = read_entities(&r);
+	else if (!ret)
+		ret = read_services(&r, action_level);
+	cJSON_Delete(root);
+	if (!ret)
+		*out = r.rep;
+	return ret;
+}

@@ -1,0 +1,243 @@
+# mandate adopt: starting specs for live roles and users, compared with
+# golden files, checked against the export they came from, and narrowed
+# by service-last-accessed data.
+. tests/cli/lib.sh
+
+FIX=tests/fixtures/aws
+GOLD=tests/fixtures/adopt
+GAAD=$FIX/cloudmapper-demo-gaad.json
+LEVEL1=arn:aws:iam::123456789012:role/service-role/level1
+
+# Compare stdout with a golden file.
+expect_golden() {
+	if ! diff -u "$1" "$out" >"$TMP/diff"; then
+		fail "output differs from $1"
+		head -40 "$TMP/diff" >&2
+	fi
+}
+
+case_name "golden: role with inline policy"
+run adopt --against "$GAAD" --identity "$LEVEL1"
+expect_status 0
+expect_golden "$GOLD/level1.mandate"
+expect_err "wrote a spec for '$LEVEL1' with 4 grants; fill in the owner, justification, review and expires fields"
+
+case_name "golden: conditions and merged statements"
+run adopt --against "$FIX/cloudsplaining-example.json" --identity \
+	arn:aws:iam::200611803367:role/AWS-QuickSetup-EnableCRecording-1clff_ap-northeast-1
+expect_status 0
+expect_golden "$GOLD/quicksetup-recording.mandate"
+
+case_name "golden: a user's group policies"
+run adopt --against "$FIX/cloudsplaining-example.json" --identity \
+	arn:aws:iam::200611803367:user/privesc-sre-user
+expect_status 0
+expect_golden "$GOLD/privesc-sre-user.mandate"
+
+case_name "golden: what the language can and cannot write"
+run adopt --against "$GOLD/tagger-gaad.json" \
+	--identity arn:aws:iam::111122223333:role/tagger
+expect_status 0
+expect_golden "$GOLD/tagger.mandate"
+expect_err "6 parts of the live policies could not be written exactly"
+mkdir "$TMP/tagger"
+cp "$out" "$TMP/tagger/tagger.mandate"
+run check --today 2026-12-01 --format json \
+	--against "$GOLD/tagger-gaad.json" "$TMP/tagger"
+expect_status 1
+expect_eq "$(jq -r '[.findings[].rule] | map(select(. == "MND210" or . == "MND134" or . == "MND135" or . == "MND136")) | length' "$out")" \
+	0 "drift and compile findings of the adopted spec"
+expect_eq "$(jq -r '[.findings[].rule] | map(select(. == "MND212" or . == "MND213")) | length' "$out")" \
+	0 "trust and boundary findings"
+
+# Names from the export go into comments. A line break in one must not
+# end the comment, or the rest of the name would become spec code.
+case_name "line breaks in names stay in comments"
+cat >"$TMP/hostile.json" <<'EOF'
+{"RoleDetailList": [{"RoleName": "ops", "Arn": "arn:aws:iam::111122223333:role/ops",
+  "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow",
+    "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+  "RolePolicyList": [{"PolicyName": "read\n}\nagent \"injected\" {",
+    "PolicyDocument": {"Statement": [{"Sid": "a\nb", "Effect": "Allow",
+      "Action": ["s3:GetObject", "s3:NoSuchAction\ngrant"],
+      "Resource": "arn:aws:s3:::reports/*"}]}}]}]}
+EOF
+mkdir "$TMP/hostile"
+run adopt --against "$TMP/hostile.json" \
+	--identity arn:aws:iam::111122223333:role/ops -o "$TMP/hostile/ops.mandate"
+expect_status 0
+run check --today 2026-12-01 --format json --against "$TMP/hostile.json" \
+	"$TMP/hostile"
+expect_status 1
+expect_eq "$(jq -r '[.findings[].agent] | unique | join(" ")' "$out")" \
+	"ops" "agents"
+expect_eq "$(grep -c "^  # from inline policy 'read?}?agent \"injected\" {' statement 'a?b'\$" "$TMP/hostile/ops.mandate")" \
+	1 "comment lines naming the policy"
+
+# level1-access-action-level.json: ecr last used 2018-12-01 and s3's
+# tracked ListBucket never, in the 90 days before 2019-05-03.
+case_name "golden: narrowed by last-accessed data"
+run adopt --against "$GAAD" --against "$FIX/level1-access-action-level.json" \
+	--today 2019-05-10 --identity "$LEVEL1"
+expect_status 0
+expect_golden "$GOLD/level1-narrowed.mandate"
+expect_err "left out 2 unused services or actions"
+expect_eq "$(grep -c 'grant actions' "$out")" 1 "grants kept"
+expect_no_out '"ecr:'
+expect_no_out '"s3:ListBucket"'
+
+case_name "narrowed spec has no MND230 and drifts by what was left out"
+mkdir "$TMP/narrowed"
+cp "$out" "$TMP/narrowed/level1.mandate"
+run check --today 2019-05-10 --format json --against "$GAAD" \
+	--against "$FIX/level1-access-action-level.json" "$TMP/narrowed"
+expect_status 1
+expect_eq "$(jq '[.findings[] | select(.rule == "MND230")] | length' "$out")" \
+	0 "MND230 findings"
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND210" and .identity == "'"$LEVEL1"'") | .message] | sort | .[]' "$out")" \
+	"live policy 'level1' statement #2 allows 's3:ListBucket' on 'arn:aws:s3:::level1.flaws2.cloud' beyond the spec: the spec grants s3 read only
+live policy 'level1' statement #3 allows 3 actions beyond the spec, such as 'ecr:BatchGetImage' on 'arn:aws:ecr:*:123456789012:repository/level2'
+live policy 'level1' statement #4 allows 'ecr:GetAuthorizationToken' on '*' beyond the spec: the spec grants no ecr action" \
+	"MND210 of the left-out access"
+
+case_name "stale last-accessed data gets a warning"
+run adopt --against "$GAAD" --against "$FIX/level1-access-action-level.json" \
+	--today 2019-06-20 --identity "$LEVEL1"
+expect_status 0
+expect_err "warning: the service-last-accessed data is 48 days old (the job completed on 2019-05-03)"
+
+case_name "adopted spec fails the check on its fill-ins only"
+mkdir "$TMP/one"
+run adopt --against "$GAAD" --identity "$LEVEL1" -o "$TMP/one/level1.mandate"
+expect_status 0
+expect_eq "$(cat "$out")" "" "stdout with -o"
+cmp -s "$TMP/one/level1.mandate" "$GOLD/level1.mandate" ||
+	fail "-o wrote other bytes than stdout"
+run check --today 2026-12-01 --format json "$TMP/one"
+expect_status 1
+expect_eq "$(jq -r '[.findings[].rule] | unique | join(" ")' "$out")" \
+	"MND101 MND102 MND110 MND120 MND122 MND123" "rules"
+
+case_name "filled-in spec passes"
+sed -e 's/^  # owner {/  owner {/' -e 's/^  #   technical = "person@example.com"/    technical = "ana.silva@example.com"/' \
+	-e 's/^  #   business  = "person@example.com"/    business  = "ben.carter@example.com"/' \
+	-e 's/^  # }/  }/' \
+	-e 's/^  # justification = .*/  justification = "Players download the level files and container image"/' \
+	-e 's/^  # review  .*/  review { every = 90d  last = 2026-11-01  by = "ben.carter@example.com" }/' \
+	-e 's/^  # expires = .*/  expires = 2027-06-01/' \
+	"$TMP/one/level1.mandate" >"$TMP/one/filled"
+mv "$TMP/one/filled" "$TMP/one/level1.mandate"
+run check --today 2026-12-01 --format json --against "$GAAD" "$TMP/one"
+expect_eq "$(jq -r '[.findings[] | select(.agent == "level1") | .rule] | unique | join(" ")' "$out")" \
+	"" "findings of the filled-in agent"
+
+case_name "output does not depend on the order of exports"
+run adopt --against "$FIX/level1-access-action-level.json" --against "$GAAD" \
+	--today 2019-05-10 --identity "$LEVEL1"
+expect_status 0
+expect_golden "$GOLD/level1-narrowed.mandate"
+
+case_name "unknown identity"
+printf 'old\n' >"$TMP/keep.mandate"
+run adopt --against "$GAAD" --identity arn:aws:iam::123456789012:role/nobody \
+	-o "$TMP/keep.mandate"
+expect_status 2
+expect_err "error: no role or user 'arn:aws:iam::123456789012:role/nobody' in the exports"
+expect_eq "$(cat "$TMP/keep.mandate")" "old" "file left as it was"
+
+case_name "group"
+run adopt --against "$GAAD" \
+	--identity arn:aws:iam::aws:group/GROUP_WITH_BAD_INLINE_POLICY
+expect_status 2
+expect_err "is a group; adopt writes the spec of a user or role"
+
+case_name "missing --identity"
+run adopt --against "$GAAD"
+expect_status 2
+expect_err "mandate adopt: error: missing --identity ARN"
+
+case_name "malformed export"
+run adopt --against tests/fixtures/bad/truncated.json --identity "$LEVEL1"
+expect_status 2
+expect_err "tests/fixtures/bad/truncated.json:19:23: error: invalid JSON"
+expect_eq "$(cat "$out")" "" "stdout"
+
+case_name "help"
+run adopt --help
+expect_status 0
+expect_out "usage: mandate adopt --against EXPORT... --identity ARN"
+
+# The round trip: every role and user of every authorization-details
+# fixture is adopted, and the adopted specs are checked against the
+# export they came from. No MND210 may remain but for actions the
+# catalog lacks, because no spec can grant them. No finding may be an
+# unknown name, a grant that matches nothing, or an invalid condition.
+for gaad in "$FIX"/*.json; do
+	jq -e '.RoleDetailList or .UserDetailList' "$gaad" >/dev/null 2>&1 ||
+		continue
+	name=$(basename "$gaad" .json)
+	dir=$TMP/round/$name
+	mkdir -p "$dir"
+	adopted=0
+	refused=0
+	for arn in $(jq -r '(.RoleDetailList // [])[].Arn,
+			    (.UserDetailList // [])[].Arn' "$gaad"); do
+		case_name "round trip: adopt $arn"
+		n=$((adopted + refused))
+		run adopt --against "$gaad" --identity "$arn" -o "$dir/$n.mandate"
+		case $arn in
+		arn:aws:iam::[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]:*)
+			expect_status 0
+			adopted=$((adopted + 1))
+			;;
+		*)
+			# Placeholder and made-up accounts: no spec can name them.
+			expect_status 2
+			expect_err "error: a spec cannot name '$arn'"
+			refused=$((refused + 1))
+			;;
+		esac
+	done
+	echo "$name $adopted $refused" >>"$TMP/round/counts"
+	[ "$adopted" -gt 0 ] || continue
+
+	case_name "round trip: check $name"
+	run check --today 2026-12-01 --format json --against "$gaad" "$dir"
+	expect_status 1
+	expect_eq "$(jq '[.findings[] | select(.rule == "MND134" or .rule == "MND135" or .rule == "MND136")] | length' "$out")" \
+		0 "MND134, MND135 and MND136 findings"
+	expect_eq "$(jq '[.findings[] | select(.rule == "MND201")] | length' "$out")" \
+		"$refused" "identities left unowned"
+	expect_eq "$(jq '[.findings[] | select(.rule == "MND101")] | length' "$out")" \
+		"$adopted" "agents without a technical owner"
+	# Besides the fill-ins, the rules may report only what the live
+	# access itself is: broad (MND130 to MND133), too large to emit
+	# (MND301), denied live (MND211), trusting principals that
+	# trusted_by cannot name (MND212), or attached but not exported
+	# (MND214).
+	expect_eq "$(jq -r '[.findings[].rule] | unique | map(select(IN("MND101", "MND102", "MND110", "MND111", "MND120", "MND122", "MND123", "MND130", "MND131", "MND132", "MND133", "MND201", "MND210", "MND211", "MND212", "MND214", "MND301") | not)) | join(" ")' "$out")" \
+		"" "other rules"
+	expect_eq "$(jq -r '[.findings[] | select(.rule == "MND210") | .details[] | select(endswith(": the action is not in the AWS catalog, and the spec does not grant it") | not)] | .[]' "$out")" \
+		"" "drift other than actions the catalog lacks"
+	jq -r '.findings[] | select(.rule == "MND210") |
+		.identity + " " + (.details[] | sub(" on .*"; ""))' "$out" |
+		sort -u >"$TMP/uncatalogued"
+	while read -r arn action; do
+		grep -l "^#   $arn\$" "$dir"/*.mandate >"$TMP/spec" ||
+			fail "no adopted spec for $arn"
+		grep -qF "# '$action' is not in the AWS catalog" \
+			"$(cat "$TMP/spec")" ||
+			fail "the spec of $arn does not say it cannot grant '$action'"
+	done <"$TMP/uncatalogued"
+done
+
+case_name "round trip counts"
+expect_eq "$(sort "$TMP/round/counts")" "cloudmapper-demo-gaad 4 2
+cloudsplaining-authz-details-for-overrides-complete 3 0
+cloudsplaining-example 116 0
+cloudsplaining-example_authz_v2 3 0
+localstack-snapshot-filter_role 0 1
+localstack-snapshot-no_filter 0 2
+localstack-snapshot-with_inline_policies 0 2" "identities adopted and refused"
+
+finish

@@ -1,0 +1,134 @@
+# mandate check --against with service-last-accessed data: MND230 for
+# declared grants that were not used in the 90 days before the job
+# completed, and a warning when the data is older than 30 days.
+. tests/cli/lib.sh
+
+FIX=tests/fixtures/aws
+SPECS=tests/fixtures/specs/cloudmapper
+GAAD=$FIX/cloudmapper-demo-gaad.json
+LEVEL1=arn:aws:iam::123456789012:role/service-role/level1
+
+# Print "LINE MESSAGE" of every MND230 finding in the JSON report.
+unused() {
+	jq -r '.findings[] | select(.rule == "MND230") |
+		"\(.line) \(.message)"' "$out"
+}
+
+# level1-access-action-level.json: job completed on 2019-05-03; ecr last
+# used 2018-12-01 (155 days before); s3 used 2019-04-20 with the tracked
+# action GetObject used and ListBucket never used.
+case_name "unused service and tracked action"
+run check --today 2019-05-10 --format json --against "$GAAD" \
+	--against "$FIX/level1-access-action-level.json" "$SPECS"
+expect_status 1
+expect_eq "$(unused)" "20 the grant's action 's3:ListBucket' was not used in the 90 days before 2019-05-03 (never used)
+21 the grant's 'ecr' actions were not used in the 90 days before 2019-05-03 (service 'ecr' last used on 2018-12-01)
+23 the grant's 'ecr' actions were not used in the 90 days before 2019-05-03 (service 'ecr' last used on 2018-12-01)" \
+	"MND230 findings"
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND230")] | map(.severity + " " + .agent + " " + .identity + " " + .file) | unique | .[]' "$out")" \
+	"medium flaws-level1 $LEVEL1 $SPECS/level1.mandate" \
+	"severity, agent, identity and file"
+
+case_name "no warning on data 7 days old"
+if grep -q "days old" "$err"; then
+	fail "warned about fresh data"
+	show
+fi
+
+case_name "text report names the rule"
+run check --today 2019-05-10 --against "$GAAD" \
+	--against "$FIX/level1-access-action-level.json" "$SPECS"
+expect_status 1
+expect_out "$SPECS/level1.mandate:20:3: warning: the grant's action 's3:ListBucket' was not used in the 90 days before 2019-05-03 (never used) [MND230 medium]"
+
+# Only a service in the data is judged: the job-74 data lists logs,
+# which no grant of level1 names.
+case_name "services the data does not list are not judged"
+run check --today 2019-05-10 --format json --against "$GAAD" \
+	--against "$FIX/cloudmapper-demo-service-last-accessed-job-74.json" \
+	"$SPECS"
+expect_status 1
+expect_eq "$(unused)" "" "MND230 findings"
+
+case_name "data older than 30 days gets a warning"
+run check --today 2019-06-03 --format json --against "$GAAD" \
+	--against "$FIX/level1-access-action-level.json" "$SPECS"
+expect_status 1
+expect_err "$FIX/level1-access-action-level.json:2:26: warning: the service-last-accessed data is 31 days old (the job completed on 2019-05-03); generate it again so that MND230 judges recent use"
+expect_eq "$(jq '[.findings[] | select(.rule == "MND230")] | length' "$out")" \
+	3 "MND230 findings"
+
+case_name "data 30 days old gets none"
+run check --today 2019-06-02 --format json --against "$GAAD" \
+	--against "$FIX/level1-access-action-level.json" "$SPECS"
+expect_status 1
+if grep -q "days old" "$err"; then
+	fail "warned about data 30 days old"
+	show
+fi
+
+# Several unused tracked actions in one grant, the window's first day,
+# and a deny, which is never judged. 2019-02-02 is 90 days before
+# 2019-05-03, so a service last used then counts as used.
+mkdir "$TMP/specs"
+cat >"$TMP/access.json" <<EOF
+{
+    "JobStatus": "COMPLETED",
+    "JobType": "ACTION_LEVEL",
+    "JobCompletionDate": "2019-05-03T21:56:43Z",
+    "Arn": "$LEVEL1",
+    "ServicesLastAccessed": [
+        {"ServiceNamespace": "ecr",
+         "LastAuthenticated": "2019-02-02T08:00:00Z"},
+        {"ServiceNamespace": "logs",
+         "LastAuthenticated": "2019-02-01T23:59:59Z"},
+        {"ServiceNamespace": "s3",
+         "LastAuthenticated": "2019-04-20T09:30:00Z",
+         "TrackedActionsLastAccessed": [
+            {"ActionName": "GetObject",
+             "LastAccessedTime": "2019-04-20T09:30:00Z"},
+            {"ActionName": "DeleteObject",
+             "LastAccessedTime": "2018-01-01T00:00:00Z"},
+            {"ActionName": "ListBucket"}]}
+    ]
+}
+EOF
+cat >"$TMP/specs/level1.mandate" <<EOF
+agent "flaws-level1" {
+  kind = workload
+  identity aws role "$LEVEL1"
+  grant actions ["s3:GetObject", "s3:ListBucket", "s3:DeleteObject"]
+        on ["arn:aws:s3:::level1.flaws2.cloud", "arn:aws:s3:::level1.flaws2.cloud/*"]
+  grant actions ["ecr:GetAuthorizationToken"] on "*"
+  grant actions ["logs:CreateLogGroup"] on "*"
+  deny actions ["logs:DeleteLogGroup"] on "*"
+}
+EOF
+case_name "several unused actions and the window's edge"
+run check --today 2019-05-10 --format json --against "$TMP/access.json" \
+	"$TMP/specs"
+expect_status 1
+expect_eq "$(unused)" "4 2 of the grant's 's3' actions were not used in the 90 days before 2019-05-03, such as 's3:DeleteObject'
+7 the grant's 'logs' actions were not used in the 90 days before 2019-05-03 (service 'logs' last used on 2019-02-01)" \
+	"MND230 findings"
+expect_eq "$(jq -r '.findings[] | select(.rule == "MND230" and .line == 4) | .details | join("; ")' "$out")" \
+	"s3:DeleteObject: last used on 2018-01-01; s3:ListBucket: never used" \
+	"details"
+
+case_name "a waiver silences MND230"
+cat >>"$TMP/specs/level1.mandate" <<EOF
+waive MND230 for "flaws-level1" {
+  until    = 2019-06-01
+  reason   = "The nightly job that lists the bucket is being rewritten"
+  approver = "ben.carter@example.com"
+}
+EOF
+run check --today 2019-05-10 --format json --against "$TMP/access.json" \
+	"$TMP/specs"
+expect_status 1
+expect_eq "$(jq '[.findings[] | select(.rule == "MND230" and .waived)] | length' "$out")" \
+	2 "waived MND230 findings"
+expect_eq "$(jq '[.findings[] | select(.rule == "MND230" and (.waived | not))] | length' "$out")" \
+	0 "unwaived MND230 findings"
+
+finish

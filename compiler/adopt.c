@@ -10,6 +10,8 @@
 struct draft {
 	bool deny;
 	struct actset actions;
+	const char **unlisted;		/* exact names the catalog lacks */
+	size_t nunlisted;
 	const char **resources;		/* sorted, distinct */
 	size_t nres;
 	const char **conds;		/* `when` lines, sorted */
@@ -341,20 +343,29 @@ static void expand_actions(struct adopter *ad, const struct aws_statement *s,
 	size_t i;
 
 	actset_init(&dr->actions, n);
+	dr->unlisted = arena_calloc(&ad->arena, s->nactions + 1,
+				    sizeof(*dr->unlisted));
 	for (i = 0; i < s->nactions; i++) {
 		const char *a = s->actions[i];
 
 		if (catalog_match_actions(ad->cat, a, &dr->actions) > 0 ||
 		    s->not_action)
 			continue;
-		if (has_wildcard(a))
+		if (has_wildcard(a)) {
 			note_add(ad, notes, "'%s' matches no action of the AWS "
 				 "catalog", a);
-		else
+		} else if (compile_plain_action(a) && writable(a)) {
+			dr->unlisted[dr->nunlisted++] = a;
+			note_add(ad, notes, "'%s' is not in the AWS catalog; "
+				 "the spec names it, and check reports it as "
+				 "unknown", a);
+		} else {
 			note_add(ad, notes, "'%s' is not in the AWS catalog, "
 				 "so the spec cannot %s it", a,
 				 s->deny ? "deny" : "grant");
+		}
 	}
+	dr->nunlisted = sort_unique(dr->unlisted, dr->nunlisted);
 	if (s->not_action) {
 		struct actset all;
 
@@ -396,7 +407,8 @@ static void keep_applicable(struct adopter *ad, struct draft *dr,
 	actset_release(&dr->actions);
 	dr->actions = kept;
 	for (i = 0; i < dr->nres; i++) {
-		if (used[i])
+		/* The catalog cannot say what an unlisted action acts on. */
+		if (used[i] || dr->nunlisted)
 			dr->resources[k++] = dr->resources[i];
 		else if (kept.count)
 			note_add(ad, notes, "no action of the statement acts "
@@ -553,7 +565,7 @@ static void adopt_statement(struct adopter *ad, const char *source,
 	keep_applicable(ad, &dr, &notes);
 	if (!s->deny && aws_has_service_access(ad->st, ad->e->arn))
 		drop_unused(ad, &dr);
-	if (!dr.actions.count || !dr.nres) {
+	if ((!dr.actions.count && !dr.nunlisted) || !dr.nres) {
 		actset_release(&dr.actions);
 		if (notes.n)
 			skip_add(ad, arena_printf(&ad->arena, "%s grants "
@@ -632,6 +644,21 @@ static int cmp_drafts_key(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
+static void merge_unlisted(struct adopter *ad, struct draft *into,
+			   const struct draft *dr)
+{
+	const char **v;
+
+	if (!dr->nunlisted)
+		return;
+	v = arena_calloc(&ad->arena, into->nunlisted + dr->nunlisted,
+			 sizeof(*v));
+	memcpy(v, into->unlisted, into->nunlisted * sizeof(*v));
+	memcpy(v + into->nunlisted, dr->unlisted, dr->nunlisted * sizeof(*v));
+	into->unlisted = v;
+	into->nunlisted = sort_unique(v, into->nunlisted + dr->nunlisted);
+}
+
 /* Merge drafts that agree on deny, resources and conditions. */
 static void merge_drafts(struct adopter *ad)
 {
@@ -650,6 +677,7 @@ static void merge_drafts(struct adopter *ad)
 		into = &ad->drafts[k - 1];
 		actset_union(&into->actions, &dr->actions);
 		actset_release(&dr->actions);
+		merge_unlisted(ad, into, dr);
 		comments = arena_calloc(&ad->arena,
 					into->ncomments + dr->ncomments + 1,
 					sizeof(*comments));
@@ -671,9 +699,10 @@ static const char **render_actions(struct adopter *ad, const struct draft *dr,
 				   size_t *n)
 {
 	const struct catalog *cat = ad->cat;
-	const char **v = arena_calloc(&ad->arena, dr->actions.count + 1,
-				      sizeof(*v));
+	const char **v = arena_calloc(&ad->arena, dr->actions.count +
+				      dr->nunlisted + 1, sizeof(*v));
 	uint32_t id = actset_next(&dr->actions, 0);
+	size_t i;
 
 	*n = 0;
 	if (dr->actions.count == catalog_count(cat)) {
@@ -697,6 +726,8 @@ static const char **render_actions(struct adopter *ad, const struct draft *dr,
 		}
 		id = actset_next(&dr->actions, end);
 	}
+	for (i = 0; i < dr->nunlisted; i++)
+		v[(*n)++] = dr->unlisted[i];
 	sort_array(v, *n, sizeof(*v), cmp_str);
 	return v;
 }

@@ -155,6 +155,21 @@ static unsigned levels_of(const struct catalog *cat, const uint32_t *ids,
 	return levels;
 }
 
+bool compile_plain_action(const char *s)
+{
+	const char *colon = strchr(s, ':'), *p;
+
+	if (!colon || colon == s || !colon[1])
+		return false;
+	for (p = s; *p; p++)
+		if (p != colon && !((*p >= 'a' && *p <= 'z') ||
+				    (*p >= 'A' && *p <= 'Z') ||
+				    (*p >= '0' && *p <= '9') || *p == '-' ||
+				    *p == '_'))
+			return false;
+	return true;
+}
+
 static void report_unknown_action(struct compiler *c, const struct grant *g,
 				  const struct sval *name)
 {
@@ -263,11 +278,14 @@ static void expand_actions(struct compiler *c, struct xgrant *x)
 	const struct grant *g = x->grant;
 	const char *agent = g->agent->name.s;
 	struct actset *per_action;
-	size_t i, j;
+	const char **unlisted;
+	size_t i, j, nunlisted = 0;
 	bool grants_some = false;
 
 	per_action = xcalloc(g->actions.n ? g->actions.n : 1,
 			     sizeof(*per_action));
+	unlisted = arena_calloc(&c->p->arena, g->actions.n ? g->actions.n : 1,
+				sizeof(*unlisted));
 	for (i = 0; i < g->actions.n; i++) {
 		const struct sval *a = &g->actions.items[i];
 		const struct cat_action *ca;
@@ -284,7 +302,10 @@ static void expand_actions(struct compiler *c, struct xgrant *x)
 		ca = catalog_find_action(c->cat, a->s);
 		if (!ca) {
 			report_unknown_action(c, g, a);
-			x->usable = false;
+			if (compile_plain_action(a->s))
+				unlisted[nunlisted++] = a->s;
+			else
+				x->usable = false;
 			continue;
 		}
 		actset_add(&per_action[i], ca->id);
@@ -304,6 +325,8 @@ static void expand_actions(struct compiler *c, struct xgrant *x)
 		xr->pattern = r->s;
 		xr->loc = r->loc;
 		xr->actions = set_to_array(c, &c->set, &xr->nactions);
+		xr->unlisted = unlisted;
+		xr->nunlisted = nunlisted;
 		if (xr->nactions)
 			grants_some = true;
 	}

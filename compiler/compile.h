@@ -26,6 +26,13 @@ struct xresource {
 	const char *pattern;
 	uint32_t *actions;	/* catalog ids, ascending */
 	size_t nactions;
+	/*
+	 * Actions named exactly that the catalog lacks, such as those of a
+	 * retired service: kept by name, after MND134, so that the drift
+	 * check counts them as declared. They are not emitted.
+	 */
+	const char **unlisted;
+	size_t nunlisted;
 	struct loc loc;
 };
 
@@ -96,5 +103,12 @@ const char *cond_value_problem(enum cond_type type, const char *value);
 
 /* Return whether two IAM conditions are the same, as IAM reads them. */
 bool iam_cond_equal(const struct iam_cond *a, const struct iam_cond *b);
+
+/*
+ * Return whether s is an action name of the form service:Action, with
+ * letters, digits, '-' and '_' only: one a grant keeps by name when the
+ * catalog lacks it.
+ */
+bool compile_plain_action(const char *s);
 
 #endif

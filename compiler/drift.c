@@ -234,7 +234,7 @@ static void count_spec(const struct xagent *xa, size_t *nstmts,
 		*nstmts += x->nres;
 		*nconds += x->nconds;
 		for (j = 0; j < x->nres; j++)
-			*nactions += x->res[j].nactions;
+			*nactions += x->res[j].nactions + x->res[j].nunlisted;
 	}
 }
 
@@ -276,7 +276,9 @@ static void add_spec_stmt(struct drift_checker *dc, const struct xgrant *x,
 		if (!x->deny)
 			add_service_level(sp, r->actions[k], dc->cat);
 	}
-	st->nactions = r->nactions;
+	for (k = 0; k < r->nunlisted; k++)
+		sp->actions[(*nactions)++] = r->unlisted[k];
+	st->nactions = r->nactions + r->nunlisted;
 	sp->resources[sp->doc.nstmts] = r->pattern;
 	st->resources = &sp->resources[sp->doc.nstmts];
 	st->nresources = 1;

@@ -169,9 +169,10 @@ expect_out "usage: mandate adopt --against EXPORT... --identity ARN"
 
 # The round trip: every role and user of every authorization-details
 # fixture is adopted, and the adopted specs are checked against the
-# export they came from. No MND210 may remain but for actions the
-# catalog lacks, because no spec can grant them. No finding may be an
-# unknown name, a grant that matches nothing, or an invalid condition.
+# export they came from. No MND210 may remain. The only unknown names
+# may be actions the catalog lacks (retired services), which the
+# adopted spec names and says so; no grant may match nothing and no
+# condition may be invalid.
 for gaad in "$FIX"/*.json; do
 	jq -e '.RoleDetailList or .UserDetailList' "$gaad" >/dev/null 2>&1 ||
 		continue
@@ -204,8 +205,22 @@ for gaad in "$FIX"/*.json; do
 	case_name "round trip: check $name"
 	run check --today 2026-12-01 --format json --against "$gaad" "$dir"
 	expect_status 1
-	expect_eq "$(jq '[.findings[] | select(.rule == "MND134" or .rule == "MND135" or .rule == "MND136")] | length' "$out")" \
-		0 "MND134, MND135 and MND136 findings"
+	expect_eq "$(jq '[.findings[] | select(.rule == "MND135" or .rule == "MND136")] | length' "$out")" \
+		0 "MND135 and MND136 findings"
+	expect_eq "$(jq '[.findings[] | select(.rule == "MND210")] | length' "$out")" \
+		0 "MND210 findings"
+	jq -r '.findings[] | select(.rule == "MND134") | .file + " " + .message' "$out" >"$TMP/unknown"
+	while read -r file message; do
+		case $message in
+		"unknown action '"*"'"|"unknown service '"*"' in action '"*"'")
+			action=${message##* \'}
+			action=${action%\'}
+			grep -qF "# '$action' is not in the AWS catalog; the spec names it" "$file" ||
+				fail "$file does not say why it names '$action'"
+			;;
+		*) fail "unexpected MND134 in $file: $message" ;;
+		esac
+	done <"$TMP/unknown"
 	expect_eq "$(jq '[.findings[] | select(.rule == "MND201")] | length' "$out")" \
 		"$refused" "identities left unowned"
 	expect_eq "$(jq '[.findings[] | select(.rule == "MND101")] | length' "$out")" \
@@ -215,20 +230,8 @@ for gaad in "$FIX"/*.json; do
 	# (MND301), denied live (MND211), trusting principals that
 	# trusted_by cannot name (MND212), or attached but not exported
 	# (MND214).
-	expect_eq "$(jq -r '[.findings[].rule] | unique | map(select(IN("MND101", "MND102", "MND110", "MND111", "MND120", "MND122", "MND123", "MND130", "MND131", "MND132", "MND133", "MND201", "MND210", "MND211", "MND212", "MND214", "MND301") | not)) | join(" ")' "$out")" \
+	expect_eq "$(jq -r '[.findings[].rule] | unique | map(select(IN("MND101", "MND102", "MND110", "MND111", "MND120", "MND122", "MND123", "MND130", "MND131", "MND132", "MND133", "MND134", "MND201", "MND211", "MND212", "MND214", "MND301") | not)) | join(" ")' "$out")" \
 		"" "other rules"
-	expect_eq "$(jq -r '[.findings[] | select(.rule == "MND210") | .details[] | select(endswith(": the action is not in the AWS catalog, and the spec does not grant it") | not)] | .[]' "$out")" \
-		"" "drift other than actions the catalog lacks"
-	jq -r '.findings[] | select(.rule == "MND210") |
-		.identity + " " + (.details[] | sub(" on .*"; ""))' "$out" |
-		sort -u >"$TMP/uncatalogued"
-	while read -r arn action; do
-		grep -l "^#   $arn\$" "$dir"/*.mandate >"$TMP/spec" ||
-			fail "no adopted spec for $arn"
-		grep -qF "# '$action' is not in the AWS catalog" \
-			"$(cat "$TMP/spec")" ||
-			fail "the spec of $arn does not say it cannot grant '$action'"
-	done <"$TMP/uncatalogued"
 done
 
 case_name "round trip counts"

@@ -710,14 +710,33 @@ static void test_compile__unknown_grant_unusable(void)
 	struct compiled c;
 	const struct xgrant *x;
 
+	/*
+	 * An exact name the catalog lacks is kept by name: the grant still
+	 * declares it, so the drift check does not call it excess.
+	 */
 	compile_spec(&c,
 		     "grant actions [\"s3:GetObject\", \"s3:GetObjet\"] on "
+		     "\"arn:aws:s3:::b/*\"");
+	x = grant_at(&c, 0);
+	if (x) {
+		CHECK(x->usable);
+		CHECK_ACTIONS(&x->res[0], "s3:GetObject");
+		CHECK(x->res[0].nunlisted == 1);
+		if (x->res[0].nunlisted == 1)
+			CHECK_STR(x->res[0].unlisted[0], "s3:GetObjet");
+	}
+	compiled_release(&c);
+
+	/* A pattern that matches nothing declares nothing one can keep. */
+	compile_spec(&c,
+		     "grant actions [\"s3:GetObject\", \"s3:Fetch*\"] on "
 		     "\"arn:aws:s3:::b/*\"");
 	x = grant_at(&c, 0);
 	if (x) {
 		CHECK(!x->usable);
 		/* What is known still expands. */
 		CHECK_ACTIONS(&x->res[0], "s3:GetObject");
+		CHECK(x->res[0].nunlisted == 0);
 	}
 	compiled_release(&c);
 }

@@ -14,8 +14,8 @@
 #include "match.h"
 
 /*
- * `mandate simulate`: one request decided offline from the exports with
- * the evaluator that the drift check uses.
+ * `mandate simulate`: decide one request offline from the exports, with
+ * the runtime's evaluator.
  */
 struct simulate_options {
 	const char **against;
@@ -239,30 +239,30 @@ static const struct aws_entity *find_role(const struct aws_state *st,
 	return NULL;
 }
 
-static int resolve_principal(struct simulation *sim, const char *who)
+static int resolve_principal(struct simulation *sim, const char *principal)
 {
 	const char *f[6];
 	size_t l[6];
 
-	if (!strcmp(who, "anonymous") || !strcmp(who, "*")) {
+	if (!strcmp(principal, "anonymous") || !strcmp(principal, "*")) {
 		sim->req.principal_kind = EVAL_PRINCIPAL_ANONYMOUS;
 		return 0;
 	}
-	sim->req.principal = who;
-	if (strncmp(who, "arn:", 4)) {
-		if (!strchr(who, '.') || strchr(who, '/') || strchr(who, ':'))
+	sim->req.principal = principal;
+	if (strncmp(principal, "arn:", 4)) {
+		if (!strchr(principal, '.') || strchr(principal, '/') || strchr(principal, ':'))
 			return cli_usage_error("simulate", "invalid "
 					       "--principal '%s'; expected an "
 					       "ARN, a service such as "
 					       "lambda.amazonaws.com, or "
-					       "anonymous", who);
+					       "anonymous", principal);
 		sim->req.principal_kind = EVAL_PRINCIPAL_SERVICE;
 		return 0;
 	}
 	sim->req.principal_kind = EVAL_PRINCIPAL_IAM;
-	if (!split_arn(who, f, l))
+	if (!split_arn(principal, f, l))
 		return cli_usage_error("simulate", "invalid --principal '%s'; "
-				       "expected an ARN", who);
+				       "expected an ARN", principal);
 	if (l[2] == 3 && !memcmp(f[2], "sts", 3) &&
 	    !strncmp(f[5], "assumed-role/", 13)) {
 		const char *role = f[5] + 13, *slash = strchr(role, '/');
@@ -272,21 +272,21 @@ static int resolve_principal(struct simulation *sim, const char *who)
 					       "--principal '%s'; expected "
 					       "arn:aws:sts::ACCOUNT:"
 					       "assumed-role/ROLE/SESSION",
-					       who);
+					       principal);
 		sim->entity = find_role(&sim->aws, f[4], l[4], role,
 					(size_t)(slash - role));
 		sim->session = slash + 1;
 	} else {
-		sim->entity = aws_find_entity(&sim->aws, who);
+		sim->entity = aws_find_entity(&sim->aws, principal);
 		if (sim->entity && sim->entity->kind == AWS_GROUP)
 			return cli_usage_error("simulate", "'%s' is a group; "
 					       "a request is made by a user or "
-					       "a role", who);
+					       "a role", principal);
 	}
 	if (!sim->entity) {
 		diag_plain(&cli.diag, DIAG_ERROR, "principal '%s' is in none "
 			   "of the exports; give the export of its account "
-			   "with --against", who);
+			   "with --against", principal);
 		return -1;
 	}
 	return 0;
@@ -577,7 +577,7 @@ static const char *role_name(enum eval_role role)
 	return "identity";
 }
 
-/* Name the policy of m as a reviewer knows it. */
+/* Append the name of m's policy, with its kind and, for an SCP, its level. */
 static void policy_label(struct buf *out, const struct eval_match *m)
 {
 	switch (m->role) {

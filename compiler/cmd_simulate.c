@@ -10,8 +10,10 @@
 #include "aws.h"
 #include "aws_policy.h"
 #include "buf.h"
+#include "catalog.h"
 #include "eval.h"
 #include "match.h"
+#include "value.h"
 
 /*
  * `mandate simulate`: decide one request offline from the exports, with
@@ -44,13 +46,15 @@ struct simulation {
 	size_t nscp;
 	struct eval_policy *resource;
 	size_t nresource, resource_cap;
-	const char *missing;	/* a policy the export lacks, by ARN */
+	const char *missing;	/* what the exports lack: "managed policy X" */
+	const char *hint;	/* how to supply it, or "" */
 	struct source **sources;	/* of the resource policies */
 	size_t nsources;
 	struct eval_key *keys;
 	size_t nkeys, keys_cap;
 	const struct aws_entity *entity;	/* NULL: not an IAM principal */
 	const char *session;	/* of an assumed-role ARN */
+	struct catalog *cat;
 	struct eval_request req;
 	struct eval_policies pol;
 	struct eval_result result;
@@ -68,7 +72,8 @@ static void simulate_usage(FILE *out)
 	      "session\n"
 	      "ARN (arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION), a "
 	      "service\n"
-	      "principal such as lambda.amazonaws.com, or 'anonymous'.\n\n"
+	      "principal such as lambda.amazonaws.com, or 'anonymous'\n"
+	      "(also written '*').\n\n"
 	      "options:\n"
 	      "  --against EXPORT          an IAM export or an Organizations "
 	      "path\n"
@@ -154,10 +159,34 @@ static bool valid_action(const char *a)
 	return true;
 }
 
+/* Return whether s holds a control character that could drive a terminal. */
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 static int check_request(const struct simulate_options *opt)
 {
+	const char *const given[] = { opt->principal, opt->action,
+				      opt->resource, opt->resource_account };
+	const char *const names[] = { "--principal", "--action",
+				      "--resource", "--resource-account" };
 	const char *field[6];
-	size_t len[6];
+	size_t len[6], i;
+
+	for (i = 0; i < ARRAY_SIZE(given); i++)
+		if (given[i] && has_control(given[i]))
+			return cli_usage_error("simulate", "invalid %s: it "
+					       "contains a control character",
+					       names[i]);
+	for (i = 0; i < opt->ncontext; i++)
+		if (has_control(opt->context[i]))
+			return cli_usage_error("simulate", "invalid --context: "
+					       "it contains a control "
+					       "character");
 
 	if (!valid_action(opt->action))
 		return cli_usage_error("simulate", "invalid --action '%s'; "
@@ -179,6 +208,14 @@ static int check_request(const struct simulate_options *opt)
 		return cli_usage_error("simulate", "invalid --resource-account "
 				       "'%s'; expected 12 digits",
 				       opt->resource_account);
+	if (opt->resource_account && strcmp(opt->resource, "*") &&
+	    is_account_id(field[4], len[4]) &&
+	    memcmp(field[4], opt->resource_account, 12))
+		return cli_usage_error("simulate", "--resource-account %s "
+				       "contradicts the account %.12s in "
+				       "--resource; give it only for an ARN "
+				       "without an account", opt->resource_account,
+				       field[4]);
 	return 0;
 }
 
@@ -209,7 +246,8 @@ static void add_entity_policies(struct simulation *sim,
 		const struct aws_policy_ref *r = &e->attached[i];
 
 		if (!r->policy) {
-			sim->missing = r->arn;
+			sim->missing = arena_printf(&sim->arena, "managed "
+						    "policy %s", r->arn);
 			continue;
 		}
 		add_identity(sim, arena_printf(&sim->arena, "managed policy %s", r->arn),
@@ -263,6 +301,12 @@ static int resolve_principal(struct simulation *sim, const char *principal)
 	if (!split_arn(principal, f, l))
 		return cli_usage_error("simulate", "invalid --principal '%s'; "
 				       "expected an ARN", principal);
+	if (!strcmp(f[5], "root") || !strncmp(f[5], "federated-user/", 15))
+		return cli_usage_error("simulate", "the %s is not a principal "
+				       "simulate can decide for; give a user, "
+				       "a role or an assumed-role session",
+				       !strcmp(f[5], "root") ? "account's root "
+				       "user" : "federated user");
 	if (l[2] == 3 && !memcmp(f[2], "sts", 3) &&
 	    !strncmp(f[5], "assumed-role/", 13)) {
 		const char *role = f[5] + 13, *slash = strchr(role, '/');
@@ -292,6 +336,16 @@ static int resolve_principal(struct simulation *sim, const char *principal)
 	return 0;
 }
 
+static bool exported_group(const struct aws_entity *user, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < user->ngroups; i++)
+		if (!strcmp(user->groups[i]->name, name))
+			return true;
+	return false;
+}
+
 static void collect_identity(struct simulation *sim)
 {
 	const struct aws_entity *e = sim->entity;
@@ -301,13 +355,22 @@ static void collect_identity(struct simulation *sim)
 	add_entity_policies(sim, e, kind);
 	for (i = 0; i < e->ngroups; i++)
 		add_entity_policies(sim, e->groups[i], "group");
+	/* A group the export lacks has policies no one can see. */
+	for (i = 0; i < e->ngroup_names; i++)
+		if (!exported_group(e, e->group_names[i]))
+			sim->missing = arena_printf(&sim->arena, "group '%s' "
+						    "of user '%s'",
+						    e->group_names[i],
+						    e->name);
 	if (e->boundary.arn) {
 		if (e->boundary.policy) {
 			sim->boundary.name = e->boundary.arn;
 			sim->boundary.doc = e->boundary.policy->doc;
 			sim->has_boundary = true;
 		} else {
-			sim->missing = e->boundary.arn;
+			sim->missing = arena_printf(&sim->arena, "permissions "
+						    "boundary %s",
+						    e->boundary.arn);
 		}
 	}
 }
@@ -390,6 +453,24 @@ static bool is_assume_action(const char *action)
 	return false;
 }
 
+static bool is_role_arn(const char *arn)
+{
+	const char *f[6];
+	size_t l[6];
+
+	return split_arn(arn, f, l) && l[2] == 3 && !memcmp(f[2], "iam", 3) &&
+	       !strncmp(f[5], "role/", 5);
+}
+
+static bool is_kms_key_arn(const char *arn)
+{
+	const char *f[6];
+	size_t l[6];
+
+	return split_arn(arn, f, l) && l[2] == 3 && !memcmp(f[2], "kms", 3) &&
+	       !strncmp(f[5], "key/", 4);
+}
+
 static int collect_resource(struct simulation *sim,
 			    const struct simulate_options *opt)
 {
@@ -416,11 +497,27 @@ static int collect_resource(struct simulation *sim,
 					       "resource policy %s", src->path),
 			     doc);
 	}
-	role = aws_find_entity(&sim->aws, opt->resource);
-	if (role && role->kind == AWS_ROLE && role->trust &&
-	    is_assume_action(opt->action))
-		add_resource(sim, arena_printf(&sim->arena, "trust policy of role '%s'",
-					  role->name), role->trust);
+	if (is_assume_action(opt->action) && is_role_arn(opt->resource)) {
+		/* A role's trust policy must allow, within one account too. */
+		sim->pol.resource_required = true;
+		role = aws_find_entity(&sim->aws, opt->resource);
+		if (role && role->kind == AWS_ROLE && role->trust)
+			add_resource(sim, arena_printf(&sim->arena, "trust "
+						       "policy of role '%s'",
+						       role->name),
+				     role->trust);
+		else
+			sim->missing = arena_printf(&sim->arena, "trust "
+						    "policy of role %s",
+						    opt->resource);
+	} else if (is_kms_key_arn(opt->resource)) {
+		/* Without the key policy's consent, IAM policies do nothing. */
+		sim->pol.resource_required = true;
+		if (!opt->nresource_policies)
+			sim->missing = arena_printf(&sim->arena, "key policy "
+						    "of %s", opt->resource);
+		sim->hint = "; give it with --resource-policy";
+	}
 	return 0;
 }
 
@@ -464,6 +561,85 @@ static void derive_key(struct simulation *sim, const char *key,
 {
 	if (value && !has_key(sim, key))
 		add_key(sim, key, value);
+}
+
+/*
+ * Return what a value of a key of type type must look like, or NULL
+ * when value fits. Request values are checked here so that a typo in
+ * --context is reported as one, not as a statement that cannot be
+ * decided.
+ */
+static const char *value_problem(enum cond_type type, const char *value)
+{
+	int cmp;
+	bool in;
+
+	switch (type) {
+	case COND_TYPE_NUMERIC:
+		if (!value_compare_decimal(value, value, &cmp))
+			return "a decimal number";
+		break;
+	case COND_TYPE_DATE:
+		if (!value_compare_date(value, value, &cmp))
+			return "a date such as 2026-01-01T00:00:00Z or epoch "
+			       "seconds";
+		break;
+	case COND_TYPE_BOOL:
+		if (strcmp(value, "true") && strcmp(value, "false"))
+			return "true or false";
+		break;
+	case COND_TYPE_IP:
+		if (strchr(value, '/') ||
+		    (!value_ip_in_block(value, "0.0.0.0/0", &in) &&
+		     !value_ip_in_block(value, "::/0", &in)))
+			return "one IPv4 or IPv6 address, not a block";
+		break;
+	case COND_TYPE_STRING:
+	case COND_TYPE_ARN:
+	case COND_TYPE_BINARY:
+		break;
+	}
+	return NULL;
+}
+
+static int check_context(const struct simulation *sim)
+{
+	size_t i, j;
+
+	for (i = 0; i < sim->nkeys; i++) {
+		const struct eval_key *k = &sim->keys[i];
+		const struct cat_condition_key *ck =
+			catalog_find_condition_key(sim->cat, k->key);
+		const char *want;
+
+		if (!ck)
+			continue;
+		for (j = 0; j < k->nvalues; j++) {
+			want = value_problem(ck->type, k->values[j]);
+			if (want)
+				return cli_usage_error("simulate", "invalid "
+						       "--context %s=%s; %s "
+						       "takes %s", k->key,
+						       k->values[j], ck->name,
+						       want);
+		}
+	}
+	return 0;
+}
+
+static int load_catalog(struct simulation *sim)
+{
+	char *dir = cli_stdlib_dir(), *path;
+	int ret;
+
+	if (!dir)
+		return -1;
+	path = xmalloc(strlen(dir) + 32);
+	snprintf(path, strlen(dir) + 32, "%s/aws/catalog.txt", dir);
+	ret = catalog_load(&sim->cat, path, &cli.diag);
+	free(path);
+	free(dir);
+	return ret;
 }
 
 static int given_context(struct simulation *sim,
@@ -557,9 +733,9 @@ static void apply_missing(struct simulation *sim)
 		return;
 	r->decision = EVAL_UNDETERMINED;
 	r->nmatches = 0;
-	snprintf(r->reason, sizeof(r->reason), "the principal's policy %s "
-		 "is not in the exports, so its statements are unknown",
-		 sim->missing);
+	snprintf(r->reason, sizeof(r->reason), "the %s is not in the "
+		 "exports, so its statements are unknown%s", sim->missing,
+		 sim->hint ? sim->hint : "");
 }
 
 static const char *role_name(enum eval_role role)
@@ -614,7 +790,7 @@ static void text_report(struct buf *out, const struct simulation *sim,
 		if (m->stmt->sid)
 			buf_addf(out, "'%s'", m->stmt->sid);
 		else
-			buf_addf(out, "%u", m->stmt->index);
+			buf_addf(out, "#%u", m->stmt->index + 1);
 		buf_adds(out, " of ");
 		policy_label(out, m);
 		if (m->undecided)
@@ -672,7 +848,8 @@ static void json_report(struct buf *out, const struct simulation *sim,
 		policy_label(&label, m);
 		cJSON_AddStringToObject(s, "policy", buf_str(&label));
 		cJSON_AddStringToObject(s, "kind", role_name(m->role));
-		cJSON_AddNumberToObject(s, "statement", m->stmt->index);
+		/* The position in the document's Statement list, from 0. */
+		cJSON_AddNumberToObject(s, "index", m->stmt->index);
 		if (m->stmt->sid)
 			cJSON_AddStringToObject(s, "sid", m->stmt->sid);
 		else
@@ -750,9 +927,14 @@ static int run_simulate(struct simulate_options *opt)
 	for (i = 0; i < opt->nagainst; i++)
 		if (aws_state_load(&sim.aws, opt->against[i], &cli.diag) < 0)
 			goto out;
-	if (resolve_principal(&sim, opt->principal) ||
-	    collect_resource(&sim, opt) || given_context(&sim, opt))
+	if (load_catalog(&sim) || resolve_principal(&sim, opt->principal) ||
+	    collect_resource(&sim, opt) || given_context(&sim, opt) ||
+	    check_context(&sim))
 		goto out;
+	if (!catalog_find_action(sim.cat, opt->action))
+		diag_plain(&cli.diag, DIAG_WARNING, "action '%s' is not in the "
+			   "AWS catalog; the answer matches it by name like "
+			   "any other", opt->action);
 	if (sim.entity)
 		collect_identity(&sim);
 	collect_scps(&sim);
@@ -762,10 +944,16 @@ static int run_simulate(struct simulate_options *opt)
 	eval_request(&sim.pol, &sim.req, &sim.result);
 	apply_missing(&sim);
 
-	if (!strcmp(opt->format, "json"))
+	if (!strcmp(opt->format, "json")) {
 		json_report(&out, &sim, opt);
-	else
+	} else {
 		text_report(&out, &sim, opt);
+		/* Names from the exports never send control codes to a terminal. */
+		for (i = 0; i < out.len; i++)
+			if (((unsigned char)out.data[i] < 0x20 &&
+			     out.data[i] != '\n') || out.data[i] == 0x7f)
+				out.data[i] = '?';
+	}
 	if (fwrite(buf_str(&out), 1, out.len, stdout) != out.len ||
 	    fflush(stdout)) {
 		diag_plain(&cli.diag, DIAG_ERROR, "cannot write the answer: %s",
@@ -785,11 +973,22 @@ out:
 		source_free(sim.sources[i]);
 	free(sim.sources);
 	arena_release(&sim.arena);
+	catalog_free(sim.cat);
 	aws_state_release(&sim.aws);
 	free(opt->against);
 	free(opt->resource_policies);
 	free(opt->context);
 	return status;
+}
+
+/* Set a single-valued option; given twice, it is a usage error. */
+static int set_once(const char **slot, const char *name, const char *value)
+{
+	if (*slot)
+		return cli_usage_error("simulate", "%s given twice; a request "
+				       "has one", name);
+	*slot = value;
+	return 0;
 }
 
 static void push(const char ***list, size_t *n, size_t *cap, const char *s)
@@ -835,22 +1034,28 @@ int cmd_simulate(int argc, char **argv)
 			opt.context[opt.ncontext++] = optarg;
 			break;
 		case 'p':
-			opt.principal = optarg;
+			if (set_once(&opt.principal, "--principal", optarg))
+				goto usage_failed;
 			break;
 		case 'A':
-			opt.action = optarg;
+			if (set_once(&opt.action, "--action", optarg))
+				goto usage_failed;
 			break;
 		case 'r':
-			opt.resource = optarg;
+			if (set_once(&opt.resource, "--resource", optarg))
+				goto usage_failed;
 			break;
 		case 'R':
-			opt.resource_account = optarg;
+			if (set_once(&opt.resource_account, "--resource-account", optarg))
+				goto usage_failed;
 			break;
 		case 't':
-			opt.today = optarg;
+			if (set_once(&opt.today, "--today", optarg))
+				goto usage_failed;
 			break;
 		case 'f':
-			opt.format = optarg;
+			if (set_once(&opt.format, "--format", optarg))
+				goto usage_failed;
 			break;
 		case 'c':
 			if (cli_set_color(optarg) < 0)

@@ -398,7 +398,9 @@ static void tally_init(const struct run *r, struct tally *t)
  * Return whether the groups g allow the request. Within one account, a
  * resource policy grant to the caller itself is enough, and so is one
  * to every principal unless a boundary caps it. Identity policies and
- * grants to the caller's role need the boundary too. Across accounts,
+ * grants to the caller's role need the boundary too, and identity
+ * policies need a resource policy grant when the resource policy is
+ * required (a trust or key policy). Across accounts,
  * both sides must allow. Callers other than IAM principals need a
  * resource policy grant and nothing else.
  */
@@ -408,8 +410,14 @@ static enum truth allow_formula(const struct run *r, const enum truth *g)
 
 	if (!r->iam)
 		return truth_or(g[GROUP_RES_EXACT], g[GROUP_RES_EVERYONE]);
+	resource_any = truth_or(g[GROUP_RES_EXACT], g[GROUP_RES_EVERYONE]);
+	resource_any = truth_or(resource_any, g[GROUP_RES_ROLE]);
+	resource_any = truth_or(resource_any, g[GROUP_RES_ACCOUNT]);
 	if (r->same_account) {
-		grant = truth_or(g[GROUP_IDENTITY], g[GROUP_RES_ROLE]);
+		grant = g[GROUP_IDENTITY];
+		if (r->pol->resource_required)
+			grant = truth_and(grant, resource_any);
+		grant = truth_or(grant, g[GROUP_RES_ROLE]);
 		grant = truth_or(grant, g[GROUP_RES_EVERYONE]);
 		grant = truth_and(g[GROUP_BOUNDARY], grant);
 		grant = truth_or(grant, truth_and(g[GROUP_RES_EVERYONE],
@@ -417,9 +425,6 @@ static enum truth allow_formula(const struct run *r, const enum truth *g)
 		grant = truth_or(grant, g[GROUP_RES_EXACT]);
 		return truth_and(g[GROUP_SCP], grant);
 	}
-	resource_any = truth_or(g[GROUP_RES_EXACT], g[GROUP_RES_EVERYONE]);
-	resource_any = truth_or(resource_any, g[GROUP_RES_ROLE]);
-	resource_any = truth_or(resource_any, g[GROUP_RES_ACCOUNT]);
 	grant = truth_and(g[GROUP_BOUNDARY], g[GROUP_IDENTITY]);
 	return truth_and(g[GROUP_SCP], truth_and(grant, resource_any));
 }
@@ -550,7 +555,7 @@ static void add_match(struct text *t, const struct eval_match *m)
 	if (m->stmt->sid)
 		text_add(t, "statement '%s' of ", m->stmt->sid);
 	else
-		text_add(t, "statement %u of ", m->stmt->index);
+		text_add(t, "statement #%u of ", m->stmt->index + 1);
 	switch (m->role) {
 	case EVAL_IDENTITY:
 	case EVAL_RESOURCE:
@@ -670,6 +675,12 @@ static void explain_implicit(const struct run *r, const struct tally *t,
 		text_add(&x, "no statement of permissions boundary %s allows "
 			 "%s on %s", r->pol->boundary->name, req->action,
 			 req->resource);
+	} else if (r->same_account && r->pol->resource_required &&
+		   g[GROUP_IDENTITY] == TRUTH_TRUE) {
+		text_add(&x, "no statement of the resource's own policy "
+			 "allows %s on %s for %s, and identity policies "
+			 "alone do not grant it", req->action, req->resource,
+			 req->principal);
 	} else if (r->same_account) {
 		text_add(&x, "no identity or resource policy allows %s on %s",
 			 req->action, req->resource);
@@ -705,6 +716,7 @@ static void list_allows(const struct run *r, const struct tally *t,
 	pick_init(&p, false, TRUTH_TRUE, out);
 	for (i = GROUP_RES_EXACT; i <= GROUP_RES_ACCOUNT; i++)
 		p.groups[i] = !(r->iam && r->same_account &&
+				!r->pol->resource_required &&
 				i == GROUP_RES_ACCOUNT);
 	pick(r, &p);
 	pick_init(&p, false, TRUTH_TRUE, out);

@@ -70,6 +70,13 @@ struct eval_policies {
 	const struct eval_policy *resource;
 	size_t nresource;
 	const char *resource_account;	/* NULL: the principal's account */
+	/*
+	 * Whether the resource policy must allow even within one account,
+	 * as a role's trust policy and a KMS key policy must: identity
+	 * policies then grant only where the resource policy allows the
+	 * caller's account.
+	 */
+	bool resource_required;
 };
 
 /* One context key of a request and its values (several: multi-valued). */

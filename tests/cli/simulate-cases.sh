@@ -24,7 +24,9 @@ g=$C/02-action-string-not-list.json
 row 02-1 allow $A:role/reporting s3:GetObject arn:aws:s3:::any-bucket/k --against $g
 row 02-2 allow $A:role/reporting s3:DeleteBucket arn:aws:s3:::any-bucket --against $g
 row 02-3 deny $A:role/reporting iam:CreateUser $A:user/x --against $g
-row 02-4 deny $A:role/reporting sts:AssumeRole $A:role/x --against $g
+# A role's trust policy must allow too; role x trusts its account.
+row 02-4 deny $A:role/reporting sts:AssumeRole $A:role/x --against $g \
+	--against $C/role-x-gaad.json
 row 02-5 allow $A:role/reporting cloudwatch:GetMetricData '*' --against $g
 row 02-6 deny $A:role/reporting cloudwatch:PutMetricData '*' --against $g
 
@@ -42,7 +44,8 @@ row 05-3 xdeny $A:role/platform-admin iam:AttachRolePolicy $A:role/x $g
 row 05-4 xdeny $A:role/platform-admin iam:CreateUser $A:user/x $g
 row 05-5 xdeny $A:role/platform-admin iam:PassRole $A:role/x $g
 row 05-6 deny $A:role/platform-admin ec2:DescribeInstances '*' $g
-row 05-7 allow $A:role/platform-admin sts:AssumeRole $A:role/x $g
+row 05-7 allow $A:role/platform-admin sts:AssumeRole $A:role/x $g \
+	--against $C/role-x-gaad.json
 # Without the Organizations export, the role is administrator-equivalent.
 row 05-8 allow $A:role/platform-admin ec2:DescribeInstances '*' \
 	--against $C/05-scp-gaad.json

@@ -130,4 +130,83 @@ expect_status 2
 expect_err "org-short-account-id.json:2:16: error:"
 expect_eq "$(wc -c <"$out")" 0 "bytes on stdout"
 
+T=tests/fixtures/simulate/trust-gaad.json
+KEY=arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab
+
+case_name "a trust policy must allow within the account"
+decide deny $A:user/ops sts:AssumeRole $A:role/lambda-only --against $T
+expect_out "identity policies alone do not grant it"
+decide allow $A:user/ops sts:AssumeRole $A:role/account-trust --against $T
+decide deny $A:user/named sts:AssumeRole $A:role/account-trust --against $T
+decide allow $A:user/named sts:AssumeRole $A:role/named-trust --against $T
+decide allow lambda.amazonaws.com sts:AssumeRole $A:role/lambda-only --against $T
+decide undetermined $A:user/ops sts:AssumeRole $A:role/not-exported --against $T
+expect_out "trust policy of role $A:role/not-exported is not in the exports"
+
+case_name "a key policy must allow within the account"
+decide deny $A:user/ops kms:Decrypt $KEY --against $T \
+	--resource-policy tests/fixtures/simulate/key-policy-role.json
+decide allow $A:role/lambda-only kms:Decrypt $KEY --against $T \
+	--resource-policy tests/fixtures/simulate/key-policy-role.json
+decide allow $A:user/ops kms:Decrypt $KEY --against $T \
+	--resource-policy tests/fixtures/simulate/key-policy-account.json
+decide deny $A:user/named kms:Decrypt $KEY --against $T \
+	--resource-policy tests/fixtures/simulate/key-policy-account.json
+decide undetermined $A:user/ops kms:Decrypt $KEY --against $T
+expect_out "give it with --resource-policy"
+
+case_name "a group the export lacks leaves the decision open"
+decide undetermined $A:user/grouped s3:GetObject arn:aws:s3:::b/k --against $T
+expect_out "group 'gone' of user 'grouped' is not in the exports"
+
+case_name "context values of typed keys"
+for bad in aws:SourceIp=10.0.0.0/24 aws:SourceIp=ten aws:MultiFactorAuthAge=abc \
+	aws:SecureTransport=yes aws:CurrentTime=yesterday; do
+	run simulate --against $T --principal $A:user/ops --action s3:GetObject \
+		--resource arn:aws:s3:::b/k --context "$bad"
+	expect_status 2
+	expect_err "invalid --context $bad; "
+	expect_eq "$(wc -c <"$out")" 0 "bytes on stdout for $bad"
+done
+run simulate --against $T --principal $A:user/ops --action s3:GetObject \
+	--resource arn:aws:s3:::b/k --context aws:SourceIp=2001:db8::1 \
+	--context aws:MultiFactorAuthAge=30 --context aws:SecureTransport=true
+expect_status 0
+
+case_name "options given twice or contradicting"
+run simulate --against $T --principal $A:user/ops --principal $A:user/named \
+	--action s3:GetObject --resource arn:aws:s3:::b/k
+expect_status 2
+expect_err "--principal given twice"
+run simulate --against $T --principal $A:user/ops --action sqs:SendMessage \
+	--resource arn:aws:sqs:eu-west-1:111122223333:q --resource-account 444455556666
+expect_status 2
+expect_err "--resource-account 444455556666 contradicts the account 111122223333"
+
+case_name "principals simulate does not decide for"
+run simulate --against $T --principal $A:root --action s3:GetObject \
+	--resource arn:aws:s3:::b/k
+expect_status 2
+expect_err "the account's root user is not a principal simulate can decide for"
+run simulate --against $T \
+	--principal arn:aws:sts::111122223333:federated-user/carol \
+	--action s3:GetObject --resource arn:aws:s3:::b/k
+expect_status 2
+expect_err "the federated user is not a principal"
+
+case_name "control characters in a request"
+run simulate --against $T --principal $A:user/ops --action s3:GetObject \
+	--resource "$(printf 'arn:aws:s3:::b/\033[31mred')"
+expect_status 2
+expect_err "invalid --resource: it contains a control character"
+if grep -q "$(printf '\033')" "$err"; then
+	fail "an escape character reached stderr"
+fi
+
+case_name "an action the catalog lacks"
+run simulate --against $T --principal $A:user/ops --action s3:NoSuchAction \
+	--resource arn:aws:s3:::b/k
+expect_status 0
+expect_err "warning: action 's3:NoSuchAction' is not in the AWS catalog"
+
 finish

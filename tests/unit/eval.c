@@ -869,7 +869,7 @@ static void test_eval__deny_across_policies(void)
 		goto out;
 	CHECK_DECISION(ask_identity(p, 3, "s3:GetObject", OBJECT, "", &res),
 		       ALLOW, "read");
-	CHECK_STR(res.reason, "allowed by statement 0 of managed policy "
+	CHECK_STR(res.reason, "allowed by statement #1 of managed policy "
 		  "arn:aws:iam::aws:policy/AdministratorAccess");
 	CHECK(res.may_allow);
 	CHECK(match_at(&res, 0)->policy == &p[0]);
@@ -884,7 +884,7 @@ static void test_eval__deny_across_policies(void)
 	/* NotAction in a Deny: everything but the listed is denied. */
 	CHECK_DECISION(ask_identity(p, 3, "iam:CreateUser", "*", "", &res),
 		       DENY, "iam");
-	CHECK_STR(res.reason, "denied by statement 1 of inline policy "
+	CHECK_STR(res.reason, "denied by statement #2 of inline policy "
 		  "'fence' of user/alice");
 	CHECK_DECISION(ask_identity(p, 3, "ec2:RunInstances", "*", "", &res),
 		       ALLOW, "ec2");
@@ -1093,7 +1093,7 @@ static void test_eval__same_account_resource_policies(void)
 	pol.identity = &id;
 	pol.nidentity = 1;
 	CHECK_DECISION(ask(&pol, &a, &res), ALLOW, "account and identity");
-	CHECK_STR(res.reason, "allowed by statement 0 of inline policy "
+	CHECK_STR(res.reason, "allowed by statement #1 of inline policy "
 		  "'read' of user/bob");
 
 	/* A role's ARN takes its sessions, within the boundary. */
@@ -1154,7 +1154,7 @@ static void test_eval__cross_account(void)
 	pol.identity = &id;
 	pol.nidentity = 1;
 	CHECK_DECISION(ask(&pol, &a, &res), ALLOW, "both sides");
-	CHECK_STR(res.reason, "allowed by statement 0 of inline policy "
+	CHECK_STR(res.reason, "allowed by statement #1 of inline policy "
 		  "'reach' of user/carol and statement 'Carol' of resource "
 		  "policy shared-bucket");
 	CHECK_INT(res.nmatches, 2);
@@ -1505,7 +1505,7 @@ static void test_eval__undecided_statements(void)
 	set[1] = plain;
 	CHECK_DECISION(ask_identity(set, 2, "s3:GetObject", OBJECT, "",
 				    &res), ALLOW, "odd and plain");
-	CHECK_STR(res.reason, "allowed by statement 0 of inline policy "
+	CHECK_STR(res.reason, "allowed by statement #1 of inline policy "
 		  "'plain'");
 
 	/* An undecided Deny against an allow. */
@@ -1575,7 +1575,7 @@ static void test_eval__undecided_caps(void)
 	CHECK_INT(res.nmatches, 1);
 	CHECK_INT(match_at(&res, 0)->role, EVAL_SCP);
 	CHECK(match_at(&res, 0)->level == &levels[1]);
-	CHECK_STR(res.reason, "undetermined: statement 0 of SCP OddScp at "
+	CHECK_STR(res.reason, "undetermined: statement #1 of SCP OddScp at "
 		  "ou-ab12-odd cannot be decided: DateLessThan on "
 		  "'aws:CurrentTime': a date operator's value is neither ISO "
 		  "8601 nor epoch seconds");
@@ -1638,7 +1638,7 @@ static void test_eval__long_reason(void)
 		CHECK_DECISION(ask_identity(&p, 1, "s3:GetObject", OBJECT, "",
 					    &res), ALLOW, "long name");
 		CHECK_INT(strlen(res.reason), sizeof(res.reason) - 1);
-		CHECK(!strncmp(res.reason, "allowed by statement 0 of nnn",
+		CHECK(!strncmp(res.reason, "allowed by statement #1 of nnn",
 			       29));
 	}
 	world_release(&w);

@@ -262,6 +262,12 @@ aws_find_policy(const struct aws_state *st, const char *arn);
 const struct aws_org_path *aws_find_org(const struct aws_state *st,
 					const char *account);
 
+/*
+ * Warn of each Organizations export whose account has no user or role
+ * in the loaded exports. Call once every export is loaded.
+ */
+void aws_warn_unused_orgs(const struct aws_state *st, struct diag *d);
+
 /* Find a credential report row by user ARN; NULL if none. */
 const struct aws_credential_row *
 aws_find_credentials(const struct aws_state *st, const char *arn);

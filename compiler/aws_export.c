@@ -645,3 +645,46 @@ bool aws_has_service_access(const struct aws_state *st, const char *arn)
 
 	return key && ptrmap_get(&st->index->access, key);
 }
+
+/* Return whether some user or role of the exports is in account. */
+static bool account_exported(const struct aws_state *st, const char *account)
+{
+	char prefix[64];
+	size_t i, j, n;
+
+	for (i = 0; i < st->nexports; i++) {
+		const struct aws_export *x = st->exports[i];
+		struct aws_entity **lists[2] = { x->roles, x->users };
+		size_t counts[2] = { x->nroles, x->nusers };
+		int k;
+
+		for (k = 0; k < 2; k++)
+			for (j = 0; j < counts[k]; j++) {
+				const char *arn = lists[k][j]->arn;
+				const char *p = strstr(arn, ":iam::");
+
+				n = (size_t)snprintf(prefix, sizeof(prefix),
+						     ":iam::%s:", account);
+				if (p && !strncmp(p, prefix, n))
+					return true;
+			}
+	}
+	return false;
+}
+
+void aws_warn_unused_orgs(const struct aws_state *st, struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < st->norgs; i++) {
+		const struct aws_org_path *org = st->orgs[i];
+		struct loc loc = { org->src, 0, 0 };
+
+		if (account_exported(st, org->account))
+			continue;
+		diag_at(d, DIAG_WARNING, &loc, "the service control policies "
+			"are for account %s, but no loaded "
+			"authorization-details export has a user or role of "
+			"it, so they apply to nothing", org->account);
+	}
+}

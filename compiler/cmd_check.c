@@ -57,6 +57,8 @@ static int load_exports(struct aws_state *aws, const struct check_options *opt)
 		if (aws_state_load(aws, opt->against[i], &cli.diag) < 0)
 			ret = -1;
 	}
+	if (!ret)
+		aws_warn_unused_orgs(aws, &cli.diag);
 	return ret;
 }
 

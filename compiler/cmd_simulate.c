@@ -927,6 +927,7 @@ static int run_simulate(struct simulate_options *opt)
 	for (i = 0; i < opt->nagainst; i++)
 		if (aws_state_load(&sim.aws, opt->against[i], &cli.diag) < 0)
 			goto out;
+	aws_warn_unused_orgs(&sim.aws, &cli.diag);
 	if (load_catalog(&sim) || resolve_principal(&sim, opt->principal) ||
 	    collect_resource(&sim, opt) || given_context(&sim, opt) ||
 	    check_context(&sim))

@@ -763,6 +763,10 @@ static void check_deployed(struct drift_checker *dc, const struct claim *c)
 	}
 }
 
+/*
+ * TODO: service control policies from an Organizations export are not
+ * applied, so live access that an SCP blocks still counts as drift.
+ */
 void drift_check(struct drift_checker *dc, const struct claim *c,
 		 const struct aws_entity *e)
 {

@@ -50,4 +50,19 @@ expect_status 1
 expect_err "agents/half.mandate:2:18: error: unexpected end of file, expected '}'"
 expect_err "pre-commit: mandate could not check the specs; commit refused"
 
+case_name "a relative MANDATE is taken from the top of the repository"
+rm "$repo/agents/half.mandate"
+mkdir "$repo/tools"
+ln -s "$(command -v "$MANDATE" || echo "$MANDATE")" "$repo/tools/mandate"
+echo "tools/" >>"$repo/.git/info/exclude"
+cp examples/agents/report-writer.mandate "$repo/agents/"
+git -C "$repo" add -A
+(
+	cd "$repo" &&
+	MANDATE=tools/mandate git commit -q -m "Add the report writer"
+) >"$out" 2>"$err"
+status=$?
+expect_status 0
+expect_eq "$(git -C "$repo" log --oneline | wc -l)" 3 "commits"
+
 finish

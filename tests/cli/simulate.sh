@@ -209,4 +209,14 @@ run simulate --against $T --principal $A:user/ops --action s3:NoSuchAction \
 expect_status 0
 expect_err "warning: action 's3:NoSuchAction' is not in the AWS catalog"
 
+case_name "service control policies of an account no export covers"
+run simulate --against tests/fixtures/kinds/organization-222233334444.json \
+	--against $T --principal $A:user/ops --action s3:ListAllMyBuckets \
+	--resource '*'
+expect_status 0
+expect_err "organization-222233334444.json:1:1: warning: the service control policies are for account 222233334444, but no loaded authorization-details export has a user or role of it"
+run check --today 2026-12-01 --against tests/fixtures/kinds/organization-222233334444.json \
+	--against $T tests/fixtures/kinds
+expect_err "warning: the service control policies are for account 222233334444"
+
 finish

@@ -308,10 +308,17 @@ static void check_trust(struct aws_checker *ac, const struct claim *c,
 					 "trust policy of '%s' admits %s "
 					 "principal '%s'%s", e->name,
 					 p->type, p->value,
-					 wildcard ? ", that is anyone"
-						  : ", which trusted_by does "
-						    "not name");
-			if (wildcard)
+					 !wildcard ? ", which trusted_by does "
+						     "not name"
+					 : s->nconds ? ", that is anyone its "
+						       "conditions admit"
+					 : ", that is anyone");
+			/*
+			 * Conditions such as aws:PrincipalOrgID may narrow a
+			 * wildcard to a known set, which only a reviewer can
+			 * judge, so it stays at the rule's severity.
+			 */
+			if (wildcard && !s->nconds)
 				x->severity = SEV_CRITICAL;
 			if (s->nconds)
 				finding_note(f, x, "the statement has "

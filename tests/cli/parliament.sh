@@ -87,6 +87,15 @@ expect_eq "$(jq -r '.findings[] | select(.rule == "MND212") | .severity' "$out")
 check_trust '"Principal": {"Service": "bedrock.amazonaws.com"}'
 expect_eq "$(count MND212)" 0 "MND212 for the principal trusted_by names"
 
+case_name "a wildcard principal under conditions is high, not critical"
+check_trust '"Principal": {"AWS": "*"}, "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}'
+expect_eq "$(jq -r '.findings[] | select(.rule == "MND212") | .severity' "$out")" \
+	high "severity"
+expect_out "that is anyone its conditions admit"
+check_trust '"Principal": {"AWS": "*"}'
+expect_eq "$(jq -r '.findings[] | select(.rule == "MND212") | .severity' "$out")" \
+	critical "severity without conditions"
+
 # The policy errors Parliament reports as findings stop mandate: the
 # export is rejected with its position and exit status 2.
 for case in \

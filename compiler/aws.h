@@ -169,6 +169,7 @@ struct aws_service_access {
 struct aws_access_report {
 	struct source *src;
 	const char *arn;	/* the identity; NULL for a with-entities file */
+	struct loc arn_loc;	/* where the file names arn */
 	int32_t completed;	/* JobCompletionDate in days */
 	struct loc completed_loc;
 	struct aws_service_access *entries;
@@ -285,12 +286,16 @@ aws_find_service_access(const struct aws_state *st, const char *arn,
 bool aws_has_service_access(const struct aws_state *st, const char *arn);
 
 /*
- * Convert an ISO 8601 timestamp as IAM writes it to days since
- * 1970-01-01 in UTC: 2016-05-16T18:13:11Z, with +00:00 or another offset
- * in place of Z, and with an optional fraction of a second. A space may
- * replace the 'T', as RFC 3339 allows and Python's datetime prints it. Returns 0, or -1 when s is not such a
+ * Convert an ISO 8601 timestamp as IAM writes it to whole seconds since
+ * 1970-01-01T00:00:00Z: 2016-05-16T18:13:11Z, with +00:00 or another
+ * offset in place of Z, and with an optional fraction of a second, which
+ * is dropped. A space may replace the 'T', as RFC 3339 allows and
+ * Python's datetime prints it. Returns 0, or -1 when s is not such a
  * timestamp or lies before 1970.
  */
+int aws_parse_time(const char *s, size_t n, int64_t *seconds);
+
+/* Convert a timestamp as aws_parse_time does, to days since 1970-01-01. */
 int aws_parse_timestamp(const char *s, size_t n, int32_t *days);
 
 #endif

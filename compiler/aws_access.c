@@ -5,6 +5,19 @@
 
 #include "aws_policy.h"
 
+/* A timestamp member: its text and seconds since 1970, or NULL and -1. */
+struct stamp {
+	const char *text;
+	int64_t at;
+};
+
+/* The tracked action of a service that was used last. */
+struct last_action {
+	struct stamp used;
+	const char *name;
+	size_t index;		/* in TrackedActionsLastAccessed */
+};
+
 /* One service-last-accessed file being read. */
 struct reader {
 	struct source *src;
@@ -16,6 +29,7 @@ struct reader {
 	const cJSON *root;
 	struct aws_access_report *rep;
 	const char *tied_by;	/* how the file names its identity */
+	struct stamp completed;	/* JobCompletionDate */
 };
 
 bool aws_access_top_key(const char *key)
@@ -67,18 +81,42 @@ static int opt_string(struct reader *r, const cJSON *obj, const char *key,
 	return 0;
 }
 
-/* Read an optional timestamp into *day, -1 when absent or null. */
 static int opt_timestamp(struct reader *r, const cJSON *obj, const char *key,
-			 int32_t *day)
+			 struct stamp *out)
 {
 	const char *s;
 
-	*day = -1;
+	out->text = NULL;
+	out->at = -1;
 	if (opt_string(r, obj, key, &s))
 		return -1;
-	if (s && aws_parse_timestamp(s, strlen(s), day))
+	if (s && aws_parse_time(s, strlen(s), &out->at))
 		return key_error(r, key, "expected an ISO 8601 timestamp such "
 				 "as 2024-01-15T10:00:00Z, got '%s'", s);
+	out->text = s;
+	return 0;
+}
+
+static int32_t stamp_day(struct stamp s)
+{
+	return s.at < 0 ? -1 : (int32_t)(s.at / 86400);
+}
+
+/*
+ * Read the optional timestamp of a use. A job reports only use before
+ * it completed, so a later one means the file was edited or mixes the
+ * output of two jobs.
+ */
+static int read_use(struct reader *r, const cJSON *obj, const char *key,
+		    struct stamp *out)
+{
+	if (opt_timestamp(r, obj, key, out))
+		return -1;
+	if (out->at > r->completed.at)
+		return key_error(r, key, "'%s' is later than JobCompletionDate "
+				 "'%s', but a job reports only use before it "
+				 "completed; export the job's details again",
+				 out->text, r->completed.text);
 	return 0;
 }
 
@@ -139,6 +177,7 @@ static int check_job(struct reader *r, bool *action_level)
 {
 	const cJSON *v;
 	const char *type, *completed;
+	struct stamp created;
 
 	*action_level = false;
 	if (check_status(r))
@@ -164,8 +203,17 @@ static int check_job(struct reader *r, bool *action_level)
 	json_path_push_key(&r->c.path, "JobCompletionDate");
 	r->rep->completed_loc = json_ctx_loc(&r->c);
 	json_path_pop(&r->c.path);
-	return opt_timestamp(r, r->root, "JobCompletionDate",
-			     &r->rep->completed);
+	if (opt_timestamp(r, r->root, "JobCompletionDate", &r->completed) ||
+	    opt_timestamp(r, r->root, "JobCreationDate", &created))
+		return -1;
+	r->rep->completed = stamp_day(r->completed);
+	if (created.at > r->completed.at)
+		return key_error(r, "JobCompletionDate", "'%s' is earlier than "
+				 "JobCreationDate '%s', but a job completes "
+				 "after it is created; export the job's "
+				 "details again", r->completed.text,
+				 created.text);
+	return 0;
 }
 
 /* An entry's key and its index in the JSON array, for duplicates. */
@@ -216,7 +264,7 @@ static int cmp_actions(const void *a, const void *b)
 
 /* Read TrackedActionsLastAccessed[i] of the service entry e. */
 static int read_tracked_action(struct reader *r, const cJSON *item,
-			       struct aws_service_access *e)
+			       struct aws_service_access *e, struct stamp *used)
 {
 	struct aws_action_access *a = &e->actions[e->nactions];
 	const char *name, *colon;
@@ -224,8 +272,9 @@ static int read_tracked_action(struct reader *r, const cJSON *item,
 
 	if (expect_object(r, item) ||
 	    json_get_string(&r->c, item, "ActionName", true, &name) ||
-	    opt_timestamp(r, item, "LastAccessedTime", &a->last_day))
+	    read_use(r, item, "LastAccessedTime", used))
 		return -1;
+	a->last_day = stamp_day(*used);
 	colon = strchr(name, ':');
 	if (!*name || (colon && (colon - name != (ptrdiff_t)n ||
 				 strncasecmp(name, e->service, n) ||
@@ -241,8 +290,9 @@ static int read_tracked_action(struct reader *r, const cJSON *item,
 	return 0;
 }
 
+/* Read the tracked actions of e, and in *last the one used last. */
 static int read_tracked(struct reader *r, const cJSON *obj,
-			struct aws_service_access *e)
+			struct aws_service_access *e, struct last_action *last)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(
 		obj, "TrackedActionsLastAccessed");
@@ -251,6 +301,7 @@ static int read_tracked(struct reader *r, const cJSON *obj,
 	size_t i = 0;
 	int ret = 0;
 
+	*last = (struct last_action){ { NULL, -1 }, NULL, 0 };
 	if (!list || cJSON_IsNull(list))
 		return 0;
 	if (!cJSON_IsArray(list))
@@ -261,10 +312,17 @@ static int read_tracked(struct reader *r, const cJSON *obj,
 					    + 1, sizeof(*e->actions));
 	json_path_push_key(&r->c.path, "TrackedActionsLastAccessed");
 	cJSON_ArrayForEach(item, list) {
-		json_path_push_index(&r->c.path, i++);
-		if (read_tracked_action(r, item, e))
+		struct stamp used;
+
+		json_path_push_index(&r->c.path, i);
+		if (read_tracked_action(r, item, e, &used))
 			ret = -1;
+		else if (used.at > last->used.at)
+			*last = (struct last_action){
+				used, e->actions[e->nactions - 1].action, i
+			};
 		json_path_pop(&r->c.path);
+		i++;
 	}
 	json_path_pop(&r->c.path);
 	if (ret)
@@ -303,41 +361,91 @@ static int read_namespace(struct reader *r, const cJSON *obj,
 	return 0;
 }
 
+/*
+ * Report a service last used before one of its tracked actions was:
+ * the service was used whenever one of its actions was.
+ */
+static int service_before_action(struct reader *r, struct stamp used,
+				 const struct last_action *last)
+{
+	if (!used.text)
+		return json_ctx_error(&r->c, "LastAuthenticated is missing, "
+				      "but tracked action '%s' "
+				      "(TrackedActionsLastAccessed[%zu]) was "
+				      "last accessed at '%s', and a service is "
+				      "used whenever one of its actions is; "
+				      "export the job's details again",
+				      last->name, last->index,
+				      last->used.text);
+	return key_error(r, "LastAuthenticated", "'%s' is earlier than the "
+			 "LastAccessedTime '%s' of tracked action '%s' "
+			 "(TrackedActionsLastAccessed[%zu]), but a service is "
+			 "used whenever one of its actions is; export the "
+			 "job's details again", used.text, last->used.text,
+			 last->name, last->index);
+}
+
 /* Read ServicesLastAccessed[i]. */
 static int read_service(struct reader *r, const cJSON *item,
 			struct aws_service_access *e)
 {
 	const char *name, *entity;
+	struct stamp used;
+	struct last_action last;
 
 	if (expect_object(r, item) ||
 	    read_namespace(r, item, &e->service) ||
 	    opt_string(r, item, "ServiceName", &name) ||
 	    opt_string(r, item, "LastAuthenticatedEntity", &entity) ||
-	    opt_timestamp(r, item, "LastAuthenticated", &e->last_day) ||
-	    read_tracked(r, item, e))
+	    read_use(r, item, "LastAuthenticated", &used) ||
+	    read_tracked(r, item, e, &last))
 		return -1;
+	if (last.used.at > used.at)
+		return service_before_action(r, used, &last);
+	e->last_day = stamp_day(used);
 	e->loc = json_node_loc(&r->c, item);
 	e->completed = r->rep->completed;
 	return 0;
 }
 
-/* Return the LastAuthenticatedEntity of every service, if all agree. */
-static const char *common_entity(const cJSON *list)
+/*
+ * Return the LastAuthenticatedEntity of every service, if all agree,
+ * and in *first the index of the first service that names it.
+ */
+static const char *common_entity(const cJSON *list, size_t *first)
 {
 	const char *found = NULL;
 	const cJSON *item;
+	size_t i = 0;
 
 	cJSON_ArrayForEach(item, list) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(
 			item, "LastAuthenticatedEntity");
 
+		i++;
 		if (!cJSON_IsString(v))
 			continue;
 		if (found && strcmp(found, v->valuestring))
 			return NULL;
+		if (!found)
+			*first = i - 1;
 		found = v->valuestring;
 	}
 	return found && identity_arn_valid(found) ? found : NULL;
+}
+
+/* Return the location of the value at key of ServicesLastAccessed[i]. */
+static struct loc service_member_loc(struct reader *r, size_t i,
+				     const char *key)
+{
+	struct loc loc;
+
+	json_path_push_key(&r->c.path, "ServicesLastAccessed");
+	json_path_push_index(&r->c.path, i);
+	json_path_push_key(&r->c.path, key);
+	loc = json_ctx_loc(&r->c);
+	r->c.path.depth -= 3;
+	return loc;
 }
 
 /*
@@ -375,7 +483,9 @@ static const char *arn_from_name(struct reader *r)
 /* Decide which identity the file describes; see aws_access.h. */
 static int tie_identity(struct reader *r, const cJSON *list)
 {
+	struct loc top = { r->src, (uint32_t)json_value_off(r->root), 1 };
 	const char *arn;
+	size_t first = 0;
 
 	if (opt_string(r, r->root, "Arn", &arn))
 		return -1;
@@ -384,19 +494,25 @@ static int tie_identity(struct reader *r, const cJSON *list)
 				 "role (arn:PARTITION:iam::ACCOUNT:role/...), "
 				 "got '%s'", arn);
 	r->tied_by = "its Arn key";
+	if (arn) {
+		json_path_push_key(&r->c.path, "Arn");
+		r->rep->arn_loc = json_ctx_loc(&r->c);
+		json_path_pop(&r->c.path);
+	}
 	if (!arn) {
 		arn = arn_from_name(r);
 		r->tied_by = "its file name";
+		r->rep->arn_loc = top;
 	}
 	if (!arn) {
-		arn = common_entity(list);
+		arn = common_entity(list, &first);
 		r->tied_by = "LastAuthenticatedEntity";
+		if (arn)
+			r->rep->arn_loc = service_member_loc(
+				r, first, "LastAuthenticatedEntity");
 	}
 	if (!arn) {
-		struct loc loc = { r->src, (uint32_t)json_value_off(r->root),
-				   1 };
-
-		diag_at(r->d, DIAG_ERROR, &loc, "the service-last-accessed "
+		diag_at(r->d, DIAG_ERROR, &top, "the service-last-accessed "
 			"data does not say which user or role it is for; add "
 			"\"Arn\": \"arn:aws:iam::ACCOUNT:role/NAME\" beside "
 			"ServicesLastAccessed, the ARN that "
@@ -495,12 +611,14 @@ static int read_entity(struct reader *r, const cJSON *item,
 {
 	const cJSON *info;
 	const char *arn, *type;
+	struct stamp used;
 
 	*skip = false;
 	if (expect_object(r, item) ||
 	    json_get_object(&r->c, item, "EntityInfo", true, &info) ||
-	    opt_timestamp(r, item, "LastAuthenticated", &e->last_day))
+	    read_use(r, item, "LastAuthenticated", &used))
 		return -1;
+	e->last_day = stamp_day(used);
 	json_path_push_key(&r->c.path, "EntityInfo");
 	if (expect_object(r, info) ||
 	    json_get_string(&r->c, info, "Arn", true, &arn) ||

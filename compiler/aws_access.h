@@ -34,7 +34,10 @@
  *
  * A job that is not COMPLETED, a truncated page (IsTruncated: true) and
  * a LastAuthenticatedEntity that is not the identity the file is for
- * are errors.
+ * are errors. So are dates that no job reports: a use later than
+ * JobCompletionDate, a JobCompletionDate earlier than JobCreationDate,
+ * and a service last used before one of its tracked actions was. These
+ * are compared in whole seconds, so a fraction of a second is ignored.
  */
 
 /* Return whether key marks service-last-accessed output. */

@@ -660,7 +660,7 @@ static bool parse_zone(const char *s, size_t n, int *seconds)
 	return true;
 }
 
-int aws_parse_timestamp(const char *s, size_t n, int32_t *days)
+int aws_parse_time(const char *s, size_t n, int64_t *seconds)
 {
 	static const int month_days[] = {
 		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
@@ -693,6 +693,16 @@ int aws_parse_timestamp(const char *s, size_t n, int32_t *days)
 	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
 	    zone;
 	if (t < 0)
+		return -1;
+	*seconds = t;
+	return 0;
+}
+
+int aws_parse_timestamp(const char *s, size_t n, int32_t *days)
+{
+	int64_t t;
+
+	if (aws_parse_time(s, n, &t))
 		return -1;
 	*days = (int32_t)(t / 86400);
 	return 0;

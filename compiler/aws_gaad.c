@@ -124,6 +124,75 @@ static int check_arn(struct gaad *g, const char *key, const char *arn,
 			    type, arn);
 }
 
+static bool account_id_valid(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != 12)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/*
+ * Check the account of identity ARN arn, which spans n bytes at account.
+ * IAM writes the account "aws" only in the ARNs of AWS managed policies,
+ * but cloudmapper's demo export gives it to users and a group, so that
+ * account gets a warning and any other that is not 12 digits an error.
+ */
+static int check_identity_account(struct gaad *g, const char *arn,
+				  const char *account, size_t n)
+{
+	if (account_id_valid(account, n))
+		return 0;
+	if (n == 3 && !strncmp(account, "aws", 3)) {
+		json_path_push_key(&g->c.path, "Arn");
+		json_ctx_warning(&g->c, "account 'aws' in '%s' is not a "
+				 "12-digit account id; IAM writes it only in "
+				 "the ARNs of AWS managed policies", arn);
+		json_path_pop(&g->c.path);
+		return 0;
+	}
+	return member_error(g, "Arn", "account '%.*s' in '%s' is not an AWS "
+			    "account id (12 digits)", (int)n, account, arn);
+}
+
+/*
+ * Check that the Arn of e, an entry of the list that k describes, is
+ * arn:PARTITION:iam::ACCOUNT: followed by the list's KIND, e's Path and
+ * e's name (user/eng/alice), with a 12-digit ACCOUNT. An empty Path is
+ * not compared: IAM never writes one, but cloudmapper's demo export does.
+ */
+static int check_identity_arn(struct gaad *g, const struct aws_entity *e,
+			      const struct entity_keys *k)
+{
+	const char *account, *resource, *path, *last;
+	size_t path_len;
+
+	if (check_arn(g, "Arn", e->arn, k->kind, NULL))
+		return -1;
+	account = strchr(e->arn + 4, ':') + 6;
+	resource = strchr(account, ':') + 1;
+	if (check_identity_account(g, e->arn, account,
+				   (size_t)(resource - 1 - account)))
+		return -1;
+	path = resource + strlen(k->kind);
+	last = strrchr(path, '/');
+	path_len = (size_t)(last + 1 - path);
+	if (strcmp(last + 1, e->name))
+		return member_error(g, "Arn", "'%s' names %s '%s', not %s '%s'",
+				    e->arn, k->kind, last + 1, k->name,
+				    e->name);
+	if (e->path && *e->path &&
+	    (strlen(e->path) != path_len || strncmp(e->path, path, path_len)))
+		return member_error(g, "Arn", "'%s' has the path '%.*s', not "
+				    "Path '%s'", e->arn, (int)path_len, path,
+				    e->path);
+	return 0;
+}
+
 /* Record that arn is defined at loc; a second definition is an error. */
 static int define_arn(struct gaad *g, const char *arn, const struct loc *loc)
 {
@@ -403,8 +472,7 @@ static int read_entity(struct gaad *g, const cJSON *v,
 	    get_string(g, v, k->id, false, &e->id) ||
 	    get_string(g, v, "Path", false, &e->path) ||
 	    get_string(g, v, "CreateDate", false, &e->create_date) ||
-	    check_arn(g, "Arn", e->arn, k->kind, NULL) ||
-	    define_arn(g, e->arn, &e->loc))
+	    check_identity_arn(g, e, k) || define_arn(g, e->arn, &e->loc))
 		return -1;
 	if (read_inline(g, v, e) || read_attached(g, v, e))
 		return -1;

@@ -110,6 +110,8 @@ static int run_adopt(struct adopt_options *opt)
 		if (aws_state_load(&aws, opt->against[i], &cli.diag) < 0)
 			goto out;
 	}
+	if (last_access_check_inputs(&aws, today, NULL, &cli.diag) < 0)
+		goto out;
 	e = aws_find_entity(&aws, opt->identity);
 	if (!e) {
 		diag_plain(&cli.diag, DIAG_ERROR, "no role or user '%s' in the "

@@ -9,6 +9,7 @@
 #include "aws.h"
 #include "emit_aws.h"
 #include "fsutil.h"
+#include "last_access.h"
 #include "pipeline.h"
 #include "report.h"
 #include "rules.h"
@@ -134,7 +135,8 @@ static int run_check(struct check_options *opt)
 		goto out;
 	if (pipeline_load(&pl, opt->paths, opt->npaths) < 0)
 		goto out;
-	if (load_exports(&aws, opt) < 0)
+	if (load_exports(&aws, opt) < 0 ||
+	    last_access_check_inputs(&aws, cx.today, &pl.prog, &cli.diag) < 0)
 		goto out;
 	/*
 	 * A run that found no spec must not pass: the paths are probably

@@ -60,6 +60,62 @@ void last_access_phrase(int32_t day, char out[32])
 	snprintf(out, 32, "last used on %s", date);
 }
 
+/* Report data whose job completed after today. */
+static int check_not_future(const struct aws_state *st, int32_t today,
+			    struct diag *d)
+{
+	char completed[11], now[11];
+	size_t i;
+	int ret = 0;
+
+	date_format(today, now);
+	for (i = 0; i < st->naccess; i++) {
+		const struct aws_access_report *r = st->access[i];
+
+		if (r->completed <= today)
+			continue;
+		date_format(r->completed, completed);
+		diag_at(d, DIAG_ERROR, &r->completed_loc, "JobCompletionDate: "
+			"the job completed on %s, after --today (%s), but "
+			"service-last-accessed data cannot come from the "
+			"future; check --today or the data", completed, now);
+		ret = -1;
+	}
+	return ret;
+}
+
+/* Warn about each file for an identity that no input names. */
+static void warn_unused(const struct aws_state *st,
+			const struct program *prog, struct diag *d)
+{
+	struct claim *claims = NULL;
+	size_t nclaims = 0, i;
+
+	if (prog)
+		claims = claims_collect(prog, &nclaims);
+	for (i = 0; i < st->naccess; i++) {
+		const struct aws_access_report *r = st->access[i];
+
+		if (!r->arn || aws_find_entity(st, r->arn) ||
+		    (claims && claims_find(claims, nclaims, r->arn)))
+			continue;
+		diag_at(d, DIAG_WARNING, &r->arn_loc, "'%s' is in no "
+			"authorization-details export%s, so its "
+			"service-last-accessed data is unused", r->arn,
+			prog ? " and no spec declares it" : "");
+	}
+	free(claims);
+}
+
+int last_access_check_inputs(const struct aws_state *st, int32_t today,
+			     const struct program *prog, struct diag *d)
+{
+	if (check_not_future(st, today, d))
+		return -1;
+	warn_unused(st, prog, d);
+	return 0;
+}
+
 static int cmp_ids(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;

@@ -43,6 +43,18 @@ enum last_access last_access_judge(const struct aws_state *st,
 void last_access_phrase(int32_t day, char out[32]);
 
 /*
+ * Check the service-last-accessed data in st against today and the
+ * other inputs, once every export is loaded; check and adopt both call
+ * it. A job that completed after today is an error, since the data
+ * cannot come from the future. A file for one identity that neither an
+ * authorization-details export contains nor a spec of prog declares
+ * gets a warning, since nothing uses its data. prog is NULL when no
+ * specs were read. Returns 0, or -1 after reporting the errors to d.
+ */
+int last_access_check_inputs(const struct aws_state *st, int32_t today,
+			     const struct program *prog, struct diag *d);
+
+/*
  * MND230 for every declared grant of the claims whose identity has
  * service-last-accessed data, and a warning on stderr for each file of
  * such data older than LAST_ACCESS_STALE days before cx->today.

@@ -1,6 +1,7 @@
 # mandate check --against with service-last-accessed data: MND230 for
 # declared grants that were not used in the 90 days before the job
-# completed, and a warning when the data is older than 30 days.
+# completed, a warning when the data is older than 30 days or names an
+# identity nothing else does, and an error when it is from after --today.
 . tests/cli/lib.sh
 
 FIX=tests/fixtures/aws
@@ -130,5 +131,65 @@ expect_eq "$(jq '[.findings[] | select(.rule == "MND230" and .waived)] | length'
 	2 "waived MND230 findings"
 expect_eq "$(jq '[.findings[] | select(.rule == "MND230" and (.waived | not))] | length' "$out")" \
 	0 "unwaived MND230 findings"
+
+# A job cannot complete after --today; both commands that read the data
+# stop at JobCompletionDate before writing anything.
+cat >"$TMP/future.json" <<EOF
+{
+    "JobStatus": "COMPLETED",
+    "JobCreationDate": "2019-05-03T21:56:40Z",
+    "JobCompletionDate": "2019-05-03T21:56:43Z",
+    "Arn": "$LEVEL1",
+    "ServicesLastAccessed": [
+        {"ServiceNamespace": "s3",
+         "LastAuthenticated": "2019-04-20T09:30:00Z"}
+    ]
+}
+EOF
+future_error="$TMP/future.json:4:26: error: JobCompletionDate: the job completed on 2019-05-03, after --today (2019-05-02), but service-last-accessed data cannot come from the future; check --today or the data"
+
+case_name "check rejects data from after --today"
+run check --today 2019-05-02 --format json --against "$GAAD" \
+	--against "$TMP/future.json" -o "$TMP/report.json" "$SPECS"
+expect_status 2
+expect_err "$future_error"
+expect_eq "$(test -e "$TMP/report.json" && echo written)" "" "report file"
+
+case_name "check accepts data completed on --today"
+run check --today 2019-05-03 --format json --against "$GAAD" \
+	--against "$TMP/future.json" "$SPECS"
+expect_status 1
+
+case_name "adopt rejects data from after --today"
+run adopt --today 2019-05-02 --against "$GAAD" --against "$TMP/future.json" \
+	--identity "$LEVEL1" -o "$TMP/level1.mandate"
+expect_status 2
+expect_err "$future_error"
+expect_eq "$(test -e "$TMP/level1.mandate" && echo written)" "" "spec file"
+
+# Data for an identity that no export and no spec names is unused.
+sed "s|$LEVEL1|arn:aws:iam::123456789012:role/ghost|" "$TMP/future.json" \
+	>"$TMP/ghost.json"
+
+case_name "check warns of data for an unknown identity"
+run check --today 2019-05-10 --format json --against "$GAAD" \
+	--against "$TMP/ghost.json" "$SPECS"
+expect_status 1
+expect_err "$TMP/ghost.json:5:12: warning: 'arn:aws:iam::123456789012:role/ghost' is in no authorization-details export and no spec declares it, so its service-last-accessed data is unused"
+
+case_name "adopt warns of data for an unknown identity"
+run adopt --today 2019-05-10 --against "$GAAD" --against "$TMP/ghost.json" \
+	--identity "$LEVEL1"
+expect_status 0
+expect_err "$TMP/ghost.json:5:12: warning: 'arn:aws:iam::123456789012:role/ghost' is in no authorization-details export, so its service-last-accessed data is unused"
+
+case_name "no warning for an identity a spec declares"
+run check --today 2019-05-10 --format json --against "$TMP/future.json" \
+	"$SPECS"
+expect_status 1
+if grep -q "is in no authorization-details export" "$err"; then
+	fail "warned about data a spec uses"
+	show
+fi
 
 finish

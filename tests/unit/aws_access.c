@@ -340,6 +340,10 @@ static const struct bad_fixture {
 	  "8:34: error: ServicesLastAccessed[0].LastAuthenticated: expected "
 	  "an ISO 8601 timestamp such as 2024-01-15T10:00:00Z, got "
 	  "'2026-11-31T08:00:00Z'" },
+	{ "access-completed-before-created.json",
+	  "4:26: error: JobCompletionDate: '2026-11-30T09:59:59Z' is earlier "
+	  "than JobCreationDate '2026-11-30T10:00:00Z', but a job completes "
+	  "after it is created; export the job's details again" },
 	{ "access-completion-date-missing.json",
 	  "1:1: error: missing required key 'JobCompletionDate'" },
 	{ "access-duplicate-entity.json",
@@ -357,6 +361,11 @@ static const struct bad_fixture {
 	  "entities does not name its service; add \"ServiceNamespace\": "
 	  "\"NAMESPACE\" beside EntityDetailsList, the value given to "
 	  "--service-namespace" },
+	{ "access-entity-used-after-completion.json",
+	  "15:34: error: EntityDetailsList[0].LastAuthenticated: "
+	  "'2026-12-01T00:00:00+00:00' is later than JobCompletionDate "
+	  "'2026-11-30T10:00:05Z', but a job reports only use before it "
+	  "completed; export the job's details again" },
 	{ "access-entity-mismatch.json",
 	  "9:40: error: ServicesLastAccessed[0].LastAuthenticatedEntity: "
 	  "'arn:aws:iam::111122223333:role/loader' is not "
@@ -381,6 +390,17 @@ static const struct bad_fixture {
 	  "user or role it is for; add \"Arn\": \"arn:aws:iam::ACCOUNT:role/"
 	  "NAME\" beside ServicesLastAccessed, the ARN that generate-service-"
 	  "last-accessed-details was given" },
+	{ "access-service-before-action.json",
+	  "9:34: error: ServicesLastAccessed[0].LastAuthenticated: "
+	  "'2026-01-01T00:00:00Z' is earlier than the LastAccessedTime "
+	  "'2026-11-01T00:00:00Z' of tracked action 's3:PutObject' "
+	  "(TrackedActionsLastAccessed[1]), but a service is used whenever "
+	  "one of its actions is; export the job's details again" },
+	{ "access-service-unused-action-used.json",
+	  "8:9: error: ServicesLastAccessed[0]: LastAuthenticated is missing, "
+	  "but tracked action 's3:GetObject' (TrackedActionsLastAccessed[0]) "
+	  "was last accessed at '2026-06-01T00:00:00Z', and a service is used "
+	  "whenever one of its actions is; export the job's details again" },
 	{ "access-services-not-array.json",
 	  "6:29: error: ServicesLastAccessed: expected an array, got an "
 	  "object" },
@@ -388,10 +408,20 @@ static const struct bad_fixture {
 	  "14:35: error: ServicesLastAccessed[0].TrackedActionsLastAccessed[0]"
 	  ".ActionName: expected an action of service 's3' such as "
 	  "'GetObject', got 'ec2:RunInstances'" },
+	{ "access-tracked-action-after-completion.json",
+	  "16:41: error: ServicesLastAccessed[0].TrackedActionsLastAccessed[0]"
+	  ".LastAccessedTime: '2026-11-30T10:00:06Z' is later than "
+	  "JobCompletionDate '2026-11-30T10:00:05Z', but a job reports only "
+	  "use before it completed; export the job's details again" },
 	{ "access-truncated.json",
 	  "7:20: error: IsTruncated: the file is one page of a paginated "
 	  "result; run the command again without --max-items so that the "
 	  "AWS CLI fetches every page" },
+	{ "access-used-after-completion.json",
+	  "8:34: error: ServicesLastAccessed[0].LastAuthenticated: "
+	  "'2026-12-25T08:00:00Z' is later than JobCompletionDate "
+	  "'2026-11-30T10:00:05Z', but a job reports only use before it "
+	  "completed; export the job's details again" },
 };
 
 static void test_aws_access__bad_fixtures(void)

@@ -129,6 +129,7 @@ static void test_aws_import__cloudmapper_demo_gaad(void)
 	struct aws_entity *user, *role;
 	const struct aws_managed_policy *mfa;
 	const struct aws_statement *block;
+	char *warning;
 
 	aws_state_init(&st);
 	capture_open(&cap);
@@ -139,7 +140,14 @@ static void test_aws_import__cloudmapper_demo_gaad(void)
 	CHECK_INT(exp->ngroups, 1);
 	CHECK_INT(exp->nroles, 4);
 	CHECK_INT(exp->npolicies, 2);
-	CHECK_INT(cap.d.warnings, 0);
+	/* Its users and its group are in account 'aws', unlike IAM's. */
+	CHECK_INT(cap.d.warnings, 3);
+	warning = line_with(capture_text(&cap), "UserDetailList[1]");
+	CHECK_STR(warning, AWS_DIR "cloudmapper-demo-gaad.json:436:20: "
+		  "warning: UserDetailList[1].Arn: account 'aws' in "
+		  "'arn:aws:iam::aws:user/USER' is not a 12-digit account id; "
+		  "IAM writes it only in the ARNs of AWS managed policies");
+	free(warning);
 
 	/* bad_role trusts any AWS principal. */
 	role = aws_find_entity(&st, "arn:aws:iam::123456789012:role/bad_role");
@@ -840,6 +848,10 @@ static const struct bad_fixture {
 	  "role 'reporter' inline policy 'read-reports')" },
 	{ "empty.json",
 	  "1:1: error: empty file; " EXPECTED_FORMATS },
+	{ "group-arn-other-path.json",
+	  "8:14: error: GroupDetailList[0].Arn: 'arn:aws:iam::111122223333:"
+	  "group/aws-service-role/analysts' has the path '/aws-service-role/', "
+	  "not Path '/'" },
 	{ "invalid-utf8.json",
 	  "6:20: error: invalid JSON: invalid UTF-8 byte 0xe9 in a string" },
 	{ "is-truncated.json",
@@ -932,6 +944,17 @@ static const struct bad_fixture {
 	  "9:14: error: RoleDetailList[0].Arn: expected the ARN of a role "
 	  "(arn:PARTITION:iam::ACCOUNT:role/...), got "
 	  "'arn:aws:iam::111122223333:user/reporter'" },
+	{ "role-arn-other-name.json",
+	  "9:14: error: RoleDetailList[0].Arn: 'arn:aws:iam::111122223333:"
+	  "role/notreporter' names role 'notreporter', not RoleName "
+	  "'reporter'" },
+	{ "role-arn-other-path.json",
+	  "9:14: error: RoleDetailList[0].Arn: 'arn:aws:iam::111122223333:"
+	  "role/reporter' has the path '/', not Path '/ops/'" },
+	{ "role-arn-short-account.json",
+	  "9:14: error: RoleDetailList[0].Arn: account '1111' in "
+	  "'arn:aws:iam::1111:role/reporter' is not an AWS account id (12 "
+	  "digits)" },
 	{ "role-without-trust.json",
 	  "5:5: error: RoleDetailList[0]: missing required key "
 	  "'AssumeRolePolicyDocument'" },
@@ -981,6 +1004,9 @@ static const struct bad_fixture {
 	  "1:1: error: unrecognized export: " EXPECTED_FORMATS },
 	{ "unterminated-string.json",
 	  "7:19: error: invalid JSON: unterminated string" },
+	{ "user-arn-other-name.json",
+	  "7:14: error: UserDetailList[0].Arn: 'arn:aws:iam::111122223333:"
+	  "user/notbob' names user 'notbob', not UserName 'bob'" },
 	{ "url-bad-effect.json",
 	  "11:218: error: RoleDetailList[0].AssumeRolePolicyDocument."
 	  "Statement[0].Effect: expected 'Allow' or 'Deny', got 'Permit' (in "

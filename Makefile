@@ -5,6 +5,8 @@
 #   make demo            run `mandate check` on the bundled example
 #   make DEVELOPER=1     turn warnings into errors
 #   make SANITIZE=address,undefined test
+#   make install PREFIX=/usr/local DESTDIR=
+#   make uninstall       remove what make install put there
 #
 # Every target first makes sure the Debian build dependencies are
 # installed (see scripts/install-deps.sh).
@@ -16,6 +18,9 @@
 CC ?= cc
 BUILD ?= build
 PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+STDLIBDIR = $(PREFIX)/share/mandate/stdlib
+MANDIR = $(PREFIX)/share/man
 
 PKGS = libcjson libpcre2-8 libgit2 libcrypto
 
@@ -99,9 +104,38 @@ check: test
 demo: $(BUILD)/mandate
 	@sh scripts/demo.sh $(BUILD)/mandate
 
+# The binary finds the standard library at ../share/mandate/stdlib from
+# its own directory, so BINDIR and STDLIBDIR must stay in one prefix.
+# The generator of the catalog is not needed at run time.
+STDLIB_FILES = $(shell find stdlib -type f ! -name '*.py' | LC_ALL=C sort)
+STDLIB_DIRS = $(shell find stdlib -mindepth 1 -type d | LC_ALL=C sort -r)
+install: $(BUILD)/mandate
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1" \
+		"$(DESTDIR)$(MANDIR)/man5"
+	install -m 755 $(BUILD)/mandate "$(DESTDIR)$(BINDIR)/mandate"
+	for f in $(STDLIB_FILES); do \
+		install -D -m 644 "$$f" \
+			"$(DESTDIR)$(STDLIBDIR)/$${f#stdlib/}" || exit 1; \
+	done
+	install -m 644 docs/mandate.1 "$(DESTDIR)$(MANDIR)/man1/mandate.1"
+	install -m 644 docs/mandate.5 "$(DESTDIR)$(MANDIR)/man5/mandate.5"
+
+# Directories that other packages share (bin, man1, man5) stay.
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/mandate" \
+		"$(DESTDIR)$(MANDIR)/man1/mandate.1" \
+		"$(DESTDIR)$(MANDIR)/man5/mandate.5"
+	for f in $(STDLIB_FILES); do \
+		rm -f "$(DESTDIR)$(STDLIBDIR)/$${f#stdlib/}"; \
+	done
+	for d in $(STDLIB_DIRS) ""; do \
+		rmdir "$(DESTDIR)$(STDLIBDIR)/$${d#stdlib/}" 2>/dev/null; \
+	done; \
+	rmdir "$(DESTDIR)$(PREFIX)/share/mandate" 2>/dev/null; true
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all test check demo clean
+.PHONY: all test check demo clean install uninstall
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

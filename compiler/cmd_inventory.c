@@ -6,6 +6,7 @@
 
 #include "aws.h"
 #include "buf.h"
+#include "csv.h"
 #include "drift.h"
 #include "fsutil.h"
 #include "pipeline.h"
@@ -37,9 +38,15 @@ static void inventory_usage(FILE *out)
 	      "owners whose spec (under PATH, default the current directory)\n"
 	      "claims it. Workload identities that no spec claims are flagged\n"
 	      "UNOWNED.\n\n"
+	      "csv writes one RFC 4180 record per identity under a header:\n"
+	      "identity, provider, kind, agent, technical_owner,\n"
+	      "business_owner, last_review, expiry, last_used (dates as\n"
+	      "YYYY-MM-DD, empty when unknown) and unowned (true or false).\n"
+	      "A cell that starts with = + - or @ gets a leading ' so that a\n"
+	      "spreadsheet does not run it as a formula.\n\n"
 	      "options:\n"
 	      "  --against EXPORT     an IAM export; repeat for several\n"
-	      "  --format FORMAT      text (default) or json\n"
+	      "  --format FORMAT      text (default), json or csv\n"
 	      "  -o, --output FILE    write to FILE, not stdout\n"
 	      "  --color WHEN         auto (default), always or never\n"
 	      "  -v, --verbose        log progress on stderr\n"
@@ -120,8 +127,8 @@ static void last_used(const struct row *r, char out[32])
 	int k;
 
 	out[0] = '\0';
-	if (r->e->last_used) {
-		snprintf(out, 32, "%.10s", r->e->last_used);
+	if (r->e->last_used_day >= 0) {
+		date_format(r->e->last_used_day, out);
 		return;
 	}
 	if (!r->creds)
@@ -300,6 +307,54 @@ static void json_report(struct buf *out, const struct row *rows, size_t n)
 	cJSON_Delete(root);
 }
 
+/* Format a date of a spec into out, or "" when the spec has none. */
+static const char *spec_date(const struct dval *d, char out[11])
+{
+	out[0] = '\0';
+	if (d->set)
+		date_format(d->days, out);
+	return out;
+}
+
+static void csv_row(struct buf *out, const struct row *r)
+{
+	const struct agent *a = r->claim ? r->claim->agent : NULL;
+	char review[11] = "", expiry[11] = "", used[32];
+
+	last_used(r, used);
+	if (a) {
+		spec_date(&a->review.last, review);
+		spec_date(&a->expires, expiry);
+	}
+	csv_add_field(out, r->e->arn, true);
+	csv_add_field(out, "aws", false);
+	csv_add_field(out, r->e->kind == AWS_ROLE ? "role" : "user", false);
+	csv_add_field(out, a ? a->name.s : NULL, false);
+	csv_add_field(out, a ? a->owner.technical.s : NULL, false);
+	csv_add_field(out, a ? a->owner.business.s : NULL, false);
+	csv_add_field(out, review, false);
+	csv_add_field(out, expiry, false);
+	csv_add_field(out, used, false);
+	csv_add_field(out, unowned(r) ? "true" : "false", false);
+	csv_end_record(out);
+}
+
+static void csv_report(struct buf *out, const struct row *rows, size_t n)
+{
+	static const char *const heads[] = {
+		"identity", "provider", "kind", "agent", "technical_owner",
+		"business_owner", "last_review", "expiry", "last_used",
+		"unowned",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(heads); i++)
+		csv_add_field(out, heads[i], i == 0);
+	csv_end_record(out);
+	for (i = 0; i < n; i++)
+		csv_row(out, &rows[i]);
+}
+
 static int run_inventory(struct inventory_options *opt)
 {
 	struct pipeline pl;
@@ -311,9 +366,10 @@ static int run_inventory(struct inventory_options *opt)
 
 	pipeline_init(&pl);
 	aws_state_init(&aws);
-	if (strcmp(opt->format, "text") && strcmp(opt->format, "json")) {
+	if (strcmp(opt->format, "text") && strcmp(opt->format, "json") &&
+	    strcmp(opt->format, "csv")) {
 		cli_usage_error("inventory", "invalid --format '%s'; expected "
-				"text or json", opt->format);
+				"text, json or csv", opt->format);
 		goto out;
 	}
 	if (!opt->nagainst) {
@@ -336,6 +392,8 @@ static int run_inventory(struct inventory_options *opt)
 	rows = collect_rows(&aws, &pl.prog, &nrows);
 	if (!strcmp(opt->format, "json"))
 		json_report(&out, rows, nrows);
+	else if (!strcmp(opt->format, "csv"))
+		csv_report(&out, rows, nrows);
 	else
 		text_report(&out, rows, nrows);
 	if (opt->output) {

@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="gcc make flex bison pkg-config libcjson-dev libgit2-dev \
-libpcre2-dev libssl-dev jq"
+libpcre2-dev libssl-dev jq groff-base"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -99,7 +99,7 @@ cat >"$TMP/hostile/gaad.json" <<'JSON'
       "RoleLastUsed": { "LastUsedDate": "2026-11-29T08:00:00Z" }
     },
     {
-      "Path": "/", "RoleName": "esc", "RoleId": "AROAEXHOSTILE0000001",
+      "Path": "/", "RoleName": "\u001b[31mesc", "RoleId": "AROAEXHOSTILE0000001",
       "Arn": "arn:aws:iam::111122223333:role/\u001b[31mesc",
       "AssumeRolePolicyDocument": {
         "Version": "2012-10-17",

@@ -99,8 +99,11 @@ item:
 		fields '}' { build_top_end(p); }
 	| RESOURCE STRING '{' { build_resource_begin(p, &$1, &$2); }
 		fields '}' { build_top_end(p); }
-	| WAIVE IDENT FOR STRING '{' { build_waive_begin(p, &$1, &$2, &$4); }
+	| WAIVE IDENT FOR STRING '{' { build_waive_begin(p, &$1, &$2, &$4, NULL); }
 		fields '}' { build_top_end(p); }
+	| WAIVE IDENT FOR IDENTITY STRING '{' {
+		build_waive_begin(p, &$1, &$2, NULL, &$5);
+	} fields '}' { build_top_end(p); }
 	| ESCALATION STRING '{' { build_escalation_begin(p, &$1, &$2); }
 		fields '}' { build_top_end(p); }
 	| error { p->block = BLOCK_NONE; RESYNC(); }

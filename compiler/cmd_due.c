@@ -11,7 +11,7 @@
 #include "fsutil.h"
 #include "source.h"
 
-/* The longest window, a century, keeps date arithmetic in range. */
+/* The maximum window, a century, keeps date arithmetic in range. */
 #define WITHIN_MAX_DAYS 36500
 
 struct due_options {

@@ -19,12 +19,13 @@ static void fmt_usage(FILE *out)
 {
 	fputs("usage: mandate fmt [--check] PATH...\n\n"
 	      "Rewrite specs in the canonical layout: two spaces of\n"
-	      "indentation, one field a line, one space around '=', lists on\n"
-	      "one line when they fit in 80 columns and otherwise one item a\n"
-	      "line, one blank line between top-level items. Comments stay\n"
-	      "where they were. A directory is searched recursively for\n"
-	      "*.mandate files. Only files whose layout changes are written,\n"
-	      "each atomically; a file with errors is never written.\n\n"
+	      "indentation, one field a line, the '=' of consecutive fields\n"
+	      "aligned, lists on one line when they fit in 80 columns and\n"
+	      "otherwise one item a line, one blank line between top-level\n"
+	      "items. Comments stay where they were. A directory is searched\n"
+	      "recursively for *.mandate files. Only files whose layout\n"
+	      "changes are written, each atomically, and a file with errors\n"
+	      "is never written.\n\n"
 	      "options:\n"
 	      "  --check              write nothing; list the files that\n"
 	      "                       would change\n"
@@ -55,8 +56,8 @@ static int cmp_names(const void *a, const void *b)
 }
 
 /*
- * Add the *.mandate files under dir, in sorted order, skipping hidden
- * entries; depth bounds the recursion against directory loops.
+ * Add the *.mandate files under dir in sorted order, skipping hidden
+ * entries. The depth limit ends the recursion in a directory loop.
  */
 static int walk(struct fmt_files *f, const char *dir, int depth)
 {

@@ -9,36 +9,37 @@
  * whitespace between its tokens, never inside one, so the scanner sees
  * the same tokens in the output as in the input.
  */
-enum ftok_kind {
-	FT_WORD,
-	FT_STRING,
-	FT_COMMENT,
-	FT_LBRACE,
-	FT_RBRACE,
-	FT_LBRACKET,
-	FT_RBRACKET,
-	FT_EQUALS,
-	FT_COMMA,
+enum fmt_token_kind {
+	FMT_WORD,
+	FMT_STRING,
+	FMT_COMMENT,
+	FMT_LBRACE,
+	FMT_RBRACE,
+	FMT_LBRACKET,
+	FMT_RBRACKET,
+	FMT_EQUALS,
+	FMT_COMMA,
 };
 
-struct ftok {
-	enum ftok_kind kind;
+struct fmt_token {
+	enum fmt_token_kind kind;
 	const char *s;
 	size_t len;
 	unsigned newlines;	/* line breaks between it and the token before */
 };
 
-struct ftoks {
-	struct ftok *v;
+struct fmt_tokens {
+	struct fmt_token *v;
 	size_t n, cap;
 };
 
 struct printer {
 	struct buf *out;
-	const struct ftok *t;
+	const struct fmt_token *t;
 	size_t n;
 	int depth;
 	size_t col;		/* characters on the current line */
+	size_t *name_width;	/* per token: aligned width of a field name */
 };
 
 #define INDENT 2
@@ -60,12 +61,12 @@ static size_t scan_string(const char *s, size_t i, size_t len)
 }
 
 /* Return the kind and length of the token at text[i]. */
-static enum ftok_kind scan_one(const char *s, size_t i, size_t len,
+static enum fmt_token_kind scan_one(const char *s, size_t i, size_t len,
 			       size_t *n)
 {
 	static const char punct[] = "{}[],";
-	static const enum ftok_kind kinds[] = {
-		FT_LBRACE, FT_RBRACE, FT_LBRACKET, FT_RBRACKET, FT_COMMA,
+	static const enum fmt_token_kind kinds[] = {
+		FMT_LBRACE, FMT_RBRACE, FMT_LBRACKET, FMT_RBRACKET, FMT_COMMA,
 	};
 	const char *p = strchr(punct, s[i]);
 	size_t j = i;
@@ -73,12 +74,14 @@ static enum ftok_kind scan_one(const char *s, size_t i, size_t len,
 	if (s[i] == '#') {
 		while (j < len && s[j] != '\n')
 			j++;
+		while (j > i && s[j - 1] == '\r')
+			j--;	/* of a CRLF line ending, which becomes LF */
 		*n = j - i;
-		return FT_COMMENT;
+		return FMT_COMMENT;
 	}
 	if (s[i] == '"') {
 		*n = scan_string(s, i, len) - i;
-		return FT_STRING;
+		return FMT_STRING;
 	}
 	if (s[i] && p) {
 		*n = 1;
@@ -87,25 +90,25 @@ static enum ftok_kind scan_one(const char *s, size_t i, size_t len,
 	/* '==', '<=', '>=' and '!=' are operators, a single '=' is not. */
 	if (i + 1 < len && s[i + 1] == '=' && strchr("=<>!", s[i])) {
 		*n = 2;
-		return FT_WORD;
+		return FMT_WORD;
 	}
 	if (s[i] == '=') {
 		*n = 1;
-		return FT_EQUALS;
+		return FMT_EQUALS;
 	}
 	while (j < len && word_char(s[j]))
 		j++;
 	*n = j > i ? j - i : 1;
-	return FT_WORD;
+	return FMT_WORD;
 }
 
-static void tokenize(const char *s, size_t len, struct ftoks *out)
+static void tokenize(const char *s, size_t len, struct fmt_tokens *out)
 {
 	size_t i = 0;
 	unsigned newlines = 0;
 
 	while (i < len) {
-		struct ftok *t;
+		struct fmt_token *t;
 		size_t n;
 
 		if (strchr(" \t\r\n", s[i]) && s[i]) {
@@ -125,16 +128,16 @@ static void tokenize(const char *s, size_t len, struct ftoks *out)
 	}
 }
 
-static bool is_word(const struct ftok *t, const char *w)
+static bool is_word(const struct fmt_token *t, const char *w)
 {
-	return t->kind == FT_WORD && t->len == strlen(w) &&
+	return t->kind == FMT_WORD && t->len == strlen(w) &&
 	       !memcmp(t->s, w, t->len);
 }
 
-/* Return the index of the first token at or after i that is no comment. */
+/* Return the index of the first token at or after i that is not a comment. */
 static size_t skip_comments(const struct printer *pr, size_t i)
 {
-	while (i < pr->n && pr->t[i].kind == FT_COMMENT)
+	while (i < pr->n && pr->t[i].kind == FMT_COMMENT)
 		i++;
 	return i;
 }
@@ -151,13 +154,13 @@ static bool starts_statement(const struct printer *pr, size_t i, size_t prev)
 		"agent", "gate", "resource", "waive", "escalation", "grant",
 		"deny", "when", "identity",
 	};
-	const struct ftok *t = &pr->t[i];
+	const struct fmt_token *t = &pr->t[i];
 	size_t next = skip_comments(pr, i + 1), k;
 
-	if (t->kind != FT_WORD)
+	if (t->kind != FMT_WORD)
 		return false;
-	if (next < pr->n && (pr->t[next].kind == FT_EQUALS ||
-			     pr->t[next].kind == FT_LBRACE))
+	if (next < pr->n && (pr->t[next].kind == FMT_EQUALS ||
+			     pr->t[next].kind == FMT_LBRACE))
 		return true;
 	if (is_word(t, "identity") && prev < pr->n && is_word(&pr->t[prev], "for"))
 		return false;
@@ -177,11 +180,11 @@ static size_t statement_end(const struct printer *pr, size_t i)
 	size_t last = i, prev = i, j;
 
 	for (j = i + 1; j < pr->n; j++) {
-		const struct ftok *t = &pr->t[j];
+		const struct fmt_token *t = &pr->t[j];
 
-		if (t->kind == FT_COMMENT)
+		if (t->kind == FMT_COMMENT)
 			continue;
-		if (pr->t[last].kind == FT_LBRACE || t->kind == FT_RBRACE ||
+		if (pr->t[last].kind == FMT_LBRACE || t->kind == FMT_RBRACE ||
 		    starts_statement(pr, j, prev))
 			break;
 		prev = j;
@@ -234,9 +237,9 @@ static size_t list_end(const struct printer *pr, size_t i)
 	int level = 0;
 
 	for (; i < pr->n; i++) {
-		if (pr->t[i].kind == FT_LBRACKET)
+		if (pr->t[i].kind == FMT_LBRACKET)
 			level++;
-		else if (pr->t[i].kind == FT_RBRACKET && --level == 0)
+		else if (pr->t[i].kind == FMT_RBRACKET && --level == 0)
 			return i + 1;
 	}
 	return pr->n;
@@ -251,17 +254,17 @@ static size_t inline_width(const struct printer *pr, size_t i, size_t end)
 	size_t w = 0, j;
 
 	for (j = i; j < end; j++) {
-		const struct ftok *t = &pr->t[j];
+		const struct fmt_token *t = &pr->t[j];
 
-		if (t->kind == FT_COMMENT)
+		if (t->kind == FMT_COMMENT)
 			return SIZE_MAX;
-		if (t->kind == FT_COMMA) {
-			if (j + 1 < end && pr->t[j + 1].kind != FT_RBRACKET)
+		if (t->kind == FMT_COMMA) {
+			if (j + 1 < end && pr->t[j + 1].kind != FMT_RBRACKET)
 				w += 2;
 			continue;
 		}
-		if (j > i && t->kind != FT_RBRACKET &&
-		    pr->t[j - 1].kind != FT_LBRACKET)
+		if (j > i && t->kind != FMT_RBRACKET &&
+		    pr->t[j - 1].kind != FMT_LBRACKET)
 			w += 1;
 		w += text_width(t->s, t->len);
 	}
@@ -274,8 +277,8 @@ static size_t rest_width(const struct printer *pr, size_t i, size_t end)
 	size_t w = 0;
 
 	for (; i < end; i++) {
-		if (pr->t[i].kind == FT_LBRACKET ||
-		    pr->t[i].kind == FT_COMMENT)
+		if (pr->t[i].kind == FMT_LBRACKET ||
+		    pr->t[i].kind == FMT_COMMENT)
 			break;
 		w += 1 + text_width(pr->t[i].s, pr->t[i].len);
 	}
@@ -286,7 +289,7 @@ static size_t print_list(struct printer *pr, size_t i, int depth,
 			 size_t rest);
 
 /* Print a comment inside a statement: after its token, or on its own line. */
-static void print_comment(struct printer *pr, const struct ftok *t, int depth)
+static void print_comment(struct printer *pr, const struct fmt_token *t, int depth)
 {
 	if (t->newlines == 0)
 		put(pr, " ", 1);
@@ -300,10 +303,10 @@ static void print_inline_list(struct printer *pr, size_t i, size_t end)
 	size_t j;
 
 	for (j = i; j < end; j++) {
-		const struct ftok *t = &pr->t[j];
+		const struct fmt_token *t = &pr->t[j];
 
-		if (t->kind == FT_COMMA) {
-			if (pr->t[j + 1].kind != FT_RBRACKET)
+		if (t->kind == FMT_COMMA) {
+			if (pr->t[j + 1].kind != FMT_RBRACKET)
 				put(pr, ", ", 2);
 			continue;
 		}
@@ -319,20 +322,20 @@ static void print_long_list(struct printer *pr, size_t i, size_t end,
 
 	put(pr, "[", 1);
 	while (j < end - 1) {
-		const struct ftok *t = &pr->t[j];
+		const struct fmt_token *t = &pr->t[j];
 
-		if (t->kind == FT_COMMA) {
+		if (t->kind == FMT_COMMA) {
 			j++;
-		} else if (t->kind == FT_COMMENT) {
+		} else if (t->kind == FMT_COMMENT) {
 			print_comment(pr, t, depth + 1);
 			j++;
 		} else {
 			start_line(pr, depth + 1, false);
-			if (t->kind == FT_LBRACKET)
+			if (t->kind == FMT_LBRACKET)
 				j = print_list(pr, j, depth + 1, 1);
 			else
 				put(pr, t->s, t->len);
-			if (t->kind != FT_LBRACKET)
+			if (t->kind != FMT_LBRACKET)
 				j++;
 			put(pr, ",", 1);
 		}
@@ -367,17 +370,22 @@ static void print_statement(struct printer *pr, size_t i, size_t end)
 	size_t j = i;
 
 	while (j < end) {
-		const struct ftok *t = &pr->t[j];
+		const struct fmt_token *t = &pr->t[j];
 
-		if (t->kind == FT_COMMENT) {
+		if (t->kind == FMT_COMMENT) {
+			size_t next = skip_comments(pr, j + 1);
+			/* A '{' left alone on a line lines up with its '}'. */
+			bool brace = next == end - 1 &&
+				     pr->t[next].kind == FMT_LBRACE;
+
 			print_comment(pr, t, pr->depth + 1);
-			start_line(pr, pr->depth + 1, false);
+			start_line(pr, pr->depth + !brace, false);
 			j++;
 			continue;
 		}
 		if (j > i && !at_line_start(pr))
 			put(pr, " ", 1);
-		if (t->kind == FT_LBRACKET) {
+		if (t->kind == FMT_LBRACKET) {
 			size_t after = list_end(pr, j);
 
 			j = print_list(pr, j, pr->depth,
@@ -385,8 +393,68 @@ static void print_statement(struct printer *pr, size_t i, size_t end)
 			continue;
 		}
 		put(pr, t->s, t->len);
+		if (j == i)
+			while (pr->col < pr->depth * INDENT +
+			       pr->name_width[i])
+				put(pr, " ", 1);
 		j++;
 	}
+}
+
+static bool is_field(const struct printer *pr, size_t i)
+{
+	return pr->t[i].kind == FMT_WORD && i + 1 < pr->n &&
+	       pr->t[i + 1].kind == FMT_EQUALS;
+}
+
+static void end_run(struct printer *pr, size_t *run, size_t *nrun,
+		    size_t width)
+{
+	size_t k;
+
+	for (k = 0; k < *nrun; k++)
+		pr->name_width[run[k]] = width;
+	*nrun = 0;
+}
+
+/*
+ * Set the width to which each field's name is padded, so that the '='
+ * of fields on consecutive lines of a block line up. A blank line, a
+ * comment on a line of its own, or any other statement ends a run.
+ * Runs follow from the tokens and blank lines alone, which formatting
+ * keeps, so aligned output aligns the same way again.
+ */
+static void align_fields(struct printer *pr)
+{
+	size_t *run = xcalloc(pr->n + 1, sizeof(*run));
+	size_t nrun = 0, width = 0, i = 0;
+
+	while (i < pr->n) {
+		const struct fmt_token *t = &pr->t[i];
+		size_t end;
+
+		if (t->kind == FMT_COMMENT || t->kind == FMT_RBRACE) {
+			if (t->kind == FMT_RBRACE || t->newlines > 0)
+				end_run(pr, run, &nrun, width);
+			i++;
+			continue;
+		}
+		if (!is_field(pr, i) || t->newlines > 1)
+			end_run(pr, run, &nrun, width);
+		if (!nrun)
+			width = 0;
+		end = statement_end(pr, i);
+		if (is_field(pr, i) && pr->t[end - 1].kind != FMT_LBRACE) {
+			run[nrun++] = i;
+			if (text_width(t->s, t->len) > width)
+				width = text_width(t->s, t->len);
+		} else {
+			end_run(pr, run, &nrun, width);
+		}
+		i = end;
+	}
+	end_run(pr, run, &nrun, width);
+	free(run);
 }
 
 static void print_tokens(struct printer *pr)
@@ -396,17 +464,17 @@ static void print_tokens(struct printer *pr)
 	bool after_open = false;	/* last line ended with '{' */
 
 	while (i < pr->n) {
-		const struct ftok *t = &pr->t[i];
+		const struct fmt_token *t = &pr->t[i];
 		bool blank;
 		size_t end;
 
-		if (t->kind == FT_COMMENT && t->newlines == 0 && i > 0) {
+		if (t->kind == FMT_COMMENT && t->newlines == 0 && i > 0) {
 			put(pr, " ", 1);	/* after the token before it */
 			put(pr, t->s, t->len);
 			i++;
 			continue;
 		}
-		if (t->kind == FT_RBRACE) {
+		if (t->kind == FMT_RBRACE) {
 			pr->depth -= pr->depth > 0;
 			start_line(pr, pr->depth, false);
 			put(pr, "}", 1);
@@ -419,7 +487,7 @@ static void print_tokens(struct printer *pr)
 		else
 			blank = !after_open && t->newlines > 1;
 		start_line(pr, pr->depth, blank);
-		if (t->kind == FT_COMMENT) {
+		if (t->kind == FMT_COMMENT) {
 			put(pr, t->s, t->len);
 			after_comment = pr->depth == 0;
 			after_open = false;
@@ -430,11 +498,11 @@ static void print_tokens(struct printer *pr)
 		print_statement(pr, i, end);
 		after_comment = after_open = false;
 		i = end;
-		if (pr->t[end - 1].kind != FT_LBRACE)
+		if (pr->t[end - 1].kind != FMT_LBRACE)
 			continue;
 		pr->depth++;
 		after_open = true;
-		if (i < pr->n && pr->t[i].kind == FT_RBRACE) {
+		if (i < pr->n && pr->t[i].kind == FMT_RBRACE) {
 			put(pr, "}", 1);	/* an empty block: {} */
 			pr->depth--;
 			after_open = false;
@@ -445,7 +513,7 @@ static void print_tokens(struct printer *pr)
 
 void fmt_spec(const char *text, size_t len, struct buf *out)
 {
-	struct ftoks toks = { NULL, 0, 0 };
+	struct fmt_tokens toks = { NULL, 0, 0 };
 	struct buf body = BUF_INIT;
 	struct printer pr;
 
@@ -459,11 +527,14 @@ void fmt_spec(const char *text, size_t len, struct buf *out)
 	pr.out = &body;
 	pr.t = toks.v;
 	pr.n = toks.n;
+	pr.name_width = xcalloc(toks.n + 1, sizeof(*pr.name_width));
+	align_fields(&pr);
 	print_tokens(&pr);
 	if (toks.n)
 		buf_addch(&body, '\n');
 	if (body.len)
 		buf_add(out, body.data, body.len);
 	buf_release(&body);
+	free(pr.name_width);
 	free(toks.v);
 }

@@ -8,10 +8,10 @@
 
 /*
  * Append to out the spec text[len] in canonical layout: two spaces of
- * indentation a level, one field a line, one space around '=', lists
- * on one line when they fit in FMT_WIDTH columns and otherwise one item
- * a line with a trailing comma, and one blank line between top-level
- * items. Comments stay where they were, on their own line or after the
+ * indentation a level, one field a line, the '=' of consecutive fields
+ * aligned, lists on one line when they fit in FMT_WIDTH columns and
+ * otherwise one item a line with a trailing comma, and one blank line
+ * between top-level items. Comments stay where they were, on their own line or after the
  * same token. Only whitespace and list commas change: the text of
  * every string, number and name is copied byte for byte.
  *

@@ -10,7 +10,7 @@ expect_status 0
 expect_err "wrote $SPEC; fill in the values marked TODO"
 expect_eq "$(cat "$out")" "" "stdout"
 grep -q '^agent "digest-bot" {$' "$SPEC" || fail "no agent 'digest-bot'"
-grep -q '^    last = 2026-12-01$' "$SPEC" || fail "review date is not --today"
+grep -q '^    last  = 2026-12-01$' "$SPEC" || fail "review date is not --today"
 grep -q '^  expires = 2027-12-01$' "$SPEC" || fail "expiry is not a year on"
 
 case_name "check fails on the TODO values only"

@@ -125,6 +125,26 @@ static int collect(struct fmt_files *f, char *const *paths, size_t n)
 }
 
 /*
+ * Replace the file at path with out, atomically, and give it back the
+ * permissions it had, since write_file_atomic makes files 0644.
+ */
+static int write_keeping_mode(const char *path, const struct buf *out)
+{
+	struct stat st;
+	bool known = stat(path, &st) == 0;
+
+	if (write_file_atomic(path, out->data, out->len, &cli.diag) < 0)
+		return -1;
+	if (known && (st.st_mode & 07777) != 0644 &&
+	    chmod(path, st.st_mode & 07777) < 0) {
+		diag_path(&cli.diag, DIAG_ERROR, path, "cannot restore the "
+			  "file's permissions: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Format one file. Returns 0 when it is in canonical layout, 1 when it
  * changed (or, with check, would change), -1 after reporting an error.
  */
@@ -146,8 +166,7 @@ static int fmt_file(const char *path, bool check)
 		ret = 0;
 		goto out;
 	}
-	if (!check && write_file_atomic(path, out.data, out.len,
-					&cli.diag) < 0)
+	if (!check && write_keeping_mode(path, &out) < 0)
 		goto out;
 	log_info("%s %s", check ? "would reformat" : "reformatted", path);
 	ret = 1;

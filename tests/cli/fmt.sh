@@ -47,6 +47,13 @@ if ! cmp -s tests/fmt/layout.out "$TMP/messy.mandate"; then
 	fail "the messy file was not formatted"
 fi
 
+case_name "a rewritten file keeps its permissions"
+cp tests/fmt/layout.in "$TMP/private.mandate"
+chmod 600 "$TMP/private.mandate"
+run fmt "$TMP/private.mandate"
+expect_status 0
+expect_eq "$(stat -c %a "$TMP/private.mandate")" 600 "mode"
+
 case_name "a directory is searched for specs"
 mkdir -p "$TMP/tree/sub"
 cp tests/fmt/layout.in "$TMP/tree/sub/a.mandate"

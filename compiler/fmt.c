@@ -306,7 +306,7 @@ static void print_inline_list(struct printer *pr, size_t i, size_t end)
 		const struct fmt_token *t = &pr->t[j];
 
 		if (t->kind == FMT_COMMA) {
-			if (pr->t[j + 1].kind != FMT_RBRACKET)
+			if (j + 1 < end && pr->t[j + 1].kind != FMT_RBRACKET)
 				put(pr, ", ", 2);
 			continue;
 		}

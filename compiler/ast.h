@@ -253,8 +253,8 @@ struct resource_class {
 struct waiver {
 	struct waiver *next;
 	struct sval rule;		/* "MND104" */
-	struct sval agent;
-	struct sval identity;		/* optional: one identity only */
+	struct sval agent;		/* NULL in a waiver for an identity */
+	struct sval identity;		/* optional with an agent */
 	struct dval until;
 	struct sval reason;
 	struct sval approver;

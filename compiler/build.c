@@ -697,6 +697,9 @@ static void waive_field(struct parser *p, const struct token *name,
 		set_string(p, name, v, &w->reason);
 	else if (IS("approver"))
 		set_string(p, name, v, &w->approver);
+	else if (IS("identity") && !w->agent.s)
+		error_at(p, &name->loc, "this waiver already names its "
+			 "identity after 'for'; remove the field");
 	else if (IS("identity"))
 		set_string(p, name, v, &w->identity);
 	else
@@ -1325,15 +1328,21 @@ static void suggest_rule_id(struct parser *p, const struct loc *loc,
 }
 
 void build_waive_begin(struct parser *p, const struct token *kw,
-		       const struct token *rule, const struct token *agent)
+		       const struct token *rule, const struct token *agent,
+		       const struct token *identity)
 {
 	struct waiver *w = arena_calloc(&p->u->arena, 1, sizeof(*w));
 	const char *r = rule->s;
 
 	w->rule.s = r;
 	w->rule.loc = rule->loc;
-	w->agent.s = agent->s;
-	w->agent.loc = agent->loc;
+	if (agent) {
+		w->agent.s = agent->s;
+		w->agent.loc = agent->loc;
+	} else {
+		w->identity.s = identity->s;
+		w->identity.loc = identity->loc;
+	}
 	w->loc = kw->loc;
 	if (strlen(r) != 6 || strncmp(r, "MND", 3) || !isdigit((unsigned char)r[3]) ||
 	    !isdigit((unsigned char)r[4]) || !isdigit((unsigned char)r[5])) {
@@ -1392,8 +1401,12 @@ void build_top_end(struct parser *p)
 		p->rclass = NULL;
 		break;
 	case BLOCK_WAIVE:
-		what = arena_printf(&u->arena, "waiver of %s for '%s'",
-				    p->waiver->rule.s, p->waiver->agent.s);
+		what = p->waiver->agent.s ?
+		       arena_printf(&u->arena, "waiver of %s for '%s'",
+				    p->waiver->rule.s, p->waiver->agent.s) :
+		       arena_printf(&u->arena, "waiver of %s for identity "
+				    "'%s'", p->waiver->rule.s,
+				    p->waiver->identity.s);
 		if (!p->waiver->until.set)
 			missing(p, &p->waiver->loc, what, "until",
 				"2027-01-31");

@@ -143,8 +143,10 @@ void build_condition(struct parser *p, const struct token *kw,
 void build_gate_begin(struct parser *p, const struct token *kw);
 void build_resource_begin(struct parser *p, const struct token *kw,
 			  const struct token *name);
+/* A waiver names either one agent or one identity; the other is NULL. */
 void build_waive_begin(struct parser *p, const struct token *kw,
-		       const struct token *rule, const struct token *agent);
+		       const struct token *rule, const struct token *agent,
+		       const struct token *identity);
 void build_escalation_begin(struct parser *p, const struct token *kw,
 			    const struct token *name);
 

@@ -64,5 +64,8 @@ int cmd_build(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_adopt(int argc, char **argv);
+int cmd_due(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 
 #endif

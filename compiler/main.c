@@ -29,6 +29,12 @@ static const struct command commands[] = {
 	  "write a starting spec for a live role or user" },
 	{ "simulate", cmd_simulate,
 	  "decide one request offline with IAM's evaluation" },
+	{ "due", cmd_due,
+	  "list the reviews and expiries that fall due, by owner" },
+	{ "fmt", cmd_fmt,
+	  "rewrite specs in the canonical layout" },
+	{ "init", cmd_init,
+	  "write a commented starting spec for a new agent" },
 };
 
 void cli_log(const char *fmt, ...)

@@ -1,11 +1,16 @@
 #include "common.h"
 #include "rules.h"
 
+/*
+ * Return whether the waiver covers the finding: the same rule, and the
+ * waiver's agent (and identity, when it names one) or, in a waiver for
+ * an identity alone, that identity under any agent or none.
+ */
 static bool waiver_covers(const struct waiver *w, const struct finding *x)
 {
 	if (strcmp(w->rule.s, x->rule->id))
 		return false;
-	if (!x->agent || strcmp(w->agent.s, x->agent))
+	if (w->agent.s && (!x->agent || strcmp(w->agent.s, x->agent)))
 		return false;
 	if (w->identity.s && (!x->identity || strcmp(w->identity.s,
 						     x->identity)))
@@ -13,12 +18,21 @@ static bool waiver_covers(const struct waiver *w, const struct finding *x)
 	return true;
 }
 
+/* Write "for 'agent'" or "for identity 'arn'" into out. */
+static void target_text(const struct waiver *w, char *out, size_t n)
+{
+	if (w->agent.s)
+		snprintf(out, n, "'%s'", w->agent.s);
+	else
+		snprintf(out, n, "identity '%s'", w->identity.s);
+}
+
 void rules_apply_waivers(struct check_context *cx)
 {
 	const struct waiver *w;
 	struct findings *f = cx->f;
 	size_t i, nfindings = f->n;
-	char date[11];
+	char date[11], target[1024];
 
 	for (w = cx->unit->waivers; w; w = w->next) {
 		bool expired = w->until.set && w->until.days < cx->today;
@@ -31,18 +45,19 @@ void rules_apply_waivers(struct check_context *cx)
 			if (!expired && !f->v[i].waiver)
 				f->v[i].waiver = w;
 		}
+		target_text(w, target, sizeof(target));
 		if (expired) {
 			date_format(w->until.days, date);
 			findings_add(f, "MND170", &w->loc, w->agent.s,
 				     w->identity.s,
-				     "waiver of %s for '%s' expired on %s%s",
-				     w->rule.s, w->agent.s, date,
+				     "waiver of %s for %s expired on %s%s",
+				     w->rule.s, target, date,
 				     used ? "" : " and matches no finding");
 		} else if (!used) {
 			findings_add(f, "MND171", &w->loc, w->agent.s,
 				     w->identity.s,
-				     "waiver of %s for '%s' matches no finding",
-				     w->rule.s, w->agent.s);
+				     "waiver of %s for %s matches no finding",
+				     w->rule.s, target);
 		}
 	}
 }

@@ -391,9 +391,12 @@ int unit_check(struct spec_unit *u, struct diag *d)
 		ptrmap_put(&paths, e->name.s, (void *)e);
 	}
 	for (w = u->waivers; w; w = w->next) {
-		const struct agent *target = ptrmap_get(&agents, w->agent.s);
+		const struct agent *target;
 		const struct identity *i;
 
+		if (!w->agent.s)
+			continue;	/* an identity, perhaps unclaimed */
+		target = ptrmap_get(&agents, w->agent.s);
 		if (!target) {
 			diag_at(d, DIAG_ERROR, &w->agent.loc,
 				"waiver names agent '%s', which no spec "

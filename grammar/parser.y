@@ -99,8 +99,11 @@ item:
 		fields '}' { build_top_end(p); }
 	| RESOURCE STRING '{' { build_resource_begin(p, &$1, &$2); }
 		fields '}' { build_top_end(p); }
-	| WAIVE IDENT FOR STRING '{' { build_waive_begin(p, &$1, &$2, &$4); }
+	| WAIVE IDENT FOR STRING '{' { build_waive_begin(p, &$1, &$2, &$4, NULL); }
 		fields '}' { build_top_end(p); }
+	| WAIVE IDENT FOR IDENTITY STRING '{' {
+		build_waive_begin(p, &$1, &$2, NULL, &$5);
+	} fields '}' { build_top_end(p); }
 	| ESCALATION STRING '{' { build_escalation_begin(p, &$1, &$2); }
 		fields '}' { build_top_end(p); }
 	| error { p->block = BLOCK_NONE; RESYNC(); }
@@ -293,6 +296,61 @@ static int expected_text(struct buf *out, const yysymbol_kind_t *expected,
 	return count;
 }
 
+/* Copy the text of the token before the current one into out. */
+static void previous_text(const struct parser *p, char *out, size_t n)
+{
+	snprintf(out, n, "%.*s", (int)p->prev_span.len,
+		 p->src->text + p->prev_span.off);
+}
+
+/*
+ * After a name that starts a line inside a block, the parser wants '='
+ * or '{'. When that name is near a keyword that starts a member, as
+ * 'grnat' is near 'grant', add a note naming the keyword at the name.
+ */
+static bool misspelt_keyword(struct parser *p)
+{
+	static const char *const members[] = {
+		"grant", "deny", "identity", "when",
+	};
+	struct loc at = parser_loc(p, p->prev_span);
+	const char *guess;
+	char word[64];
+
+	previous_text(p, word, sizeof(word));
+	guess = nearest_name(word, members, ARRAY_SIZE(members));
+	if (!guess)
+		return false;
+	diag_at(p->d, DIAG_NOTE, &at, "did you mean '%s'?", guess);
+	return true;
+}
+
+/*
+ * A block of an agent written inside another block, as in 'review {'
+ * inside 'owner { ...', most likely means the outer block lacks its
+ * '}'. Point at the outer block's '{' and say where to close it.
+ */
+static bool unclosed_block(struct parser *p)
+{
+	static const char *const blocks[] = {
+		"owner", "review", "credentials", "audit",
+	};
+	char word[64];
+	size_t i;
+
+	if (p->depth < 2 || p->depth > BRACES_MAX)
+		return false;
+	previous_text(p, word, sizeof(word));
+	for (i = 0; i < ARRAY_SIZE(blocks); i++)
+		if (!strcmp(word, blocks[i]))
+			break;
+	if (i == ARRAY_SIZE(blocks))
+		return false;
+	diag_at(p->d, DIAG_NOTE, &p->braces[p->depth - 2], "this '{' is "
+		"never closed; add '}' before '%s'", word);
+	return true;
+}
+
 /*
  * Add a note with the likely fix: the keyword an identifier misspells,
  * the quotes a name lacks, the brackets a single string lacks, and
@@ -330,6 +388,9 @@ static void add_hint(struct parser *p, const struct loc *loc,
 		return;
 	}
 	if (found == YYTRANSLATE('{') && n == 1 &&
+	    expected[0] == YYTRANSLATE('=') && unclosed_block(p))
+		return;
+	if (found == YYTRANSLATE('{') && n == 1 &&
 	    expected[0] == YYTRANSLATE('=')) {
 		diag_at(p->d, DIAG_NOTE, loc, "only an agent holds blocks; "
 			"this block holds fields such as '%.*s = ...'",
@@ -341,6 +402,9 @@ static void add_hint(struct parser *p, const struct loc *loc,
 			"inside the braces of a grant");
 		return;
 	}
+	if (n == 2 && has_symbol(expected, n, YYTRANSLATE('=')) &&
+	    has_symbol(expected, n, YYTRANSLATE('{')) && misspelt_keyword(p))
+		return;
 	if (found != YYSYMBOL_IDENT)
 		return;
 	for (i = 0; i < n; i++) {

@@ -1,6 +1,6 @@
 # ci/pre-commit in a real git repository: a compliant spec commits, a
-# spec that fails the gate or does not compile is refused, and only the
-# staged version of a file counts.
+# spec that fails the gate, does not compile or is not in canonical
+# layout is refused, and only the staged version of a file counts.
 . tests/cli/lib.sh
 
 repo=$TMP/repo
@@ -12,6 +12,13 @@ mkdir "$repo/agents"
 export MANDATE MANDATE_SPECS=agents
 export MANDATE_CHECK_OPTIONS="--today 2026-12-01 --color never"
 
+# Copy a spec into the repository in canonical layout.
+add_spec() {
+	cp "$1" "$repo/agents/${2:-$(basename "$1")}"
+	"$MANDATE" fmt "$repo/agents/${2:-$(basename "$1")}" ||
+		fail "cannot format $1"
+}
+
 commit() {
 	git -C "$repo" add -A
 	git -C "$repo" commit -q -m "$1" >"$out" 2>"$err"
@@ -19,13 +26,13 @@ commit() {
 }
 
 case_name "compliant spec commits"
-cp examples/agents/ticket-summarizer.mandate "$repo/agents/"
+add_spec examples/agents/ticket-summarizer.mandate
 commit "Add the ticket summarizer"
 expect_status 0
 expect_eq "$(git -C "$repo" log --oneline | wc -l)" 1 "commits"
 
 case_name "spec failing the gate is refused"
-cp examples/agents/forecast-trainer.mandate "$repo/agents/"
+add_spec examples/agents/forecast-trainer.mandate
 commit "Add the forecast trainer"
 expect_status 1
 expect_err "has no business owner [MND102 high]"
@@ -38,7 +45,7 @@ sed 's/technical = "grace.ndlovu@fernbrook.example"/technical = "grace.ndlovu@fe
 git -C "$repo" commit -q -m "Try again" >"$out" 2>"$err"
 status=$?
 expect_status 1
-cp "$TMP/fixed.mandate" "$repo/agents/forecast-trainer.mandate"
+add_spec "$TMP/fixed.mandate" forecast-trainer.mandate
 commit "Add the forecast trainer with both owners"
 expect_status 0
 expect_eq "$(git -C "$repo" log --oneline | wc -l)" 2 "commits"
@@ -55,7 +62,7 @@ rm "$repo/agents/half.mandate"
 mkdir "$repo/tools"
 ln -s "$(command -v "$MANDATE" || echo "$MANDATE")" "$repo/tools/mandate"
 echo "tools/" >>"$repo/.git/info/exclude"
-cp examples/agents/report-writer.mandate "$repo/agents/"
+add_spec examples/agents/report-writer.mandate
 git -C "$repo" add -A
 (
 	cd "$repo" &&
@@ -64,5 +71,34 @@ git -C "$repo" add -A
 status=$?
 expect_status 0
 expect_eq "$(git -C "$repo" log --oneline | wc -l)" 3 "commits"
+
+case_name "a badly formatted spec is refused"
+cp examples/agents/invoice-reconciler.mandate "$repo/agents/"
+commit "Add the invoice reconciler"
+expect_status 1
+expect_err "pre-commit: these specs are not in canonical layout; run 'mandate fmt' on them and add them again:"
+expect_err "    agents/invoice-reconciler.mandate"
+expect_err "pre-commit: commit refused"
+expect_eq "$(git -C "$repo" log --oneline | wc -l)" 3 "commits"
+
+case_name "formatted, it reaches the gate"
+"$MANDATE" fmt "$repo/agents/invoice-reconciler.mandate"
+commit "Add the invoice reconciler"
+expect_status 1
+expect_err "review was due on 2025-11-30"
+expect_err "pre-commit: the specs fail mandate's gate; commit refused"
+rm "$repo/agents/invoice-reconciler.mandate"
+git -C "$repo" add -A
+
+case_name "a spec the commit does not touch keeps its layout"
+cp examples/agents/catalog-enricher.mandate "$repo/agents/"
+sed -i 's/"s3:\*"/"s3:GetObject"/' "$repo/agents/catalog-enricher.mandate"
+git -C "$repo" add -A
+git -C "$repo" commit -q --no-verify -m "Add the enricher unformatted" ||
+	fail "cannot commit without the hook"
+echo "# notes" >"$repo/NOTES"
+commit "Add notes"
+expect_status 0
+expect_eq "$(git -C "$repo" log --oneline | wc -l)" 5 "commits"
 
 finish

@@ -1,0 +1,243 @@
+#include "common.h"
+#include "cli.h"
+
+#include <dirent.h>
+#include <getopt.h>
+#include <sys/stat.h>
+
+#include "ast.h"
+#include "fmt.h"
+#include "fsutil.h"
+#include "source.h"
+
+struct fmt_files {
+	char **v;
+	size_t n, cap;
+};
+
+static void fmt_usage(FILE *out)
+{
+	fputs("usage: mandate fmt [--check] PATH...\n\n"
+	      "Rewrite specs in the canonical layout: two spaces of\n"
+	      "indentation, one field a line, the '=' of consecutive fields\n"
+	      "aligned, lists on one line when they fit in 80 columns and\n"
+	      "otherwise one item a line, one blank line between top-level\n"
+	      "items. Comments stay where they were. A directory is searched\n"
+	      "recursively for *.mandate files. Only files whose layout\n"
+	      "changes are written, each atomically, and a file with errors\n"
+	      "is never written.\n\n"
+	      "options:\n"
+	      "  --check              write nothing; list the files that\n"
+	      "                       would change\n"
+	      "  --color WHEN         auto (default), always or never\n"
+	      "  -v, --verbose        log progress on stderr\n"
+	      "  -h, --help           show this help\n\n"
+	      "Exit status: 0 every file is (now) in canonical layout, 1 with\n"
+	      "--check some file would change, 2 a file has errors or could\n"
+	      "not be read or written.\n", out);
+}
+
+static void add_path(struct fmt_files *f, const char *path)
+{
+	grow_array((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v));
+	f->v[f->n++] = xstrdup(path);
+}
+
+static bool spec_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 8 && !strcmp(name + n - 8, ".mandate");
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Add the *.mandate files under dir in sorted order, skipping hidden
+ * entries. The depth limit ends the recursion in a directory loop.
+ */
+static int walk(struct fmt_files *f, const char *dir, int depth)
+{
+	struct fmt_files names = { NULL, 0, 0 };
+	struct dirent *e;
+	DIR *d;
+	size_t i;
+	int ret = 0;
+
+	if (depth > 64) {
+		diag_path(&cli.diag, DIAG_ERROR, dir, "directories nested "
+			  "more than 64 deep; is there a symbolic link loop?");
+		return -1;
+	}
+	d = opendir(dir);
+	if (!d) {
+		diag_path(&cli.diag, DIAG_ERROR, dir, "cannot read: %s",
+			  strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			add_path(&names, e->d_name);
+	closedir(d);
+	sort_array(names.v, names.n, sizeof(*names.v), cmp_names);
+	for (i = 0; i < names.n; i++) {
+		size_t len = strlen(dir) + strlen(names.v[i]) + 2;
+		char *path = xmalloc(len);
+		struct stat st;
+
+		snprintf(path, len, "%s/%s", dir, names.v[i]);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (walk(f, path, depth + 1) < 0)
+				ret = -1;
+		} else if (spec_name(names.v[i])) {
+			add_path(f, path);
+		}
+		free(path);
+		free(names.v[i]);
+	}
+	free(names.v);
+	return ret;
+}
+
+static int collect(struct fmt_files *f, char *const *paths, size_t n)
+{
+	int ret = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct stat st;
+
+		if (stat(paths[i], &st) < 0) {
+			diag_path(&cli.diag, DIAG_ERROR, paths[i],
+				  "cannot read: %s", strerror(errno));
+			ret = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			if (walk(f, paths[i], 0) < 0)
+				ret = -1;
+		} else {
+			add_path(f, paths[i]);
+		}
+	}
+	return ret;
+}
+
+/*
+ * Replace the file at path with out, atomically, and give it back the
+ * permissions it had, since write_file_atomic makes files 0644.
+ */
+static int write_keeping_mode(const char *path, const struct buf *out)
+{
+	struct stat st;
+	bool known = stat(path, &st) == 0;
+
+	if (write_file_atomic(path, out->data, out->len, &cli.diag) < 0)
+		return -1;
+	if (known && (st.st_mode & 07777) != 0644 &&
+	    chmod(path, st.st_mode & 07777) < 0) {
+		diag_path(&cli.diag, DIAG_ERROR, path, "cannot restore the "
+			  "file's permissions: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Format one file. Returns 0 when it is in canonical layout, 1 when it
+ * changed (or, with check, would change), -1 after reporting an error.
+ */
+static int fmt_file(const char *path, bool check)
+{
+	struct spec_unit u;
+	struct source *src;
+	struct buf out = BUF_INIT;
+	int ret = -1;
+
+	if (source_load(&src, path, SOURCE_SPEC_MAX, &cli.diag) < 0)
+		return -1;
+	unit_init(&u);
+	/* The unit owns src from here on, even when parsing fails. */
+	if (unit_parse_source(&u, src, &cli.diag) < 0)
+		goto out;
+	fmt_spec(src->text, src->len, &out);
+	if (out.len == src->len && !memcmp(out.data, src->text, out.len)) {
+		ret = 0;
+		goto out;
+	}
+	if (!check && write_keeping_mode(path, &out) < 0)
+		goto out;
+	log_info("%s %s", check ? "would reformat" : "reformatted", path);
+	ret = 1;
+out:
+	buf_release(&out);
+	unit_release(&u);
+	return ret;
+}
+
+static int run_fmt(char *const *paths, size_t npaths, bool check)
+{
+	struct fmt_files files = { NULL, 0, 0 };
+	bool errors = false, changed = false;
+	size_t i;
+
+	if (collect(&files, paths, npaths) < 0)
+		errors = true;
+	for (i = 0; i < files.n && !cli.diag.stopped; i++) {
+		int r = fmt_file(files.v[i], check);
+
+		if (r < 0)
+			errors = true;
+		if (r > 0 && check)
+			printf("%s\n", files.v[i]);
+		changed |= r > 0;
+	}
+	for (i = 0; i < files.n; i++)
+		free(files.v[i]);
+	free(files.v);
+	if (errors) {
+		diag_summary(&cli.diag);
+		return EXIT_ERROR;
+	}
+	return check && changed ? EXIT_FAIL : EXIT_PASS;
+}
+
+int cmd_fmt(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "check", no_argument, NULL, 'k' },
+		{ "color", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool check = false;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			check = true;
+			break;
+		case 'c':
+			if (cli_set_color(optarg) < 0)
+				return EXIT_ERROR;
+			break;
+		case 'v':
+			cli.verbose++;
+			break;
+		case 'h':
+			fmt_usage(stdout);
+			return EXIT_PASS;
+		default:
+			return cli_usage_error("fmt", "invalid option");
+		}
+	}
+	cli_apply_color();
+	if (optind >= argc)
+		return cli_usage_error("fmt", "missing PATH; name the spec "
+				       "files or directories to format");
+	return run_fmt(argv + optind, (size_t)(argc - optind), check);
+}

@@ -3,6 +3,7 @@
 
 #include <strings.h>
 
+#include "aws_policy.h"
 #include "contain.h"
 #include "diag.h"
 #include "match.h"
@@ -67,10 +68,13 @@ struct drift_checker {
 	const char **names;		/* catalog action names by id */
 	struct spec_policy spec;
 	/* Per identity, reused. */
+	struct arena literal;		/* live documents read as 2012-10-17 */
 	struct live_stmt *live;
 	size_t nlive, live_cap;
 	struct contain_policy *docs;	/* the live policies, for the prover */
 	size_t ndocs, docs_cap;
+	const struct aws_policy_doc **exported;	/* docs as exported */
+	size_t exported_cap;
 	/* Per statement being checked. */
 	const struct aws_policy_doc *boundary;
 	struct excess *excess;
@@ -144,6 +148,7 @@ static void release_live(struct drift_checker *dc)
 		actset_release(&dc->live[i].actions);
 	dc->nlive = 0;
 	dc->ndocs = 0;
+	arena_release(&dc->literal);
 }
 
 void drift_checker_free(struct drift_checker *dc)
@@ -166,6 +171,7 @@ void drift_checker_free(struct drift_checker *dc)
 	free(dc->spec.services);
 	free(dc->live);
 	free(dc->docs);
+	free(dc->exported);
 	free(dc->excess);
 	free(dc->reasons);
 	free(dc);
@@ -375,15 +381,25 @@ static void add_live(struct drift_checker *dc, const struct aws_statement *s,
 	}
 }
 
+/*
+ * Add a live document. The spec's policies are emitted with Version
+ * 2012-10-17, where "${...}" is a policy variable, so a live document
+ * of another version is compared with its "${" escaped as literal text.
+ */
 static void add_doc(struct drift_checker *dc, const struct aws_policy_doc *doc,
 		    const char *policy)
 {
+	const struct aws_policy_doc *exported = doc;
 	size_t i;
 
 	if (!doc)
 		return;
+	doc = aws_policy_as_2012(&dc->literal, doc);
 	grow_array((void **)&dc->docs, &dc->docs_cap, dc->ndocs + 1,
 		   sizeof(*dc->docs));
+	grow_array((void **)&dc->exported, &dc->exported_cap, dc->ndocs + 1,
+		   sizeof(*dc->exported));
+	dc->exported[dc->ndocs] = exported;
 	dc->docs[dc->ndocs++] = (struct contain_policy){ policy, doc };
 	for (i = 0; i < doc->nstmts; i++)
 		add_live(dc, &doc->stmts[i], policy);
@@ -677,6 +693,15 @@ static void add_details(struct drift_checker *dc, struct finding *x)
 	}
 }
 
+/* Return whether s is an escaped copy of its statement in exported. */
+static bool escaped(const struct aws_policy_doc *exported,
+		    const struct aws_statement *s)
+{
+	const struct aws_statement *orig = &exported->stmts[s->index];
+
+	return orig->resources != s->resources || orig->conds != s->conds;
+}
+
 /*
  * Report what statement stmt of live policy doc allows beyond the spec:
  * every action and resource the prover cannot place inside the spec's
@@ -717,6 +742,10 @@ static void check_statement(struct drift_checker *dc, const struct claim *c,
 		finding_note(f, x, "the statement uses %s, so it allows "
 			     "everything it does not list",
 			     s->not_action ? "NotAction" : "NotResource");
+	if (escaped(dc->exported[doc], s))
+		finding_note(f, x, "the live policy's Version is not "
+			     "2012-10-17, so IAM reads '${' in it as literal "
+			     "text, which a 2012-10-17 policy writes '${$}{'");
 	add_details(dc, x);
 }
 
@@ -772,7 +801,10 @@ void drift_check(struct drift_checker *dc, const struct claim *c,
 	collect_live(dc, c, e);
 	if (contain_set_candidate(dc->prover, dc->docs, dc->ndocs) < 0)
 		prover_out_of_memory();
-	dc->boundary = e->boundary.policy ? e->boundary.policy->doc : NULL;
+	dc->boundary = e->boundary.policy && e->boundary.policy->doc
+		       ? aws_policy_as_2012(&dc->literal,
+					    e->boundary.policy->doc)
+		       : NULL;
 	for (i = 0; i < dc->ndocs; i++)
 		for (j = 0; j < dc->docs[i].doc->nstmts; j++)
 			check_statement(dc, c, i, j);

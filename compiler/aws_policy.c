@@ -868,3 +868,32 @@ aws_policy_as_2012(struct arena *arena, const struct aws_policy_doc *doc)
 	}
 	return copy ? copy : doc;
 }
+
+const char *aws_policy_substitute(struct arena *arena, const char *text,
+				  const char *key, const char *value)
+{
+	struct buf b = BUF_INIT;
+	size_t keylen = strlen(key);
+	bool replaced = false;
+	const char *p = text, *end, *v, *out;
+
+	while (*p) {
+		end = p[0] == '$' && p[1] == '{' ? strchr(p + 2, '}') : NULL;
+		if (!end || (size_t)(end - p - 2) != keylen ||
+		    strncasecmp(p + 2, key, keylen)) {
+			buf_addch(&b, *p++);
+			continue;
+		}
+		for (v = value; *v; v++) {
+			if (strchr("*?$", *v))
+				buf_addf(&b, "${%c}", *v);
+			else
+				buf_addch(&b, *v);
+		}
+		replaced = true;
+		p = end + 1;
+	}
+	out = replaced ? arena_strdup(arena, buf_str(&b)) : text;
+	buf_release(&b);
+	return out;
+}

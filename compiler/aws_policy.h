@@ -95,4 +95,14 @@ const char *aws_policy_escape_variables(struct arena *arena,
 const struct aws_policy_doc *
 aws_policy_as_2012(struct arena *arena, const struct aws_policy_doc *doc);
 
+/*
+ * Return text with each policy variable "${key}" (key compared
+ * ignoring case, without a default) replaced by value, in which '*',
+ * '?' and '$' are written as IAM's escapes "${*}", "${?}" and "${$}".
+ * Escapes and other variables stay as they are. Returns text itself
+ * when nothing is replaced, else a copy from arena.
+ */
+const char *aws_policy_substitute(struct arena *arena, const char *text,
+				  const char *key, const char *value);
+
 #endif

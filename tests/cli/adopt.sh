@@ -222,6 +222,29 @@ live policy 'home' statement #2 allows 's3:ListBucket' on 'arn:aws:s3:::home' be
 expect_eq "$(jq '[.findings[] | select(.rule == "MND210") | select(.note // "" | test("Version is not 2012-10-17"))] | length' "$out")" \
 	2 "notes on the version"
 
+case_name "a user's name matches its username variable"
+sed 's|home/\${aws:username}/\*|home/variable/*|' "$GOLD/variable.mandate" \
+	>"$TMP/cases/variable.mandate"
+run check --today 2026-12-01 --format json --against "$CASES" "$TMP/cases"
+expect_eq "$(jq -r '[.findings[] | select((.rule == "MND210" or .rule == "MND211") and .agent == "variable")] | length' "$out")" \
+	0 "drift and undeployed findings of the user"
+
+case_name "another user's name is drift"
+sed 's|home/\${aws:username}/\*|home/other/*|' "$GOLD/variable.mandate" \
+	>"$TMP/cases/variable.mandate"
+run check --today 2026-12-01 --format json --against "$CASES" "$TMP/cases"
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND210" and .agent == "variable") | .message] | .[]' "$out")" \
+	"live policy 'home' statement #1 allows 's3:GetObject' on 'arn:aws:s3:::home/\${aws:username}/*' beyond the spec: the spec grants it on narrower resources" \
+	"MND210 of the user"
+
+case_name "no name is put into a version-less policy"
+sed 's|home/\${\$}{aws:username}/\*|home/literal/*|' "$GOLD/literal.mandate" \
+	>"$TMP/cases/literal.mandate"
+run check --today 2026-12-01 --format json --against "$CASES" "$TMP/cases"
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND210" and .agent == "literal") | .message] | .[]' "$out")" \
+	"live policy 'home' statement #1 allows 's3:GetObject' on 'arn:aws:s3:::home/\${\$}{aws:username}/*' beyond the spec: the spec grants it on narrower resources" \
+	"MND210 of the literal user"
+
 case_name "trusted_by names a service, not a federated principal"
 sed 's|^  }$|    trusted_by = "cognito-identity.amazonaws.com"\n  }|' \
 	"$TMP/cases/cognito.mandate" >"$TMP/cognito.mandate"

@@ -748,10 +748,11 @@ static void drop_denied(struct adopter *ad, struct draft *dr,
 }
 
 /*
- * Return why the permissions boundary doc cannot be intersected with
- * grants, or NULL. Grants are intersected only with Allow statements
- * on "*" without conditions, NotAction or NotResource; Deny statements
- * without conditions are applied as the identity's own denies are.
+ * Return what of the permissions boundary doc grants cannot follow, or
+ * NULL when they follow it exactly. Grants take only the actions of its
+ * Allow statements, which is exact for statements on "*" without
+ * conditions. Its Deny statements without conditions are applied as the
+ * identity's own denies are.
  */
 static const char *boundary_problem(const struct aws_policy_doc *doc)
 {
@@ -761,21 +762,23 @@ static const char *boundary_problem(const struct aws_policy_doc *doc)
 		const struct aws_statement *s = &doc->stmts[i];
 
 		if (s->nconds)
-			return "it has conditions";
+			return "conditions";
 		if (s->deny)
 			continue;
-		if (s->not_action)
-			return "it allows by NotAction";
 		if (s->not_resource)
-			return "it allows by NotResource";
+			return "NotResource";
 		for (j = 0; j < s->nresources; j++)
 			if (strcmp(s->resources[j], "*"))
-				return "it allows on resources other than '*'";
+				return "resources other than '*'";
 	}
 	return NULL;
 }
 
-/* Read the permissions boundary into ad->boundary, or say why not. */
+/*
+ * Read the actions the permissions boundary allows into ad->boundary.
+ * Any request the boundary allows is for one of them, so a grant
+ * narrowed to them still covers the live access.
+ */
 static void read_boundary(struct adopter *ad)
 {
 	const struct aws_policy_ref *ref = &ad->e->boundary;
@@ -794,14 +797,13 @@ static void read_boundary(struct adopter *ad)
 	}
 	doc = ref->policy->doc;
 	why = boundary_problem(doc);
-	if (why) {
-		ad->boundary_note = arena_printf(&ad->arena, "the permissions "
-						 "boundary is not applied to "
-						 "the grants (%s), so they "
-						 "may be wider than the live "
-						 "access it allows", why);
-		return;
-	}
+	if (why)
+		ad->boundary_note = arena_printf(&ad->arena, "the grants take "
+						 "only the actions of the "
+						 "permissions boundary, not "
+						 "its %s, so they may be wider "
+						 "than the live access it "
+						 "allows", why);
 	actset_init(&ad->boundary, catalog_count(ad->cat));
 	for (i = 0; i < doc->nstmts; i++) {
 		if (doc->stmts[i].deny)

@@ -46,9 +46,9 @@ struct adopter {
 	struct live_deny *denies;
 	size_t ndenies, denies_cap;
 	/*
-	 * What the permissions boundary allows, when it is simple enough to
-	 * intersect grants with (see read_boundary); else boundary_note
-	 * gives the reason grants may be wider than the live access.
+	 * The actions the permissions boundary allows, when the export has
+	 * it (see read_boundary). boundary_note gives the reason grants may
+	 * still be wider than the live access it allows.
 	 */
 	bool bounded;
 	struct actset boundary;
@@ -550,7 +550,7 @@ static void add_draft(struct adopter *ad, struct draft *dr,
 	ad->drafts[ad->ndrafts++] = *dr;
 }
 
-/* Expand the Action or NotAction of s into set, which init prepares. */
+/* Expand the Action or NotAction of s into set, which this initializes. */
 static void statement_actions(struct adopter *ad, const struct aws_statement *s,
 			      struct actset *set)
 {
@@ -641,18 +641,25 @@ static void collect_denies(struct adopter *ad)
 		const char *who = h == e ? "" :
 			arena_printf(&ad->arena, "group '%s' ", h->name);
 
-		for (j = 0; j < h->ninline; j++)
+		for (j = 0; j < h->ninline; j++) {
+			const struct aws_inline_policy *p =
+				&h->inline_policies[j];
+
 			add_denies_of(ad, arena_printf(&ad->arena, "%sinline "
 						       "policy '%s'", who,
-						       h->inline_policies[j].name),
-				      h->inline_policies[j].doc);
-		for (j = 0; j < h->nattached; j++)
-			if (h->attached[j].policy)
+						       p->name), p->doc);
+		}
+		for (j = 0; j < h->nattached; j++) {
+			const struct aws_managed_policy *p =
+				h->attached[j].policy;
+
+			if (p)
 				add_denies_of(ad, arena_printf(&ad->arena,
-							       "%smanaged policy "
-							       "'%s'", who,
-							       h->attached[j].policy->name),
-					      h->attached[j].policy->doc);
+							       "%smanaged "
+							       "policy '%s'",
+							       who, p->name),
+					      p->doc);
+		}
 	}
 	if (e->boundary.policy)
 		add_denies_of(ad, arena_printf(&ad->arena, "permissions "

@@ -902,7 +902,7 @@ static void check_statement(struct drift_checker *dc, const struct claim *c,
 		finding_note(f, x, "the statement uses %s, so it allows "
 			     "everything it does not list",
 			     s->not_action ? "NotAction" : "NotResource");
-	if (escaped(dc->exported[doc], s))
+	else if (escaped(dc->exported[doc], s))	/* a finding has one note */
 		finding_note(f, x, "the live policy's Version is not "
 			     "2012-10-17, so IAM reads '${' in it as literal "
 			     "text, which a 2012-10-17 policy writes '${$}{'");

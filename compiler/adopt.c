@@ -3,8 +3,10 @@
 
 #include <strings.h>
 
+#include "aws_policy.h"
 #include "compile.h"
 #include "last_access.h"
+#include "match.h"
 
 /* A grant or deny being built from one or more live statements. */
 struct draft {
@@ -29,11 +31,28 @@ struct unused {
 	int32_t completed;		/* when the job that showed it ended */
 };
 
+/* A live Deny without conditions, which takes away what it covers. */
+struct live_deny {
+	const struct aws_statement *s;	/* read as 2012-10-17 */
+	const char *label;		/* "inline policy 'p' statement 2" */
+	struct actset actions;
+};
+
 struct adopter {
 	const struct aws_state *st;
 	const struct catalog *cat;
 	const struct aws_entity *e;
 	struct arena arena;		/* every string built here */
+	struct live_deny *denies;
+	size_t ndenies, denies_cap;
+	/*
+	 * The actions the permissions boundary allows, when the export has
+	 * it (see read_boundary). boundary_note gives the reason grants may
+	 * still be wider than the live access it allows.
+	 */
+	bool bounded;
+	struct actset boundary;
+	const char *boundary_note;
 	struct draft *drafts;
 	size_t ndrafts, drafts_cap;
 	const char **skipped;		/* comments on what was not adopted */
@@ -43,10 +62,15 @@ struct adopter {
 	size_t ninexact;
 };
 
-/* Notes about one statement, collected while it is converted. */
+/*
+ * Notes about one statement, collected while it is converted. nexact
+ * counts the notes on a change that keeps the spec exact, such as an
+ * action a live deny takes away; the others say where it is not exact.
+ */
 struct notes {
 	const char **v;
 	size_t n, cap;
+	size_t nexact;
 };
 
 static void note_add(struct adopter *ad, struct notes *n, const char *fmt,
@@ -519,21 +543,335 @@ static void add_draft(struct adopter *ad, struct draft *dr,
 						     label);
 	for (i = 0; i < notes->n; i++)
 		dr->comments[dr->ncomments++] = notes->v[i];
-	ad->ninexact += notes->n;
+	ad->ninexact += notes->n - notes->nexact;
 	dr->key = draft_key(ad, dr);
 	grow_array((void **)&ad->drafts, &ad->drafts_cap, ad->ndrafts + 1,
 		   sizeof(*ad->drafts));
 	ad->drafts[ad->ndrafts++] = *dr;
 }
 
+/* Expand the Action or NotAction of s into set, which this initializes. */
+static void statement_actions(struct adopter *ad, const struct aws_statement *s,
+			      struct actset *set)
+{
+	uint32_t n = catalog_count(ad->cat), id;
+	struct actset listed;
+	size_t i;
+
+	actset_init(set, n);
+	actset_init(&listed, n);
+	for (i = 0; i < s->nactions; i++)
+		catalog_match_actions(ad->cat, s->actions[i], &listed);
+	if (!s->not_action) {
+		actset_union(set, &listed);
+	} else {
+		for (id = 0; id < n; id++)
+			actset_add(set, id);
+		actset_subtract(set, &listed);
+	}
+	actset_release(&listed);
+}
+
+/* Return whether the Action or NotAction of s names action. */
+static bool statement_names(const struct aws_statement *s, const char *action)
+{
+	size_t i;
+
+	for (i = 0; i < s->nactions; i++)
+		if (match_action(s->actions[i], action))
+			return !s->not_action;
+	return s->not_action;
+}
+
+/* Return whether the Resource or NotResource of s covers pattern. */
+static bool statement_covers(const struct aws_statement *s,
+			     const char *pattern)
+{
+	size_t i;
+
+	for (i = 0; i < s->nresources; i++) {
+		if (s->not_resource &&
+		    match_resource_overlap(s->resources[i], pattern))
+			return false;
+		if (!s->not_resource &&
+		    match_resource_covers(s->resources[i], pattern))
+			return true;
+	}
+	return s->not_resource;
+}
+
+static void add_deny(struct adopter *ad, const char *source,
+		     const struct aws_statement *s)
+{
+	struct live_deny *d;
+
+	if (!s->deny || s->nconds)
+		return;
+	grow_array((void **)&ad->denies, &ad->denies_cap, ad->ndenies + 1,
+		   sizeof(*ad->denies));
+	d = &ad->denies[ad->ndenies++];
+	d->s = s;
+	d->label = statement_label(ad, source, s);
+	statement_actions(ad, s, &d->actions);
+}
+
+static void add_denies_of(struct adopter *ad, const char *source,
+			  const struct aws_policy_doc *doc)
+{
+	size_t i;
+
+	if (!doc)
+		return;
+	doc = aws_policy_as_2012(&ad->arena, doc);
+	for (i = 0; i < doc->nstmts; i++)
+		add_deny(ad, source, &doc->stmts[i]);
+}
+
+/*
+ * Gather the live denies without conditions of e, its groups and its
+ * permissions boundary: a grant leaves out what they take away.
+ */
+static void collect_denies(struct adopter *ad)
+{
+	const struct aws_entity *e = ad->e;
+	size_t i, j;
+
+	for (i = 0; i <= e->ngroups; i++) {
+		const struct aws_entity *h = i ? e->groups[i - 1] : e;
+		const char *who = h == e ? "" :
+			arena_printf(&ad->arena, "group '%s' ", h->name);
+
+		for (j = 0; j < h->ninline; j++) {
+			const struct aws_inline_policy *p =
+				&h->inline_policies[j];
+
+			add_denies_of(ad, arena_printf(&ad->arena, "%sinline "
+						       "policy '%s'", who,
+						       p->name), p->doc);
+		}
+		for (j = 0; j < h->nattached; j++) {
+			const struct aws_managed_policy *p =
+				h->attached[j].policy;
+
+			if (p)
+				add_denies_of(ad, arena_printf(&ad->arena,
+							       "%smanaged "
+							       "policy '%s'",
+							       who, p->name),
+					      p->doc);
+		}
+	}
+	if (e->boundary.policy)
+		add_denies_of(ad, arena_printf(&ad->arena, "permissions "
+					       "boundary '%s'",
+					       e->boundary.policy->name),
+			      e->boundary.policy->doc);
+}
+
+/*
+ * Return the first live deny that takes away action (catalog id, or
+ * ACTSET_END for an unlisted name) on every resource of dr that the
+ * action acts on, or NULL. Each resource may be covered by another
+ * deny; the first is returned.
+ */
+static const struct live_deny *denied(const struct adopter *ad,
+				      const struct draft *dr, uint32_t id,
+				      const char *name)
+{
+	const struct live_deny *first = NULL;
+	size_t i, k;
+
+	for (i = 0; i < dr->nres; i++) {
+		if (id != ACTSET_END &&
+		    !catalog_action_applies(ad->cat, catalog_action(ad->cat, id),
+					    dr->resources[i]))
+			continue;
+		for (k = 0; k < ad->ndenies; k++) {
+			const struct live_deny *d = &ad->denies[k];
+			bool named = id == ACTSET_END
+					     ? statement_names(d->s, name)
+					     : actset_has(&d->actions, id);
+
+			if (named && statement_covers(d->s, dr->resources[i]))
+				break;
+		}
+		if (k == ad->ndenies)
+			return NULL;
+		if (!first)
+			first = &ad->denies[k];
+	}
+	return first;
+}
+
+/*
+ * Leave out of an allow the actions that a live deny without
+ * conditions takes away on all its resources: granting them would only
+ * be reported as not deployed (MND211).
+ */
+static void drop_denied(struct adopter *ad, struct draft *dr,
+			struct notes *notes)
+{
+	const struct live_deny *by = NULL, *d;
+	const char *example = NULL;
+	struct actset removed;
+	size_t i, k = 0, n = 0;
+	uint32_t id;
+
+	if (!ad->ndenies || !dr->nres)
+		return;
+	actset_init(&removed, catalog_count(ad->cat));
+	actset_foreach(&dr->actions, id) {
+		d = denied(ad, dr, id, NULL);
+		if (!d)
+			continue;
+		actset_add(&removed, id);
+		if (!n++) {
+			by = d;
+			example = catalog_action(ad->cat, id)->name;
+		}
+	}
+	actset_subtract(&dr->actions, &removed);
+	actset_release(&removed);
+	for (i = 0; i < dr->nunlisted; i++) {
+		d = denied(ad, dr, ACTSET_END, dr->unlisted[i]);
+		if (!d) {
+			dr->unlisted[k++] = dr->unlisted[i];
+			continue;
+		}
+		if (!n++) {
+			by = d;
+			example = dr->unlisted[i];
+		}
+	}
+	dr->nunlisted = k;
+	if (n == 1)
+		note_add(ad, notes, "'%s' left out: %s denies it without "
+			 "conditions", example, by->label);
+	else if (n)
+		note_add(ad, notes, "%zu actions left out that live denies "
+			 "without conditions take away, such as '%s' by %s", n,
+			 example, by->label);
+	notes->nexact += n > 0;
+}
+
+/*
+ * Return what of the permissions boundary doc grants cannot follow, or
+ * NULL when they follow it exactly. Grants take only the actions of its
+ * Allow statements, which is exact for statements on "*" without
+ * conditions. Its Deny statements without conditions are applied as the
+ * identity's own denies are.
+ */
+static const char *boundary_problem(const struct aws_policy_doc *doc)
+{
+	size_t i, j;
+
+	for (i = 0; i < doc->nstmts; i++) {
+		const struct aws_statement *s = &doc->stmts[i];
+
+		if (s->nconds)
+			return "conditions";
+		if (s->deny)
+			continue;
+		if (s->not_resource)
+			return "NotResource";
+		for (j = 0; j < s->nresources; j++)
+			if (strcmp(s->resources[j], "*"))
+				return "resources other than '*'";
+	}
+	return NULL;
+}
+
+/*
+ * Read the actions the permissions boundary allows into ad->boundary.
+ * Any request the boundary allows is for one of them, so a grant
+ * narrowed to them still covers the live access.
+ */
+static void read_boundary(struct adopter *ad)
+{
+	const struct aws_policy_ref *ref = &ad->e->boundary;
+	const struct aws_policy_doc *doc;
+	const char *why;
+	struct actset allowed;
+	size_t i;
+
+	if (!ref->arn)
+		return;
+	if (!ref->policy || !ref->policy->doc) {
+		ad->boundary_note = "the permissions boundary is not in the "
+				    "export, so the grants may be wider than "
+				    "the live access it allows";
+		return;
+	}
+	doc = ref->policy->doc;
+	why = boundary_problem(doc);
+	if (why)
+		ad->boundary_note = arena_printf(&ad->arena, "the grants take "
+						 "only the actions of the "
+						 "permissions boundary, not "
+						 "its %s, so they may be wider "
+						 "than the live access it "
+						 "allows", why);
+	actset_init(&ad->boundary, catalog_count(ad->cat));
+	for (i = 0; i < doc->nstmts; i++) {
+		if (doc->stmts[i].deny)
+			continue;
+		statement_actions(ad, &doc->stmts[i], &allowed);
+		actset_union(&ad->boundary, &allowed);
+		actset_release(&allowed);
+	}
+	ad->bounded = true;
+}
+
+/* Return whether an Allow of the boundary names action. */
+static bool boundary_allows(const struct adopter *ad, const char *action)
+{
+	const struct aws_policy_doc *doc = ad->e->boundary.policy->doc;
+	size_t i;
+
+	for (i = 0; i < doc->nstmts; i++)
+		if (!doc->stmts[i].deny &&
+		    statement_names(&doc->stmts[i], action))
+			return true;
+	return false;
+}
+
+/* Leave out of an allow the actions the permissions boundary keeps out. */
+static void apply_boundary(struct adopter *ad, struct draft *dr,
+			   struct notes *notes)
+{
+	struct actset outside;
+	size_t i, k = 0, n;
+	uint32_t id;
+
+	if (!ad->bounded)
+		return;
+	actset_init(&outside, catalog_count(ad->cat));
+	actset_foreach(&dr->actions, id)
+		if (!actset_has(&ad->boundary, id))
+			actset_add(&outside, id);
+	n = outside.count;
+	actset_subtract(&dr->actions, &outside);
+	actset_release(&outside);
+	for (i = 0; i < dr->nunlisted; i++)
+		if (boundary_allows(ad, dr->unlisted[i]))
+			dr->unlisted[k++] = dr->unlisted[i];
+	n += dr->nunlisted - k;
+	dr->nunlisted = k;
+	if (n)
+		note_add(ad, notes, "%zu action%s left out that the "
+			 "permissions boundary '%s' does not allow", n,
+			 plural((long long)n), ad->e->boundary.policy->name);
+	notes->nexact += n > 0;
+}
+
 /* Convert one live statement into a draft, or a comment saying why not. */
 static void adopt_statement(struct adopter *ad, const char *source,
-			    const struct aws_statement *s)
+			    const struct aws_statement *s, bool escaped)
 {
 	const char *label = statement_label(ad, source, s);
 	const char *why = resource_problem(s);
 	struct draft dr;
-	struct notes notes = { NULL, 0, 0 };
+	struct notes notes = { NULL, 0, 0, 0 };
 
 	memset(&dr, 0, sizeof(dr));
 	dr.deny = s->deny;
@@ -562,6 +900,10 @@ static void adopt_statement(struct adopter *ad, const char *source,
 	} else {
 		set_resources(ad, s, &dr);
 	}
+	if (!s->deny) {
+		apply_boundary(ad, &dr, &notes);
+		drop_denied(ad, &dr, &notes);
+	}
 	keep_applicable(ad, &dr, &notes);
 	if (!s->deny && aws_has_service_access(ad->st, ad->e->arn))
 		drop_unused(ad, &dr);
@@ -574,6 +916,12 @@ static void adopt_statement(struct adopter *ad, const char *source,
 		free(notes.v);
 		return;
 	}
+	if (escaped) {
+		note_add(ad, &notes, "the live policy's Version is not "
+			 "2012-10-17, so IAM reads '${' in it as literal text; "
+			 "written '${$}{' to stay literal");
+		notes.nexact++;
+	}
 	add_draft(ad, &dr, label, &notes);
 	free(notes.v);
 }
@@ -581,12 +929,19 @@ static void adopt_statement(struct adopter *ad, const char *source,
 static void adopt_document(struct adopter *ad, const char *source,
 			   const struct aws_policy_doc *doc)
 {
+	const struct aws_policy_doc *literal;
 	size_t i;
 
 	if (!doc)
 		return;
-	for (i = 0; i < doc->nstmts; i++)
-		adopt_statement(ad, source, &doc->stmts[i]);
+	literal = aws_policy_as_2012(&ad->arena, doc);
+	for (i = 0; i < doc->nstmts; i++) {
+		const struct aws_statement *s = &literal->stmts[i];
+
+		adopt_statement(ad, source, s,
+				s->resources != doc->stmts[i].resources ||
+				s->conds != doc->stmts[i].conds);
+	}
 }
 
 /* Adopt the policies of e itself or of one of its groups. */
@@ -745,10 +1100,11 @@ static int cmp_drafts_order(const void *a, const void *b)
 
 /*
  * Append a list of strings as one line when it fits in width columns,
- * else one item a line; a single resource needs no brackets.
+ * else one item a line, for a field indented by indent columns; a
+ * single resource needs no brackets.
  */
 static void add_list(struct buf *out, const char *const *v, size_t n,
-		     size_t width, bool brackets)
+		     size_t width, size_t indent, bool brackets)
 {
 	size_t i, len = 2;
 
@@ -770,11 +1126,11 @@ static void add_list(struct buf *out, const char *const *v, size_t n,
 	}
 	buf_adds(out, "[\n");
 	for (i = 0; i < n; i++) {
-		buf_adds(out, "    ");
+		buf_addf(out, "%*s", (int)indent + 2, "");
 		add_string(out, v[i]);
 		buf_adds(out, ",\n");
 	}
-	buf_adds(out, "  ]");
+	buf_addf(out, "%*s]", (int)indent, "");
 }
 
 static bool reaches(const struct adopter *ad, const struct draft *dr,
@@ -807,8 +1163,8 @@ static void write_draft(struct adopter *ad, struct buf *out,
 	for (i = 0; i < dr->ncomments; i++)
 		add_comment(out, "  # ", dr->comments[i]);
 	buf_addf(out, "  %s actions ", dr->deny ? "deny" : "grant");
-	add_list(out, actions, nactions, 60, true);
-	add_list(&res, dr->resources, dr->nres, 70, false);
+	add_list(out, actions, nactions, 60, 2, true);
+	add_list(&res, dr->resources, dr->nres, 70, 2, false);
 	len = strchr(buf_str(&res), '\n') ? 0 : res.len;
 	if (line_length(out) + 4 + len + 2 <= 80)
 		buf_adds(out, " on ");
@@ -857,48 +1213,127 @@ static bool spec_arn_valid(const char *arn)
 	return writable(arn);
 }
 
+/*
+ * Return the action that the trust policy emitted for trusted_by gives
+ * live principal p, or NULL when trusted_by cannot write p. Service
+ * principals, accounts and IAM ARNs get sts:AssumeRole, SAML provider
+ * ARNs sts:AssumeRoleWithSAML and OIDC provider ARNs
+ * sts:AssumeRoleWithWebIdentity. A Federated principal named by host,
+ * such as "accounts.google.com" or "cognito-identity.amazonaws.com",
+ * has no form in trusted_by.
+ */
+static const char *trust_action(const struct aws_principal *p)
+{
+	const char *v = p->value;
+	bool arn = !strncmp(v, "arn:", 4);
+	bool saml = arn && strstr(v, ":saml-provider/");
+	bool oidc = arn && strstr(v, ":oidc-provider/");
+	size_t i;
+
+	if (!writable(v) || !strcmp(v, "*"))
+		return NULL;
+	if (!strcmp(p->type, "Service"))
+		return !arn && strstr(v, ".amazonaws.com") ? "sts:AssumeRole"
+							   : NULL;
+	if (!strcmp(p->type, "Federated"))
+		return saml ? "sts:AssumeRoleWithSAML"
+		       : oidc ? "sts:AssumeRoleWithWebIdentity" : NULL;
+	if (strcmp(p->type, "AWS") || saml || oidc)
+		return NULL;
+	if (arn)
+		return "sts:AssumeRole";
+	for (i = 0; i < 12; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return NULL;
+	return v[12] ? NULL : "sts:AssumeRole";
+}
+
+/*
+ * Note each action of trust statement s that the emitted trust policy
+ * does not give the principals adopted from it, whose actions are
+ * kept[0..nkept).
+ */
+static void note_trust_actions(struct adopter *ad, struct notes *notes,
+			       const struct aws_statement *s,
+			       const char **kept, size_t nkept)
+{
+	size_t i, k;
+
+	if (s->not_action) {
+		note_add(ad, notes, "trust statement %u uses NotAction, which "
+			 "trusted_by cannot write", s->index + 1);
+		return;
+	}
+	for (i = 0; i < s->nactions; i++) {
+		for (k = 0; k < nkept; k++)
+			if (!strcasecmp(s->actions[i], kept[k]))
+				break;
+		if (k == nkept && nkept)
+			note_add(ad, notes, "trust statement %u allows '%s', "
+				 "which trusted_by cannot write", s->index + 1,
+				 writable(s->actions[i]) ? s->actions[i] : "?");
+	}
+}
+
+/*
+ * Add the principals of trust statement s that trusted_by can write to
+ * v, and note the others.
+ */
+static void adopt_trust_statement(struct adopter *ad, struct notes *notes,
+				  const struct aws_statement *s,
+				  const char ***v, size_t *n, size_t *cap)
+{
+	const char *kept[3];
+	size_t nkept = 0, j, k;
+
+	if (s->deny || s->not_principal) {
+		note_add(ad, notes, "trust statement %u (%s) is not adopted",
+			 s->index + 1, s->deny ? "Deny" : "NotPrincipal");
+		return;
+	}
+	if (s->nconds)
+		note_add(ad, notes, "trust statement %u has conditions, which "
+			 "trusted_by cannot write", s->index + 1);
+	for (j = 0; j < s->nprincipals; j++) {
+		const struct aws_principal *p = &s->principals[j];
+		const char *action = trust_action(p);
+
+		if (!action) {
+			note_add(ad, notes, "trust statement %u admits %s "
+				 "principal '%s', which trusted_by cannot "
+				 "write; check reports it as MND212",
+				 s->index + 1, writable(p->type) ? p->type : "?",
+				 writable(p->value) ? p->value : "?");
+			continue;
+		}
+		grow_array((void **)v, cap, *n + 1, sizeof(**v));
+		(*v)[(*n)++] = p->value;
+		for (k = 0; k < nkept && strcmp(kept[k], action); k++)
+			;
+		if (k == nkept)
+			kept[nkept++] = action;
+	}
+	note_trust_actions(ad, notes, s, kept, nkept);
+}
+
 /* Write trusted_by from the role's trust policy, and what it leaves out. */
 static void write_trust(struct adopter *ad, struct buf *out)
 {
 	const struct aws_policy_doc *trust = ad->e->trust;
 	const char **v = NULL;
-	size_t n = 0, cap = 0, i, j;
-	struct notes notes = { NULL, 0, 0 };
+	size_t n = 0, cap = 0, i;
+	struct notes notes = { NULL, 0, 0, 0 };
 
-	for (i = 0; trust && i < trust->nstmts; i++) {
-		const struct aws_statement *s = &trust->stmts[i];
-
-		if (s->deny || s->not_principal) {
-			note_add(ad, &notes, "trust statement %u (%s) is not "
-				 "adopted", s->index + 1, s->deny ? "Deny"
-				 : "NotPrincipal");
-			continue;
-		}
-		if (s->nconds)
-			note_add(ad, &notes, "trust statement %u has "
-				 "conditions, which trusted_by cannot write",
-				 s->index + 1);
-		for (j = 0; j < s->nprincipals; j++) {
-			const char *p = s->principals[j].value;
-
-			if (!strcmp(p, "*") || !writable(p))
-				note_add(ad, &notes, "trust statement %u admits "
-					 "'%s', which is not adopted",
-					 s->index + 1, strcmp(p, "*") ? "?" : p);
-			else {
-				grow_array((void **)&v, &cap, n + 1,
-					   sizeof(*v));
-				v[n++] = p;
-			}
-		}
-	}
+	for (i = 0; trust && i < trust->nstmts; i++)
+		adopt_trust_statement(ad, &notes, &trust->stmts[i], &v, &n,
+				      &cap);
 	n = sort_unique(v, n);
 	for (i = 0; i < notes.n; i++)
 		add_comment(out, "    # ", notes.v[i]);
 	ad->ninexact += notes.n;
 	if (n) {
 		buf_adds(out, "    trusted_by = ");
-		add_list(out, v, n, 60, false);
+		add_list(out, v, n, 60, 4, false);
 		buf_addch(out, '\n');
 	}
 	free(v);
@@ -920,6 +1355,10 @@ static void write_identity(struct adopter *ad, struct buf *out)
 	buf_adds(out, " {\n");
 	if (role)
 		write_trust(ad, out);
+	if (ad->boundary_note) {
+		add_comment(out, "    # ", ad->boundary_note);
+		ad->ninexact++;
+	}
 	if (e->boundary.arn && writable(e->boundary.arn)) {
 		buf_adds(out, "    boundary   = ");
 		add_string(out, e->boundary.arn);
@@ -1026,6 +1465,11 @@ static void adopter_release(struct adopter *ad)
 
 	for (i = 0; i < ad->ndrafts; i++)
 		actset_release(&ad->drafts[i].actions);
+	for (i = 0; i < ad->ndenies; i++)
+		actset_release(&ad->denies[i].actions);
+	if (ad->bounded)
+		actset_release(&ad->boundary);
+	free(ad->denies);
 	free(ad->drafts);
 	free(ad->skipped);
 	free(ad->unused);
@@ -1056,6 +1500,8 @@ int adopt_write(struct buf *out, const struct aws_state *st,
 	ad.cat = cat;
 	ad.e = e;
 
+	read_boundary(&ad);
+	collect_denies(&ad);
 	adopt_holder(&ad, e);
 	if (e->kind == AWS_USER)
 		adopt_groups(&ad);

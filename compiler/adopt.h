@@ -20,7 +20,19 @@
  * - NotResource becomes "*" in a grant, and drops a deny;
  * - a condition without an exact `when` (IfExists operators, Null, a
  *   key the catalog lacks) is left out of a grant, and drops a deny;
- * - actions that the catalog does not know cannot be granted.
+ * - actions that the catalog does not know cannot be granted;
+ * - of a permissions boundary with conditions, NotResource or an Allow
+ *   on resources other than "*", grants follow only the actions;
+ * - trust principals that trusted_by cannot write (a Federated
+ *   principal named by host, such as "accounts.google.com"), trust
+ *   conditions and actions other than the assume action are left out.
+ *
+ * Where the live access is narrower than the identity policies, the
+ * grants follow it: actions that the permissions boundary does not
+ * allow, or that a live deny without conditions takes away on all the
+ * grant's resources, are left out with a comment. A policy
+ * without Version 2012-10-17 has its "${" written "${$}{", so that the
+ * spec's 2012-10-17 policies read it as the same literal text.
  *
  * With service-last-accessed data for the identity, the actions that
  * rule MND230 would report as unused are left out and listed in a

@@ -767,3 +767,133 @@ int aws_policy_parse_source(struct aws_policy_doc **out, struct source *src,
 	cJSON_Delete(doc);
 	return ret;
 }
+
+bool aws_policy_has_variables(const struct aws_policy_doc *doc)
+{
+	return doc->version && !strcmp(doc->version, "2012-10-17");
+}
+
+const char *aws_policy_escape_variables(struct arena *arena,
+					const char *text)
+{
+	struct buf b = BUF_INIT;
+	const char *p, *out;
+
+	if (!strstr(text, "${"))
+		return text;
+	for (p = text; *p; p++) {
+		if (p[0] == '$' && p[1] == '{')
+			buf_adds(&b, "${$}");
+		else
+			buf_addch(&b, *p);
+	}
+	out = arena_strdup(arena, buf_str(&b));
+	buf_release(&b);
+	return out;
+}
+
+/*
+ * Escape the strings of v into a copy from arena; returns v itself when
+ * none changes.
+ */
+static const char **escape_strings(struct arena *arena, const char **v,
+				   size_t n)
+{
+	const char **copy = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *s = aws_policy_escape_variables(arena, v[i]);
+
+		if (s == v[i] && !copy)
+			continue;
+		if (!copy) {
+			copy = arena_calloc(arena, n, sizeof(*copy));
+			memcpy(copy, v, n * sizeof(*copy));
+		}
+		copy[i] = s;
+	}
+	return copy ? copy : v;
+}
+
+/* Escape the condition values of s; returns s->conds when none changes. */
+static struct aws_condition *escape_conditions(struct arena *arena,
+					       const struct aws_statement *s)
+{
+	struct aws_condition *copy = NULL;
+	size_t i;
+
+	for (i = 0; i < s->nconds; i++) {
+		const struct aws_condition *c = &s->conds[i];
+		const char **values = escape_strings(arena, c->values,
+						     c->nvalues);
+
+		if (values == c->values)
+			continue;
+		if (!copy) {
+			copy = arena_calloc(arena, s->nconds, sizeof(*copy));
+			memcpy(copy, s->conds, s->nconds * sizeof(*copy));
+		}
+		copy[i].values = values;
+	}
+	return copy ? copy : s->conds;
+}
+
+const struct aws_policy_doc *
+aws_policy_as_2012(struct arena *arena, const struct aws_policy_doc *doc)
+{
+	struct aws_policy_doc *copy = NULL;
+	size_t i;
+
+	if (aws_policy_has_variables(doc))
+		return doc;
+	for (i = 0; i < doc->nstmts; i++) {
+		const struct aws_statement *s = &doc->stmts[i];
+		const char **resources = escape_strings(arena, s->resources,
+							s->nresources);
+		struct aws_condition *conds = escape_conditions(arena, s);
+
+		if (resources == s->resources && conds == s->conds)
+			continue;
+		if (!copy) {
+			copy = arena_alloc(arena, sizeof(*copy));
+			*copy = *doc;
+			copy->stmts = arena_calloc(arena, doc->nstmts,
+						   sizeof(*copy->stmts));
+			memcpy(copy->stmts, doc->stmts,
+			       doc->nstmts * sizeof(*copy->stmts));
+		}
+		copy->stmts[i].resources = resources;
+		copy->stmts[i].conds = conds;
+	}
+	return copy ? copy : doc;
+}
+
+const char *aws_policy_substitute(struct arena *arena, const char *text,
+				  const char *key, const char *value)
+{
+	struct buf b = BUF_INIT;
+	size_t keylen = strlen(key);
+	bool replaced = false;
+	const char *p = text, *end, *v, *out;
+
+	while (*p) {
+		end = p[0] == '$' && p[1] == '{' ? strchr(p + 2, '}') : NULL;
+		if (!end || (size_t)(end - p - 2) != keylen ||
+		    strncasecmp(p + 2, key, keylen)) {
+			buf_addch(&b, *p++);
+			continue;
+		}
+		for (v = value; *v; v++) {
+			if (strchr("*?$", *v))
+				buf_addf(&b, "${%c}", *v);
+			else
+				buf_addch(&b, *v);
+		}
+		replaced = true;
+		p = end + 1;
+	}
+	out = replaced ? arena_strdup(arena, buf_str(&b)) : text;
+	buf_release(&b);
+	return out;
+}

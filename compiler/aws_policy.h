@@ -67,4 +67,42 @@ int aws_url_decode(struct buf *out, const char *s, size_t n, size_t *bad);
 /* Return whether op is an IAM condition operator, prefixes included. */
 bool aws_condition_operator_valid(const char *op);
 
+/*
+ * Return whether IAM substitutes policy variables in doc: only in a
+ * document whose Version is "2012-10-17". In one without a Version or
+ * of "2008-10-17", "${aws:username}" is literal text.
+ */
+bool aws_policy_has_variables(const struct aws_policy_doc *doc);
+
+/*
+ * Return text with each "${" written "${$}{", IAM's escape for a
+ * literal '$', so that it means under Version 2012-10-17 what it means
+ * as literal text. Returns text itself when it holds no "${", else a
+ * copy from arena.
+ */
+const char *aws_policy_escape_variables(struct arena *arena,
+					const char *text);
+
+/*
+ * Return doc as it reads under Version 2012-10-17: for a document in
+ * which IAM substitutes no variables, a copy whose resources and
+ * condition values are escaped by aws_policy_escape_variables. A
+ * statement that needs no escape keeps its resources and conditions
+ * arrays, so a caller can tell which changed by comparing pointers.
+ * Returns doc itself when nothing changes; a copy comes from arena.
+ * The copy's Version is still doc's.
+ */
+const struct aws_policy_doc *
+aws_policy_as_2012(struct arena *arena, const struct aws_policy_doc *doc);
+
+/*
+ * Return text with each policy variable "${key}" (key compared
+ * ignoring case, without a default) replaced by value, in which '*',
+ * '?' and '$' are written as IAM's escapes "${*}", "${?}" and "${$}".
+ * Escapes and other variables stay as they are. Returns text itself
+ * when nothing is replaced, else a copy from arena.
+ */
+const char *aws_policy_substitute(struct arena *arena, const char *text,
+				  const char *key, const char *value);
+
 #endif

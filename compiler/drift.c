@@ -3,6 +3,7 @@
 
 #include <strings.h>
 
+#include "aws_policy.h"
 #include "contain.h"
 #include "diag.h"
 #include "match.h"
@@ -17,6 +18,8 @@ struct expansion {
 /* A live statement of the identity with its actions expanded. */
 struct live_stmt {
 	const struct aws_statement *s;
+	/* s with a user's name put for ${aws:username}; see substitute_live */
+	const struct aws_statement *named;
 	const char *policy;		/* name for messages */
 	struct actset actions;
 };
@@ -67,14 +70,26 @@ struct drift_checker {
 	const char **names;		/* catalog action names by id */
 	struct spec_policy spec;
 	/* Per identity, reused. */
+	struct arena literal;		/* live documents read as 2012-10-17 */
 	struct live_stmt *live;
 	size_t nlive, live_cap;
 	struct contain_policy *docs;	/* the live policies, for the prover */
 	size_t ndocs, docs_cap;
+	const struct aws_policy_doc **exported;	/* docs as exported */
+	size_t exported_cap;
+	/*
+	 * For a user, the docs with its name put for ${aws:username} in
+	 * the resources of Allow statements; nsubstituted is 0 when no
+	 * statement has one.
+	 */
+	struct contain_policy *substituted;
+	size_t nsubstituted, substituted_cap;
 	/* Per statement being checked. */
 	const struct aws_policy_doc *boundary;
 	struct excess *excess;
 	size_t nexcess, excess_cap;
+	struct excess *named;		/* gaps with the user's name put in */
+	size_t nnamed, named_cap;
 	char (*reasons)[sizeof(((struct contain_gap *)0)->reason)];
 	size_t nreasons, reasons_cap;
 };
@@ -144,6 +159,8 @@ static void release_live(struct drift_checker *dc)
 		actset_release(&dc->live[i].actions);
 	dc->nlive = 0;
 	dc->ndocs = 0;
+	dc->nsubstituted = 0;
+	arena_release(&dc->literal);
 }
 
 void drift_checker_free(struct drift_checker *dc)
@@ -166,6 +183,9 @@ void drift_checker_free(struct drift_checker *dc)
 	free(dc->spec.services);
 	free(dc->live);
 	free(dc->docs);
+	free(dc->exported);
+	free(dc->substituted);
+	free(dc->named);
 	free(dc->excess);
 	free(dc->reasons);
 	free(dc);
@@ -352,6 +372,7 @@ static void add_live(struct drift_checker *dc, const struct aws_statement *s,
 	l = &dc->live[dc->nlive++];
 	memset(l, 0, sizeof(*l));
 	l->s = s;
+	l->named = s;
 	l->policy = policy;
 	actset_init(&l->actions, catalog_count(dc->cat));
 	for (i = 0; i < s->nactions; i++) {
@@ -375,15 +396,25 @@ static void add_live(struct drift_checker *dc, const struct aws_statement *s,
 	}
 }
 
+/*
+ * Add a live document. The spec's policies are emitted with Version
+ * 2012-10-17, where "${...}" is a policy variable, so a live document
+ * of another version is compared with its "${" escaped as literal text.
+ */
 static void add_doc(struct drift_checker *dc, const struct aws_policy_doc *doc,
 		    const char *policy)
 {
+	const struct aws_policy_doc *exported = doc;
 	size_t i;
 
 	if (!doc)
 		return;
+	doc = aws_policy_as_2012(&dc->literal, doc);
 	grow_array((void **)&dc->docs, &dc->docs_cap, dc->ndocs + 1,
 		   sizeof(*dc->docs));
+	grow_array((void **)&dc->exported, &dc->exported_cap, dc->ndocs + 1,
+		   sizeof(*dc->exported));
+	dc->exported[dc->ndocs] = exported;
 	dc->docs[dc->ndocs++] = (struct contain_policy){ policy, doc };
 	for (i = 0; i < doc->nstmts; i++)
 		add_live(dc, &doc->stmts[i], policy);
@@ -447,6 +478,88 @@ static void collect_live(struct drift_checker *dc, const struct claim *c,
 			add_doc(dc, ref->policy->doc, ref->policy->name);
 		}
 	}
+}
+
+/*
+ * Return doc with name put for ${aws:username} in the resources of its
+ * Allow statements, or doc itself when none has one. Every request made
+ * with an IAM user's own credentials carries its name in aws:username.
+ * A request without the key, such as one of a federation token's
+ * session, matches no resource that names the variable without a
+ * default. So the copy allows everything the document allows. Denies
+ * keep the variable, because in such a session they do not apply.
+ */
+static const struct aws_policy_doc *
+substitute_username(struct drift_checker *dc, const struct aws_policy_doc *doc,
+		    const char *name)
+{
+	struct aws_policy_doc *copy = NULL;
+	size_t i, j;
+
+	for (i = 0; i < doc->nstmts; i++) {
+		const struct aws_statement *s = &doc->stmts[i];
+		const char **res = NULL;
+
+		if (s->deny || s->not_resource)
+			continue;
+		for (j = 0; j < s->nresources; j++) {
+			const char *r = aws_policy_substitute(&dc->literal,
+							      s->resources[j],
+							      "aws:username",
+							      name);
+
+			if (r == s->resources[j] && !res)
+				continue;
+			if (!res) {
+				res = arena_calloc(&dc->literal, s->nresources,
+						   sizeof(*res));
+				memcpy(res, s->resources,
+				       s->nresources * sizeof(*res));
+			}
+			res[j] = r;
+		}
+		if (!res)
+			continue;
+		if (!copy) {
+			copy = arena_alloc(&dc->literal, sizeof(*copy));
+			*copy = *doc;
+			copy->stmts = arena_calloc(&dc->literal, doc->nstmts,
+						   sizeof(*copy->stmts));
+			memcpy(copy->stmts, doc->stmts,
+			       doc->nstmts * sizeof(*copy->stmts));
+		}
+		copy->stmts[i].resources = res;
+	}
+	return copy ? copy : doc;
+}
+
+/* Fill dc->substituted for user e, when its name changes a statement. */
+static void substitute_live(struct drift_checker *dc,
+			    const struct aws_entity *e)
+{
+	bool changed = false;
+	size_t i, j, k = 0;
+
+	if (e->kind != AWS_USER)
+		return;
+	grow_array((void **)&dc->substituted, &dc->substituted_cap,
+		   dc->ndocs + 1, sizeof(*dc->substituted));
+	for (i = 0; i < dc->ndocs; i++) {
+		const struct aws_policy_doc *doc = dc->docs[i].doc;
+
+		/* An escaped document has no variable to put a name in. */
+		if (aws_policy_has_variables(doc))
+			doc = substitute_username(dc, doc, e->name);
+		dc->substituted[i] = (struct contain_policy){
+			dc->docs[i].name, doc,
+		};
+		changed |= doc != dc->docs[i].doc;
+		/* add_doc added the live statements in the same order. */
+		for (j = 0; j < doc->nstmts; j++)
+			dc->live[k++].named = &doc->stmts[j];
+	}
+	if (changed)
+		dc->nsubstituted = dc->ndocs;
 }
 
 static bool stmt_matches_action(const struct live_stmt *l, uint32_t id)
@@ -677,6 +790,76 @@ static void add_details(struct drift_checker *dc, struct finding *x)
 	}
 }
 
+/* Return whether s is an escaped copy of its statement in exported. */
+static bool escaped(const struct aws_policy_doc *exported,
+		    const struct aws_statement *s)
+{
+	const struct aws_statement *orig = &exported->stmts[s->index];
+
+	return orig->resources != s->resources || orig->conds != s->conds;
+}
+
+static int add_named(void *ctx, const struct contain_gap *gap)
+{
+	struct drift_checker *dc = ctx;
+
+	grow_array((void **)&dc->named, &dc->named_cap, dc->nnamed + 1,
+		   sizeof(*dc->named));
+	dc->named[dc->nnamed++] = (struct excess){
+		0, gap->action, gap->resource, 0,
+	};
+	return 0;
+}
+
+/* Return the position of pattern, a pointer into s's resources. */
+static size_t resource_index(const struct aws_statement *s,
+			     const char *pattern)
+{
+	size_t i;
+
+	for (i = 0; i < s->nresources; i++)
+		if (s->resources[i] == pattern)
+			return i;
+	BUG("a gap names a resource its statement lacks");
+}
+
+/*
+ * Drop the excess of statement stmt that the prover places inside the
+ * spec once the user's name is put for ${aws:username}. An excess stays
+ * when the substituted statement has a gap for the same action and
+ * resource.
+ */
+static void drop_named(struct drift_checker *dc, size_t doc, size_t stmt)
+{
+	const struct aws_statement *s = &dc->docs[doc].doc->stmts[stmt];
+	const struct aws_statement *named;
+	size_t i, j, k = 0;
+
+	if (!dc->nsubstituted)
+		return;
+	named = &dc->substituted[doc].doc->stmts[stmt];
+	if (named->resources == s->resources)
+		return;
+	dc->nnamed = 0;
+	if (contain_set_candidate(dc->prover, dc->substituted,
+				  dc->nsubstituted) < 0 ||
+	    contain_check_statement(dc->prover, doc, stmt, add_named, dc) < 0 ||
+	    contain_set_candidate(dc->prover, dc->docs, dc->ndocs) < 0)
+		prover_out_of_memory();
+	for (i = 0; i < dc->nexcess; i++) {
+		const struct excess *e = &dc->excess[i];
+		size_t r = resource_index(s, e->resource);
+
+		for (j = 0; j < dc->nnamed; j++)
+			if (resource_index(named, dc->named[j].resource) == r &&
+			    !strcmp(dc->named[j].action, e->action))
+				break;
+		if (j < dc->nnamed)
+			dc->excess[k++] = *e;
+	}
+	dc->nexcess = k;
+}
+
 /*
  * Report what statement stmt of live policy doc allows beyond the spec:
  * every action and resource the prover cannot place inside the spec's
@@ -695,6 +878,8 @@ static void check_statement(struct drift_checker *dc, const struct claim *c,
 	dc->nreasons = 0;
 	if (contain_check_statement(dc->prover, doc, stmt, add_excess, dc) < 0)
 		prover_out_of_memory();
+	if (dc->nexcess)
+		drop_named(dc, doc, stmt);
 	if (!dc->nexcess)
 		return;
 	stmt_label(label, sizeof(label), s);
@@ -717,6 +902,10 @@ static void check_statement(struct drift_checker *dc, const struct claim *c,
 		finding_note(f, x, "the statement uses %s, so it allows "
 			     "everything it does not list",
 			     s->not_action ? "NotAction" : "NotResource");
+	else if (escaped(dc->exported[doc], s))	/* a finding has one note */
+		finding_note(f, x, "the live policy's Version is not "
+			     "2012-10-17, so IAM reads '${' in it as literal "
+			     "text, which a 2012-10-17 policy writes '${$}{'");
 	add_details(dc, x);
 }
 
@@ -745,7 +934,9 @@ static void check_deployed(struct drift_checker *dc, const struct claim *c)
 
 					live = !l->s->deny &&
 					       stmt_matches_action(l, id) &&
-					       stmt_covers_resource(l->s, r);
+					       (stmt_covers_resource(l->s, r) ||
+						stmt_covers_resource(l->named,
+								     r));
 				}
 				if (live && !denied_live(dc, id, r))
 					continue;
@@ -774,9 +965,13 @@ void drift_check(struct drift_checker *dc, const struct claim *c,
 
 	index_spec(dc, c->xa);
 	collect_live(dc, c, e);
+	substitute_live(dc, e);
 	if (contain_set_candidate(dc->prover, dc->docs, dc->ndocs) < 0)
 		prover_out_of_memory();
-	dc->boundary = e->boundary.policy ? e->boundary.policy->doc : NULL;
+	dc->boundary = e->boundary.policy && e->boundary.policy->doc
+		       ? aws_policy_as_2012(&dc->literal,
+					    e->boundary.policy->doc)
+		       : NULL;
 	for (i = 0; i < dc->ndocs; i++)
 		for (j = 0; j < dc->docs[i].doc->nstmts; j++)
 			check_statement(dc, c, i, j);

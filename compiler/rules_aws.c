@@ -248,6 +248,20 @@ static void whole_account(const char *s, char out[13])
 }
 
 /*
+ * Return the principal type under which the emitted trust policy names
+ * trusted_by entry t: SAML and OIDC provider ARNs are Federated, other
+ * ARNs and account ids AWS, the rest Service.
+ */
+static const char *trusted_type(const char *t)
+{
+	if (strncmp(t, "arn:", 4))
+		return is_account_id(t) ? "AWS" : "Service";
+	if (strstr(t, ":saml-provider/") || strstr(t, ":oidc-provider/"))
+		return "Federated";
+	return "AWS";
+}
+
+/*
  * Return whether a live principal is one the spec's trusted_by admits.
  * Trusting an account admits every principal of it, so a live principal
  * in that account (its root, a role, a user) is within the spec.
@@ -265,7 +279,7 @@ static bool principal_trusted(const struct identity *id,
 	for (i = 0; i < id->trusted_by.n; i++) {
 		const char *t = id->trusted_by.items[i].s;
 
-		if (!strcmp(t, p->value))
+		if (!strcmp(t, p->value) && !strcmp(trusted_type(t), p->type))
 			return true;
 		whole_account(t, trusted);
 		if (*trusted && !strcmp(p->type, "AWS") && !strcmp(trusted, live))

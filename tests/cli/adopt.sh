@@ -167,6 +167,92 @@ run adopt --help
 expect_status 0
 expect_out "usage: mandate adopt --against EXPORT... --identity ARN"
 
+# cases-gaad.json: one identity for each limit of what adopt can write.
+CASES=$GOLD/cases-gaad.json
+ACCT=arn:aws:iam::111122223333
+for name in user/literal user/variable role/google role/tagged-sessions \
+	role/bounded role/bounded-by-condition role/denied; do
+	case_name "golden: $name"
+	run adopt --against "$CASES" --identity "$ACCT:$name"
+	expect_status 0
+	expect_golden "$GOLD/${name#*/}.mandate"
+done
+
+case_name "exact changes are not counted as inexact"
+for name in user/literal role/denied; do
+	run adopt --against "$CASES" --identity "$ACCT:$name"
+	! grep -q "could not be written exactly" "$err" ||
+		fail "$name: exact changes counted as inexact"
+done
+
+case_name "adopted cases compile and match the export"
+mkdir "$TMP/cases"
+for arn in $(jq -r '.RoleDetailList[].Arn, .UserDetailList[].Arn' "$CASES"); do
+	run adopt --against "$CASES" --identity "$arn" \
+		-o "$TMP/cases/${arn##*/}.mandate"
+	expect_status 0
+done
+run check --today 2026-12-01 --format json --against "$CASES" "$TMP/cases"
+expect_status 1
+expect_eq "$(jq '[.findings[] | select(.rule == "MND210" or .rule == "MND211" or .rule == "MND134" or .rule == "MND135" or .rule == "MND136")] | length' "$out")" \
+	0 "drift, undeployed and compile findings"
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND212") | .message] | sort | .[]' "$out")" \
+	"trust policy of 'cognito' admits Federated principal 'cognito-identity.amazonaws.com', which trusted_by does not name
+trust policy of 'google' admits Federated principal 'accounts.google.com', which trusted_by does not name" \
+	"MND212 of the federated principals left out"
+expect_eq "$(jq '[.findings[] | select(.rule == "MND213")] | length' "$out")" \
+	0 "boundary findings"
+
+case_name "build emits the escaped literal unchanged"
+run build --target aws -o "$TMP/cases-out" "$TMP/cases/literal.mandate"
+expect_status 0
+expect_eq "$(jq -r '.Statement[] | .Resource, (.Condition.StringLike["s3:prefix"] // empty)' "$TMP/cases-out/aws/literal/111122223333-user-literal/identity-policy.json" | sort)" \
+	'${$}{aws:username}/*
+arn:aws:s3:::home
+arn:aws:s3:::home/${$}{aws:username}/*' "resources and condition values"
+
+case_name "a variable does not match a literal of a version-less policy"
+sed 's/\${\$}{/${/g' "$TMP/cases/literal.mandate" >"$TMP/variable.mandate"
+mv "$TMP/variable.mandate" "$TMP/cases/literal.mandate"
+run check --today 2026-12-01 --format json --against "$CASES" "$TMP/cases"
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND210") | .message] | sort | .[]' "$out")" \
+	"live policy 'home' statement #1 allows 's3:GetObject' on 'arn:aws:s3:::home/\${\$}{aws:username}/*' beyond the spec: the spec grants it on narrower resources
+live policy 'home' statement #2 allows 's3:ListBucket' on 'arn:aws:s3:::home' beyond the spec: the spec grants it only under condition StringLike 's3:prefix', which the live statement's condition StringLike 's3:prefix' does not imply" \
+	"MND210 of the literal user"
+expect_eq "$(jq '[.findings[] | select(.rule == "MND210") | select(.note // "" | test("Version is not 2012-10-17"))] | length' "$out")" \
+	2 "notes on the version"
+
+case_name "a user's name matches its username variable"
+sed 's|home/\${aws:username}/\*|home/variable/*|' "$GOLD/variable.mandate" \
+	>"$TMP/cases/variable.mandate"
+run check --today 2026-12-01 --format json --against "$CASES" "$TMP/cases"
+expect_eq "$(jq -r '[.findings[] | select((.rule == "MND210" or .rule == "MND211") and .agent == "variable")] | length' "$out")" \
+	0 "drift and undeployed findings of the user"
+
+case_name "another user's name is drift"
+sed 's|home/\${aws:username}/\*|home/other/*|' "$GOLD/variable.mandate" \
+	>"$TMP/cases/variable.mandate"
+run check --today 2026-12-01 --format json --against "$CASES" "$TMP/cases"
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND210" and .agent == "variable") | .message] | .[]' "$out")" \
+	"live policy 'home' statement #1 allows 's3:GetObject' on 'arn:aws:s3:::home/\${aws:username}/*' beyond the spec: the spec grants it on narrower resources" \
+	"MND210 of the user"
+
+case_name "no name is put into a version-less policy"
+sed 's|home/\${\$}{aws:username}/\*|home/literal/*|' "$GOLD/literal.mandate" \
+	>"$TMP/cases/literal.mandate"
+run check --today 2026-12-01 --format json --against "$CASES" "$TMP/cases"
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND210" and .agent == "literal") | .message] | .[]' "$out")" \
+	"live policy 'home' statement #1 allows 's3:GetObject' on 'arn:aws:s3:::home/\${\$}{aws:username}/*' beyond the spec: the spec grants it on narrower resources" \
+	"MND210 of the literal user"
+
+case_name "trusted_by names a service, not a federated principal"
+sed 's|^  }$|    trusted_by = "cognito-identity.amazonaws.com"\n  }|' \
+	"$TMP/cases/cognito.mandate" >"$TMP/cognito.mandate"
+mv "$TMP/cognito.mandate" "$TMP/cases/cognito.mandate"
+run check --today 2026-12-01 --format json --against "$CASES" "$TMP/cases"
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND212" and .agent == "cognito")] | length' "$out")" \
+	1 "MND212 of the cognito role"
+
 # The round trip: every role and user of every authorization-details
 # fixture is adopted, and the adopted specs are checked against the
 # export they came from. No MND210 may remain. The only unknown names

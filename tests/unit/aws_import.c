@@ -1362,6 +1362,92 @@ static void test_aws_import__strict_json(void)
 	}
 }
 
+/* "${" of a policy read as literal text is written with IAM's escape. */
+static void test_aws_import__escape_variables(void)
+{
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "arn:aws:s3:::home/*", "arn:aws:s3:::home/*" },
+		{ "home/${aws:username}/*", "home/${$}{aws:username}/*" },
+		{ "${a}${b}", "${$}{a}${$}{b}" },
+		{ "${$}", "${$}{$}" },
+		{ "cost $5 {x}", "cost $5 {x}" },
+		{ "ends in $", "ends in $" },
+	};
+	struct arena arena = ARENA_INIT;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		CHECK_STR(aws_policy_escape_variables(&arena, cases[i].text),
+			  cases[i].want);
+	/* Text without "${" is returned as it is, not copied. */
+	CHECK(aws_policy_escape_variables(&arena, cases[0].text) ==
+	      cases[0].text);
+	arena_release(&arena);
+}
+
+/* A name put for ${aws:username} is escaped, and only that key changes. */
+static void test_aws_import__substitute_variable(void)
+{
+	static const struct {
+		const char *text, *value, *want;
+	} cases[] = {
+		{ "home/${aws:username}/*", "ana", "home/ana/*" },
+		{ "home/${AWS:UserName}/*", "ana", "home/ana/*" },
+		{ "${aws:username}-${aws:username}", "b", "b-b" },
+		{ "home/${aws:userid}/*", "ana", "home/${aws:userid}/*" },
+		{ "home/${aws:username, 'x'}/*", "ana",
+		  "home/${aws:username, 'x'}/*" },
+		{ "home/${$}{aws:username}/*", "ana",
+		  "home/${$}{aws:username}/*" },
+		{ "home/${aws:username}", "a*b?c$", "home/a${*}b${?}c${$}" },
+		{ "home/${aws:username", "ana", "home/${aws:username" },
+	};
+	struct arena arena = ARENA_INIT;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		CHECK_STR(aws_policy_substitute(&arena, cases[i].text,
+						"aws:username", cases[i].value),
+			  cases[i].want);
+	arena_release(&arena);
+}
+
+/* A document without Version 2012-10-17 gets an escaped copy. */
+static void test_aws_import__policy_as_2012(void)
+{
+	static const char *resources[] = { "home/${aws:username}/*" };
+	static const char *values[] = { "${aws:username}/*" };
+	struct aws_condition cond = { "StringLike", "s3:prefix", values, 1 };
+	struct aws_statement stmt = { 0 };
+	struct aws_policy_doc doc = { 0 };
+	const struct aws_policy_doc *copy;
+	struct arena arena = ARENA_INIT;
+
+	stmt.resources = resources;
+	stmt.nresources = 1;
+	stmt.conds = &cond;
+	stmt.nconds = 1;
+	doc.stmts = &stmt;
+	doc.nstmts = 1;
+
+	doc.version = "2012-10-17";
+	CHECK(aws_policy_as_2012(&arena, &doc) == &doc);
+
+	doc.version = "2008-10-17";
+	copy = aws_policy_as_2012(&arena, &doc);
+	CHECK(copy != &doc);
+	CHECK_STR(copy->stmts[0].resources[0], "home/${$}{aws:username}/*");
+	CHECK_STR(copy->stmts[0].conds[0].values[0], "${$}{aws:username}/*");
+	CHECK_STR(doc.stmts[0].resources[0], "home/${aws:username}/*");
+
+	doc.version = NULL;
+	copy = aws_policy_as_2012(&arena, &doc);
+	CHECK_STR(copy->stmts[0].resources[0], "home/${$}{aws:username}/*");
+	arena_release(&arena);
+}
+
 UNIT_MAIN(
 	UNIT_TEST(test_aws_import__cloudmapper_demo_gaad),
 	UNIT_TEST(test_aws_import__cloudsplaining_example_gaad),
@@ -1382,4 +1468,7 @@ UNIT_MAIN(
 	UNIT_TEST(test_aws_import__decoders),
 	UNIT_TEST(test_aws_import__format_detection),
 	UNIT_TEST(test_aws_import__strict_json),
+	UNIT_TEST(test_aws_import__escape_variables),
+	UNIT_TEST(test_aws_import__substitute_variable),
+	UNIT_TEST(test_aws_import__policy_as_2012),
 )

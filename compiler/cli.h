@@ -64,5 +64,6 @@ int cmd_build(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_adopt(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif

@@ -29,6 +29,8 @@ static const struct command commands[] = {
 	  "write a starting spec for a live role or user" },
 	{ "simulate", cmd_simulate,
 	  "decide one request offline with IAM's evaluation" },
+	{ "explain", cmd_explain,
+	  "describe a rule, its fix and its compliance controls" },
 };
 
 void cli_log(const char *fmt, ...)

@@ -212,10 +212,13 @@ static cJSON *sarif_result(const struct finding *x, size_t rule_index,
 	cJSON_AddStringToObject(o, "level", sarif_level(x->severity,
 							v->fail_on));
 	cJSON_AddItemToObject(o, "message", sarif_message("", x->message));
-	locations = cJSON_AddArrayToObject(o, "locations");
-	location = file ? sarif_location(file, line, col) : cJSON_CreateObject();
-	add_logical(location, x);
-	cJSON_AddItemToArray(locations, location);
+	if (file || x->agent || x->identity) {
+		locations = cJSON_AddArrayToObject(o, "locations");
+		location = file ? sarif_location(file, line, col)
+				: cJSON_CreateObject();
+		add_logical(location, x);
+		cJSON_AddItemToArray(locations, location);
+	}
 	add_fingerprint(o, x);
 	if (x->waiver) {
 		cJSON *list = cJSON_AddArrayToObject(o, "suppressions");

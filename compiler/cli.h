@@ -67,5 +67,6 @@ int cmd_adopt(int argc, char **argv);
 int cmd_due(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif

@@ -252,7 +252,8 @@ static int run_build(const struct build_options *opt)
 
 	/* The compiler's own findings show on stderr, as diagnostics do. */
 	verdict_compute(&verdict, &pl.findings, SEV_HIGH);
-	report_text_findings(&report, &pl.findings, &verdict, cli.diag.color);
+	report_text_findings(&report, &pl.findings, &verdict, NULL,
+			     cli.diag.color);
 	fputs(buf_str(&report), stderr);
 	stop = blocking_finding(&pl.findings);
 	if (stop) {

@@ -15,15 +15,34 @@
 #include "rules.h"
 #include "version.h"
 
+/*
+ * One report of the run: a format and where it goes, a file or stdout
+ * (path NULL). A run may write several, each --format to the -o that
+ * follows it.
+ */
+struct report_output {
+	const char *format;
+	const char *path;
+	struct buf text;
+	char *tmp;		/* staged beside target until renamed */
+	char *target;		/* path with symbolic links resolved */
+	bool in_place;		/* a device or pipe: written, not renamed */
+};
+
 struct check_options {
 	char **paths;
 	size_t npaths;
 	const char **against;
 	size_t nagainst, against_cap;
-	const char *format;
-	const char *output;
+	struct report_output *outputs;
+	size_t noutputs, outputs_cap;
+	const char *leading_output;	/* an -o before any --format */
 	const char *fail_on;
 	const char *today;
+};
+
+static const char *const format_names[] = {
+	"text", "json", "sarif", "junit", "markdown",
 };
 
 static void check_usage(FILE *out)
@@ -35,8 +54,10 @@ static void check_usage(FILE *out)
 	      "options:\n"
 	      "  --against EXPORT     compare with a live IAM export; repeat\n"
 	      "                       for several (format detected from content)\n"
-	      "  --format FORMAT      text (default) or json\n"
-	      "  -o, --output FILE    write the report to FILE, not stdout\n"
+	      "  --format FORMAT      text (default), json, sarif, junit or\n"
+	      "                       markdown; repeat for several reports\n"
+	      "  -o, --output FILE    write the report of the --format before\n"
+	      "                       it to FILE, not stdout\n"
 	      "  --fail-on SEVERITY   lowest severity that fails the gate:\n"
 	      "                       info, low, medium, high (default), critical\n"
 	      "  --today DATE         the date every date rule uses, YYYY-MM-DD\n"
@@ -63,31 +84,107 @@ static int load_exports(struct aws_state *aws, const struct check_options *opt)
 	return ret;
 }
 
-static int emit_report(const struct check_options *opt,
-		       const struct findings *f, const struct verdict *v,
-		       const struct report_meta *m)
+static void render(struct report_output *o, const struct findings *f,
+		   const struct verdict *v, const struct report_meta *m)
 {
-	struct buf out = BUF_INIT;
 	bool color = false;
-	int ret = 0;
 
-	if (!opt->output && cli.color != COLOR_NEVER)
-		color = cli.color == COLOR_ALWAYS || cli_stdout_is_terminal();
-	if (!strcmp(opt->format, "json"))
-		report_json(&out, f, v, m);
-	else
-		report_text(&out, f, v, m, color);
+	if (!strcmp(o->format, "json"))
+		report_json(&o->text, f, v, m);
+	else if (!strcmp(o->format, "sarif"))
+		report_sarif(&o->text, f, v, m);
+	else if (!strcmp(o->format, "junit"))
+		report_junit(&o->text, f, v, m);
+	else if (!strcmp(o->format, "markdown"))
+		report_markdown(&o->text, f, v, m);
+	else {
+		if (!o->path && cli.color != COLOR_NEVER)
+			color = cli.color == COLOR_ALWAYS ||
+				cli_stdout_is_terminal();
+		report_text(&o->text, f, v, m, color);
+	}
+}
 
-	if (opt->output)
-		ret = write_file_atomic(opt->output, out.data, out.len,
-					&cli.diag);
-	else if (fwrite(buf_str(&out), 1, out.len, stdout) != out.len ||
-		 fflush(stdout) != 0) {
+/*
+ * Write a report to a temporary file beside its target, or note that
+ * the target is a device or pipe to be written in place. Renaming over
+ * a symbolic link would replace the link, so the link is resolved.
+ */
+static int stage_output(struct report_output *o)
+{
+	struct stat st;
+
+	if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		o->in_place = true;
+		return 0;
+	}
+	o->target = realpath(o->path, NULL);
+	if (!o->target)
+		o->target = xstrdup(o->path);
+	return stage_file(o->target, o->text.data, o->text.len, &o->tmp,
+			  &cli.diag);
+}
+
+static int write_stdout(const struct report_output *o)
+{
+	if (fwrite(buf_str(&o->text), 1, o->text.len, stdout) !=
+	    o->text.len || fflush(stdout) != 0) {
 		diag_plain(&cli.diag, DIAG_ERROR, "cannot write the report: "
 			   "%s", strerror(errno));
-		ret = -1;
+		return -1;
 	}
-	buf_release(&out);
+	return 0;
+}
+
+/*
+ * Write every report. Files are staged first and renamed into place
+ * only after stdout and any device or pipe were written, so a failure
+ * leaves no file half-written: the staged files are removed here, and
+ * run_check removes the reports that were already renamed.
+ */
+static int emit_reports(struct check_options *opt, const struct findings *f,
+			const struct verdict *v, const struct report_meta *m)
+{
+	size_t i;
+	int ret = -1;
+
+	for (i = 0; i < opt->noutputs; i++)
+		render(&opt->outputs[i], f, v, m);
+	for (i = 0; i < opt->noutputs; i++)
+		if (opt->outputs[i].path && stage_output(&opt->outputs[i]) < 0)
+			goto out;
+	for (i = 0; i < opt->noutputs; i++)
+		if (!opt->outputs[i].path && write_stdout(&opt->outputs[i]) < 0)
+			goto out;
+	for (i = 0; i < opt->noutputs; i++) {
+		struct report_output *o = &opt->outputs[i];
+
+		if (o->in_place && write_file_atomic(o->path, o->text.data,
+						     o->text.len,
+						     &cli.diag) < 0)
+			goto out;
+	}
+	for (i = 0; i < opt->noutputs; i++) {
+		struct report_output *o = &opt->outputs[i];
+
+		if (!o->tmp)
+			continue;
+		if (rename(o->tmp, o->target) < 0) {
+			diag_path(&cli.diag, DIAG_ERROR, o->path,
+				  "cannot write: %s", strerror(errno));
+			goto out;
+		}
+		free(o->tmp);
+		o->tmp = NULL;
+	}
+	ret = 0;
+out:
+	for (i = 0; i < opt->noutputs; i++) {
+		if (opt->outputs[i].tmp)
+			unlink(opt->outputs[i].tmp);
+		free(opt->outputs[i].tmp);
+		opt->outputs[i].tmp = NULL;
+	}
 	return ret;
 }
 
@@ -105,6 +202,54 @@ static void remove_stale_report(const char *path)
 		log_warn("removed the earlier report %s", path);
 }
 
+static bool known_format(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(format_names); i++)
+		if (!strcmp(name, format_names[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Check the reports requested: known formats, at most one on stdout,
+ * and no file named twice. Returns 0, or -1 after a usage error.
+ */
+static int check_outputs(const struct check_options *opt)
+{
+	const char *on_stdout = NULL;
+	size_t i, j;
+
+	for (i = 0; i < opt->noutputs; i++) {
+		const struct report_output *o = &opt->outputs[i];
+
+		if (!known_format(o->format)) {
+			cli_usage_error("check", "invalid --format '%s'; "
+					"expected text, json, sarif, junit or "
+					"markdown", o->format);
+			return -1;
+		}
+		if (!o->path && on_stdout) {
+			cli_usage_error("check", "reports '%s' and '%s' would "
+					"both go to stdout; give one of them "
+					"-o FILE", on_stdout, o->format);
+			return -1;
+		}
+		if (!o->path)
+			on_stdout = o->format;
+		for (j = 0; o->path && j < i; j++) {
+			if (opt->outputs[j].path &&
+			    !strcmp(opt->outputs[j].path, o->path)) {
+				cli_usage_error("check", "two reports would "
+						"be written to '%s'", o->path);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int run_check(struct check_options *opt)
 {
 	struct pipeline pl;
@@ -113,18 +258,18 @@ static int run_check(struct check_options *opt)
 	struct check_context cx;
 	struct verdict verdict;
 	struct report_meta meta;
+	struct controls controls;
 	int status = EXIT_ERROR;
 	enum severity fail_on = SEV_HIGH;
+	size_t i;
 
 	pipeline_init(&pl);
 	aws_state_init(&aws);
 	memset(&cx, 0, sizeof(cx));
+	memset(&controls, 0, sizeof(controls));
 
-	if (strcmp(opt->format, "text") && strcmp(opt->format, "json")) {
-		cli_usage_error("check", "invalid --format '%s'; expected "
-				"text or json", opt->format);
+	if (check_outputs(opt) < 0)
 		goto out;
-	}
 	if (opt->fail_on && severity_parse(opt->fail_on, &fail_on) < 0) {
 		cli_usage_error("check", "invalid --fail-on '%s'; expected "
 				"info, low, medium, high or critical",
@@ -135,6 +280,10 @@ static int run_check(struct check_options *opt)
 		goto out;
 	if (pipeline_load(&pl, opt->paths, opt->npaths) < 0)
 		goto out;
+	if (pipeline_load_controls(&controls) < 0)
+		goto out;
+	controls_select(&controls, pl.unit.gate.frameworks.items,
+			pl.unit.gate.frameworks.n);
 	if (load_exports(&aws, opt) < 0 ||
 	    last_access_check_inputs(&aws, cx.today, &pl.prog, &cli.diag) < 0)
 		goto out;
@@ -173,19 +322,70 @@ static int run_check(struct check_options *opt)
 	meta.today = cx.today;
 	meta.nagents = pl.unit.nagents;
 	meta.nexports = opt->nagainst;
-	if (emit_report(opt, &pl.findings, &verdict, &meta) < 0)
+	meta.agents = pl.unit.agents;
+	meta.controls = &controls;
+	if (emit_reports(opt, &pl.findings, &verdict, &meta) < 0)
 		goto out;
 	status = verdict.pass ? EXIT_PASS : EXIT_FAIL;
 out:
 	if (status == EXIT_ERROR) {
 		diag_summary(&cli.diag);
-		remove_stale_report(opt->output);
+		for (i = 0; i < opt->noutputs; i++)
+			remove_stale_report(opt->outputs[i].path);
 	}
+	for (i = 0; i < opt->noutputs; i++) {
+		buf_release(&opt->outputs[i].text);
+		free(opt->outputs[i].target);
+	}
+	free(opt->outputs);
+	controls_release(&controls);
 	emit_result_release(&dry);
 	aws_state_release(&aws);
 	pipeline_release(&pl);
 	free(opt->against);
 	return status;
+}
+
+static void add_output(struct check_options *opt, const char *format)
+{
+	struct report_output *o;
+
+	grow_array((void **)&opt->outputs, &opt->outputs_cap,
+		   opt->noutputs + 1, sizeof(*opt->outputs));
+	o = &opt->outputs[opt->noutputs++];
+	memset(o, 0, sizeof(*o));
+	o->format = format;
+}
+
+/*
+ * Give path to the report of the last --format. An -o before every
+ * --format is for the first one, so `-o FILE --format json` keeps
+ * working. Returns 0, or -1 after a usage error.
+ */
+static int set_output_path(struct check_options *opt, const char *path)
+{
+	struct report_output *last;
+
+	if (!opt->noutputs) {
+		if (opt->leading_output) {
+			cli_usage_error("check", "-o '%s' and -o '%s' are for "
+					"the same report; put a --format "
+					"before each -o", opt->leading_output,
+					path);
+			return -1;
+		}
+		opt->leading_output = path;
+		return 0;
+	}
+	last = &opt->outputs[opt->noutputs - 1];
+	if (last->path) {
+		cli_usage_error("check", "-o '%s' and -o '%s' are both for "
+				"--format %s; put a --format before each -o",
+				last->path, path, last->format);
+		return -1;
+	}
+	last->path = path;
+	return 0;
 }
 
 int cmd_check(int argc, char **argv)
@@ -215,10 +415,14 @@ int cmd_check(int argc, char **argv)
 			opt.against[opt.nagainst++] = optarg;
 			break;
 		case 'f':
-			opt.format = optarg;
+			add_output(&opt, optarg);
 			break;
 		case 'o':
-			opt.output = optarg;
+			if (set_output_path(&opt, optarg) < 0) {
+				free(opt.against);
+				free(opt.outputs);
+				return EXIT_ERROR;
+			}
 			break;
 		case 'F':
 			opt.fail_on = optarg;
@@ -229,6 +433,7 @@ int cmd_check(int argc, char **argv)
 		case 'c':
 			if (cli_set_color(optarg) < 0) {
 				free(opt.against);
+				free(opt.outputs);
 				return EXIT_ERROR;
 			}
 			break;
@@ -237,18 +442,30 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'h':
 			free(opt.against);
+			free(opt.outputs);
 			check_usage(stdout);
 			return EXIT_PASS;
 		default:
 			free(opt.against);
+			free(opt.outputs);
 			return cli_usage_error("check", "invalid option");
 		}
 	}
 	cli_apply_color();
 	opt.paths = optind < argc ? argv + optind : default_path;
 	opt.npaths = optind < argc ? (size_t)(argc - optind) : 1;
-	if (!opt.format)
-		opt.format = "text";
-
+	if (!opt.noutputs)
+		add_output(&opt, "text");
+	if (opt.leading_output) {
+		if (opt.outputs[0].path) {
+			free(opt.against);
+			free(opt.outputs);
+			return cli_usage_error("check", "-o '%s' comes before "
+					       "any --format; put it after "
+					       "the --format it is for",
+					       opt.leading_output);
+		}
+		opt.outputs[0].path = opt.leading_output;
+	}
 	return run_check(&opt);
 }

@@ -15,6 +15,7 @@ struct rule {
 	enum severity severity;	/* the default */
 	const char *summary;	/* what it checks, one line */
 	const char *hint;	/* how to fix, one line */
+	const char *rationale;	/* why it matters, one or two sentences */
 };
 
 /* Return the rule with this id, or NULL. */

@@ -35,6 +35,8 @@ static const struct command commands[] = {
 	  "rewrite specs in the canonical layout" },
 	{ "init", cmd_init,
 	  "write a commented starting spec for a new agent" },
+	{ "explain", cmd_explain,
+	  "describe a rule, its fix and its compliance controls" },
 };
 
 void cli_log(const char *fmt, ...)

@@ -56,3 +56,20 @@ out:
 	free(dir);
 	return ret;
 }
+
+int pipeline_load_controls(struct controls *out)
+{
+	char *dir = cli_stdlib_dir();
+	struct buf path = BUF_INIT;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!dir)
+		return -1;
+	buf_addf(&path, "%s/controls/rules.txt", dir);
+	log_info("loading the compliance controls from %s", buf_str(&path));
+	ret = controls_load(out, buf_str(&path), &cli.diag);
+	buf_release(&path);
+	free(dir);
+	return ret;
+}

@@ -2,6 +2,7 @@
 #define MANDATE_COMPILER_PIPELINE_H
 
 #include "compile.h"
+#include "controls.h"
 
 /*
  * The steps every subcommand that reads specs shares: load the standard
@@ -25,5 +26,11 @@ void pipeline_release(struct pipeline *pl);
  * reporting to the command line's diagnostics why the run cannot go on.
  */
 int pipeline_load(struct pipeline *pl, char *const *paths, size_t npaths);
+
+/*
+ * Load the rules' compliance controls from the standard library's
+ * controls/rules.txt. Returns 0, or -1 after reporting why not.
+ */
+int pipeline_load_controls(struct controls *out);
 
 #endif

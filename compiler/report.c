@@ -48,7 +48,8 @@ static void add_excerpt(struct buf *out, const struct loc *loc, bool color)
 }
 
 static void text_finding(struct buf *out, const struct finding *x,
-			 const struct verdict *v, bool color)
+			 const struct verdict *v, const struct controls *controls,
+			 bool color)
 {
 	bool failing = x->severity >= v->fail_on;
 	const char *level = failing ? "error" : "warning";
@@ -91,26 +92,36 @@ static void text_finding(struct buf *out, const struct finding *x,
 	}
 	if (x->hint)
 		buf_addf(out, "    fix: %s\n", x->hint);
+	if (controls) {
+		struct buf list = BUF_INIT;
+
+		controls_format(&list, controls,
+				controls_get(controls, x->rule->id));
+		if (list.len)
+			buf_addf(out, "    controls: %s\n", buf_str(&list));
+		buf_release(&list);
+	}
 }
 
 void report_text_findings(struct buf *out, const struct findings *f,
-			  const struct verdict *v, bool color)
+			  const struct verdict *v,
+			  const struct controls *controls, bool color)
 {
 	size_t i;
 
 	for (i = 0; i < f->n; i++)
 		if (!f->v[i].waiver)
-			text_finding(out, &f->v[i], v, color);
+			text_finding(out, &f->v[i], v, controls, color);
 }
 
 void report_text(struct buf *out, const struct findings *f,
-		 const struct verdict *v, const struct report_meta *m UNUSED,
+		 const struct verdict *v, const struct report_meta *m,
 		 bool color)
 {
 	size_t shown = f->n - v->waived;
 	int s;
 
-	report_text_findings(out, f, v, color);
+	report_text_findings(out, f, v, m->controls, color);
 	if (shown)
 		buf_addch(out, '\n');
 	buf_addf(out, "%zu finding%s", shown, shown == 1 ? "" : "s");
@@ -145,7 +156,42 @@ static cJSON *json_string_or_null(const char *s)
 	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
-static cJSON *json_finding(const struct finding *x)
+cJSON *report_json_controls(const struct controls *c, const char *rule_id)
+{
+	const struct rule_controls *rc = c ? controls_get(c, rule_id) : NULL;
+	cJSON *o = cJSON_CreateObject();
+	size_t i;
+	int fw;
+
+	for (fw = 0; rc && fw < FW_COUNT; fw++) {
+		cJSON *list;
+
+		if (!c->shown[fw])
+			continue;
+		list = cJSON_AddArrayToObject(o, framework_key(fw));
+		for (i = 0; i < rc->n[fw]; i++)
+			cJSON_AddItemToArray(list,
+					     cJSON_CreateString(rc->ids[fw][i]));
+	}
+	return o;
+}
+
+cJSON *report_json_waiver(const struct waiver *w)
+{
+	cJSON *o = cJSON_CreateObject();
+	char date[11] = "";
+
+	if (w->until.set)
+		date_format(w->until.days, date);
+	cJSON_AddStringToObject(o, "until", date);
+	cJSON_AddItemToObject(o, "reason", json_string_or_null(w->reason.s));
+	cJSON_AddItemToObject(o, "approver",
+			      json_string_or_null(w->approver.s));
+	return o;
+}
+
+static cJSON *json_finding(const struct finding *x,
+			   const struct controls *controls)
 {
 	cJSON *o = cJSON_CreateObject();
 	cJSON *details;
@@ -175,19 +221,12 @@ static cJSON *json_finding(const struct finding *x)
 	for (i = 0; i < x->ndetails; i++)
 		cJSON_AddItemToArray(details,
 				     cJSON_CreateString(x->details[i]));
+	cJSON_AddItemToObject(o, "controls",
+			      report_json_controls(controls, x->rule->id));
 	cJSON_AddBoolToObject(o, "waived", x->waiver != NULL);
-	if (x->waiver) {
-		cJSON *w = cJSON_AddObjectToObject(o, "waiver");
-		char date[11] = "";
-
-		if (x->waiver->until.set)
-			date_format(x->waiver->until.days, date);
-		cJSON_AddStringToObject(w, "until", date);
-		cJSON_AddItemToObject(w, "reason",
-			json_string_or_null(x->waiver->reason.s));
-		cJSON_AddItemToObject(w, "approver",
-			json_string_or_null(x->waiver->approver.s));
-	}
+	if (x->waiver)
+		cJSON_AddItemToObject(o, "waiver",
+				      report_json_waiver(x->waiver));
 	return o;
 }
 
@@ -197,7 +236,6 @@ void report_json(struct buf *out, const struct findings *f,
 	cJSON *root = cJSON_CreateObject();
 	cJSON *tool, *counts, *list;
 	char today[11];
-	char *text;
 	size_t i;
 	int s;
 
@@ -219,13 +257,27 @@ void report_json(struct buf *out, const struct findings *f,
 	cJSON_AddNumberToObject(counts, "failing", (double)v->failing);
 	list = cJSON_AddArrayToObject(root, "findings");
 	for (i = 0; i < f->n; i++)
-		cJSON_AddItemToArray(list, json_finding(&f->v[i]));
+		cJSON_AddItemToArray(list, json_finding(&f->v[i],
+							m->controls));
 
-	text = cJSON_Print(root);
+	report_json_print(out, root);
+}
+
+void report_json_print(struct buf *out, cJSON *root)
+{
+	char *text = cJSON_Print(root);
+
 	if (!text)
 		BUG("cJSON_Print failed");
 	buf_adds(out, text);
 	buf_addch(out, '\n');
 	cJSON_free(text);
 	cJSON_Delete(root);
+}
+
+const char *report_path(const char *file)
+{
+	while (file[0] == '.' && file[1] == '/')
+		file += 2;
+	return file;
 }

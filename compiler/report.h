@@ -1,7 +1,10 @@
 #ifndef MANDATE_COMPILER_REPORT_H
 #define MANDATE_COMPILER_REPORT_H
 
+#include <cJSON.h>
+
 #include "buf.h"
+#include "controls.h"
 #include "finding.h"
 
 /* The gate's verdict over a sorted list of findings. */
@@ -23,21 +26,61 @@ struct report_meta {
 	int32_t today;
 	size_t nagents;
 	size_t nexports;
+	const struct agent *agents;	/* the unit's list, for JUnit */
+	const struct controls *controls;	/* NULL: none shown */
 };
 
 /*
- * Append the findings and the verdict to out: text in the compiler
- * style of the diagnostics, or a JSON object. The findings must be
- * sorted with findings_sort.
+ * Append the findings and the verdict to out in one format: text in
+ * the compiler style of the diagnostics, a JSON object, SARIF 2.1.0,
+ * JUnit XML or Markdown. The findings must be sorted with
+ * findings_sort. Each finding lists the controls of its rule when
+ * m->controls is set.
  */
 void report_text(struct buf *out, const struct findings *f,
 		 const struct verdict *v, const struct report_meta *m,
 		 bool color);
 
-/* Append only the findings of report_text, without counts or verdict. */
+/*
+ * Append only the findings of report_text, without counts or verdict;
+ * controls may be NULL.
+ */
 void report_text_findings(struct buf *out, const struct findings *f,
-			  const struct verdict *v, bool color);
+			  const struct verdict *v,
+			  const struct controls *controls, bool color);
 void report_json(struct buf *out, const struct findings *f,
 		 const struct verdict *v, const struct report_meta *m);
+void report_sarif(struct buf *out, const struct findings *f,
+		  const struct verdict *v, const struct report_meta *m);
+
+/*
+ * JUnit XML: one test case per agent, and one per identity of an
+ * export that findings name without an agent. Findings at or above the
+ * threshold are failures; the others, and waived ones, are listed in
+ * the test case's system-out.
+ */
+void report_junit(struct buf *out, const struct findings *f,
+		  const struct verdict *v, const struct report_meta *m);
+
+/* A summary for a pull-request comment or a CI job summary. */
+void report_markdown(struct buf *out, const struct findings *f,
+		     const struct verdict *v, const struct report_meta *m);
+
+/*
+ * Helpers of the report formats. report_json_controls returns a new
+ * object of the shown frameworks' controls of a rule, empty when c is
+ * NULL; report_json_waiver a new object of a waiver's until, reason and
+ * approver. report_json_print appends root as indented JSON and a
+ * newline to out, and frees root.
+ */
+cJSON *report_json_controls(const struct controls *c, const char *rule_id);
+cJSON *report_json_waiver(const struct waiver *w);
+void report_json_print(struct buf *out, cJSON *root);
+
+/*
+ * Return the path of a finding's file as SARIF, JUnit and Markdown
+ * show it: without a leading "./".
+ */
+const char *report_path(const char *file);
 
 #endif

@@ -152,7 +152,7 @@ expect_err "$TMP/nope: error: cannot read"
 case_name "usage errors"
 run check --format yaml "$EX"
 expect_status 2
-expect_err "invalid --format 'yaml'; expected text or json"
+expect_err "invalid --format 'yaml'; expected text, json, sarif, junit or markdown"
 run check --fail-on severe "$EX"
 expect_status 2
 expect_err "invalid --fail-on 'severe'"

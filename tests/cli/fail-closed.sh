@@ -134,6 +134,17 @@ expect_err "File too large"
 expect_report_whole "$TMP/disk/report.json"
 expect_no_temporary "$TMP/disk"
 
+case_name "full disk during inventory"
+cp "$TMP/earlier-report" "$TMP/disk/inventory.csv"
+(ulimit -f 1 && exec "$MANDATE" inventory --format csv \
+	-o "$TMP/disk/inventory.csv" --against "$gaad" "$specs") \
+	>"$out" 2>"$err"
+status=$?
+expect_status 2
+expect_err "File too large"
+expect_report_whole "$TMP/disk/inventory.csv"
+expect_no_temporary "$TMP/disk"
+
 # Root may write anywhere, so the read-only cases run as nobody when
 # the tests run as root (as user 65534, nobody on Debian).
 as_other=

@@ -51,6 +51,9 @@ LIB_OBJS = $(COMPILER_SRCS:%.c=$(BUILD)/%.o) $(RUNTIME_SRCS:%.c=$(BUILD)/%.o) \
 	$(if $(wildcard grammar/parser.y),$(BUILD)/parser.o $(BUILD)/lexer.o)
 MAIN_OBJ = $(BUILD)/compiler/main.o
 
+# The benchmark's helpers: cJSON alone on the export, and a timer.
+BENCH_BINS = $(BUILD)/bench/cjson-parse $(BUILD)/bench/rusage
+
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/unit.c,$(UNIT_SRCS)))
 
@@ -105,8 +108,6 @@ check: test
 demo: $(BUILD)/mandate
 	@sh scripts/demo.sh $(BUILD)/mandate
 
-# The benchmark's helpers: cJSON alone on the export, and a timer.
-BENCH_BINS = $(BUILD)/bench/cjson-parse $(BUILD)/bench/rusage
 $(BUILD)/bench/cjson-parse: $(BUILD)/bench/cjson-parse.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 $(BUILD)/bench/rusage: $(BUILD)/bench/rusage.o

@@ -5,11 +5,13 @@
 #
 # Usage: bench/gen-org.sh AGENTS DIR
 #
-# Most agents match their live role. Besides those, the organisation has
+# Most agents match their live role: it allows what `mandate build`
+# would deploy for the spec, or less. Besides those, the organisation has
 # what a real account has, in fixed proportions so that every size shows
 # the same mix:
 #   - every 10th agent's role also allows s3:PutObject (drift, MND210);
-#   - every 25th agent's spec grants "s3:Get*" (a wildcard, MND130);
+#   - every 25th agent's spec grants "s3:Put*" (a wildcard, MND130),
+#     deployed only where the role allows "s3:*" (MND211 elsewhere);
 #   - every 50th agent's role allows "s3:*" on "*" (drift on a wildcard);
 #   - one role in 20 and one user in 50 belong to no spec (MND201);
 #   - each agent's managed policy keeps five versions, as IAM does, of
@@ -149,8 +151,7 @@ function role(i, name, owned, last,   extra) {
 	print "            \"Version\": \"2012-10-17\","
 	print "            \"Statement\": ["
 	extra = owned && (i % 10 == 0 || i % 50 == 0)
-	statement("              ", "s3:GetObject,s3:GetObjectVersion",
-	    bucket(i) "/*", !extra)
+	statement("              ", READS, bucket(i) "/*", !extra)
 	if (owned && i % 50 == 0)
 		statement("              ", "s3:*", "*", 1)
 	else if (owned && i % 10 == 0)
@@ -215,6 +216,17 @@ function policy(i, name, last,   v) {
 }
 
 BEGIN {
+	# What `grant read` on an S3 object expands to in the catalog, as
+	# mandate build would deploy it.
+	READS = "s3:GetObject,s3:GetObjectAcl,s3:GetObjectAnnotation," \
+	    "s3:GetObjectAttributes,s3:GetObjectLegalHold," \
+	    "s3:GetObjectRetention,s3:GetObjectTagging,s3:GetObjectTorrent," \
+	    "s3:GetObjectVersion,s3:GetObjectVersionAcl," \
+	    "s3:GetObjectVersionAnnotation," \
+	    "s3:GetObjectVersionAnnotationForReplication," \
+	    "s3:GetObjectVersionAttributes," \
+	    "s3:GetObjectVersionForReplication," \
+	    "s3:GetObjectVersionTagging,s3:GetObjectVersionTorrent"
 	unowned = int(agents / 20) + 1
 	users = int(agents / 50) + 1
 	for (i = 1; i <= agents; i++)

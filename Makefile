@@ -3,6 +3,7 @@
 #   make                 build build/mandate
 #   make test            build and run every test (also: make check)
 #   make demo            run `mandate check` on the bundled example
+#   make bench           time check against cJSON alone; docs/BENCHMARKS.md
 #   make DEVELOPER=1     turn warnings into errors
 #   make SANITIZE=address,undefined test
 #   make install PREFIX=/usr/local DESTDIR=
@@ -50,6 +51,9 @@ LIB_OBJS = $(COMPILER_SRCS:%.c=$(BUILD)/%.o) $(RUNTIME_SRCS:%.c=$(BUILD)/%.o) \
 	$(if $(wildcard grammar/parser.y),$(BUILD)/parser.o $(BUILD)/lexer.o)
 MAIN_OBJ = $(BUILD)/compiler/main.o
 
+# The benchmark's helpers: cJSON alone on the export, and a timer.
+BENCH_BINS = $(BUILD)/bench/cjson-parse $(BUILD)/bench/rusage
+
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/unit.c,$(UNIT_SRCS)))
 
@@ -96,13 +100,21 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/unit.o \
 		$(BUILD)/libmandate-core.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-test: $(BUILD)/mandate $(UNIT_BINS)
+test: $(BUILD)/mandate $(UNIT_BINS) $(BENCH_BINS)
 	@sh tests/run.sh $(BUILD)
 
 check: test
 
 demo: $(BUILD)/mandate
 	@sh scripts/demo.sh $(BUILD)/mandate
+
+$(BUILD)/bench/cjson-parse: $(BUILD)/bench/cjson-parse.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+$(BUILD)/bench/rusage: $(BUILD)/bench/rusage.o
+	$(CC) $(LDFLAGS) -o $@ $^
+
+bench: $(BUILD)/mandate $(BENCH_BINS)
+	@sh bench/run.sh $(BUILD) docs/BENCHMARKS.md
 
 # The binary finds the standard library at ../share/mandate/stdlib from
 # its own directory, so BINDIR and STDLIBDIR must stay in one prefix.
@@ -136,6 +148,6 @@ uninstall:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all test check demo clean install uninstall
+.PHONY: all test check demo bench clean install uninstall
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "match.h"
 #include "source.h"
+#include "strtab.h"
 
 /* The catalog file is about 1.5 MB; anything far larger is not one. */
 #define CATALOG_MAX ((size_t)64 << 20)
@@ -44,7 +45,29 @@ struct catalog {
 	size_t key_index_cap;
 	struct key_template *templates;
 	size_t ntemplates, templates_cap;
+	struct overlap_memo *memo;	/* mutable behind a const catalog */
 };
+
+/* A remembered result of match_template_overlap(pattern, arn). */
+struct overlap_entry {
+	uint64_t hash;
+	const char *arn;	/* a resource type's template in the catalog */
+	char *pattern;		/* owned; NULL for a free slot */
+	bool overlaps;
+};
+
+/*
+ * Results of comparing resource patterns with resource type templates.
+ * Every action of a service that acts on one resource type asks the
+ * same question of a grant's pattern, so most questions repeat.
+ * Open addressing; it stops growing at OVERLAP_MEMO_MAX entries.
+ */
+struct overlap_memo {
+	struct overlap_entry *slots;
+	size_t n, cap;
+};
+
+#define OVERLAP_MEMO_MAX (1u << 20)
 
 /* Parsing state of one catalog file, for error positions. */
 struct reader {
@@ -453,6 +476,7 @@ int catalog_load(struct catalog **out, const char *path, struct diag *d)
 	struct catalog *c = xcalloc(1, sizeof(*c));
 
 	*out = NULL;
+	c->memo = xcalloc(1, sizeof(*c->memo));
 	if (source_load(&c->src, path, CATALOG_MAX, d) < 0)
 		goto fail;
 	if (parse_text(c, c->src, d) < 0)
@@ -490,6 +514,12 @@ void catalog_free(struct catalog *c)
 	free(c->keys);
 	free(c->key_index);
 	free(c->templates);
+	if (c->memo) {
+		for (i = 0; i < c->memo->cap; i++)
+			free(c->memo->slots[i].pattern);
+		free(c->memo->slots);
+		free(c->memo);
+	}
 	free(c->globals_text);
 	source_free(c->src);
 	arena_release(&c->arena);
@@ -596,7 +626,64 @@ int catalog_match_actions(const struct catalog *c, const char *pattern,
 	return (int)n;
 }
 
-bool catalog_action_applies(const struct catalog *c UNUSED,
+static struct overlap_entry *memo_slot(struct overlap_entry *slots,
+				       size_t cap, uint64_t hash,
+				       const char *pattern, const char *arn)
+{
+	size_t i = (size_t)hash & (cap - 1);
+
+	while (slots[i].pattern && (slots[i].hash != hash ||
+				    slots[i].arn != arn ||
+				    strcmp(slots[i].pattern, pattern)))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static void memo_grow(struct overlap_memo *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 1024, i;
+	struct overlap_entry *slots = xcalloc(cap, sizeof(*slots));
+
+	for (i = 0; i < m->cap; i++) {
+		const struct overlap_entry *e = &m->slots[i];
+
+		if (e->pattern)
+			*memo_slot(slots, cap, e->hash, e->pattern, e->arn) = *e;
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->cap = cap;
+}
+
+/* Return match_template_overlap(pattern, arn), remembered in memo. */
+static bool template_overlap(struct overlap_memo *m, const char *pattern,
+			     const char *arn)
+{
+	uint64_t hash = hash_bytes(pattern, strlen(pattern)) ^
+			((uint64_t)(uintptr_t)arn * 0x9e3779b97f4a7c15u);
+	struct overlap_entry *e;
+	bool overlaps;
+
+	if (m->cap) {
+		e = memo_slot(m->slots, m->cap, hash, pattern, arn);
+		if (e->pattern)
+			return e->overlaps;
+	}
+	overlaps = match_template_overlap(pattern, arn);
+	if (m->n >= OVERLAP_MEMO_MAX)
+		return overlaps;
+	if (2 * (m->n + 1) > m->cap)
+		memo_grow(m);
+	e = memo_slot(m->slots, m->cap, hash, pattern, arn);
+	e->hash = hash;
+	e->arn = arn;
+	e->pattern = xstrdup(pattern);
+	e->overlaps = overlaps;
+	m->n++;
+	return overlaps;
+}
+
+bool catalog_action_applies(const struct catalog *c,
 			    const struct cat_action *a, const char *pattern)
 {
 	uint32_t i;
@@ -604,7 +691,7 @@ bool catalog_action_applies(const struct catalog *c UNUSED,
 	if (!strcmp(pattern, "*"))
 		return true;
 	for (i = 0; i < a->nrtypes; i++)
-		if (match_template_overlap(pattern, a->rtypes[i]->arn))
+		if (template_overlap(c->memo, pattern, a->rtypes[i]->arn))
 			return true;
 	return false;
 }
@@ -643,7 +730,8 @@ uint32_t catalog_expand_level(const struct catalog *c,
 	/* Each resource type is compared with the pattern once. */
 	for (i = 0; i < s->nrtypes; i++)
 		overlaps[i] = everything ||
-			      match_template_overlap(pattern, s->rtypes[i].arn);
+			      template_overlap(c->memo, pattern,
+					       s->rtypes[i].arn);
 	for (id = svc->first; id < svc->first + svc->count; id++) {
 		const struct cat_action *a = &c->actions[id];
 		bool applies = everything;

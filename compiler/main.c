@@ -1,6 +1,7 @@
 #include "common.h"
 #include "cli.h"
 
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -207,6 +208,12 @@ int main(int argc, char **argv)
 	cJSON_Hooks hooks = { xmalloc, free };
 
 	cJSON_InitHooks(&hooks);
+	/*
+	 * Past the file size limit (ulimit -f), write() then fails with
+	 * EFBIG and the run reports it and cleans up, where the signal
+	 * would kill it with temporary files left behind.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	cli.argv0 = argv[0];
 	diag_init(&cli.diag, stderr, false);
 	cli_apply_color();

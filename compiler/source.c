@@ -87,17 +87,17 @@ void source_free(struct source *s)
 
 static void build_line_index(struct source *s)
 {
-	size_t cap = 0, i;
+	size_t cap = 0;
+	const char *p = s->text, *end = s->text + s->len;
 
 	grow_array((void **)&s->line_starts, &cap, 1, sizeof(uint32_t));
 	s->line_starts[0] = 0;
 	s->nlines = 1;
-	for (i = 0; i < s->len; i++) {
-		if (s->text[i] != '\n')
-			continue;
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		p++;
 		grow_array((void **)&s->line_starts, &cap, s->nlines + 1,
 			   sizeof(uint32_t));
-		s->line_starts[s->nlines++] = (uint32_t)(i + 1);
+		s->line_starts[s->nlines++] = (uint32_t)(p - s->text);
 	}
 }
 

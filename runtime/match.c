@@ -308,6 +308,12 @@ static bool same_variable(const struct tokens *a, const struct token *ta,
 	return true;
 }
 
+/* Return whether t is one literal character: no star, no variable. */
+static bool plain(const struct token *t)
+{
+	return t->cls == CLASS_LITERAL && !t->star && !t->var;
+}
+
 enum walk {
 	WALK_OVERLAP,	/* some string is matched by both lists */
 	WALK_COVERS,	/* every string of a (inner) is matched by b */
@@ -327,20 +333,41 @@ static bool walk(const struct tokens *a, const struct tokens *b,
 		 enum walk kind)
 {
 	bool row[2][TOKENS_MAX + 1];
+	const struct token *av = a->v, *bv = b->v;
+	size_t an = a->n, bn = b->n;
 	size_t i, j;
 
-	memset(row[0], 0, (b->n + 1) * sizeof(bool));
-	row[0][0] = true;
-	for (i = 0; i <= a->n; i++) {
-		bool *cur = row[i & 1], *next = row[(i + 1) & 1];
+	/*
+	 * Plain characters at either end can only be matched by each
+	 * other, so the common ones are stripped before the walk, and a
+	 * difference there decides it at once. The walk then costs little
+	 * for the many pairs of ARNs that differ in a name.
+	 */
+	while (an && bn && plain(av) && plain(bv)) {
+		if (av->ch != bv->ch)
+			return false;
+		av++, bv++, an--, bn--;
+	}
+	while (an && bn && plain(&av[an - 1]) && plain(&bv[bn - 1])) {
+		if (av[an - 1].ch != bv[bn - 1].ch)
+			return false;
+		an--, bn--;
+	}
 
-		memset(next, 0, (b->n + 1) * sizeof(bool));
-		for (j = 0; j <= b->n; j++) {
-			const struct token *ta = i < a->n ? &a->v[i] : NULL;
-			const struct token *tb = j < b->n ? &b->v[j] : NULL;
+	memset(row[0], 0, (bn + 1) * sizeof(bool));
+	row[0][0] = true;
+	for (i = 0; i <= an; i++) {
+		bool *cur = row[i & 1], *next = row[(i + 1) & 1];
+		bool alive = false;
+
+		memset(next, 0, (bn + 1) * sizeof(bool));
+		for (j = 0; j <= bn; j++) {
+			const struct token *ta = i < an ? &av[i] : NULL;
+			const struct token *tb = j < bn ? &bv[j] : NULL;
 
 			if (!cur[j])
 				continue;
+			alive = true;
 			if (tb && tb->star && !(kind == WALK_COVERS && tb->var))
 				cur[j + 1] = true;	/* b's star matches nothing */
 			if (kind == WALK_OVERLAP && ta && ta->star)
@@ -370,8 +397,10 @@ static bool walk(const struct tokens *a, const struct tokens *b,
 				continue;
 			next[tb->star ? j : j + 1] = true;
 		}
-		if (i == a->n)
-			return cur[b->n];
+		if (i == an)
+			return cur[bn];
+		if (!alive)	/* so no later row has a reachable pair */
+			return false;
 	}
 	return false;
 }

@@ -156,9 +156,30 @@ static void add_logical(cJSON *location, const struct finding *x)
 }
 
 /*
+ * Append msg without the counts of days in it ("366 days ago"), which
+ * change from one day to the next while the finding stays the same.
+ */
+static void add_stable_message(struct buf *key, const char *msg)
+{
+	const char *p = msg, *q;
+
+	while (*p) {
+		for (q = p; *q >= '0' && *q <= '9'; q++)
+			;
+		if (q > p && !strncmp(q, " day", 4)) {
+			p = q;
+			continue;
+		}
+		buf_addch(key, *p);
+		p++;
+	}
+}
+
+/*
  * Add a fingerprint that stays the same while the finding does:
  * from its rule, agent, identity and message, not its line, so that a
- * code scanning service matches it across commits that move it.
+ * code scanning service matches it across commits that move it and
+ * across days that change its age in days.
  */
 static void add_fingerprint(cJSON *result, const struct finding *x)
 {
@@ -166,9 +187,10 @@ static void add_fingerprint(cJSON *result, const struct finding *x)
 	char hex[17];
 	cJSON *fp;
 
-	buf_addf(&key, "%s%c%s%c%s%c%s", x->rule->id, 0,
+	buf_addf(&key, "%s%c%s%c%s%c", x->rule->id, 0,
 		 x->agent ? x->agent : "", 0,
-		 x->identity ? x->identity : "", 0, x->message);
+		 x->identity ? x->identity : "", 0);
+	add_stable_message(&key, x->message);
 	snprintf(hex, sizeof(hex), "%016llx",
 		 (unsigned long long)hash_bytes(key.data, key.len));
 	fp = cJSON_AddObjectToObject(result, "partialFingerprints");

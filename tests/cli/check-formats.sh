@@ -229,4 +229,18 @@ if [ -e "$TMP/x" ] || [ -e "$TMP/y" ]; then
 	fail "a usage error wrote a report"
 fi
 
+case_name "SARIF fingerprints do not change with the date"
+for day in 2026-12-01 2026-12-02; do
+	"$MANDATE" check --today $day --format sarif \
+		--against examples/exports/authorization-details.json \
+		--against examples/exports/credential-report.csv examples/agents |
+		jq -r '.runs[0].results[] | .ruleId + " " + .partialFingerprints["mandateFinding/v1"]' \
+		>"$TMP/fp.$day"
+done
+expect_eq "$(cat "$TMP/fp.2026-12-02")" "$(cat "$TMP/fp.2026-12-01")" \
+	"fingerprints a day apart"
+expect_eq "$(grep -c "^MND120 " "$TMP/fp.2026-12-01")" 1 "MND120 results"
+expect_eq "$(cut -d' ' -f2 "$TMP/fp.2026-12-01" | sort | uniq -d)" "" \
+	"fingerprints shared by two results"
+
 finish

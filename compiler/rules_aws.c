@@ -17,8 +17,6 @@ struct aws_checker {
 	size_t nclaims;
 	char (*accounts)[13];		/* accounts the exports cover */
 	size_t naccounts;
-	char (*warned)[13];		/* accounts warned of as uncovered */
-	size_t nwarned;
 };
 
 void arn_account(const char *arn, char out[13])
@@ -171,24 +169,25 @@ static bool account_covered(const struct aws_checker *ac, const char *arn)
 }
 
 /*
- * Warn once per account that no authorization-details export covers
- * it, so its declared identities are not compared with live state.
+ * MND202 at high severity for an identity whose account no
+ * authorization-details export covers: with --against given, the gate
+ * must not pass on identities it could not compare with live state.
  */
 static void uncovered_account(struct aws_checker *ac, const struct claim *c)
 {
 	char account[13];
-	size_t i;
+	struct finding *x;
 
 	arn_account(c->arn, account);
-	for (i = 0; i < ac->nwarned; i++)
-		if (!strcmp(ac->warned[i], account))
-			return;
-	ac->warned = xrealloc(ac->warned, (ac->nwarned + 1) *
-						  sizeof(*ac->warned));
-	memcpy(ac->warned[ac->nwarned++], account, 13);
-	diag_at(ac->cx->d, DIAG_WARNING, &c->identity->id.loc,
-		"no authorization-details export covers account '%s', so its "
-		"identities are not compared with live state", account);
+	x = findings_add(ac->cx->f, "MND202", &c->identity->id.loc,
+			 c->xa->agent->name.s, c->arn, "no "
+			 "authorization-details export covers account '%s', "
+			 "so '%s' cannot be compared with live state", account,
+			 c->arn);
+	x->severity = SEV_HIGH;
+	finding_note(ac->cx->f, x, "give the export of account %s with "
+		     "--against, or check this spec without exports",
+		     account);
 }
 
 static const char *kind_word(const struct aws_entity *e)
@@ -447,7 +446,7 @@ static void check_escalations(struct aws_checker *ac)
 void rules_aws_run(struct check_context *cx)
 {
 	const struct aws_state *st = cx->aws;
-	struct aws_checker ac = { cx, NULL, 0, NULL, 0, NULL, 0 };
+	struct aws_checker ac = { cx, NULL, 0, NULL, 0 };
 	struct drift_checker *dc;
 	size_t i, j;
 
@@ -492,5 +491,4 @@ void rules_aws_run(struct check_context *cx)
 			check_keys(&ac, &st->reports[i]->rows[j]);
 	free(ac.claims);
 	free(ac.accounts);
-	free(ac.warned);
 }

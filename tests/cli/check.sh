@@ -183,4 +183,16 @@ sh scripts/demo.sh "$MANDATE" >"$out" 2>"$err"
 expect_eq "$?" 0 "demo exit status"
 expect_out "demo: mandate ran; the gate failed on the findings above"
 
+case_name "an export of no identity's account does not pass the gate"
+mkdir -p "$TMP/uncovered"
+cp examples/agents/ticket-summarizer.mandate "$TMP/uncovered/"
+printf '{"RoleDetailList": [], "UserDetailList": [], "GroupDetailList": [], "Policies": []}\n' \
+	>"$TMP/empty-gaad.json"
+run check --today 2026-12-01 --format json --against "$TMP/empty-gaad.json" \
+	"$TMP/uncovered"
+expect_status 1
+expect_eq "$(jq -r '.findings[] | select(.rule == "MND202") | .severity' "$out")" \
+	high "severity of MND202 for an uncovered account"
+expect_eq "$(jq -r '.verdict' "$out")" fail "verdict"
+
 finish

@@ -40,6 +40,7 @@ LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 DEPS_STAMP = $(BUILD)/.deps-ok
+TEST_TOOLS_STAMP = $(BUILD)/.test-tools-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -100,7 +101,13 @@ $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/unit.o \
 		$(BUILD)/libmandate-core.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
-test: $(BUILD)/mandate $(UNIT_BINS) $(BENCH_BINS)
+# The tests also need npm and the SARIF Multitool, which building does not.
+$(TEST_TOOLS_STAMP): scripts/install-deps.sh
+	@sh scripts/install-deps.sh --test-tools
+	@mkdir -p $(BUILD)
+	@touch $@
+
+test: $(BUILD)/mandate $(UNIT_BINS) $(BENCH_BINS) $(TEST_TOOLS_STAMP)
 	@sh tests/run.sh $(BUILD)
 
 check: test

@@ -2,10 +2,14 @@
 # Install what mandate needs to build and test, when any of it is
 # missing. The Debian packages are installed with apt-get as root,
 # through sudo otherwise, or the script prints the command to run and
-# fails. Then, when npm is there, the SARIF Multitool that
-# tests/cli/check-formats.sh validates SARIF with is installed from the
-# npm registry into .tools/ of the repository.
+# fails. With --test-tools (as `make test` runs it), it also installs
+# npm when missing and the SARIF Multitool that
+# tests/cli/check-formats.sh validates SARIF with, from the npm registry
+# into .tools/ of the repository; building and installing need neither.
 set -eu
+
+TEST_TOOLS=false
+[ "${1:-}" = --test-tools ] && TEST_TOOLS=true
 
 PACKAGES="gcc make flex bison pkg-config libcjson-dev libgit2-dev \
 libpcre2-dev libssl-dev jq groff-base libxml2-utils"
@@ -16,6 +20,9 @@ TOOLS="$(cd "$(dirname "$0")/.." && pwd)/.tools"
 
 install_debian() {
 	missing=""
+	if $TEST_TOOLS && ! command -v npm >/dev/null 2>&1; then
+		missing=" npm"
+	fi
 	for pkg in $PACKAGES; do
 		if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
 			grep -q 'install ok installed'; then
@@ -59,4 +66,6 @@ install_sarif_multitool() {
 }
 
 install_debian
-install_sarif_multitool
+if $TEST_TOOLS; then
+	install_sarif_multitool
+fi

@@ -143,11 +143,14 @@ expect_eq "$(cat "$TMP/gh"/*.uses)" "github/codeql-action/upload-sarif@v3" \
 uses_step=$(basename "$(ls "$TMP/gh"/*.uses)" .uses)
 expect_eq "$(grep '^sarif_file=' "$TMP/gh/$uses_step.with")" \
 	'sarif_file=${{ inputs.sarif-file }}' "file given to upload-sarif"
-expect_eq "$(cat "$TMP/gh/$uses_step.if")" "always()" \
-	"upload-sarif runs when the gate fails"
+expect_eq "$(cat "$TMP/gh/$uses_step.if")" \
+	"\${{ always() && hashFiles(inputs.sarif-file) != '' }}" \
+	"upload-sarif runs when the gate fails and a report exists"
 grep -q -- '--format sarif -o "$MANDATE_SARIF"' "$TMP/gh"/*.run ||
 	fail "no step writes the SARIF report"
-grep -q -- '--format markdown .* >> "$GITHUB_STEP_SUMMARY"' \
+grep -q -- '--format markdown -o "$RUNNER_TEMP/mandate-summary.md"' \
+	"$TMP/gh"/*.run || fail "no step writes the Markdown report"
+grep -q -- '"$RUNNER_TEMP/mandate-summary.md" >> "$GITHUB_STEP_SUMMARY"' \
 	"$TMP/gh"/*.run || fail "no step writes the step summary"
 
 # Run the action's steps as a GitHub runner would, in a workflow that
@@ -165,7 +168,7 @@ run_action() {
 	step=1
 	while [ -f "$TMP/gh/$step.run" ] || [ -f "$TMP/gh/$step.uses" ]; do
 		cond=$(cat "$TMP/gh/$step.if" 2>/dev/null)
-		if [ "$failed" != 0 ] && [ "$cond" != "always()" ]; then
+		if [ "$failed" != 0 ] && ! expr "$cond" : '.*always()' >/dev/null; then
 			step=$((step + 1))
 			continue
 		fi
@@ -228,13 +231,31 @@ else
 	echo "SKIP: GitHub action run: mandate check has no sarif or markdown format"
 fi
 
+case_name "GitHub action with no exports in its exports directory"
+check_step=$(grep -l 'MANDATE_EXPORTS' "$TMP/gh"/*.run)
+mkdir -p "$TMP/noexp/work/agents" "$TMP/noexp/runner" "$TMP/noexp/bin"
+cp examples/agents/ticket-summarizer.mandate "$TMP/noexp/work/agents/"
+ln -s "$(command -v "$MANDATE" || echo "$MANDATE")" "$TMP/noexp/bin/mandate"
+(
+	cd "$TMP/noexp/work" &&
+	env MANDATE_SPECS=agents MANDATE_EXPORTS=exprts MANDATE_FAIL_ON=high \
+		MANDATE_TODAY=2026-12-01 MANDATE_SARIF=mandate.sarif \
+		RUNNER_TEMP="$TMP/noexp/runner" PATH="$TMP/noexp/bin:$PATH" \
+		bash --noprofile --norc -eo pipefail "$check_step"
+) >"$out" 2>"$err"
+expect_err "no .json or .csv export in 'exprts'"
+expect_eq "$(cat "$TMP/noexp/runner/mandate-status")" 2 "recorded status"
+[ -e "$TMP/noexp/work/mandate.sarif" ] && fail "a SARIF report was written"
+
 case_name "GitLab job script"
 mkdir "$TMP/gl"
 split_gitlab "$GITLAB" "$TMP/gl"
 expect_eq "$(cat "$TMP/gl/junit")" mandate-junit.xml "JUnit report"
 grep -q -- "--format junit -o mandate-junit.xml" "$TMP/gl/script" ||
 	fail "no script line writes the JUnit report"
-expect_eq "$(grep -c . "$TMP/gl/script")" 8 "script lines"
+expect_eq "$(grep -c . "$TMP/gl/script")" 9 "script lines"
+grep -q -- "no .json or .csv export in" "$TMP/gl/script" ||
+	fail "no script line stops the job without an export"
 expect_eq "$(sed -n 's/^MANDATE_SOURCE=//p' "$TMP/gl/variables")" \
 	tools/mandate "MANDATE_SOURCE"
 

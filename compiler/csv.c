@@ -1,9 +1,20 @@
 #include "common.h"
 #include "csv.h"
 
+/*
+ * Return whether a spreadsheet could read s as a formula: it starts
+ * with = + - @, a tab, CR or LF, or with blanks before one of = + - @,
+ * which some spreadsheets skip.
+ */
 static bool starts_formula(const char *s)
 {
-	return *s && strchr("=+-@\t\r", *s);
+	const char *p = s;
+
+	if (*s && strchr("\t\r\n", *s))
+		return true;
+	while (*p == ' ')
+		p++;
+	return *p && strchr("=+-@", *p);
 }
 
 static bool needs_quotes(const char *s)

@@ -225,11 +225,11 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
 	    !strcmp(argv[1], "help")) {
 		usage(stdout);
-		return EXIT_PASS;
+		return finish(EXIT_PASS);
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("mandate %s\n", MANDATE_VERSION);
-		return EXIT_PASS;
+		return finish(EXIT_PASS);
 	}
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))

@@ -54,6 +54,10 @@ static void test_csv__formula_prefixed(void)
 	check_field("\rx", "\"'\rx\"\r\n");
 	check_field("=HYPERLINK(\"u\",\"t\")",
 		    "\"'=HYPERLINK(\"\"u\"\",\"\"t\"\")\"\r\n");
+	check_field("\n=cr", "\"'\n=cr\"\r\n");
+	check_field(" =x@example.com", "' =x@example.com\r\n");
+	check_field("  @x", "'  @x\r\n");
+	check_field(" plain", " plain\r\n");
 	check_field("a=b", "a=b\r\n");
 	check_field("x-1", "x-1\r\n");
 }

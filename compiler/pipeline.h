@@ -26,4 +26,11 @@ void pipeline_release(struct pipeline *pl);
  */
 int pipeline_load(struct pipeline *pl, char *const *paths, size_t npaths);
 
+/*
+ * Run the same steps on specs already in memory, such as those read
+ * from a git revision. The unit takes the sources, also on failure.
+ */
+int pipeline_load_sources(struct pipeline *pl, struct source **srcs,
+			  size_t nsrcs);
+
 #endif

@@ -1,0 +1,740 @@
+#include "common.h"
+#include "cli.h"
+
+#include <getopt.h>
+#include <sys/stat.h>
+
+#include <cJSON.h>
+#include <git2.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "gitrev.h"
+#include "permdiff.h"
+#include "pipeline.h"
+
+struct diff_options {
+	const char *repo;
+	const char *base;
+	const char *head;	/* NULL: the working tree */
+	char **revs;		/* positional arguments before "--" */
+	size_t nrevs;
+	char **paths;
+	size_t npaths;
+	const char *format;
+	const char *output;
+	bool fail_on_escalation;
+};
+
+static void diff_usage(FILE *out)
+{
+	fputs("usage: mandate diff [OPTIONS] BASE [HEAD] [--] [PATH...]\n\n"
+	      "Compile the specs at two git revisions and show, for each\n"
+	      "agent, what it may do that it could not before and what it\n"
+	      "can no longer do, as catalog actions on resource patterns,\n"
+	      "with its owner, justification, expiry and review changes and\n"
+	      "the escalations among them. Specs are read from the object\n"
+	      "database: nothing is checked out and no hook runs. Without\n"
+	      "HEAD, BASE is compared with the working tree. PATHs, relative\n"
+	      "to the top of the repository, limit the specs read (default:\n"
+	      "all *.mandate files); a second argument that is not a\n"
+	      "revision is taken as a PATH.\n\n"
+	      "options:\n"
+	      "  --repo DIR             the repository (default: the one\n"
+	      "                         holding the current directory)\n"
+	      "  --format FORMAT        text (default), markdown or json\n"
+	      "  --fail-on-escalation   exit 1 when a change escalates access\n"
+	      "  -o, --output FILE      write to FILE, not stdout\n"
+	      "  --color WHEN           auto (default), always or never\n"
+	      "  -v, --verbose          log progress on stderr\n"
+	      "  -h, --help             show this help\n\n"
+	      "Exit status: 0 compared, 1 an escalation with\n"
+	      "--fail-on-escalation, 2 could not run.\n", out);
+}
+
+/* Strip "./" before and "/" after each PATH; "." means everything. */
+static int normalize_paths(struct diff_options *opt)
+{
+	size_t i, n;
+
+	for (i = 0; i < opt->npaths; i++) {
+		char *p = opt->paths[i];
+
+		if (p[0] == '/') {
+			cli_usage_error("diff", "PATH '%s' must be relative "
+					"to the top of the repository", p);
+			return -1;
+		}
+		while (p[0] == '.' && p[1] == '/')
+			p += 2;
+		n = strlen(p);
+		while (n && p[n - 1] == '/')
+			p[--n] = '\0';
+		if (!strcmp(p, "."))
+			p[0] = '\0';
+		opt->paths[i] = p;
+	}
+	return 0;
+}
+
+/* One side of the comparison, compiled. */
+struct side {
+	git_tree *tree;		/* NULL: the working tree */
+	struct pipeline pl;
+};
+
+static int load_revision(struct side *s, struct gitrev_repo *r,
+			 const char *rev, const struct diff_options *opt)
+{
+	struct gitrev_files files = { NULL, 0, 0 };
+	int ret;
+
+	if (gitrev_tree(&s->tree, r, rev, &cli.diag) < 0)
+		return -1;
+	if (gitrev_read_specs(&files, r, s->tree, rev, opt->paths,
+			      opt->npaths, &cli.diag) < 0) {
+		gitrev_files_release(&files);
+		return -1;
+	}
+	log_info("read %zu spec files at '%s'", files.n, rev);
+	ret = pipeline_load_sources(&s->pl, files.v, files.n);
+	files.n = 0;		/* the unit took them */
+	gitrev_files_release(&files);
+	if (ret < 0)
+		diag_plain(&cli.diag, DIAG_NOTE, "the specs at revision '%s' "
+			   "do not compile", rev);
+	return ret;
+}
+
+/* Name each working-tree spec by its path below the repository's top. */
+static void relative_unit_paths(struct spec_unit *u, const char *workdir)
+{
+	size_t i, n = strlen(workdir);
+
+	for (i = 0; i < u->nsources; i++) {
+		struct source *src = u->sources[i];
+
+		if (strncmp(src->path, workdir, n))
+			continue;
+		free(src->unit_path);
+		src->unit_path = xstrdup(src->path + n);
+	}
+}
+
+static int load_worktree(struct side *s, struct gitrev_repo *r,
+			 const struct diff_options *opt)
+{
+	char **paths = xcalloc(opt->npaths + 1, sizeof(*paths));
+	size_t i, n = 0;
+	struct stat st;
+	int ret;
+
+	if (!r->workdir) {
+		diag_plain(&cli.diag, DIAG_ERROR, "the repository at '%s' has "
+			   "no working tree; name the HEAD revision to compare "
+			   "with", r->dir);
+		free(paths);
+		return -1;
+	}
+	if (!opt->npaths)
+		paths[n++] = xstrdup(r->workdir);
+	for (i = 0; i < opt->npaths; i++) {
+		size_t len = strlen(r->workdir) + strlen(opt->paths[i]) + 1;
+		char *p = xmalloc(len);
+
+		snprintf(p, len, "%s%s", r->workdir, opt->paths[i]);
+		if (stat(p, &st) == 0)
+			paths[n++] = p;		/* a PATH may be new or gone */
+		else
+			free(p);
+	}
+	ret = pipeline_load(&s->pl, paths, n);
+	relative_unit_paths(&s->pl.unit, r->workdir);
+	if (ret < 0)
+		diag_plain(&cli.diag, DIAG_NOTE, "the specs in the working "
+			   "tree do not compile");
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return ret;
+}
+
+static int find_renames(struct file_rename **out, size_t *n,
+			struct gitrev_repo *r, struct side *base,
+			struct side *head, const struct diff_options *opt)
+{
+	char **from, **to;
+	size_t i;
+
+	if (gitrev_renames(&from, &to, n, r, base->tree, head->tree,
+			   opt->paths, opt->npaths, &cli.diag) < 0)
+		return -1;
+	*out = xcalloc(*n + 1, sizeof(**out));
+	for (i = 0; i < *n; i++) {
+		(*out)[i].from = from[i];
+		(*out)[i].to = to[i];
+	}
+	free(from);
+	free(to);
+	return 0;
+}
+
+static void free_renames(struct file_rename *renames, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free((char *)renames[i].from);
+		free((char *)renames[i].to);
+	}
+	free(renames);
+}
+
+/* "1 agent changed (1 added), 2 escalations" */
+static void add_summary(struct buf *b, const struct perm_diff *d)
+{
+	size_t counts[AGENT_RENAMED + 1] = { 0 };
+	const char *sep = " (";
+	size_t i;
+
+	for (i = 0; i < d->nagents; i++)
+		counts[d->agents[i].change]++;
+	buf_addf(b, "%zu agent%s changed", d->nagents,
+		 plural((long long)d->nagents));
+	for (i = 0; i <= AGENT_RENAMED; i++) {
+		if (!counts[i] || i == AGENT_CHANGED)
+			continue;
+		buf_addf(b, "%s%zu %s", sep, counts[i],
+			 agent_change_name((enum agent_change)i));
+		sep = ", ";
+	}
+	if (strcmp(sep, " ("))
+		buf_addch(b, ')');
+	buf_addf(b, ", %zu escalation%s", d->nescalations,
+		 plural((long long)d->nescalations));
+}
+
+/* "+ s3:GetObject on R when C and D", with "deny " for a deny. */
+static void add_perm_line(struct buf *b, char sign, const struct perm *p)
+{
+	size_t i;
+
+	buf_addf(b, "%c %s", sign, p->deny ? "deny " : "");
+	buf_add_printable(b, p->action);
+	buf_adds(b, " on ");
+	buf_add_printable(b, p->resource);
+	for (i = 0; i < p->nconds; i++) {
+		buf_adds(b, i ? " and " : " when ");
+		buf_add_printable(b, p->conds[i]);
+	}
+	buf_addch(b, '\n');
+}
+
+static void add_value(struct buf *b, const char *v)
+{
+	if (!v) {
+		buf_adds(b, "(unset)");
+		return;
+	}
+	buf_addch(b, '\'');
+	buf_add_printable(b, v);
+	buf_addch(b, '\'');
+}
+
+static void add_agent_head(struct buf *b, const struct agent_diff *ad)
+{
+	buf_adds(b, "agent '");
+	buf_add_printable(b, ad->name);
+	buf_addf(b, "' %s", agent_change_name(ad->change));
+	if (ad->change == AGENT_RENAMED && strcmp(ad->old_name, ad->name)) {
+		buf_adds(b, " from '");
+		buf_add_printable(b, ad->old_name);
+		buf_addch(b, '\'');
+	}
+	buf_adds(b, " (");
+	if (ad->old_file && strcmp(ad->old_file, ad->file)) {
+		buf_add_printable(b, ad->old_file);
+		buf_adds(b, " -> ");
+	}
+	buf_add_printable(b, ad->file);
+	buf_adds(b, ")\n");
+}
+
+static void text_agent(struct buf *b, const struct agent_diff *ad,
+		       const char *indent)
+{
+	size_t i;
+
+	for (i = 0; i < ad->nescalations; i++) {
+		buf_addf(b, "%sescalation [%s]: ", indent,
+			 escalation_kind_name(ad->escalations[i].kind));
+		buf_add_printable(b, ad->escalations[i].message);
+		buf_addch(b, '\n');
+	}
+	for (i = 0; i < ad->nfields; i++) {
+		buf_addf(b, "%s%s: ", indent, ad->fields[i].field);
+		add_value(b, ad->fields[i].from);
+		buf_adds(b, " -> ");
+		add_value(b, ad->fields[i].to);
+		buf_addch(b, '\n');
+	}
+	for (i = 0; i < ad->nids_added; i++) {
+		buf_addf(b, "%s+ identity ", indent);
+		buf_add_printable(b, ad->ids_added[i]);
+		buf_addch(b, '\n');
+	}
+	for (i = 0; i < ad->nids_removed; i++) {
+		buf_addf(b, "%s- identity ", indent);
+		buf_add_printable(b, ad->ids_removed[i]);
+		buf_addch(b, '\n');
+	}
+	for (i = 0; i < ad->nadded; i++) {
+		buf_adds(b, indent);
+		add_perm_line(b, '+', &ad->added[i]);
+	}
+	for (i = 0; i < ad->nremoved; i++) {
+		buf_adds(b, indent);
+		add_perm_line(b, '-', &ad->removed[i]);
+	}
+}
+
+static void text_report(struct buf *b, const struct perm_diff *d,
+			const struct diff_options *opt)
+{
+	size_t i;
+
+	buf_adds(b, "mandate diff ");
+	buf_add_printable(b, opt->base);
+	buf_adds(b, " -> ");
+	buf_add_printable(b, opt->head ? opt->head : "working tree");
+	buf_adds(b, ": ");
+	add_summary(b, d);
+	buf_addch(b, '\n');
+	for (i = 0; i < d->nagents; i++) {
+		buf_addch(b, '\n');
+		add_agent_head(b, &d->agents[i]);
+		text_agent(b, &d->agents[i], "  ");
+	}
+}
+
+/* Append s for a Markdown table cell or emphasis: no |, ` or newline. */
+static void add_md(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|' || *s == '`' || *s == '*' || *s == '_' ||
+		    *s == '<' || *s == '[')
+			buf_addch(b, '\\');
+		buf_addch(b, (unsigned char)*s < 0x20 ? ' ' : *s);
+	}
+}
+
+static void md_fields(struct buf *b, const struct agent_diff *ad)
+{
+	size_t i;
+
+	if (!ad->nfields)
+		return;
+	buf_adds(b, "| field | before | after |\n|---|---|---|\n");
+	for (i = 0; i < ad->nfields; i++) {
+		buf_addf(b, "| %s | ", ad->fields[i].field);
+		add_md(b, ad->fields[i].from ? ad->fields[i].from : "(unset)");
+		buf_adds(b, " | ");
+		add_md(b, ad->fields[i].to ? ad->fields[i].to : "(unset)");
+		buf_adds(b, " |\n");
+	}
+	buf_addch(b, '\n');
+}
+
+/*
+ * Append a code fence longer than any run of backticks in text, so that
+ * a resource pattern cannot end the block early.
+ */
+static void add_fence(struct buf *b, const char *text)
+{
+	size_t run = 0, longest = 2, i;
+
+	for (; *text; text++) {
+		run = *text == '`' ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	for (i = 0; i <= longest; i++)
+		buf_addch(b, '`');
+}
+
+/* Identities and permissions as a diff block, which renders in colour. */
+static void md_changes(struct buf *b, const struct agent_diff *ad)
+{
+	struct buf lines = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < ad->nids_added; i++)
+		buf_addf(&lines, "+ identity %s\n", ad->ids_added[i]);
+	for (i = 0; i < ad->nids_removed; i++)
+		buf_addf(&lines, "- identity %s\n", ad->ids_removed[i]);
+	for (i = 0; i < ad->nadded; i++)
+		add_perm_line(&lines, '+', &ad->added[i]);
+	for (i = 0; i < ad->nremoved; i++)
+		add_perm_line(&lines, '-', &ad->removed[i]);
+	if (lines.len) {
+		add_fence(b, buf_str(&lines));
+		buf_addf(b, "diff\n%s", buf_str(&lines));
+		add_fence(b, buf_str(&lines));
+		buf_adds(b, "\n\n");
+	}
+	buf_release(&lines);
+}
+
+static void md_agent(struct buf *b, const struct agent_diff *ad)
+{
+	size_t i;
+
+	buf_adds(b, "### ");
+	add_md(b, ad->name);
+	buf_addf(b, " (%s", agent_change_name(ad->change));
+	if (ad->change == AGENT_RENAMED && strcmp(ad->old_name, ad->name)) {
+		buf_adds(b, " from ");
+		add_md(b, ad->old_name);
+	}
+	buf_adds(b, ")\n\n");
+	if (ad->old_file && strcmp(ad->old_file, ad->file)) {
+		add_md(b, ad->old_file);
+		buf_adds(b, " → ");
+	}
+	add_md(b, ad->file);
+	buf_adds(b, "\n\n");
+	for (i = 0; i < ad->nescalations; i++) {
+		buf_addf(b, "- :warning: **%s**: ",
+			 escalation_kind_name(ad->escalations[i].kind));
+		add_md(b, ad->escalations[i].message);
+		buf_addch(b, '\n');
+	}
+	if (ad->nescalations)
+		buf_addch(b, '\n');
+	md_fields(b, ad);
+	md_changes(b, ad);
+}
+
+static void markdown_report(struct buf *b, const struct perm_diff *d,
+			    const struct diff_options *opt)
+{
+	size_t i, j;
+
+	buf_adds(b, "**mandate diff** ");
+	add_md(b, opt->base);
+	buf_adds(b, " → ");
+	add_md(b, opt->head ? opt->head : "working tree");
+	buf_adds(b, ": ");
+	add_summary(b, d);
+	buf_adds(b, "\n\n");
+	if (d->nescalations) {
+		buf_adds(b, "## Escalations\n\n");
+		for (i = 0; i < d->nagents; i++)
+			for (j = 0; j < d->agents[i].nescalations; j++) {
+				buf_adds(b, "- **");
+				add_md(b, d->agents[i].name);
+				buf_adds(b, "**: ");
+				add_md(b, d->agents[i].escalations[j].message);
+				buf_addch(b, '\n');
+			}
+		buf_addch(b, '\n');
+	}
+	if (d->nagents)
+		buf_adds(b, "## Agents\n\n");
+	for (i = 0; i < d->nagents; i++)
+		md_agent(b, &d->agents[i]);
+}
+
+static cJSON *json_strings(const char *const *v, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+	return a;
+}
+
+static cJSON *json_perms(const struct perm *v, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(o, "action", v[i].action);
+		cJSON_AddStringToObject(o, "resource", v[i].resource);
+		cJSON_AddStringToObject(o, "effect",
+					v[i].deny ? "deny" : "allow");
+		cJSON_AddItemToObject(o, "conditions",
+				      json_strings(v[i].conds, v[i].nconds));
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+static void json_add_nullable(cJSON *o, const char *key, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *json_agent(const struct agent_diff *ad)
+{
+	cJSON *o = cJSON_CreateObject(), *a, *ids;
+	size_t i;
+
+	cJSON_AddStringToObject(o, "name", ad->name);
+	cJSON_AddStringToObject(o, "change", agent_change_name(ad->change));
+	cJSON_AddStringToObject(o, "file", ad->file);
+	if (ad->change == AGENT_RENAMED) {
+		cJSON_AddStringToObject(o, "old_name", ad->old_name);
+		cJSON_AddStringToObject(o, "old_file", ad->old_file);
+		json_add_nullable(o, "renamed_by", ad->rename_reason);
+	}
+	a = cJSON_AddArrayToObject(o, "fields");
+	for (i = 0; i < ad->nfields; i++) {
+		cJSON *f = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(f, "field", ad->fields[i].field);
+		json_add_nullable(f, "from", ad->fields[i].from);
+		json_add_nullable(f, "to", ad->fields[i].to);
+		cJSON_AddItemToArray(a, f);
+	}
+	ids = cJSON_AddObjectToObject(o, "identities");
+	cJSON_AddItemToObject(ids, "added",
+			      json_strings(ad->ids_added, ad->nids_added));
+	cJSON_AddItemToObject(ids, "removed",
+			      json_strings(ad->ids_removed, ad->nids_removed));
+	cJSON_AddItemToObject(o, "added", json_perms(ad->added, ad->nadded));
+	cJSON_AddItemToObject(o, "removed",
+			      json_perms(ad->removed, ad->nremoved));
+	a = cJSON_AddArrayToObject(o, "escalations");
+	for (i = 0; i < ad->nescalations; i++) {
+		const struct perm_escalation *e = &ad->escalations[i];
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(x, "kind",
+					escalation_kind_name(e->kind));
+		json_add_nullable(x, "resource", e->resource);
+		cJSON_AddItemToObject(x, "actions",
+				      json_strings(e->actions, e->nactions));
+		cJSON_AddStringToObject(x, "message", e->message);
+		cJSON_AddItemToArray(a, x);
+	}
+	return o;
+}
+
+static void json_report(struct buf *b, const struct perm_diff *d,
+			const struct diff_options *opt)
+{
+	cJSON *root = cJSON_CreateObject(), *agents;
+	char *text;
+	size_t i;
+
+	cJSON_AddStringToObject(root, "base", opt->base);
+	json_add_nullable(root, "head", opt->head);
+	cJSON_AddNumberToObject(root, "escalations", (double)d->nescalations);
+	agents = cJSON_AddArrayToObject(root, "agents");
+	for (i = 0; i < d->nagents; i++)
+		cJSON_AddItemToArray(agents, json_agent(&d->agents[i]));
+	text = cJSON_Print(root);
+	buf_adds(b, text);
+	buf_addch(b, '\n');
+	cJSON_free(text);
+	cJSON_Delete(root);
+}
+
+static int write_report(const struct diff_options *opt, const struct buf *b)
+{
+	if (opt->output)
+		return write_file_atomic(opt->output, b->data, b->len,
+					 &cli.diag);
+	if (fwrite(buf_str(b), 1, b->len, stdout) != b->len || fflush(stdout)) {
+		diag_plain(&cli.diag, DIAG_ERROR, "cannot write the diff: %s",
+			   strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Split the positional arguments into BASE, HEAD and PATHs: a second
+ * argument before any "--" is HEAD when it names a revision.
+ */
+static int split_revisions(struct diff_options *opt, struct gitrev_repo *r)
+{
+	git_object *obj;
+	size_t first_path;
+
+	if (!opt->nrevs) {
+		cli_usage_error("diff", "missing BASE revision");
+		return -1;
+	}
+	opt->base = opt->revs[0];
+	first_path = 1;
+	if (opt->nrevs >= 2 &&
+	    git_revparse_single(&obj, r->repo, opt->revs[1]) == 0) {
+		git_object_free(obj);
+		opt->head = opt->revs[1];
+		first_path = 2;
+	}
+	if (first_path >= opt->nrevs)
+		return 0;
+	if (opt->npaths) {
+		cli_usage_error("diff", "'%s' is not a revision; put PATHs "
+				"after '--'", opt->revs[first_path]);
+		return -1;
+	}
+	opt->paths = opt->revs + first_path;
+	opt->npaths = opt->nrevs - first_path;
+	return 0;
+}
+
+static int compare(struct buf *out, bool *escalated, struct gitrev_repo *r,
+		   const struct diff_options *opt)
+{
+	struct side base, head;
+	struct file_rename *renames = NULL;
+	struct perm_diff d = { ARENA_INIT, NULL, 0, 0 };
+	size_t nrenames = 0;
+	int ret = -1;
+
+	memset(&base, 0, sizeof(base));
+	memset(&head, 0, sizeof(head));
+	pipeline_init(&base.pl);
+	pipeline_init(&head.pl);
+	if (load_revision(&base, r, opt->base, opt) < 0)
+		goto out;
+	if (opt->head ? load_revision(&head, r, opt->head, opt) < 0
+		      : load_worktree(&head, r, opt) < 0)
+		goto out;
+	if (!base.pl.unit.nagents && !head.pl.unit.nagents) {
+		diag_plain(&cli.diag, DIAG_ERROR, "no agent specs found at "
+			   "either side under the paths given; name the "
+			   "directories that hold the *.mandate files");
+		goto out;
+	}
+	if (find_renames(&renames, &nrenames, r, &base, &head, opt) < 0)
+		goto out;
+	perm_diff_compute(&d, &base.pl.prog, &head.pl.prog, renames,
+			  nrenames);
+	if (!strcmp(opt->format, "json"))
+		json_report(out, &d, opt);
+	else if (!strcmp(opt->format, "markdown"))
+		markdown_report(out, &d, opt);
+	else
+		text_report(out, &d, opt);
+	*escalated = d.nescalations > 0;
+	ret = 0;
+out:
+	perm_diff_release(&d);
+	free_renames(renames, nrenames);
+	git_tree_free(base.tree);
+	git_tree_free(head.tree);
+	pipeline_release(&base.pl);
+	pipeline_release(&head.pl);
+	return ret;
+}
+
+static int run_diff(struct diff_options *opt)
+{
+	struct gitrev_repo r;
+	struct buf out = BUF_INIT;
+	bool escalated = false;
+	int status = EXIT_ERROR;
+
+	if (strcmp(opt->format, "text") && strcmp(opt->format, "json") &&
+	    strcmp(opt->format, "markdown"))
+		return cli_usage_error("diff", "invalid --format '%s'; "
+				       "expected text, markdown or json",
+				       opt->format);
+	if (gitrev_open(&r, opt->repo ? opt->repo : ".", &cli.diag) < 0)
+		goto out;
+	if (split_revisions(opt, &r) < 0 || normalize_paths(opt) < 0)
+		goto out;
+	if (compare(&out, &escalated, &r, opt) < 0 ||
+	    write_report(opt, &out) < 0)
+		goto out;
+	status = escalated && opt->fail_on_escalation ? EXIT_FAIL : EXIT_PASS;
+out:
+	if (status == EXIT_ERROR)
+		diag_summary(&cli.diag);
+	buf_release(&out);
+	gitrev_close(&r);
+	return status;
+}
+
+/* Return the index of "--" in argv, or argc when there is none. */
+static int find_separator(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--"))
+			return i;
+	return argc;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "repo", required_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "fail-on-escalation", no_argument, NULL, 'E' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "color", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct diff_options opt = { 0 };
+	int sep = find_separator(argc, argv);
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(sep, argv, "o:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			opt.repo = optarg;
+			break;
+		case 'f':
+			opt.format = optarg;
+			break;
+		case 'E':
+			opt.fail_on_escalation = true;
+			break;
+		case 'o':
+			opt.output = optarg;
+			break;
+		case 'c':
+			if (cli_set_color(optarg) < 0)
+				return EXIT_ERROR;
+			break;
+		case 'v':
+			cli.verbose++;
+			break;
+		case 'h':
+			diff_usage(stdout);
+			return EXIT_PASS;
+		default:
+			return cli_usage_error("diff", "invalid option");
+		}
+	}
+	cli_apply_color();
+	opt.revs = argv + optind;
+	opt.nrevs = (size_t)(sep - optind);
+	if (sep < argc) {
+		opt.paths = argv + sep + 1;
+		opt.npaths = (size_t)(argc - sep - 1);
+	}
+	if (opt.nrevs > 2 && sep < argc)
+		return cli_usage_error("diff", "expected at most BASE and "
+				       "HEAD before '--'");
+	if (!opt.format)
+		opt.format = "text";
+	return run_diff(&opt);
+}

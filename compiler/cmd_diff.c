@@ -317,7 +317,10 @@ static void text_report(struct buf *b, const struct perm_diff *d,
 	}
 }
 
-/* Append s for a Markdown table cell or emphasis: no |, ` or newline. */
+/*
+ * Append s escaped for Markdown: a backslash before |, `, *, _, < and [,
+ * and a space for each control character.
+ */
 static void add_md(struct buf *b, const char *s)
 {
 	for (; *s; s++) {

@@ -166,7 +166,10 @@ static bool path_selected(const char *path, char *const *paths,
 	return false;
 }
 
-/* Return whether a directory may hold a path named, so is walked. */
+/*
+ * Return whether a directory must be walked: it lies under a path named,
+ * or a path named lies under it.
+ */
 static bool dir_needed(const char *dir, char *const *paths, size_t npaths)
 {
 	size_t i, n = strlen(dir);

@@ -83,6 +83,27 @@ struct side {
 	struct pipeline pl;
 };
 
+/*
+ * Warn of each name or condition that the catalog does not know. The
+ * expansion leaves out an unknown pattern or invalid condition and keeps
+ * an unknown action by name only, so the diff may misstate the grant.
+ */
+static void warn_unexpanded(const struct pipeline *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->findings.n; i++) {
+		const struct finding *f = &pl->findings.v[i];
+
+		if (strcmp(f->rule->id, "MND134") &&
+		    strcmp(f->rule->id, "MND136"))
+			continue;
+		diag_at(&cli.diag, DIAG_WARNING, &f->loc, "%s [%s], so the "
+			"diff may not show what the grant was meant to give",
+			f->message, f->rule->id);
+	}
+}
+
 static int load_revision(struct side *s, struct gitrev_repo *r,
 			 const char *rev, const struct diff_options *opt)
 {
@@ -103,6 +124,8 @@ static int load_revision(struct side *s, struct gitrev_repo *r,
 	if (ret < 0)
 		diag_plain(&cli.diag, DIAG_NOTE, "the specs at revision '%s' "
 			   "do not compile", rev);
+	else
+		warn_unexpanded(&s->pl);
 	return ret;
 }
 
@@ -153,6 +176,8 @@ static int load_worktree(struct side *s, struct gitrev_repo *r,
 	if (ret < 0)
 		diag_plain(&cli.diag, DIAG_NOTE, "the specs in the working "
 			   "tree do not compile");
+	else
+		warn_unexpanded(&s->pl);
 	for (i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);

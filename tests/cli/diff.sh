@@ -247,7 +247,8 @@ write_agent agents/digest.mandate digest digest carol@example.com '
   }
 
   grant actions ["s3:GetObject"] on "arn:aws:s3:::payments/*"'
-write_agent agents/fresh.mandate fresh fresh bob@example.com ''
+write_agent agents/fresh.mandate fresh fresh bob@example.com '
+  grant actions ["sqs:SendMesage"] on "arn:aws:sqs:us-east-1:111122223333:fresh"'
 mv "$REPO/agents/shipper.mandate" "$REPO/agents/carrier.mandate"
 sed 's,role/etl",role/etl" { trusted_by = "lambda.amazonaws.com" },' \
 	"$REPO/agents/etl.mandate" >"$TMP/etl"
@@ -267,6 +268,9 @@ expect_jq '.agents[] | select(.name == "etl-loader") | .escalations[] | [.kind, 
 	'["trust","'"'"'lambda.amazonaws.com'"'"' may now assume '"'"'arn:aws:iam::111122223333:role/etl'"'"'"]'
 expect_jq '.agents[] | select(.name == "fresh") | .identities.added' \
 	'["aws role arn:aws:iam::111122223333:role/fresh"]'
+expect_err "agents/fresh.mandate:14:18: warning: unknown action 'sqs:SendMesage' [MND134], so the diff may not show what the grant was meant to give"
+expect_jq '.agents[] | select(.name == "fresh") | [.added[].action]' \
+	'["sqs:SendMesage"]'
 
 case_name "a hook or filter in the repository never runs"
 [ ! -e "$TMP/hook-ran" ] || fail "a git hook ran"

@@ -70,8 +70,10 @@ static int normalize_paths(struct diff_options *opt)
 		n = strlen(p);
 		while (n && p[n - 1] == '/')
 			p[--n] = '\0';
-		if (!strcmp(p, "."))
-			p[0] = '\0';
+		if (!n || !strcmp(p, ".")) {
+			opt->npaths = 0;	/* the whole repository */
+			return 0;
+		}
 		opt->paths[i] = p;
 	}
 	return 0;

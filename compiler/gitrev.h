@@ -28,8 +28,8 @@ void gitrev_close(struct gitrev_repo *r);
 /*
  * Resolve a revision (a branch, tag, commit, "origin/main", "HEAD~2")
  * to its tree, which the caller frees with git_tree_free. When it is
- * not in the repository, the error says how to fetch it. Returns 0, or
- * -1 after reporting.
+ * not in the repository, the error explains how to fetch it. Returns 0,
+ * or -1 after reporting.
  */
 int gitrev_tree(struct git_tree **out, struct gitrev_repo *r,
 		const char *rev, struct diag *d);

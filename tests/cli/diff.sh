@@ -231,6 +231,14 @@ expect_jq '[.agents[].name]' '["digest"]'
 run diff --repo "$REPO" --format json v1 v2 agents/old.mandate
 expect_status 0
 expect_jq '[.agents[].name]' '["old-bot"]'
+run diff --repo "$REPO" --format json v1 v2 -- ./agents/ nowhere
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' \
+	'[["digest","changed"],["etl-loader","renamed"],["old-bot","removed"],["shipper","renamed"]]'
+run diff --repo "$REPO" --format json v1 v2 -- .
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' \
+	'[["digest","changed"],["etl-loader","renamed"],["old-bot","removed"],["shipper","renamed"]]'
 
 case_name "working tree changes, uncommitted"
 write_agent agents/digest.mandate digest digest carol@example.com '

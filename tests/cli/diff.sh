@@ -308,6 +308,16 @@ run diff --repo "$TMP/shallow" HEAD~1 HEAD
 expect_status 2
 expect_err "git fetch --unshallow"
 
+case_name "a bare repository has no working tree"
+git clone -q --bare "$REPO" "$TMP/bare.git" >/dev/null 2>&1 ||
+	fail "git clone --bare failed"
+run diff --repo "$TMP/bare.git" --format json v1 v2
+expect_status 0
+expect_jq '[.agents[].name]' '["digest","etl-loader","old-bot","shipper"]'
+run diff --repo "$TMP/bare.git" v1
+expect_status 2
+expect_err "has no working tree; name the HEAD revision to compare with"
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

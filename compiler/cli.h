@@ -61,6 +61,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 int cmd_check(int argc, char **argv);
 int cmd_build(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_inventory(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_adopt(int argc, char **argv);

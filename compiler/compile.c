@@ -741,6 +741,30 @@ int program_compile(struct program *p, const struct spec_unit *u,
 	return ret;
 }
 
+void xagent_allowed_actions(const struct xagent *xa, struct actset *out)
+{
+	struct actset denied;
+	size_t i, j, k;
+
+	actset_init(&denied, out->nwords * 64);
+	for (i = 0; i < xa->ngrants; i++) {
+		const struct xgrant *x = &xa->grants[i];
+
+		for (j = 0; j < x->nres; j++) {
+			const struct xresource *r = &x->res[j];
+
+			if (x->deny && (x->nconds ||
+					!pattern_is_everything(r->pattern)))
+				continue;
+			for (k = 0; k < r->nactions; k++)
+				actset_add(x->deny ? &denied : out,
+					   r->actions[k]);
+		}
+	}
+	actset_subtract(out, &denied);
+	actset_release(&denied);
+}
+
 void program_release(struct program *p)
 {
 	arena_release(&p->arena);

@@ -85,6 +85,14 @@ int program_compile(struct program *p, const struct spec_unit *u,
 		    struct diag *d);
 void program_release(struct program *p);
 
+/*
+ * Add to out the actions the agent's grants allow on some resource,
+ * less those a deny takes away everywhere without conditions: what the
+ * escalation paths (MND133) are checked against. out is initialised by
+ * the caller for the catalog's count.
+ */
+void xagent_allowed_actions(const struct xagent *xa, struct actset *out);
+
 /* Return whether a resource pattern names every resource ("*"). */
 bool pattern_is_everything(const char *pattern);
 

@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	  "compile specs, run the rules, and gate on the findings" },
 	{ "build", cmd_build,
 	  "emit the cloud policies that implement the specs" },
+	{ "diff", cmd_diff,
+	  "show each agent's change in access between git revisions" },
 	{ "inventory", cmd_inventory,
 	  "list every identity in the exports with its owners" },
 	{ "adopt", cmd_adopt,

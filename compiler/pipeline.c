@@ -20,6 +20,58 @@ void pipeline_release(struct pipeline *pl)
 	memset(pl, 0, sizeof(*pl));
 }
 
+/* Return the path of rel in the standard library dir, newly allocated. */
+static char *stdlib_file(const char *dir, const char *rel)
+{
+	size_t n = strlen(dir) + strlen(rel) + 2;
+	char *path = xmalloc(n);
+
+	snprintf(path, n, "%s/%s", dir, rel);
+	return path;
+}
+
+static int compile_unit(struct pipeline *pl)
+{
+	log_info("compiled %zu agents", pl->unit.nagents);
+	pl->compiled = true;
+	return program_compile(&pl->prog, &pl->unit, pl->cat, &pl->findings,
+			       &cli.diag);
+}
+
+int pipeline_load_sources(struct pipeline *pl, struct source **srcs,
+			  size_t nsrcs)
+{
+	char *dir = cli_stdlib_dir();
+	char *catalog = NULL, *escalations = NULL;
+	struct source *src;
+	size_t i = 0;
+	int ret = -1;
+
+	if (!dir)
+		goto out;
+	catalog = stdlib_file(dir, "aws/catalog.txt");
+	escalations = stdlib_file(dir, "aws/escalation-paths.mandate");
+	if (catalog_load(&pl->cat, catalog, &cli.diag) < 0)
+		goto out;
+	if (source_load(&src, escalations, SOURCE_SPEC_MAX, &cli.diag) < 0)
+		goto out;
+	ret = unit_parse_source(&pl->unit, src, &cli.diag);
+	for (; i < nsrcs && !cli.diag.stopped; i++)
+		if (unit_parse_source(&pl->unit, srcs[i], &cli.diag) < 0)
+			ret = -1;
+	if (unit_check(&pl->unit, &cli.diag) < 0)
+		ret = -1;
+	if (ret == 0)
+		ret = compile_unit(pl);
+out:
+	for (; i < nsrcs; i++)
+		source_free(srcs[i]);
+	free(catalog);
+	free(escalations);
+	free(dir);
+	return ret;
+}
+
 int pipeline_load(struct pipeline *pl, char *const *paths, size_t npaths)
 {
 	char *dir = cli_stdlib_dir();

@@ -33,4 +33,11 @@ int pipeline_load(struct pipeline *pl, char *const *paths, size_t npaths);
  */
 int pipeline_load_controls(struct controls *out);
 
+/*
+ * Run the same steps on specs already in memory, such as those read
+ * from a git revision. The unit takes the sources, also on failure.
+ */
+int pipeline_load_sources(struct pipeline *pl, struct source **srcs,
+			  size_t nsrcs);
+
 #endif

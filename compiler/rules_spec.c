@@ -471,26 +471,11 @@ static void report_escalation(struct spec_checker *sc, const struct xagent *xa,
 static void check_escalations(struct spec_checker *sc, const struct xagent *xa)
 {
 	const struct program *p = sc->cx->prog;
-	struct actset allowed, denied;
+	struct actset allowed;
 	size_t i, j, k;
 
 	actset_init(&allowed, catalog_count(sc->cx->cat));
-	actset_init(&denied, catalog_count(sc->cx->cat));
-	for (i = 0; i < xa->ngrants; i++) {
-		const struct xgrant *x = &xa->grants[i];
-
-		for (j = 0; j < x->nres; j++) {
-			const struct xresource *r = &x->res[j];
-
-			if (x->deny && (x->nconds ||
-					!pattern_is_everything(r->pattern)))
-				continue;
-			for (k = 0; k < r->nactions; k++)
-				actset_add(x->deny ? &denied : &allowed,
-					   r->actions[k]);
-		}
-	}
-	actset_subtract(&allowed, &denied);
+	xagent_allowed_actions(xa, &allowed);
 
 	for (i = 0; i < p->nescalations; i++) {
 		const struct xescalation *e = &p->escalations[i];
@@ -518,7 +503,6 @@ static void check_escalations(struct spec_checker *sc, const struct xagent *xa)
 		report_escalation(sc, xa, e, first);
 	}
 	actset_release(&allowed);
-	actset_release(&denied);
 }
 
 int rules_spec_run(struct check_context *cx, struct diag *d)

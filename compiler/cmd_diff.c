@@ -1,0 +1,409 @@
+#include "common.h"
+#include "cli.h"
+
+#include <getopt.h>
+#include <sys/stat.h>
+
+#include <git2.h>
+
+#include "buf.h"
+#include "diff_report.h"
+#include "fsutil.h"
+#include "gitrev.h"
+#include "permdiff.h"
+#include "pipeline.h"
+
+struct diff_options {
+	const char *repo;
+	const char *base;
+	const char *head;	/* NULL: the working tree */
+	char **revs;		/* positional arguments before "--" */
+	size_t nrevs;
+	char **paths;
+	size_t npaths;
+	const char *format;
+	const char *output;
+	bool fail_on_escalation;
+};
+
+static void diff_usage(FILE *out)
+{
+	fputs("usage: mandate diff [OPTIONS] BASE [HEAD] [--] [PATH...]\n\n"
+	      "Compile the specs at two git revisions and show, for each\n"
+	      "agent, what it may do that it could not before and what it\n"
+	      "can no longer do, as catalog actions on resource patterns,\n"
+	      "with its owner, justification, expiry and review changes and\n"
+	      "the escalations among them. Specs are read from the object\n"
+	      "database: nothing is checked out and no hook runs. Without\n"
+	      "HEAD, BASE is compared with the working tree. PATHs, relative\n"
+	      "to the top of the repository, limit the specs read (default:\n"
+	      "all *.mandate files); a second argument that is not a\n"
+	      "revision is taken as a PATH.\n\n"
+	      "options:\n"
+	      "  --repo DIR             the repository (default: the one\n"
+	      "                         holding the current directory)\n"
+	      "  --format FORMAT        text (default), markdown or json\n"
+	      "  --fail-on-escalation   exit 1 when a change escalates access\n"
+	      "  -o, --output FILE      write to FILE, not stdout\n"
+	      "  --color WHEN           auto (default), always or never\n"
+	      "  -v, --verbose          log progress on stderr\n"
+	      "  -h, --help             show this help\n\n"
+	      "Exit status: 0 compared, 1 an escalation with\n"
+	      "--fail-on-escalation, 2 could not run.\n", out);
+}
+
+/* Strip "./" before and "/" after each PATH; "." means everything. */
+static int normalize_paths(struct diff_options *opt)
+{
+	size_t i, n;
+
+	for (i = 0; i < opt->npaths; i++) {
+		char *p = opt->paths[i];
+
+		if (p[0] == '/') {
+			cli_usage_error("diff", "PATH '%s' must be relative "
+					"to the top of the repository", p);
+			return -1;
+		}
+		while (p[0] == '.' && p[1] == '/')
+			p += 2;
+		n = strlen(p);
+		while (n && p[n - 1] == '/')
+			p[--n] = '\0';
+		if (!n || !strcmp(p, ".")) {
+			opt->npaths = 0;	/* the whole repository */
+			return 0;
+		}
+		opt->paths[i] = p;
+	}
+	return 0;
+}
+
+/* One side of the comparison, compiled. */
+struct side {
+	git_tree *tree;		/* NULL: the working tree */
+	struct pipeline pl;
+};
+
+/*
+ * Warn of each name or condition that the catalog does not know. The
+ * expansion leaves out an unknown pattern or invalid condition and keeps
+ * an unknown action by name only, so the diff may misstate the grant.
+ */
+static void warn_unexpanded(const struct pipeline *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->findings.n; i++) {
+		const struct finding *f = &pl->findings.v[i];
+
+		if (strcmp(f->rule->id, "MND134") &&
+		    strcmp(f->rule->id, "MND136"))
+			continue;
+		diag_at(&cli.diag, DIAG_WARNING, &f->loc, "%s [%s], so the "
+			"diff may not show what the grant was meant to give",
+			f->message, f->rule->id);
+	}
+}
+
+static int load_revision(struct side *s, struct gitrev_repo *r,
+			 const char *rev, const struct diff_options *opt)
+{
+	struct gitrev_files files = { NULL, 0, 0 };
+	int ret;
+
+	if (gitrev_tree(&s->tree, r, rev, &cli.diag) < 0)
+		return -1;
+	if (gitrev_read_specs(&files, r, s->tree, rev, opt->paths,
+			      opt->npaths, &cli.diag) < 0) {
+		gitrev_files_release(&files);
+		return -1;
+	}
+	log_info("read %zu spec files at '%s'", files.n, rev);
+	ret = pipeline_load_sources(&s->pl, files.v, files.n);
+	files.n = 0;		/* the unit took them */
+	gitrev_files_release(&files);
+	if (ret < 0)
+		diag_plain(&cli.diag, DIAG_NOTE, "the specs at revision '%s' "
+			   "do not compile", rev);
+	else
+		warn_unexpanded(&s->pl);
+	return ret;
+}
+
+/* Name each working-tree spec by its path below the repository's top. */
+static void relative_unit_paths(struct spec_unit *u, const char *workdir)
+{
+	size_t i, n = strlen(workdir);
+
+	for (i = 0; i < u->nsources; i++) {
+		struct source *src = u->sources[i];
+
+		if (strncmp(src->path, workdir, n))
+			continue;
+		free(src->unit_path);
+		src->unit_path = xstrdup(src->path + n);
+	}
+}
+
+static int load_worktree(struct side *s, struct gitrev_repo *r,
+			 const struct diff_options *opt)
+{
+	char **paths = xcalloc(opt->npaths + 1, sizeof(*paths));
+	size_t i, n = 0;
+	struct stat st;
+	int ret;
+
+	if (!r->workdir) {
+		diag_plain(&cli.diag, DIAG_ERROR, "the repository at '%s' has "
+			   "no working tree; name the HEAD revision to compare "
+			   "with", r->dir);
+		free(paths);
+		return -1;
+	}
+	if (!opt->npaths)
+		paths[n++] = xstrdup(r->workdir);
+	for (i = 0; i < opt->npaths; i++) {
+		size_t len = strlen(r->workdir) + strlen(opt->paths[i]) + 1;
+		char *p = xmalloc(len);
+
+		snprintf(p, len, "%s%s", r->workdir, opt->paths[i]);
+		if (stat(p, &st) == 0)
+			paths[n++] = p;		/* a PATH may be new or gone */
+		else
+			free(p);
+	}
+	ret = pipeline_load(&s->pl, paths, n);
+	relative_unit_paths(&s->pl.unit, r->workdir);
+	if (ret < 0)
+		diag_plain(&cli.diag, DIAG_NOTE, "the specs in the working "
+			   "tree do not compile");
+	else
+		warn_unexpanded(&s->pl);
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return ret;
+}
+
+static int find_renames(struct file_rename **out, size_t *n,
+			struct gitrev_repo *r, struct side *base,
+			struct side *head, const struct diff_options *opt)
+{
+	char **from, **to;
+	size_t i;
+
+	if (gitrev_renames(&from, &to, n, r, base->tree, head->tree,
+			   opt->paths, opt->npaths, &cli.diag) < 0)
+		return -1;
+	*out = xcalloc(*n + 1, sizeof(**out));
+	for (i = 0; i < *n; i++) {
+		(*out)[i].from = from[i];
+		(*out)[i].to = to[i];
+	}
+	free(from);
+	free(to);
+	return 0;
+}
+
+static void free_renames(struct file_rename *renames, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free((char *)renames[i].from);
+		free((char *)renames[i].to);
+	}
+	free(renames);
+}
+
+static int write_report(const struct diff_options *opt, const struct buf *b)
+{
+	if (opt->output)
+		return write_file_atomic(opt->output, b->data, b->len,
+					 &cli.diag);
+	if (fwrite(buf_str(b), 1, b->len, stdout) != b->len || fflush(stdout)) {
+		diag_plain(&cli.diag, DIAG_ERROR, "cannot write the diff: %s",
+			   strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Split the positional arguments into BASE, HEAD and PATHs: a second
+ * argument before any "--" is HEAD when it names a revision.
+ */
+static int split_revisions(struct diff_options *opt, struct gitrev_repo *r)
+{
+	git_object *obj;
+	size_t first_path;
+
+	if (!opt->nrevs) {
+		cli_usage_error("diff", "missing BASE revision");
+		return -1;
+	}
+	opt->base = opt->revs[0];
+	first_path = 1;
+	if (opt->nrevs >= 2 &&
+	    git_revparse_single(&obj, r->repo, opt->revs[1]) == 0) {
+		git_object_free(obj);
+		opt->head = opt->revs[1];
+		first_path = 2;
+	}
+	if (first_path >= opt->nrevs)
+		return 0;
+	if (opt->npaths) {
+		cli_usage_error("diff", "'%s' is not a revision; put PATHs "
+				"after '--'", opt->revs[first_path]);
+		return -1;
+	}
+	opt->paths = opt->revs + first_path;
+	opt->npaths = opt->nrevs - first_path;
+	return 0;
+}
+
+static int compare(struct buf *out, bool *escalated, struct gitrev_repo *r,
+		   const struct diff_options *opt)
+{
+	struct side base, head;
+	struct file_rename *renames = NULL;
+	struct perm_diff d = { ARENA_INIT, NULL, 0, 0 };
+	size_t nrenames = 0;
+	int ret = -1;
+
+	memset(&base, 0, sizeof(base));
+	memset(&head, 0, sizeof(head));
+	pipeline_init(&base.pl);
+	pipeline_init(&head.pl);
+	if (load_revision(&base, r, opt->base, opt) < 0)
+		goto out;
+	if (opt->head ? load_revision(&head, r, opt->head, opt) < 0
+		      : load_worktree(&head, r, opt) < 0)
+		goto out;
+	if (!base.pl.unit.nagents && !head.pl.unit.nagents) {
+		diag_plain(&cli.diag, DIAG_ERROR, "no agent specs found at "
+			   "either side under the paths given; name the "
+			   "directories that hold the *.mandate files");
+		goto out;
+	}
+	if (find_renames(&renames, &nrenames, r, &base, &head, opt) < 0)
+		goto out;
+	perm_diff_compute(&d, &base.pl.prog, &head.pl.prog, renames,
+			  nrenames);
+	if (!strcmp(opt->format, "json"))
+		diff_report_json(out, &d, opt->base, opt->head);
+	else if (!strcmp(opt->format, "markdown"))
+		diff_report_markdown(out, &d, opt->base, opt->head);
+	else
+		diff_report_text(out, &d, opt->base, opt->head);
+	*escalated = d.nescalations > 0;
+	ret = 0;
+out:
+	perm_diff_release(&d);
+	free_renames(renames, nrenames);
+	git_tree_free(base.tree);
+	git_tree_free(head.tree);
+	pipeline_release(&base.pl);
+	pipeline_release(&head.pl);
+	return ret;
+}
+
+static int run_diff(struct diff_options *opt)
+{
+	struct gitrev_repo r;
+	struct buf out = BUF_INIT;
+	bool escalated = false;
+	int status = EXIT_ERROR;
+
+	if (strcmp(opt->format, "text") && strcmp(opt->format, "json") &&
+	    strcmp(opt->format, "markdown"))
+		return cli_usage_error("diff", "invalid --format '%s'; "
+				       "expected text, markdown or json",
+				       opt->format);
+	if (gitrev_open(&r, opt->repo ? opt->repo : ".", &cli.diag) < 0)
+		goto out;
+	if (split_revisions(opt, &r) < 0 || normalize_paths(opt) < 0)
+		goto out;
+	if (compare(&out, &escalated, &r, opt) < 0 ||
+	    write_report(opt, &out) < 0)
+		goto out;
+	status = escalated && opt->fail_on_escalation ? EXIT_FAIL : EXIT_PASS;
+out:
+	if (status == EXIT_ERROR)
+		diag_summary(&cli.diag);
+	buf_release(&out);
+	gitrev_close(&r);
+	return status;
+}
+
+/* Return the index of "--" in argv, or argc when there is none. */
+static int find_separator(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--"))
+			return i;
+	return argc;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "repo", required_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "fail-on-escalation", no_argument, NULL, 'E' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "color", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct diff_options opt = { 0 };
+	int sep = find_separator(argc, argv);
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(sep, argv, "o:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			opt.repo = optarg;
+			break;
+		case 'f':
+			opt.format = optarg;
+			break;
+		case 'E':
+			opt.fail_on_escalation = true;
+			break;
+		case 'o':
+			opt.output = optarg;
+			break;
+		case 'c':
+			if (cli_set_color(optarg) < 0)
+				return EXIT_ERROR;
+			break;
+		case 'v':
+			cli.verbose++;
+			break;
+		case 'h':
+			diff_usage(stdout);
+			return EXIT_PASS;
+		default:
+			return cli_usage_error("diff", "invalid option");
+		}
+	}
+	cli_apply_color();
+	opt.revs = argv + optind;
+	opt.nrevs = (size_t)(sep - optind);
+	if (sep < argc) {
+		opt.paths = argv + sep + 1;
+		opt.npaths = (size_t)(argc - sep - 1);
+	}
+	if (opt.nrevs > 2 && sep < argc)
+		return cli_usage_error("diff", "expected at most BASE and "
+				       "HEAD before '--'");
+	if (!opt.format)
+		opt.format = "text";
+	return run_diff(&opt);
+}

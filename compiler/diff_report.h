@@ -1,0 +1,29 @@
+#ifndef MANDATE_COMPILER_DIFF_REPORT_H
+#define MANDATE_COMPILER_DIFF_REPORT_H
+
+#include "buf.h"
+#include "permdiff.h"
+
+/*
+ * The reports of mandate diff, appended to b. base names the base
+ * revision and head the head revision, or NULL for the working tree.
+ * Agents, permissions and escalations come in the diff's sorted order,
+ * so equal diffs give byte-identical reports.
+ */
+
+/* Append a summary line, then each agent with its changes, one a line. */
+void diff_report_text(struct buf *b, const struct perm_diff *d,
+		      const char *base, const char *head);
+
+/*
+ * Append Markdown for a pull-request comment: a summary line, every
+ * escalation, then a section per agent.
+ */
+void diff_report_markdown(struct buf *b, const struct perm_diff *d,
+			  const char *base, const char *head);
+
+/* Append a JSON object with base, head, escalations and agents. */
+void diff_report_json(struct buf *b, const struct perm_diff *d,
+		      const char *base, const char *head);
+
+#endif

@@ -1,0 +1,67 @@
+#ifndef MANDATE_COMPILER_GITREV_H
+#define MANDATE_COMPILER_GITREV_H
+
+struct diag;
+struct source;
+struct git_repository;
+struct git_tree;
+
+/*
+ * Specs read from a git repository with libgit2: a revision's tree is
+ * walked in the object database and its *.mandate blobs are read as
+ * they are stored, so nothing is checked out and no hook or filter
+ * runs. Paths are relative to the top of the repository.
+ */
+struct gitrev_repo {
+	struct git_repository *repo;
+	char *dir;		/* as the user named it, for messages */
+	const char *workdir;	/* with a final '/'; NULL when bare */
+};
+
+/*
+ * Open the repository holding dir (searching upwards, as git does).
+ * Returns 0, or -1 after reporting to d that dir is not in one.
+ */
+int gitrev_open(struct gitrev_repo *r, const char *dir, struct diag *d);
+void gitrev_close(struct gitrev_repo *r);
+
+/*
+ * Resolve a revision (a branch, tag, commit, "origin/main", "HEAD~2")
+ * to its tree, which the caller frees with git_tree_free. When it is
+ * not in the repository, the error explains how to fetch it. Returns 0,
+ * or -1 after reporting.
+ */
+int gitrev_tree(struct git_tree **out, struct gitrev_repo *r,
+		const char *rev, struct diag *d);
+
+/* Spec files found at one revision, or in the working tree. */
+struct gitrev_files {
+	struct source **v;	/* path: "REV:FILE"; unit_path: FILE */
+	size_t n, cap;
+};
+
+/*
+ * Add to out every *.mandate blob of tree under each of paths (all when
+ * npaths is 0), skipping hidden entries, symbolic links and submodules,
+ * in sorted order of path. rev names the revision in the sources' paths.
+ * Returns 0, or -1 after reporting.
+ */
+int gitrev_read_specs(struct gitrev_files *out, struct gitrev_repo *r,
+		      struct git_tree *tree, const char *rev,
+		      char *const *paths, size_t npaths, struct diag *d);
+
+/*
+ * Find the spec files renamed from tree to head_tree, or to the working
+ * tree when head_tree is NULL, with git's rename detection. Store in
+ * *from and *to, newly allocated arrays of n newly allocated paths, the
+ * old and the new name of each. Returns 0, or -1 after reporting.
+ */
+int gitrev_renames(char ***from, char ***to, size_t *n,
+		   struct gitrev_repo *r, struct git_tree *tree,
+		   struct git_tree *head_tree, char *const *paths,
+		   size_t npaths, struct diag *d);
+
+/* Free the sources not handed on, and the array. */
+void gitrev_files_release(struct gitrev_files *f);
+
+#endif

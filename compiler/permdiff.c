@@ -1,0 +1,955 @@
+#include "common.h"
+#include "permdiff.h"
+
+#include <strings.h>
+
+#include "buf.h"
+#include "match.h"
+
+/* Escalation messages list this many actions, then "and N more". */
+#define MESSAGE_ACTIONS 3
+
+/* A growable array of items of one size, frozen into the arena. */
+struct vec {
+	void *v;
+	size_t n, cap;
+};
+
+static void *vec_push(struct vec *vec, size_t size)
+{
+	grow_array(&vec->v, &vec->cap, vec->n + 1, size);
+	return memset((char *)vec->v + vec->n++ * size, 0, size);
+}
+
+/* Copy the items into the arena and free the vec; returns the copy. */
+static void *vec_freeze(struct arena *a, struct vec *vec, size_t size)
+{
+	void *copy = arena_alloc(a, (vec->n ? vec->n : 1) * size);
+
+	if (vec->n)
+		memcpy(copy, vec->v, vec->n * size);
+	free(vec->v);
+	memset(vec, 0, sizeof(*vec));
+	return copy;
+}
+
+static int cmp_strings(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Format "StringEquals aws:SourceVpc [vpc-1, vpc-2]", values sorted. */
+static const char *cond_text(struct arena *a, const struct iam_cond *c)
+{
+	const char **values = xcalloc(c->nvalues + 1, sizeof(*values));
+	struct buf b = BUF_INIT;
+	const char *text;
+	size_t i;
+
+	memcpy(values, c->values, c->nvalues * sizeof(*values));
+	sort_array(values, c->nvalues, sizeof(*values), cmp_strings);
+	buf_addf(&b, "%s %s [", c->op, c->key);
+	for (i = 0; i < c->nvalues; i++)
+		buf_addf(&b, "%s%s", i ? ", " : "", values[i]);
+	buf_addch(&b, ']');
+	text = arena_strdup(a, buf_str(&b));
+	buf_release(&b);
+	free(values);
+	return text;
+}
+
+/* Fill the conditions of every permission of grant x. */
+static void grant_conds(struct arena *a, const struct xgrant *x,
+			struct perm *proto)
+{
+	const char **conds = arena_calloc(a, x->nconds + 1, sizeof(*conds));
+	struct buf key = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < x->nconds; i++)
+		conds[i] = cond_text(a, &x->conds[i]);
+	sort_array(conds, x->nconds, sizeof(*conds), cmp_strings);
+	for (i = 0; i < x->nconds; i++)
+		buf_addf(&key, "%s%s", i ? "\n" : "", conds[i]);
+	proto->conds = conds;
+	proto->nconds = x->nconds;
+	proto->cond_key = arena_strdup(a, buf_str(&key));
+	buf_release(&key);
+}
+
+/* Order by effect, resource, action (ignoring case), conditions. */
+static int cmp_perms(const void *pa, const void *pb)
+{
+	const struct perm *a = pa, *b = pb;
+	int c;
+
+	if (a->deny != b->deny)
+		return a->deny ? 1 : -1;
+	if ((c = strcmp(a->resource, b->resource)))
+		return c;
+	if ((c = strcasecmp(a->action, b->action)))
+		return c;
+	return strcmp(a->cond_key, b->cond_key);
+}
+
+static void add_perm(struct vec *v, const struct perm *proto,
+		     const char *resource, const char *action,
+		     enum access_level level, bool typed)
+{
+	struct perm *p = vec_push(v, sizeof(*p));
+
+	*p = *proto;
+	p->resource = resource;
+	p->action = action;
+	p->level = level;
+	p->typed = typed;
+}
+
+/* Collect every permission of an agent, sorted, each once. */
+static struct perm *collect_perms(struct arena *a, const struct program *p,
+				  const struct xagent *xa, size_t *n)
+{
+	struct vec v = { NULL, 0, 0 };
+	struct perm *perms;
+	size_t i, j, k, m;
+
+	for (i = 0; i < xa->ngrants; i++) {
+		const struct xgrant *x = &xa->grants[i];
+		struct perm proto = { 0 };
+
+		proto.deny = x->deny;
+		grant_conds(a, x, &proto);
+		for (j = 0; j < x->nres; j++) {
+			const struct xresource *r = &x->res[j];
+
+			for (k = 0; k < r->nactions; k++) {
+				const struct cat_action *ca =
+					catalog_action(p->cat, r->actions[k]);
+
+				add_perm(&v, &proto, r->pattern, ca->name,
+					 ca->level, ca->nrtypes > 0);
+			}
+			for (k = 0; k < r->nunlisted; k++)
+				add_perm(&v, &proto, r->pattern,
+					 r->unlisted[k], 0, true);
+		}
+	}
+	perms = v.v;
+	sort_array(perms, v.n, sizeof(*perms), cmp_perms);
+	for (i = 0, m = 0; i < v.n; i++)
+		if (!m || cmp_perms(&perms[m - 1], &perms[i]))
+			perms[m++] = perms[i];
+	v.n = m;
+	*n = m;
+	return vec_freeze(a, &v, sizeof(*perms));
+}
+
+/* Return the permissions of x missing from y, both sorted. */
+static struct perm *perms_minus(struct arena *a, const struct perm *x,
+				size_t nx, const struct perm *y, size_t ny,
+				size_t *n)
+{
+	struct vec v = { NULL, 0, 0 };
+	size_t i = 0, j = 0;
+	int c;
+
+	while (i < nx) {
+		c = j < ny ? cmp_perms(&x[i], &y[j]) : -1;
+		if (c < 0)
+			*(struct perm *)vec_push(&v, sizeof(*x)) = x[i++];
+		else if (c > 0)
+			j++;
+		else
+			i++, j++;
+	}
+	*n = v.n;
+	return vec_freeze(a, &v, sizeof(*x));
+}
+
+/* Return the first allow of (resource, action) in sorted perms, or NULL. */
+static const struct perm *find_allow(const struct perm *perms, size_t n,
+				     const char *resource, const char *action,
+				     size_t *count)
+{
+	struct perm key = { 0 };
+	size_t lo = 0, hi = n, i;
+
+	key.action = action;
+	key.resource = resource;
+	key.cond_key = "";
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_perms(&perms[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < n && !perms[i].deny &&
+	     !strcmp(perms[i].resource, resource) &&
+	     !strcasecmp(perms[i].action, action); i++)
+		;
+	*count = i - lo;
+	return *count ? &perms[lo] : NULL;
+}
+
+/* An escalation before grouping: one action under one kind. */
+struct raw_escalation {
+	enum escalation_kind kind;
+	const char *resource;	/* may be NULL */
+	const char *detail;	/* a class, condition or path; may be NULL */
+	const char *action;	/* may be NULL */
+	const char *message;	/* for kinds not grouped by action */
+};
+
+struct agent_scan {
+	struct arena *a;
+	const struct program *base, *head;
+	const struct xagent *xbase, *xhead;	/* xbase NULL when added */
+	const struct perm *base_perms;
+	size_t nbase;
+	struct vec raw;
+};
+
+static void raise_one(struct agent_scan *s, enum escalation_kind kind,
+		      const char *resource, const char *detail,
+		      const char *action)
+{
+	struct raw_escalation *r = vec_push(&s->raw, sizeof(*r));
+
+	r->kind = kind;
+	r->resource = resource;
+	r->detail = detail;
+	r->action = action;
+}
+
+/*
+ * Return the head's restricted class that p reaches: one with a pattern
+ * naming a resource that p's action can act on through its resource.
+ * An action missing from the catalog is taken to reach any overlap.
+ */
+static const char *restricted_class(const struct program *head,
+				    const struct perm *p)
+{
+	const struct cat_action *ca = catalog_find_action(head->cat,
+							  p->action);
+	const struct resource_class *rc;
+	size_t j;
+
+	for (rc = head->unit->classes; rc; rc = rc->next) {
+		if (rc->sensitivity != SENSITIVITY_RESTRICTED)
+			continue;
+		for (j = 0; j < rc->match.n; j++) {
+			const char *pattern = rc->match.items[j].s;
+
+			if (ca ? catalog_action_overlap(head->cat, ca,
+							p->resource, pattern)
+			       : match_resource_overlap(p->resource, pattern))
+				return rc->name.s;
+		}
+	}
+	return NULL;
+}
+
+/* Return whether every condition of b is among those of p. */
+static bool conds_include(const struct perm *p, const struct perm *b)
+{
+	size_t i, j;
+
+	for (i = 0; i < b->nconds; i++) {
+		for (j = 0; j < p->nconds; j++)
+			if (!strcmp(b->conds[i], p->conds[j]))
+				break;
+		if (j == p->nconds)
+			return false;
+	}
+	return true;
+}
+
+/* Return the conditions of b that p lacks, joined with " and ". */
+static const char *lost_conditions(struct arena *a, const struct perm *p,
+				   const struct perm *b)
+{
+	struct buf text = BUF_INIT;
+	const char *lost;
+	size_t i, j;
+
+	for (j = 0; j < b->nconds; j++) {
+		for (i = 0; i < p->nconds; i++)
+			if (!strcmp(b->conds[j], p->conds[i]))
+				break;
+		if (i == p->nconds)
+			buf_addf(&text, "%s%s", text.len ? " and " : "",
+				 b->conds[j]);
+	}
+	lost = arena_strdup(a, buf_str(&text));
+	buf_release(&text);
+	return lost;
+}
+
+/*
+ * Raise the escalations of one added allow. When the base allowed the
+ * action on the resource under conditions, raise the conditions it
+ * lost. Otherwise the access is new, so raise its write, tagging or
+ * permissions level, a resource of "*", or a restricted class.
+ */
+static void scan_added_allow(struct agent_scan *s, const struct perm *p)
+{
+	const struct perm *b;
+	const char *rc;
+	size_t n = 0, i;
+
+	b = find_allow(s->base_perms, s->nbase, p->resource, p->action, &n);
+	if (b) {
+		for (i = 0; i < n; i++)
+			if (conds_include(p, &b[i]))
+				return;
+		raise_one(s, ESC_REMOVED_CONDITION, p->resource,
+			  lost_conditions(s->a, p, &b[0]), p->action);
+		return;
+	}
+	if (p->level == ACCESS_WRITE)
+		raise_one(s, ESC_WRITE, p->resource, NULL, p->action);
+	else if (p->level == ACCESS_TAGGING)
+		raise_one(s, ESC_TAGGING, p->resource, NULL, p->action);
+	else if (p->level == ACCESS_PERMISSIONS)
+		raise_one(s, ESC_PERMISSIONS, p->resource, NULL, p->action);
+	if (p->typed && pattern_is_everything(p->resource))
+		raise_one(s, ESC_WILDCARD_RESOURCE, p->resource, NULL,
+			  p->action);
+	rc = restricted_class(s->head, p);
+	if (rc)
+		raise_one(s, ESC_RESTRICTED, p->resource, rc, p->action);
+}
+
+static bool has_wildcard(const char *s)
+{
+	return strpbrk(s, "*?") != NULL;
+}
+
+/* Return whether the agent's allow grants name the action pattern. */
+static bool names_pattern(const struct agent *a, const char *pattern)
+{
+	const struct grant *g;
+	size_t i;
+
+	for (g = a ? a->grants : NULL; g; g = g->next)
+		for (i = 0; !g->deny && i < g->actions.n; i++)
+			if (!strcasecmp(g->actions.items[i].s, pattern))
+				return true;
+	return false;
+}
+
+static void scan_wildcard_actions(struct agent_scan *s)
+{
+	const struct agent *base = s->xbase ? s->xbase->agent : NULL;
+	const struct grant *g;
+	size_t i;
+
+	for (g = s->xhead->agent->grants; g; g = g->next)
+		for (i = 0; !g->deny && i < g->actions.n; i++) {
+			const char *pattern = g->actions.items[i].s;
+
+			if (has_wildcard(pattern) &&
+			    !names_pattern(base, pattern))
+				raise_one(s, ESC_WILDCARD_ACTION, NULL,
+					  pattern, NULL);
+		}
+}
+
+/* Return whether set contains every action of the path. */
+static bool path_enabled(const struct xescalation *e, const struct actset *set)
+{
+	size_t i;
+
+	for (i = 0; i < e->nactions; i++)
+		if (!actset_has(set, e->actions[i]))
+			return false;
+	return e->nactions > 0;
+}
+
+/*
+ * Raise the escalation paths (MND133) the head agent's grants enable
+ * and the base agent's did not. Both programs use one catalog file, so
+ * action ids agree.
+ */
+static void scan_paths(struct agent_scan *s)
+{
+	uint32_t count = catalog_count(s->head->cat);
+	struct actset before, after;
+	size_t i, j;
+
+	actset_init(&before, count);
+	actset_init(&after, count);
+	if (s->xbase && catalog_count(s->base->cat) == count)
+		xagent_allowed_actions(s->xbase, &before);
+	xagent_allowed_actions(s->xhead, &after);
+	for (i = 0; i < s->head->nescalations; i++) {
+		const struct xescalation *e = &s->head->escalations[i];
+
+		if (!path_enabled(e, &after) || path_enabled(e, &before))
+			continue;
+		for (j = 0; j < e->nactions; j++)
+			raise_one(s, ESC_PATH, NULL, e->esc->name.s,
+				  catalog_action(s->head->cat,
+						 e->actions[j])->name);
+	}
+	actset_release(&before);
+	actset_release(&after);
+}
+
+static int cmp_raw(const void *pa, const void *pb)
+{
+	const struct raw_escalation *a = pa, *b = pb;
+	int c;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if ((c = strcmp(a->resource ? a->resource : "",
+			b->resource ? b->resource : "")))
+		return c;
+	return strcmp(a->detail ? a->detail : "", b->detail ? b->detail : "");
+}
+
+static bool same_group(const struct raw_escalation *a,
+		       const struct raw_escalation *b)
+{
+	return cmp_raw(a, b) == 0;
+}
+
+/* Append "a, b, c and 4 more" for the first actions of e. */
+static void add_action_list(struct buf *b, const struct perm_escalation *e)
+{
+	size_t i, shown = e->nactions < MESSAGE_ACTIONS ? e->nactions
+							 : MESSAGE_ACTIONS;
+
+	if (e->kind == ESC_PATH) {
+		for (i = 0; i < e->nactions; i++)
+			buf_addf(b, "%s%s", i ? " + " : "", e->actions[i]);
+		return;
+	}
+	for (i = 0; i < shown; i++)
+		buf_addf(b, "%s%s", i ? ", " : "", e->actions[i]);
+	if (e->nactions > shown)
+		buf_addf(b, " and %zu more", e->nactions - shown);
+}
+
+static const char *path_description(const struct program *p,
+				    const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nescalations; i++)
+		if (!strcmp(p->escalations[i].esc->name.s, name))
+			return p->escalations[i].esc->description.s;
+	return NULL;
+}
+
+static const char *message_of(struct agent_scan *s,
+			      const struct perm_escalation *e,
+			      const char *detail)
+{
+	struct buf b = BUF_INIT;
+	const char *desc, *text;
+
+	switch (e->kind) {
+	case ESC_WRITE:
+	case ESC_TAGGING:
+	case ESC_PERMISSIONS:
+		buf_addf(&b, "new %s access to '%s': ",
+			 e->kind == ESC_WRITE ? "write"
+			 : e->kind == ESC_TAGGING ? "tagging"
+			 : "permissions-management", e->resource);
+		break;
+	case ESC_WILDCARD_ACTION:
+		buf_addf(&b, "new wildcard action '%s'", detail);
+		break;
+	case ESC_WILDCARD_RESOURCE:
+		buf_addf(&b, "new access to every resource ('%s') for "
+			 "actions that support resource-level permissions: ",
+			 e->resource);
+		break;
+	case ESC_RESTRICTED:
+		buf_addf(&b, "new access to restricted resource class '%s' "
+			 "through '%s': ", detail, e->resource);
+		break;
+	case ESC_PATH:
+		desc = path_description(s->head, detail);
+		buf_addf(&b, "grants now enable privilege escalation path "
+			 "'%s', so the agent %s: ", detail,
+			 desc ? desc : "escalates");
+		break;
+	case ESC_REMOVED_CONDITION:
+		buf_addf(&b, "condition %s no longer limits access to '%s': ",
+			 detail, e->resource);
+		break;
+	case ESC_REMOVED_DENY:
+		buf_addf(&b, "deny on '%s' removed: ", e->resource);
+		break;
+	case ESC_TRUST:
+		buf_addf(&b, "'%s' may now assume '%s'", detail, e->resource);
+		break;
+	}
+	if (e->kind != ESC_WILDCARD_ACTION && e->kind != ESC_TRUST)
+		add_action_list(&b, e);
+	text = arena_strdup(s->a, buf_str(&b));
+	buf_release(&b);
+	return text;
+}
+
+/* Group the raw escalations by kind, resource and detail. */
+static void group_escalations(struct agent_scan *s, struct agent_diff *ad)
+{
+	struct raw_escalation *raw = s->raw.v;
+	struct vec out = { NULL, 0, 0 };
+	size_t i = 0, j, k;
+
+	sort_array(raw, s->raw.n, sizeof(*raw), cmp_raw);
+	while (i < s->raw.n) {
+		struct perm_escalation *e = vec_push(&out, sizeof(*e));
+		const char **actions;
+
+		for (j = i; j < s->raw.n && same_group(&raw[i], &raw[j]); j++)
+			;
+		actions = arena_calloc(s->a, j - i + 1, sizeof(*actions));
+		for (k = i; k < j; k++)
+			if (raw[k].action)
+				actions[e->nactions++] = raw[k].action;
+		sort_array(actions, e->nactions, sizeof(*actions),
+			   cmp_strings);
+		e->kind = raw[i].kind;
+		e->resource = raw[i].resource;
+		e->actions = actions;
+		e->message = message_of(s, e, raw[i].detail);
+		i = j;
+	}
+	free(s->raw.v);
+	ad->nescalations = out.n;
+	ad->escalations = vec_freeze(s->a, &out, sizeof(*ad->escalations));
+}
+
+static bool list_has(const struct slist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!strcmp(l->items[i].s, s))
+			return true;
+	return false;
+}
+
+/*
+ * Raise each principal that a role of the head trusts and the same role
+ * in the base did not. A role new to the agent is reported as an added
+ * identity instead.
+ */
+static void scan_trust(struct agent_scan *s)
+{
+	const struct identity *y, *x;
+	size_t i;
+
+	if (!s->xbase)
+		return;
+	for (y = s->xhead->agent->identities; y; y = y->next) {
+		for (x = s->xbase->agent->identities; x; x = x->next)
+			if (!strcmp(x->id.s, y->id.s))
+				break;
+		for (i = 0; x && i < y->trusted_by.n; i++)
+			if (!list_has(&x->trusted_by, y->trusted_by.items[i].s))
+				raise_one(s, ESC_TRUST, y->id.s,
+					  y->trusted_by.items[i].s, NULL);
+	}
+}
+
+static void scan_escalations(struct perm_diff *d, struct agent_diff *ad,
+			     const struct program *base,
+			     const struct program *head,
+			     const struct xagent *xbase,
+			     const struct xagent *xhead)
+{
+	struct agent_scan s = { &d->arena, base, head, xbase, xhead, NULL, 0,
+				{ NULL, 0, 0 } };
+	size_t i;
+
+	if (xbase)
+		s.base_perms = collect_perms(&d->arena, base, xbase, &s.nbase);
+	for (i = 0; i < ad->nadded; i++)
+		if (!ad->added[i].deny)
+			scan_added_allow(&s, &ad->added[i]);
+	for (i = 0; i < ad->nremoved; i++)
+		if (ad->removed[i].deny)
+			raise_one(&s, ESC_REMOVED_DENY, ad->removed[i].resource,
+				  NULL, ad->removed[i].action);
+	scan_wildcard_actions(&s);
+	scan_paths(&s);
+	scan_trust(&s);
+	group_escalations(&s, ad);
+	d->nescalations += ad->nescalations;
+}
+
+/* Format a date as a spec writes it; NULL when unset. */
+static const char *date_text(struct arena *a, const struct dval *v)
+{
+	char text[11];
+
+	if (!v->set)
+		return NULL;
+	date_format(v->days, text);
+	return arena_strdup(a, text);
+}
+
+static const char *duration_text(struct arena *a, const struct durval *v)
+{
+	char text[32];
+
+	if (!v->set)
+		return NULL;
+	duration_format(v->seconds, text);
+	return arena_strdup(a, text);
+}
+
+static const char *audit_text(enum audit_decisions d)
+{
+	static const char *const names[] = {
+		[AUDIT_UNSET] = NULL, [AUDIT_REQUIRED] = "required",
+		[AUDIT_OPTIONAL] = "optional", [AUDIT_OFF] = "off",
+	};
+
+	return names[d];
+}
+
+static void compare_field(struct vec *v, const char *field, const char *from,
+			  const char *to)
+{
+	struct field_change *fc;
+
+	if ((!from && !to) || (from && to && !strcmp(from, to)))
+		return;
+	fc = vec_push(v, sizeof(*fc));
+	fc->field = field;
+	fc->from = from;
+	fc->to = to;
+}
+
+/* Return the list as "a, b", sorted; NULL when it is empty. */
+static const char *list_text(struct arena *a, const struct slist *l)
+{
+	const char **items = xcalloc(l->n + 1, sizeof(*items));
+	struct buf b = BUF_INIT;
+	const char *text = NULL;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		items[i] = l->items[i].s;
+	sort_array(items, l->n, sizeof(*items), cmp_strings);
+	for (i = 0; i < l->n; i++)
+		buf_addf(&b, "%s%s", i ? ", " : "", items[i]);
+	if (l->n)
+		text = arena_strdup(a, buf_str(&b));
+	buf_release(&b);
+	free(items);
+	return text;
+}
+
+/*
+ * Compare trusted_by and boundary of each identity on both sides, as
+ * fields named "identity ARN trusted_by".
+ */
+static void compare_identity_fields(struct arena *a, struct vec *v,
+				    const struct agent *x,
+				    const struct agent *y)
+{
+	const struct identity *i, *j;
+
+	for (j = y->identities; j; j = j->next) {
+		for (i = x->identities; i; i = i->next)
+			if (!strcmp(i->id.s, j->id.s))
+				break;
+		if (!i)
+			continue;
+		compare_field(v, arena_printf(a, "identity %s trusted_by",
+					      j->id.s),
+			      list_text(a, &i->trusted_by),
+			      list_text(a, &j->trusted_by));
+		compare_field(v, arena_printf(a, "identity %s boundary",
+					      j->id.s),
+			      i->boundary.s, j->boundary.s);
+	}
+}
+
+static void compare_fields(struct arena *a, struct agent_diff *ad,
+			   const struct agent *x, const struct agent *y)
+{
+	struct vec v = { NULL, 0, 0 };
+	const struct credentials_block *cx = &x->credentials;
+	const struct credentials_block *cy = &y->credentials;
+
+	compare_field(&v, "kind", x->kind ? agent_kind_name(x->kind) : NULL,
+		      y->kind ? agent_kind_name(y->kind) : NULL);
+	compare_field(&v, "description", x->description.s, y->description.s);
+	compare_field(&v, "owner.technical", x->owner.technical.s,
+		      y->owner.technical.s);
+	compare_field(&v, "owner.business", x->owner.business.s,
+		      y->owner.business.s);
+	compare_field(&v, "justification", x->justification.s,
+		      y->justification.s);
+	compare_field(&v, "expires", date_text(a, &x->expires),
+		      date_text(a, &y->expires));
+	compare_field(&v, "review.every", duration_text(a, &x->review.every),
+		      duration_text(a, &y->review.every));
+	compare_field(&v, "review.last", date_text(a, &x->review.last),
+		      date_text(a, &y->review.last));
+	compare_field(&v, "review.by", x->review.by.s, y->review.by.s);
+	compare_field(&v, "credentials.rotate", duration_text(a, &cx->rotate),
+		      duration_text(a, &cy->rotate));
+	compare_field(&v, "credentials.session",
+		      duration_text(a, &cx->session),
+		      duration_text(a, &cy->session));
+	compare_field(&v, "credentials.long_lived_keys",
+		      cx->long_lived_keys.set ? cx->long_lived_keys.v
+		      ? "true" : "false" : NULL,
+		      cy->long_lived_keys.set ? cy->long_lived_keys.v
+		      ? "true" : "false" : NULL);
+	compare_field(&v, "audit.decisions", audit_text(x->audit.decisions),
+		      audit_text(y->audit.decisions));
+	compare_identity_fields(a, &v, x, y);
+	ad->nfields = v.n;
+	ad->fields = vec_freeze(a, &v, sizeof(*ad->fields));
+}
+
+/* Return "aws role ARN" for each identity of a, sorted. */
+static const char **identity_names(struct arena *a, const struct agent *ag,
+				   size_t *n)
+{
+	const char **names = arena_calloc(a, ag->nidentities + 1,
+					  sizeof(*names));
+	const struct identity *id;
+
+	*n = 0;
+	for (id = ag->identities; id; id = id->next)
+		names[(*n)++] = arena_printf(a, "%s %s %s",
+					     provider_name(id->provider),
+					     identity_kind_name(id->kind),
+					     id->id.s);
+	sort_array(names, *n, sizeof(*names), cmp_strings);
+	return names;
+}
+
+static const char **names_minus(struct arena *a, const char **x, size_t nx,
+				const char **y, size_t ny, size_t *n)
+{
+	const char **out = arena_calloc(a, nx + 1, sizeof(*out));
+	size_t i, j;
+
+	*n = 0;
+	for (i = 0; i < nx; i++) {
+		for (j = 0; j < ny && strcmp(x[i], y[j]); j++)
+			;
+		if (j == ny)
+			out[(*n)++] = x[i];
+	}
+	return out;
+}
+
+static void compare_identities(struct arena *a, struct agent_diff *ad,
+			       const struct agent *x, const struct agent *y)
+{
+	size_t nx = 0, ny = 0;
+	const char **ix = x ? identity_names(a, x, &nx) : NULL;
+	const char **iy = y ? identity_names(a, y, &ny) : NULL;
+
+	ad->ids_added = names_minus(a, iy, ny, ix, nx, &ad->nids_added);
+	ad->ids_removed = names_minus(a, ix, nx, iy, ny, &ad->nids_removed);
+}
+
+static const char *file_of(const struct agent *a)
+{
+	return a->src->unit_path ? a->src->unit_path : a->src->path;
+}
+
+/*
+ * Compare one agent across the sides; xbase or xhead is NULL for an
+ * agent added or removed. Returns whether anything changed.
+ */
+static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
+			  const struct program *base,
+			  const struct program *head,
+			  const struct xagent *xbase, const struct xagent *xhead)
+{
+	struct arena *a = &d->arena;
+	const struct agent *x = xbase ? xbase->agent : NULL;
+	const struct agent *y = xhead ? xhead->agent : NULL;
+	struct perm *px = NULL, *py = NULL;
+	size_t nx = 0, ny = 0;
+
+	memset(ad, 0, sizeof(*ad));
+	ad->name = y ? y->name.s : x->name.s;
+	ad->file = y ? file_of(y) : file_of(x);
+	if (x)
+		px = collect_perms(a, base, xbase, &nx);
+	if (y)
+		py = collect_perms(a, head, xhead, &ny);
+	ad->added = perms_minus(a, py, ny, px, nx, &ad->nadded);
+	ad->removed = perms_minus(a, px, nx, py, ny, &ad->nremoved);
+	compare_identities(a, ad, x, y);
+	if (!x) {
+		ad->change = AGENT_ADDED;
+	} else if (!y) {
+		ad->change = AGENT_REMOVED;
+	} else {
+		compare_fields(a, ad, x, y);
+		ad->change = AGENT_CHANGED;
+		if (strcmp(x->name.s, y->name.s) ||
+		    strcmp(file_of(x), file_of(y))) {
+			ad->change = AGENT_RENAMED;
+			ad->rename_reason = "file";
+			ad->old_name = x->name.s;
+			ad->old_file = file_of(x);
+		}
+	}
+	if (y)
+		scan_escalations(d, ad, base, head, xbase, xhead);
+	return ad->change != AGENT_CHANGED || ad->nfields || ad->nadded ||
+	       ad->nremoved || ad->nids_added || ad->nids_removed;
+}
+
+static bool share_identity(const struct agent *x, const struct agent *y)
+{
+	const struct identity *i, *j;
+
+	for (i = x->identities; i; i = i->next)
+		for (j = y->identities; j; j = j->next)
+			if (!strcmp(i->id.s, j->id.s))
+				return true;
+	return false;
+}
+
+static bool file_renamed(const struct agent *x, const struct agent *y,
+			 const struct file_rename *renames, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(renames[i].from, file_of(x)) &&
+		    !strcmp(renames[i].to, file_of(y)))
+			return true;
+	return false;
+}
+
+static const struct xagent *find_by_name(const struct program *p,
+					 const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nagents; i++)
+		if (!strcmp(p->agents[i].agent->name.s, name))
+			return &p->agents[i];
+	return NULL;
+}
+
+/*
+ * Return the agent of base that the head agent y was renamed from: one
+ * whose name head lacks, not yet paired, sharing an identity with y or
+ * in a file renamed to y's. NULL when there is none.
+ */
+static const struct xagent *find_renamed(const struct program *base,
+					 const struct program *head,
+					 const struct xagent *y, bool *paired,
+					 const struct file_rename *renames,
+					 size_t nrenames, const char **reason)
+{
+	size_t i, pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < base->nagents; i++) {
+			const struct agent *x = base->agents[i].agent;
+
+			if (paired[i] || find_by_name(head, x->name.s))
+				continue;
+			if (pass == 0 ? share_identity(x, y->agent)
+				      : file_renamed(x, y->agent, renames,
+						     nrenames)) {
+				paired[i] = true;
+				*reason = pass == 0 ? "identity" : "file";
+				return &base->agents[i];
+			}
+		}
+	return NULL;
+}
+
+static int cmp_agent_diffs(const void *pa, const void *pb)
+{
+	const struct agent_diff *a = pa, *b = pb;
+
+	return strcmp(a->name, b->name);
+}
+
+void perm_diff_compute(struct perm_diff *out, const struct program *base,
+		       const struct program *head,
+		       const struct file_rename *renames, size_t nrenames)
+{
+	bool *paired = xcalloc(base->nagents + 1, sizeof(*paired));
+	struct vec v = { NULL, 0, 0 };
+	struct agent_diff ad;
+	size_t i, j;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < head->nagents; i++) {
+		const struct xagent *y = &head->agents[i];
+		const struct xagent *x = find_by_name(base, y->agent->name.s);
+		const char *reason = NULL;
+
+		if (x)
+			paired[x - base->agents] = true;
+		else
+			x = find_renamed(base, head, y, paired, renames,
+					 nrenames, &reason);
+		if (compare_agent(out, &ad, base, head, x, y)) {
+			if (reason)
+				ad.rename_reason = reason;
+			*(struct agent_diff *)vec_push(&v, sizeof(ad)) = ad;
+		}
+	}
+	for (j = 0; j < base->nagents; j++)
+		if (!paired[j] && compare_agent(out, &ad, base, head,
+						&base->agents[j], NULL))
+			*(struct agent_diff *)vec_push(&v, sizeof(ad)) = ad;
+	sort_array(v.v, v.n, sizeof(ad), cmp_agent_diffs);
+	out->nagents = v.n;
+	out->agents = vec_freeze(&out->arena, &v, sizeof(ad));
+	free(paired);
+}
+
+void perm_diff_release(struct perm_diff *d)
+{
+	arena_release(&d->arena);
+	memset(d, 0, sizeof(*d));
+}
+
+const char *escalation_kind_name(enum escalation_kind k)
+{
+	static const char *const names[] = {
+		[ESC_WRITE] = "write",
+		[ESC_TAGGING] = "tagging",
+		[ESC_PERMISSIONS] = "permissions",
+		[ESC_WILDCARD_ACTION] = "wildcard-action",
+		[ESC_WILDCARD_RESOURCE] = "wildcard-resource",
+		[ESC_RESTRICTED] = "restricted",
+		[ESC_PATH] = "escalation-path",
+		[ESC_REMOVED_CONDITION] = "removed-condition",
+		[ESC_REMOVED_DENY] = "removed-deny",
+		[ESC_TRUST] = "trust",
+	};
+
+	return names[k];
+}
+
+const char *agent_change_name(enum agent_change c)
+{
+	static const char *const names[] = {
+		[AGENT_ADDED] = "added", [AGENT_REMOVED] = "removed",
+		[AGENT_CHANGED] = "changed", [AGENT_RENAMED] = "renamed",
+	};
+
+	return names[c];
+}

@@ -1,0 +1,109 @@
+#ifndef MANDATE_COMPILER_PERMDIFF_H
+#define MANDATE_COMPILER_PERMDIFF_H
+
+#include "arena.h"
+#include "compile.h"
+
+/*
+ * The change in what each agent may do between two compiled programs,
+ * the base and the head: permissions as expanded catalog actions on
+ * resource patterns, so that a grant rewritten in another form that
+ * means the same is no change. Everything lives in the diff's arena.
+ */
+
+/* One action allowed (or denied) on one resource pattern. */
+struct perm {
+	const char *action;
+	const char *resource;
+	const char *const *conds;	/* "StringEquals aws:SourceVpc [vpc-1]" */
+	size_t nconds;
+	const char *cond_key;		/* conds joined, for comparing */
+	bool deny;
+	enum access_level level;	/* 0 for an action not in the catalog */
+	bool typed;			/* supports resource-level permissions */
+};
+
+enum agent_change {
+	AGENT_ADDED,
+	AGENT_REMOVED,
+	AGENT_CHANGED,
+	AGENT_RENAMED,
+};
+
+/* A field such as "owner.business"; from or to is NULL when unset. */
+struct field_change {
+	const char *field;
+	const char *from;
+	const char *to;
+};
+
+enum escalation_kind {
+	ESC_WRITE,
+	ESC_TAGGING,
+	ESC_PERMISSIONS,
+	ESC_WILDCARD_ACTION,
+	ESC_WILDCARD_RESOURCE,
+	ESC_RESTRICTED,
+	ESC_PATH,
+	ESC_REMOVED_CONDITION,
+	ESC_REMOVED_DENY,
+	ESC_TRUST,
+};
+
+/* An escalation, with the resource and actions it concerns if any. */
+struct perm_escalation {
+	enum escalation_kind kind;
+	const char *resource;
+	const char **actions;
+	size_t nactions;
+	const char *message;
+};
+
+struct agent_diff {
+	enum agent_change change;
+	const char *name;		/* the head's name unless removed */
+	const char *old_name;		/* renamed: the base's name */
+	const char *file;		/* below the top of the repository */
+	const char *old_file;
+	const char *rename_reason;	/* "identity" or "file" */
+	struct field_change *fields;
+	size_t nfields;
+	struct perm *added, *removed;
+	size_t nadded, nremoved;
+	const char **ids_added, **ids_removed;
+	size_t nids_added, nids_removed;
+	struct perm_escalation *escalations;
+	size_t nescalations;
+};
+
+struct perm_diff {
+	struct arena arena;
+	struct agent_diff *agents;	/* changed agents, sorted by name */
+	size_t nagents;
+	size_t nescalations;		/* over every agent */
+};
+
+/* One side's file renamed to another, as git's rename detection finds. */
+struct file_rename {
+	const char *from;
+	const char *to;
+};
+
+/*
+ * Compare base with head. Agents are paired by name, then an agent
+ * only in head with one only in base when they share an identity or
+ * their spec files were renamed one to the other (renames). Unchanged
+ * agents are left out. Free with perm_diff_release.
+ */
+void perm_diff_compute(struct perm_diff *out, const struct program *base,
+		       const struct program *head,
+		       const struct file_rename *renames, size_t nrenames);
+void perm_diff_release(struct perm_diff *d);
+
+/* Return the kind's name as output: "write", "removed-condition". */
+const char *escalation_kind_name(enum escalation_kind k);
+
+/* Return "added", "removed", "changed" or "renamed". */
+const char *agent_change_name(enum agent_change c);
+
+#endif

@@ -1,0 +1,335 @@
+# mandate diff: each agent's change in effective permissions between two
+# git revisions of a real repository, read from the object database.
+. tests/cli/lib.sh
+
+REPO=$TMP/repo
+export GIT_AUTHOR_NAME=tester GIT_AUTHOR_EMAIL=tester@example.com
+export GIT_COMMITTER_NAME=tester GIT_COMMITTER_EMAIL=tester@example.com
+export GIT_CONFIG_NOSYSTEM=1 HOME=$TMP
+
+git_repo() {
+	git -C "$REPO" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+
+# Check a jq expression over the last JSON output against WANT.
+expect_jq() {
+	got=$(jq -c "$1" "$out" 2>&1)
+	if [ "$got" != "$2" ]; then
+		fail "jq '$1' gave '$got', expected '$2'"
+	fi
+}
+
+# Write spec file $1 of agent $2 with role $3, business owner $4 and
+# the grants in $5.
+write_agent() {
+	cat >"$REPO/$1" <<EOF
+agent "$2" {
+  kind        = service_account
+  description = "An agent of the diff tests"
+  owner {
+    technical = "alice@example.com"
+    business  = "$4"
+  }
+  justification = "Moves the nightly exports between the test systems"
+  review      { every = 90d  last = 2026-11-02  by = "bob@example.com" }
+  expires     = 2027-11-01
+
+  identity aws role "arn:aws:iam::111122223333:role/$3"
+$5
+}
+EOF
+}
+
+mkdir -p "$REPO/agents"
+git init -q -b main "$REPO"
+cat >"$REPO/agents/gate.mandate" <<'EOF'
+resource "payments" {
+  match       = ["arn:aws:s3:::payments/*"]
+  sensitivity = restricted
+}
+EOF
+write_agent agents/digest.mandate digest digest bob@example.com '
+  grant read on aws:sqs "arn:aws:sqs:us-east-1:111122223333:jobs"
+
+  grant actions ["dynamodb:Query"]
+        on "arn:aws:dynamodb:us-east-1:111122223333:table/tickets" {
+    when "dynamodb:LeadingKeys" in ["${aws:PrincipalTag/tenant}"]
+  }'
+write_agent agents/old.mandate old-bot old bob@example.com '
+  grant read on aws:sqs "arn:aws:sqs:us-east-1:111122223333:old"'
+write_agent agents/etl.mandate etl etl bob@example.com '
+  grant actions ["sqs:SendMessage"] on "arn:aws:sqs:us-east-1:111122223333:etl" {
+    because = "Queues the nightly load"
+  }'
+write_agent agents/mover.mandate mover mover bob@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:moves"'
+git_repo add -A
+git_repo commit -q -m "First agents"
+git_repo tag v1
+
+# The feature branch: a level rewritten as the same explicit list, a
+# removed condition, a new wildcard, a new owner, a deleted agent, an
+# agent renamed with its identity kept, and a spec file renamed.
+git_repo checkout -q -b feature
+write_agent agents/digest.mandate digest digest carol@example.com '
+  grant actions ["sqs:ReceiveMessage", "sqs:getqueueurl", "sqs:GetQueueAttributes",
+                 "sqs:ListDeadLetterSourceQueues", "sqs:ListMessageMoveTasks",
+                 "sqs:ListQueueTags"]
+        on "arn:aws:sqs:us-east-1:111122223333:jobs"
+
+  grant actions ["dynamodb:Query"]
+        on "arn:aws:dynamodb:us-east-1:111122223333:table/tickets"
+
+  grant actions ["s3:Put*"] on "arn:aws:s3:::reports/*" {
+    because = "Writes the digest"
+  }'
+git_repo rm -q agents/old.mandate
+write_agent agents/etl.mandate etl-loader etl bob@example.com '
+  grant actions ["sqs:SendMessage"] on "arn:aws:sqs:us-east-1:111122223333:etl" {
+    because = "Queues the nightly load"
+  }
+
+  grant actions ["iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction"]
+        on "*" {
+    because = "Deploys the loader"
+  }'
+git_repo mv agents/mover.mandate agents/shipper.mandate
+sed -e 's/"mover"/"shipper"/' -e 's,role/mover,role/shipper,' \
+	"$REPO/agents/shipper.mandate" >"$TMP/shipper"
+cp "$TMP/shipper" "$REPO/agents/shipper.mandate"
+git_repo add -A
+git_repo commit -q -m "Widen the agents"
+git_repo tag v2
+
+# A branch whose spec does not parse.
+git_repo checkout -q -b broken
+printf 'agent "broken" {\n  kind = \n}\n' >"$REPO/agents/broken.mandate"
+git_repo add -A
+git_repo commit -q -m "Break a spec"
+git_repo checkout -q feature
+
+# Hooks and filters that must never run: libgit2 reads the objects.
+for hook in post-checkout pre-commit post-commit post-index-change \
+	reference-transaction pre-auto-gc; do
+	printf '#!/bin/sh\ntouch "%s/hook-ran"\n' "$TMP" \
+		>"$REPO/.git/hooks/$hook"
+	chmod +x "$REPO/.git/hooks/$hook"
+done
+printf '*.mandate filter=mark\n' >"$REPO/.git/info/attributes"
+git_repo config filter.mark.clean "touch $TMP/filter-ran; cat"
+git_repo config filter.mark.smudge "touch $TMP/filter-ran; cat"
+git_repo config core.fsmonitor "$REPO/.git/hooks/post-checkout"
+
+case_name "tags: JSON lists each changed agent"
+run diff --repo "$REPO" --format json v1 v2
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' \
+	'[["digest","changed"],["etl-loader","renamed"],["old-bot","removed"],["shipper","renamed"]]'
+expect_jq '.base, .head' '"v1"
+"v2"'
+
+case_name "a level rewritten as the same list is no change"
+expect_jq '[.agents[] | select(.name == "digest") | .added[], .removed[]
+	| select(.action | startswith("sqs:"))] | length' '0'
+
+case_name "a removed condition"
+expect_jq '.agents[] | select(.name == "digest") | .removed' \
+	'[{"action":"dynamodb:Query","resource":"arn:aws:dynamodb:us-east-1:111122223333:table/tickets","effect":"allow","conditions":["ForAllValues:StringEquals dynamodb:LeadingKeys [${aws:PrincipalTag/tenant}]","Null dynamodb:LeadingKeys [false]"]}]'
+expect_jq '.agents[] | select(.name == "digest") | .escalations[]
+	| select(.kind == "removed-condition") | .actions' '["dynamodb:Query"]'
+
+case_name "a new wildcard action and its write access"
+expect_jq '.agents[] | select(.name == "digest") | .added
+	| map(select(.resource == "arn:aws:s3:::reports/*")) | length > 5' 'true'
+expect_jq '.agents[] | select(.name == "digest") | .escalations
+	| map(.kind)' \
+	'["write","tagging","permissions","wildcard-action","removed-condition"]'
+expect_jq '.agents[] | select(.name == "digest") | .escalations[]
+	| select(.kind == "wildcard-action") | .message' \
+	'"new wildcard action '"'"'s3:Put*'"'"'"'
+
+case_name "an owner change"
+expect_jq '.agents[] | select(.name == "digest") | .fields' \
+	'[{"field":"owner.business","from":"bob@example.com","to":"carol@example.com"}]'
+
+case_name "a deleted agent"
+expect_jq '.agents[] | select(.name == "old-bot") | [.file, .added, .escalations, (.removed | map(.action))]' \
+	'["agents/old.mandate",[],[],["sqs:GetQueueAttributes","sqs:GetQueueUrl","sqs:ListDeadLetterSourceQueues","sqs:ListMessageMoveTasks","sqs:ListQueueTags","sqs:ReceiveMessage"]]'
+expect_jq '.agents[] | select(.name == "old-bot") | .identities' \
+	'{"added":[],"removed":["aws role arn:aws:iam::111122223333:role/old"]}'
+
+case_name "an agent renamed, its identity kept"
+expect_jq '.agents[] | select(.name == "etl-loader") | [.old_name, .renamed_by, .file, (.removed | length)]' \
+	'["etl","identity","agents/etl.mandate",0]'
+expect_jq '.agents[] | select(.name == "etl-loader") | .escalations[]
+	| select(.kind == "escalation-path") | .actions' \
+	'["iam:PassRole","lambda:CreateFunction","lambda:InvokeFunction"]'
+
+case_name "a spec file renamed"
+expect_jq '.agents[] | select(.name == "shipper") | [.old_name, .old_file, .file, .renamed_by, .added, .removed]' \
+	'["mover","agents/mover.mandate","agents/shipper.mandate","file",[],[]]'
+expect_jq '.agents[] | select(.name == "shipper") | .identities' \
+	'{"added":["aws role arn:aws:iam::111122223333:role/shipper"],"removed":["aws role arn:aws:iam::111122223333:role/mover"]}'
+
+case_name "branches and relative revisions compare the same"
+cp "$out" "$TMP/tags.json"
+run diff --repo "$REPO" --format json main feature
+expect_status 0
+jq '.agents' "$TMP/tags.json" >"$TMP/a"
+jq '.agents' "$out" >"$TMP/b"
+cmp -s "$TMP/a" "$TMP/b" || fail "main..feature differs from v1..v2"
+run diff --repo "$REPO" --format json HEAD~1 HEAD
+expect_status 0
+jq '.agents' "$out" >"$TMP/b"
+cmp -s "$TMP/a" "$TMP/b" || fail "HEAD~1..HEAD differs from v1..v2"
+run diff --repo "$REPO" --format json feature v2
+expect_status 0
+expect_jq '.agents' '[]'
+
+case_name "--fail-on-escalation"
+run diff --repo "$REPO" --fail-on-escalation v1 v2
+expect_status 1
+run diff --repo "$REPO" --fail-on-escalation v2 v1
+expect_status 0
+expect_out "agent 'mover' renamed from 'shipper' (agents/shipper.mandate -> agents/mover.mandate)"
+
+case_name "text output"
+run diff --repo "$REPO" v1 v2
+expect_status 0
+expect_out "mandate diff v1 -> v2: 4 agents changed (1 removed, 2 renamed), 8 escalations"
+expect_out "agent 'digest' changed (agents/digest.mandate)"
+expect_out "  owner.business: 'bob@example.com' -> 'carol@example.com'"
+expect_out "  escalation [removed-condition]: condition ForAllValues:StringEquals dynamodb:LeadingKeys [\${aws:PrincipalTag/tenant}] and Null dynamodb:LeadingKeys [false] no longer limits access to 'arn:aws:dynamodb:us-east-1:111122223333:table/tickets': dynamodb:Query"
+expect_out "  + s3:PutObject on arn:aws:s3:::reports/*"
+expect_out "  - dynamodb:Query on arn:aws:dynamodb:us-east-1:111122223333:table/tickets when ForAllValues:StringEquals dynamodb:LeadingKeys [\${aws:PrincipalTag/tenant}]"
+expect_out "  + dynamodb:Query on arn:aws:dynamodb:us-east-1:111122223333:table/tickets"
+expect_out "agent 'old-bot' removed (agents/old.mandate)"
+expect_out "  - identity aws role arn:aws:iam::111122223333:role/old"
+expect_out "agent 'shipper' renamed from 'mover' (agents/mover.mandate -> agents/shipper.mandate)"
+expect_no_out "sqs:GetQueueUrl on arn:aws:sqs:us-east-1:111122223333:jobs"
+
+case_name "markdown output"
+run diff --repo "$REPO" --format markdown v1 v2
+expect_status 0
+expect_eq "$(head -n 1 "$out")" \
+	"**mandate diff** v1 → v2: 4 agents changed (1 removed, 2 renamed), 8 escalations" \
+	"the summary line"
+expect_out "## Escalations"
+expect_out "- **etl-loader**: grants now enable privilege escalation path 'lambda-001'"
+expect_out "### digest (changed)"
+expect_out "| owner.business | bob@example.com | carol@example.com |"
+expect_out '```diff'
+esc_line=$(grep -n '^## Escalations' "$out" | cut -d: -f1)
+agents_line=$(grep -n '^## Agents' "$out" | cut -d: -f1)
+[ "${esc_line:-0}" -gt 0 ] && [ "${esc_line:-0}" -lt "${agents_line:-0}" ] ||
+	fail "escalations do not come before the agents"
+
+case_name "PATH limits the specs read"
+run diff --repo "$REPO" --format json v1 v2 -- agents/digest.mandate
+expect_status 0
+expect_jq '[.agents[].name]' '["digest"]'
+run diff --repo "$REPO" --format json v1 v2 agents/old.mandate
+expect_status 0
+expect_jq '[.agents[].name]' '["old-bot"]'
+run diff --repo "$REPO" --format json v1 v2 -- ./agents/ nowhere
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' \
+	'[["digest","changed"],["etl-loader","renamed"],["old-bot","removed"],["shipper","renamed"]]'
+run diff --repo "$REPO" --format json v1 v2 -- .
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' \
+	'[["digest","changed"],["etl-loader","renamed"],["old-bot","removed"],["shipper","renamed"]]'
+
+case_name "working tree changes, uncommitted"
+write_agent agents/digest.mandate digest digest carol@example.com '
+  grant actions ["sqs:ReceiveMessage", "sqs:getqueueurl", "sqs:GetQueueAttributes",
+                 "sqs:ListDeadLetterSourceQueues", "sqs:ListMessageMoveTasks",
+                 "sqs:ListQueueTags"]
+        on "arn:aws:sqs:us-east-1:111122223333:jobs"
+
+  grant actions ["dynamodb:Query"]
+        on "arn:aws:dynamodb:us-east-1:111122223333:table/tickets"
+
+  grant actions ["s3:Put*"] on "arn:aws:s3:::reports/*" {
+    because = "Writes the digest"
+  }
+
+  grant actions ["s3:GetObject"] on "arn:aws:s3:::payments/*"'
+write_agent agents/fresh.mandate fresh fresh bob@example.com '
+  grant actions ["sqs:SendMesage"] on "arn:aws:sqs:us-east-1:111122223333:fresh"'
+mv "$REPO/agents/shipper.mandate" "$REPO/agents/carrier.mandate"
+sed 's,role/etl",role/etl" { trusted_by = "lambda.amazonaws.com" },' \
+	"$REPO/agents/etl.mandate" >"$TMP/etl"
+cp "$TMP/etl" "$REPO/agents/etl.mandate"
+(cd "$REPO" && "$MANDATE" diff --format json HEAD) >"$out" 2>"$err"
+status=$?
+expect_status 0
+expect_jq '[.head, ([.agents[] | [.name, .change]])]' \
+	'[null,[["digest","changed"],["etl-loader","changed"],["fresh","added"],["shipper","renamed"]]]'
+expect_jq '.agents[] | select(.name == "digest") | .escalations' \
+	'[{"kind":"restricted","resource":"arn:aws:s3:::payments/*","actions":["s3:GetObject"],"message":"new access to restricted resource class '"'"'payments'"'"' through '"'"'arn:aws:s3:::payments/*'"'"': s3:GetObject"}]'
+expect_jq '.agents[] | select(.name == "shipper") | [.old_file, .file, .renamed_by]' \
+	'["agents/shipper.mandate","agents/carrier.mandate","file"]'
+expect_jq '.agents[] | select(.name == "etl-loader") | [.fields, .added, .removed]' \
+	'[[{"field":"identity arn:aws:iam::111122223333:role/etl trusted_by","from":null,"to":"lambda.amazonaws.com"}],[],[]]'
+expect_jq '.agents[] | select(.name == "etl-loader") | .escalations[] | [.kind, .message]' \
+	'["trust","'"'"'lambda.amazonaws.com'"'"' may now assume '"'"'arn:aws:iam::111122223333:role/etl'"'"'"]'
+expect_jq '.agents[] | select(.name == "fresh") | .identities.added' \
+	'["aws role arn:aws:iam::111122223333:role/fresh"]'
+expect_err "agents/fresh.mandate:14:18: warning: unknown action 'sqs:SendMesage' [MND134], so the diff may not show what the grant was meant to give"
+expect_jq '.agents[] | select(.name == "fresh") | [.added[].action]' \
+	'["sqs:SendMesage"]'
+
+case_name "a hook or filter in the repository never runs"
+[ ! -e "$TMP/hook-ran" ] || fail "a git hook ran"
+[ ! -e "$TMP/filter-ran" ] || fail "a filter ran"
+
+case_name "a side that does not compile"
+run diff --repo "$REPO" v1 broken
+expect_status 2
+expect_err "broken:agents/broken.mandate:2:9: error: missing a value after '='"
+expect_err "note: the specs at revision 'broken' do not compile"
+
+case_name "a revision not in the repository"
+run diff --repo "$REPO" mian
+expect_status 2
+expect_err "revision 'mian' is not in the repository"
+expect_err "did you mean 'main'?"
+
+case_name "a shallow clone lacks BASE"
+git clone -q --depth 1 --branch feature "file://$REPO" "$TMP/shallow" \
+	>/dev/null 2>&1 || fail "git clone --depth 1 failed"
+run diff --repo "$TMP/shallow" origin/main
+expect_status 2
+expect_err "revision 'origin/main' is not in the repository"
+expect_err "git fetch origin main:refs/remotes/origin/main"
+expect_err "git fetch --unshallow"
+run diff --repo "$TMP/shallow" HEAD~1 HEAD
+expect_status 2
+expect_err "git fetch --unshallow"
+
+case_name "a bare repository has no working tree"
+git clone -q --bare "$REPO" "$TMP/bare.git" >/dev/null 2>&1 ||
+	fail "git clone --bare failed"
+run diff --repo "$TMP/bare.git" --format json v1 v2
+expect_status 0
+expect_jq '[.agents[].name]' '["digest","etl-loader","old-bot","shipper"]'
+run diff --repo "$TMP/bare.git" v1
+expect_status 2
+expect_err "has no working tree; name the HEAD revision to compare with"
+
+case_name "not a repository"
+mkdir -p "$TMP/plain"
+run diff --repo "$TMP/plain" main
+expect_status 2
+expect_err "is not in a git repository"
+
+case_name "usage errors"
+run diff --repo "$REPO"
+expect_status 2
+expect_err "missing BASE revision"
+run diff --repo "$REPO" --format yaml v1
+expect_status 2
+expect_err "invalid --format 'yaml'"
+
+finish

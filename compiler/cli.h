@@ -3,6 +3,8 @@
 
 #include "diag.h"
 
+struct spec_unit;
+
 /*
  * What every subcommand shares: the diagnostics sink, colour, verbosity
  * and where the standard library lives. Each subcommand is
@@ -58,6 +60,19 @@ int cli_parse_today(const char *arg, int32_t *out);
 
 /* Report a usage error for cmd and return EXIT_ERROR. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* Return whether an -o argument means standard output: NULL or "-". */
+bool cli_output_is_stdout(const char *output);
+
+/*
+ * Reject an -o that would overwrite an input: output is the same file
+ * (see same_file) as one of the n paths, or as a source of u, which may
+ * be NULL. Returns 0, or -1 after a usage error for cmd. An output of
+ * stdout is never rejected.
+ */
+int cli_reject_input_output(const char *cmd, const char *output,
+			    const char *const *paths, size_t n,
+			    const struct spec_unit *u);
 
 int cmd_check(int argc, char **argv);
 int cmd_build(int argc, char **argv);

@@ -32,7 +32,8 @@ static void adopt_usage(FILE *out)
 	      "  --against EXPORT     an IAM export; repeat for several\n"
 	      "                       (format detected from content)\n"
 	      "  --identity ARN       the role or user to adopt\n"
-	      "  -o, --output FILE    write the spec to FILE, not stdout\n"
+	      "  -o, --output FILE    write the spec to FILE, not stdout;\n"
+	      "                       - is stdout\n"
 	      "  --today DATE         the date that decides whether\n"
 	      "                       last-accessed data is stale, YYYY-MM-DD\n"
 	      "                       (default: today in UTC)\n"
@@ -67,7 +68,7 @@ static void warn_stale(const struct aws_state *st, const char *arn,
 
 static int write_spec(const struct adopt_options *opt, const struct buf *spec)
 {
-	if (opt->output)
+	if (!cli_output_is_stdout(opt->output))
 		return write_file_atomic(opt->output, spec->data, spec->len,
 					 &cli.diag);
 	if (fwrite(buf_str(spec), 1, spec->len, stdout) != spec->len ||
@@ -103,7 +104,12 @@ static int run_adopt(struct adopt_options *opt)
 	}
 	if (cli_parse_today(opt->today, &today) < 0)
 		goto out;
-	if (pipeline_load(&pl, no_specs, 0) < 0)
+	if (cli_reject_input_output("adopt", opt->output, opt->against,
+				    opt->nagainst, NULL) < 0)
+		goto out;
+	if (pipeline_load(&pl, no_specs, 0) < 0 ||
+	    cli_reject_input_output("adopt", opt->output, NULL, 0,
+				    &pl.unit) < 0)
 		goto out;
 	for (i = 0; i < opt->nagainst; i++) {
 		log_info("reading export %s", opt->against[i]);

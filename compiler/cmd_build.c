@@ -33,8 +33,10 @@ static void build_usage(FILE *out)
 	      "  -v, --verbose        log progress on stderr; twice for more\n"
 	      "  -h, --help           show this help\n\n"
 	      "Files of an earlier build that its manifest lists and this\n"
-	      "build no longer produces are removed. Nothing is written when\n"
-	      "a spec has errors or a policy cannot fit IAM's limits.\n\n"
+	      "build no longer produces are removed, except a spec the build\n"
+	      "read. Nothing is written when a spec has errors, when a file\n"
+	      "would replace a spec, or when a policy cannot fit IAM's\n"
+	      "limits.\n\n"
 	      "Exit status: 0 built; 1 a grant names something the catalog\n"
 	      "does not know (MND134, MND136) or a policy does not fit IAM's\n"
 	      "limits (MND301), and nothing was written; 2 could not run.\n"
@@ -132,11 +134,24 @@ static void remove_empty_parents(const char *dir, char *path)
 	}
 }
 
+/* Return whether path is one of the specs the build read. */
+static bool is_input(const char *path, const struct spec_unit *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nsources; i++)
+		if (same_file(path, u->sources[i]->path))
+			return true;
+	return false;
+}
+
 /*
  * Remove the files an earlier build's manifest lists that this build
- * did not write; nothing else in the directory is touched.
+ * did not write; nothing else in the directory is touched, and no spec
+ * the build read.
  */
-static void remove_stale(const char *dir, const struct emit_result *r)
+static void remove_stale(const char *dir, const struct emit_result *r,
+			 const struct spec_unit *u)
 {
 	char *path = out_path(dir, "manifest.json");
 	FILE *f = fopen(path, "rb");
@@ -160,7 +175,10 @@ static void remove_stale(const char *dir, const struct emit_result *r)
 		if (!rel || !removable(rel) || produced(r, rel))
 			continue;
 		path = out_path(dir, rel);
-		if (unlink(path) == 0) {
+		if (is_input(path, u))
+			log_warn("kept %s: an earlier manifest lists it, but "
+				 "it is a spec this build read", path);
+		else if (unlink(path) == 0) {
 			log_info("removed %s", path);
 			remove_empty_parents(dir, path);
 		}
@@ -173,7 +191,8 @@ static void remove_stale(const char *dir, const struct emit_result *r)
  * Write every file: all to temporary names first, then rename them, so
  * that a failure part way leaves the earlier build as it was.
  */
-static int write_all(const char *dir, struct emit_result *r)
+static int write_all(const char *dir, struct emit_result *r,
+		     const struct spec_unit *u)
 {
 	char **tmp = xcalloc(r->n + 1, sizeof(*tmp));
 	size_t i;
@@ -193,7 +212,7 @@ static int write_all(const char *dir, struct emit_result *r)
 		free(path);
 	}
 	if (!ret)
-		remove_stale(dir, r);
+		remove_stale(dir, r, u);
 	for (i = 0; i < r->n; i++) {
 		char *path;
 
@@ -211,6 +230,26 @@ static int write_all(const char *dir, struct emit_result *r)
 		free(tmp[i]);
 	}
 	free(tmp);
+	return ret;
+}
+
+/*
+ * Reject a build that would overwrite a spec it read, such as one kept
+ * in the output directory under the name of a policy. Returns 0, or -1
+ * after a usage error.
+ */
+static int reject_inputs(const char *dir, const struct emit_result *r,
+			 const struct spec_unit *u)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < r->n && !ret; i++) {
+		char *path = out_path(dir, r->files[i].path);
+
+		ret = cli_reject_input_output("build", path, NULL, 0, u);
+		free(path);
+	}
 	return ret;
 }
 
@@ -266,8 +305,10 @@ static int run_build(const struct build_options *opt)
 		goto out;
 	}
 	add_manifest(&files, catalog_source(pl.cat));
+	if (reject_inputs(opt->outdir, &files, &pl.unit) < 0)
+		goto out;
 	if (make_dirs(opt->outdir, &cli.diag) < 0 ||
-	    write_all(opt->outdir, &files) < 0)
+	    write_all(opt->outdir, &files, &pl.unit) < 0)
 		goto out;
 	for (i = 0; i < files.n; i++)
 		printf("%s/%s\n", opt->outdir, files.files[i].path);

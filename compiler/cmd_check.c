@@ -16,6 +16,12 @@
 #include "version.h"
 
 /*
+ * The largest earlier report that a failed run reads to recognize it.
+ * A larger file is kept, as any file not recognized is.
+ */
+#define EARLIER_REPORT_MAX ((size_t)256 << 20)
+
+/*
  * One report of the run: a format and where it goes, a file or stdout
  * (path NULL). A run may write several, each --format to the -o that
  * follows it.
@@ -57,7 +63,7 @@ static void check_usage(FILE *out)
 	      "  --format FORMAT      text (default), json, sarif, junit or\n"
 	      "                       markdown; repeat for several reports\n"
 	      "  -o, --output FILE    write the report of the --format before\n"
-	      "                       it to FILE, not stdout\n"
+	      "                       it to FILE, not stdout; - is stdout\n"
 	      "  --fail-on SEVERITY   lowest severity that fails the gate:\n"
 	      "                       info, low, medium, high (default), critical\n"
 	      "  --today DATE         the date every date rule uses, YYYY-MM-DD\n"
@@ -189,17 +195,37 @@ out:
 }
 
 /*
- * Remove the report an earlier run left at path, so that a run which
- * could not finish does not leave a report that looks like its own.
- * Only a regular file is removed.
+ * Remove the report an earlier run left at the output's file, so that
+ * CI does not take it for the report of a run that could not finish.
+ * Only a regular file that is recognisably a mandate report of the same
+ * format is removed, through any symbolic link as the writers do. Any
+ * other file is the user's, and is kept with a warning.
  */
-static void remove_stale_report(const char *path)
+static void remove_earlier_report(const struct report_output *o)
 {
+	struct buf text = BUF_INIT;
 	struct stat st;
+	char *target;
 
-	if (path && lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-	    unlink(path) == 0)
-		log_warn("removed the earlier report %s", path);
+	if (!o->path || stat(o->path, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	target = realpath(o->path, NULL);
+	if (!target)
+		return;
+	if (read_file(target, EARLIER_REPORT_MAX, &text) < 0)
+		log_warn("kept %s: cannot read it to tell whether it is an "
+			 "earlier report: %s", o->path, strerror(errno));
+	else if (!report_recognize(o->format, buf_str(&text), text.len))
+		log_warn("kept %s: it does not look like a mandate %s report, "
+			 "so this failed run did not replace or remove it",
+			 o->path, o->format);
+	else if (unlink(target) == 0)
+		log_warn("removed the earlier report %s", o->path);
+	else
+		log_warn("cannot remove the earlier report %s: %s", o->path,
+			 strerror(errno));
+	buf_release(&text);
+	free(target);
 }
 
 static bool known_format(const char *name)
@@ -214,7 +240,8 @@ static bool known_format(const char *name)
 
 /*
  * Check the reports requested: known formats, at most one on stdout,
- * and no file named twice. Returns 0, or -1 after a usage error.
+ * and no file named twice, by any spelling or symbolic link. Returns
+ * 0, or -1 after a usage error.
  */
 static int check_outputs(const struct check_options *opt)
 {
@@ -239,13 +266,40 @@ static int check_outputs(const struct check_options *opt)
 		if (!o->path)
 			on_stdout = o->format;
 		for (j = 0; o->path && j < i; j++) {
-			if (opt->outputs[j].path &&
-			    !strcmp(opt->outputs[j].path, o->path)) {
-				cli_usage_error("check", "two reports would "
-						"be written to '%s'", o->path);
+			const char *other = opt->outputs[j].path;
+
+			if (other && same_file(other, o->path)) {
+				cli_usage_error("check", "-o '%s' and -o '%s' "
+						"are the same file; give each "
+						"report its own file", other,
+						o->path);
 				return -1;
 			}
 		}
+	}
+	return 0;
+}
+
+/*
+ * Reject a report file that is an input: an export, or a spec, either
+ * named on the command line (u NULL) or loaded into u. Returns 0, or
+ * -1 after a usage error.
+ */
+static int reject_inputs(const struct check_options *opt,
+			 const struct spec_unit *u)
+{
+	size_t i;
+
+	for (i = 0; i < opt->noutputs; i++) {
+		const char *path = opt->outputs[i].path;
+
+		if (cli_reject_input_output("check", path, opt->against,
+					    opt->nagainst, u) < 0)
+			return -1;
+		if (!u && cli_reject_input_output("check", path,
+				(const char *const *)opt->paths, opt->npaths,
+				NULL) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -261,6 +315,7 @@ static int run_check(struct check_options *opt)
 	struct controls controls;
 	int status = EXIT_ERROR;
 	enum severity fail_on = SEV_HIGH;
+	bool usage_ok = false;	/* a usage error never touches the files */
 	size_t i;
 
 	pipeline_init(&pl);
@@ -268,7 +323,7 @@ static int run_check(struct check_options *opt)
 	memset(&cx, 0, sizeof(cx));
 	memset(&controls, 0, sizeof(controls));
 
-	if (check_outputs(opt) < 0)
+	if (check_outputs(opt) < 0 || reject_inputs(opt, NULL) < 0)
 		goto out;
 	if (opt->fail_on && severity_parse(opt->fail_on, &fail_on) < 0) {
 		cli_usage_error("check", "invalid --fail-on '%s'; expected "
@@ -278,8 +333,13 @@ static int run_check(struct check_options *opt)
 	}
 	if (cli_parse_today(opt->today, &cx.today) < 0)
 		goto out;
+	usage_ok = true;
 	if (pipeline_load(&pl, opt->paths, opt->npaths) < 0)
 		goto out;
+	if (reject_inputs(opt, &pl.unit) < 0) {
+		usage_ok = false;
+		goto out;
+	}
 	if (pipeline_load_controls(&controls) < 0)
 		goto out;
 	controls_select(&controls, pl.unit.gate.frameworks.items,
@@ -330,8 +390,8 @@ static int run_check(struct check_options *opt)
 out:
 	if (status == EXIT_ERROR) {
 		diag_summary(&cli.diag);
-		for (i = 0; i < opt->noutputs; i++)
-			remove_stale_report(opt->outputs[i].path);
+		for (i = 0; usage_ok && i < opt->noutputs; i++)
+			remove_earlier_report(&opt->outputs[i]);
 	}
 	for (i = 0; i < opt->noutputs; i++) {
 		buf_release(&opt->outputs[i].text);
@@ -467,5 +527,8 @@ int cmd_check(int argc, char **argv)
 		}
 		opt.outputs[0].path = opt.leading_output;
 	}
+	for (c = 0; (size_t)c < opt.noutputs; c++)
+		if (cli_output_is_stdout(opt.outputs[c].path))
+			opt.outputs[c].path = NULL;
 	return run_check(&opt);
 }

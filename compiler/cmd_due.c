@@ -51,7 +51,7 @@ static void due_usage(FILE *out)
 	      "  --today DATE         the date the window starts, YYYY-MM-DD\n"
 	      "                       (default: today in UTC)\n"
 	      "  --format FORMAT      text (default) or json\n"
-	      "  -o, --output FILE    write to FILE, not stdout\n"
+	      "  -o, --output FILE    write to FILE, not stdout; - is stdout\n"
 	      "  --color WHEN         auto (default), always or never\n"
 	      "  -v, --verbose        log progress on stderr\n"
 	      "  -h, --help           show this help\n\n"
@@ -235,7 +235,7 @@ static void json_report(struct buf *out, const struct due_list *l,
 
 static int write_report(const struct due_options *opt, const struct buf *b)
 {
-	if (opt->output)
+	if (!cli_output_is_stdout(opt->output))
 		return write_file_atomic(opt->output, b->data, b->len,
 					 &cli.diag);
 	if (fwrite(buf_str(b), 1, b->len, stdout) != b->len || fflush(stdout)) {
@@ -268,7 +268,12 @@ static int run_due(const struct due_options *opt)
 	}
 	if (cli_parse_today(opt->today, &today) < 0)
 		goto out;
-	if (unit_load_paths(&u, opt->paths, opt->npaths, &cli.diag) < 0)
+	if (cli_reject_input_output("due", opt->output,
+				    (const char *const *)opt->paths,
+				    opt->npaths, NULL) < 0)
+		goto out;
+	if (unit_load_paths(&u, opt->paths, opt->npaths, &cli.diag) < 0 ||
+	    cli_reject_input_output("due", opt->output, NULL, 0, &u) < 0)
 		goto out;
 
 	collect_due(&l, &u, today, within);

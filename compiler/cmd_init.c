@@ -28,7 +28,8 @@ static void init_usage(FILE *out)
 	      "owners and the justification are marked TODO, and 'mandate\n"
 	      "check' fails until they are filled in.\n\n"
 	      "options:\n"
-	      "  -o, --output FILE    write the spec to FILE, not stdout\n"
+	      "  -o, --output FILE    write the spec to FILE, not stdout;\n"
+	      "                       - is stdout\n"
 	      "  --force              overwrite FILE when it exists\n"
 	      "  --today DATE         the date of the first review,\n"
 	      "                       YYYY-MM-DD (default: today in UTC)\n"
@@ -117,7 +118,7 @@ static int write_spec(const struct init_options *opt, const struct buf *spec)
 {
 	struct stat st;
 
-	if (!opt->output) {
+	if (cli_output_is_stdout(opt->output)) {
 		if (fwrite(buf_str(spec), 1, spec->len, stdout) == spec->len &&
 		    !fflush(stdout))
 			return 0;
@@ -151,6 +152,11 @@ static int run_init(const struct init_options *opt)
 	buf_addf(&path, "%s/templates/agent.mandate.in", dir);
 	if (source_load(&tmpl, buf_str(&path), SOURCE_SPEC_MAX, &cli.diag) < 0)
 		goto out;
+	/* The template is the one file init reads. */
+	if (cli_reject_input_output("init", opt->output,
+				    (const char *const *)&tmpl->path, 1,
+				    NULL) < 0)
+		goto out;
 	fill_template(&spec, tmpl->text, opt->name, today);
 	if (check_spec(&spec) < 0) {
 		diag_plain(&cli.diag, DIAG_ERROR, "cannot write a spec for the "
@@ -160,7 +166,7 @@ static int run_init(const struct init_options *opt)
 	}
 	if (write_spec(opt, &spec) < 0)
 		goto out;
-	if (opt->output)
+	if (!cli_output_is_stdout(opt->output))
 		log_warn("wrote %s; fill in the values marked TODO, then run "
 			 "'mandate check %s'", opt->output, opt->output);
 	status = EXIT_PASS;

@@ -47,7 +47,7 @@ static void inventory_usage(FILE *out)
 	      "options:\n"
 	      "  --against EXPORT     an IAM export; repeat for several\n"
 	      "  --format FORMAT      text (default), json or csv\n"
-	      "  -o, --output FILE    write to FILE, not stdout\n"
+	      "  -o, --output FILE    write to FILE, not stdout; - is stdout\n"
 	      "  --color WHEN         auto (default), always or never\n"
 	      "  -v, --verbose        log progress on stderr\n"
 	      "  -h, --help           show this help\n\n"
@@ -376,7 +376,15 @@ static int run_inventory(struct inventory_options *opt)
 		cli_usage_error("inventory", "missing --against EXPORT");
 		goto out;
 	}
-	if (pipeline_load(&pl, opt->paths, opt->npaths) < 0)
+	if (cli_reject_input_output("inventory", opt->output, opt->against,
+				    opt->nagainst, NULL) < 0 ||
+	    cli_reject_input_output("inventory", opt->output,
+				    (const char *const *)opt->paths,
+				    opt->npaths, NULL) < 0)
+		goto out;
+	if (pipeline_load(&pl, opt->paths, opt->npaths) < 0 ||
+	    cli_reject_input_output("inventory", opt->output, NULL, 0,
+				    &pl.unit) < 0)
 		goto out;
 	for (i = 0; i < opt->nagainst; i++)
 		if (aws_state_load(&aws, opt->against[i], &cli.diag) < 0)
@@ -396,7 +404,7 @@ static int run_inventory(struct inventory_options *opt)
 		csv_report(&out, rows, nrows);
 	else
 		text_report(&out, rows, nrows);
-	if (opt->output) {
+	if (!cli_output_is_stdout(opt->output)) {
 		if (write_file_atomic(opt->output, out.data, out.len,
 				      &cli.diag) < 0)
 			goto out;

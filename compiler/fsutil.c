@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "diag.h"
 
 int stage_file(const char *path, const void *data, size_t len, char **tmp,
@@ -154,5 +155,81 @@ int make_dirs(const char *dir, struct diag *d)
 		return -1;
 	}
 	free(path);
+	return 0;
+}
+
+/*
+ * Return the directory of path with its symbolic links resolved, a
+ * slash, and the last name; NULL when the directory cannot be resolved
+ * or path ends in a slash.
+ */
+static char *resolve_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	char *dir, *real;
+	struct buf b = BUF_INIT;
+
+	if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+		return NULL;
+	if (!slash)
+		dir = xstrdup(".");
+	else if (slash == path)
+		dir = xstrdup("/");
+	else
+		dir = xstrndup(path, (size_t)(slash - path));
+	real = realpath(dir, NULL);
+	free(dir);
+	if (!real)
+		return NULL;
+	buf_adds(&b, real);
+	buf_addch(&b, '/');
+	buf_adds(&b, name);
+	free(real);
+	return buf_detach(&b, NULL);
+}
+
+bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char *ra, *rb;
+	bool same;
+
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	ra = resolve_parent(a);
+	rb = resolve_parent(b);
+	if (ra && rb)
+		same = !strcmp(ra, rb);
+	else
+		same = !strcmp(a, b);
+	free(ra);
+	free(rb);
+	return same;
+}
+
+int read_file(const char *path, size_t max, struct buf *out)
+{
+	char chunk[8192];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int err;
+
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (out->len + n > max) {
+			fclose(f);
+			errno = EFBIG;
+			return -1;
+		}
+		buf_add(out, chunk, n);
+	}
+	err = ferror(f) ? EIO : 0;
+	fclose(f);
+	if (err) {
+		errno = err;
+		return -1;
+	}
 	return 0;
 }

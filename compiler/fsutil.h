@@ -1,6 +1,7 @@
 #ifndef MANDATE_COMPILER_FSUTIL_H
 #define MANDATE_COMPILER_FSUTIL_H
 
+struct buf;
 struct diag;
 
 /*
@@ -22,5 +23,19 @@ int stage_file(const char *path, const void *data, size_t len, char **tmp,
 
 /* Create dir and its missing parents; returns 0, or -1 after reporting. */
 int make_dirs(const char *dir, struct diag *d);
+
+/*
+ * Return whether paths a and b name the same file: the same device and
+ * inode when both exist, otherwise the same name in the same directory
+ * once that directory's symbolic links are resolved. A path whose
+ * directory does not exist is compared as spelled.
+ */
+bool same_file(const char *a, const char *b);
+
+/*
+ * Append the file at path, at most max bytes, to out. Returns
+ * 0, or -1 with errno set: EFBIG when the file is larger than max.
+ */
+int read_file(const char *path, size_t max, struct buf *out);
 
 #endif

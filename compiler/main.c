@@ -8,6 +8,8 @@
 #include <cJSON.h>
 
 #include "ast.h"
+#include "fsutil.h"
+#include "source.h"
 #include "version.h"
 
 
@@ -106,6 +108,38 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "\nTry 'mandate %s --help' for more information.\n",
 		cmd);
 	return EXIT_ERROR;
+}
+
+bool cli_output_is_stdout(const char *output)
+{
+	return !output || !strcmp(output, "-");
+}
+
+static int reject_same(const char *cmd, const char *output,
+		       const char *input)
+{
+	if (!same_file(output, input))
+		return 0;
+	cli_usage_error(cmd, "cannot write '%s': it is the input '%s'; "
+			"choose another output", output, input);
+	return -1;
+}
+
+int cli_reject_input_output(const char *cmd, const char *output,
+			    const char *const *paths, size_t n,
+			    const struct spec_unit *u)
+{
+	size_t i;
+
+	if (cli_output_is_stdout(output))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (reject_same(cmd, output, paths[i]) < 0)
+			return -1;
+	for (i = 0; u && i < u->nsources; i++)
+		if (reject_same(cmd, output, u->sources[i]->path) < 0)
+			return -1;
+	return 0;
 }
 
 int cli_parse_today(const char *arg, int32_t *out)

@@ -281,3 +281,68 @@ const char *report_path(const char *file)
 		file += 2;
 	return file;
 }
+
+/*
+ * Return the start of the line before the one that starts at end, the
+ * last byte of text being a newline; NULL when there is none.
+ */
+static const char *line_before(const char *text, const char *end)
+{
+	const char *p = end - 1;
+
+	if (p < text || *p != '\n')
+		return NULL;
+	while (p > text && p[-1] != '\n')
+		p--;
+	return p;
+}
+
+/*
+ * Recognize a text report by its last two lines, the counts ("N
+ * findings...") and the verdict. A report written to a file has no
+ * colour, so the lines are plain.
+ */
+static bool text_recognize(const char *text, size_t len)
+{
+	const char *verdict = line_before(text, text + len);
+	const char *counts = verdict ? line_before(text, verdict) : NULL;
+	size_t n;
+
+	if (!counts)
+		return false;
+	n = (size_t)(text + len - verdict);
+	if (n < 16 || (strncmp(verdict, "verdict: pass (", 15) &&
+		       strncmp(verdict, "verdict: fail (", 15)) ||
+	    memcmp(verdict + n - 2, ")\n", 2))
+		return false;
+	n = strspn(counts, "0123456789");
+	return n > 0 && !strncmp(counts + n, " finding", 8);
+}
+
+static bool json_recognize(const char *text, size_t len)
+{
+	cJSON *root = cJSON_ParseWithLength(text, len);
+	const char *tool = cJSON_GetStringValue(cJSON_GetObjectItem(
+		cJSON_GetObjectItem(root, "tool"), "name"));
+	bool ours = cJSON_IsObject(root) && tool && !strcmp(tool, "mandate") &&
+		    cJSON_IsString(cJSON_GetObjectItem(root, "verdict")) &&
+		    cJSON_IsArray(cJSON_GetObjectItem(root, "findings"));
+
+	cJSON_Delete(root);
+	return ours;
+}
+
+bool report_recognize(const char *format, const char *text, size_t len)
+{
+	if (!strcmp(format, "json"))
+		return json_recognize(text, len);
+	if (!strcmp(format, "sarif"))
+		return report_sarif_recognize(text, len);
+	if (!strcmp(format, "junit"))
+		return report_junit_recognize(text, len);
+	if (!strcmp(format, "markdown"))
+		return report_markdown_recognize(text, len);
+	if (!strcmp(format, "text"))
+		return text_recognize(text, len);
+	BUG("unknown report format '%s'", format);
+}

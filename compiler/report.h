@@ -78,6 +78,18 @@ cJSON *report_json_waiver(const struct waiver *w);
 void report_json_print(struct buf *out, cJSON *root);
 
 /*
+ * Return whether text, len bytes, is a report that mandate wrote in
+ * format (text, json, sarif, junit or markdown). Each recognizer sits
+ * beside its format's writer and checks what the writer puts first, or
+ * for text last. A failed check removes an earlier report only when it
+ * is one of these, so that it never deletes a file of the user's.
+ */
+bool report_recognize(const char *format, const char *text, size_t len);
+bool report_sarif_recognize(const char *text, size_t len);
+bool report_junit_recognize(const char *text, size_t len);
+bool report_markdown_recognize(const char *text, size_t len);
+
+/*
  * Return the path of a finding's file as SARIF, JUnit and Markdown
  * show it: without a leading "./".
  */

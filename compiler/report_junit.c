@@ -8,6 +8,10 @@
  * (junit-4.xsd of the Jenkins dtkit project).
  */
 
+/* The start of every JUnit report, up to the first count of test cases. */
+#define JUNIT_HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
+	"<testsuites name=\"mandate check\" tests=\""
+
 enum case_kind {
 	CASE_AGENT,
 	CASE_IDENTITY,		/* in an export, claimed by no agent */
@@ -265,9 +269,8 @@ void report_junit(struct buf *out, const struct findings *f,
 	for (i = 0; i < ncases; i++)
 		nfailed += cases[i].failures != 0;
 	date_format(m->today, today);
-	buf_adds(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	buf_addf(out, "<testsuites name=\"mandate check\" tests=\"%zu\" "
-		 "failures=\"%zu\" errors=\"0\">\n", ncases, nfailed);
+	buf_addf(out, JUNIT_HEAD "%zu\" failures=\"%zu\" errors=\"0\">\n",
+		 ncases, nfailed);
 	buf_addf(out, "  <testsuite name=\"mandate check\" tests=\"%zu\" "
 		 "failures=\"%zu\" errors=\"0\" skipped=\"0\">\n", ncases,
 		 nfailed);
@@ -283,4 +286,10 @@ void report_junit(struct buf *out, const struct findings *f,
 	}
 	buf_adds(out, "  </testsuite>\n</testsuites>\n");
 	free(cases);
+}
+
+bool report_junit_recognize(const char *text, size_t len)
+{
+	return len >= strlen(JUNIT_HEAD) &&
+	       !memcmp(text, JUNIT_HEAD, strlen(JUNIT_HEAD));
 }

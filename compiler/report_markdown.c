@@ -116,11 +116,14 @@ static void add_waived_row(struct buf *out, const struct finding *x)
 	buf_addf(out, " | %s |\n", until);
 }
 
+/* The heading every Markdown report starts with, before the verdict. */
+#define MARKDOWN_HEAD "## mandate check: "
+
 static void add_summary(struct buf *out, const struct verdict *v)
 {
 	int s;
 
-	buf_addf(out, "## mandate check: %s\n\n", v->pass ? "pass" : "fail");
+	buf_addf(out, MARKDOWN_HEAD "%s\n\n", v->pass ? "pass" : "fail");
 	if (v->pass)
 		buf_addf(out, "The gate passed: no finding at or above %s.\n\n",
 			 severity_name(v->fail_on));
@@ -166,4 +169,16 @@ void report_markdown(struct buf *out, const struct findings *f,
 				add_waived_row(out, order[i]);
 	}
 	free(order);
+}
+
+bool report_markdown_recognize(const char *text, size_t len)
+{
+	size_t n = strlen(MARKDOWN_HEAD);
+
+	if (len < n || memcmp(text, MARKDOWN_HEAD, n))
+		return false;
+	text += n;
+	len -= n;
+	return (len >= 6 && !memcmp(text, "pass\n\n", 6)) ||
+	       (len >= 6 && !memcmp(text, "fail\n\n", 6));
 }

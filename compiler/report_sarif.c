@@ -309,3 +309,21 @@ void report_sarif(struct buf *out, const struct findings *f,
 	cJSON_AddStringToObject(props, "catalog", m->catalog_source);
 	report_json_print(out, root);
 }
+
+bool report_sarif_recognize(const char *text, size_t len)
+{
+	cJSON *root = cJSON_ParseWithLength(text, len);
+	cJSON *run = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "runs"), 0);
+	cJSON *driver = cJSON_GetObjectItem(cJSON_GetObjectItem(run, "tool"),
+					    "driver");
+	const char *version = cJSON_GetStringValue(
+		cJSON_GetObjectItem(root, "version"));
+	const char *name = cJSON_GetStringValue(
+		cJSON_GetObjectItem(driver, "name"));
+	bool ours = cJSON_IsObject(root) && version &&
+		    !strcmp(version, "2.1.0") && name &&
+		    !strcmp(name, "mandate");
+
+	cJSON_Delete(root);
+	return ours;
+}

@@ -183,7 +183,7 @@ expect_eq "$(jq -r .verdict "$TMP/first.json")" fail \
 expect_eq "$(ls "$TMP" | grep -c '\.tmp\.')" 0 "temporary files left"
 
 case_name "a failed write leaves none of the reports"
-echo stale >"$TMP/stale.sarif"
+run $CHECK --format sarif -o "$TMP/stale.sarif"
 run $CHECK --format sarif -o "$TMP/stale.sarif" --format json -o /dev/full
 expect_status 2
 expect_err "/dev/full: error: cannot write"
@@ -200,8 +200,7 @@ fi
 expect_eq "$(ls "$TMP" | grep -c '\.tmp\.')" 0 "temporary files left"
 
 case_name "a run that cannot finish removes every earlier report"
-echo old >"$TMP/old.sarif"
-echo old >"$TMP/old.xml"
+run $CHECK --format sarif -o "$TMP/old.sarif" --format junit -o "$TMP/old.xml"
 run check --today 2026-12-01 --format sarif -o "$TMP/old.sarif" \
 	--format junit -o "$TMP/old.xml" "$TMP/no-such-specs"
 expect_status 2
@@ -215,7 +214,7 @@ expect_status 2
 expect_err "reports 'sarif' and 'json' would both go to stdout; give one of them -o FILE"
 run $CHECK --format sarif -o "$TMP/x" --format json -o "$TMP/x"
 expect_status 2
-expect_err "two reports would be written to '$TMP/x'"
+expect_err "-o '$TMP/x' and -o '$TMP/x' are the same file"
 run $CHECK --format sarif -o "$TMP/x" -o "$TMP/y"
 expect_status 2
 expect_err "-o '$TMP/x' and -o '$TMP/y' are both for --format sarif"

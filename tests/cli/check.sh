@@ -123,7 +123,8 @@ expect_status 2
 expect_err "no agent specs found in the paths given"
 
 case_name "a failed run removes an earlier report"
-echo '{"verdict": "pass"}' >"$TMP/old-report.json"
+run check --today 2026-12-01 -o "$TMP/old-report.json" "$EX"
+expect_status 1
 run check --today 2026-12-01 -o "$TMP/old-report.json" "$TMP/empty"
 expect_status 2
 if [ -e "$TMP/old-report.json" ]; then

@@ -113,37 +113,6 @@ static void check_owners(struct spec_checker *sc, const struct agent *a)
 			     sc->cx->unit->gate.agent_name_pattern.s);
 }
 
-/* Return whether text is a placeholder such as "TODO" or "tbd". */
-static bool is_placeholder(const char *text)
-{
-	static const char *const words[] = {
-		"todo", "tbd", "tba", "fixme", "xxx", "n/a", "na", "none",
-		"placeholder", "-", "...", "?",
-	};
-	char word[16];
-	const char *p = text;
-	size_t i, n;
-
-	while (*p) {
-		while (*p && !isalnum((unsigned char)*p) && !strchr("/-.?", *p))
-			p++;
-		n = 0;
-		while (p[n] && (isalnum((unsigned char)p[n]) ||
-				strchr("/-.?", p[n])))
-			n++;
-		if (n && n < sizeof(word)) {
-			for (i = 0; i < n; i++)
-				word[i] = (char)tolower((unsigned char)p[i]);
-			word[n] = '\0';
-			for (i = 0; i < ARRAY_SIZE(words); i++)
-				if (!strcmp(word, words[i]))
-					return true;
-		}
-		p += n;
-	}
-	return false;
-}
-
 static size_t trimmed_length(const char *s)
 {
 	const char *end = s + strlen(s);
@@ -165,7 +134,7 @@ static void check_justification(struct spec_checker *sc,
 		findings_add(f, "MND110", j->s ? &j->loc : &a->loc, name_of(a),
 			     NULL, "agent '%s' has no justification",
 			     name_of(a));
-	else if (is_placeholder(j->s))
+	else if (text_is_placeholder(j->s))
 		findings_add(f, "MND110", &j->loc, name_of(a), NULL,
 			     "justification '%s' is a placeholder", j->s);
 	else if (trimmed_length(j->s) < JUSTIFICATION_MIN)

@@ -57,4 +57,25 @@ expect_out "(1 waived)"
 expect_no_out "role/legacy-etl' is claimed by no spec"
 expect_out "is allowed every action of 65 privilege escalation paths"
 
+case_name "without exports an export rule's waiver is not unused"
+cat >"$TMP/specs/spec-waiver.mandate" <<SPEC
+waive MND104 for "report-writer" {
+  until = 2027-01-31
+  reason = "The owners are separated in the January reorganisation"
+  approver = "dana@example.com"
+}
+SPEC
+run check --today 2026-12-01 --format json "$TMP/specs"
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND171") | .message] | join("; ")' "$out")" \
+	"waiver of MND104 for 'report-writer' matches no finding" \
+	"unused waivers without exports"
+expect_eq "$(jq '[.findings[] | select(.rule == "MND170")] | length' "$out")" \
+	1 "expired waivers without exports"
+
+case_name "a credential report alone does not run MND201"
+run check --today 2026-12-01 --format json --against "$CREDS" "$TMP/specs"
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND171") | .message] | join("; ")' "$out")" \
+	"waiver of MND104 for 'report-writer' matches no finding" \
+	"unused waivers with a credential report"
+
 finish

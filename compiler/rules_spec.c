@@ -490,6 +490,31 @@ static void check_escalations(struct spec_checker *sc, const struct xagent *xa)
 	actset_release(&denied);
 }
 
+/*
+ * Report each waiver approver that does not match the gate's
+ * owner_pattern, as an error: an approver who is no accountable
+ * individual makes the waiver worthless. Returns -1 if there were any.
+ */
+static int check_approvers(struct spec_checker *sc, struct diag *d)
+{
+	const struct waiver *w;
+	int ret = 0;
+
+	if (!sc->owner_re)
+		return 0;
+	for (w = sc->cx->unit->waivers; w; w = w->next) {
+		/* unit_check has rejected an approver that is no address. */
+		if (!w->approver.s || !text_is_email(w->approver.s) ||
+		    re_matches(sc, sc->owner_re, w->approver.s))
+			continue;
+		diag_at(d, DIAG_ERROR, &w->approver.loc, "waiver approver '%s' "
+			"does not match the gate's owner_pattern '%s'",
+			w->approver.s, sc->cx->unit->gate.owner_pattern.s);
+		ret = -1;
+	}
+	return ret;
+}
+
 int rules_spec_run(struct check_context *cx, struct diag *d)
 {
 	struct spec_checker sc = { cx, NULL, NULL, NULL, NULL };
@@ -523,6 +548,7 @@ int rules_spec_run(struct check_context *cx, struct diag *d)
 			check_grant(&sc, &xa->grants[j]);
 		check_escalations(&sc, xa);
 	}
+	ret = check_approvers(&sc, d);
 out:
 	pcre2_match_data_free(sc.md);
 	pcre2_code_free(sc.owner_re);

@@ -1351,6 +1351,11 @@ void build_waive_begin(struct parser *p, const struct token *kw,
 		suggest_rule_id(p, &rule->loc, r);
 	} else if (!rule_find(r)) {
 		error_at(p, &rule->loc, "unknown rule '%s'", r);
+	} else if (!strcmp(r, "MND170") || !strcmp(r, "MND171")) {
+		/* A waiver of these would silence the report on waivers. */
+		error_at(p, &rule->loc, "rule '%s' reports on waivers and "
+			 "cannot be waived; renew or remove the waiver it "
+			 "reports", r);
 	}
 	p->waiver = w;
 	p->item_syntax_errors = p->syntax_errors;

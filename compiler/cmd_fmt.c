@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <getopt.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ast.h"
 #include "fmt.h"
@@ -125,17 +126,33 @@ static int collect(struct fmt_files *f, char *const *paths, size_t n)
 }
 
 /*
- * Replace the file at path with out, atomically, and give it back the
- * permissions it had, since write_file_atomic makes files 0644.
+ * Replace the file at path with out. A file with several hard links is
+ * written in place, so every name keeps the same content. Others are
+ * replaced atomically and given back their permissions, because
+ * write_file_atomic makes files 0644. A file without write permission
+ * is rejected even for root, whom the kernel would let write.
  */
 static int write_keeping_mode(const char *path, const struct buf *out)
 {
 	struct stat st;
-	bool known = stat(path, &st) == 0;
 
+	if (stat(path, &st) < 0) {
+		diag_path(&cli.diag, DIAG_ERROR, path, "cannot read: %s",
+			  strerror(errno));
+		return -1;
+	}
+	if (!(st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) ||
+	    (access(path, W_OK) < 0 && (errno == EACCES || errno == EROFS))) {
+		diag_path(&cli.diag, DIAG_ERROR, path, "is read-only, so it "
+			  "was not rewritten; make it writable to format it");
+		return -1;
+	}
+	if (S_ISREG(st.st_mode) && st.st_nlink > 1)
+		return write_file_in_place(path, out->data, out->len,
+					   &cli.diag);
 	if (write_file_atomic(path, out->data, out->len, &cli.diag) < 0)
 		return -1;
-	if (known && (st.st_mode & 07777) != 0644 &&
+	if ((st.st_mode & 07777) != 0644 &&
 	    chmod(path, st.st_mode & 07777) < 0) {
 		diag_path(&cli.diag, DIAG_ERROR, path, "cannot restore the "
 			  "file's permissions: %s", strerror(errno));

@@ -73,6 +73,7 @@ static void fill_template(struct buf *out, const char *tmpl,
 	}
 }
 
+/* Return 0 for a usable NAME, or EXIT_ERROR after reporting it. */
 static int check_name(const char *name)
 {
 	const unsigned char *p = (const unsigned char *)name;
@@ -144,7 +145,9 @@ static int run_init(const struct init_options *opt)
 	int32_t today;
 	int status = EXIT_ERROR;
 
-	if (check_name(opt->name) < 0 || cli_parse_today(opt->today, &today) < 0)
+	if (check_name(opt->name))
+		return EXIT_ERROR;	/* reported with the usage hint */
+	if (cli_parse_today(opt->today, &today) < 0)
 		goto out;
 	dir = cli_stdlib_dir();
 	if (!dir)

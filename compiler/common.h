@@ -68,6 +68,18 @@ const char *plural(long long n);
 void sort_array(void *base, size_t n, size_t size,
 		int (*cmp)(const void *, const void *));
 
+/*
+ * Return whether text holds a placeholder word such as "TODO", "tbd" or
+ * "n/a" in place of a real statement.
+ */
+bool text_is_placeholder(const char *text);
+
+/*
+ * Return whether s has the form of an email address: no white space,
+ * one '@' with text before it, and a '.' inside the part after it.
+ */
+bool text_is_email(const char *s);
+
 #include "banned.h"
 
 #endif

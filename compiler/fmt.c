@@ -39,6 +39,7 @@ struct printer {
 	size_t n;
 	int depth;
 	size_t col;		/* characters on the current line */
+	bool line_has_comment;	/* the current line ends in a comment */
 	size_t *name_width;	/* per token: aligned width of a field name */
 };
 
@@ -217,6 +218,7 @@ static void start_line(struct printer *pr, int depth, bool blank)
 	if (blank && pr->out->len)
 		buf_addch(pr->out, '\n');
 	pr->col = 0;
+	pr->line_has_comment = false;
 	for (k = 0; k < depth * INDENT; k++)
 		put(pr, " ", 1);
 }
@@ -288,14 +290,24 @@ static size_t rest_width(const struct printer *pr, size_t i, size_t end)
 static size_t print_list(struct printer *pr, size_t i, int depth,
 			 size_t rest);
 
-/* Print a comment inside a statement: after its token, or on its own line. */
+static void put_comment(struct printer *pr, const struct fmt_token *t)
+{
+	put(pr, t->s, t->len);
+	pr->line_has_comment = true;
+}
+
+/*
+ * Print a comment inside a statement: after its token, or on its own
+ * line. A comment that followed a dropped comma starts a line when the
+ * current one already ends in a comment, which would swallow it.
+ */
 static void print_comment(struct printer *pr, const struct fmt_token *t, int depth)
 {
-	if (t->newlines == 0)
+	if (t->newlines == 0 && !pr->line_has_comment)
 		put(pr, " ", 1);
 	else
 		start_line(pr, depth, false);
-	put(pr, t->s, t->len);
+	put_comment(pr, t);
 }
 
 static void print_inline_list(struct printer *pr, size_t i, size_t end)
@@ -468,9 +480,10 @@ static void print_tokens(struct printer *pr)
 		bool blank;
 		size_t end;
 
-		if (t->kind == FMT_COMMENT && t->newlines == 0 && i > 0) {
+		if (t->kind == FMT_COMMENT && t->newlines == 0 && i > 0 &&
+		    !pr->line_has_comment) {
 			put(pr, " ", 1);	/* after the token before it */
-			put(pr, t->s, t->len);
+			put_comment(pr, t);
 			i++;
 			continue;
 		}
@@ -488,7 +501,7 @@ static void print_tokens(struct printer *pr)
 			blank = !after_open && t->newlines > 1;
 		start_line(pr, pr->depth, blank);
 		if (t->kind == FMT_COMMENT) {
-			put(pr, t->s, t->len);
+			put_comment(pr, t);
 			after_comment = pr->depth == 0;
 			after_open = false;
 			i++;

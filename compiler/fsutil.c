@@ -56,10 +56,10 @@ fail:
 	return -1;
 }
 
-/* Write into an existing file that is not a regular file, such as a pipe. */
-static int write_in_place(const char *path, const char *p, size_t len,
-			  struct diag *d)
+int write_file_in_place(const char *path, const void *data, size_t len,
+			struct diag *d)
 {
+	const char *p = data;
 	int fd = open(path, O_WRONLY | O_TRUNC);
 
 	if (fd < 0) {
@@ -104,7 +104,7 @@ int write_file_atomic(const char *path, const void *data, size_t len,
 	 * so those are written through instead.
 	 */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return write_in_place(path, data, len, d);
+		return write_file_in_place(path, data, len, d);
 	target = realpath(path, NULL);
 	if (target && strcmp(target, path)) {
 		ret = write_file_atomic(target, data, len, d);

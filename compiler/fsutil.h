@@ -21,6 +21,15 @@ int write_file_atomic(const char *path, const void *data, size_t len,
 int stage_file(const char *path, const void *data, size_t len, char **tmp,
 	       struct diag *d);
 
+/*
+ * Write len bytes into the existing file at path, truncating it, so
+ * that every hard link to it sees the new content. Unlike
+ * write_file_atomic, a failure midway leaves the file cut short.
+ * Returns 0, or -1 after reporting to d.
+ */
+int write_file_in_place(const char *path, const void *data, size_t len,
+			struct diag *d);
+
 /* Create dir and its missing parents; returns 0, or -1 after reporting. */
 int make_dirs(const char *dir, struct diag *d);
 

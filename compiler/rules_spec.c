@@ -113,37 +113,6 @@ static void check_owners(struct spec_checker *sc, const struct agent *a)
 			     sc->cx->unit->gate.agent_name_pattern.s);
 }
 
-/* Return whether text is a placeholder such as "TODO" or "tbd". */
-static bool is_placeholder(const char *text)
-{
-	static const char *const words[] = {
-		"todo", "tbd", "tba", "fixme", "xxx", "n/a", "na", "none",
-		"placeholder", "-", "...", "?",
-	};
-	char word[16];
-	const char *p = text;
-	size_t i, n;
-
-	while (*p) {
-		while (*p && !isalnum((unsigned char)*p) && !strchr("/-.?", *p))
-			p++;
-		n = 0;
-		while (p[n] && (isalnum((unsigned char)p[n]) ||
-				strchr("/-.?", p[n])))
-			n++;
-		if (n && n < sizeof(word)) {
-			for (i = 0; i < n; i++)
-				word[i] = (char)tolower((unsigned char)p[i]);
-			word[n] = '\0';
-			for (i = 0; i < ARRAY_SIZE(words); i++)
-				if (!strcmp(word, words[i]))
-					return true;
-		}
-		p += n;
-	}
-	return false;
-}
-
 static size_t trimmed_length(const char *s)
 {
 	const char *end = s + strlen(s);
@@ -165,7 +134,7 @@ static void check_justification(struct spec_checker *sc,
 		findings_add(f, "MND110", j->s ? &j->loc : &a->loc, name_of(a),
 			     NULL, "agent '%s' has no justification",
 			     name_of(a));
-	else if (is_placeholder(j->s))
+	else if (text_is_placeholder(j->s))
 		findings_add(f, "MND110", &j->loc, name_of(a), NULL,
 			     "justification '%s' is a placeholder", j->s);
 	else if (trimmed_length(j->s) < JUSTIFICATION_MIN)
@@ -505,6 +474,31 @@ static void check_escalations(struct spec_checker *sc, const struct xagent *xa)
 	actset_release(&allowed);
 }
 
+/*
+ * Report each waiver approver that does not match the gate's
+ * owner_pattern, as an error: an approver who is no accountable
+ * individual makes the waiver worthless. Returns -1 if there were any.
+ */
+static int check_approvers(struct spec_checker *sc, struct diag *d)
+{
+	const struct waiver *w;
+	int ret = 0;
+
+	if (!sc->owner_re)
+		return 0;
+	for (w = sc->cx->unit->waivers; w; w = w->next) {
+		/* unit_check has rejected an approver that is no address. */
+		if (!w->approver.s || !text_is_email(w->approver.s) ||
+		    re_matches(sc, sc->owner_re, w->approver.s))
+			continue;
+		diag_at(d, DIAG_ERROR, &w->approver.loc, "waiver approver '%s' "
+			"does not match the gate's owner_pattern '%s'",
+			w->approver.s, sc->cx->unit->gate.owner_pattern.s);
+		ret = -1;
+	}
+	return ret;
+}
+
 int rules_spec_run(struct check_context *cx, struct diag *d)
 {
 	struct spec_checker sc = { cx, NULL, NULL, NULL, NULL };
@@ -538,6 +532,7 @@ int rules_spec_run(struct check_context *cx, struct diag *d)
 			check_grant(&sc, &xa->grants[j]);
 		check_escalations(&sc, xa);
 	}
+	ret = check_approvers(&sc, d);
 out:
 	pcre2_match_data_free(sc.md);
 	pcre2_code_free(sc.owner_re);

@@ -1,6 +1,8 @@
 #include "common.h"
 #include "rules.h"
 
+#include "aws.h"
+
 /*
  * Return whether the waiver covers the finding: the same rule, and the
  * waiver's agent (and identity, when it names one) or, in a waiver for
@@ -25,6 +27,26 @@ static void target_text(const struct waiver *w, char *out, size_t n)
 		snprintf(out, n, "'%s'", w->agent.s);
 	else
 		snprintf(out, n, "identity '%s'", w->identity.s);
+}
+
+/*
+ * Return whether rule id ran in this run, so that a waiver of it may be
+ * called unused: the MND2xx rules need exports, MND220 to MND223 a
+ * credential report and MND230 service-last-accessed data.
+ */
+static bool rule_ran(const struct check_context *cx, const char *id)
+{
+	const struct aws_state *st = cx->aws;
+
+	if (strncmp(id, "MND2", 4))
+		return true;
+	if (!st)
+		return false;
+	if (!strncmp(id, "MND22", 5))
+		return st->nreports > 0;
+	if (!strcmp(id, "MND230"))
+		return st->naccess > 0;
+	return st->nexports > 0;
 }
 
 void rules_apply_waivers(struct check_context *cx)
@@ -53,7 +75,7 @@ void rules_apply_waivers(struct check_context *cx)
 				     "waiver of %s for %s expired on %s%s",
 				     w->rule.s, target, date,
 				     used ? "" : " and matches no finding");
-		} else if (!used) {
+		} else if (!used && rule_ran(cx, w->rule.s)) {
 			findings_add(f, "MND171", &w->loc, w->agent.s,
 				     w->identity.s,
 				     "waiver of %s for %s matches no finding",

@@ -1,7 +1,9 @@
 #include "common.h"
 #include "ast.h"
 
+#include <ctype.h>
 #include <dirent.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "build.h"
@@ -321,6 +323,72 @@ static void suggest_agent(const struct spec_unit *u, struct diag *d,
 	free(names);
 }
 
+/* Return whether a and b are both NULL or the same string. */
+static bool same_name(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool is_blank(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return !*s;
+}
+
+/*
+ * Check what one waiver states: a real reason, an approver's address,
+ * and an approver other than the technical owner of the agent waived
+ * (owner, NULL when no spec claims the waived identity).
+ */
+static void check_waiver_fields(struct diag *d, const struct waiver *w,
+				const struct agent *owner)
+{
+	const struct sval *tech = owner ? &owner->owner.technical : NULL;
+
+	if (w->reason.s && is_blank(w->reason.s))
+		diag_at(d, DIAG_ERROR, &w->reason.loc, "waiver reason is "
+			"empty; say why the finding is accepted");
+	else if (w->reason.s && text_is_placeholder(w->reason.s))
+		diag_at(d, DIAG_ERROR, &w->reason.loc, "waiver reason '%s' is "
+			"a placeholder; say why the finding is accepted",
+			w->reason.s);
+	if (!w->approver.s)
+		return;
+	if (!text_is_email(w->approver.s)) {
+		diag_at(d, DIAG_ERROR, &w->approver.loc, "waiver approver "
+			"'%s' is not an email address", w->approver.s);
+		return;
+	}
+	if (tech && tech->s && !strcasecmp(tech->s, w->approver.s)) {
+		diag_at(d, DIAG_ERROR, &w->approver.loc, "waiver approver "
+			"'%s' is the technical owner of agent '%s'; someone "
+			"else must approve the waiver", w->approver.s,
+			owner->name.s);
+		diag_at(d, DIAG_NOTE, &tech->loc, "the technical owner is "
+			"named here");
+	}
+}
+
+/* Report a waiver of the same rule for the same target as an earlier one. */
+static void check_waiver_repeated(const struct spec_unit *u, struct diag *d,
+				  const struct waiver *w)
+{
+	const struct waiver *first;
+
+	for (first = u->waivers; first != w; first = first->next) {
+		if (strcmp(first->rule.s, w->rule.s) ||
+		    !same_name(first->agent.s, w->agent.s) ||
+		    !same_name(first->identity.s, w->identity.s))
+			continue;
+		diag_at(d, DIAG_ERROR, &w->loc, "duplicate waiver of %s for "
+			"the same %s", w->rule.s,
+			w->agent.s ? "agent" : "identity");
+		diag_at(d, DIAG_NOTE, &first->loc, "the first waiver is here");
+		return;
+	}
+}
+
 int unit_check(struct spec_unit *u, struct diag *d)
 {
 	struct ptrmap agents = PTRMAP_INIT, ids = PTRMAP_INIT;
@@ -394,9 +462,15 @@ int unit_check(struct spec_unit *u, struct diag *d)
 		const struct agent *target;
 		const struct identity *i;
 
-		if (!w->agent.s)
-			continue;	/* an identity, perhaps unclaimed */
+		check_waiver_repeated(u, d, w);
+		if (!w->agent.s) {
+			/* An identity, perhaps unclaimed. */
+			i = ptrmap_get(&ids, w->identity.s);
+			check_waiver_fields(d, w, i ? i->agent : NULL);
+			continue;
+		}
 		target = ptrmap_get(&agents, w->agent.s);
+		check_waiver_fields(d, w, target);
 		if (!target) {
 			diag_at(d, DIAG_ERROR, &w->agent.loc,
 				"waiver names agent '%s', which no spec "

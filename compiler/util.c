@@ -1,5 +1,7 @@
 #include "common.h"
 
+#include <ctype.h>
+
 void bug_at(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -85,4 +87,50 @@ void sort_array(void *base, size_t n, size_t size,
 const char *plural(long long n)
 {
 	return n == 1 ? "" : "s";
+}
+
+bool text_is_placeholder(const char *text)
+{
+	static const char *const words[] = {
+		"todo", "tbd", "tba", "fixme", "xxx", "n/a", "na", "none",
+		"placeholder", "-", "...", "?",
+	};
+	char word[16];
+	const char *p = text;
+	size_t i, n;
+
+	while (*p) {
+		while (*p && !isalnum((unsigned char)*p) && !strchr("/-.?", *p))
+			p++;
+		n = 0;
+		while (p[n] && (isalnum((unsigned char)p[n]) ||
+				strchr("/-.?", p[n])))
+			n++;
+		if (n && n < sizeof(word)) {
+			for (i = 0; i < n; i++)
+				word[i] = (char)tolower((unsigned char)p[i]);
+			word[n] = '\0';
+			for (i = 0; i < ARRAY_SIZE(words); i++)
+				if (!strcmp(word, words[i]))
+					return true;
+		}
+		p += n;
+	}
+	return false;
+}
+
+bool text_is_email(const char *s)
+{
+	const char *at = strchr(s, '@');
+	const char *p, *dot;
+
+	if (!at || at == s || strchr(at + 1, '@'))
+		return false;
+	for (p = s; *p; p++)
+		if (isspace((unsigned char)*p))
+			return false;
+	if (!at[1])
+		return false;
+	dot = strchr(at + 2, '.');
+	return dot && dot[1];
 }

@@ -135,4 +135,32 @@ for unit in examples/agents tests/fixtures/specs/cloudmapper \
 		"findings of formatted $unit"
 done
 
+case_name "a read-only file is not rewritten"
+cp tests/fmt/layout.in "$TMP/readonly.mandate"
+chmod 0444 "$TMP/readonly.mandate"
+run fmt "$TMP/readonly.mandate"
+expect_status 2
+expect_err "$TMP/readonly.mandate: error: is read-only, so it was not rewritten; make it writable to format it"
+cmp -s tests/fmt/layout.in "$TMP/readonly.mandate" ||
+	fail "fmt changed a read-only file"
+expect_eq "$(stat -c %a "$TMP/readonly.mandate")" 444 \
+	"permissions of the read-only file"
+run fmt --check "$TMP/readonly.mandate"
+expect_status 1
+expect_out "$TMP/readonly.mandate"
+
+case_name "hard links keep the same content"
+mkdir "$TMP/links"
+cp tests/fmt/layout.in "$TMP/links/first.mandate"
+ln "$TMP/links/first.mandate" "$TMP/second.mandate"
+run fmt "$TMP/links/first.mandate"
+expect_status 0
+cmp -s tests/fmt/layout.out "$TMP/links/first.mandate" ||
+	fail "the formatted name lacks the canonical layout"
+cmp -s tests/fmt/layout.out "$TMP/second.mandate" ||
+	fail "the other hard link kept the old content"
+expect_eq "$(stat -c %h "$TMP/second.mandate")" 2 "links to the file"
+expect_eq "$(stat -c %i "$TMP/second.mandate")" \
+	"$(stat -c %i "$TMP/links/first.mandate")" "inode of both names"
+
 finish

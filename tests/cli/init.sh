@@ -64,11 +64,27 @@ case_name "bad names and usage"
 run init
 expect_status 2
 expect_err "missing NAME"
+
+case_name "a rejected name writes nothing"
+for name in "" "$(printf 'two\nlines')" "$(printf 'bell\007')" \
+	"$(printf 'esc\033[1m')" "$(printf 'del\177')"; do
+	rm -f "$TMP/rejected.mandate"
+	run init -o "$TMP/rejected.mandate" "$name"
+	expect_status 2
+	[ -e "$TMP/rejected.mandate" ] && fail "wrote a spec for a bad name"
+	expect_eq "$(grep -c 'error:' "$err")" 1 "errors for one bad name"
+	expect_eq "$(grep -c 'UTF-8' "$err")" 0 "UTF-8 errors for a bad name"
+done
 run init ""
 expect_status 2
+expect_err "the agent's NAME is empty"
 run init "$(printf 'two\nlines')"
 expect_status 2
 expect_err "control character 0x0a"
+run init "$(printf 'bell\007')"
+expect_status 2
+expect_err "control character 0x07"
+expect_eq "$(cat "$out")" "" "stdout of a name with a control character"
 run init "$(printf 'bad\377')"
 expect_status 2
 expect_err "must be valid UTF-8"

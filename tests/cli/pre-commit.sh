@@ -101,4 +101,40 @@ commit "Add notes"
 expect_status 0
 expect_eq "$(git -C "$repo" log --oneline | wc -l)" 5 "commits"
 
+# MANDATE_SPECS is still "agents", a directory this repository lacks.
+case_name "a repository without specs commits"
+empty=$TMP/empty
+git init -q "$empty"
+git -C "$empty" config user.email "test@example.com"
+git -C "$empty" config user.name "mandate test"
+cp ci/pre-commit "$empty/.git/hooks/pre-commit"
+echo "# Agents" >"$empty/README"
+git -C "$empty" add -A
+git -C "$empty" commit -q -m "Start the repository" >"$out" 2>"$err"
+status=$?
+expect_status 0
+expect_eq "$(git -C "$empty" log --oneline | wc -l)" 1 "commits"
+export MANDATE_SPECS=.
+git -C "$empty" commit -q --allow-empty -m "Again" >"$out" 2>"$err"
+status=$?
+expect_status 0
+expect_eq "$(git -C "$empty" log --oneline | wc -l)" 2 "commits"
+
+case_name "a spec only in a hidden directory is not gated"
+mkdir "$empty/.drafts"
+printf 'agent "half" {\n' >"$empty/.drafts/half.mandate"
+git -C "$empty" add -A
+git -C "$empty" commit -q -m "Keep a draft" >"$out" 2>"$err"
+status=$?
+expect_status 0
+
+case_name "the first spec is gated"
+printf 'agent "half" {\n  kind = workload\n' >"$empty/agents.mandate"
+git -C "$empty" add -A
+git -C "$empty" commit -q -m "Add half a spec" >"$out" 2>"$err"
+status=$?
+expect_status 1
+expect_err "pre-commit: mandate could not check the specs; commit refused"
+expect_eq "$(git -C "$empty" log --oneline | wc -l)" 3 "commits"
+
 finish

@@ -14,19 +14,19 @@ cat >"$TMP/specs/waivers.mandate" <<SPEC
 waive MND201 for identity "$LEGACY" {
   until = 2027-01-31
   reason = "The ETL team retires the role in January"
-  approver = "dana@example.com"
+  approver = "dana.ross@fernbrook.example"
 }
 
 waive MND133 for identity "$LEGACY" {
   until = 2026-11-30
   reason = "Accepted until the role's policy was cut down"
-  approver = "dana@example.com"
+  approver = "dana.ross@fernbrook.example"
 }
 
 waive MND201 for identity "arn:aws:iam::123456789012:role/gone" {
   until = 2027-01-31
   reason = "A role deleted last week"
-  approver = "dana@example.com"
+  approver = "dana.ross@fernbrook.example"
 }
 SPEC
 
@@ -35,7 +35,7 @@ run check --today 2026-12-01 --format json --against "$GAAD" \
 	--against "$CREDS" "$TMP/specs"
 expect_status 1
 expect_eq "$(jq -r ".findings[] | select(.rule == \"MND201\") | [.identity, .waived, .waiver.approver] | map(tostring) | join(\" \")" "$out")" \
-	"$LEGACY true dana@example.com" "the unowned identity's finding"
+	"$LEGACY true dana.ross@fernbrook.example" "the unowned identity's finding"
 expect_eq "$(jq .counts.waived "$out")" 1 "waived findings"
 
 case_name "an expired identity waiver silences nothing"
@@ -56,5 +56,26 @@ run check --today 2026-12-01 --against "$GAAD" --against "$CREDS" \
 expect_out "(1 waived)"
 expect_no_out "role/legacy-etl' is claimed by no spec"
 expect_out "is allowed every action of 65 privilege escalation paths"
+
+case_name "without exports an export rule's waiver is not unused"
+cat >"$TMP/specs/spec-waiver.mandate" <<SPEC
+waive MND104 for "report-writer" {
+  until = 2027-01-31
+  reason = "The owners are separated in the January reorganisation"
+  approver = "dana.ross@fernbrook.example"
+}
+SPEC
+run check --today 2026-12-01 --format json "$TMP/specs"
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND171") | .message] | join("; ")' "$out")" \
+	"waiver of MND104 for 'report-writer' matches no finding" \
+	"unused waivers without exports"
+expect_eq "$(jq '[.findings[] | select(.rule == "MND170")] | length' "$out")" \
+	1 "expired waivers without exports"
+
+case_name "a credential report alone does not run MND201"
+run check --today 2026-12-01 --format json --against "$CREDS" "$TMP/specs"
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND171") | .message] | join("; ")' "$out")" \
+	"waiver of MND104 for 'report-writer' matches no finding" \
+	"unused waivers with a credential report"
 
 finish

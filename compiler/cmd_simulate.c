@@ -159,7 +159,7 @@ static bool valid_action(const char *a)
 	return true;
 }
 
-/* Return whether s holds a control character that could drive a terminal. */
+/* Return whether s contains a control character that could drive a terminal. */
 static bool has_control(const char *s)
 {
 	for (; *s; s++)

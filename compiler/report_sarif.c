@@ -176,10 +176,9 @@ static void add_stable_message(struct buf *key, const char *msg)
 }
 
 /*
- * Add a fingerprint that stays the same while the finding does:
- * from its rule, agent, identity and message, not its line, so that a
- * code scanning service matches it across commits that move it and
- * across days that change its age in days.
+ * Add a fingerprint made from the finding's rule, agent, identity and
+ * message, not its line. Code scanning then matches the finding across
+ * commits that move it, and across days that change its age.
  */
 static void add_fingerprint(cJSON *result, const struct finding *x)
 {

@@ -101,7 +101,7 @@ run check --today 2026-12-01 --format json \
 	--against "$TMP/export.json" "$TMP/specs"
 expect_status 1
 expect_eq "$(jq -r '.findings[] | select(.rule == "MND133") | [.agent, .file, .line] | map(tostring) | join(" ")' "$out")" \
-	"ticket-summarizer $TMP/specs/agent.mandate 19" "place of the finding"
+	"ticket-summarizer $TMP/specs/agent.mandate 30" "place of the finding"
 
 # Cloudsplaining's escalation methods, with the pathfinding.cloud path
 # privesc-method-to-pathfinding.json maps each to. A method's actions are

@@ -73,7 +73,8 @@ expect_status 0
 expect_eq "$(git -C "$repo" log --oneline | wc -l)" 3 "commits"
 
 case_name "a badly formatted spec is refused"
-cp examples/agents/invoice-reconciler.mandate "$repo/agents/"
+# The example with its blocks on one line each, as people often write them.
+cp tests/fixtures/specs/unformatted/invoice-reconciler.mandate "$repo/agents/"
 commit "Add the invoice reconciler"
 expect_status 1
 expect_err "pre-commit: these specs are not in canonical layout; run 'mandate fmt' on them and add them again:"

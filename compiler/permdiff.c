@@ -487,7 +487,8 @@ static const char *message_of(struct agent_scan *s,
 		buf_addf(&b, "deny on '%s' removed: ", e->resource);
 		break;
 	case ESC_TRUST:
-		buf_addf(&b, "'%s' may now assume '%s'", detail, e->resource);
+		buf_addf(&b, "new trusted principal '%s' may now assume "
+			 "'%s'", detail, e->resource);
 		break;
 	}
 	if (e->kind != ESC_WILDCARD_ACTION && e->kind != ESC_TRUST)
@@ -539,26 +540,40 @@ static bool list_has(const struct slist *l, const char *s)
 }
 
 /*
- * Raise each principal that a role of the head trusts and the same role
- * in the base did not. A role new to the agent is reported as an added
- * identity instead.
+ * Return whether any identity of the base with this ARN, in whichever
+ * agent, trusts the principal.
+ */
+static bool base_trusts(const struct program *base, const char *arn,
+			const char *principal)
+{
+	const struct identity *x;
+	size_t i;
+
+	for (i = 0; i < base->nagents; i++)
+		for (x = base->agents[i].agent->identities; x; x = x->next)
+			if (!strcmp(x->id.s, arn) &&
+			    list_has(&x->trusted_by, principal))
+				return true;
+	return false;
+}
+
+/*
+ * Raise each principal that an identity of the head agent trusts and no
+ * identity with the same ARN trusted in the base. Identities are matched
+ * by ARN across the whole unit, so an identity new to the unit, or moved
+ * from another agent, raises each principal that it newly trusts.
  */
 static void scan_trust(struct agent_scan *s)
 {
-	const struct identity *y, *x;
+	const struct identity *y;
 	size_t i;
 
-	if (!s->xbase)
-		return;
-	for (y = s->xhead->agent->identities; y; y = y->next) {
-		for (x = s->xbase->agent->identities; x; x = x->next)
-			if (!strcmp(x->id.s, y->id.s))
-				break;
-		for (i = 0; x && i < y->trusted_by.n; i++)
-			if (!list_has(&x->trusted_by, y->trusted_by.items[i].s))
+	for (y = s->xhead->agent->identities; y; y = y->next)
+		for (i = 0; i < y->trusted_by.n; i++)
+			if (!base_trusts(s->base, y->id.s,
+					 y->trusted_by.items[i].s))
 				raise_one(s, ESC_TRUST, y->id.s,
 					  y->trusted_by.items[i].s, NULL);
-	}
 }
 
 static void scan_escalations(struct perm_diff *d, struct agent_diff *ad,
@@ -652,8 +667,10 @@ static const char *list_text(struct arena *a, const struct slist *l)
 }
 
 /*
- * Compare trusted_by and boundary of each identity on both sides, as
- * fields named "identity ARN trusted_by".
+ * Compare trusted_by and boundary of each identity of y with those of
+ * the identity with the same ARN in x, as fields named "identity ARN
+ * trusted_by". An identity new to the agent (x NULL for a new agent) is
+ * compared with an unset one, so its trust and boundary are shown.
  */
 static void compare_identity_fields(struct arena *a, struct vec *v,
 				    const struct agent *x,
@@ -662,19 +679,28 @@ static void compare_identity_fields(struct arena *a, struct vec *v,
 	const struct identity *i, *j;
 
 	for (j = y->identities; j; j = j->next) {
-		for (i = x->identities; i; i = i->next)
+		for (i = x ? x->identities : NULL; i; i = i->next)
 			if (!strcmp(i->id.s, j->id.s))
 				break;
-		if (!i)
-			continue;
 		compare_field(v, arena_printf(a, "identity %s trusted_by",
 					      j->id.s),
-			      list_text(a, &i->trusted_by),
+			      i ? list_text(a, &i->trusted_by) : NULL,
 			      list_text(a, &j->trusted_by));
 		compare_field(v, arena_printf(a, "identity %s boundary",
 					      j->id.s),
-			      i->boundary.s, j->boundary.s);
+			      i ? i->boundary.s : NULL, j->boundary.s);
 	}
+}
+
+/* List the trust and boundary of each identity of an added agent. */
+static void added_identity_fields(struct arena *a, struct agent_diff *ad,
+				  const struct agent *y)
+{
+	struct vec v = { NULL, 0, 0 };
+
+	compare_identity_fields(a, &v, NULL, y);
+	ad->nfields = v.n;
+	ad->fields = vec_freeze(a, &v, sizeof(*ad->fields));
 }
 
 static void compare_fields(struct arena *a, struct agent_diff *ad,
@@ -794,6 +820,7 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 	compare_identities(a, ad, x, y);
 	if (!x) {
 		ad->change = AGENT_ADDED;
+		added_identity_fields(a, ad, y);
 	} else if (!y) {
 		ad->change = AGENT_REMOVED;
 	} else {
@@ -809,8 +836,14 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 	}
 	if (y)
 		scan_escalations(d, ad, base, head, xbase, xhead);
+	/*
+	 * An escalation keeps the agent in the diff even when the expanded
+	 * permissions are equal, such as "s3:*" rewritten as "*" on an S3
+	 * resource, so that every escalation counted is listed.
+	 */
 	return ad->change != AGENT_CHANGED || ad->nfields || ad->nadded ||
-	       ad->nremoved || ad->nids_added || ad->nids_removed;
+	       ad->nremoved || ad->nids_added || ad->nids_removed ||
+	       ad->nescalations;
 }
 
 static bool share_identity(const struct agent *x, const struct agent *y)

@@ -273,12 +273,143 @@ expect_jq '.agents[] | select(.name == "shipper") | [.old_file, .file, .renamed_
 expect_jq '.agents[] | select(.name == "etl-loader") | [.fields, .added, .removed]' \
 	'[[{"field":"identity arn:aws:iam::111122223333:role/etl trusted_by","from":null,"to":"lambda.amazonaws.com"}],[],[]]'
 expect_jq '.agents[] | select(.name == "etl-loader") | .escalations[] | [.kind, .message]' \
-	'["trust","'"'"'lambda.amazonaws.com'"'"' may now assume '"'"'arn:aws:iam::111122223333:role/etl'"'"'"]'
+	'["trust","new trusted principal '"'"'lambda.amazonaws.com'"'"' may now assume '"'"'arn:aws:iam::111122223333:role/etl'"'"'"]'
 expect_jq '.agents[] | select(.name == "fresh") | .identities.added' \
 	'["aws role arn:aws:iam::111122223333:role/fresh"]'
 expect_err "agents/fresh.mandate:14:18: warning: unknown action 'sqs:SendMesage' [MND134], so the diff may not show what the grant was meant to give"
 expect_jq '.agents[] | select(.name == "fresh") | [.added[].action]' \
 	'["sqs:SendMesage"]'
+
+# A second repository for trust: identities gained, created and moved.
+TRUST=$TMP/trust
+trust_agent() {
+	cat >"$TRUST/$1" <<EOF
+agent "$2" {
+  kind        = service_account
+  description = "An agent of the trust tests"
+  owner {
+    technical = "alice@example.com"
+    business  = "bob@example.com"
+  }
+  justification = "Moves the nightly exports between the test systems"
+  review      { every = 90d  last = 2026-11-02  by = "bob@example.com" }
+  expires     = 2027-11-01
+$3
+}
+EOF
+}
+git_trust() {
+	git -C "$TRUST" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+git init -q -b main "$TRUST"
+mkdir -p "$TRUST/agents"
+trust_agent agents/a.mandate alpha '
+  identity aws role "arn:aws:iam::111122223333:role/alpha"
+  identity aws role "arn:aws:iam::111122223333:role/shared"
+  grant actions ["s3:*"] on "arn:aws:s3:::alpha/*"'
+trust_agent agents/b.mandate beta '
+  identity aws role "arn:aws:iam::111122223333:role/beta"
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:beta"'
+git_trust add -A
+git_trust commit -q -m "Trust base"
+git_trust tag t1
+
+case_name "new identity trusting '*' in an agent"
+trust_agent agents/b.mandate beta '
+  identity aws role "arn:aws:iam::111122223333:role/beta"
+  identity aws role "arn:aws:iam::111122223333:role/open" {
+    trusted_by = "*"
+  }
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:beta"'
+run diff --repo "$TRUST" --format json --fail-on-escalation t1
+expect_status 1
+expect_jq '[.agents[] | [.name, .change]]' '[["beta","changed"]]'
+expect_jq '.agents[0].escalations | map([.kind, .resource])' \
+	'[["trust","arn:aws:iam::111122223333:role/open"]]'
+expect_jq '.agents[0].escalations[0].message' \
+	'"new trusted principal '"'"'*'"'"' may now assume '"'"'arn:aws:iam::111122223333:role/open'"'"'"'
+expect_jq '.agents[0].fields' \
+	'[{"field":"identity arn:aws:iam::111122223333:role/open trusted_by","from":null,"to":"*"}]'
+run diff --repo "$TRUST" t1
+expect_out "  identity arn:aws:iam::111122223333:role/open trusted_by: (unset) -> '*'"
+git_trust checkout -q -- agents/b.mandate
+
+case_name "new agent trusting '*'"
+trust_agent agents/c.mandate gamma '
+  identity aws role "arn:aws:iam::111122223333:role/gamma" {
+    trusted_by = "*"
+  }
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:gamma"'
+run diff --repo "$TRUST" --format json --fail-on-escalation t1
+expect_status 1
+expect_jq '[.agents[] | [.name, .change]]' '[["gamma","added"]]'
+expect_jq '.agents[0].escalations | map(select(.kind == "trust") | .message)' \
+	'["new trusted principal '"'"'*'"'"' may now assume '"'"'arn:aws:iam::111122223333:role/gamma'"'"'"]'
+expect_jq '.agents[0].fields | map(.field, .to)' \
+	'["identity arn:aws:iam::111122223333:role/gamma trusted_by","*"]'
+rm "$TRUST/agents/c.mandate"
+
+case_name "identity moved to an agent trusting a foreign account"
+trust_agent agents/a.mandate alpha '
+  identity aws role "arn:aws:iam::111122223333:role/alpha"
+  grant actions ["s3:*"] on "arn:aws:s3:::alpha/*"'
+trust_agent agents/b.mandate beta '
+  identity aws role "arn:aws:iam::111122223333:role/beta"
+  identity aws role "arn:aws:iam::111122223333:role/shared" {
+    trusted_by = "arn:aws:iam::999988887777:root"
+  }
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:beta"
+  grant actions ["sqs:SendMessage"] on "arn:aws:sqs:us-east-1:111122223333:beta"'
+run diff --repo "$TRUST" --format json --fail-on-escalation t1
+expect_status 1
+expect_jq '[.agents[] | [.name, .change]]' '[["alpha","changed"],["beta","changed"]]'
+expect_jq '.agents[] | select(.name == "beta") | .escalations | map([.kind, .resource])' \
+	'[["write","arn:aws:sqs:us-east-1:111122223333:beta"],["trust","arn:aws:iam::111122223333:role/shared"]]'
+expect_jq '.agents[] | select(.name == "beta") | .identities.added' \
+	'["aws role arn:aws:iam::111122223333:role/shared"]'
+expect_jq '.agents[] | select(.name == "alpha") | .escalations' '[]'
+expect_jq '.escalations | length' '2'
+
+case_name "identity moved with its trust"
+trust_agent agents/a.mandate alpha '
+  identity aws role "arn:aws:iam::111122223333:role/alpha"
+  identity aws role "arn:aws:iam::111122223333:role/shared" {
+    trusted_by = "arn:aws:iam::999988887777:root"
+  }
+  grant actions ["s3:*"] on "arn:aws:s3:::alpha/*"'
+trust_agent agents/b.mandate beta '
+  identity aws role "arn:aws:iam::111122223333:role/beta"
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:beta"'
+git_trust add -A
+git_trust commit -q -m "Trust a foreign account"
+git_trust tag t2
+trust_agent agents/a.mandate alpha '
+  identity aws role "arn:aws:iam::111122223333:role/alpha"
+  grant actions ["s3:*"] on "arn:aws:s3:::alpha/*"'
+trust_agent agents/b.mandate beta '
+  identity aws role "arn:aws:iam::111122223333:role/beta"
+  identity aws role "arn:aws:iam::111122223333:role/shared" {
+    trusted_by = "arn:aws:iam::999988887777:root"
+  }
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:beta"'
+run diff --repo "$TRUST" --format json --fail-on-escalation t2
+expect_status 0
+expect_jq '[.agents[].escalations[] | .kind]' '[]'
+git_trust checkout -q -- agents
+
+case_name "escalation with equal permissions"
+sed 's/"s3:\*"/"*"/' "$TRUST/agents/a.mandate" >"$TMP/alpha"
+cp "$TMP/alpha" "$TRUST/agents/a.mandate"
+run diff --repo "$TRUST" --format json --fail-on-escalation t2
+expect_status 1
+expect_jq '[.agents[] | [.name, .change]]' '[["alpha","changed"]]'
+expect_jq '.agents[0].escalations | map(.kind)' '["wildcard-action"]'
+expect_jq '.escalations | length' '1'
+run diff --repo "$TRUST" t2
+expect_out "1 agent changed"
+expect_out "agent 'alpha' changed (agents/a.mandate)"
+expect_out "  escalation [wildcard-action]: new wildcard action '*'"
+git_trust checkout -q -- agents
 
 case_name "a hook or filter in the repository never runs"
 [ ! -e "$TMP/hook-ran" ] || fail "a git hook ran"

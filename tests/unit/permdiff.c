@@ -109,11 +109,34 @@ static void test_permdiff__level_as_list_is_no_change(void)
 	struct perm_diff d;
 
 	compare(&d, AGENT("grant read on aws:sqs \"arn:aws:sqs:*:1:q\""),
-		AGENT("grant actions [\"sqs:getqueueurl\", \"sqs:Get*\", "
+		AGENT("grant actions [\"sqs:getqueueurl\", "
+		      "\"sqs:GetQueueAttributes\", "
 		      "\"sqs:ReceiveMessage\", \"sqs:ListQueueTags\", "
 		      "\"sqs:ListDeadLetterSourceQueues\", "
 		      "\"sqs:ListMessageMoveTasks\"] on \"arn:aws:sqs:*:1:q\""));
 	CHECK_INT(d.nagents, 0);
+	CHECK_INT(d.nescalations, 0);
+	perm_diff_release(&d);
+}
+
+/*
+ * A new wildcard escalates even when it expands to the same actions
+ * today, so the agent is listed with it and no permission change.
+ */
+static void test_permdiff__same_actions_new_wildcard_listed(void)
+{
+	struct perm_diff d;
+
+	compare(&d, AGENT("grant read on aws:sqs \"arn:aws:sqs:*:1:q\""),
+		AGENT("grant actions [\"sqs:getqueueurl\", \"sqs:Get*\", "
+		      "\"sqs:ReceiveMessage\", \"sqs:ListQueueTags\", "
+		      "\"sqs:ListDeadLetterSourceQueues\", "
+		      "\"sqs:ListMessageMoveTasks\"] on \"arn:aws:sqs:*:1:q\""));
+	CHECK_INT(d.nagents, 1);
+	CHECK_INT(d.nescalations, 1);
+	CHECK_KINDS(&d, "wildcard-action");
+	CHECK_INT(d.agents[0].nadded, 0);
+	CHECK_INT(d.agents[0].nremoved, 0);
 	perm_diff_release(&d);
 }
 
@@ -222,6 +245,7 @@ static void test_permdiff__restricted_class_by_type(void)
 
 UNIT_MAIN(
 	UNIT_TEST(test_permdiff__level_as_list_is_no_change),
+	UNIT_TEST(test_permdiff__same_actions_new_wildcard_listed),
 	UNIT_TEST(test_permdiff__added_condition_narrows),
 	UNIT_TEST(test_permdiff__one_of_two_conditions_removed),
 	UNIT_TEST(test_permdiff__removed_deny),

@@ -44,7 +44,9 @@ static void diff_usage(FILE *out)
 	      "                         holding the current directory)\n"
 	      "  --format FORMAT        text (default), markdown or json\n"
 	      "  --fail-on-escalation   exit 1 when a change escalates access\n"
-	      "  -o, --output FILE      write to FILE, not stdout\n"
+	      "  -o, --output FILE      write to FILE, or stdout when FILE\n"
+	      "                         is \"-\"; a spec file read from the\n"
+	      "                         working tree is rejected\n"
 	      "  --color WHEN           auto (default), always or never\n"
 	      "  -v, --verbose          log progress on stderr\n"
 	      "  -h, --help             show this help\n\n"
@@ -219,7 +221,7 @@ static void free_renames(struct file_rename *renames, size_t n)
 
 static int write_report(const struct diff_options *opt, const struct buf *b)
 {
-	if (opt->output)
+	if (!cli_output_is_stdout(opt->output))
 		return write_file_atomic(opt->output, b->data, b->len,
 					 &cli.diag);
 	if (fwrite(buf_str(b), 1, b->len, stdout) != b->len || fflush(stdout)) {
@@ -280,6 +282,9 @@ static int compare(struct buf *out, bool *escalated, struct gitrev_repo *r,
 		goto out;
 	if (opt->head ? load_revision(&head, r, opt->head, opt) < 0
 		      : load_worktree(&head, r, opt) < 0)
+		goto out;
+	if (!opt->head && cli_reject_input_output("diff", opt->output, NULL,
+						  0, &head.pl.unit) < 0)
 		goto out;
 	if (!base.pl.unit.nagents && !head.pl.unit.nagents) {
 		diag_plain(&cli.diag, DIAG_ERROR, "no agent specs found at "

@@ -411,6 +411,31 @@ expect_out "agent 'alpha' changed (agents/a.mandate)"
 expect_out "  escalation [wildcard-action]: new wildcard action '*'"
 git_trust checkout -q -- agents
 
+case_name "-o a working-tree spec is rejected"
+cp "$TRUST/agents/a.mandate" "$TMP/a.before"
+run diff --repo "$TRUST" -o "$TRUST/agents/a.mandate" t1
+expect_status 2
+expect_err "cannot write '$TRUST/agents/a.mandate': it is the input"
+cmp -s "$TMP/a.before" "$TRUST/agents/a.mandate" ||
+	fail "diff -o overwrote the spec it read"
+(cd "$TRUST/agents" && "$MANDATE" diff -o ./b.mandate t1) >"$out" 2>"$err"
+status=$?
+expect_status 2
+expect_err "cannot write './b.mandate': it is the input"
+git_trust diff --quiet || fail "diff -o changed a tracked file"
+
+case_name "-o - writes to stdout"
+run diff --repo "$TRUST" --format json -o - t1 t2
+expect_status 0
+expect_jq '[.agents[].name]' '["alpha"]'
+[ ! -e ./- ] || fail "diff -o - wrote a file named '-'"
+
+case_name "-o FILE writes the report"
+run diff --repo "$TRUST" --format json -o "$TMP/report.json" t1 t2
+expect_status 0
+expect_eq "$(jq -c '[.agents[].name]' "$TMP/report.json")" '["alpha"]' \
+	"the agents in the -o file"
+
 case_name "a hook or filter in the repository never runs"
 [ ! -e "$TMP/hook-ran" ] || fail "a git hook ran"
 [ ! -e "$TMP/filter-ran" ] || fail "a filter ran"

@@ -1,7 +1,10 @@
 #include "common.h"
 #include "cli.h"
 
+#include <dirent.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <git2.h>
@@ -38,7 +41,9 @@ static void diff_usage(FILE *out)
 	      "HEAD, BASE is compared with the working tree. PATHs, relative\n"
 	      "to the top of the repository, limit the specs read (default:\n"
 	      "all *.mandate files); a second argument that is not a\n"
-	      "revision is taken as a PATH.\n\n"
+	      "revision is taken as a PATH. A PATH that leaves the\n"
+	      "repository is rejected, and symbolic links in the working\n"
+	      "tree are skipped with a warning, as the revisions skip them.\n\n"
 	      "options:\n"
 	      "  --repo DIR             the repository (default: the one\n"
 	      "                         holding the current directory)\n"
@@ -54,30 +59,75 @@ static void diff_usage(FILE *out)
 	      "--fail-on-escalation, 2 could not run.\n", out);
 }
 
-/* Strip "./" before and "/" after each PATH; "." means everything. */
+/*
+ * Rewrite path in place without "." components, empty components and
+ * "dir/.." pairs: "./agents//x/../a.mandate" becomes "agents/a.mandate".
+ * The result is never longer than the input. Returns -1 when a ".."
+ * climbs above the start, so the path leaves the repository.
+ */
+static int collapse_path(char *path)
+{
+	char *in = path, *out = path;
+
+	while (*in) {
+		size_t len = strcspn(in, "/");
+
+		if ((len == 1 && in[0] == '.') || len == 0) {
+			/* "." or an empty component names nothing new */
+		} else if (len == 2 && in[0] == '.' && in[1] == '.') {
+			if (out == path)
+				return -1;
+			while (out > path && out[-1] != '/')
+				out--;
+			if (out > path)
+				out--;		/* the '/' before the component */
+		} else {
+			if (out > path)
+				*out++ = '/';
+			memmove(out, in, len);
+			out += len;
+		}
+		in += len;
+		while (*in == '/')
+			in++;
+	}
+	*out = '\0';
+	return 0;
+}
+
+/*
+ * Collapse each PATH to its form below the top of the repository, and
+ * reject one that is absolute or climbs out with "..". An empty result,
+ * such as ".", means the whole repository.
+ */
 static int normalize_paths(struct diff_options *opt)
 {
-	size_t i, n;
+	size_t i;
 
 	for (i = 0; i < opt->npaths; i++) {
 		char *p = opt->paths[i];
+		char *spelled;
 
 		if (p[0] == '/') {
 			cli_usage_error("diff", "PATH '%s' must be relative "
 					"to the top of the repository", p);
 			return -1;
 		}
-		while (p[0] == '.' && p[1] == '/')
-			p += 2;
-		n = strlen(p);
-		while (n && p[n - 1] == '/')
-			p[--n] = '\0';
-		if (!n || !strcmp(p, ".")) {
-			opt->npaths = 0;	/* the whole repository */
-			return 0;
+		spelled = xstrdup(p);
+		if (collapse_path(p) < 0) {
+			diag_plain(&cli.diag, DIAG_ERROR, "PATH '%s' leaves "
+				   "the repository; name a path below its "
+				   "top", spelled);
+			free(spelled);
+			return -1;
 		}
-		opt->paths[i] = p;
+		free(spelled);
 	}
+	for (i = 0; i < opt->npaths; i++)
+		if (!opt->paths[i][0]) {
+			opt->npaths = 0;	/* the whole repository */
+			break;
+		}
 	return 0;
 }
 
@@ -148,43 +198,174 @@ static void relative_unit_paths(struct spec_unit *u, const char *workdir)
 	}
 }
 
+/* A list of working-tree files to read, newly allocated paths. */
+struct path_list {
+	char **v;
+	size_t n, cap;
+};
+
+static void path_list_add(struct path_list *l, char *path)
+{
+	grow_array((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = path;
+}
+
+static bool is_spec_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 8 && !strcmp(name + n - 8, ".mandate");
+}
+
+/*
+ * Warn that the working-tree symbolic link at path is skipped, when it
+ * would otherwise have been read: it is named *.mandate, or was named
+ * as a PATH, or leads to a directory. The revision side skips symbolic
+ * links too, so both sides read the same kind of entry.
+ */
+static void warn_symlink(const char *path, const char *workdir, bool named)
+{
+	struct stat st;
+
+	if (!named && !is_spec_name(path) &&
+	    !(stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+		return;
+	diag_plain(&cli.diag, DIAG_WARNING, "skipping symbolic link '%s' in "
+		   "the working tree; diff reads only regular files, as git "
+		   "stores them", path + strlen(workdir));
+}
+
+/*
+ * Add to out the regular *.mandate files below dir, skipping hidden
+ * entries and symbolic links, which are never followed. Returns 0, or
+ * -1 after reporting.
+ */
+static int walk_worktree(struct path_list *out, const char *dir,
+			 const char *workdir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!dp) {
+		diag_path(&cli.diag, DIAG_ERROR, dir, "cannot read directory: "
+			  "%s", strerror(errno));
+		return -1;
+	}
+	while (ret == 0 && (e = readdir(dp))) {
+		struct stat st;
+		size_t n = strlen(dir) + strlen(e->d_name) + 2;
+		char *path;
+
+		if (e->d_name[0] == '.')
+			continue;
+		path = xmalloc(n);
+		snprintf(path, n, "%s%s%s", dir,
+			 dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+		if (lstat(path, &st) < 0) {
+			diag_path(&cli.diag, DIAG_ERROR, path, "cannot read: "
+				  "%s", strerror(errno));
+			ret = -1;
+		} else if (S_ISLNK(st.st_mode)) {
+			warn_symlink(path, workdir, false);
+		} else if (S_ISDIR(st.st_mode)) {
+			ret = walk_worktree(out, path, workdir);
+		} else if (S_ISREG(st.st_mode) && is_spec_name(e->d_name)) {
+			path_list_add(out, path);
+			path = NULL;
+		}
+		free(path);
+	}
+	closedir(dp);
+	return ret;
+}
+
+/* Return whether path, resolved, is the directory top or below it. */
+static bool resolves_below(const char *path, const char *top)
+{
+	char *real = realpath(path, NULL);
+	size_t n = strlen(top);
+	bool below;
+
+	if (!real)
+		return true;		/* gone: nothing to read */
+	below = !strncmp(real, top, n) && (real[n] == '/' || !real[n]);
+	free(real);
+	return below;
+}
+
+/*
+ * Add to out the working-tree files that PATH names: a directory is
+ * walked, a regular file read, a missing one skipped (a PATH may be new
+ * or gone). Returns -1 after reporting a PATH that resolves outside
+ * the repository through a symbolic link.
+ */
+static int add_worktree_path(struct path_list *out, const char *rel,
+			     const char *workdir, const char *top)
+{
+	size_t len = strlen(workdir) + strlen(rel) + 1;
+	char *p = xmalloc(len);
+	struct stat st;
+	int ret = 0;
+
+	snprintf(p, len, "%s%s", workdir, rel);
+	if (!resolves_below(p, top)) {
+		diag_plain(&cli.diag, DIAG_ERROR, "PATH '%s' resolves outside "
+			   "the repository through a symbolic link; name a "
+			   "path below its top", rel);
+		ret = -1;
+	} else if (lstat(p, &st) < 0) {
+		/* a PATH may be new or gone */
+	} else if (S_ISLNK(st.st_mode)) {
+		warn_symlink(p, workdir, true);
+	} else if (S_ISDIR(st.st_mode)) {
+		ret = walk_worktree(out, p, workdir);
+	} else {
+		path_list_add(out, p);
+		p = NULL;
+	}
+	free(p);
+	return ret;
+}
+
 static int load_worktree(struct side *s, struct gitrev_repo *r,
 			 const struct diff_options *opt)
 {
-	char **paths = xcalloc(opt->npaths + 1, sizeof(*paths));
-	size_t i, n = 0;
-	struct stat st;
-	int ret;
+	struct path_list files = { NULL, 0, 0 };
+	char *top;
+	size_t i;
+	int ret = 0;
 
 	if (!r->workdir) {
 		diag_plain(&cli.diag, DIAG_ERROR, "the repository at '%s' has "
 			   "no working tree; name the HEAD revision to compare "
 			   "with", r->dir);
-		free(paths);
+		return -1;
+	}
+	top = realpath(r->workdir, NULL);
+	if (!top) {
+		diag_path(&cli.diag, DIAG_ERROR, r->workdir, "cannot resolve "
+			  "the working tree: %s", strerror(errno));
 		return -1;
 	}
 	if (!opt->npaths)
-		paths[n++] = xstrdup(r->workdir);
-	for (i = 0; i < opt->npaths; i++) {
-		size_t len = strlen(r->workdir) + strlen(opt->paths[i]) + 1;
-		char *p = xmalloc(len);
-
-		snprintf(p, len, "%s%s", r->workdir, opt->paths[i]);
-		if (stat(p, &st) == 0)
-			paths[n++] = p;		/* a PATH may be new or gone */
+		ret = add_worktree_path(&files, "", r->workdir, top);
+	for (i = 0; ret == 0 && i < opt->npaths; i++)
+		ret = add_worktree_path(&files, opt->paths[i], r->workdir,
+					top);
+	if (ret == 0) {
+		ret = pipeline_load(&s->pl, files.v, files.n);
+		relative_unit_paths(&s->pl.unit, r->workdir);
+		if (ret < 0)
+			diag_plain(&cli.diag, DIAG_NOTE, "the specs in the "
+				   "working tree do not compile");
 		else
-			free(p);
+			warn_unexpanded(&s->pl);
 	}
-	ret = pipeline_load(&s->pl, paths, n);
-	relative_unit_paths(&s->pl.unit, r->workdir);
-	if (ret < 0)
-		diag_plain(&cli.diag, DIAG_NOTE, "the specs in the working "
-			   "tree do not compile");
-	else
-		warn_unexpanded(&s->pl);
-	for (i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
+	for (i = 0; i < files.n; i++)
+		free(files.v[i]);
+	free(files.v);
+	free(top);
 	return ret;
 }
 

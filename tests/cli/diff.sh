@@ -436,6 +436,50 @@ expect_status 0
 expect_eq "$(jq -c '[.agents[].name]' "$TMP/report.json")" '["alpha"]' \
 	"the agents in the -o file"
 
+case_name "PATH with '..' leaving the repository"
+run diff --repo "$TRUST" t1 -- ../../etc/passwd
+expect_status 2
+expect_err "PATH '../../etc/passwd' leaves the repository"
+run diff --repo "$TRUST" t1 t2 -- agents/../../trust/agents
+expect_status 2
+expect_err "PATH 'agents/../../trust/agents' leaves the repository"
+run diff --repo "$TRUST" --format json t1 t2 -- agents/../agents/a.mandate
+expect_status 0
+expect_jq '[.agents[].name]' '["alpha"]'
+
+case_name "symbolic links in the working tree"
+mkdir -p "$TMP/outside"
+cat >"$TMP/outside/evil.mandate" <<'EOF'
+agent "evil" {
+  kind = workload
+  identity aws role "arn:aws:iam::111122223333:role/evil" {
+    trusted_by = "*"
+  }
+}
+EOF
+ln -s /etc/passwd "$TRUST/agents/pw.mandate"
+ln -s "$TMP/outside" "$TRUST/linked"
+ln -s "$TMP/outside" "$TRUST/agents/out"
+run diff --repo "$TRUST" --format json t2
+expect_status 0
+expect_jq '.agents' '[]'
+expect_err "warning: skipping symbolic link 'agents/pw.mandate' in the working tree"
+expect_err "warning: skipping symbolic link 'linked' in the working tree"
+expect_err "warning: skipping symbolic link 'agents/out' in the working tree"
+run diff --repo "$TRUST" t2 -- agents/pw.mandate
+expect_status 2
+expect_err "PATH 'agents/pw.mandate' resolves outside the repository"
+run diff --repo "$TRUST" t2 -- linked/evil.mandate
+expect_status 2
+expect_err "PATH 'linked/evil.mandate' resolves outside the repository"
+ln -s a.mandate "$TRUST/agents/inside.mandate"
+run diff --repo "$TRUST" --format json t2 -- agents
+expect_status 0
+expect_jq '.agents' '[]'
+expect_err "warning: skipping symbolic link 'agents/inside.mandate' in the working tree"
+rm "$TRUST/agents/pw.mandate" "$TRUST/agents/out" "$TRUST/linked" \
+	"$TRUST/agents/inside.mandate"
+
 case_name "a hook or filter in the repository never runs"
 [ ! -e "$TMP/hook-ran" ] || fail "a git hook ran"
 [ ! -e "$TMP/filter-ran" ] || fail "a filter ran"

@@ -134,6 +134,7 @@ static int normalize_paths(struct diff_options *opt)
 /* One side of the comparison, compiled. */
 struct side {
 	git_tree *tree;		/* NULL: the working tree */
+	char commit[GITREV_ID_SIZE];	/* "": the working tree or a tree id */
 	struct pipeline pl;
 };
 
@@ -164,7 +165,7 @@ static int load_revision(struct side *s, struct gitrev_repo *r,
 	struct gitrev_files files = { NULL, 0, 0 };
 	int ret;
 
-	if (gitrev_tree(&s->tree, r, rev, &cli.diag) < 0)
+	if (gitrev_tree(&s->tree, s->commit, r, rev, &cli.diag) < 0)
 		return -1;
 	if (gitrev_read_specs(&files, r, s->tree, rev, opt->paths,
 			      opt->npaths, &cli.diag) < 0) {
@@ -478,7 +479,8 @@ static int compare(struct buf *out, bool *escalated, struct gitrev_repo *r,
 	perm_diff_compute(&d, &base.pl.prog, &head.pl.prog, renames,
 			  nrenames);
 	if (!strcmp(opt->format, "json"))
-		diff_report_json(out, &d, opt->base, opt->head);
+		diff_report_json(out, &d, opt->base, opt->head,
+				 base.commit, head.commit);
 	else if (!strcmp(opt->format, "markdown"))
 		diff_report_markdown(out, &d, opt->base, opt->head);
 	else

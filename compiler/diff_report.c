@@ -345,7 +345,8 @@ static cJSON *json_agent(const struct agent_diff *ad)
 }
 
 void diff_report_json(struct buf *b, const struct perm_diff *d,
-		      const char *base, const char *head)
+		      const char *base, const char *head,
+		      const char *base_commit, const char *head_commit)
 {
 	cJSON *root = cJSON_CreateObject(), *agents;
 	char *text;
@@ -353,6 +354,10 @@ void diff_report_json(struct buf *b, const struct perm_diff *d,
 
 	cJSON_AddStringToObject(root, "base", base);
 	json_add_nullable(root, "head", head);
+	json_add_nullable(root, "base_commit",
+			  *base_commit ? base_commit : NULL);
+	json_add_nullable(root, "head_commit",
+			  *head_commit ? head_commit : NULL);
 	cJSON_AddNumberToObject(root, "escalations", (double)d->nescalations);
 	agents = cJSON_AddArrayToObject(root, "agents");
 	for (i = 0; i < d->nagents; i++)

@@ -22,8 +22,14 @@ void diff_report_text(struct buf *b, const struct perm_diff *d,
 void diff_report_markdown(struct buf *b, const struct perm_diff *d,
 			  const char *base, const char *head);
 
-/* Append a JSON object with base, head, escalations and agents. */
+/*
+ * Append a JSON object with base, head, escalations and agents.
+ * base_commit and head_commit are the full ids of the commits compared,
+ * or "" (written as null) for the working tree or a revision naming a
+ * tree.
+ */
 void diff_report_json(struct buf *b, const struct perm_diff *d,
-		      const char *base, const char *head);
+		      const char *base, const char *head,
+		      const char *base_commit, const char *head_commit);
 
 #endif

@@ -121,13 +121,14 @@ static void report_missing(struct gitrev_repo *r, const char *rev,
 	free(remote);
 }
 
-int gitrev_tree(git_tree **out, struct gitrev_repo *r, const char *rev,
-		struct diag *d)
+int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
+		struct gitrev_repo *r, const char *rev, struct diag *d)
 {
-	git_object *obj = NULL;
+	git_object *obj = NULL, *peeled = NULL;
 	int err;
 
 	*out = NULL;
+	commit[0] = '\0';
 	err = git_revparse_single(&obj, r->repo, rev);
 	if (err == GIT_ENOTFOUND || (err < 0 &&
 				     git_repository_is_shallow(r->repo) == 1)) {
@@ -138,6 +139,10 @@ int gitrev_tree(git_tree **out, struct gitrev_repo *r, const char *rev,
 		diag_plain(d, DIAG_ERROR, "invalid revision '%s': %s", rev,
 			   git_message());
 		return -1;
+	}
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0) {
+		git_oid_tostr(commit, GITREV_ID_SIZE, git_object_id(peeled));
+		git_object_free(peeled);
 	}
 	err = git_object_peel((git_object **)out, obj, GIT_OBJECT_TREE);
 	git_object_free(obj);

@@ -25,14 +25,18 @@ struct gitrev_repo {
 int gitrev_open(struct gitrev_repo *r, const char *dir, struct diag *d);
 void gitrev_close(struct gitrev_repo *r);
 
+/* Size of a buffer for a full hexadecimal object id and its NUL. */
+#define GITREV_ID_SIZE 65
+
 /*
  * Resolve a revision (a branch, tag, commit, "origin/main", "HEAD~2")
- * to its tree, which the caller frees with git_tree_free. When it is
- * not in the repository, the error explains how to fetch it. Returns 0,
- * or -1 after reporting.
+ * to its tree, which the caller frees with git_tree_free, and store in
+ * commit the full hexadecimal id of the commit it names, or "" when it
+ * names a tree. When it is not in the repository, the error explains
+ * how to fetch it. Returns 0, or -1 after reporting.
  */
-int gitrev_tree(struct git_tree **out, struct gitrev_repo *r,
-		const char *rev, struct diag *d);
+int gitrev_tree(struct git_tree **out, char commit[GITREV_ID_SIZE],
+		struct gitrev_repo *r, const char *rev, struct diag *d);
 
 /* Spec files found at one revision, or in the working tree. */
 struct gitrev_files {

@@ -127,6 +127,8 @@ expect_jq '[.agents[] | [.name, .change]]' \
 	'[["digest","changed"],["etl-loader","renamed"],["old-bot","removed"],["shipper","renamed"]]'
 expect_jq '.base, .head' '"v1"
 "v2"'
+expect_jq '.base_commit' "\"$(git -C "$REPO" rev-parse v1^{commit})\""
+expect_jq '.head_commit' "\"$(git -C "$REPO" rev-parse v2^{commit})\""
 
 case_name "a level rewritten as the same list is no change"
 expect_jq '[.agents[] | select(.name == "digest") | .added[], .removed[]
@@ -264,6 +266,8 @@ cp "$TMP/etl" "$REPO/agents/etl.mandate"
 (cd "$REPO" && "$MANDATE" diff --format json HEAD) >"$out" 2>"$err"
 status=$?
 expect_status 0
+expect_jq '.base_commit' "\"$(git -C "$REPO" rev-parse HEAD)\""
+expect_jq '.head_commit' 'null'
 expect_jq '[.head, ([.agents[] | [.name, .change]])]' \
 	'[null,[["digest","changed"],["etl-loader","changed"],["fresh","added"],["shipper","renamed"]]]'
 expect_jq '.agents[] | select(.name == "digest") | .escalations' \

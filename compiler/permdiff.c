@@ -166,6 +166,45 @@ static struct perm *perms_minus(struct arena *a, const struct perm *x,
 	return vec_freeze(a, &v, sizeof(*x));
 }
 
+/*
+ * Return whether one of by gives p's action with the same effect and
+ * conditions on another resource pattern that covers p's, so that p is
+ * still in effect. match_resource_covers only proves, so a cover that
+ * it cannot prove leaves p listed.
+ */
+static bool perm_covered(const struct perm *p, const struct perm *by,
+			 size_t nby)
+{
+	size_t i;
+
+	for (i = 0; i < nby; i++) {
+		if (by[i].deny != p->deny ||
+		    strcasecmp(by[i].action, p->action) ||
+		    strcmp(by[i].cond_key, p->cond_key) ||
+		    !strcmp(by[i].resource, p->resource))
+			continue;
+		if (match_resource_covers(by[i].resource, p->resource))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Drop from x, in place, each permission that one of by covers, and
+ * return how many are left. So a resource pattern widened to one that
+ * covers it loses nothing, and one narrowed gains nothing.
+ */
+static size_t drop_covered(struct perm *x, size_t nx, const struct perm *by,
+			   size_t nby)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nx; i++)
+		if (!perm_covered(&x[i], by, nby))
+			x[n++] = x[i];
+	return n;
+}
+
 /* Return the first allow of (resource, action) in sorted perms, or NULL. */
 static const struct perm *find_allow(const struct perm *perms, size_t n,
 				     const char *resource, const char *action,
@@ -817,6 +856,8 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 		py = collect_perms(a, head, xhead, &ny);
 	ad->added = perms_minus(a, py, ny, px, nx, &ad->nadded);
 	ad->removed = perms_minus(a, px, nx, py, ny, &ad->nremoved);
+	ad->nadded = drop_covered(ad->added, ad->nadded, px, nx);
+	ad->nremoved = drop_covered(ad->removed, ad->nremoved, py, ny);
 	compare_identities(a, ad, x, y);
 	if (!x) {
 		ad->change = AGENT_ADDED;

@@ -243,6 +243,74 @@ static void test_permdiff__restricted_class_by_type(void)
 	buf_release(&head);
 }
 
+#define SALES "arn:aws:s3:::fernbrook-reports/sales/*"
+#define REPORTS "arn:aws:s3:::fernbrook-reports/*"
+#define S3_READ "[\"s3:GetObject\", \"s3:GetObjectVersion\"]"
+
+/* The actions kept on the narrower pattern are no removal. */
+static void test_permdiff__widened_resource_removes_nothing(void)
+{
+	struct perm_diff d;
+
+	compare(&d, AGENT("grant actions " S3_READ " on \"" SALES "\""),
+		AGENT("grant actions " S3_READ " on \"" REPORTS "\""));
+	CHECK_INT(d.nagents, 1);
+	CHECK_INT(d.agents[0].nadded, 2);
+	CHECK_STR(d.agents[0].added[0].resource, REPORTS);
+	CHECK_INT(d.agents[0].nremoved, 0);
+	perm_diff_release(&d);
+}
+
+/* The narrower pattern was in effect at the base, so it adds nothing. */
+static void test_permdiff__narrowed_resource_adds_nothing(void)
+{
+	struct perm_diff d;
+
+	compare(&d, AGENT("grant actions " S3_READ " on \"" REPORTS "\""),
+		AGENT("grant actions " S3_READ " on \"" SALES "\""));
+	CHECK_INT(d.nagents, 1);
+	CHECK_INT(d.agents[0].nadded, 0);
+	CHECK_INT(d.agents[0].nremoved, 2);
+	CHECK_STR(d.agents[0].removed[0].resource, REPORTS);
+	CHECK_KINDS(&d, "");
+	perm_diff_release(&d);
+}
+
+/* A cover must give the same action under the same conditions. */
+static void test_permdiff__cover_needs_same_conditions(void)
+{
+	struct perm_diff d;
+
+	compare(&d, AGENT("grant actions [\"s3:GetObject\"] on \"" SALES
+			  "\""),
+		AGENT("grant actions [\"s3:GetObject\"] on \"" REPORTS "\" "
+		      "{ when \"aws:SourceVpc\" in [\"vpc-1\"] }\n"
+		      "grant actions [\"s3:PutObject\"] on \"" REPORTS
+		      "\""));
+	CHECK_INT(d.nagents, 1);
+	CHECK_INT(d.agents[0].nremoved, 1);
+	CHECK_STR(d.agents[0].removed[0].action, "s3:GetObject");
+	CHECK_STR(d.agents[0].removed[0].resource, SALES);
+	perm_diff_release(&d);
+}
+
+/* A deny widened still denies, so it is no removed deny. */
+static void test_permdiff__widened_deny_not_removed(void)
+{
+	struct perm_diff d;
+
+	compare(&d, AGENT("grant actions " S3_READ " on \"" REPORTS "\"\n"
+			  "deny actions [\"s3:GetObject\"] on \"" SALES
+			  "\""),
+		AGENT("grant actions " S3_READ " on \"" REPORTS "\"\n"
+		      "deny actions [\"s3:GetObject\"] on \"" REPORTS
+		      "\""));
+	CHECK_INT(d.nagents, 1);
+	CHECK_INT(d.agents[0].nremoved, 0);
+	CHECK_KINDS(&d, "");
+	perm_diff_release(&d);
+}
+
 UNIT_MAIN(
 	UNIT_TEST(test_permdiff__level_as_list_is_no_change),
 	UNIT_TEST(test_permdiff__same_actions_new_wildcard_listed),
@@ -251,4 +319,8 @@ UNIT_MAIN(
 	UNIT_TEST(test_permdiff__removed_deny),
 	UNIT_TEST(test_permdiff__path_completed_by_last_action),
 	UNIT_TEST(test_permdiff__restricted_class_by_type),
+	UNIT_TEST(test_permdiff__widened_resource_removes_nothing),
+	UNIT_TEST(test_permdiff__narrowed_resource_adds_nothing),
+	UNIT_TEST(test_permdiff__cover_needs_same_conditions),
+	UNIT_TEST(test_permdiff__widened_deny_not_removed),
 )

@@ -160,15 +160,20 @@ static void warn_unexpanded(const struct pipeline *pl)
 }
 
 static int load_revision(struct side *s, struct gitrev_repo *r,
-			 const char *rev, const struct diff_options *opt)
+			 const char *rev)
 {
 	struct gitrev_files files = { NULL, 0, 0 };
 	int ret;
 
 	if (gitrev_tree(&s->tree, s->commit, r, rev, &cli.diag) < 0)
 		return -1;
-	if (gitrev_read_specs(&files, r, s->tree, rev, opt->paths,
-			      opt->npaths, &cli.diag) < 0) {
+	/*
+	 * Every spec file is read, because one outside the PATHs may hold
+	 * the gate, a resource class or an escalation path. Agents are
+	 * limited to the PATHs after compiling, by select_agents.
+	 */
+	if (gitrev_read_specs(&files, r, s->tree, rev, NULL, 0,
+			      &cli.diag) < 0) {
 		gitrev_files_release(&files);
 		return -1;
 	}
@@ -329,6 +334,40 @@ static int add_worktree_path(struct path_list *out, const char *rel,
 	return ret;
 }
 
+/*
+ * Return -1 after reporting a PATH that resolves outside the repository
+ * through a symbolic link, else 0.
+ */
+static int check_worktree_path(const char *rel, const char *workdir,
+			       const char *top)
+{
+	size_t len = strlen(workdir) + strlen(rel) + 1;
+	char *p = xmalloc(len);
+	int ret = 0;
+
+	snprintf(p, len, "%s%s", workdir, rel);
+	if (!resolves_below(p, top)) {
+		diag_plain(&cli.diag, DIAG_ERROR, "PATH '%s' resolves outside "
+			   "the repository through a symbolic link; name a "
+			   "path below its top", rel);
+		ret = -1;
+	}
+	free(p);
+	return ret;
+}
+
+/* Keep in p only the agents whose spec files lie under the PATHs. */
+static void select_agents(struct program *p, const struct diff_options *opt)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->nagents; i++)
+		if (gitrev_path_selected(p->agents[i].agent->src->unit_path,
+					 opt->paths, opt->npaths))
+			p->agents[n++] = p->agents[i];
+	p->nagents = n;
+}
+
 static int load_worktree(struct side *s, struct gitrev_repo *r,
 			 const struct diff_options *opt)
 {
@@ -349,11 +388,11 @@ static int load_worktree(struct side *s, struct gitrev_repo *r,
 			  "the working tree: %s", strerror(errno));
 		return -1;
 	}
-	if (!opt->npaths)
-		ret = add_worktree_path(&files, "", r->workdir, top);
+	/* Every spec file is read, as in load_revision. */
 	for (i = 0; ret == 0 && i < opt->npaths; i++)
-		ret = add_worktree_path(&files, opt->paths[i], r->workdir,
-					top);
+		ret = check_worktree_path(opt->paths[i], r->workdir, top);
+	if (ret == 0)
+		ret = add_worktree_path(&files, "", r->workdir, top);
 	if (ret == 0) {
 		ret = pipeline_load(&s->pl, files.v, files.n);
 		relative_unit_paths(&s->pl.unit, r->workdir);
@@ -452,7 +491,7 @@ static int compare(struct buf *out, bool *escalated, struct gitrev_repo *r,
 {
 	struct side base, head;
 	struct file_rename *renames = NULL;
-	struct perm_diff d = { ARENA_INIT, NULL, 0, 0 };
+	struct perm_diff d = { ARENA_INIT, NULL, 0, NULL, 0, 0 };
 	size_t nrenames = 0;
 	int ret = -1;
 
@@ -460,15 +499,17 @@ static int compare(struct buf *out, bool *escalated, struct gitrev_repo *r,
 	memset(&head, 0, sizeof(head));
 	pipeline_init(&base.pl);
 	pipeline_init(&head.pl);
-	if (load_revision(&base, r, opt->base, opt) < 0)
+	if (load_revision(&base, r, opt->base) < 0)
 		goto out;
-	if (opt->head ? load_revision(&head, r, opt->head, opt) < 0
+	if (opt->head ? load_revision(&head, r, opt->head) < 0
 		      : load_worktree(&head, r, opt) < 0)
 		goto out;
 	if (!opt->head && cli_reject_input_output("diff", opt->output, NULL,
 						  0, &head.pl.unit) < 0)
 		goto out;
-	if (!base.pl.unit.nagents && !head.pl.unit.nagents) {
+	select_agents(&base.pl.prog, opt);
+	select_agents(&head.pl.prog, opt);
+	if (!base.pl.prog.nagents && !head.pl.prog.nagents) {
 		diag_plain(&cli.diag, DIAG_ERROR, "no agent specs found at "
 			   "either side under the paths given; name the "
 			   "directories that hold the *.mandate files");

@@ -111,6 +111,62 @@ static void text_agent(struct buf *b, const struct agent_diff *ad,
 	}
 }
 
+static void add_plain_value(struct buf *b, const char *v)
+{
+	if (v)
+		buf_addf(b, "'%s'", v);
+	else
+		buf_adds(b, "(unset)");
+}
+
+/*
+ * Append a line's worth of plain text for c, unescaped:
+ * "gate fail_on: 'high' -> 'critical'" or
+ * "resource class 'payments' removed (was 'restricted')".
+ */
+static void describe_unit_change(struct buf *b, const struct unit_change *c)
+{
+	if (!strcmp(c->kind, "gate"))
+		buf_adds(b, "gate");
+	else
+		buf_addf(b, "%s '%s'", !strcmp(c->kind, "resource") ?
+			 "resource class" : "escalation path", c->name);
+	if (!c->field) {
+		buf_addf(b, " %s (", c->before ? "removed" : "added");
+		buf_addf(b, "%s '%s')", c->before ? "was" : "is",
+			 c->before ? c->before : c->after);
+		return;
+	}
+	buf_addf(b, " %s: ", c->field);
+	add_plain_value(b, c->before);
+	buf_adds(b, " -> ");
+	add_plain_value(b, c->after);
+}
+
+static void text_unit(struct buf *b, const struct perm_diff *d)
+{
+	struct buf line = BUF_INIT;
+	size_t i;
+
+	if (d->nunit)
+		buf_addch(b, '\n');
+	for (i = 0; i < d->nunit; i++) {
+		const struct unit_change *c = &d->unit[i];
+
+		buf_reset(&line);
+		describe_unit_change(&line, c);
+		buf_adds(b, "unit: ");
+		buf_add_printable(b, buf_str(&line));
+		buf_addch(b, '\n');
+		if (c->message) {
+			buf_adds(b, "  escalation [unit]: ");
+			buf_add_printable(b, c->message);
+			buf_addch(b, '\n');
+		}
+	}
+	buf_release(&line);
+}
+
 void diff_report_text(struct buf *b, const struct perm_diff *d,
 		      const char *base, const char *head)
 {
@@ -123,6 +179,7 @@ void diff_report_text(struct buf *b, const struct perm_diff *d,
 	buf_adds(b, ": ");
 	add_summary(b, d);
 	buf_addch(b, '\n');
+	text_unit(b, d);
 	for (i = 0; i < d->nagents; i++) {
 		buf_addch(b, '\n');
 		add_agent_head(b, &d->agents[i]);
@@ -231,6 +288,25 @@ static void md_agent(struct buf *b, const struct agent_diff *ad)
 	md_changes(b, ad);
 }
 
+static void md_unit(struct buf *b, const struct perm_diff *d)
+{
+	struct buf line = BUF_INIT;
+	size_t i;
+
+	if (!d->nunit)
+		return;
+	buf_adds(b, "## Repository-wide changes\n\n");
+	for (i = 0; i < d->nunit; i++) {
+		buf_reset(&line);
+		describe_unit_change(&line, &d->unit[i]);
+		buf_adds(b, "- ");
+		add_md(b, buf_str(&line));
+		buf_addch(b, '\n');
+	}
+	buf_addch(b, '\n');
+	buf_release(&line);
+}
+
 void diff_report_markdown(struct buf *b, const struct perm_diff *d,
 			  const char *base, const char *head)
 {
@@ -245,6 +321,13 @@ void diff_report_markdown(struct buf *b, const struct perm_diff *d,
 	buf_adds(b, "\n\n");
 	if (d->nescalations) {
 		buf_adds(b, "## Escalations\n\n");
+		for (i = 0; i < d->nunit; i++) {
+			if (!d->unit[i].message)
+				continue;
+			buf_adds(b, "- **repository**: ");
+			add_md(b, d->unit[i].message);
+			buf_addch(b, '\n');
+		}
 		for (i = 0; i < d->nagents; i++)
 			for (j = 0; j < d->agents[i].nescalations; j++) {
 				buf_adds(b, "- **");
@@ -255,6 +338,7 @@ void diff_report_markdown(struct buf *b, const struct perm_diff *d,
 			}
 		buf_addch(b, '\n');
 	}
+	md_unit(b, d);
 	if (d->nagents)
 		buf_adds(b, "## Agents\n\n");
 	for (i = 0; i < d->nagents; i++)
@@ -344,6 +428,27 @@ static cJSON *json_agent(const struct agent_diff *ad)
 	return o;
 }
 
+static cJSON *json_unit(const struct perm_diff *d)
+{
+	cJSON *a = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < d->nunit; i++) {
+		const struct unit_change *c = &d->unit[i];
+		cJSON *x = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(x, "kind", c->kind);
+		cJSON_AddStringToObject(x, "name", c->name);
+		json_add_nullable(x, "field", c->field);
+		json_add_nullable(x, "before", c->before);
+		json_add_nullable(x, "after", c->after);
+		cJSON_AddBoolToObject(x, "escalation", c->message != NULL);
+		json_add_nullable(x, "message", c->message);
+		cJSON_AddItemToArray(a, x);
+	}
+	return a;
+}
+
 void diff_report_json(struct buf *b, const struct perm_diff *d,
 		      const char *base, const char *head,
 		      const char *base_commit, const char *head_commit)
@@ -359,6 +464,7 @@ void diff_report_json(struct buf *b, const struct perm_diff *d,
 	json_add_nullable(root, "head_commit",
 			  *head_commit ? head_commit : NULL);
 	cJSON_AddNumberToObject(root, "escalations", (double)d->nescalations);
+	cJSON_AddItemToObject(root, "unit", json_unit(d));
 	agents = cJSON_AddArrayToObject(root, "agents");
 	for (i = 0; i < d->nagents; i++)
 		cJSON_AddItemToArray(agents, json_agent(&d->agents[i]));

@@ -154,8 +154,7 @@ int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
 	return 0;
 }
 
-/* Return whether a path of the tree lies under one of the paths named. */
-static bool path_selected(const char *path, char *const *paths,
+bool gitrev_path_selected(const char *path, char *const *paths,
 			  size_t npaths)
 {
 	size_t i, n;
@@ -182,7 +181,7 @@ static bool dir_needed(const char *dir, char *const *paths, size_t npaths)
 	if (!npaths)
 		return true;
 	for (i = 0; i < npaths; i++)
-		if (path_selected(dir, paths + i, 1) ||
+		if (gitrev_path_selected(dir, paths + i, 1) ||
 		    (!strncmp(paths[i], dir, n) && paths[i][n] == '/'))
 			return true;
 	return false;
@@ -252,7 +251,7 @@ static int visit_entry(const char *root, const git_tree_entry *entry,
 		ret = dir_needed(buf_str(&path), w->paths, w->npaths) ? 0 : 1;
 	} else if ((mode == GIT_FILEMODE_BLOB ||
 		    mode == GIT_FILEMODE_BLOB_EXECUTABLE) &&
-		   path_selected(buf_str(&path), w->paths, w->npaths) &&
+		   gitrev_path_selected(buf_str(&path), w->paths, w->npaths) &&
 		   has_suffix(name, ".mandate")) {
 		if (add_blob(w, buf_str(&path), git_tree_entry_id(entry)) < 0)
 			w->ret = -1;

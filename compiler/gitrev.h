@@ -38,6 +38,13 @@ void gitrev_close(struct gitrev_repo *r);
 int gitrev_tree(struct git_tree **out, char commit[GITREV_ID_SIZE],
 		struct gitrev_repo *r, const char *rev, struct diag *d);
 
+/*
+ * Return whether path, relative to the top of the repository, lies
+ * under one of paths (any path when npaths is 0).
+ */
+bool gitrev_path_selected(const char *path, char *const *paths,
+			  size_t npaths);
+
 /* Spec files found at one revision, or in the working tree. */
 struct gitrev_files {
 	struct source **v;	/* path: "REV:FILE"; unit_path: FILE */

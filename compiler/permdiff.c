@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "match.h"
+#include "rules.h"
 
 /* Escalation messages list this many actions, then "and N more". */
 #define MESSAGE_ACTIONS 3
@@ -958,6 +959,210 @@ static int cmp_agent_diffs(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
+static bool same_text(const char *x, const char *y)
+{
+	if (!x || !y)
+		return x == y;
+	return !strcmp(x, y);
+}
+
+/* Append a unit change when before and after differ. */
+static void add_unit_change(struct perm_diff *d, struct vec *v,
+			    const char *kind, const char *name,
+			    const char *field, const char *before,
+			    const char *after, const char *message)
+{
+	struct unit_change *c;
+
+	if (field && same_text(before, after))
+		return;
+	c = vec_push(v, sizeof(*c));
+	c->kind = kind;
+	c->name = name;
+	c->field = field;
+	c->before = before;
+	c->after = after;
+	c->message = message;
+	if (message)
+		d->nescalations++;
+}
+
+/* Compare the gate's settings as in effect, defaults included. */
+static void compare_gate(struct perm_diff *d, struct vec *v,
+			 const struct spec_unit *x, const struct spec_unit *y)
+{
+	struct arena *a = &d->arena;
+	struct gate_settings gx, gy;
+	const char *message = NULL;
+	struct durval dx = { 0 }, dy = { 0 };
+
+	gate_settings_from_unit(&gx, x);
+	gate_settings_from_unit(&gy, y);
+	if (gy.fail_on > gx.fail_on)
+		message = arena_printf(a, "gate fail_on relaxed from %s to "
+				       "%s, so fewer findings fail the gate",
+				       severity_name(gx.fail_on),
+				       severity_name(gy.fail_on));
+	add_unit_change(d, v, "gate", "gate", "fail_on",
+			severity_name(gx.fail_on), severity_name(gy.fail_on),
+			message);
+	dx.set = dy.set = true;
+	dx.seconds = gx.max_review_interval;
+	dy.seconds = gy.max_review_interval;
+	add_unit_change(d, v, "gate", "gate", "max_review_interval",
+			duration_text(a, &dx), duration_text(a, &dy), NULL);
+	dx.seconds = gx.max_rotation;
+	dy.seconds = gy.max_rotation;
+	add_unit_change(d, v, "gate", "gate", "max_rotation",
+			duration_text(a, &dx), duration_text(a, &dy), NULL);
+	add_unit_change(d, v, "gate", "gate", "owner_pattern",
+			x->gate.owner_pattern.s, y->gate.owner_pattern.s,
+			NULL);
+	add_unit_change(d, v, "gate", "gate", "agent_name_pattern",
+			x->gate.agent_name_pattern.s,
+			y->gate.agent_name_pattern.s, NULL);
+	add_unit_change(d, v, "gate", "gate", "frameworks",
+			list_text(a, &x->gate.frameworks),
+			list_text(a, &y->gate.frameworks), NULL);
+}
+
+static const struct resource_class *find_class(const struct spec_unit *u,
+					       const char *name)
+{
+	const struct resource_class *c;
+
+	for (c = u->classes; c; c = c->next)
+		if (!strcmp(c->name.s, name))
+			return c;
+	return NULL;
+}
+
+/*
+ * Compare the resource classes by name. A restricted class removed, or
+ * no longer restricted, escalates because its resources then raise no
+ * restricted escalation.
+ */
+static void compare_classes(struct perm_diff *d, struct vec *v,
+			    const struct spec_unit *x,
+			    const struct spec_unit *y)
+{
+	struct arena *a = &d->arena;
+	const struct resource_class *cx, *cy;
+	const char *message;
+
+	for (cx = x->classes; cx; cx = cx->next) {
+		const char *name = cx->name.s;
+		bool restricted = cx->sensitivity == SENSITIVITY_RESTRICTED;
+
+		cy = find_class(y, name);
+		if (!cy) {
+			message = restricted ? arena_printf(a, "restricted "
+					"resource class '%s' removed", name)
+					     : NULL;
+			add_unit_change(d, v, "resource", name, NULL,
+					sensitivity_name(cx->sensitivity),
+					NULL, message);
+			continue;
+		}
+		message = restricted &&
+			  cy->sensitivity != SENSITIVITY_RESTRICTED ?
+			  arena_printf(a, "resource class '%s' is no longer "
+				       "restricted", name) : NULL;
+		add_unit_change(d, v, "resource", name, "sensitivity",
+				sensitivity_name(cx->sensitivity),
+				sensitivity_name(cy->sensitivity), message);
+		add_unit_change(d, v, "resource", name, "match",
+				list_text(a, &cx->match),
+				list_text(a, &cy->match), NULL);
+		add_unit_change(d, v, "resource", name, "environment",
+				cx->environment.s, cy->environment.s, NULL);
+	}
+	for (cy = y->classes; cy; cy = cy->next)
+		if (!find_class(x, cy->name.s))
+			add_unit_change(d, v, "resource", cy->name.s, NULL,
+					NULL, sensitivity_name(cy->sensitivity),
+					NULL);
+}
+
+static const struct escalation *find_path(const struct program *p,
+					  const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nescalations; i++)
+		if (!strcmp(p->escalations[i].esc->name.s, name))
+			return p->escalations[i].esc;
+	return NULL;
+}
+
+/* Return whether every action that after requires, before requires too. */
+static bool requires_no_more(const struct slist *before,
+			     const struct slist *after)
+{
+	size_t i, j;
+
+	for (i = 0; i < after->n; i++) {
+		for (j = 0; j < before->n; j++)
+			if (!strcasecmp(after->items[i].s, before->items[j].s))
+				break;
+		if (j == before->n)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Compare the escalation paths by name. A path removed, or one that now
+ * requires an action it did not, escalates, because agents that hold
+ * the old combination are no longer reported.
+ */
+static void compare_paths(struct perm_diff *d, struct vec *v,
+			  const struct program *x, const struct program *y)
+{
+	struct arena *a = &d->arena;
+	const struct escalation *ex, *ey;
+	const char *message;
+	size_t i;
+
+	for (i = 0; i < x->nescalations; i++) {
+		ex = x->escalations[i].esc;
+		ey = find_path(y, ex->name.s);
+		if (!ey) {
+			add_unit_change(d, v, "escalation", ex->name.s, NULL,
+					list_text(a, &ex->requires), NULL,
+					arena_printf(a, "escalation path '%s' "
+						     "removed", ex->name.s));
+			continue;
+		}
+		message = requires_no_more(&ex->requires, &ey->requires) ?
+			  NULL : arena_printf(a, "escalation path '%s' now "
+					      "requires more actions",
+					      ex->name.s);
+		add_unit_change(d, v, "escalation", ex->name.s, "requires",
+				list_text(a, &ex->requires),
+				list_text(a, &ey->requires), message);
+	}
+	for (i = 0; i < y->nescalations; i++) {
+		ey = y->escalations[i].esc;
+		if (!find_path(x, ey->name.s))
+			add_unit_change(d, v, "escalation", ey->name.s, NULL,
+					NULL, list_text(a, &ey->requires),
+					NULL);
+	}
+}
+
+static void compare_unit(struct perm_diff *d, const struct program *base,
+			 const struct program *head)
+{
+	struct vec v = { NULL, 0, 0 };
+
+	compare_gate(d, &v, base->unit, head->unit);
+	compare_classes(d, &v, base->unit, head->unit);
+	compare_paths(d, &v, base, head);
+	d->nunit = v.n;
+	d->unit = vec_freeze(&d->arena, &v, sizeof(struct unit_change));
+}
+
 void perm_diff_compute(struct perm_diff *out, const struct program *base,
 		       const struct program *head,
 		       const struct file_rename *renames, size_t nrenames)
@@ -992,6 +1197,7 @@ void perm_diff_compute(struct perm_diff *out, const struct program *base,
 	out->nagents = v.n;
 	out->agents = vec_freeze(&out->arena, &v, sizeof(ad));
 	free(paired);
+	compare_unit(out, base, head);
 }
 
 void perm_diff_release(struct perm_diff *d)

@@ -76,11 +76,28 @@ struct agent_diff {
 	size_t nescalations;
 };
 
+/*
+ * A change to a repository-wide definition: kind is "gate", "resource"
+ * or "escalation", and name the class or path ("gate" for the gate).
+ * field is NULL when the whole definition was added or removed, and
+ * before or after is then NULL on the side where it is missing.
+ */
+struct unit_change {
+	const char *kind;
+	const char *name;
+	const char *field;
+	const char *before;
+	const char *after;
+	const char *message;	/* why it escalates; NULL when it does not */
+};
+
 struct perm_diff {
 	struct arena arena;
 	struct agent_diff *agents;	/* changed agents, sorted by name */
 	size_t nagents;
-	size_t nescalations;		/* over every agent */
+	struct unit_change *unit;	/* gate, then classes, then paths */
+	size_t nunit;
+	size_t nescalations;		/* over every agent and the unit */
 };
 
 /* One side's file renamed to another, as git's rename detection finds. */

@@ -522,6 +522,69 @@ run diff --repo "$TMP/bare.git" v1
 expect_status 2
 expect_err "has no working tree; name the HEAD revision to compare with"
 
+# A third repository for repository-wide definitions, kept apart from
+# the agents so that a PATH naming only the agents still compares them.
+POLICY=$TMP/policy
+git_policy() {
+	git -C "$POLICY" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+mkdir -p "$POLICY/agents" "$POLICY/policy"
+git init -q -b main "$POLICY"
+REPO=$POLICY write_agent agents/reader.mandate reader reader bob@example.com '
+  grant actions ["s3:GetObject"] on "arn:aws:s3:::fernbrook-reports/*"'
+cat >"$POLICY/policy/gate.mandate" <<'EOF'
+gate {
+  fail_on = high
+}
+
+resource "payments" {
+  match       = ["arn:aws:s3:::payments/*"]
+  sensitivity = restricted
+}
+
+escalation "local-001" {
+  description = "rewrites its own policy"
+  requires    = ["iam:PutRolePolicy"]
+}
+EOF
+git_policy add -A
+git_policy commit -q -m base
+git_policy tag p1
+cat >"$POLICY/policy/gate.mandate" <<'EOF'
+gate {
+  fail_on = critical
+}
+EOF
+git_policy commit -q -a -m relax
+git_policy tag p2
+
+case_name "unit: relaxed gate, class and path"
+run diff --repo "$POLICY" --format json p1 p2 -- agents/reader.mandate
+expect_status 0
+expect_jq '[.unit[] | [.kind, .name, .field, .before, .after, .escalation]]' \
+	'[["gate","gate","fail_on","high","critical",true],["resource","payments",null,"restricted",null,true],["escalation","local-001",null,"iam:PutRolePolicy",null,true]]'
+expect_jq '.escalations' '3'
+expect_jq '.agents' '[]'
+run diff --repo "$POLICY" --format json p2 p1 -- agents/
+expect_status 0
+expect_jq '[.unit[] | [.kind, .name, .field, .before, .after, .escalation]]' \
+	'[["gate","gate","fail_on","critical","high",false],["resource","payments",null,null,"restricted",false],["escalation","local-001",null,null,"iam:PutRolePolicy",false]]'
+expect_jq '.escalations' '0'
+
+case_name "unit: text and markdown"
+run diff --repo "$POLICY" --fail-on-escalation p1 p2 -- agents/
+expect_status 1
+expect_out "unit: gate fail_on: 'high' -> 'critical'"
+expect_out "  escalation [unit]: gate fail_on relaxed from high to critical, so fewer findings fail the gate"
+expect_out "unit: resource class 'payments' removed (was 'restricted')"
+expect_out "  escalation [unit]: restricted resource class 'payments' removed"
+expect_out "unit: escalation path 'local-001' removed (was 'iam:PutRolePolicy')"
+run diff --repo "$POLICY" --format markdown p1 p2
+expect_status 0
+expect_out "## Repository-wide changes"
+expect_out "- **repository**: restricted resource class 'payments' removed"
+expect_out "- resource class 'payments' removed (was 'restricted')"
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

@@ -585,6 +585,21 @@ expect_out "## Repository-wide changes"
 expect_out "- **repository**: restricted resource class 'payments' removed"
 expect_out "- resource class 'payments' removed (was 'restricted')"
 
+case_name "widened or narrowed resource"
+REPO=$POLICY write_agent agents/reader.mandate reader reader bob@example.com '
+  grant actions ["s3:GetObject"] on "arn:aws:s3:::fernbrook-reports/sales/*"'
+git_policy commit -q -a -m narrow
+git_policy tag p3
+run diff --repo "$POLICY" --format json p3 p2 -- agents/
+expect_status 0
+expect_jq '.agents[] | [.name, ([.added[].resource]), ([.removed[].resource])]' \
+	'["reader",["arn:aws:s3:::fernbrook-reports/*"],[]]'
+run diff --repo "$POLICY" --format json p2 p3 -- agents/
+expect_status 0
+expect_jq '.agents[] | [.name, ([.added[].resource]), ([.removed[].resource])]' \
+	'["reader",[],["arn:aws:s3:::fernbrook-reports/*"]]'
+expect_jq '.escalations' '0'
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

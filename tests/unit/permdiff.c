@@ -68,17 +68,38 @@ static void side_release(struct side *s)
 	unit_release(&s->unit);
 }
 
+/*
+ * The two sides of the last comparison. A diff points into its sides'
+ * programs, as the command's does, so they live until the next
+ * comparison or the end of the run.
+ */
+static struct side last_base, last_head;
+static bool have_last;
+
+static void release_last(void)
+{
+	if (!have_last)
+		return;
+	side_release(&last_base);
+	side_release(&last_head);
+	have_last = false;
+}
+
 /* Compare base with head; the caller releases out. */
 static void compare(struct perm_diff *out, const char *base,
 		    const char *head)
 {
-	struct side b, h;
+	static bool registered;
 
-	side_compile(&b, base);
-	side_compile(&h, head);
-	perm_diff_compute(out, &b.prog, &h.prog, NULL, 0);
-	side_release(&b);
-	side_release(&h);
+	if (!registered) {
+		atexit(release_last);
+		registered = true;
+	}
+	release_last();
+	side_compile(&last_base, base);
+	side_compile(&last_head, head);
+	have_last = true;
+	perm_diff_compute(out, &last_base.prog, &last_head.prog, NULL, 0);
 }
 
 /* Return the kinds of the only agent's escalations as "a,b". */

@@ -77,7 +77,7 @@ bool aws_policy_has_variables(const struct aws_policy_doc *doc);
 /*
  * Return text with each "${" written "${$}{", IAM's escape for a
  * literal '$', so that it means under Version 2012-10-17 what it means
- * as literal text. Returns text itself when it holds no "${", else a
+ * as literal text. Returns text itself when it contains no "${", else a
  * copy from arena.
  */
 const char *aws_policy_escape_variables(struct arena *arena,

@@ -69,7 +69,7 @@ void sort_array(void *base, size_t n, size_t size,
 		int (*cmp)(const void *, const void *));
 
 /*
- * Return whether text holds a placeholder word such as "TODO", "tbd" or
+ * Return whether text contains a placeholder word such as "TODO", "tbd" or
  * "n/a" in place of a real statement.
  */
 bool text_is_placeholder(const char *text);

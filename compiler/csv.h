@@ -10,10 +10,11 @@
  * double quotes with each inner quote doubled.
  *
  * Fields are also made safe to open in a spreadsheet. A spreadsheet
- * reads a value that starts with '=', '+', '-', '@', a tab or CR as a
- * formula, so such a value gets a leading single quote, the escape that
- * the OWASP Application Security Verification Standard (requirement
- * 1.2.10) asks for. Control characters other than tab, CR and LF become
+ * may read a value that starts with '=', '+', '-', '@', a tab, CR or
+ * LF, or with blanks before '=', '+', '-' or '@', as a formula, so such
+ * a value gets a leading single quote, the escape that the OWASP
+ * Application Security Verification Standard (requirement 1.2.10)
+ * recommends. Control characters other than tab, CR and LF become
  * '?', so that a file printed to a terminal cannot send escape
  * sequences. NULL is written as an empty field.
  */

@@ -27,7 +27,7 @@ enum eval_decision {
 	EVAL_UNDETERMINED,	/* depends on a statement that cannot be decided */
 };
 
-/* Where a policy sits in the evaluation. */
+/* The part a policy plays in the evaluation. */
 enum eval_role {
 	EVAL_IDENTITY,		/* inline or attached to the principal or its groups */
 	EVAL_BOUNDARY,		/* the principal's permissions boundary */
@@ -36,7 +36,7 @@ enum eval_role {
 };
 
 /*
- * A policy and the name a reviewer knows it by. Reasons print the name
+ * A policy and the name reviewers use for it. Reasons print the name
  * of an identity or resource policy as it is, so name it in words:
  * "inline policy 'ops' of role/x", "managed policy
  * arn:aws:iam::aws:policy/ReadOnlyAccess", "trust policy of role 'x'".

@@ -7,7 +7,7 @@
 #   expect_no_out TEXT     stdout does not contain TEXT
 #   expect_eq GOT WANT WHAT
 #   decide WANT WHO ACTION RESOURCE ARGS...
-#                          `mandate simulate` answers WANT: allow, deny,
+#                          `mandate simulate` decides WANT: allow, deny,
 #                          xdeny (an explicit deny) or undetermined
 #
 # A failed expectation prints what was expected and the output, and the

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Every row of the IAM edge cases in tests/fixtures/cases, answered by
+# Every row of the IAM edge cases in tests/fixtures/cases, decided by
 # `mandate simulate`. Each row names the case file (and any further
 # --against or --resource-policy files), the request and the decision
 # the case expects: allow, deny, or xdeny for an explicit deny.

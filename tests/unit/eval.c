@@ -1419,7 +1419,7 @@ out:
 	world_release(&w);
 }
 
-/* Service principals answer to resource policies alone. */
+/* Only resource policies decide for service principals. */
 static void test_eval__service_ignores_caller_policies(void)
 {
 	struct world w;

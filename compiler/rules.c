@@ -216,6 +216,12 @@ static const struct rule rules[] = {
 	  "in the spec with a reason",
 	  "The spec says the identity uses short-lived sessions, so an "
 	  "active key is a credential nobody meant to exist." },
+	{ "MND224", "root-access-key", SEV_CRITICAL,
+	  "the root user of an account has an active access key",
+	  "delete the root user's access keys, and give the workload a "
+	  "role or an identity of its own",
+	  "A root key can do everything in the account, and no policy, "
+	  "boundary or spec can narrow it." },
 	{ "MND230", "grant-unused", SEV_MEDIUM,
 	  "a declared grant was not used in the 90 days before the "
 	  "service-last-accessed data was collected",

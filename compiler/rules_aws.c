@@ -362,7 +362,27 @@ static void check_boundary(struct aws_checker *ac, const struct claim *c,
 			     e->boundary.arn, want->s);
 }
 
-/* MND220 to MND223 for one credential report row. */
+/*
+ * MND224 for the root user's row. No policy can narrow what a root key
+ * may do, so any active one is reported, used or not.
+ */
+static void check_root_keys(struct aws_checker *ac,
+			    const struct aws_credential_row *row)
+{
+	char account[13];
+	struct loc at = row->loc;
+	int k;
+
+	arn_account(row->arn, account);
+	at.len = (uint32_t)strlen(row->user);
+	for (k = 0; k < 2; k++)
+		if (row->keys[k].active)
+			findings_add(ac->cx->f, "MND224", &at, NULL, row->arn,
+				     "the root user of account %s has an "
+				     "active access key %d", account, k + 1);
+}
+
+/* MND220 to MND223 for one credential report row, MND224 for root. */
 static void check_keys(struct aws_checker *ac,
 		       const struct aws_credential_row *row)
 {
@@ -376,8 +396,10 @@ static void check_keys(struct aws_checker *ac,
 	char date[11], period[32];
 	int active = 0, k;
 
-	if (!strcmp(row->user, "<root_account>"))
+	if (!strcmp(row->user, "<root_account>")) {
+		check_root_keys(ac, row);
 		return;
+	}
 	at.len = (uint32_t)strlen(row->user);	/* underline the user name */
 	if (a && a->credentials.rotate.set)
 		limit = a->credentials.rotate.seconds;

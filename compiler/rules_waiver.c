@@ -31,7 +31,7 @@ static void target_text(const struct waiver *w, char *out, size_t n)
 
 /*
  * Return whether rule id ran in this run, so that a waiver of it may be
- * called unused: the MND2xx rules need exports, MND220 to MND223 a
+ * called unused: the MND2xx rules need exports, MND220 to MND224 a
  * credential report and MND230 service-last-accessed data.
  */
 static bool rule_ran(const struct check_context *cx, const char *id)

@@ -140,11 +140,12 @@ expect_out "    ... and 170 more (--format json lists all)"
 expect_out "verdict: fail"
 
 # Credential reports: counts worked out from each file's columns with
-# today fixed at 2026-12-01 and the default 90-day rotation.
+# today fixed at 2026-12-01 and the default 90-day rotation: MND220,
+# MND221, MND222 and MND224. The root user's keys count only as MND224.
 for spec in \
-	cloudmapper-demo-get-credential-report.json:3:3:1 \
-	cloudmapper-demo-get-credential-report-base64.json:3:3:1 \
-	c7n-unused-keys.csv:7:7:0
+	cloudmapper-demo-get-credential-report.json:3:3:1:1 \
+	cloudmapper-demo-get-credential-report-base64.json:3:3:1:1 \
+	c7n-unused-keys.csv:7:7:0:1
 do
 	file=${spec%%:*}
 	rest=${spec#*:}
@@ -155,8 +156,14 @@ do
 	expect_eq "$(count MND220)" "${rest%%:*}" "MND220 findings"
 	rest=${rest#*:}
 	expect_eq "$(count MND221)" "${rest%%:*}" "MND221 findings"
-	expect_eq "$(count MND222)" "${rest#*:}" "MND222 findings"
+	rest=${rest#*:}
+	expect_eq "$(count MND222)" "${rest%%:*}" "MND222 findings"
+	expect_eq "$(count MND224)" "${rest#*:}" "MND224 findings"
 done
+
+case_name "the root user's active key"
+run check --today 2026-12-01 --against "$FIX/c7n-unused-keys.csv" "$TMP/none"
+expect_out "the root user of account 619193117841 has an active access key 1 [MND224 critical]"
 
 case_name "stale key message"
 run check --today 2026-12-01 --against \

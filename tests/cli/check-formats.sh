@@ -135,9 +135,9 @@ if ! xmllint --noout --schema "$XSD" "$TMP/report.xml" 2>"$TMP/xmllint.log"; the
 	cat "$TMP/xmllint.log" >&2
 fi
 J=$TMP/report.xml
-expect_eq "$(xmllint --xpath 'count(//testcase)' "$J")" 6 \
-	"test cases: five agents and one unclaimed role"
-expect_eq "$(xmllint --xpath 'string(/testsuites/@failures)' "$J")" 4 \
+expect_eq "$(xmllint --xpath 'count(//testcase)' "$J")" 7 \
+	"test cases: five agents, one unclaimed role and the root user"
+expect_eq "$(xmllint --xpath 'string(/testsuites/@failures)' "$J")" 5 \
 	"failed test cases"
 expect_eq "$(xmllint --xpath 'count(//testcase[@name="catalog-enricher"]/failure)' "$J")" 2 \
 	"failures of catalog-enricher"
@@ -154,9 +154,12 @@ fi
 expect_eq "$(xmllint --xpath 'string(//testcase[@name="arn:aws:iam::123456789012:role/legacy-etl"]/@classname)' "$J")" \
 	"$GAAD" "class of the unclaimed role"
 
+expect_eq "$(xmllint --xpath 'string(//testcase[@name="arn:aws:iam::123456789012:root"]/failure/@type)' "$J")" \
+	MND224 "failure of the root user's active key"
+
 case_name "fail-on critical leaves fewer failures"
 run $CHECK --fail-on critical --format junit
-expect_eq "$(xmllint --xpath 'count(//failure)' "$out")" 2 "failures"
+expect_eq "$(xmllint --xpath 'count(//failure)' "$out")" 3 "failures"
 expect_eq "$(xmllint --xpath 'count(//testcase[@name="forecast-trainer"]/failure)' "$out")" 0 \
 	"failures below the threshold"
 
@@ -170,9 +173,9 @@ case_name "several reports in one run"
 run $CHECK --format sarif -o "$TMP/multi.sarif" --format junit \
 	-o "$TMP/multi.xml" --format text
 expect_status 1
-expect_out "verdict: fail (7 findings at or above high)"
+expect_out "verdict: fail (8 findings at or above high)"
 expect_eq "$(jq -r '.version' "$TMP/multi.sarif")" 2.1.0 "SARIF version"
-expect_eq "$(xmllint --xpath 'count(//testcase)' "$TMP/multi.xml")" 6 \
+expect_eq "$(xmllint --xpath 'count(//testcase)' "$TMP/multi.xml")" 7 \
 	"test cases in the JUnit report"
 run $CHECK --format markdown --format json -o "$TMP/multi.json"
 expect_out "## mandate check: fail"

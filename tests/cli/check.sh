@@ -12,12 +12,12 @@ run check --today 2026-12-01 --format json --against "$GAAD" \
 expect_status 1
 expect_eq "$(jq -r .verdict "$out")" fail "verdict"
 expect_eq "$(jq -c .counts "$out")" \
-	'{"critical":2,"high":6,"medium":0,"low":0,"info":0,"waived":0,"failing":8}' \
+	'{"critical":3,"high":6,"medium":0,"low":0,"info":0,"waived":0,"failing":9}' \
 	"counts"
 # One fault per agent, as examples/agents describes them, and the
 # unclaimed administrator role of the export, unowned and escalating.
 expect_eq "$(jq -r '[.findings[] | .rule + ":" + (.agent // "-")] | join(" ")' "$out")" \
-	"MND132:catalog-enricher MND130:catalog-enricher MND102:forecast-trainer MND120:invoice-reconciler MND210:report-writer MND133:- MND201:- MND220:invoice-reconciler" \
+	"MND132:catalog-enricher MND130:catalog-enricher MND102:forecast-trainer MND120:invoice-reconciler MND210:report-writer MND133:- MND201:- MND224:- MND220:invoice-reconciler" \
 	"findings"
 expect_eq "$(jq -r '.findings[] | select(.rule == "MND102") | [.file, .line, .column] | map(tostring) | join(":")' "$out")" \
 	"examples/agents/forecast-trainer.mandate:7:3" "position of a finding"

@@ -65,6 +65,17 @@ enum block_kind {
 
 #define BRACES_MAX 64
 
+/*
+ * Limits of the language, each reported at the place that exceeds it
+ * (mandate(5), LIMITS). Lines bound every token, since no token spans
+ * a line; the others are tighter for what a token or a list holds.
+ */
+#define SPEC_LINE_MAX 4096	/* bytes in a line, without its newline */
+#define SPEC_STRING_MAX 2048	/* bytes in a string's value */
+#define SPEC_WORD_MAX 256	/* bytes in an unquoted word or number */
+#define SPEC_LIST_MAX 10000	/* items in one list */
+#define SPEC_LIST_DEPTH_MAX 16	/* lists open inside one another */
+
 /* The state of parsing one source, shared by the scanner and parser. */
 struct parser {
 	void *scanner;
@@ -76,6 +87,7 @@ struct parser {
 	uint32_t string_start;
 	struct loc braces[BRACES_MAX];	/* open braces, for "to match" notes */
 	int depth;
+	int lists;			/* '[' open since the last '{', '}' or '=' */
 	bool trace_lexer;
 	unsigned syntax_errors;		/* reported by the scanner or parser */
 	unsigned item_syntax_errors;	/* syntax_errors when the item began */

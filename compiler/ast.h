@@ -289,7 +289,7 @@ struct spec_unit {
 void unit_init(struct spec_unit *u);
 void unit_release(struct spec_unit *u);
 
-/* A unit of more spec files than this is rejected. */
+/* A walk that finds more spec files than this is rejected. */
 #define UNIT_FILES_MAX 100000
 
 /*
@@ -300,8 +300,8 @@ void unit_release(struct spec_unit *u);
  * any error was reported to d; u is then incomplete but safe to release.
  * In a directory, a symbolic link that leads outside the directories
  * named, a symbolic link loop and a file name that is not UTF-8 are
- * errors, and a *.mandate entry that is neither a file nor a directory
- * (a FIFO, a socket) is skipped with a warning.
+ * errors. A *.mandate entry that is neither a file nor a directory (a
+ * FIFO, a socket) is skipped with a warning.
  */
 int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 		    struct diag *d);

@@ -32,8 +32,8 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 
 /*
  * Append s with every control character (a byte below 0x20, 0x7f, or
- * U+0080 to U+009F) and every byte that is not UTF-8 replaced by '?',
- * so that text from specs, exports and file names cannot send escape
+ * U+0080 to U+009F) and every byte that is not UTF-8 replaced by '?'.
+ * Text from specs, exports and file names then cannot send escape
  * sequences to a terminal or make the output invalid UTF-8.
  */
 void buf_add_printable(struct buf *b, const char *s);

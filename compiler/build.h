@@ -66,9 +66,9 @@ enum block_kind {
 #define BRACES_MAX 64
 
 /*
- * Limits of the language, each reported at the place that exceeds it
- * (mandate(5), LIMITS). Lines bound every token, since no token spans
- * a line; the others are tighter for what a token or a list holds.
+ * Limits of the language, each reported where the input passes it and
+ * listed in mandate(5) under LIMITS. No token spans a line, so the line
+ * limit bounds every token, and the others are tighter.
  */
 #define SPEC_LINE_MAX 4096	/* bytes in a line, without its newline */
 #define SPEC_STRING_MAX 2048	/* bytes in a string's value */

@@ -67,9 +67,14 @@ static bool has_long_lines(struct source *src, struct diag *d)
 		if (len > 0 && eol[-1] == '\r')
 			len--;
 		if (len > SPEC_LINE_MAX) {
-			struct loc at = { src, (uint32_t)(line - src->text) +
-					       SPEC_LINE_MAX, 1 };
+			size_t off = (size_t)(line - src->text) + SPEC_LINE_MAX;
+			struct loc at = { src, 0, 1 };
 
+			/* Point at the character holding the first byte over. */
+			while (((unsigned char)src->text[off] & 0xc0) == 0x80 &&
+			       off > (size_t)(line - src->text))
+				off--;
+			at.off = (uint32_t)off;
 			diag_at(d, DIAG_ERROR, &at, "line is %zu bytes long; "
 				"the maximum is %d bytes", len, SPEC_LINE_MAX);
 			found = true;
@@ -89,7 +94,7 @@ int unit_parse_source(struct spec_unit *u, struct source *src,
 	grow_array((void **)&u->sources, &u->sources_cap, u->nsources + 1,
 		   sizeof(*u->sources));
 	u->sources[u->nsources++] = src;
-	/* Every token is then shorter than a line, so none is scanned. */
+	/* A file with a long line is not scanned, so no token is longer. */
 	if (has_long_lines(src, d))
 		return -1;
 
@@ -207,10 +212,10 @@ static bool path_is_below(const char *path, const char *dir)
 }
 
 /*
- * Return whether path, found in a directory walk, is no symbolic link
- * or one whose target lies inside a directory the user named; report
- * it otherwise. Following a link out of the tree could read any file
- * on the machine into the unit and into its diagnostics.
+ * Return whether path, found in a directory walk, is not a symbolic
+ * link or leads inside a directory the user named, and report it
+ * otherwise. A link out of the tree could pull any file on the machine
+ * into the unit and into its diagnostics.
  */
 static bool link_stays_inside(struct walk *w, const char *path)
 {

@@ -306,6 +306,15 @@ void unit_release(struct spec_unit *u);
 int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 		    struct diag *d);
 
+/*
+ * Find the spec files under paths as unit_load_paths does, with the same
+ * checks, and store their paths in *out, sorted and each file once. The
+ * caller frees each path and the array. Returns 0, or -1 when any error
+ * was reported to d; *out then holds the files found despite it.
+ */
+int unit_find_files(char ***out, size_t *n, char *const *paths,
+		    size_t npaths, struct diag *d);
+
 /* Parse one source into u; the unit takes ownership of src. */
 int unit_parse_source(struct spec_unit *u, struct source *src,
 		      struct diag *d);

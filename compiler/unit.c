@@ -367,6 +367,70 @@ static void add_root(struct walk *w, const char *dir)
 	w->roots[w->nroots++] = real;
 }
 
+/* Find the spec files under paths; returns the number of errors. */
+static int walk_paths(struct walk *w, char *const *paths, size_t npaths,
+		      struct diag *d)
+{
+	size_t i;
+
+	memset(w, 0, sizeof(*w));
+	w->d = d;
+	for (i = 0; i < npaths; i++) {
+		struct stat st;
+
+		if (stat(paths[i], &st) < 0) {
+			diag_path(d, DIAG_ERROR, paths[i], "cannot read: %s",
+				  strerror(errno));
+			w->errors++;
+		} else if (S_ISDIR(st.st_mode)) {
+			add_root(w, paths[i]);
+		} else {
+			add_file(w, paths[i],
+				 (size_t)(base_name(paths[i]) - paths[i]), &st);
+		}
+	}
+	/* Every root is known before a walk checks a link against them. */
+	for (i = 0; i < npaths; i++) {
+		struct stat st;
+
+		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			walk_dir(w, paths[i], strlen(paths[i]), &st);
+	}
+	if (w->files.n <= UNIT_FILES_MAX)
+		unique_files(&w->files);
+	return w->errors;
+}
+
+static void walk_release(struct walk *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->files.n && i < UNIT_FILES_MAX; i++)
+		free(w->files.v[i].path);
+	free(w->files.v);
+	free(w->dirs);
+	for (i = 0; i < w->nroots; i++)
+		free(w->roots[i]);
+	free(w->roots);
+}
+
+int unit_find_files(char ***out, size_t *n, char *const *paths,
+		    size_t npaths, struct diag *d)
+{
+	struct walk w;
+	int ret = walk_paths(&w, paths, npaths, d) ? -1 : 0;
+	size_t i;
+
+	*n = w.files.n <= UNIT_FILES_MAX ? w.files.n : 0;
+	*out = xcalloc(*n + 1, sizeof(**out));
+	for (i = 0; i < *n; i++) {
+		(*out)[i] = w.files.v[i].path;
+		w.files.v[i].path = NULL;
+	}
+	walk_release(&w);
+	return ret;
+}
+
 int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 		    struct diag *d)
 {
@@ -374,34 +438,10 @@ int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 	size_t i;
 	int ret = 0;
 
-	memset(&w, 0, sizeof(w));
-	w.d = d;
-	for (i = 0; i < npaths; i++) {
-		struct stat st;
-
-		if (stat(paths[i], &st) < 0) {
-			diag_path(d, DIAG_ERROR, paths[i], "cannot read: %s",
-				  strerror(errno));
-			w.errors++;
-		} else if (S_ISDIR(st.st_mode)) {
-			add_root(&w, paths[i]);
-		} else {
-			add_file(&w, paths[i],
-				 (size_t)(base_name(paths[i]) - paths[i]), &st);
-		}
-	}
-	for (i = 0; i < npaths; i++) {
-		struct stat st;
-
-		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
-			walk_dir(&w, paths[i], strlen(paths[i]), &st);
-	}
-	if (w.errors) {
+	if (walk_paths(&w, paths, npaths, d)) {
 		ret = -1;
 		goto out;
 	}
-
-	unique_files(&w.files);
 	for (i = 0; i < w.files.n && !d->stopped; i++) {
 		struct source *src;
 
@@ -417,13 +457,7 @@ int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 	if (unit_check(u, d) < 0)
 		ret = -1;
 out:
-	for (i = 0; i < w.files.n && i < UNIT_FILES_MAX; i++)
-		free(w.files.v[i].path);
-	free(w.files.v);
-	free(w.dirs);
-	for (i = 0; i < w.nroots; i++)
-		free(w.roots[i]);
-	free(w.roots);
+	walk_release(&w);
 	return ret;
 }
 

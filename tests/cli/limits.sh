@@ -320,6 +320,16 @@ if grep -q "symbolic link" "$err"; then
 	show
 fi
 
+case_name "fmt through a symbolic link to a directory outside"
+cp tests/fmt/layout.in "$TMP/outside/messy.mandate"
+run fmt "$tree"
+expect_status 2
+expect_err "$tree/sub/out: error: symbolic link leads to"
+if ! cmp -s tests/fmt/layout.in "$TMP/outside/messy.mandate"; then
+	fail "fmt rewrote a spec outside the tree"
+fi
+rm "$TMP/outside/messy.mandate"
+
 case_name "symbolic link to a file outside"
 reset_tree
 ln -s /etc/passwd "$tree/sub/passwd.mandate"

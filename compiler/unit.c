@@ -175,11 +175,10 @@ static void add_file(struct walk *w, const char *path, size_t rel,
 		     const struct stat *st)
 {
 	struct spec_file *f;
-	const char *name = base_name(path);
-
-	if (!text_is_utf8(name)) {
+	/* Reports name the part below the directory named, as UTF-8. */
+	if (!text_is_utf8(path + rel)) {
 		diag_path(w->d, DIAG_ERROR, path, "file name is not valid "
-			  "UTF-8; rename the file");
+			  "UTF-8; rename the file or its directory");
 		w->errors++;
 		return;
 	}
@@ -442,6 +441,10 @@ int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 		ret = -1;
 		goto out;
 	}
+	/*
+	 * TODO: the files' total size has no limit of its own, so 100,000
+	 * files of up to 8 MiB each are all held in memory at once.
+	 */
 	for (i = 0; i < w.files.n && !d->stopped; i++) {
 		struct source *src;
 

@@ -369,6 +369,13 @@ touch "$tree/sub/caf$(printf '\351').mandate"
 check_rejects "$tree"
 expect_err "$tree/sub/caf?.mandate: error: file name is not valid UTF-8"
 
+case_name "directory name that is not UTF-8"
+reset_tree
+mkdir "$tree/sub/caf$(printf '\351')"
+spec_with '# empty' >"$tree/sub/caf$(printf '\351')/a.mandate"
+check_rejects "$tree"
+expect_err "$tree/sub/caf?/a.mandate: error: file name is not valid UTF-8"
+
 # Root reads any file whatever its mode, so the unreadable cases run
 # as nobody (user 65534) when the tests run as root.
 as_other=

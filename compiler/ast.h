@@ -298,9 +298,9 @@ void unit_release(struct spec_unit *u);
  * skipping hidden entries. Files are parsed in sorted order of path,
  * each once however many paths name it. Then run the cross-file checks. Returns 0, or -1 when
  * any error was reported to d; u is then incomplete but safe to release.
- * In a directory, a symbolic link that leads outside the directories
- * named, a symbolic link loop and a file name that is not UTF-8 are
- * errors. A *.mandate entry that is neither a file nor a directory (a
+ * In a directory, a symbolic link to a directory or *.mandate file that
+ * leads outside the directories named, a symbolic link loop and a spec
+ * path that is not UTF-8 are errors. A *.mandate entry that is neither a file nor a directory (a
  * FIFO, a socket) is skipped with a warning.
  */
 int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,

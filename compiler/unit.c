@@ -175,6 +175,7 @@ static void add_file(struct walk *w, const char *path, size_t rel,
 		     const struct stat *st)
 {
 	struct spec_file *f;
+
 	/* Reports name the part below the directory named, as UTF-8. */
 	if (!text_is_utf8(path + rel)) {
 		diag_path(w->d, DIAG_ERROR, path, "file name is not valid "
@@ -289,12 +290,13 @@ static void walk_dir(struct walk *w, const char *dir, size_t root,
 			diag_path(w->d, DIAG_ERROR, path, "cannot read: %s",
 				  strerror(errno));
 			w->errors++;
+		} else if (!S_ISDIR(sub.st_mode) &&
+			   !has_suffix(e->d_name, ".mandate")) {
+			;	/* not a spec, so never read */
 		} else if (!link_stays_inside(w, path)) {
 			w->errors++;
 		} else if (S_ISDIR(sub.st_mode)) {
 			walk_dir(w, path, root, &sub);
-		} else if (!has_suffix(e->d_name, ".mandate")) {
-			;	/* not a spec */
 		} else if (S_ISREG(sub.st_mode)) {
 			add_file(w, path, root + (path[root] == '/'), &sub);
 		} else {

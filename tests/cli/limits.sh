@@ -339,6 +339,16 @@ if grep -q "root:" "$err"; then
 	fail "the linked file was read"
 fi
 
+case_name "symbolic link out of the tree that is not a spec"
+reset_tree
+ln -s /etc/passwd "$tree/sub/README"
+run check $today --color never "$tree"
+expect_status 1
+if grep -q "symbolic link" "$err"; then
+	fail "a link that is never read was rejected"
+	show
+fi
+
 case_name "FIFO and socket in a spec tree"
 reset_tree
 mkfifo "$tree/sub/pipe.mandate"

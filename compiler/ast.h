@@ -289,15 +289,31 @@ struct spec_unit {
 void unit_init(struct spec_unit *u);
 void unit_release(struct spec_unit *u);
 
+/* A walk that finds more spec files than this is rejected. */
+#define UNIT_FILES_MAX 100000
+
 /*
  * Parse every spec under paths into u: a file is taken whatever its
  * name, a directory is searched recursively for *.mandate files,
  * skipping hidden entries. Files are parsed in sorted order of path,
  * each once however many paths name it. Then run the cross-file checks. Returns 0, or -1 when
  * any error was reported to d; u is then incomplete but safe to release.
+ * In a directory, a symbolic link to a directory or *.mandate file that
+ * leads outside the directories named, a symbolic link loop and a spec
+ * path that is not UTF-8 are errors. A *.mandate entry that is neither a file nor a directory (a
+ * FIFO, a socket) is skipped with a warning.
  */
 int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 		    struct diag *d);
+
+/*
+ * Find the spec files under paths as unit_load_paths does, with the same
+ * checks, and store their paths in *out, sorted and each file once. The
+ * caller frees each path and the array. Returns 0, or -1 when any error
+ * was reported to d; *out then holds the files found despite it.
+ */
+int unit_find_files(char ***out, size_t *n, char *const *paths,
+		    size_t npaths, struct diag *d);
 
 /* Parse one source into u; the unit takes ownership of src. */
 int unit_parse_source(struct spec_unit *u, struct source *src,

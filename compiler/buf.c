@@ -82,10 +82,21 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 
 void buf_add_printable(struct buf *b, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t n = strlen(s);
 
-		buf_addch(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	while (n > 0) {
+		unsigned char c = (unsigned char)*s;
+		size_t len = utf8_char_len(s, n);
+
+		if (len == 0 || c < 0x20 || c == 0x7f ||
+		    (c == 0xc2 && (unsigned char)s[1] < 0xa0)) {
+			buf_addch(b, '?');
+			len = len ? len : 1;
+		} else {
+			buf_add(b, s, len);
+		}
+		s += len;
+		n -= len;
 	}
 }
 

@@ -31,9 +31,10 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	PRINTF_LIKE(2, 0);
 
 /*
- * Append s with every control character (a byte below 0x20, or 0x7f)
- * replaced by '?', so that text from specs and exports cannot send
- * escape sequences to a terminal.
+ * Append s with every control character (a byte below 0x20, 0x7f, or
+ * U+0080 to U+009F) and every byte that is not UTF-8 replaced by '?'.
+ * Text from specs, exports and file names then cannot send escape
+ * sequences to a terminal or make the output invalid UTF-8.
  */
 void buf_add_printable(struct buf *b, const char *s);
 

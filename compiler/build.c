@@ -191,13 +191,24 @@ struct value *value_list(struct parser *p, struct value *first,
 			 struct span where)
 {
 	struct value *v = arena_calloc(&p->u->arena, 1, sizeof(*v));
-	struct value *item;
+	struct value *item, *last = NULL;
 
 	v->kind = VALUE_LIST;
 	v->items = first;
 	v->loc = parser_loc(p, where);
-	for (item = first; item; item = item->next)
+	for (item = first; item; item = item->next) {
+		if (v->nitems == SPEC_LIST_MAX) {
+			error_at(p, &item->loc, "list has more than %d items; "
+				 "split it or use a pattern", SPEC_LIST_MAX);
+			break;
+		}
+		if (v->nitems == SPEC_LIST_MAX - 1)
+			last = item;
 		v->nitems++;
+	}
+	/* Later checks see the first SPEC_LIST_MAX items only. */
+	if (item)
+		last->next = NULL;
 	return v;
 }
 

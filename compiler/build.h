@@ -65,6 +65,17 @@ enum block_kind {
 
 #define BRACES_MAX 64
 
+/*
+ * Limits of the language, each reported where the input passes it and
+ * listed in mandate(5) under LIMITS. No token spans a line, so the line
+ * limit bounds every token, and the others are tighter.
+ */
+#define SPEC_LINE_MAX 4096	/* bytes in a line, without its newline */
+#define SPEC_STRING_MAX 2048	/* bytes in a string's value */
+#define SPEC_WORD_MAX 256	/* bytes in an unquoted word or number */
+#define SPEC_LIST_MAX 10000	/* items in one list */
+#define SPEC_LIST_DEPTH_MAX 16	/* lists open inside one another */
+
 /* The state of parsing one source, shared by the scanner and parser. */
 struct parser {
 	void *scanner;
@@ -76,6 +87,7 @@ struct parser {
 	uint32_t string_start;
 	struct loc braces[BRACES_MAX];	/* open braces, for "to match" notes */
 	int depth;
+	int lists;			/* '[' open since the last '{', '}' or '=' */
 	bool trace_lexer;
 	unsigned syntax_errors;		/* reported by the scanner or parser */
 	unsigned item_syntax_errors;	/* syntax_errors when the item began */

@@ -4,6 +4,7 @@
 #include <cJSON.h>
 #include <getopt.h>
 #include <openssl/evp.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "emit_aws.h"
@@ -11,6 +12,9 @@
 #include "pipeline.h"
 #include "report.h"
 #include "version.h"
+
+/* An earlier build's manifest larger than this is not read. */
+#define MANIFEST_MAX ((size_t)64 << 20)
 
 struct build_options {
 	char *const *paths;
@@ -154,18 +158,25 @@ static void remove_stale(const char *dir, const struct emit_result *r,
 			 const struct spec_unit *u)
 {
 	char *path = out_path(dir, "manifest.json");
-	FILE *f = fopen(path, "rb");
 	struct buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
+	struct stat st;
 	cJSON *doc, *file;
 
-	free(path);
-	if (!f)
+	/* Only a regular file: opening a FIFO would wait for a writer. */
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		free(path);
 		return;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
+	}
+	if (read_file(path, MANIFEST_MAX, &b) < 0) {
+		if (errno == EFBIG)
+			log_warn("kept the files of the earlier build: its "
+				 "manifest %s is larger than %zu bytes", path,
+				 MANIFEST_MAX);
+		free(path);
+		buf_release(&b);
+		return;
+	}
+	free(path);
 	doc = cJSON_Parse(buf_str(&b));
 	buf_release(&b);
 	cJSON_ArrayForEach(file, cJSON_GetObjectItem(doc, "files")) {

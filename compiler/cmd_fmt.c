@@ -1,7 +1,6 @@
 #include "common.h"
 #include "cli.h"
 
-#include <dirent.h>
 #include <getopt.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,7 +12,7 @@
 
 struct fmt_files {
 	char **v;
-	size_t n, cap;
+	size_t n;
 };
 
 static void fmt_usage(FILE *out)
@@ -36,93 +35,6 @@ static void fmt_usage(FILE *out)
 	      "Exit status: 0 every file is (now) in canonical layout, 1 with\n"
 	      "--check some file would change, 2 a file has errors or could\n"
 	      "not be read or written.\n", out);
-}
-
-static void add_path(struct fmt_files *f, const char *path)
-{
-	grow_array((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v));
-	f->v[f->n++] = xstrdup(path);
-}
-
-static bool spec_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 8 && !strcmp(name + n - 8, ".mandate");
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * Add the *.mandate files under dir in sorted order, skipping hidden
- * entries. The depth limit ends the recursion in a directory loop.
- */
-static int walk(struct fmt_files *f, const char *dir, int depth)
-{
-	struct fmt_files names = { NULL, 0, 0 };
-	struct dirent *e;
-	DIR *d;
-	size_t i;
-	int ret = 0;
-
-	if (depth > 64) {
-		diag_path(&cli.diag, DIAG_ERROR, dir, "directories nested "
-			  "more than 64 deep; is there a symbolic link loop?");
-		return -1;
-	}
-	d = opendir(dir);
-	if (!d) {
-		diag_path(&cli.diag, DIAG_ERROR, dir, "cannot read: %s",
-			  strerror(errno));
-		return -1;
-	}
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			add_path(&names, e->d_name);
-	closedir(d);
-	sort_array(names.v, names.n, sizeof(*names.v), cmp_names);
-	for (i = 0; i < names.n; i++) {
-		size_t len = strlen(dir) + strlen(names.v[i]) + 2;
-		char *path = xmalloc(len);
-		struct stat st;
-
-		snprintf(path, len, "%s/%s", dir, names.v[i]);
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (walk(f, path, depth + 1) < 0)
-				ret = -1;
-		} else if (spec_name(names.v[i])) {
-			add_path(f, path);
-		}
-		free(path);
-		free(names.v[i]);
-	}
-	free(names.v);
-	return ret;
-}
-
-static int collect(struct fmt_files *f, char *const *paths, size_t n)
-{
-	int ret = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		struct stat st;
-
-		if (stat(paths[i], &st) < 0) {
-			diag_path(&cli.diag, DIAG_ERROR, paths[i],
-				  "cannot read: %s", strerror(errno));
-			ret = -1;
-		} else if (S_ISDIR(st.st_mode)) {
-			if (walk(f, paths[i], 0) < 0)
-				ret = -1;
-		} else {
-			add_path(f, paths[i]);
-		}
-	}
-	return ret;
 }
 
 /*
@@ -195,11 +107,12 @@ out:
 
 static int run_fmt(char *const *paths, size_t npaths, bool check)
 {
-	struct fmt_files files = { NULL, 0, 0 };
+	struct fmt_files files = { NULL, 0 };
 	bool errors = false, changed = false;
 	size_t i;
 
-	if (collect(&files, paths, npaths) < 0)
+	if (unit_find_files(&files.v, &files.n, paths, npaths,
+			    &cli.diag) < 0)
 		errors = true;
 	for (i = 0; i < files.n && !cli.diag.stopped; i++) {
 		int r = fmt_file(files.v[i], check);

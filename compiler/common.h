@@ -80,6 +80,14 @@ bool text_is_placeholder(const char *text);
  */
 bool text_is_email(const char *s);
 
+/*
+ * Return the length in bytes (1 to 4) of the UTF-8 character at the
+ * start of the n bytes at s. Returns 0 for a stray continuation byte,
+ * a truncated sequence, an overlong form, a surrogate or a code point
+ * above U+10FFFF.
+ */
+size_t utf8_char_len(const char *s, size_t n);
+
 #include "banned.h"
 
 #endif

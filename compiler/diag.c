@@ -32,27 +32,34 @@ void diag_init(struct diag *d, FILE *out, bool color)
 	d->stopped = false;
 }
 
-static bool is_continuation(unsigned char c)
-{
-	return (c & 0xc0) == 0x80;
-}
-
 /* Skip a byte order mark, which no editor shows in the first line. */
 static size_t skip_bom(const struct source *s, size_t line_start)
 {
 	return line_start == 0 && source_has_bom(s) ? 3 : line_start;
 }
 
+/*
+ * Return the length of the character at offset i, below end: a byte
+ * that is not UTF-8 counts as a character of its own, so that columns
+ * stay exact on an invalid line.
+ */
+static size_t char_len(const struct source *s, size_t i, size_t end)
+{
+	size_t len = utf8_char_len(s->text + i, end - i);
+
+	return len ? len : 1;
+}
+
 void loc_position(const struct loc *loc, uint32_t *line, uint32_t *col)
 {
-	size_t start, i;
+	const struct source *s = loc->src;
+	size_t start, i, end = loc->off < s->len ? loc->off : s->len;
 	uint32_t c = 1;
 
 	*line = source_line_of(loc->src, loc->off, &start);
-	start = skip_bom(loc->src, start);
-	for (i = start; i < loc->off && i < loc->src->len; i++)
-		if (!is_continuation((unsigned char)loc->src->text[i]))
-			c++;
+	start = skip_bom(s, start);
+	for (i = start; i < end; i += char_len(s, i, end))
+		c++;
 	*col = c;
 }
 
@@ -99,6 +106,25 @@ static void print_level(struct diag *d, enum diag_level level)
 		fprintf(d->out, "%s: ", level_names[level]);
 }
 
+/*
+ * Print the character at s, one column wide. Control characters other
+ * than tab are shown as spaces, and bytes that are not UTF-8 and the C1
+ * controls as '?', so that an escape sequence in the input cannot drive
+ * the terminal.
+ */
+static void print_char(FILE *out, const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t len = utf8_char_len(s, n);
+
+	if ((c < 0x20 && c != '\t') || c == 0x7f)
+		fputc(' ', out);
+	else if (len == 0 || (c == 0xc2 && (unsigned char)s[1] < 0xa0))
+		fputc('?', out);
+	else
+		fwrite(s, 1, len, out);
+}
+
 void loc_print_excerpt(FILE *out, bool color, const struct loc *loc)
 {
 	struct source *s = loc->src;
@@ -113,34 +139,23 @@ void loc_print_excerpt(FILE *out, bool color, const struct loc *loc)
 	if (end - start > 400)
 		return;
 
-	/*
-	 * Control characters other than tab are shown as spaces, so that
-	 * an escape sequence in the input cannot drive the terminal.
-	 */
 	fputs("    ", out);
-	for (i = start; i < end; i++) {
-		unsigned char c = (unsigned char)s->text[i];
-
-		fputc((c < 0x20 && c != '\t') || c == 0x7f ? ' ' : c, out);
-	}
+	for (i = start; i < end; i += char_len(s, i, end))
+		print_char(out, s->text + i, end - i);
 	fputc('\n', out);
 
 	fputs("    ", out);
-	for (i = start; i < loc->off && i < end; i++) {
-		if (s->text[i] == '\t')
-			fputc('\t', out);
-		else if (!is_continuation((unsigned char)s->text[i]))
-			fputc(' ', out);
-	}
+	for (i = start; i < loc->off && i < end; i += char_len(s, i, end))
+		fputc(s->text[i] == '\t' ? '\t' : ' ', out);
 	if (color)
 		fputs(COLOR_GREEN, out);
 	fputc('^', out);
 	mark_end = loc->off + (loc->len ? loc->len : 1);
 	if (mark_end > end)
 		mark_end = end;
-	for (i = loc->off + 1; i < mark_end; i++)
-		if (!is_continuation((unsigned char)s->text[i]))
-			fputc('~', out);
+	for (i = loc->off < end ? loc->off + char_len(s, loc->off, end) : end;
+	     i < mark_end; i += char_len(s, i, end))
+		fputc('~', out);
 	if (color)
 		fputs(COLOR_RESET, out);
 	fputc('\n', out);

@@ -212,11 +212,18 @@ int read_file(const char *path, size_t max, struct buf *out)
 {
 	char chunk[8192];
 	FILE *f = fopen(path, "rb");
+	struct stat st;
 	size_t n;
 	int err;
 
 	if (!f)
 		return -1;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size > max) {
+		fclose(f);
+		errno = EFBIG;
+		return -1;
+	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (out->len + n > max) {
 			fclose(f);

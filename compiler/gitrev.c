@@ -202,6 +202,7 @@ struct walk {
 	size_t npaths;
 	struct diag *d;
 	int ret;
+	bool too_many;		/* UNIT_FILES_MAX was reached and reported */
 };
 
 static int add_blob(struct walk *w, const char *path, const git_oid *id)
@@ -214,6 +215,15 @@ static int add_blob(struct walk *w, const char *path, const git_oid *id)
 	if (git_blob_lookup(&blob, w->repo, id) < 0) {
 		diag_plain(w->d, DIAG_ERROR, "cannot read '%s' at '%s': %s",
 			   path, w->rev, git_message());
+		return -1;
+	}
+	if (w->out->n >= UNIT_FILES_MAX) {
+		if (!w->too_many)
+			diag_plain(w->d, DIAG_ERROR, "more than %d spec files "
+				   "at '%s'; refusing to read them all",
+				   UNIT_FILES_MAX, w->rev);
+		w->too_many = true;
+		git_blob_free(blob);
 		return -1;
 	}
 	size = git_blob_rawsize(blob);
@@ -271,7 +281,7 @@ int gitrev_read_specs(struct gitrev_files *out, struct gitrev_repo *r,
 		      git_tree *tree, const char *rev, char *const *paths,
 		      size_t npaths, struct diag *d)
 {
-	struct walk w = { out, r->repo, rev, paths, npaths, d, 0 };
+	struct walk w = { out, r->repo, rev, paths, npaths, d, 0, false };
 
 	if (git_tree_walk(tree, GIT_TREEWALK_PRE, visit_entry, &w) < 0) {
 		diag_plain(d, DIAG_ERROR, "cannot read the tree of '%s': %s",

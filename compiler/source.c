@@ -1,59 +1,171 @@
 #include "common.h"
 #include "source.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "diag.h"
+
+/*
+ * Open path for reading without blocking on a FIFO that has no writer,
+ * then make reads block again, so that a FIFO read this way ends at once
+ * when no program writes to it.
+ */
+static int open_for_reading(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int flags;
+
+	if (fd < 0)
+		return -1;
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Read from fd into s->text until the end of the file or until more than
+ * max bytes have come, growing the buffer as the bytes arrive; a FIFO or
+ * a device such as /dev/zero has no size to check beforehand. Returns
+ * the number of bytes read, max + 1 for a longer input, or -1 on a read
+ * error with errno set.
+ */
+static ssize_t read_stream(int fd, struct source *s, size_t max)
+{
+	size_t len = 0, cap = 0;
+
+	for (;;) {
+		size_t want;
+		ssize_t n;
+
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 65536;
+			if (cap > max + 2)
+				cap = max + 2;	/* max + 1 bytes and a NUL */
+			s->text = xrealloc(s->text, cap);
+		}
+		want = cap - 1 - len;
+		if (want == 0)
+			return (ssize_t)len;	/* len is max + 1 */
+		n = read(fd, s->text + len, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return (ssize_t)len;
+		len += (size_t)n;
+	}
+}
+
+/*
+ * Read a regular file of the size fstat gave, and fail if it has grown
+ * or shrunk meanwhile. Returns 0, or -1 with errno set (0 for a change).
+ */
+static int read_regular(int fd, struct source *s, size_t size)
+{
+	size_t len = 0;
+	char extra;
+	ssize_t n;
+
+	s->text = xmalloc(size + 1);
+	while (len < size) {
+		n = read(fd, s->text + len, size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = 0;
+			return -1;
+		}
+		len += (size_t)n;
+	}
+	do
+		n = read(fd, &extra, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 0) {
+		if (n > 0)
+			errno = 0;
+		return -1;
+	}
+	return 0;
+}
 
 int source_load(struct source **out, const char *path, size_t max,
 		struct diag *d)
 {
-	FILE *f;
+	struct source *s = NULL;
 	struct stat st;
-	struct source *s;
-	size_t n;
+	ssize_t n;
+	int fd;
 
 	*out = NULL;
-	f = fopen(path, "rb");
-	if (!f) {
+	fd = open_for_reading(path);
+	if (fd < 0) {
 		diag_path(d, DIAG_ERROR, path, "cannot open: %s",
 			  strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(f), &st) < 0) {
+	if (fstat(fd, &st) < 0) {
 		diag_path(d, DIAG_ERROR, path, "cannot stat: %s",
 			  strerror(errno));
-		fclose(f);
-		return -1;
+		goto fail;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		diag_path(d, DIAG_ERROR, path, "is a directory, not a file");
-		fclose(f);
-		return -1;
+		goto fail;
 	}
-	if (st.st_size < 0 || (uint64_t)st.st_size > max) {
-		diag_path(d, DIAG_ERROR, path,
-			  "file is larger than the limit of %zu bytes", max);
-		fclose(f);
-		return -1;
+	if (S_ISREG(st.st_mode) && (st.st_size < 0 ||
+				     (uint64_t)st.st_size > max)) {
+		diag_path(d, DIAG_ERROR, path, "file is %lld bytes, larger "
+			  "than the maximum of %zu bytes", (long long)st.st_size,
+			  max);
+		goto fail;
 	}
 
 	s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
-	s->text = xmalloc((size_t)st.st_size + 1);
-	n = fread(s->text, 1, (size_t)st.st_size, f);
-	if (ferror(f) || n != (size_t)st.st_size || getc(f) != EOF) {
-		diag_path(d, DIAG_ERROR, path,
-			  "read failed or the file changed while being read");
-		fclose(f);
-		source_free(s);
-		return -1;
+	if (S_ISREG(st.st_mode)) {
+		if (read_regular(fd, s, (size_t)st.st_size) < 0) {
+			if (errno)
+				diag_path(d, DIAG_ERROR, path, "read failed: "
+					  "%s", strerror(errno));
+			else
+				diag_path(d, DIAG_ERROR, path, "the file "
+					  "changed while it was being read");
+			goto fail;
+		}
+		n = (ssize_t)st.st_size;
+	} else {
+		n = read_stream(fd, s, max);
+		if (n < 0) {
+			diag_path(d, DIAG_ERROR, path, "read failed: %s",
+				  strerror(errno));
+			goto fail;
+		}
+		if ((size_t)n > max) {
+			diag_path(d, DIAG_ERROR, path, "input is larger than "
+				  "the maximum of %zu bytes", max);
+			goto fail;
+		}
 	}
-	fclose(f);
+	close(fd);
 	s->text[n] = '\0';
-	s->len = n;
+	s->len = (size_t)n;
 	*out = s;
 	return 0;
+
+fail:
+	close(fd);
+	source_free(s);
+	return -1;
 }
 
 struct source *source_from_memory(const char *path, const char *text,

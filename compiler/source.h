@@ -18,13 +18,18 @@ struct source {
 	size_t nlines;
 };
 
-/* Inputs larger than these are rejected before they are read. */
+/*
+ * The maximum sizes of a spec and of an export. A regular file past one
+ * is rejected by its size before it is read.
+ */
 #define SOURCE_SPEC_MAX ((size_t)8 << 20)
 #define SOURCE_EXPORT_MAX ((size_t)2 << 30)
 
 /*
- * Read the file at path, at most max bytes, into a new source.
- * Returns 0, or -1 after reporting the failure to d with the path.
+ * Read the file at path, at most max bytes, into a new source. A FIFO
+ * or a device is read until it ends or passes max, and a FIFO with no
+ * writer reads as empty instead of blocking. Returns 0, or -1 after
+ * reporting the failure to d with the path.
  */
 int source_load(struct source **out, const char *path, size_t max,
 		struct diag *d);

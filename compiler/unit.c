@@ -11,9 +11,6 @@
 #include "lexer.h"
 #include "ptrmap.h"
 
-/* A directory tree holding more spec files than this is refused. */
-#define UNIT_FILES_MAX 100000
-
 void unit_init(struct spec_unit *u)
 {
 	memset(u, 0, sizeof(*u));
@@ -53,6 +50,40 @@ static bool trace_enabled(const char *phase)
 	return false;
 }
 
+/*
+ * Report each line of src longer than SPEC_LINE_MAX bytes, at its first
+ * byte past the limit. Returns whether there was one.
+ */
+static bool has_long_lines(struct source *src, struct diag *d)
+{
+	const char *line = src->text, *end = src->text + src->len;
+	bool found = false;
+
+	while (line < end) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *eol = nl ? nl : end;
+		size_t len = (size_t)(eol - line);
+
+		if (len > 0 && eol[-1] == '\r')
+			len--;
+		if (len > SPEC_LINE_MAX) {
+			size_t off = (size_t)(line - src->text) + SPEC_LINE_MAX;
+			struct loc at = { src, 0, 1 };
+
+			/* Point at the character holding the first byte over. */
+			while (((unsigned char)src->text[off] & 0xc0) == 0x80 &&
+			       off > (size_t)(line - src->text))
+				off--;
+			at.off = (uint32_t)off;
+			diag_at(d, DIAG_ERROR, &at, "line is %zu bytes long; "
+				"the maximum is %d bytes", len, SPEC_LINE_MAX);
+			found = true;
+		}
+		line = nl ? nl + 1 : end;
+	}
+	return found;
+}
+
 int unit_parse_source(struct spec_unit *u, struct source *src,
 		      struct diag *d)
 {
@@ -63,6 +94,9 @@ int unit_parse_source(struct spec_unit *u, struct source *src,
 	grow_array((void **)&u->sources, &u->sources_cap, u->nsources + 1,
 		   sizeof(*u->sources));
 	u->sources[u->nsources++] = src;
+	/* A file with a long line is not scanned, so no token is longer. */
+	if (has_long_lines(src, d))
+		return -1;
 
 	memset(&p, 0, sizeof(p));
 	p.u = u;
@@ -102,6 +136,8 @@ struct walk {
 	struct file_list files;
 	struct visited *dirs;
 	size_t ndirs, dirs_cap;
+	char **roots;		/* the directories named, symbolic links resolved */
+	size_t nroots, roots_cap;
 	struct diag *d;
 	int errors;
 };
@@ -113,6 +149,24 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n > m && !strcmp(s + n - m, suffix);
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* Return whether s is valid UTF-8 text. */
+static bool text_is_utf8(const char *s)
+{
+	size_t n = strlen(s), len;
+
+	for (; n > 0; s += len, n -= len)
+		if ((len = utf8_char_len(s, n)) == 0)
+			return false;
+	return true;
+}
+
 /*
  * Add a spec file. rel is where, in path, the part below the directory
  * the user named begins; a file named directly keeps its base name.
@@ -122,6 +176,13 @@ static void add_file(struct walk *w, const char *path, size_t rel,
 {
 	struct spec_file *f;
 
+	/* Reports name the part below the directory named, as UTF-8. */
+	if (!text_is_utf8(path + rel)) {
+		diag_path(w->d, DIAG_ERROR, path, "file name is not valid "
+			  "UTF-8; rename the file or its directory");
+		w->errors++;
+		return;
+	}
 	if (w->files.n >= UNIT_FILES_MAX) {
 		if (w->files.n == UNIT_FILES_MAX)
 			diag_path(w->d, DIAG_ERROR, path,
@@ -138,6 +199,47 @@ static void add_file(struct walk *w, const char *path, size_t rel,
 	f->rel = rel;
 	f->dev = st->st_dev;
 	f->ino = st->st_ino;
+}
+
+/* Return whether path is dir or lies below it. */
+static bool path_is_below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n > 0 && dir[n - 1] == '/')
+		n--;		/* the root directory, "/" */
+	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
+}
+
+/*
+ * Return whether path, found in a directory walk, is not a symbolic
+ * link or leads inside a directory the user named, and report it
+ * otherwise. A link out of the tree could pull any file on the machine
+ * into the unit and into its diagnostics.
+ */
+static bool link_stays_inside(struct walk *w, const char *path)
+{
+	struct stat st;
+	char *target;
+	size_t i;
+	bool inside = false;
+
+	if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+		return true;
+	target = realpath(path, NULL);
+	if (!target) {
+		diag_path(w->d, DIAG_ERROR, path, "cannot resolve the "
+			  "symbolic link: %s", strerror(errno));
+		return false;
+	}
+	for (i = 0; i < w->nroots && !inside; i++)
+		inside = path_is_below(target, w->roots[i]);
+	if (!inside)
+		diag_path(w->d, DIAG_ERROR, path, "symbolic link leads to "
+			  "'%s', outside the directories named; name that "
+			  "path too, or remove the link", target);
+	free(target);
+	return inside;
 }
 
 /*
@@ -188,11 +290,19 @@ static void walk_dir(struct walk *w, const char *dir, size_t root,
 			diag_path(w->d, DIAG_ERROR, path, "cannot read: %s",
 				  strerror(errno));
 			w->errors++;
+		} else if (!S_ISDIR(sub.st_mode) &&
+			   !has_suffix(e->d_name, ".mandate")) {
+			;	/* not a spec, so never read */
+		} else if (!link_stays_inside(w, path)) {
+			w->errors++;
 		} else if (S_ISDIR(sub.st_mode)) {
 			walk_dir(w, path, root, &sub);
-		} else if (S_ISREG(sub.st_mode) &&
-			   has_suffix(e->d_name, ".mandate")) {
+		} else if (S_ISREG(sub.st_mode)) {
 			add_file(w, path, root + (path[root] == '/'), &sub);
+		} else {
+			/* Opening a FIFO would wait for a writer. */
+			diag_path(w->d, DIAG_WARNING, path, "skipping: not a "
+				  "regular file");
 		}
 		free(path);
 	}
@@ -205,13 +315,6 @@ static int cmp_paths(const void *a, const void *b)
 	const struct spec_file *x = a, *y = b;
 
 	return strcmp(x->path, y->path);
-}
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
 }
 
 /* Order by the file named, then by path. */
@@ -249,6 +352,86 @@ static void unique_files(struct file_list *files)
 	sort_array(files->v, files->n, sizeof(*files->v), cmp_paths);
 }
 
+/* Remember a directory the user named, before any walk starts. */
+static void add_root(struct walk *w, const char *dir)
+{
+	char *real = realpath(dir, NULL);
+
+	if (!real) {
+		diag_path(w->d, DIAG_ERROR, dir, "cannot resolve: %s",
+			  strerror(errno));
+		w->errors++;
+		return;
+	}
+	grow_array((void **)&w->roots, &w->roots_cap, w->nroots + 1,
+		   sizeof(*w->roots));
+	w->roots[w->nroots++] = real;
+}
+
+/* Find the spec files under paths; returns the number of errors. */
+static int walk_paths(struct walk *w, char *const *paths, size_t npaths,
+		      struct diag *d)
+{
+	size_t i;
+
+	memset(w, 0, sizeof(*w));
+	w->d = d;
+	for (i = 0; i < npaths; i++) {
+		struct stat st;
+
+		if (stat(paths[i], &st) < 0) {
+			diag_path(d, DIAG_ERROR, paths[i], "cannot read: %s",
+				  strerror(errno));
+			w->errors++;
+		} else if (S_ISDIR(st.st_mode)) {
+			add_root(w, paths[i]);
+		} else {
+			add_file(w, paths[i],
+				 (size_t)(base_name(paths[i]) - paths[i]), &st);
+		}
+	}
+	/* Every root is known before a walk checks a link against them. */
+	for (i = 0; i < npaths; i++) {
+		struct stat st;
+
+		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			walk_dir(w, paths[i], strlen(paths[i]), &st);
+	}
+	if (w->files.n <= UNIT_FILES_MAX)
+		unique_files(&w->files);
+	return w->errors;
+}
+
+static void walk_release(struct walk *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->files.n && i < UNIT_FILES_MAX; i++)
+		free(w->files.v[i].path);
+	free(w->files.v);
+	free(w->dirs);
+	for (i = 0; i < w->nroots; i++)
+		free(w->roots[i]);
+	free(w->roots);
+}
+
+int unit_find_files(char ***out, size_t *n, char *const *paths,
+		    size_t npaths, struct diag *d)
+{
+	struct walk w;
+	int ret = walk_paths(&w, paths, npaths, d) ? -1 : 0;
+	size_t i;
+
+	*n = w.files.n <= UNIT_FILES_MAX ? w.files.n : 0;
+	*out = xcalloc(*n + 1, sizeof(**out));
+	for (i = 0; i < *n; i++) {
+		(*out)[i] = w.files.v[i].path;
+		w.files.v[i].path = NULL;
+	}
+	walk_release(&w);
+	return ret;
+}
+
 int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 		    struct diag *d)
 {
@@ -256,28 +439,14 @@ int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 	size_t i;
 	int ret = 0;
 
-	memset(&w, 0, sizeof(w));
-	w.d = d;
-	for (i = 0; i < npaths; i++) {
-		struct stat st;
-
-		if (stat(paths[i], &st) < 0) {
-			diag_path(d, DIAG_ERROR, paths[i], "cannot read: %s",
-				  strerror(errno));
-			w.errors++;
-		} else if (S_ISDIR(st.st_mode)) {
-			walk_dir(&w, paths[i], strlen(paths[i]), &st);
-		} else {
-			add_file(&w, paths[i],
-				 (size_t)(base_name(paths[i]) - paths[i]), &st);
-		}
-	}
-	if (w.errors) {
+	if (walk_paths(&w, paths, npaths, d)) {
 		ret = -1;
 		goto out;
 	}
-
-	unique_files(&w.files);
+	/*
+	 * TODO: the files' total size has no limit of its own, so 100,000
+	 * files of up to 8 MiB each are all held in memory at once.
+	 */
 	for (i = 0; i < w.files.n && !d->stopped; i++) {
 		struct source *src;
 
@@ -293,10 +462,7 @@ int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
 	if (unit_check(u, d) < 0)
 		ret = -1;
 out:
-	for (i = 0; i < w.files.n && i < UNIT_FILES_MAX; i++)
-		free(w.files.v[i].path);
-	free(w.files.v);
-	free(w.dirs);
+	walk_release(&w);
 	return ret;
 }
 

@@ -500,6 +500,53 @@ expect_status 2
 expect_err "revision 'mian' is not in the repository"
 expect_err "did you mean 'main'?"
 
+case_name "a range is not a revision"
+run diff --repo "$REPO" v1..HEAD
+expect_status 2
+expect_err "error: revision 'v1..HEAD' is a range, which diff does not accept; give BASE and HEAD as two arguments: mandate diff v1 HEAD"
+grep -q "unknown libgit2 error" "$err" && fail "a range gave an unknown libgit2 error"
+run diff --repo "$REPO" v1...feature
+expect_status 2
+expect_err "mandate diff v1 feature"
+expect_err "give the merge base: mandate diff \$(git merge-base v1 feature) feature"
+
+case_name "history shorter than the revision"
+run diff --repo "$REPO" main~5
+expect_status 2
+expect_err "error: revision 'main~5' is not in the repository at '$REPO': the history of 'main' is shorter than that"
+
+case_name "misspelt HEAD is not a path"
+run diff --repo "$REPO" v1 HAED
+expect_status 2
+expect_err "error: 'HAED' is neither a revision nor a path in the repository at '$REPO'"
+expect_err "note: did you mean 'HEAD'?"
+run diff --repo "$REPO" v1 v2 agents/nowhere.mandate
+expect_status 2
+expect_err "error: 'agents/nowhere.mandate' is neither a revision nor a path"
+run diff --repo "$REPO" --format json v1 v2 -- agents/nowhere.mandate
+expect_status 2
+expect_err "no agent specs found at either side under the paths given"
+
+case_name "a name that is a branch and a path"
+git_repo branch agents v1
+run diff --repo "$REPO" agents
+expect_status 2
+expect_err "error: 'agents' is both a revision and a path in the working tree"
+expect_err "note: put '--' after the revisions to say which: mandate diff BASE [HEAD] -- PATH..."
+run diff --repo "$REPO" v1 agents
+expect_status 2
+expect_err "error: 'agents' is both a revision and a path in the working tree"
+run diff --repo "$REPO" --format json v1 agents --
+expect_status 0
+expect_jq '[.head, (.agents | length)]' '["agents",0]'
+run diff --repo "$REPO" --format json v1 v2 -- agents
+expect_status 0
+expect_jq '[.head, (.agents | length)]' '["v2",4]'
+run diff --repo "$REPO" --format json v1 -- agents
+expect_status 0
+expect_jq '.head' 'null'
+git_repo branch -D agents
+
 case_name "a shallow clone lacks BASE"
 git clone -q --depth 1 --branch feature "file://$REPO" "$TMP/shallow" \
 	>/dev/null 2>&1 || fail "git clone --depth 1 failed"
@@ -510,7 +557,13 @@ expect_err "git fetch origin main:refs/remotes/origin/main"
 expect_err "git fetch --unshallow"
 run diff --repo "$TMP/shallow" HEAD~1 HEAD
 expect_status 2
-expect_err "git fetch --unshallow"
+expect_err "error: revision 'HEAD~1' is not in the repository at '$TMP/shallow': it is older than the commits this shallow clone fetched"
+expect_err "git fetch --unshallow, or in CI check out with a fetch depth of 0"
+run diff --repo "$TMP/shallow" origin/featrue
+expect_status 2
+expect_err "error: revision 'origin/featrue' is not in the repository"
+expect_err "note: did you mean 'origin/feature'?"
+expect_err "note: if 'featrue' is a branch of remote 'origin', fetch it first: git fetch origin featrue:refs/remotes/origin/featrue"
 
 case_name "a bare repository has no working tree"
 git clone -q --bare "$REPO" "$TMP/bare.git" >/dev/null 2>&1 ||
@@ -599,6 +652,113 @@ expect_status 0
 expect_jq '.agents[] | [.name, ([.added[].resource]), ([.removed[].resource])]' \
 	'["reader",[],["arn:aws:s3:::fernbrook-reports/*"]]'
 expect_jq '.escalations' '0'
+
+# A fourth repository for the working tree as git sees it: ignored
+# files, a nested repository, a nested worktree and a submodule hold
+# specs that must not be read, and untracked specs that git does not
+# ignore must be.
+WT=$TMP/worktree
+git_wt() {
+	git -C "$WT" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+mkdir -p "$WT/agents"
+git init -q -b main "$WT"
+REPO=$WT write_agent agents/kept.mandate kept kept bob@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:kept"'
+git_wt add -A
+git_wt commit -q -m base
+git_wt tag w1
+printf 'scratch/\n*.local.mandate\nkept.mandate\n' >"$WT/.gitignore"
+printf 'private.mandate\n' >>"$WT/.git/info/exclude"
+mkdir -p "$WT/scratch"
+REPO=$WT write_agent scratch/evil.mandate evil evil bob@example.com '
+  grant actions ["iam:*"] on "*"'
+REPO=$WT write_agent agents/mine.local.mandate local local bob@example.com '
+  grant actions ["s3:*"] on "*"'
+REPO=$WT write_agent agents/private.mandate private private bob@example.com '
+  grant actions ["s3:*"] on "*"'
+git init -q -b main "$WT/nested"
+mkdir -p "$WT/nested/agents"
+REPO=$WT write_agent nested/agents/other.mandate other other bob@example.com '
+  grant actions ["s3:*"] on "*"'
+git -C "$WT/nested" add -A >/dev/null 2>&1
+git -C "$WT/nested" commit -q -m nested >/dev/null 2>&1 ||
+	fail "git commit in the nested repository failed"
+git_wt worktree add -q "$WT/linked-tree" w1
+git clone -q "$WT/nested" "$TMP/sub-origin" >/dev/null 2>&1 ||
+	fail "git clone of the submodule's origin failed"
+git_wt -c protocol.file.allow=always submodule add -q "$TMP/sub-origin" sub
+git_wt commit -q -m "Add a submodule"
+git_wt tag w2
+REPO=$WT write_agent agents/kept.mandate kept kept carol@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:kept"'
+REPO=$WT write_agent agents/new.mandate new new bob@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:new"'
+
+case_name "working tree: ignored and nested specs are not read"
+run diff --repo "$WT" --format json w2
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["kept","changed"],["new","added"]]'
+expect_jq '.agents[] | select(.name == "kept") | .fields' \
+	'[{"field":"owner.business","from":"bob@example.com","to":"carol@example.com"}]'
+expect_jq '.escalations' '0'
+[ -s "$err" ] && fail "diff wrote to stderr: $(cat "$err")"
+
+case_name "working tree: an ignored spec named as a PATH"
+run diff --repo "$WT" --format json w2 -- scratch
+expect_status 2
+expect_err "no agent specs found at either side under the paths given"
+
+case_name "huge spec in the working tree"
+truncate -s 20M "$WT/agents/huge.mandate"
+run diff --repo "$WT" w2
+expect_status 2
+expect_err "error: 'agents/huge.mandate' in the working tree is 20971520 bytes, larger than the limit of 8388608 bytes for a spec file"
+mv "$WT/agents/huge.mandate" "$WT/scratch/huge.mandate"
+run diff --repo "$WT" --format json w2
+expect_status 0
+rm "$WT/scratch/huge.mandate"
+
+case_name "huge spec at a revision is not inflated"
+head -c 9000000 /dev/zero | tr '\0' '#' >"$WT/agents/huge.mandate"
+git_wt add -f agents/huge.mandate
+git_wt commit -q -m "Add a huge spec"
+git_wt tag w3
+huge_id=$(git -C "$WT" rev-parse w3:agents/huge.mandate)
+huge_object=$WT/.git/objects/$(echo "$huge_id" | cut -c1-2)/$(echo "$huge_id" | cut -c3-)
+# Replace the loose object with a zlib stream that holds only the object
+# header in a stored block: its size can be read, its content cannot.
+chmod u+w "$huge_object"
+printf '\170\001\000\015\000\362\377blob 9000000\000' >"$huge_object"
+# libgit2 1.5.1 spins on this stream when asked for the content, so a
+# diff that reads the blob ends by the timeout.
+timeout 60 "$MANDATE" diff --repo "$WT" w3 w2 >"$out" 2>"$err"
+status=$?
+expect_status 2
+expect_err "error: 'agents/huge.mandate' at 'w3' is 9000000 bytes, larger than the limit of 8388608 bytes for a spec file"
+git_wt rm -q --cached agents/huge.mandate
+rm -f "$WT/agents/huge.mandate"
+
+case_name "--color always, never and auto"
+run diff --repo "$REPO" --color always v1 v2
+expect_status 0
+esc=$(printf '\033')
+grep -q "$esc\[1;31mescalation \[write\]:$esc\[0m" "$out" ||
+	fail "--color always gave no coloured escalation"
+grep -q "^  $esc\[32m+ s3:PutObject on arn:aws:s3:::reports/\*$esc\[0m$" "$out" ||
+	fail "--color always gave no green added permission"
+run diff --repo "$REPO" --color never v1 v2
+expect_status 0
+grep -q "$esc" "$out" && fail "--color never wrote an escape"
+run diff --repo "$REPO" v1 v2
+expect_status 0
+grep -q "$esc" "$out" && fail "--color auto wrote an escape into a pipe"
+run diff --repo "$REPO" --color always --format json v1 v2
+expect_status 0
+grep -q "$esc" "$out" && fail "--color always wrote an escape into JSON"
+run diff --repo "$REPO" --color sometimes v1 v2
+expect_status 2
+expect_err "invalid --color 'sometimes'; expected auto, always or never"
 
 case_name "not a repository"
 mkdir -p "$TMP/plain"

@@ -159,15 +159,20 @@ static void add_plain_value(struct buf *b, const char *v)
  */
 static void describe_unit_change(struct buf *b, const struct unit_change *c)
 {
+	bool waiver = !strcmp(c->kind, "waiver");
+
 	if (!strcmp(c->kind, "gate"))
 		buf_adds(b, "gate");
+	else if (waiver)
+		buf_addf(b, "waiver %s", c->name);
 	else
 		buf_addf(b, "%s '%s'", !strcmp(c->kind, "resource") ?
 			 "resource class" : "escalation path", c->name);
 	if (!c->field) {
 		buf_addf(b, " %s (", c->before ? "removed" : "added");
-		buf_addf(b, "%s '%s')", c->before ? "was" : "is",
-			 c->before ? c->before : c->after);
+		buf_addf(b, "%s ", waiver ? "until" : c->before ? "was" : "is");
+		add_plain_value(b, c->before ? c->before : c->after);
+		buf_addch(b, ')');
 		return;
 	}
 	buf_addf(b, " %s: ", c->field);

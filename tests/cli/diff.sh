@@ -760,6 +760,200 @@ run diff --repo "$REPO" --color sometimes v1 v2
 expect_status 2
 expect_err "invalid --color 'sometimes'; expected auto, always or never"
 
+# A fifth repository for controls that widen access without a grant:
+# boundary, keys, rotation, session, audit, expiry, review and kind.
+CTRL=$TMP/controls
+git_ctrl() {
+	git -C "$CTRL" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+# Write the agent "keeper" of kind $1 with the credentials, audit,
+# review, expires and identity lines in $2.
+ctrl_agent() {
+	cat >"$CTRL/agents/keeper.mandate" <<EOF
+agent "keeper" {
+  kind        = $1
+  description = "An agent of the control tests"
+  owner {
+    technical = "alice@example.com"
+    business  = "bob@example.com"
+  }
+  justification = "Keeps the nightly exports of the test systems"
+$2
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:keeper"
+}
+EOF
+}
+mkdir -p "$CTRL/agents"
+git init -q -b main "$CTRL"
+ctrl_agent ai_agent '
+  review      { every = 90d  last = 2026-11-02  by = "bob@example.com" }
+  expires     = 2027-11-01
+  credentials { rotate = 30d  session = 1h  long_lived_keys = false }
+  audit       { decisions = required  context = [task, user] }
+  identity aws role "arn:aws:iam::111122223333:role/keeper" {
+    boundary = "arn:aws:iam::111122223333:policy/agent-boundary"
+  }
+  identity aws role "arn:aws:iam::111122223333:role/keeper-batch"'
+git_ctrl add -A
+git_ctrl commit -q -m "Keeper with its controls"
+git_ctrl tag c1
+
+case_name "weakened controls are escalations"
+ctrl_agent service_account '
+  review      { every = 180d  last = 2026-11-02  by = "bob@example.com" }
+  expires     = 2028-11-01
+  credentials { rotate = 90d  session = 12h  long_lived_keys = true }
+  audit       { decisions = optional  context = [task] }
+  identity aws role "arn:aws:iam::111122223333:role/keeper"
+  identity aws role "arn:aws:iam::111122223333:role/keeper-batch"'
+run diff --repo "$CTRL" --format json --fail-on-escalation c1
+expect_status 1
+expect_jq '[.agents[] | [.name, .change]]' '[["keeper","changed"]]'
+expect_jq '.agents[0].escalations | map(.kind)' \
+	'["boundary","long-lived-keys","rotation","session","audit","audit","expiry","review","kind"]'
+expect_jq '.agents[0].escalations | map(select(.kind == "boundary")) | .[0] | [.resource, .message]' \
+	'["arn:aws:iam::111122223333:role/keeper","permissions boundary '"'"'arn:aws:iam::111122223333:policy/agent-boundary'"'"' removed from '"'"'arn:aws:iam::111122223333:role/keeper'"'"'"]'
+expect_jq '.agents[0].escalations | map(select(.kind == "session")) | .[0].message' \
+	'"sessions may now last longer: credentials.session 1h -> 12h"'
+expect_jq '.agents[0].escalations | map(select(.kind == "audit")) | map(.message)' \
+	'["decision logging weakened: audit.decisions required -> optional","logged decisions no longer need context field '"'"'user'"'"'"]'
+expect_jq '.escalations' '9'
+run diff --repo "$CTRL" c1
+expect_out "  escalation [long-lived-keys]: long-lived access keys no longer forbidden: credentials.long_lived_keys false -> true"
+expect_out "  escalation [rotation]: access keys may now go longer without rotation: credentials.rotate 30d -> 90d"
+expect_out "  escalation [expiry]: access now expires later: expires 2027-11-01 -> 2028-11-01"
+expect_out "  escalation [review]: reviews now fall due less often: review.every 90d -> 180d"
+expect_out "  escalation [kind]: kind changed from ai_agent to service_account"
+
+case_name "removed controls are escalations"
+ctrl_agent ai_agent '
+  identity aws role "arn:aws:iam::111122223333:role/keeper" {
+    boundary = "arn:aws:iam::111122223333:policy/wider-boundary"
+  }
+  identity aws role "arn:aws:iam::111122223333:role/keeper-batch"'
+run diff --repo "$CTRL" --format json --fail-on-escalation c1
+expect_status 1
+expect_jq '.agents[0].escalations | map(.kind)' \
+	'["boundary","long-lived-keys","rotation","session","audit","audit","audit","expiry","review"]'
+expect_jq '.agents[0].escalations | map(select(.kind == "audit")) | .[0].message' \
+	'"decision logging weakened: audit.decisions required -> unset"'
+expect_jq '.agents[0].escalations | map(.message) | .[0:4]' \
+	'["permissions boundary of '"'"'arn:aws:iam::111122223333:role/keeper'"'"' replaced: '"'"'arn:aws:iam::111122223333:policy/agent-boundary'"'"' -> '"'"'arn:aws:iam::111122223333:policy/wider-boundary'"'"', which may allow more","long-lived access keys no longer forbidden: credentials.long_lived_keys false -> unset","access keys no longer need rotation: credentials.rotate 30d removed","sessions no longer have a maximum length: credentials.session 1h removed"]'
+expect_jq '.agents[0].escalations | map(select(.kind == "expiry" or .kind == "review")) | map(.message)' \
+	'["access no longer expires: expires 2027-11-01 removed","the agent no longer has a review cadence: review.every 90d removed"]'
+
+case_name "narrowed controls are not escalations"
+ctrl_agent ai_agent '
+  review      { every = 30d  last = 2026-11-02  by = "bob@example.com" }
+  expires     = 2027-06-01
+  credentials { rotate = 7d  session = 30m  long_lived_keys = false }
+  audit       { decisions = required  context = [task, user, request_id] }
+  identity aws role "arn:aws:iam::111122223333:role/keeper" {
+    boundary = "arn:aws:iam::111122223333:policy/agent-boundary"
+  }
+  identity aws role "arn:aws:iam::111122223333:role/keeper-batch" {
+    boundary = "arn:aws:iam::111122223333:policy/agent-boundary"
+  }'
+run diff --repo "$CTRL" --format json --fail-on-escalation c1
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["keeper","changed"]]'
+expect_jq '.agents[0].escalations' '[]'
+expect_jq '.agents[0].fields | map(.field)' \
+	'["expires","review.every","credentials.rotate","credentials.session","identity arn:aws:iam::111122223333:role/keeper-batch boundary"]'
+expect_jq '.escalations' '0'
+git_ctrl checkout -q -- agents
+
+case_name "gate limits raised and waivers added"
+cat >"$CTRL/agents/gate.mandate" <<'EOF'
+gate {
+  max_rotation        = 365d
+  max_review_interval = 365d
+}
+
+waive MND104 for "keeper" {
+  until    = 2027-01-01
+  reason   = "A second owner joins in January"
+  approver = "carol@example.com"
+}
+EOF
+run diff --repo "$CTRL" --format json --fail-on-escalation c1
+expect_status 1
+expect_jq '[.unit[] | [.kind, .name, .field, .before, .after, .escalation]]' \
+	'[["gate","gate","max_review_interval","180d","365d",true],["gate","gate","max_rotation","90d","365d",true],["waiver","MND104 for '"'"'keeper'"'"'",null,null,"2027-01-01",true]]'
+run diff --repo "$CTRL" c1
+expect_out "unit: waiver MND104 for 'keeper' added (until '2027-01-01')"
+expect_out "  escalation [unit]: waiver MND104 for 'keeper' added, so its findings stop failing the gate"
+git_ctrl add -A
+git_ctrl commit -q -m "Relax the gate"
+git_ctrl tag c2
+sed 's/2027-01-01/2026-12-15/' "$CTRL/agents/gate.mandate" >"$TMP/gate"
+cp "$TMP/gate" "$CTRL/agents/gate.mandate"
+run diff --repo "$CTRL" --format json --fail-on-escalation c2
+expect_status 0
+expect_jq '[.unit[] | [.kind, .field, .before, .after, .escalation]]' \
+	'[["waiver","until","2027-01-01","2026-12-15",false]]'
+git_ctrl checkout -q -- agents
+
+# A sixth repository for pairing agents by identity before name.
+PAIR=$TMP/pairing
+git_pair() {
+	git -C "$PAIR" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+# Write spec file $1 of agent $2 with role $3 and sqs action $4.
+pair_agent() {
+	cat >"$PAIR/$1" <<EOF
+agent "$2" {
+  kind        = service_account
+  description = "An agent of the pairing tests"
+  owner {
+    technical = "alice@example.com"
+    business  = "bob@example.com"
+  }
+  justification = "Moves the nightly exports between the test systems"
+  identity aws role "arn:aws:iam::111122223333:role/$3"
+  grant actions ["sqs:$4"] on "arn:aws:sqs:us-east-1:111122223333:$3"
+}
+EOF
+}
+mkdir -p "$PAIR/agents"
+git init -q -b main "$PAIR"
+pair_agent agents/a.mandate alpha alpha ReceiveMessage
+pair_agent agents/b.mandate beta beta SendMessage
+git_pair add -A
+git_pair commit -q -m "Two agents"
+git_pair tag q1
+
+case_name "agents that swap names stay apart"
+pair_agent agents/a.mandate beta alpha ReceiveMessage
+pair_agent agents/b.mandate alpha beta SendMessage
+run diff --repo "$PAIR" --format json --fail-on-escalation q1
+expect_status 0
+expect_jq '[.agents[] | [.name, .change, .old_name, .renamed_by, .file]]' \
+	'[["alpha","renamed","beta","identity","agents/b.mandate"],["beta","renamed","alpha","identity","agents/a.mandate"]]'
+expect_jq '[.agents[] | .added, .removed, .identities.added, .identities.removed] | flatten' '[]'
+expect_jq '.escalations' '0'
+
+case_name "renamed agent whose old name is reused"
+pair_agent agents/a.mandate alpha-reader alpha ReceiveMessage
+pair_agent agents/c.mandate alpha gamma ReceiveMessage
+pair_agent agents/b.mandate beta beta SendMessage
+run diff --repo "$PAIR" --format json q1
+expect_status 0
+expect_jq '[.agents[] | [.name, .change, .old_name]]' \
+	'[["alpha","added",null],["alpha-reader","renamed","alpha"]]'
+expect_jq '.agents[] | select(.name == "alpha-reader") | [.added, .removed]' '[[],[]]'
+rm "$PAIR/agents/c.mandate"
+git_pair checkout -q -- agents
+
+case_name "agent whose identity is replaced keeps its name"
+pair_agent agents/a.mandate alpha delta ReceiveMessage
+run diff --repo "$PAIR" --format json q1
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["alpha","changed"]]'
+expect_jq '.agents[0].identities' \
+	'{"added":["aws role arn:aws:iam::111122223333:role/delta"],"removed":["aws role arn:aws:iam::111122223333:role/alpha"]}'
+git_pair checkout -q -- agents
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

@@ -539,7 +539,7 @@ static void report_unknown_argument(struct gitrev_repo *r, const char *arg)
 {
 	diag_plain(&cli.diag, DIAG_ERROR, "'%s' is neither a revision nor a "
 		   "path in the repository at '%s'", arg, r->dir);
-	gitrev_suggest(r, arg, &cli.diag);
+	free(gitrev_suggest(r, arg, &cli.diag));
 	diag_plain(&cli.diag, DIAG_NOTE, "to limit the diff to a PATH that "
 		   "is not there yet, put it after '--': mandate diff BASE "
 		   "[HEAD] -- PATH...");

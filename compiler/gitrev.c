@@ -90,19 +90,22 @@ static int add_tag_name(const char *name, UNUSED git_oid *id, void *payload)
 	return 0;
 }
 
-void gitrev_suggest(struct gitrev_repo *r, const char *rev, struct diag *d)
+char *gitrev_suggest(struct gitrev_repo *r, const char *rev, struct diag *d)
 {
 	struct name_list list = { NULL, 0, 0 };
 	git_branch_iterator *it;
 	git_reference *ref;
 	git_branch_t type;
 	const char *name, *guess;
+	char *found = NULL;
 	size_t i;
 
 	add_name(&list, "HEAD");
 	if (git_branch_iterator_new(&it, r->repo, GIT_BRANCH_ALL) == 0) {
 		while (git_branch_next(&ref, &type, it) == 0) {
-			if (git_branch_name(&name, ref) == 0)
+			/* origin/HEAD only points at another branch */
+			if (git_reference_type(ref) != GIT_REFERENCE_SYMBOLIC &&
+			    git_branch_name(&name, ref) == 0)
 				add_name(&list, name);
 			git_reference_free(ref);
 		}
@@ -110,11 +113,14 @@ void gitrev_suggest(struct gitrev_repo *r, const char *rev, struct diag *d)
 	}
 	git_tag_foreach(r->repo, add_tag_name, &list);
 	guess = nearest_name(rev, list.v, list.n);
-	if (guess)
+	if (guess) {
 		diag_plain(d, DIAG_NOTE, "did you mean '%s'?", guess);
+		found = xstrdup(guess);
+	}
 	for (i = 0; i < list.n; i++)
 		free((char *)list.v[i]);
 	free(list.v);
+	return found;
 }
 
 bool gitrev_resolves(struct gitrev_repo *r, const char *rev)
@@ -143,26 +149,31 @@ static void note_shallow(struct gitrev_repo *r, struct diag *d)
 static void report_missing(struct gitrev_repo *r, const char *rev,
 			   struct diag *d)
 {
-	char *remote = remote_of(r->repo, rev);
+	char *guess = NULL, *remote;
+	const char *name;
 
 	diag_plain(d, DIAG_ERROR, "revision '%s' is not in the repository "
 		   "at '%s'", rev, r->dir);
 	if (!strpbrk(rev, "~^@:"))
-		gitrev_suggest(r, rev, d);
+		guess = gitrev_suggest(r, rev, d);
+	/* Say how to fetch the name meant: the close one when there is one. */
+	name = guess && strcmp(guess, "HEAD") ? guess : rev;
+	remote = remote_of(r->repo, name);
 	if (remote) {
-		const char *branch = rev + strlen(remote) + 1;
+		const char *branch = name + strlen(remote) + 1;
 
-		diag_plain(d, DIAG_NOTE, "if '%s' is a branch of remote '%s', "
-			   "fetch it first: git fetch %s %s:refs/remotes/%s/%s",
-			   branch, remote, remote, branch, remote, branch);
-	} else if (!strpbrk(rev, "~^@:") &&
+		diag_plain(d, DIAG_NOTE, "to fetch '%s' from remote '%s': git "
+			   "fetch %s %s:refs/remotes/%s/%s", name, remote,
+			   remote, branch, remote, branch);
+	} else if (!strpbrk(name, "~^@:") && strcmp(name, "HEAD") &&
 		   has_remote(r->repo, "origin", 6)) {
-		diag_plain(d, DIAG_NOTE, "if it is a branch or tag of remote "
+		diag_plain(d, DIAG_NOTE, "if '%s' is a branch or tag of remote "
 			   "'origin', fetch it first: git fetch origin %s",
-			   rev);
+			   name, name);
 	}
 	note_shallow(r, d);
 	free(remote);
+	free(guess);
 }
 
 /*

@@ -45,9 +45,10 @@ bool gitrev_resolves(struct gitrev_repo *r, const char *rev);
 
 /*
  * Note on d the branch, tag or "HEAD" whose name is nearest to rev,
- * when one is within a typo's distance.
+ * when one is within a typo's distance, and return that name newly
+ * allocated, or NULL.
  */
-void gitrev_suggest(struct gitrev_repo *r, const char *rev, struct diag *d);
+char *gitrev_suggest(struct gitrev_repo *r, const char *rev, struct diag *d);
 
 /* Return whether tree holds path, relative to its top; "" is the top. */
 bool gitrev_tree_has(struct git_tree *tree, const char *path);

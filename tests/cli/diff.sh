@@ -563,7 +563,21 @@ run diff --repo "$TMP/shallow" origin/featrue
 expect_status 2
 expect_err "error: revision 'origin/featrue' is not in the repository"
 expect_err "note: did you mean 'origin/feature'?"
-expect_err "note: if 'featrue' is a branch of remote 'origin', fetch it first: git fetch origin featrue:refs/remotes/origin/featrue"
+expect_err "note: to fetch 'origin/feature' from remote 'origin': git fetch origin feature:refs/remotes/origin/feature"
+run diff --repo "$TMP/shallow" origin/mian
+expect_status 2
+expect_err "error: revision 'origin/mian' is not in the repository at '$TMP/shallow'"
+expect_err "note: to fetch 'origin/mian' from remote 'origin': git fetch origin mian:refs/remotes/origin/mian"
+git -C "$TMP/shallow" fetch -q --depth 1 origin main:refs/remotes/origin/main \
+	>/dev/null 2>&1 || fail "git fetch of main into the shallow clone failed"
+run diff --repo "$TMP/shallow" origin/mian
+expect_status 2
+expect_err "note: did you mean 'origin/main'?"
+expect_err "note: to fetch 'origin/main' from remote 'origin': git fetch origin main:refs/remotes/origin/main"
+expect_err "git fetch --unshallow"
+run diff --repo "$TMP/shallow" --format json origin/main
+expect_status 0
+expect_jq '[.agents[].name]' '["digest","etl-loader","old-bot","shipper"]'
 
 case_name "a bare repository has no working tree"
 git clone -q --bare "$REPO" "$TMP/bare.git" >/dev/null 2>&1 ||

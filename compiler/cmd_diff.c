@@ -37,16 +37,23 @@ static void diff_usage(FILE *out)
 	      "agent, what it may do that it could not before and what it\n"
 	      "can no longer do, as catalog actions on resource patterns,\n"
 	      "with its owner, justification, expiry and review changes and\n"
-	      "the escalations among them, and changes to the gate, resource\n"
-	      "classes and escalation paths. Specs are read from the object\n"
-	      "database: nothing is checked out and no hook runs. Without\n"
-	      "HEAD, BASE is compared with the working tree. PATHs, relative\n"
-	      "to the top of the repository, limit the agents compared to\n"
-	      "those in spec files under them (default: all), but every\n"
-	      "*.mandate file is read; a second argument that is not a\n"
-	      "revision is taken as a PATH. A PATH that leaves the\n"
-	      "repository is rejected, and symbolic links in the working\n"
-	      "tree are skipped with a warning, as the revisions skip them.\n\n"
+	      "the escalations among them, including controls weakened\n"
+	      "(boundary, keys, rotation, session, audit, expiry, review),\n"
+	      "and changes to the gate, resource classes, escalation paths\n"
+	      "and waivers. Agents are paired by the identities they declare,\n"
+	      "then by name. Specs are read from the object database:\n"
+	      "nothing is checked out and no hook runs. Without HEAD, BASE\n"
+	      "is compared with the working tree as git sees it: ignored\n"
+	      "files and nested repositories are not read.\n\n"
+	      "PATHs, relative to the top of the repository, limit the agents\n"
+	      "compared to those in spec files under them (default: all), but\n"
+	      "every *.mandate file is read. Without \"--\", a second argument\n"
+	      "is HEAD when it is a revision, else a PATH that must exist in\n"
+	      "the working tree or at BASE or HEAD; an argument that is both\n"
+	      "a revision and a path needs \"--\" after the revisions. A PATH\n"
+	      "that leaves the repository is rejected, and symbolic links in\n"
+	      "the working tree are skipped with a warning, as the revisions\n"
+	      "skip them.\n\n"
 	      "options:\n"
 	      "  --repo DIR             the repository (default: the one\n"
 	      "                         holding the current directory)\n"
@@ -55,7 +62,9 @@ static void diff_usage(FILE *out)
 	      "  -o, --output FILE      write to FILE, or stdout when FILE\n"
 	      "                         is \"-\"; a spec file read from the\n"
 	      "                         working tree is rejected\n"
-	      "  --color WHEN           auto (default), always or never\n"
+	      "  --color WHEN           colour the text report: auto (default,\n"
+	      "                         on a terminal without NO_COLOR),\n"
+	      "                         always or never\n"
 	      "  -v, --verbose          log progress on stderr\n"
 	      "  -h, --help             show this help\n\n"
 	      "Exit status: 0 compared, 1 an escalation with\n"
@@ -469,7 +478,7 @@ static int write_report(const struct diff_options *opt, const struct buf *b)
 	return 0;
 }
 
-/* Return whether the working tree holds rel, below its top. */
+/* Return whether rel, below the top of the working tree, exists there. */
 static bool worktree_has(const struct gitrev_repo *r, const char *rel)
 {
 	struct buf path = BUF_INIT;

@@ -170,7 +170,10 @@ static void describe_unit_change(struct buf *b, const struct unit_change *c)
 			 "resource class" : "escalation path", c->name);
 	if (!c->field) {
 		buf_addf(b, " %s (", c->before ? "removed" : "added");
-		buf_addf(b, "%s ", waiver ? "until" : c->before ? "was" : "is");
+		if (waiver)
+			buf_adds(b, "until ");
+		else
+			buf_adds(b, c->before ? "was " : "is ");
 		add_plain_value(b, c->before ? c->before : c->after);
 		buf_addch(b, ')');
 		return;

@@ -50,7 +50,7 @@ bool gitrev_resolves(struct gitrev_repo *r, const char *rev);
  */
 char *gitrev_suggest(struct gitrev_repo *r, const char *rev, struct diag *d);
 
-/* Return whether tree holds path, relative to its top; "" is the top. */
+/* Return whether tree has an entry at path, relative to its top ("" is the top). */
 bool gitrev_tree_has(struct git_tree *tree, const char *path);
 
 /* How git sees an entry of the working tree. */

@@ -778,7 +778,11 @@ static void scan_limit(struct agent_scan *s, enum escalation_kind kind,
 /* Rank decision logging: required above optional above off or unset. */
 static int audit_rank(enum audit_decisions d)
 {
-	return d == AUDIT_REQUIRED ? 2 : d == AUDIT_OPTIONAL ? 1 : 0;
+	if (d == AUDIT_REQUIRED)
+		return 2;
+	if (d == AUDIT_OPTIONAL)
+		return 1;
+	return 0;
 }
 
 /* Raise less decision logging, and each context field no longer required. */
@@ -806,11 +810,12 @@ static void scan_audit(struct agent_scan *s, const struct audit_block *x,
 }
 
 /*
- * Raise each control of the agent that the head weakens: long-lived
- * keys no longer forbidden, a longer or removed rotation, session,
- * expiry or review cadence, less audit, and a kind that is no longer
- * ai_agent, whose rules MND150 and MND160 then lapse. Unset values are
- * the loosest: no limit, no expiry, keys not forbidden.
+ * Raise each control of the agent that the head weakens. These are
+ * long-lived keys no longer forbidden, a longer or removed rotation,
+ * session, expiry or review cadence, and less audit. A kind that is no
+ * longer ai_agent counts too, because rules MND150 and MND160 then
+ * lapse. Unset values are the loosest: no limit, no expiry, keys not
+ * forbidden.
  */
 static void scan_controls(struct agent_scan *s)
 {
@@ -1093,7 +1098,7 @@ static bool file_renamed(const struct agent *x, const struct agent *y,
 	return false;
 }
 
-/* Order by name, then change: an agent removed and another renamed to its name. */
+/* Order by name, then change, for an agent removed and one renamed to its name. */
 static int cmp_agent_diffs(const void *pa, const void *pb)
 {
 	const struct agent_diff *a = pa, *b = pb;
@@ -1421,12 +1426,12 @@ static bool pairs_by(enum pairing how, const struct agent *x,
  * Pair each head agent with the base agent it continues, storing in
  * match[i] the base index for head agent i, or -1 when it is new, and
  * in how[i] the pairing that found it. The cloud identity an agent
- * runs as says which agent it is better than its name does, so agents
- * sharing an identity are paired first, those with the same name among
- * them before the others; then agents of the same name; then agents
- * whose spec files git saw renamed one to the other. Two agents that
- * swap names thus stay apart, and an agent renamed with its identity
- * kept is one agent renamed.
+ * runs as identifies it better than its name does, so agents sharing
+ * an identity are paired first, those with the same name among them
+ * before the others. Then agents of the same name are paired, and last
+ * agents whose spec files git saw renamed one to the other. Two agents
+ * that swap names thus stay apart, and an agent renamed with its
+ * identity kept is one agent renamed.
  */
 static void pair_agents(ptrdiff_t *match, enum pairing *how, bool *paired,
 			const struct program *base, const struct program *head,

@@ -118,11 +118,11 @@ struct file_rename {
 
 /*
  * Compare base with head. Agents are paired by the cloud identities
- * they declare first (those that also keep their name before the
- * others), then by name, then by their spec files renamed one to the
- * other (renames), so an agent renamed with its identity kept is
- * renamed, and agents that swap names are each compared with
- * themselves. Unchanged agents are left out. Free with
+ * they declare first, and among those, agents that also keep their
+ * name come first. Then agents are paired by name, and last by spec
+ * files renamed one to the other (renames). So an agent renamed with
+ * its identity kept is renamed, and agents that swap names are each
+ * compared with themselves. Unchanged agents are left out. Free with
  * perm_diff_release.
  */
 void perm_diff_compute(struct perm_diff *out, const struct program *base,

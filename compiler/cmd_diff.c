@@ -267,7 +267,7 @@ static int git_sees(struct gitrev_repo *r, const char *path, bool dir)
 	if (gitrev_worktree_entry(&entry, r, rel, path, dir, &cli.diag) < 0)
 		return -1;
 	if (entry == GITREV_ENTRY_NESTED)
-		log_info("skipping '%s', which holds another git repository",
+		log_info("skipping '%s', which contains another git repository",
 			 rel);
 	else if (entry == GITREV_ENTRY_IGNORED)
 		log_debug("skipping '%s', which git ignores", rel);
@@ -543,9 +543,20 @@ static int reject_ambiguous(struct gitrev_repo *r, const char *arg)
 	return -1;
 }
 
-/* Report an argument that is neither a revision nor a path. */
+/*
+ * Report an argument that is neither a revision nor a path, or a range
+ * given as HEAD, which gitrev_tree explains.
+ */
 static void report_unknown_argument(struct gitrev_repo *r, const char *arg)
 {
+	if (gitrev_is_range(arg)) {
+		char commit[GITREV_ID_SIZE];
+		git_tree *tree;
+
+		if (gitrev_tree(&tree, commit, r, arg, &cli.diag) == 0)
+			git_tree_free(tree);
+		return;
+	}
 	diag_plain(&cli.diag, DIAG_ERROR, "'%s' is neither a revision nor a "
 		   "path in the repository at '%s'", arg, r->dir);
 	free(gitrev_suggest(r, arg, &cli.diag));

@@ -40,6 +40,9 @@ void gitrev_close(struct gitrev_repo *r);
 int gitrev_tree(struct git_tree **out, char commit[GITREV_ID_SIZE],
 		struct gitrev_repo *r, const char *rev, struct diag *d);
 
+/* Return whether rev is a range such as "v1..HEAD" or "v1...HEAD". */
+bool gitrev_is_range(const char *rev);
+
 /* Return whether rev names an object in the repository. */
 bool gitrev_resolves(struct gitrev_repo *r, const char *rev);
 
@@ -62,7 +65,7 @@ enum gitrev_entry {
 
 /*
  * Classify the working-tree entry at path, relative to the top of the
- * repository, whose file system path is abs. dir says it is a
+ * repository, whose file system path is abs. dir is true for a
  * directory. Ignore rules are libgit2's: .gitignore files,
  * .git/info/exclude and core.excludesFile. A tracked entry is never
  * ignored, as in git. A directory holding ".git" is a nested

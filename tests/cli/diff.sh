@@ -505,6 +505,9 @@ run diff --repo "$REPO" v1..HEAD
 expect_status 2
 expect_err "error: revision 'v1..HEAD' is a range, which diff does not accept; give BASE and HEAD as two arguments: mandate diff v1 HEAD"
 grep -q "unknown libgit2 error" "$err" && fail "a range gave an unknown libgit2 error"
+run diff --repo "$REPO" v1 v1..HEAD
+expect_status 2
+expect_err "error: revision 'v1..HEAD' is a range, which diff does not accept"
 run diff --repo "$REPO" v1...feature
 expect_status 2
 expect_err "mandate diff v1 feature"

@@ -22,6 +22,7 @@ struct diff_options {
 	const char *head;	/* NULL: the working tree */
 	char **revs;		/* positional arguments before "--" */
 	size_t nrevs;
+	bool separator;		/* "--" ends the revisions */
 	char **paths;
 	size_t npaths;
 	const char *format;
@@ -36,16 +37,23 @@ static void diff_usage(FILE *out)
 	      "agent, what it may do that it could not before and what it\n"
 	      "can no longer do, as catalog actions on resource patterns,\n"
 	      "with its owner, justification, expiry and review changes and\n"
-	      "the escalations among them, and changes to the gate, resource\n"
-	      "classes and escalation paths. Specs are read from the object\n"
-	      "database: nothing is checked out and no hook runs. Without\n"
-	      "HEAD, BASE is compared with the working tree. PATHs, relative\n"
-	      "to the top of the repository, limit the agents compared to\n"
-	      "those in spec files under them (default: all), but every\n"
-	      "*.mandate file is read; a second argument that is not a\n"
-	      "revision is taken as a PATH. A PATH that leaves the\n"
-	      "repository is rejected, and symbolic links in the working\n"
-	      "tree are skipped with a warning, as the revisions skip them.\n\n"
+	      "the escalations among them, including controls weakened\n"
+	      "(boundary, keys, rotation, session, audit, expiry, review),\n"
+	      "and changes to the gate, resource classes, escalation paths\n"
+	      "and waivers. Agents are paired by the identities they declare,\n"
+	      "then by name. Specs are read from the object database:\n"
+	      "nothing is checked out and no hook runs. Without HEAD, BASE\n"
+	      "is compared with the working tree as git sees it: ignored\n"
+	      "files and nested repositories are not read.\n\n"
+	      "PATHs, relative to the top of the repository, limit the agents\n"
+	      "compared to those in spec files under them (default: all), but\n"
+	      "every *.mandate file is read. Without \"--\", a second argument\n"
+	      "is HEAD when it is a revision, else a PATH that must exist in\n"
+	      "the working tree or at BASE or HEAD; an argument that is both\n"
+	      "a revision and a path needs \"--\" after the revisions. A PATH\n"
+	      "that leaves the repository is rejected, and symbolic links in\n"
+	      "the working tree are skipped with a warning, as the revisions\n"
+	      "skip them.\n\n"
 	      "options:\n"
 	      "  --repo DIR             the repository (default: the one\n"
 	      "                         holding the current directory)\n"
@@ -54,7 +62,9 @@ static void diff_usage(FILE *out)
 	      "  -o, --output FILE      write to FILE, or stdout when FILE\n"
 	      "                         is \"-\"; a spec file read from the\n"
 	      "                         working tree is rejected\n"
-	      "  --color WHEN           auto (default), always or never\n"
+	      "  --color WHEN           colour the text report: auto (default,\n"
+	      "                         on a terminal without NO_COLOR),\n"
+	      "                         always or never\n"
 	      "  -v, --verbose          log progress on stderr\n"
 	      "  -h, --help             show this help\n\n"
 	      "Exit status: 0 compared, 1 an escalation with\n"
@@ -227,15 +237,15 @@ static bool is_spec_name(const char *name)
 
 /*
  * Warn that the working-tree symbolic link at path is skipped, when it
- * would otherwise have been read: it is named *.mandate, or was named
- * as a PATH, or leads to a directory. The revision side skips symbolic
- * links too, so both sides read the same kind of entry.
+ * would otherwise have been read: it is named *.mandate, or leads to a
+ * directory. The revision side skips symbolic links too, so both sides
+ * read the same kind of entry.
  */
-static void warn_symlink(const char *path, const char *workdir, bool named)
+static void warn_symlink(const char *path, const char *workdir)
 {
 	struct stat st;
 
-	if (!named && !is_spec_name(path) &&
+	if (!is_spec_name(path) &&
 	    !(stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
 		return;
 	diag_plain(&cli.diag, DIAG_WARNING, "skipping symbolic link '%s' in "
@@ -244,12 +254,49 @@ static void warn_symlink(const char *path, const char *workdir, bool named)
 }
 
 /*
- * Add to out the regular *.mandate files below dir, skipping hidden
- * entries and symbolic links, which are never followed. Returns 0, or
- * -1 after reporting.
+ * Return whether git sees the working-tree entry at path, below the top
+ * of the repository: an untracked entry that git ignores, and a nested
+ * repository, worktree or submodule, are left out as git leaves them.
+ * Returns 1 when it does, 0 when it does not, -1 after reporting.
+ */
+static int git_sees(struct gitrev_repo *r, const char *path, bool dir)
+{
+	const char *rel = path + strlen(r->workdir);
+	enum gitrev_entry entry;
+
+	if (gitrev_worktree_entry(&entry, r, rel, path, dir, &cli.diag) < 0)
+		return -1;
+	if (entry == GITREV_ENTRY_NESTED)
+		log_info("skipping '%s', which contains another git repository",
+			 rel);
+	else if (entry == GITREV_ENTRY_IGNORED)
+		log_debug("skipping '%s', which git ignores", rel);
+	return entry == GITREV_ENTRY_SEEN;
+}
+
+/*
+ * Return -1 after reporting a spec file over the size limit, which is
+ * rejected before it is read, else 0.
+ */
+static int check_spec_size(const char *path, const struct stat *st,
+			   const char *workdir)
+{
+	if ((uint64_t)st->st_size <= SOURCE_SPEC_MAX)
+		return 0;
+	diag_plain(&cli.diag, DIAG_ERROR, "'%s' in the working tree is %lld "
+		   "bytes, larger than the limit of %zu bytes for a spec "
+		   "file", path + strlen(workdir), (long long)st->st_size,
+		   SOURCE_SPEC_MAX);
+	return -1;
+}
+
+/*
+ * Add to out the regular *.mandate files below dir that git sees,
+ * skipping hidden entries and symbolic links, which are never
+ * followed. Returns 0, or -1 after reporting.
  */
 static int walk_worktree(struct path_list *out, const char *dir,
-			 const char *workdir)
+			 struct gitrev_repo *r)
 {
 	DIR *dp = opendir(dir);
 	struct dirent *e;
@@ -264,6 +311,7 @@ static int walk_worktree(struct path_list *out, const char *dir,
 		struct stat st;
 		size_t n = strlen(dir) + strlen(e->d_name) + 2;
 		char *path;
+		int seen;
 
 		if (e->d_name[0] == '.')
 			continue;
@@ -274,11 +322,20 @@ static int walk_worktree(struct path_list *out, const char *dir,
 			diag_path(&cli.diag, DIAG_ERROR, path, "cannot read: "
 				  "%s", strerror(errno));
 			ret = -1;
+		} else if (!S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode) &&
+			   !(S_ISREG(st.st_mode) && is_spec_name(e->d_name))) {
+			/* not a spec file: nothing to read */
+		} else if ((seen = git_sees(r, path, S_ISDIR(st.st_mode))) < 0) {
+			ret = -1;
+		} else if (!seen) {
+			/* ignored, or another repository */
 		} else if (S_ISLNK(st.st_mode)) {
-			warn_symlink(path, workdir, false);
+			warn_symlink(path, r->workdir);
 		} else if (S_ISDIR(st.st_mode)) {
-			ret = walk_worktree(out, path, workdir);
-		} else if (S_ISREG(st.st_mode) && is_spec_name(e->d_name)) {
+			ret = walk_worktree(out, path, r);
+		} else if (check_spec_size(path, &st, r->workdir) < 0) {
+			ret = -1;
+		} else {
 			path_list_add(out, path);
 			path = NULL;
 		}
@@ -300,40 +357,6 @@ static bool resolves_below(const char *path, const char *top)
 	below = !strncmp(real, top, n) && (real[n] == '/' || !real[n]);
 	free(real);
 	return below;
-}
-
-/*
- * Add to out the working-tree files that PATH names: a directory is
- * walked, a regular file read, a missing one skipped (a PATH may be new
- * or gone). Returns -1 after reporting a PATH that resolves outside
- * the repository through a symbolic link.
- */
-static int add_worktree_path(struct path_list *out, const char *rel,
-			     const char *workdir, const char *top)
-{
-	size_t len = strlen(workdir) + strlen(rel) + 1;
-	char *p = xmalloc(len);
-	struct stat st;
-	int ret = 0;
-
-	snprintf(p, len, "%s%s", workdir, rel);
-	if (!resolves_below(p, top)) {
-		diag_plain(&cli.diag, DIAG_ERROR, "PATH '%s' resolves outside "
-			   "the repository through a symbolic link; name a "
-			   "path below its top", rel);
-		ret = -1;
-	} else if (lstat(p, &st) < 0) {
-		/* a PATH may be new or gone */
-	} else if (S_ISLNK(st.st_mode)) {
-		warn_symlink(p, workdir, true);
-	} else if (S_ISDIR(st.st_mode)) {
-		ret = walk_worktree(out, p, workdir);
-	} else {
-		path_list_add(out, p);
-		p = NULL;
-	}
-	free(p);
-	return ret;
 }
 
 /*
@@ -394,7 +417,7 @@ static int load_worktree(struct side *s, struct gitrev_repo *r,
 	for (i = 0; ret == 0 && i < opt->npaths; i++)
 		ret = check_worktree_path(opt->paths[i], r->workdir, top);
 	if (ret == 0)
-		ret = add_worktree_path(&files, "", r->workdir, top);
+		ret = walk_worktree(&files, r->workdir, r);
 	if (ret == 0) {
 		ret = pipeline_load(&s->pl, files.v, files.n);
 		relative_unit_paths(&s->pl.unit, r->workdir);
@@ -455,37 +478,142 @@ static int write_report(const struct diff_options *opt, const struct buf *b)
 	return 0;
 }
 
+/* Return whether rel, below the top of the working tree, exists there. */
+static bool worktree_has(const struct gitrev_repo *r, const char *rel)
+{
+	struct buf path = BUF_INIT;
+	struct stat st;
+	bool found;
+
+	if (!r->workdir)
+		return false;
+	buf_addf(&path, "%s%s", r->workdir, rel);
+	found = lstat(buf_str(&path), &st) == 0;
+	buf_release(&path);
+	return found;
+}
+
 /*
- * Split the positional arguments into BASE, HEAD and PATHs: a second
- * argument before any "--" is HEAD when it names a revision.
+ * Return whether arg names a path in the working tree or at revision
+ * base or head (NULL: none). An absolute path, or one that climbs out
+ * with "..", counts as a path, so that normalize_paths rejects it with
+ * its own message.
+ */
+static bool names_path(struct gitrev_repo *r, const char *arg,
+		       const char *base, const char *head)
+{
+	const char *revs[] = { base, head };
+	char *rel = xstrdup(arg);
+	bool found = arg[0] == '/' || collapse_path(rel) < 0 ||
+		     worktree_has(r, rel);
+	size_t i;
+
+	for (i = 0; !found && i < 2; i++) {
+		git_object *obj, *tree;
+
+		if (!revs[i] || git_revparse_single(&obj, r->repo,
+						    revs[i]) < 0)
+			continue;
+		if (git_object_peel(&tree, obj, GIT_OBJECT_TREE) == 0) {
+			found = gitrev_tree_has((git_tree *)tree, rel);
+			git_object_free(tree);
+		}
+		git_object_free(obj);
+	}
+	free(rel);
+	return found;
+}
+
+/*
+ * Return -1 after reporting an argument that names both a revision and
+ * a path in the working tree, which git too rejects without "--".
+ */
+static int reject_ambiguous(struct gitrev_repo *r, const char *arg)
+{
+	char *rel = xstrdup(arg);
+	bool path = collapse_path(rel) == 0 && worktree_has(r, rel);
+
+	free(rel);
+	if (!path)
+		return 0;
+	diag_plain(&cli.diag, DIAG_ERROR, "'%s' is both a revision and a "
+		   "path in the working tree", arg);
+	diag_plain(&cli.diag, DIAG_NOTE, "put '--' after the revisions to "
+		   "say which: mandate diff BASE [HEAD] -- PATH...");
+	return -1;
+}
+
+/*
+ * Report an argument that is neither a revision nor a path, or a range
+ * given as HEAD, which gitrev_tree explains.
+ */
+static void report_unknown_argument(struct gitrev_repo *r, const char *arg)
+{
+	if (gitrev_is_range(arg)) {
+		char commit[GITREV_ID_SIZE];
+		git_tree *tree;
+
+		if (gitrev_tree(&tree, commit, r, arg, &cli.diag) == 0)
+			git_tree_free(tree);
+		return;
+	}
+	diag_plain(&cli.diag, DIAG_ERROR, "'%s' is neither a revision nor a "
+		   "path in the repository at '%s'", arg, r->dir);
+	free(gitrev_suggest(r, arg, &cli.diag));
+	diag_plain(&cli.diag, DIAG_NOTE, "to limit the diff to a PATH that "
+		   "is not there yet, put it after '--': mandate diff BASE "
+		   "[HEAD] -- PATH...");
+}
+
+/*
+ * Split the positional arguments into BASE, HEAD and PATHs, as git
+ * does. Before a "--", each argument must be unambiguous: the second
+ * is HEAD when it names a revision, and an argument taken as a PATH
+ * must exist in the working tree or at BASE or HEAD. After "--", every
+ * argument is a PATH, present or not.
  */
 static int split_revisions(struct diff_options *opt, struct gitrev_repo *r)
 {
-	git_object *obj;
-	size_t first_path;
+	size_t first_path = 1, i;
 
 	if (!opt->nrevs) {
 		cli_usage_error("diff", "missing BASE revision");
 		return -1;
 	}
 	opt->base = opt->revs[0];
-	first_path = 1;
-	if (opt->nrevs >= 2 &&
-	    git_revparse_single(&obj, r->repo, opt->revs[1]) == 0) {
-		git_object_free(obj);
+	if (opt->separator) {
+		opt->head = opt->nrevs > 1 ? opt->revs[1] : NULL;
+		return 0;
+	}
+	if (!gitrev_resolves(r, opt->base))
+		return 0;	/* load_revision reports it */
+	if (reject_ambiguous(r, opt->base) < 0)
+		return -1;
+	if (opt->nrevs >= 2 && gitrev_resolves(r, opt->revs[1])) {
+		if (reject_ambiguous(r, opt->revs[1]) < 0)
+			return -1;
 		opt->head = opt->revs[1];
 		first_path = 2;
 	}
-	if (first_path >= opt->nrevs)
-		return 0;
-	if (opt->npaths) {
-		cli_usage_error("diff", "'%s' is not a revision; put PATHs "
-				"after '--'", opt->revs[first_path]);
-		return -1;
-	}
+	for (i = first_path; i < opt->nrevs; i++)
+		if (!names_path(r, opt->revs[i], opt->base, opt->head)) {
+			report_unknown_argument(r, opt->revs[i]);
+			return -1;
+		}
 	opt->paths = opt->revs + first_path;
 	opt->npaths = opt->nrevs - first_path;
 	return 0;
+}
+
+/*
+ * Return whether the text report is coloured: with --color always, or
+ * auto on a terminal without NO_COLOR, and never in an -o file.
+ */
+static bool text_color(const struct diff_options *opt)
+{
+	if (!cli_output_is_stdout(opt->output) || cli.color == COLOR_NEVER)
+		return false;
+	return cli.color == COLOR_ALWAYS || cli_stdout_is_terminal();
 }
 
 static int compare(struct buf *out, bool *escalated, struct gitrev_repo *r,
@@ -527,7 +655,8 @@ static int compare(struct buf *out, bool *escalated, struct gitrev_repo *r,
 	else if (!strcmp(opt->format, "markdown"))
 		diff_report_markdown(out, &d, opt->base, opt->head);
 	else
-		diff_report_text(out, &d, opt->base, opt->head);
+		diff_report_text(out, &d, opt->base, opt->head,
+				 text_color(opt));
 	*escalated = d.nescalations > 0;
 	ret = 0;
 out:
@@ -628,6 +757,7 @@ int cmd_diff(int argc, char **argv)
 	opt.revs = argv + optind;
 	opt.nrevs = (size_t)(sep - optind);
 	if (sep < argc) {
+		opt.separator = true;
 		opt.paths = argv + sep + 1;
 		opt.npaths = (size_t)(argc - sep - 1);
 	}

@@ -3,6 +3,20 @@
 
 #include <cJSON.h>
 
+/* ANSI colours of the text report, used with --color. */
+#define COLOR_BOLD "\033[1m"
+#define COLOR_RED "\033[31m"
+#define COLOR_GREEN "\033[32m"
+#define COLOR_ESCALATION "\033[1;31m"
+#define COLOR_RESET "\033[0m"
+
+/* Start a coloured span when color is set. */
+static void paint(struct buf *b, bool color, const char *code)
+{
+	if (color)
+		buf_adds(b, code);
+}
+
 /* "1 agent changed (1 added), 2 escalations" */
 static void add_summary(struct buf *b, const struct perm_diff *d)
 {
@@ -27,7 +41,7 @@ static void add_summary(struct buf *b, const struct perm_diff *d)
 		 plural((long long)d->nescalations));
 }
 
-/* "+ s3:GetObject on R when C and D", with "deny " for a deny. */
+/* "+ s3:GetObject on R when C and D", with "deny " for a deny; no newline. */
 static void add_perm_line(struct buf *b, char sign, const struct perm *p)
 {
 	size_t i;
@@ -40,7 +54,6 @@ static void add_perm_line(struct buf *b, char sign, const struct perm *p)
 		buf_adds(b, i ? " and " : " when ");
 		buf_add_printable(b, p->conds[i]);
 	}
-	buf_addch(b, '\n');
 }
 
 static void add_value(struct buf *b, const char *v)
@@ -54,8 +67,10 @@ static void add_value(struct buf *b, const char *v)
 	buf_addch(b, '\'');
 }
 
-static void add_agent_head(struct buf *b, const struct agent_diff *ad)
+static void add_agent_head(struct buf *b, const struct agent_diff *ad,
+			   bool color)
 {
+	paint(b, color, COLOR_BOLD);
 	buf_adds(b, "agent '");
 	buf_add_printable(b, ad->name);
 	buf_addf(b, "' %s", agent_change_name(ad->change));
@@ -70,17 +85,23 @@ static void add_agent_head(struct buf *b, const struct agent_diff *ad)
 		buf_adds(b, " -> ");
 	}
 	buf_add_printable(b, ad->file);
-	buf_adds(b, ")\n");
+	buf_addch(b, ')');
+	paint(b, color, COLOR_RESET);
+	buf_addch(b, '\n');
 }
 
 static void text_agent(struct buf *b, const struct agent_diff *ad,
-		       const char *indent)
+		       const char *indent, bool color)
 {
 	size_t i;
 
 	for (i = 0; i < ad->nescalations; i++) {
-		buf_addf(b, "%sescalation [%s]: ", indent,
+		buf_adds(b, indent);
+		paint(b, color, COLOR_ESCALATION);
+		buf_addf(b, "escalation [%s]:",
 			 escalation_kind_name(ad->escalations[i].kind));
+		paint(b, color, COLOR_RESET);
+		buf_addch(b, ' ');
 		buf_add_printable(b, ad->escalations[i].message);
 		buf_addch(b, '\n');
 	}
@@ -92,22 +113,34 @@ static void text_agent(struct buf *b, const struct agent_diff *ad,
 		buf_addch(b, '\n');
 	}
 	for (i = 0; i < ad->nids_added; i++) {
-		buf_addf(b, "%s+ identity ", indent);
+		buf_adds(b, indent);
+		paint(b, color, COLOR_GREEN);
+		buf_adds(b, "+ identity ");
 		buf_add_printable(b, ad->ids_added[i]);
+		paint(b, color, COLOR_RESET);
 		buf_addch(b, '\n');
 	}
 	for (i = 0; i < ad->nids_removed; i++) {
-		buf_addf(b, "%s- identity ", indent);
+		buf_adds(b, indent);
+		paint(b, color, COLOR_RED);
+		buf_adds(b, "- identity ");
 		buf_add_printable(b, ad->ids_removed[i]);
+		paint(b, color, COLOR_RESET);
 		buf_addch(b, '\n');
 	}
 	for (i = 0; i < ad->nadded; i++) {
 		buf_adds(b, indent);
+		paint(b, color, COLOR_GREEN);
 		add_perm_line(b, '+', &ad->added[i]);
+		paint(b, color, COLOR_RESET);
+		buf_addch(b, '\n');
 	}
 	for (i = 0; i < ad->nremoved; i++) {
 		buf_adds(b, indent);
+		paint(b, color, COLOR_RED);
 		add_perm_line(b, '-', &ad->removed[i]);
+		paint(b, color, COLOR_RESET);
+		buf_addch(b, '\n');
 	}
 }
 
@@ -126,15 +159,23 @@ static void add_plain_value(struct buf *b, const char *v)
  */
 static void describe_unit_change(struct buf *b, const struct unit_change *c)
 {
+	bool waiver = !strcmp(c->kind, "waiver");
+
 	if (!strcmp(c->kind, "gate"))
 		buf_adds(b, "gate");
+	else if (waiver)
+		buf_addf(b, "waiver %s", c->name);
 	else
 		buf_addf(b, "%s '%s'", !strcmp(c->kind, "resource") ?
 			 "resource class" : "escalation path", c->name);
 	if (!c->field) {
 		buf_addf(b, " %s (", c->before ? "removed" : "added");
-		buf_addf(b, "%s '%s')", c->before ? "was" : "is",
-			 c->before ? c->before : c->after);
+		if (waiver)
+			buf_adds(b, "until ");
+		else
+			buf_adds(b, c->before ? "was " : "is ");
+		add_plain_value(b, c->before ? c->before : c->after);
+		buf_addch(b, ')');
 		return;
 	}
 	buf_addf(b, " %s: ", c->field);
@@ -143,7 +184,7 @@ static void describe_unit_change(struct buf *b, const struct unit_change *c)
 	add_plain_value(b, c->after);
 }
 
-static void text_unit(struct buf *b, const struct perm_diff *d)
+static void text_unit(struct buf *b, const struct perm_diff *d, bool color)
 {
 	struct buf line = BUF_INIT;
 	size_t i;
@@ -159,7 +200,11 @@ static void text_unit(struct buf *b, const struct perm_diff *d)
 		buf_add_printable(b, buf_str(&line));
 		buf_addch(b, '\n');
 		if (c->message) {
-			buf_adds(b, "  escalation [unit]: ");
+			buf_adds(b, "  ");
+			paint(b, color, COLOR_ESCALATION);
+			buf_adds(b, "escalation [unit]:");
+			paint(b, color, COLOR_RESET);
+			buf_addch(b, ' ');
 			buf_add_printable(b, c->message);
 			buf_addch(b, '\n');
 		}
@@ -168,22 +213,24 @@ static void text_unit(struct buf *b, const struct perm_diff *d)
 }
 
 void diff_report_text(struct buf *b, const struct perm_diff *d,
-		      const char *base, const char *head)
+		      const char *base, const char *head, bool color)
 {
 	size_t i;
 
+	paint(b, color, COLOR_BOLD);
 	buf_adds(b, "mandate diff ");
 	buf_add_printable(b, base);
 	buf_adds(b, " -> ");
 	buf_add_printable(b, head ? head : "working tree");
 	buf_adds(b, ": ");
 	add_summary(b, d);
+	paint(b, color, COLOR_RESET);
 	buf_addch(b, '\n');
-	text_unit(b, d);
+	text_unit(b, d, color);
 	for (i = 0; i < d->nagents; i++) {
 		buf_addch(b, '\n');
-		add_agent_head(b, &d->agents[i]);
-		text_agent(b, &d->agents[i], "  ");
+		add_agent_head(b, &d->agents[i], color);
+		text_agent(b, &d->agents[i], "  ", color);
 	}
 }
 
@@ -245,10 +292,14 @@ static void md_changes(struct buf *b, const struct agent_diff *ad)
 		buf_addf(&lines, "+ identity %s\n", ad->ids_added[i]);
 	for (i = 0; i < ad->nids_removed; i++)
 		buf_addf(&lines, "- identity %s\n", ad->ids_removed[i]);
-	for (i = 0; i < ad->nadded; i++)
+	for (i = 0; i < ad->nadded; i++) {
 		add_perm_line(&lines, '+', &ad->added[i]);
-	for (i = 0; i < ad->nremoved; i++)
+		buf_addch(&lines, '\n');
+	}
+	for (i = 0; i < ad->nremoved; i++) {
 		add_perm_line(&lines, '-', &ad->removed[i]);
+		buf_addch(&lines, '\n');
+	}
 	if (lines.len) {
 		add_fence(b, buf_str(&lines));
 		buf_addf(b, "diff\n%s", buf_str(&lines));

@@ -11,9 +11,13 @@
  * so equal diffs give byte-identical reports.
  */
 
-/* Append a summary line, then each agent with its changes, one a line. */
+/*
+ * Append a summary line, then each agent with its changes, one a line.
+ * color adds ANSI colours: bold headings, escalations in bold red,
+ * access gained in green and access lost in red.
+ */
 void diff_report_text(struct buf *b, const struct perm_diff *d,
-		      const char *base, const char *head);
+		      const char *base, const char *head, bool color);
 
 /*
  * Append Markdown for a pull-request comment: a summary line, every

@@ -5,6 +5,7 @@ struct diag;
 struct source;
 struct git_repository;
 struct git_tree;
+struct git_index;
 
 /*
  * Specs read from a git repository with libgit2: a revision's tree is
@@ -16,6 +17,7 @@ struct gitrev_repo {
 	struct git_repository *repo;
 	char *dir;		/* as the user named it, for messages */
 	const char *workdir;	/* with a final '/'; NULL when bare */
+	struct git_index *index;	/* read on first use */
 };
 
 /*
@@ -37,6 +39,42 @@ void gitrev_close(struct gitrev_repo *r);
  */
 int gitrev_tree(struct git_tree **out, char commit[GITREV_ID_SIZE],
 		struct gitrev_repo *r, const char *rev, struct diag *d);
+
+/* Return whether rev is a range such as "v1..HEAD" or "v1...HEAD". */
+bool gitrev_is_range(const char *rev);
+
+/* Return whether rev names an object in the repository. */
+bool gitrev_resolves(struct gitrev_repo *r, const char *rev);
+
+/*
+ * Note on d the branch, tag or "HEAD" whose name is nearest to rev,
+ * when one is within a typo's distance, and return that name newly
+ * allocated, or NULL.
+ */
+char *gitrev_suggest(struct gitrev_repo *r, const char *rev, struct diag *d);
+
+/* Return whether tree has an entry at path, relative to its top ("" is the top). */
+bool gitrev_tree_has(struct git_tree *tree, const char *path);
+
+/* How git sees an entry of the working tree. */
+enum gitrev_entry {
+	GITREV_ENTRY_SEEN,	/* tracked, or untracked and not ignored */
+	GITREV_ENTRY_IGNORED,	/* untracked and ignored */
+	GITREV_ENTRY_NESTED,	/* a directory of another repository */
+};
+
+/*
+ * Classify the working-tree entry at path, relative to the top of the
+ * repository, whose file system path is abs. dir is true for a
+ * directory. Ignore rules are libgit2's: .gitignore files,
+ * .git/info/exclude and core.excludesFile. A tracked entry is never
+ * ignored, as in git. A directory holding ".git" is a nested
+ * repository, worktree or submodule, which git does not look into.
+ * Returns 0, or -1 after reporting.
+ */
+int gitrev_worktree_entry(enum gitrev_entry *out, struct gitrev_repo *r,
+			  const char *path, const char *abs, bool dir,
+			  struct diag *d);
 
 /*
  * Return whether path, relative to the top of the repository, lies

@@ -264,6 +264,22 @@ static void raise_one(struct agent_scan *s, enum escalation_kind kind,
 }
 
 /*
+ * Raise a weakened control: one escalation of kind, with no actions,
+ * whose message is already written. detail keeps two of one kind apart.
+ */
+static void raise_control(struct agent_scan *s, enum escalation_kind kind,
+			  const char *resource, const char *detail,
+			  const char *message)
+{
+	struct raw_escalation *r = vec_push(&s->raw, sizeof(*r));
+
+	r->kind = kind;
+	r->resource = resource;
+	r->detail = detail;
+	r->message = message;
+}
+
+/*
  * Return the head's restricted class that p reaches: one with a pattern
  * naming a resource that p's action can act on through its resource.
  * An action missing from the catalog is taken to reach any overlap.
@@ -530,6 +546,9 @@ static const char *message_of(struct agent_scan *s,
 		buf_addf(&b, "new trusted principal '%s' may now assume "
 			 "'%s'", detail, e->resource);
 		break;
+	default:
+		BUG("escalation kind %d has no message",
+		    (int)e->kind);
 	}
 	if (e->kind != ESC_WILDCARD_ACTION && e->kind != ESC_TRUST)
 		add_action_list(&b, e);
@@ -561,7 +580,8 @@ static void group_escalations(struct agent_scan *s, struct agent_diff *ad)
 		e->kind = raw[i].kind;
 		e->resource = raw[i].resource;
 		e->actions = actions;
-		e->message = message_of(s, e, raw[i].detail);
+		e->message = raw[i].message ? raw[i].message
+					    : message_of(s, e, raw[i].detail);
 		i = j;
 	}
 	free(s->raw.v);
@@ -616,6 +636,9 @@ static void scan_trust(struct agent_scan *s)
 					  y->trusted_by.items[i].s, NULL);
 }
 
+static void scan_boundaries(struct agent_scan *s);
+static void scan_controls(struct agent_scan *s);
+
 static void scan_escalations(struct perm_diff *d, struct agent_diff *ad,
 			     const struct program *base,
 			     const struct program *head,
@@ -638,6 +661,9 @@ static void scan_escalations(struct perm_diff *d, struct agent_diff *ad,
 	scan_wildcard_actions(&s);
 	scan_paths(&s);
 	scan_trust(&s);
+	scan_boundaries(&s);
+	if (xbase)
+		scan_controls(&s);
 	group_escalations(&s, ad);
 	d->nescalations += ad->nescalations;
 }
@@ -671,6 +697,167 @@ static const char *audit_text(enum audit_decisions d)
 	};
 
 	return names[d];
+}
+
+/*
+ * Return the boundary that an identity of the base with this ARN, in
+ * whichever agent, carried; NULL when none did.
+ */
+static const char *base_boundary(const struct program *base, const char *arn)
+{
+	const struct identity *x;
+	size_t i;
+
+	for (i = 0; i < base->nagents; i++)
+		for (x = base->agents[i].agent->identities; x; x = x->next)
+			if (!strcmp(x->id.s, arn) && x->boundary.s)
+				return x->boundary.s;
+	return NULL;
+}
+
+/*
+ * Raise each identity of the head agent whose permissions boundary the
+ * base required and the head drops or replaces. Identities are matched
+ * by ARN across the whole unit, as for trust. A replaced boundary is
+ * raised too, because the diff cannot see what either policy allows.
+ */
+static void scan_boundaries(struct agent_scan *s)
+{
+	const struct identity *y;
+
+	for (y = s->xhead->agent->identities; y; y = y->next) {
+		const char *before = base_boundary(s->base, y->id.s);
+		const char *after = y->boundary.s;
+
+		if (!before || (after && !strcmp(before, after)))
+			continue;
+		raise_control(s, ESC_BOUNDARY, y->id.s, before, after ?
+			      arena_printf(s->a, "permissions boundary of "
+					   "'%s' replaced: '%s' -> '%s', "
+					   "which may allow more", y->id.s,
+					   before, after) :
+			      arena_printf(s->a, "permissions boundary '%s' "
+					   "removed from '%s'", before,
+					   y->id.s));
+	}
+}
+
+/*
+ * Return whether limit after is looser than before: unset means no
+ * limit, so setting one narrows and removing one widens.
+ */
+static bool limit_widened(const struct durval *before,
+			  const struct durval *after)
+{
+	if (!before->set)
+		return false;
+	return !after->set || after->seconds > before->seconds;
+}
+
+/*
+ * Raise a duration limit of the agent that grew or was removed; longer
+ * and removed are the message's words for each case.
+ */
+static void scan_limit(struct agent_scan *s, enum escalation_kind kind,
+		       const char *field, const char *longer,
+		       const char *removed, const struct durval *before,
+		       const struct durval *after)
+{
+	const char *from = duration_text(s->a, before);
+	const char *to = duration_text(s->a, after);
+
+	if (!limit_widened(before, after))
+		return;
+	raise_control(s, kind, NULL, field, to ?
+		      arena_printf(s->a, "%s: %s %s -> %s", longer, field,
+				   from, to) :
+		      arena_printf(s->a, "%s: %s %s removed", removed, field,
+				   from));
+}
+
+/* Rank decision logging: required above optional above off or unset. */
+static int audit_rank(enum audit_decisions d)
+{
+	if (d == AUDIT_REQUIRED)
+		return 2;
+	if (d == AUDIT_OPTIONAL)
+		return 1;
+	return 0;
+}
+
+/* Raise less decision logging, and each context field no longer required. */
+static void scan_audit(struct agent_scan *s, const struct audit_block *x,
+		       const struct audit_block *y)
+{
+	size_t i;
+
+	if (audit_rank(y->decisions) < audit_rank(x->decisions))
+		raise_control(s, ESC_AUDIT, NULL, "audit.decisions",
+			      arena_printf(s->a, "decision logging weakened: "
+					   "audit.decisions %s -> %s",
+					   audit_text(x->decisions),
+					   y->decisions ?
+					   audit_text(y->decisions) : "unset"));
+	for (i = 0; i < x->context.n; i++) {
+		const char *field = x->context.items[i].s;
+
+		if (!list_has(&y->context, field))
+			raise_control(s, ESC_AUDIT, NULL, field,
+				      arena_printf(s->a, "logged decisions no "
+						   "longer need context field "
+						   "'%s'", field));
+	}
+}
+
+/*
+ * Raise each control of the agent that the head weakens. These are
+ * long-lived keys no longer forbidden, a longer or removed rotation,
+ * session, expiry or review cadence, and less audit. A kind that is no
+ * longer ai_agent counts too, because rules MND150 and MND160 then
+ * lapse. Unset values are the loosest: no limit, no expiry, keys not
+ * forbidden.
+ */
+static void scan_controls(struct agent_scan *s)
+{
+	const struct agent *x = s->xbase->agent, *y = s->xhead->agent;
+	const struct bval *kx = &x->credentials.long_lived_keys;
+	const struct bval *ky = &y->credentials.long_lived_keys;
+
+	if (kx->set && !kx->v && (!ky->set || ky->v))
+		raise_control(s, ESC_LONG_LIVED_KEYS, NULL, NULL,
+			      arena_printf(s->a, "long-lived access keys no "
+					   "longer forbidden: credentials."
+					   "long_lived_keys false -> %s",
+					   ky->set ? "true" : "unset"));
+	scan_limit(s, ESC_ROTATION, "credentials.rotate", "access keys may "
+		   "now go longer without rotation", "access keys no longer "
+		   "need rotation", &x->credentials.rotate,
+		   &y->credentials.rotate);
+	scan_limit(s, ESC_SESSION, "credentials.session", "sessions may now "
+		   "last longer", "sessions no longer have a maximum length",
+		   &x->credentials.session, &y->credentials.session);
+	scan_limit(s, ESC_REVIEW, "review.every", "reviews now fall due less "
+		   "often", "the agent no longer has a review cadence",
+		   &x->review.every, &y->review.every);
+	if (x->expires.set && (!y->expires.set ||
+			       y->expires.days > x->expires.days))
+		raise_control(s, ESC_EXPIRY, NULL, NULL, y->expires.set ?
+			      arena_printf(s->a, "access now expires later: "
+					   "expires %s -> %s",
+					   date_text(s->a, &x->expires),
+					   date_text(s->a, &y->expires)) :
+			      arena_printf(s->a, "access no longer expires: "
+					   "expires %s removed",
+					   date_text(s->a, &x->expires)));
+	scan_audit(s, &x->audit, &y->audit);
+	if (x->kind == AGENT_AI_AGENT && y->kind != AGENT_AI_AGENT)
+		raise_control(s, ESC_KIND, NULL, NULL,
+			      arena_printf(s->a, "kind changed from ai_agent "
+					   "to %s, so the AI agent rules on "
+					   "keys (MND150) and decision "
+					   "logging (MND160) no longer apply",
+					   y->kind ? agent_kind_name(y->kind)
+						   : "unset"));
 }
 
 static void compare_field(struct vec *v, const char *field, const char *from,
@@ -911,52 +1098,17 @@ static bool file_renamed(const struct agent *x, const struct agent *y,
 	return false;
 }
 
-static const struct xagent *find_by_name(const struct program *p,
-					 const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < p->nagents; i++)
-		if (!strcmp(p->agents[i].agent->name.s, name))
-			return &p->agents[i];
-	return NULL;
-}
-
-/*
- * Return the agent of base that the head agent y was renamed from: one
- * whose name head lacks, not yet paired, sharing an identity with y or
- * in a file renamed to y's. NULL when there is none.
- */
-static const struct xagent *find_renamed(const struct program *base,
-					 const struct program *head,
-					 const struct xagent *y, bool *paired,
-					 const struct file_rename *renames,
-					 size_t nrenames, const char **reason)
-{
-	size_t i, pass;
-
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < base->nagents; i++) {
-			const struct agent *x = base->agents[i].agent;
-
-			if (paired[i] || find_by_name(head, x->name.s))
-				continue;
-			if (pass == 0 ? share_identity(x, y->agent)
-				      : file_renamed(x, y->agent, renames,
-						     nrenames)) {
-				paired[i] = true;
-				*reason = pass == 0 ? "identity" : "file";
-				return &base->agents[i];
-			}
-		}
-	return NULL;
-}
-
+/* Order by name, then change, for an agent removed and one renamed to its name. */
 static int cmp_agent_diffs(const void *pa, const void *pb)
 {
 	const struct agent_diff *a = pa, *b = pb;
+	int c = strcmp(a->name, b->name);
 
-	return strcmp(a->name, b->name);
+	if (c)
+		return c;
+	if (a->change != b->change)
+		return a->change < b->change ? -1 : 1;
+	return strcmp(a->file, b->file);
 }
 
 static bool same_text(const char *x, const char *y)
@@ -1010,17 +1162,29 @@ static void compare_gate(struct perm_diff *d, struct vec *v,
 	dx.seconds = gx.max_review_interval;
 	dy.seconds = gy.max_review_interval;
 	add_unit_change(d, v, "gate", "gate", "max_review_interval",
-			duration_text(a, &dx), duration_text(a, &dy), NULL);
+			duration_text(a, &dx), duration_text(a, &dy),
+			dy.seconds > dx.seconds ?
+			"gate max_review_interval raised, so longer review "
+			"cadences pass" : NULL);
 	dx.seconds = gx.max_rotation;
 	dy.seconds = gy.max_rotation;
 	add_unit_change(d, v, "gate", "gate", "max_rotation",
-			duration_text(a, &dx), duration_text(a, &dy), NULL);
+			duration_text(a, &dx), duration_text(a, &dy),
+			dy.seconds > dx.seconds ?
+			"gate max_rotation raised, so longer key rotations "
+			"pass" : NULL);
 	add_unit_change(d, v, "gate", "gate", "owner_pattern",
 			x->gate.owner_pattern.s, y->gate.owner_pattern.s,
-			NULL);
+			x->gate.owner_pattern.s && !y->gate.owner_pattern.s ?
+			"gate owner_pattern removed, so any owner address "
+			"passes" : NULL);
 	add_unit_change(d, v, "gate", "gate", "agent_name_pattern",
 			x->gate.agent_name_pattern.s,
-			y->gate.agent_name_pattern.s, NULL);
+			y->gate.agent_name_pattern.s,
+			x->gate.agent_name_pattern.s &&
+			!y->gate.agent_name_pattern.s ?
+			"gate agent_name_pattern removed, so any agent name "
+			"passes" : NULL);
 	add_unit_change(d, v, "gate", "gate", "frameworks",
 			list_text(a, &x->gate.frameworks),
 			list_text(a, &y->gate.frameworks), NULL);
@@ -1151,6 +1315,75 @@ static void compare_paths(struct perm_diff *d, struct vec *v,
 	}
 }
 
+/* Return "MND130 for 'digest'", naming the waiver's agent or identity. */
+static const char *waiver_name(struct arena *a, const struct waiver *w)
+{
+	if (w->agent.s && w->identity.s)
+		return arena_printf(a, "%s for '%s' identity '%s'", w->rule.s,
+				    w->agent.s, w->identity.s);
+	return arena_printf(a, "%s for '%s'", w->rule.s,
+			    w->agent.s ? w->agent.s : w->identity.s);
+}
+
+static bool same_waiver(const struct waiver *x, const struct waiver *y)
+{
+	return !strcmp(x->rule.s, y->rule.s) &&
+	       same_text(x->agent.s, y->agent.s) &&
+	       same_text(x->identity.s, y->identity.s);
+}
+
+static const struct waiver *find_waiver(const struct spec_unit *u,
+					const struct waiver *w)
+{
+	const struct waiver *c;
+
+	for (c = u->waivers; c; c = c->next)
+		if (same_waiver(c, w))
+			return c;
+	return NULL;
+}
+
+/*
+ * Compare the waivers by rule and agent or identity. A waiver added,
+ * or one that now lasts longer, escalates: its rule's findings stop
+ * failing the gate until it ends.
+ */
+static void compare_waivers(struct perm_diff *d, struct vec *v,
+			    const struct spec_unit *x,
+			    const struct spec_unit *y)
+{
+	struct arena *a = &d->arena;
+	const struct waiver *wx, *wy;
+
+	for (wx = x->waivers; wx; wx = wx->next) {
+		const char *name = waiver_name(a, wx);
+
+		wy = find_waiver(y, wx);
+		if (!wy) {
+			add_unit_change(d, v, "waiver", name, NULL,
+					date_text(a, &wx->until), NULL, NULL);
+			continue;
+		}
+		add_unit_change(d, v, "waiver", name, "until",
+				date_text(a, &wx->until),
+				date_text(a, &wy->until),
+				wy->until.days > wx->until.days ?
+				arena_printf(a, "waiver %s extended, so its "
+					     "findings stop failing the gate "
+					     "for longer", name) : NULL);
+	}
+	for (wy = y->waivers; wy; wy = wy->next) {
+		const char *name = waiver_name(a, wy);
+
+		if (!find_waiver(x, wy))
+			add_unit_change(d, v, "waiver", name, NULL, NULL,
+					date_text(a, &wy->until),
+					arena_printf(a, "waiver %s added, so "
+						     "its findings stop "
+						     "failing the gate", name));
+	}
+}
+
 static void compare_unit(struct perm_diff *d, const struct program *base,
 			 const struct program *head)
 {
@@ -1159,8 +1392,68 @@ static void compare_unit(struct perm_diff *d, const struct program *base,
 	compare_gate(d, &v, base->unit, head->unit);
 	compare_classes(d, &v, base->unit, head->unit);
 	compare_paths(d, &v, base, head);
+	compare_waivers(d, &v, base->unit, head->unit);
 	d->nunit = v.n;
 	d->unit = vec_freeze(&d->arena, &v, sizeof(struct unit_change));
+}
+
+/* Ways of pairing a head agent with a base agent, tried in order. */
+enum pairing {
+	PAIR_IDENTITY_AND_NAME,
+	PAIR_IDENTITY,
+	PAIR_NAME,
+	PAIR_FILE,
+};
+
+static bool pairs_by(enum pairing how, const struct agent *x,
+		     const struct agent *y, const struct file_rename *renames,
+		     size_t nrenames)
+{
+	switch (how) {
+	case PAIR_IDENTITY_AND_NAME:
+		return share_identity(x, y) && !strcmp(x->name.s, y->name.s);
+	case PAIR_IDENTITY:
+		return share_identity(x, y);
+	case PAIR_NAME:
+		return !strcmp(x->name.s, y->name.s);
+	case PAIR_FILE:
+		return file_renamed(x, y, renames, nrenames);
+	}
+	return false;
+}
+
+/*
+ * Pair each head agent with the base agent it continues, storing in
+ * match[i] the base index for head agent i, or -1 when it is new, and
+ * in how[i] the pairing that found it. The cloud identity an agent
+ * runs as identifies it better than its name does, so agents sharing
+ * an identity are paired first, those with the same name among them
+ * before the others. Then agents of the same name are paired, and last
+ * agents whose spec files git saw renamed one to the other. Two agents
+ * that swap names thus stay apart, and an agent renamed with its
+ * identity kept is one agent renamed.
+ */
+static void pair_agents(ptrdiff_t *match, enum pairing *how, bool *paired,
+			const struct program *base, const struct program *head,
+			const struct file_rename *renames, size_t nrenames)
+{
+	enum pairing pass;
+	size_t i, j;
+
+	for (i = 0; i < head->nagents; i++)
+		match[i] = -1;
+	for (pass = PAIR_IDENTITY_AND_NAME; pass <= PAIR_FILE; pass++)
+		for (i = 0; i < head->nagents; i++)
+			for (j = 0; match[i] < 0 && j < base->nagents; j++) {
+				if (paired[j] ||
+				    !pairs_by(pass, base->agents[j].agent,
+					      head->agents[i].agent, renames,
+					      nrenames))
+					continue;
+				paired[j] = true;
+				match[i] = (ptrdiff_t)j;
+				how[i] = pass;
+			}
 }
 
 void perm_diff_compute(struct perm_diff *out, const struct program *base,
@@ -1168,26 +1461,23 @@ void perm_diff_compute(struct perm_diff *out, const struct program *base,
 		       const struct file_rename *renames, size_t nrenames)
 {
 	bool *paired = xcalloc(base->nagents + 1, sizeof(*paired));
+	ptrdiff_t *match = xcalloc(head->nagents + 1, sizeof(*match));
+	enum pairing *how = xcalloc(head->nagents + 1, sizeof(*how));
 	struct vec v = { NULL, 0, 0 };
 	struct agent_diff ad;
 	size_t i, j;
 
 	memset(out, 0, sizeof(*out));
+	pair_agents(match, how, paired, base, head, renames, nrenames);
 	for (i = 0; i < head->nagents; i++) {
-		const struct xagent *y = &head->agents[i];
-		const struct xagent *x = find_by_name(base, y->agent->name.s);
-		const char *reason = NULL;
+		const struct xagent *x = match[i] < 0 ? NULL
+						      : &base->agents[match[i]];
 
-		if (x)
-			paired[x - base->agents] = true;
-		else
-			x = find_renamed(base, head, y, paired, renames,
-					 nrenames, &reason);
-		if (compare_agent(out, &ad, base, head, x, y)) {
-			if (reason)
-				ad.rename_reason = reason;
-			*(struct agent_diff *)vec_push(&v, sizeof(ad)) = ad;
-		}
+		if (!compare_agent(out, &ad, base, head, x, &head->agents[i]))
+			continue;
+		if (ad.change == AGENT_RENAMED && how[i] == PAIR_IDENTITY)
+			ad.rename_reason = "identity";
+		*(struct agent_diff *)vec_push(&v, sizeof(ad)) = ad;
 	}
 	for (j = 0; j < base->nagents; j++)
 		if (!paired[j] && compare_agent(out, &ad, base, head,
@@ -1196,6 +1486,8 @@ void perm_diff_compute(struct perm_diff *out, const struct program *base,
 	sort_array(v.v, v.n, sizeof(ad), cmp_agent_diffs);
 	out->nagents = v.n;
 	out->agents = vec_freeze(&out->arena, &v, sizeof(ad));
+	free(how);
+	free(match);
 	free(paired);
 	compare_unit(out, base, head);
 }
@@ -1219,6 +1511,14 @@ const char *escalation_kind_name(enum escalation_kind k)
 		[ESC_REMOVED_CONDITION] = "removed-condition",
 		[ESC_REMOVED_DENY] = "removed-deny",
 		[ESC_TRUST] = "trust",
+		[ESC_BOUNDARY] = "boundary",
+		[ESC_LONG_LIVED_KEYS] = "long-lived-keys",
+		[ESC_ROTATION] = "rotation",
+		[ESC_SESSION] = "session",
+		[ESC_AUDIT] = "audit",
+		[ESC_EXPIRY] = "expiry",
+		[ESC_REVIEW] = "review",
+		[ESC_KIND] = "kind",
 	};
 
 	return names[k];

@@ -48,6 +48,15 @@ enum escalation_kind {
 	ESC_REMOVED_CONDITION,
 	ESC_REMOVED_DENY,
 	ESC_TRUST,
+	/* controls weakened, with no permission of their own */
+	ESC_BOUNDARY,		/* a permissions boundary removed or replaced */
+	ESC_LONG_LIVED_KEYS,	/* long-lived keys no longer forbidden */
+	ESC_ROTATION,		/* a longer key rotation, or none */
+	ESC_SESSION,		/* a longer session, or no maximum */
+	ESC_AUDIT,		/* less decision logging or context */
+	ESC_EXPIRY,		/* a later expiry, or none */
+	ESC_REVIEW,		/* a longer review cadence, or none */
+	ESC_KIND,		/* no longer an ai_agent, so its rules lapse */
 };
 
 /* An escalation, with the resource and actions it concerns if any. */
@@ -77,8 +86,9 @@ struct agent_diff {
 };
 
 /*
- * A change to a repository-wide definition: kind is "gate", "resource"
- * or "escalation", and name the class or path ("gate" for the gate).
+ * A change to a repository-wide definition: kind is "gate", "resource",
+ * "escalation" or "waiver", and name the class, the path, the waiver
+ * ("MND130 for 'digest'") or "gate" for the gate.
  * field is NULL when the whole definition was added or removed, and
  * before or after is then NULL on the side where it is missing.
  */
@@ -95,7 +105,7 @@ struct perm_diff {
 	struct arena arena;
 	struct agent_diff *agents;	/* changed agents, sorted by name */
 	size_t nagents;
-	struct unit_change *unit;	/* gate, then classes, then paths */
+	struct unit_change *unit;	/* gate, classes, paths, waivers */
 	size_t nunit;
 	size_t nescalations;		/* over every agent and the unit */
 };
@@ -107,10 +117,13 @@ struct file_rename {
 };
 
 /*
- * Compare base with head. Agents are paired by name, then an agent
- * only in head with one only in base when they share an identity or
- * their spec files were renamed one to the other (renames). Unchanged
- * agents are left out. Free with perm_diff_release.
+ * Compare base with head. Agents are paired by the cloud identities
+ * they declare first, and among those, agents that also keep their
+ * name come first. Then agents are paired by name, and last by spec
+ * files renamed one to the other (renames). So an agent renamed with
+ * its identity kept is renamed, and agents that swap names are each
+ * compared with themselves. Unchanged agents are left out. Free with
+ * perm_diff_release.
  */
 void perm_diff_compute(struct perm_diff *out, const struct program *base,
 		       const struct program *head,

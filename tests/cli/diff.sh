@@ -500,6 +500,56 @@ expect_status 2
 expect_err "revision 'mian' is not in the repository"
 expect_err "did you mean 'main'?"
 
+case_name "a range is not a revision"
+run diff --repo "$REPO" v1..HEAD
+expect_status 2
+expect_err "error: revision 'v1..HEAD' is a range, which diff does not accept; give BASE and HEAD as two arguments: mandate diff v1 HEAD"
+grep -q "unknown libgit2 error" "$err" && fail "a range gave an unknown libgit2 error"
+run diff --repo "$REPO" v1 v1..HEAD
+expect_status 2
+expect_err "error: revision 'v1..HEAD' is a range, which diff does not accept"
+run diff --repo "$REPO" v1...feature
+expect_status 2
+expect_err "mandate diff v1 feature"
+expect_err "give the merge base: mandate diff \$(git merge-base v1 feature) feature"
+
+case_name "history shorter than the revision"
+run diff --repo "$REPO" main~5
+expect_status 2
+expect_err "error: revision 'main~5' is not in the repository at '$REPO': the history of 'main' is shorter than that"
+
+case_name "misspelt HEAD is not a path"
+run diff --repo "$REPO" v1 HAED
+expect_status 2
+expect_err "error: 'HAED' is neither a revision nor a path in the repository at '$REPO'"
+expect_err "note: did you mean 'HEAD'?"
+run diff --repo "$REPO" v1 v2 agents/nowhere.mandate
+expect_status 2
+expect_err "error: 'agents/nowhere.mandate' is neither a revision nor a path"
+run diff --repo "$REPO" --format json v1 v2 -- agents/nowhere.mandate
+expect_status 2
+expect_err "no agent specs found at either side under the paths given"
+
+case_name "a name that is a branch and a path"
+git_repo branch agents v1
+run diff --repo "$REPO" agents
+expect_status 2
+expect_err "error: 'agents' is both a revision and a path in the working tree"
+expect_err "note: put '--' after the revisions to say which: mandate diff BASE [HEAD] -- PATH..."
+run diff --repo "$REPO" v1 agents
+expect_status 2
+expect_err "error: 'agents' is both a revision and a path in the working tree"
+run diff --repo "$REPO" --format json v1 agents --
+expect_status 0
+expect_jq '[.head, (.agents | length)]' '["agents",0]'
+run diff --repo "$REPO" --format json v1 v2 -- agents
+expect_status 0
+expect_jq '[.head, (.agents | length)]' '["v2",4]'
+run diff --repo "$REPO" --format json v1 -- agents
+expect_status 0
+expect_jq '.head' 'null'
+git_repo branch -D agents
+
 case_name "a shallow clone lacks BASE"
 git clone -q --depth 1 --branch feature "file://$REPO" "$TMP/shallow" \
 	>/dev/null 2>&1 || fail "git clone --depth 1 failed"
@@ -510,7 +560,27 @@ expect_err "git fetch origin main:refs/remotes/origin/main"
 expect_err "git fetch --unshallow"
 run diff --repo "$TMP/shallow" HEAD~1 HEAD
 expect_status 2
+expect_err "error: revision 'HEAD~1' is not in the repository at '$TMP/shallow': it is older than the commits this shallow clone fetched"
+expect_err "git fetch --unshallow, or in CI check out with a fetch depth of 0"
+run diff --repo "$TMP/shallow" origin/featrue
+expect_status 2
+expect_err "error: revision 'origin/featrue' is not in the repository"
+expect_err "note: did you mean 'origin/feature'?"
+expect_err "note: to fetch 'origin/feature' from remote 'origin': git fetch origin feature:refs/remotes/origin/feature"
+run diff --repo "$TMP/shallow" origin/mian
+expect_status 2
+expect_err "error: revision 'origin/mian' is not in the repository at '$TMP/shallow'"
+expect_err "note: to fetch 'origin/mian' from remote 'origin': git fetch origin mian:refs/remotes/origin/mian"
+git -C "$TMP/shallow" fetch -q --depth 1 origin main:refs/remotes/origin/main \
+	>/dev/null 2>&1 || fail "git fetch of main into the shallow clone failed"
+run diff --repo "$TMP/shallow" origin/mian
+expect_status 2
+expect_err "note: did you mean 'origin/main'?"
+expect_err "note: to fetch 'origin/main' from remote 'origin': git fetch origin main:refs/remotes/origin/main"
 expect_err "git fetch --unshallow"
+run diff --repo "$TMP/shallow" --format json origin/main
+expect_status 0
+expect_jq '[.agents[].name]' '["digest","etl-loader","old-bot","shipper"]'
 
 case_name "a bare repository has no working tree"
 git clone -q --bare "$REPO" "$TMP/bare.git" >/dev/null 2>&1 ||
@@ -599,6 +669,307 @@ expect_status 0
 expect_jq '.agents[] | [.name, ([.added[].resource]), ([.removed[].resource])]' \
 	'["reader",[],["arn:aws:s3:::fernbrook-reports/*"]]'
 expect_jq '.escalations' '0'
+
+# A fourth repository for the working tree as git sees it: ignored
+# files, a nested repository, a nested worktree and a submodule hold
+# specs that must not be read, and untracked specs that git does not
+# ignore must be.
+WT=$TMP/worktree
+git_wt() {
+	git -C "$WT" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+mkdir -p "$WT/agents"
+git init -q -b main "$WT"
+REPO=$WT write_agent agents/kept.mandate kept kept bob@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:kept"'
+git_wt add -A
+git_wt commit -q -m base
+git_wt tag w1
+printf 'scratch/\n*.local.mandate\nkept.mandate\n' >"$WT/.gitignore"
+printf 'private.mandate\n' >>"$WT/.git/info/exclude"
+mkdir -p "$WT/scratch"
+REPO=$WT write_agent scratch/evil.mandate evil evil bob@example.com '
+  grant actions ["iam:*"] on "*"'
+REPO=$WT write_agent agents/mine.local.mandate local local bob@example.com '
+  grant actions ["s3:*"] on "*"'
+REPO=$WT write_agent agents/private.mandate private private bob@example.com '
+  grant actions ["s3:*"] on "*"'
+git init -q -b main "$WT/nested"
+mkdir -p "$WT/nested/agents"
+REPO=$WT write_agent nested/agents/other.mandate other other bob@example.com '
+  grant actions ["s3:*"] on "*"'
+git -C "$WT/nested" add -A >/dev/null 2>&1
+git -C "$WT/nested" commit -q -m nested >/dev/null 2>&1 ||
+	fail "git commit in the nested repository failed"
+git_wt worktree add -q "$WT/linked-tree" w1
+git clone -q "$WT/nested" "$TMP/sub-origin" >/dev/null 2>&1 ||
+	fail "git clone of the submodule's origin failed"
+git_wt -c protocol.file.allow=always submodule add -q "$TMP/sub-origin" sub
+git_wt commit -q -m "Add a submodule"
+git_wt tag w2
+REPO=$WT write_agent agents/kept.mandate kept kept carol@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:kept"'
+REPO=$WT write_agent agents/new.mandate new new bob@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:new"'
+
+case_name "working tree: ignored and nested specs are not read"
+run diff --repo "$WT" --format json w2
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["kept","changed"],["new","added"]]'
+expect_jq '.agents[] | select(.name == "kept") | .fields' \
+	'[{"field":"owner.business","from":"bob@example.com","to":"carol@example.com"}]'
+expect_jq '.escalations' '0'
+[ -s "$err" ] && fail "diff wrote to stderr: $(cat "$err")"
+
+case_name "working tree: an ignored spec named as a PATH"
+run diff --repo "$WT" --format json w2 -- scratch
+expect_status 2
+expect_err "no agent specs found at either side under the paths given"
+
+case_name "huge spec in the working tree"
+truncate -s 20M "$WT/agents/huge.mandate"
+run diff --repo "$WT" w2
+expect_status 2
+expect_err "error: 'agents/huge.mandate' in the working tree is 20971520 bytes, larger than the limit of 8388608 bytes for a spec file"
+mv "$WT/agents/huge.mandate" "$WT/scratch/huge.mandate"
+run diff --repo "$WT" --format json w2
+expect_status 0
+rm "$WT/scratch/huge.mandate"
+
+case_name "huge spec at a revision is not inflated"
+head -c 9000000 /dev/zero | tr '\0' '#' >"$WT/agents/huge.mandate"
+git_wt add -f agents/huge.mandate
+git_wt commit -q -m "Add a huge spec"
+git_wt tag w3
+huge_id=$(git -C "$WT" rev-parse w3:agents/huge.mandate)
+huge_object=$WT/.git/objects/$(echo "$huge_id" | cut -c1-2)/$(echo "$huge_id" | cut -c3-)
+# Replace the loose object with a zlib stream that holds only the object
+# header in a stored block: its size can be read, its content cannot.
+chmod u+w "$huge_object"
+printf '\170\001\000\015\000\362\377blob 9000000\000' >"$huge_object"
+# libgit2 1.5.1 spins on this stream when asked for the content, so a
+# diff that reads the blob ends by the timeout.
+timeout 60 "$MANDATE" diff --repo "$WT" w3 w2 >"$out" 2>"$err"
+status=$?
+expect_status 2
+expect_err "error: 'agents/huge.mandate' at 'w3' is 9000000 bytes, larger than the limit of 8388608 bytes for a spec file"
+git_wt rm -q --cached agents/huge.mandate
+rm -f "$WT/agents/huge.mandate"
+
+case_name "--color always, never and auto"
+run diff --repo "$REPO" --color always v1 v2
+expect_status 0
+esc=$(printf '\033')
+grep -q "$esc\[1;31mescalation \[write\]:$esc\[0m" "$out" ||
+	fail "--color always gave no coloured escalation"
+grep -q "^  $esc\[32m+ s3:PutObject on arn:aws:s3:::reports/\*$esc\[0m$" "$out" ||
+	fail "--color always gave no green added permission"
+run diff --repo "$REPO" --color never v1 v2
+expect_status 0
+grep -q "$esc" "$out" && fail "--color never wrote an escape"
+run diff --repo "$REPO" v1 v2
+expect_status 0
+grep -q "$esc" "$out" && fail "--color auto wrote an escape into a pipe"
+run diff --repo "$REPO" --color always --format json v1 v2
+expect_status 0
+grep -q "$esc" "$out" && fail "--color always wrote an escape into JSON"
+run diff --repo "$REPO" --color sometimes v1 v2
+expect_status 2
+expect_err "invalid --color 'sometimes'; expected auto, always or never"
+
+# A fifth repository for controls that widen access without a grant:
+# boundary, keys, rotation, session, audit, expiry, review and kind.
+CTRL=$TMP/controls
+git_ctrl() {
+	git -C "$CTRL" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+# Write the agent "keeper" of kind $1 with the credentials, audit,
+# review, expires and identity lines in $2.
+ctrl_agent() {
+	cat >"$CTRL/agents/keeper.mandate" <<EOF
+agent "keeper" {
+  kind        = $1
+  description = "An agent of the control tests"
+  owner {
+    technical = "alice@example.com"
+    business  = "bob@example.com"
+  }
+  justification = "Keeps the nightly exports of the test systems"
+$2
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:keeper"
+}
+EOF
+}
+mkdir -p "$CTRL/agents"
+git init -q -b main "$CTRL"
+ctrl_agent ai_agent '
+  review      { every = 90d  last = 2026-11-02  by = "bob@example.com" }
+  expires     = 2027-11-01
+  credentials { rotate = 30d  session = 1h  long_lived_keys = false }
+  audit       { decisions = required  context = [task, user] }
+  identity aws role "arn:aws:iam::111122223333:role/keeper" {
+    boundary = "arn:aws:iam::111122223333:policy/agent-boundary"
+  }
+  identity aws role "arn:aws:iam::111122223333:role/keeper-batch"'
+git_ctrl add -A
+git_ctrl commit -q -m "Keeper with its controls"
+git_ctrl tag c1
+
+case_name "weakened controls are escalations"
+ctrl_agent service_account '
+  review      { every = 180d  last = 2026-11-02  by = "bob@example.com" }
+  expires     = 2028-11-01
+  credentials { rotate = 90d  session = 12h  long_lived_keys = true }
+  audit       { decisions = optional  context = [task] }
+  identity aws role "arn:aws:iam::111122223333:role/keeper"
+  identity aws role "arn:aws:iam::111122223333:role/keeper-batch"'
+run diff --repo "$CTRL" --format json --fail-on-escalation c1
+expect_status 1
+expect_jq '[.agents[] | [.name, .change]]' '[["keeper","changed"]]'
+expect_jq '.agents[0].escalations | map(.kind)' \
+	'["boundary","long-lived-keys","rotation","session","audit","audit","expiry","review","kind"]'
+expect_jq '.agents[0].escalations | map(select(.kind == "boundary")) | .[0] | [.resource, .message]' \
+	'["arn:aws:iam::111122223333:role/keeper","permissions boundary '"'"'arn:aws:iam::111122223333:policy/agent-boundary'"'"' removed from '"'"'arn:aws:iam::111122223333:role/keeper'"'"'"]'
+expect_jq '.agents[0].escalations | map(select(.kind == "session")) | .[0].message' \
+	'"sessions may now last longer: credentials.session 1h -> 12h"'
+expect_jq '.agents[0].escalations | map(select(.kind == "audit")) | map(.message)' \
+	'["decision logging weakened: audit.decisions required -> optional","logged decisions no longer need context field '"'"'user'"'"'"]'
+expect_jq '.escalations' '9'
+run diff --repo "$CTRL" c1
+expect_out "  escalation [long-lived-keys]: long-lived access keys no longer forbidden: credentials.long_lived_keys false -> true"
+expect_out "  escalation [rotation]: access keys may now go longer without rotation: credentials.rotate 30d -> 90d"
+expect_out "  escalation [expiry]: access now expires later: expires 2027-11-01 -> 2028-11-01"
+expect_out "  escalation [review]: reviews now fall due less often: review.every 90d -> 180d"
+expect_out "  escalation [kind]: kind changed from ai_agent to service_account"
+
+case_name "removed controls are escalations"
+ctrl_agent ai_agent '
+  identity aws role "arn:aws:iam::111122223333:role/keeper" {
+    boundary = "arn:aws:iam::111122223333:policy/wider-boundary"
+  }
+  identity aws role "arn:aws:iam::111122223333:role/keeper-batch"'
+run diff --repo "$CTRL" --format json --fail-on-escalation c1
+expect_status 1
+expect_jq '.agents[0].escalations | map(.kind)' \
+	'["boundary","long-lived-keys","rotation","session","audit","audit","audit","expiry","review"]'
+expect_jq '.agents[0].escalations | map(select(.kind == "audit")) | .[0].message' \
+	'"decision logging weakened: audit.decisions required -> unset"'
+expect_jq '.agents[0].escalations | map(.message) | .[0:4]' \
+	'["permissions boundary of '"'"'arn:aws:iam::111122223333:role/keeper'"'"' replaced: '"'"'arn:aws:iam::111122223333:policy/agent-boundary'"'"' -> '"'"'arn:aws:iam::111122223333:policy/wider-boundary'"'"', which may allow more","long-lived access keys no longer forbidden: credentials.long_lived_keys false -> unset","access keys no longer need rotation: credentials.rotate 30d removed","sessions no longer have a maximum length: credentials.session 1h removed"]'
+expect_jq '.agents[0].escalations | map(select(.kind == "expiry" or .kind == "review")) | map(.message)' \
+	'["access no longer expires: expires 2027-11-01 removed","the agent no longer has a review cadence: review.every 90d removed"]'
+
+case_name "narrowed controls are not escalations"
+ctrl_agent ai_agent '
+  review      { every = 30d  last = 2026-11-02  by = "bob@example.com" }
+  expires     = 2027-06-01
+  credentials { rotate = 7d  session = 30m  long_lived_keys = false }
+  audit       { decisions = required  context = [task, user, request_id] }
+  identity aws role "arn:aws:iam::111122223333:role/keeper" {
+    boundary = "arn:aws:iam::111122223333:policy/agent-boundary"
+  }
+  identity aws role "arn:aws:iam::111122223333:role/keeper-batch" {
+    boundary = "arn:aws:iam::111122223333:policy/agent-boundary"
+  }'
+run diff --repo "$CTRL" --format json --fail-on-escalation c1
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["keeper","changed"]]'
+expect_jq '.agents[0].escalations' '[]'
+expect_jq '.agents[0].fields | map(.field)' \
+	'["expires","review.every","credentials.rotate","credentials.session","identity arn:aws:iam::111122223333:role/keeper-batch boundary"]'
+expect_jq '.escalations' '0'
+git_ctrl checkout -q -- agents
+
+case_name "gate limits raised and waivers added"
+cat >"$CTRL/agents/gate.mandate" <<'EOF'
+gate {
+  max_rotation        = 365d
+  max_review_interval = 365d
+}
+
+waive MND104 for "keeper" {
+  until    = 2027-01-01
+  reason   = "A second owner joins in January"
+  approver = "carol@example.com"
+}
+EOF
+run diff --repo "$CTRL" --format json --fail-on-escalation c1
+expect_status 1
+expect_jq '[.unit[] | [.kind, .name, .field, .before, .after, .escalation]]' \
+	'[["gate","gate","max_review_interval","180d","365d",true],["gate","gate","max_rotation","90d","365d",true],["waiver","MND104 for '"'"'keeper'"'"'",null,null,"2027-01-01",true]]'
+run diff --repo "$CTRL" c1
+expect_out "unit: waiver MND104 for 'keeper' added (until '2027-01-01')"
+expect_out "  escalation [unit]: waiver MND104 for 'keeper' added, so its findings stop failing the gate"
+git_ctrl add -A
+git_ctrl commit -q -m "Relax the gate"
+git_ctrl tag c2
+sed 's/2027-01-01/2026-12-15/' "$CTRL/agents/gate.mandate" >"$TMP/gate"
+cp "$TMP/gate" "$CTRL/agents/gate.mandate"
+run diff --repo "$CTRL" --format json --fail-on-escalation c2
+expect_status 0
+expect_jq '[.unit[] | [.kind, .field, .before, .after, .escalation]]' \
+	'[["waiver","until","2027-01-01","2026-12-15",false]]'
+git_ctrl checkout -q -- agents
+
+# A sixth repository for pairing agents by identity before name.
+PAIR=$TMP/pairing
+git_pair() {
+	git -C "$PAIR" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+# Write spec file $1 of agent $2 with role $3 and sqs action $4.
+pair_agent() {
+	cat >"$PAIR/$1" <<EOF
+agent "$2" {
+  kind        = service_account
+  description = "An agent of the pairing tests"
+  owner {
+    technical = "alice@example.com"
+    business  = "bob@example.com"
+  }
+  justification = "Moves the nightly exports between the test systems"
+  identity aws role "arn:aws:iam::111122223333:role/$3"
+  grant actions ["sqs:$4"] on "arn:aws:sqs:us-east-1:111122223333:$3"
+}
+EOF
+}
+mkdir -p "$PAIR/agents"
+git init -q -b main "$PAIR"
+pair_agent agents/a.mandate alpha alpha ReceiveMessage
+pair_agent agents/b.mandate beta beta SendMessage
+git_pair add -A
+git_pair commit -q -m "Two agents"
+git_pair tag q1
+
+case_name "agents that swap names stay apart"
+pair_agent agents/a.mandate beta alpha ReceiveMessage
+pair_agent agents/b.mandate alpha beta SendMessage
+run diff --repo "$PAIR" --format json --fail-on-escalation q1
+expect_status 0
+expect_jq '[.agents[] | [.name, .change, .old_name, .renamed_by, .file]]' \
+	'[["alpha","renamed","beta","identity","agents/b.mandate"],["beta","renamed","alpha","identity","agents/a.mandate"]]'
+expect_jq '[.agents[] | .added, .removed, .identities.added, .identities.removed] | flatten' '[]'
+expect_jq '.escalations' '0'
+
+case_name "renamed agent whose old name is reused"
+pair_agent agents/a.mandate alpha-reader alpha ReceiveMessage
+pair_agent agents/c.mandate alpha gamma ReceiveMessage
+pair_agent agents/b.mandate beta beta SendMessage
+run diff --repo "$PAIR" --format json q1
+expect_status 0
+expect_jq '[.agents[] | [.name, .change, .old_name]]' \
+	'[["alpha","added",null],["alpha-reader","renamed","alpha"]]'
+expect_jq '.agents[] | select(.name == "alpha-reader") | [.added, .removed]' '[[],[]]'
+rm "$PAIR/agents/c.mandate"
+git_pair checkout -q -- agents
+
+case_name "agent whose identity is replaced keeps its name"
+pair_agent agents/a.mandate alpha delta ReceiveMessage
+run diff --repo "$PAIR" --format json q1
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["alpha","changed"]]'
+expect_jq '.agents[0].identities' \
+	'{"added":["aws role arn:aws:iam::111122223333:role/delta"],"removed":["aws role arn:aws:iam::111122223333:role/alpha"]}'
+git_pair checkout -q -- agents
 
 case_name "not a repository"
 mkdir -p "$TMP/plain"

@@ -221,7 +221,8 @@ static const char *const date_request[] = {
 	"2026-01-15T12:00:00Z", "2026-06-01T00:00:00Z",
 	"2026-12-31T23:59:59Z", "2027-03-01T00:00:00Z",
 };
-static const char *const date_ops[] = { "==", "!=", "<", "<=", ">", ">=" };
+static const char *const date_ops[] = { "==", "!=", "in", "not_in", "<",
+					"<=", ">", ">=" };
 static const char *const bool_values[] = { "true", "false" };
 static const char *const bool_ops[] = { "==", "!=" };
 static const char *const arn_policy[] = {
@@ -1282,6 +1283,7 @@ struct sound_stats {
 	size_t allowed;		/* by the emitted policies */
 	size_t granted;		/* by the spec */
 	size_t undetermined;
+	size_t split;		/* identity policies split across files */
 	size_t trust_requests;	/* callers asking to assume the role */
 	size_t trust_allowed;
 	size_t failures;
@@ -1375,6 +1377,7 @@ static void check_identity(struct rng *r, uint64_t seed, const char *spec,
 		return;
 	}
 	check_boundary(ci, &ps, seed);
+	st->split += ps.n > 1;
 	for (i = 0; i < nrequests; i++) {
 		const struct grant *g;
 		struct request q;
@@ -1691,13 +1694,13 @@ static void test_soundness__build_within_spec(void)
 	for (i = 0; i < nseeds; i++)
 		for (j = 0; j < iterations; j++)
 			run_case(case_seed(seeds[i], j), &st);
-	printf("build: %zu specs (%zu built, %zu blocked), %zu requests: "
-	       "%zu allowed by the policies, %zu granted by the specs, "
-	       "%zu undetermined; %zu assume requests, %zu allowed by the "
-	       "trust policies; %zu beyond the spec\n", st.cases, st.built,
-	       st.blocked, st.requests, st.allowed, st.granted,
-	       st.undetermined, st.trust_requests, st.trust_allowed,
-	       st.failures);
+	printf("build: %zu specs (%zu built, %zu blocked, %zu identity "
+	       "policies split), %zu requests: %zu allowed by the policies, "
+	       "%zu granted by the specs, %zu undetermined; %zu assume "
+	       "requests, %zu allowed by the trust policies; %zu beyond the "
+	       "spec\n", st.cases, st.built, st.blocked, st.split,
+	       st.requests, st.allowed, st.granted, st.undetermined,
+	       st.trust_requests, st.trust_allowed, st.failures);
 	CHECK_INT(st.failures, 0);
 	CHECK_INT(st.undetermined, 0);
 	/* A generator that never reaches an allow proves nothing. */
@@ -2020,6 +2023,11 @@ static void check_adopted(struct rng *r, const struct aws_state *st,
 		as->live_allowed += live_allowed;
 		if (!allowed || live_allowed)
 			continue;
+		/*
+		 * TODO: an inexact identity is exempt as a whole; checking
+		 * only the requests that adopt's notes explain would cover
+		 * the rest of its grants too.
+		 */
 		if (!exact) {
 			as->beyond_inexact++;
 			continue;

@@ -38,10 +38,10 @@
  *
  * The adopt test does the same for `mandate adopt` then build: for each
  * user and role of the fixture exports, whatever the built policy
- * allows, the live policies of the export must allow too. Adopt
- * documents where a spec cannot say what a live policy says and then
- * grants more (NotResource, conditions without a `when` operator); an
- * identity where it reports that is counted, not failed.
+ * allows, the live policies of the export must allow too. Where a spec
+ * cannot express a live statement (NotResource, a condition without a
+ * `when` operator), adopt writes a comment and grants more. An identity
+ * with such a comment is counted, not failed.
  *
  * MANDATE_SOUND_ITERATIONS sets the cases per seed, and each adopted
  * identity gets twice as many requests. MANDATE_SOUND_SEED runs one
@@ -583,7 +583,30 @@ static void gen_grant(struct rng *r, const char *const spec_services[2],
 	buf_adds(out, "  }\n");
 }
 
-static void gen_trusted_by(struct rng *r, struct buf *out);
+/* The account of the generated role, whose trust policy is checked. */
+#define TRUSTER_ACCOUNT "111122223333"
+
+/* Principals that trusted_by may name: one of each kind. */
+static const char *const trusted_pool[] = {
+	"lambda.amazonaws.com",
+	"bedrock.amazonaws.com",
+	"444455556666",
+	TRUSTER_ACCOUNT,
+	"arn:aws:iam::444455556666:role/caller",
+	"arn:aws:iam::111122223333:saml-provider/corp",
+	"arn:aws:iam::111122223333:oidc-provider/token.example.com",
+};
+
+/* Append trusted_by with one to three entries of the pool. */
+static void gen_trusted_by(struct rng *r, struct buf *out)
+{
+	size_t n = 1 + rng_below(r, 3), i;
+
+	buf_adds(out, "    trusted_by = [");
+	for (i = 0; i < n; i++)
+		buf_addf(out, "%s\"%s\"", i ? ", " : "", PICK(r, trusted_pool));
+	buf_adds(out, "]\n");
+}
 
 static void gen_spec(struct rng *r, struct buf *out)
 {
@@ -1409,18 +1432,7 @@ static void check_identity(struct rng *r, uint64_t seed, const char *spec,
 /* ------------------------------------------------------------------ */
 /* Trust policies: only the principals of trusted_by may assume a role. */
 
-#define TRUSTER_ACCOUNT "111122223333"
-
-static const char *const trusted_pool[] = {
-	"lambda.amazonaws.com",
-	"bedrock.amazonaws.com",
-	"444455556666",
-	TRUSTER_ACCOUNT,
-	"arn:aws:iam::444455556666:role/caller",
-	"arn:aws:iam::111122223333:saml-provider/corp",
-	"arn:aws:iam::111122223333:oidc-provider/token.example.com",
-};
-
+/* A principal asking to assume the role. */
 struct caller {
 	enum eval_principal_kind kind;
 	const char *principal;
@@ -1452,17 +1464,6 @@ static const char *const assume_actions[] = {
 static const char caller_policy[] =
 	"{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": "
 	"\"Allow\", \"Action\": \"sts:*\", \"Resource\": \"*\"}]}";
-
-/* Append trusted_by with one to three entries of the pool. */
-static void gen_trusted_by(struct rng *r, struct buf *out)
-{
-	size_t n = 1 + rng_below(r, 3), i;
-
-	buf_adds(out, "    trusted_by = [");
-	for (i = 0; i < n; i++)
-		buf_addf(out, "%s\"%s\"", i ? ", " : "", PICK(r, trusted_pool));
-	buf_adds(out, "]\n");
-}
 
 static bool is_account(const char *s)
 {

@@ -480,7 +480,7 @@ static void gen_action_item(struct rng *r, const struct cat_service *svc,
 	const char *name = strchr(a->name, ':') + 1;
 	size_t n = strlen(name), i, q;
 
-	switch (rng_below(r, 6)) {
+	switch (rng_below(r, 7)) {
 	case 0:	/* a prefix: "s3:Get*" */
 		buf_addf(out, "%s:%.*s*", svc->prefix,
 			 (int)(1 + rng_below(r, n < 4 ? n : 4)), name);
@@ -499,6 +499,9 @@ static void gen_action_item(struct rng *r, const struct cat_service *svc,
 	case 2:	/* a middle part: "s3:*Tag*" */
 		buf_addf(out, "%s:*%.*s*", svc->prefix, 3,
 			 name + rng_below(r, n > 3 ? n - 3 : 1));
+		break;
+	case 3:	/* services that share a prefix: "s3*:GetObject" */
+		buf_addf(out, "%s*:%s", svc->prefix, name);
 		break;
 	default:
 		buf_adds(out, a->name);

@@ -517,6 +517,23 @@ static struct iam_cond *add_cond(struct compiler *c, struct xgrant *x,
 }
 
 /*
+ * Return whether an earlier `when` of the grant already requires the
+ * key to be present. A second Null check on it would repeat the key in
+ * the Null block, and a policy with a duplicate key is invalid JSON for
+ * IAM.
+ */
+static bool requires_key(const struct xgrant *x, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < x->nconds; i++)
+		if (!strcmp(x->conds[i].op, "Null") &&
+		    !strcasecmp(x->conds[i].key, key))
+			return true;
+	return false;
+}
+
+/*
  * Type one `when` condition and turn it into IAM operators. A
  * multivalued key (such as aws:TagKeys) gets a ForAllValues or
  * ForAnyValue operator; ForAllValues is also true when the request
@@ -598,7 +615,7 @@ static void compile_condition(struct compiler *c, struct xgrant *x,
 	}
 	ic->op = arena_printf(&c->p->arena, "ForAllValues:%s", op);
 	if (cond->op == COND_NE || cond->op == COND_NOT_IN ||
-	    cond->op == COND_NOT_LIKE)
+	    cond->op == COND_NOT_LIKE || requires_key(x, cond->key.s))
 		return;
 	ic = add_cond(c, x, cap);
 	ic->op = "Null";

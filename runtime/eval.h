@@ -154,7 +154,7 @@ struct eval_result {
  * match_resource); safe to call from any thread on shared documents.
  *
  * The reason is one of these lines. STMT is "statement 'Sid'", or
- * "statement N" by 0-based position when there is no Sid. POLICY is an
+ * "statement #N", counting from 1, when there is no Sid. POLICY is an
  * identity policy's name, "permissions boundary NAME", "SCP NAME at
  * TARGET" or "resource policy NAME". CALLER is "service NAME",
  * "anonymous callers", "federated principal NAME" or "canonical user

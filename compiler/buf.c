@@ -71,6 +71,14 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	b->len += (size_t)n;
 }
 
+void buf_add_spaces(struct buf *b, size_t n)
+{
+	buf_grow(b, n);
+	memset(b->data + b->len, ' ', n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
 void buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -95,6 +103,15 @@ void buf_add_json_string(struct buf *b, const char *s)
 
 	buf_addch(b, '"');
 	for (p = (const unsigned char *)s; *p; p++) {
+		const unsigned char *run = p;
+
+		/* Copy a run of bytes that need no escape at once. */
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			buf_add(b, run, (size_t)(p - run));
+		if (!*p)
+			break;
 		switch (*p) {
 		case '"':
 			buf_adds(b, "\\\"");

@@ -67,7 +67,8 @@ void json_pretty(struct buf *b, const cJSON *v, int depth)
 	}
 	buf_addch(b, cJSON_IsArray(v) ? '[' : '{');
 	for (c = v->child; c; c = c->next) {
-		buf_addf(b, "%s\n%*s", first ? "" : ",", (depth + 1) * 2, "");
+		buf_adds(b, first ? "\n" : ",\n");
+		buf_add_spaces(b, (size_t)(depth + 1) * 2);
 		first = false;
 		if (cJSON_IsObject(v)) {
 			buf_add_json_string(b, c->string);
@@ -75,8 +76,10 @@ void json_pretty(struct buf *b, const cJSON *v, int depth)
 		}
 		json_pretty(b, c, depth + 1);
 	}
-	if (!first)
-		buf_addf(b, "\n%*s", depth * 2, "");
+	if (!first) {
+		buf_addch(b, '\n');
+		buf_add_spaces(b, (size_t)depth * 2);
+	}
 	buf_addch(b, cJSON_IsArray(v) ? ']' : '}');
 }
 

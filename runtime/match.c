@@ -142,11 +142,10 @@ static bool push(struct tokens *t, uint32_t ch, uint8_t cls, uint8_t star)
 {
 	if (t->n >= TOKENS_MAX)
 		return false;
-	t->v[t->n].ch = ch & 0x1fffff;
-	t->v[t->n].cls = cls;
-	t->v[t->n].star = star;
-	t->v[t->n].var = 0;
-	t->n++;
+	/* One store of the whole token, not four of bit-fields. */
+	t->v[t->n++] = (struct token){
+		.ch = ch & 0x1fffff, .cls = cls & 3, .star = star & 1,
+	};
 	return true;
 }
 
@@ -314,6 +313,28 @@ static bool plain(const struct token *t)
 	return t->cls == CLASS_LITERAL && !t->star && !t->var;
 }
 
+/* The first and last true cells of a row; empty while lo > hi. */
+struct span {
+	size_t lo, hi;
+};
+
+/* Set row[j] and return the new last true cell of a row ending at hi. */
+static size_t mark(bool *row, size_t j, size_t hi)
+{
+	row[j] = true;
+	return j > hi ? j : hi;
+}
+
+/* Set row[j] and widen reach to take it in. */
+static void reach_mark(bool *row, size_t j, struct span *reach)
+{
+	row[j] = true;
+	if (j < reach->lo)
+		reach->lo = j;
+	if (j > reach->hi)
+		reach->hi = j;
+}
+
 enum walk {
 	WALK_OVERLAP,	/* some string is matched by both lists */
 	WALK_COVERS,	/* every string of a (inner) is matched by b */
@@ -335,7 +356,7 @@ static bool walk(const struct tokens *a, const struct tokens *b,
 	bool row[2][TOKENS_MAX + 1];
 	const struct token *av = a->v, *bv = b->v;
 	size_t an = a->n, bn = b->n;
-	size_t i, j;
+	size_t i, j, lo, hi;
 
 	/*
 	 * Plain characters at either end can only be matched by each
@@ -356,22 +377,28 @@ static bool walk(const struct tokens *a, const struct tokens *b,
 
 	memset(row[0], 0, (bn + 1) * sizeof(bool));
 	row[0][0] = true;
+	/*
+	 * Row i is false outside [lo, hi], so only that range is visited.
+	 * Plain characters move along a diagonal, which keeps the range
+	 * narrow unless stars widen it.
+	 */
+	lo = hi = 0;
 	for (i = 0; i <= an; i++) {
 		bool *cur = row[i & 1], *next = row[(i + 1) & 1];
-		bool alive = false;
+		struct span reach = { SIZE_MAX, 0 };
 
 		memset(next, 0, (bn + 1) * sizeof(bool));
-		for (j = 0; j <= bn; j++) {
+		for (j = lo; j <= hi; j++) {
 			const struct token *ta = i < an ? &av[i] : NULL;
 			const struct token *tb = j < bn ? &bv[j] : NULL;
 
 			if (!cur[j])
 				continue;
-			alive = true;
+			/* b's star, then a's, matches nothing. */
 			if (tb && tb->star && !(kind == WALK_COVERS && tb->var))
-				cur[j + 1] = true;	/* b's star matches nothing */
+				hi = mark(cur, j + 1, hi);
 			if (kind == WALK_OVERLAP && ta && ta->star)
-				next[j] = true;		/* a's star matches nothing */
+				reach_mark(next, j, &reach);
 			if (!ta || !tb)
 				continue;
 			if (kind == WALK_OVERLAP) {
@@ -380,27 +407,30 @@ static bool walk(const struct tokens *a, const struct tokens *b,
 				if (ta->star && tb->star)
 					continue;	/* stays at (i, j) */
 				if (ta->star)
-					cur[j + 1] = true;
+					hi = mark(cur, j + 1, hi);
 				else
-					next[tb->star ? j : j + 1] = true;
+					reach_mark(next, tb->star ? j : j + 1,
+						   &reach);
 				continue;
 			}
 			/* Coverage: b's token must take all of a's. */
 			if (tb->var) {
 				if (ta->var && same_variable(a, ta, b, tb))
-					next[j + 1] = true;
+					reach_mark(next, j + 1, &reach);
 				continue;
 			}
 			if (!class_contains(tb, ta))
 				continue;
 			if (ta->star && !tb->star)
 				continue;
-			next[tb->star ? j : j + 1] = true;
+			reach_mark(next, tb->star ? j : j + 1, &reach);
 		}
 		if (i == an)
 			return cur[bn];
-		if (!alive)	/* so no later row has a reachable pair */
+		if (reach.lo > reach.hi)	/* row i + 1 is all false */
 			return false;
+		lo = reach.lo;
+		hi = reach.hi;
 	}
 	return false;
 }

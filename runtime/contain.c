@@ -36,6 +36,8 @@ struct cand_deny {
 struct contain {
 	struct contain_options opt;
 	struct named *sorted;
+	uint32_t *by_name;	/* open addressing: sorted position + 1 */
+	size_t by_name_mask;
 	size_t nwords;		/* of one action bitset */
 	const struct contain_policy *ref;
 	size_t nref;
@@ -107,6 +109,18 @@ static bool has_wildcard(const char *s)
 	return strpbrk(s, "*?") != NULL;
 }
 
+/* FNV-1a of the case-folded name, for the exact-name index. */
+static uint64_t fold_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++) {
+		h ^= (uint64_t)fold((unsigned char)*s);
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
 static bool grow(void **v, size_t *cap, size_t need, size_t elem)
 {
 	size_t n = *cap ? *cap : 16;
@@ -156,6 +170,37 @@ static size_t bit_next(const struct contain *c, const uint64_t *b,
 	}
 }
 
+/*
+ * Index the sorted names by their folded hash, so that a literal action
+ * is found in one probe or two rather than by binary search. Of names
+ * equal but for case, the first in sorted order is kept, as the binary
+ * search would find it.
+ */
+static int index_names(struct contain *c)
+{
+	size_t cap = 16, i;
+
+	while (cap < 2 * c->opt.nactions)
+		cap *= 2;
+	if (cap > UINT32_MAX)
+		return -1;
+	c->by_name = calloc(cap, sizeof(*c->by_name));
+	if (!c->by_name)
+		return -1;
+	c->by_name_mask = cap - 1;
+	for (i = 0; i < c->opt.nactions; i++) {
+		const char *name = c->sorted[i].name;
+		size_t slot = (size_t)fold_hash(name) & c->by_name_mask;
+
+		while (c->by_name[slot] &&
+		       !fold_equal(c->sorted[c->by_name[slot] - 1].name, name))
+			slot = (slot + 1) & c->by_name_mask;
+		if (!c->by_name[slot])
+			c->by_name[slot] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
 int contain_new(struct contain **out, const struct contain_options *opt)
 {
 	struct contain *c = calloc(1, sizeof(*c));
@@ -182,6 +227,10 @@ int contain_new(struct contain **out, const struct contain_options *opt)
 		c->sorted[i] = (struct named){ opt->actions[i], i };
 	if (opt->nactions > 1)
 		qsort(c->sorted, opt->nactions, sizeof(*c->sorted), cmp_named);
+	if (index_names(c) < 0) {
+		contain_free(c);
+		return -1;
+	}
 	*out = c;
 	return 0;
 }
@@ -203,6 +252,7 @@ void contain_free(struct contain *c)
 	free(c->denies);
 	free(c->entries);
 	free(c->sorted);
+	free(c->by_name);
 	free(c->actions);
 	free(c->unlisted);
 	free(c);
@@ -227,10 +277,14 @@ static size_t lower_bound(const struct contain *c, const char *p, size_t k)
 /* Return the index of the listed action name, or CONTAIN_NOT_LISTED. */
 static size_t find_action(const struct contain *c, const char *name)
 {
-	size_t i = lower_bound(c, name, strlen(name));
+	size_t slot = (size_t)fold_hash(name) & c->by_name_mask;
 
-	if (i < c->opt.nactions && fold_equal(c->sorted[i].name, name))
-		return c->sorted[i].index;
+	for (; c->by_name[slot]; slot = (slot + 1) & c->by_name_mask) {
+		const struct named *n = &c->sorted[c->by_name[slot] - 1];
+
+		if (fold_equal(n->name, name))
+			return n->index;
+	}
 	return CONTAIN_NOT_LISTED;
 }
 

@@ -558,45 +558,216 @@ out:
 	return i;
 }
 
-/* Store recorded offsets in the tree's nodes, in the order values start. */
-static void assign_offsets(const struct json_object_scan *scan, size_t *next,
-			   size_t last, cJSON *node)
+/*
+ * Recorded offsets being handed to a tree's nodes, in the order values
+ * start. The values at the scan indexes in elide (ascending) were
+ * parsed as placeholders, so the values inside them have no node.
+ */
+struct offset_walk {
+	const struct json_object_scan *scan;
+	size_t next, last;
+	const size_t *elide;
+	size_t nelide;
+};
+
+static void assign_offsets(struct offset_walk *w, cJSON *node)
 {
+	const struct json_object_scan *scan = w->scan;
+	size_t k = w->next;
 	cJSON *child;
 
-	if (*next >= last)
+	if (k >= w->last)
 		BUG("cJSON found more values than the skipper");
-	node->valueint = (int)scan->value_start[*next];
+	node->valueint = (int)scan->value_start[k];
 	if (!cJSON_IsNumber(node))
-		node->valuedouble = (double)scan->value_end[*next];
-	(*next)++;
+		node->valuedouble = (double)scan->value_end[k];
+	w->next++;
+	if (w->nelide && *w->elide == k) {
+		while (w->next < w->last &&
+		       scan->value_start[w->next] < scan->value_end[k])
+			w->next++;
+		w->elide++;
+		w->nelide--;
+		return;
+	}
 	cJSON_ArrayForEach(child, node)
-		assign_offsets(scan, next, last, child);
+		assign_offsets(w, child);
+}
+
+/* Parse text[off..off + len), whose values are first to last of scan. */
+static cJSON *parse_scanned(const char *text, size_t off, size_t len,
+			    const struct json_object_scan *scan, size_t first,
+			    size_t last, size_t *err_off)
+{
+	struct offset_walk w = { scan, first, last, NULL, 0 };
+	const char *end = NULL;
+	cJSON *v = cJSON_ParseWithLengthOpts(text + off, len, &end, 0);
+
+	if (!v) {
+		const char *e = cJSON_GetErrorPtr();
+
+		*err_off = e && e >= text + off && e <= text + off + len
+			   ? (size_t)(e - text) : off;
+		return NULL;
+	}
+	assign_offsets(&w, v);
+	if (w.next != last)
+		BUG("the skipper found more values than cJSON");
+	return v;
 }
 
 cJSON *json_parse_element(const char *text,
 			  const struct json_object_scan *scan,
 			  const struct json_member *m, size_t i, size_t *err_off)
 {
+	return parse_scanned(text, m->elems[i].off, m->elems[i].len, scan,
+			     m->elem_values[i], m->elem_values[i + 1],
+			     err_off);
+}
+
+/* Return the index of the first value that starts after value k ends. */
+static size_t value_after(const struct json_object_scan *scan, size_t k,
+			  size_t last)
+{
+	size_t end = scan->value_end[k];
+
+	for (k++; k < last && scan->value_start[k] < end; k++)
+		;
+	return k;
+}
+
+/*
+ * Return whether the value at off is the value of the member key of an
+ * object. The bytes before it must be '{' or ',', the quoted key as
+ * written and ':', with whitespace between. In valid JSON, a quote
+ * after '{' or ',' opens a string, so a longer key or a string value
+ * cannot end in that way. A key written with escapes is not seen.
+ */
+static bool member_key_is(const char *text, size_t off, const char *key)
+{
+	size_t n = strlen(key), i = off;
+
+	while (i && IS_WS(text[i - 1]))
+		i--;
+	if (!i || text[--i] != ':')
+		return false;
+	while (i && IS_WS(text[i - 1]))
+		i--;
+	if (i < n + 2 || text[i - 1] != '"' || text[i - n - 2] != '"' ||
+	    memcmp(text + i - n - 1, key, n))
+		return false;
+	i -= n + 2;
+	while (i && IS_WS(text[i - 1]))
+		i--;
+	return i && (text[i - 1] == '{' || text[i - 1] == ',');
+}
+
+/* Return the index of member key of object k, or SIZE_MAX. */
+static size_t find_member(const char *text,
+			  const struct json_object_scan *scan, size_t k,
+			  size_t last, const char *key)
+{
+	size_t end = scan->value_end[k], c;
+
+	if (text[scan->value_start[k]] != '{')
+		return SIZE_MAX;
+	for (c = k + 1; c < last && scan->value_start[c] < end;
+	     c = value_after(scan, c, last))
+		if (member_key_is(text, scan->value_start[c], key))
+			return c;
+	return SIZE_MAX;
+}
+
+size_t json_element_find_nested(const char *text,
+				const struct json_object_scan *scan,
+				const struct json_member *m, size_t i,
+				const char *list_key, const char *key,
+				size_t *out, size_t max)
+{
+	size_t first = m->elem_values[i], last = m->elem_values[i + 1];
+	size_t list = find_member(text, scan, first, last, list_key);
+	size_t end, e, n = 0;
+
+	if (list == SIZE_MAX || text[scan->value_start[list]] != '[')
+		return 0;
+	end = scan->value_end[list];
+	for (e = list + 1; e < last && scan->value_start[e] < end && n < max;
+	     e = value_after(scan, e, last)) {
+		size_t k = find_member(text, scan, e, last, key);
+
+		if (k != SIZE_MAX)
+			out[n++] = k;
+	}
+	return n;
+}
+
+cJSON *json_parse_element_elided(const char *text,
+				 const struct json_object_scan *scan,
+				 const struct json_member *m, size_t i,
+				 const size_t *elide, size_t nelide,
+				 size_t *err_off)
+{
 	const struct json_span *span = &m->elems[i];
-	const char *end = NULL;
-	size_t next = m->elem_values[i];
-	size_t last = m->elem_values[i + 1];
-	cJSON *v = cJSON_ParseWithLengthOpts(text + span->off, span->len,
-					     &end, 0);
+	struct offset_walk w = { scan, m->elem_values[i], m->elem_values[i + 1],
+				 elide, nelide };
+	char *copy = xmalloc(span->len);
+	size_t from = span->off, len = 0, j;
+	cJSON *v;
 
+	/* Copy the element with "null" in place of each elided value. */
+	for (j = 0; j < nelide; j++) {
+		size_t start = scan->value_start[elide[j]];
+		size_t end = scan->value_end[elide[j]];
+
+		if (end - start < 4 || start < from)
+			BUG("value %zu cannot be elided", elide[j]);
+		memcpy(copy + len, text + from, start - from);
+		len += start - from;
+		memcpy(copy + len, "null", 4);
+		len += 4;
+		from = end;
+	}
+	memcpy(copy + len, text + from, span->off + span->len - from);
+	len += span->off + span->len - from;
+	v = cJSON_ParseWithLengthOpts(copy, len, NULL, 0);
+	free(copy);
 	if (!v) {
-		const char *e = cJSON_GetErrorPtr();
-
-		*err_off = e && e >= text + span->off &&
-			   e <= text + span->off + span->len
-			   ? (size_t)(e - text) : span->off;
+		*err_off = span->off;	/* the skipper passed it: unexpected */
 		return NULL;
 	}
-	assign_offsets(scan, &next, last, v);
-	if (next != last)
+	assign_offsets(&w, v);
+	if (w.next != w.last)
 		BUG("the skipper found more values than cJSON");
 	return v;
+}
+
+bool json_is_elided(const char *text, const cJSON *v)
+{
+	return cJSON_IsNull(v) && text[json_value_off(v)] != 'n';
+}
+
+cJSON *json_parse_elided(const char *text,
+			 const struct json_object_scan *scan,
+			 const struct json_member *m, size_t i, const cJSON *v,
+			 size_t *err_off)
+{
+	size_t off = json_value_off(v), end = json_value_end(v);
+	size_t lo = m->elem_values[i], hi = m->elem_values[i + 1];
+
+	/* Values are in the order they start, and no two start together. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (scan->value_start[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == m->elem_values[i + 1] || scan->value_start[lo] != off)
+		BUG("no scanned value at offset %zu", off);
+	return parse_scanned(text, off, end - off, scan, lo,
+			     value_after(scan, lo, m->elem_values[i + 1]),
+			     err_off);
 }
 
 size_t json_value_off(const cJSON *v)

@@ -173,6 +173,7 @@ static bool push_variable(struct tokens *t, const char *name, size_t n)
 static bool tokenize(const char *s, enum token_mode mode, struct tokens *t)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	bool folding = mode == MODE_LITERAL_FOLD || mode == MODE_ACTION;
 	size_t chars = 0;
 
 	t->n = 0;
@@ -182,6 +183,14 @@ static bool tokenize(const char *s, enum token_mode mode, struct tokens *t)
 
 		if (++chars > MATCH_MAX)
 			return false;
+		/* Most characters are plain ASCII, which no mode treats apart. */
+		if (*p < 0x80 && *p != '$' && *p != '*' && *p != '?') {
+			c = folding ? fold(*p) : *p;
+			p++;
+			if (!push(t, c, CLASS_LITERAL, 0))
+				return false;
+			continue;
+		}
 		if (mode == MODE_RESOURCE && p[0] == '$' && p[1] == '{') {
 			const char *name = (const char *)p + 2;
 			const char *end = strchr(name, '}');
@@ -563,7 +572,23 @@ bool match_resource_overlap_in(const char *a, const char *b,
 
 bool match_resource_covers(const char *outer, const char *inner)
 {
+	size_t plain_len = strcspn(outer, "*?$");
 	struct tokens to, ti;
+
+	/*
+	 * The plain characters that outer starts with are literal tokens,
+	 * which only the same characters of inner fit in. So inner must
+	 * start with the same bytes, and when outer is all plain, inner
+	 * must equal it. A pattern with no variable covers itself. Most
+	 * pairs compared are decided so, without building tokens.
+	 */
+	if (strncmp(outer, inner, plain_len))
+		return false;
+	if (!outer[plain_len] && plain_len <= MATCH_MAX)
+		return !inner[plain_len];
+	if (!strchr(outer + plain_len, '$') && !strcmp(outer, inner) &&
+	    strlen(outer) <= MATCH_MAX)
+		return true;
 
 	if (!tokenize(outer, MODE_RESOURCE, &to) ||
 	    !tokenize(inner, MODE_RESOURCE, &ti))

@@ -720,6 +720,18 @@ static void test_match__resource_covers(void)
 	CHECK(!match_resource_covers("arn:aws:s3:::b/k", "arn:aws:s3:::b/*"));
 	CHECK(match_resource_covers("arn:aws:s3:::b/k", "arn:aws:s3:::b/k"));
 	CHECK(!match_resource_covers("arn:aws:s3:::b/k", "arn:aws:s3:::b/K"));
+	/* A pattern without wildcards covers only itself. */
+	CHECK(!match_resource_covers("arn:aws:s3:::b/k", "arn:aws:s3:::b/k*"));
+	CHECK(!match_resource_covers("arn:aws:s3:::b/k", "arn:aws:s3:::b/"));
+	CHECK(!match_resource_covers("arn:aws:s3:::b/k", "arn:aws:s3:::b/?"));
+	CHECK(!match_resource_covers("arn:aws:s3:::bx/*", "arn:aws:s3:::b"));
+	CHECK(!match_resource_covers("arn:aws:s3:::b/k", "arn:aws:s3:::b/k/*"));
+	/* A pattern covers itself, but not a wider one with its prefix. */
+	CHECK(match_resource_covers("arn:aws:s3:::b?/*", "arn:aws:s3:::b?/*"));
+	CHECK(!match_resource_covers("arn:aws:s3:::b?/*", "arn:aws:s3:::b*/x"));
+	/* A '$' that opens no variable is a plain character. */
+	CHECK(match_resource_covers("arn:aws:s3:::b$x", "arn:aws:s3:::b$x"));
+	CHECK(!match_resource_covers("arn:aws:s3:::b$x", "arn:aws:s3:::b$y"));
 	CHECK(match_resource_covers("*", "arn:aws:s3:::b/*"));
 	CHECK(match_resource_covers("*", "*"));
 	CHECK(!match_resource_covers("arn:*", "*"));
@@ -1206,6 +1218,10 @@ static void test_match__inputs_over_max(void)
 	CHECK(!match_resource(stars, "arn:aws:s3:::b"));
 
 	CHECK(match_resource_covers("*", at_max));
+	CHECK(match_resource_covers(at_max, at_max));
+	CHECK(match_resource_covers(wide_at_max, wide_at_max));
+	CHECK(!match_resource_covers(wide_over, wide_over));
+	CHECK(!match_resource_covers(stars, stars));
 	CHECK(!match_resource_covers("*", over));
 	CHECK(!match_resource_covers(over, over));
 	CHECK(!match_action_covers("*", over));

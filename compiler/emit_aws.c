@@ -391,7 +391,7 @@ static cJSON *stmt_json(const struct emitter *e, const struct stmt *s,
  * that unrelated edits do not renumber what a reviewer diffs.
  */
 static cJSON *stmt_with_sid(const struct emitter *e, const struct stmt *s,
-			    size_t from, size_t to)
+			    size_t from, size_t to, size_t *size)
 {
 	const char *name = catalog_action(e->cat, s->actions[from])->name;
 	cJSON *bare = stmt_json(e, s, from, to, NULL);
@@ -410,6 +410,11 @@ static cJSON *stmt_with_sid(const struct emitter *e, const struct stmt *s,
 	snprintf(sid + n, sizeof(sid) - n, "%08llX",
 		 (unsigned long long)(hash_bytes(text, strlen(text)) &
 				      0xffffffffULL));
+	/*
+	 * The Sid comes first and needs no escapes, so the statement
+	 * minified is the bare one with "Sid":"...", inserted after '{'.
+	 */
+	*size = strlen(text) + strlen("\"Sid\":\"\",") + strlen(sid);
 	free(text);
 	cJSON_Delete(bare);
 	return stmt_json(e, s, from, to, sid);
@@ -468,12 +473,10 @@ static struct stmt resource_slice(const struct stmt *s, size_t from,
 static int fit_range(struct emitter *e, const struct stmt *s, size_t from,
 		     size_t to, struct sized_list *out)
 {
-	cJSON *j = stmt_with_sid(e, s, from, to);
-	char *text = minified(j);
-	size_t size = strlen(text), half;
+	size_t size, half;
+	cJSON *j = stmt_with_sid(e, s, from, to, &size);
 	struct stmt a, b;
 
-	free(text);
 	if (size + POLICY_OVERHEAD <= AWS_MANAGED_POLICY_MAX) {
 		grow_array((void **)&out->v, &out->cap, out->n + 1,
 			   sizeof(*out->v));

@@ -819,6 +819,7 @@ static int read_list(struct gaad *g, const struct json_object_scan *scan,
 		if (read(g, v, span))
 			ret = -1;
 		cJSON_Delete(v);
+		json_scratch_reset();
 	}
 	return ret;
 }
@@ -947,12 +948,14 @@ int aws_gaad_read(struct aws_export **out, struct source *src,
 	g.errors_before = d->errors;
 	*out = NULL;
 
+	json_scratch_begin();
 	for (i = 0; i < scan->nmembers && !gave_up(&g); i++) {
 		element_fn read = reader_for(scan->members[i].key);
 
 		if (read && read_list(&g, scan, &scan->members[i], read))
 			ret = -1;
 	}
+	json_scratch_end();
 	if (d->errors != g.errors_before)
 		ret = -1;
 	if (!ret) {

@@ -625,6 +625,80 @@ cJSON *json_parse_element(const char *text,
 			     err_off);
 }
 
+/*
+ * Scratch memory for cJSON while an export is read. Each element's tree
+ * lives only until the next element is parsed, so its nodes and strings
+ * come from blocks that json_scratch_reset recycles, instead of one
+ * malloc and one free each.
+ */
+struct scratch_block {
+	struct scratch_block *next;
+	size_t used, size;
+	_Alignas(16) unsigned char data[];
+};
+
+#define SCRATCH_BLOCK_SIZE ((size_t)256 << 10)
+
+static struct scratch_block *scratch;	/* the block in use first */
+
+static void *scratch_alloc(size_t n)
+{
+	size_t need = (n + 15) & ~(size_t)15;
+	struct scratch_block *b = scratch;
+	void *p;
+
+	if (n > SIZE_MAX / 2)
+		BUG("scratch request of %zu bytes", n);
+	if (!b || b->size - b->used < need) {
+		size_t size = need > SCRATCH_BLOCK_SIZE ? need
+							 : SCRATCH_BLOCK_SIZE;
+
+		b = xmalloc(sizeof(*b) + size);
+		b->next = scratch;
+		b->used = 0;
+		b->size = size;
+		scratch = b;
+	}
+	p = b->data + b->used;
+	b->used += need;
+	return p;
+}
+
+static void scratch_free(void *p)
+{
+	(void)p;	/* json_scratch_reset frees the blocks */
+}
+
+void json_scratch_begin(void)
+{
+	cJSON_Hooks hooks = { scratch_alloc, scratch_free };
+
+	cJSON_InitHooks(&hooks);
+}
+
+void json_scratch_reset(void)
+{
+	struct scratch_block *b;
+
+	if (!scratch)
+		return;
+	while ((b = scratch->next)) {
+		scratch->next = b->next;
+		free(b);
+	}
+	scratch->used = 0;
+}
+
+void json_scratch_end(void)
+{
+	cJSON_Hooks hooks = { xmalloc, free };
+
+	json_scratch_reset();
+	free(scratch);
+	scratch = NULL;
+	cJSON_InitHooks(&hooks);
+}
+
 /* Return the index of the first value that starts after value k ends. */
 static size_t value_after(const struct json_object_scan *scan, size_t k,
 			  size_t last)

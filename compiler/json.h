@@ -172,6 +172,18 @@ cJSON *json_parse_elided(const char *text,
 			 size_t *err_off);
 
 /*
+ * Make cJSON allocate from scratch blocks, until json_scratch_end puts
+ * back xmalloc and free (the hooks main installs). Every tree parsed
+ * in between must be deleted before json_scratch_reset, which recycles
+ * the blocks, and no cJSON text printed in between may be freed with
+ * free(3). For readers of large exports that parse, convert and delete
+ * one element at a time.
+ */
+void json_scratch_begin(void);
+void json_scratch_reset(void);
+void json_scratch_end(void);
+
+/*
  * One step of a path: an object key, or an array index when key is
  * NULL. For a key step, index counts earlier members with the same key
  * (0 names the first), so a duplicate key can be pointed at.

@@ -674,12 +674,20 @@ static void memo_grow(struct overlap_memo *m)
 	m->cap = cap;
 }
 
-/* Return match_template_overlap(pattern, arn), remembered in memo. */
-static bool template_overlap(struct overlap_memo *m, const char *pattern,
-			     const char *arn)
+static uint64_t pattern_hash(const char *pattern)
 {
-	uint64_t hash = hash_bytes(pattern, strlen(pattern)) ^
-			((uint64_t)(uintptr_t)arn * 0x9e3779b97f4a7c15u);
+	return hash_bytes(pattern, strlen(pattern));
+}
+
+/*
+ * Return match_template_overlap(pattern, arn), remembered in memo. The
+ * caller hashes the pattern once with pattern_hash for all the
+ * templates it asks about.
+ */
+static bool template_overlap(struct overlap_memo *m, const char *pattern,
+			     uint64_t phash, const char *arn)
+{
+	uint64_t hash = phash ^ ((uint64_t)(uintptr_t)arn * 0x9e3779b97f4a7c15u);
 	struct overlap_entry *e;
 	bool overlaps;
 
@@ -705,12 +713,17 @@ static bool template_overlap(struct overlap_memo *m, const char *pattern,
 bool catalog_action_applies(const struct catalog *c,
 			    const struct cat_action *a, const char *pattern)
 {
+	uint64_t phash;
 	uint32_t i;
 
 	if (!strcmp(pattern, "*"))
 		return true;
+	if (!a->nrtypes)
+		return false;
+	phash = pattern_hash(pattern);
 	for (i = 0; i < a->nrtypes; i++)
-		if (template_overlap(c->memo, pattern, a->rtypes[i]->arn))
+		if (template_overlap(c->memo, pattern, phash,
+				     a->rtypes[i]->arn))
 			return true;
 	return false;
 }
@@ -743,13 +756,14 @@ uint32_t catalog_expand_level(const struct catalog *c,
 			offsetof(struct service_data, pub));
 	bool everything = !strcmp(pattern, "*");
 	bool *overlaps = xcalloc(s->nrtypes + 1, sizeof(bool));
+	uint64_t phash = everything ? 0 : pattern_hash(pattern);
 	uint32_t id, n = 0;
 	size_t i;
 
 	/* Each resource type is compared with the pattern once. */
 	for (i = 0; i < s->nrtypes; i++)
 		overlaps[i] = everything ||
-			      template_overlap(c->memo, pattern,
+			      template_overlap(c->memo, pattern, phash,
 					       s->rtypes[i].arn);
 	for (id = svc->first; id < svc->first + svc->count; id++) {
 		const struct cat_action *a = &c->actions[id];

@@ -94,14 +94,14 @@ static int fold_ncmp(const char *a, const char *b, size_t k)
 	return 0;
 }
 
-static int cmp_named(const void *a, const void *b)
+static int cmp_names(const void *a, const void *b)
 {
 	const struct named *x = a, *y = b;
-	const char *p = x->name, *q = y->name;
+	int r = strcmp(x->name, y->name);
 
-	while (*p && fold((unsigned char)*p) == fold((unsigned char)*q))
-		p++, q++;
-	return fold((unsigned char)*p) - fold((unsigned char)*q);
+	if (r)
+		return r;
+	return (x->index > y->index) - (x->index < y->index);
 }
 
 static bool has_wildcard(const char *s)
@@ -171,6 +171,40 @@ static size_t bit_next(const struct contain *c, const uint64_t *b,
 }
 
 /*
+ * Sort the action names by their case-folded form. Folding each name
+ * once, then sorting with strcmp, costs far less than folding inside
+ * every comparison. Names equal but for case keep their order, as
+ * qsort is not stable.
+ */
+static int sort_names(struct contain *c)
+{
+	size_t total = 0, i;
+	char *folded, *p;
+
+	for (i = 0; i < c->opt.nactions; i++)
+		total += strlen(c->opt.actions[i]) + 1;
+	folded = malloc(total + 1);
+	if (!folded)
+		return -1;
+	p = folded;
+	for (i = 0; i < c->opt.nactions; i++) {
+		const char *name = c->opt.actions[i];
+
+		c->sorted[i] = (struct named){ p, i };
+		while (*name)
+			*p++ = (char)fold((unsigned char)*name++);
+		*p++ = '\0';
+	}
+	if (c->opt.nactions > 1)
+		qsort(c->sorted, c->opt.nactions, sizeof(*c->sorted),
+		      cmp_names);
+	for (i = 0; i < c->opt.nactions; i++)
+		c->sorted[i].name = c->opt.actions[c->sorted[i].index];
+	free(folded);
+	return 0;
+}
+
+/*
  * Index the sorted names by their folded hash, so that a literal action
  * is found in one probe or two rather than by binary search. Of names
  * equal but for case, the first in sorted order is kept, as the binary
@@ -204,7 +238,6 @@ static int index_names(struct contain *c)
 int contain_new(struct contain **out, const struct contain_options *opt)
 {
 	struct contain *c = calloc(1, sizeof(*c));
-	size_t i;
 
 	*out = NULL;
 	if (!c)
@@ -223,11 +256,7 @@ int contain_new(struct contain **out, const struct contain_options *opt)
 		contain_free(c);
 		return -1;
 	}
-	for (i = 0; i < opt->nactions; i++)
-		c->sorted[i] = (struct named){ opt->actions[i], i };
-	if (opt->nactions > 1)
-		qsort(c->sorted, opt->nactions, sizeof(*c->sorted), cmp_named);
-	if (index_names(c) < 0) {
+	if (sort_names(c) < 0 || index_names(c) < 0) {
 		contain_free(c);
 		return -1;
 	}

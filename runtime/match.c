@@ -112,11 +112,17 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
  * parameter hierarchies, ECR repository namespaces, KMS aliases
  * ("alias/aws/s3") and AWS IoT topics.
  */
-static const char *const path_variables[] = {
-	"ObjectName", "ObjectKey", "Key", "LogGroupName", "LogStreamName",
-	"SecretId", "ParameterNameWithoutLeadingSlash", "RepositoryName",
-	"Alias", "TopicName", "TopicFilter",
+#define NAME(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} path_variables[] = {
+	NAME("ObjectName"), NAME("ObjectKey"), NAME("Key"),
+	NAME("LogGroupName"), NAME("LogStreamName"), NAME("SecretId"),
+	NAME("ParameterNameWithoutLeadingSlash"), NAME("RepositoryName"),
+	NAME("Alias"), NAME("TopicName"), NAME("TopicFilter"),
 };
+#undef NAME
 
 /*
  * Return the class of the template variable s[0..n): most stand for one
@@ -130,8 +136,8 @@ static uint8_t variable_class(const char *s, size_t n, bool last)
 
 	for (i = 0; i < sizeof(path_variables) / sizeof(path_variables[0]);
 	     i++)
-		if (strlen(path_variables[i]) == n &&
-		    !memcmp(s, path_variables[i], n))
+		if (path_variables[i].len == n &&
+		    !memcmp(s, path_variables[i].name, n))
 			path = true;
 	if (!path)
 		return CLASS_SEGMENT;

@@ -97,6 +97,10 @@ static void add_file(struct emitter *e, char *path, cJSON *doc)
 	struct buf b = BUF_INIT;
 	struct emitted_file *file;
 
+	if (!e->out) {		/* checking only: nothing is written */
+		free(path);
+		return;
+	}
 	json_pretty(&b, doc, 0);
 	buf_addch(&b, '\n');
 	grow_array((void **)&e->out->files, &e->out->cap, e->out->n + 1,
@@ -362,16 +366,14 @@ static void merge_stmts(struct emitter *e)
 	sort_array(e->stmts, e->nstmts, sizeof(*e->stmts), cmp_by_actions);
 }
 
-/* Build the JSON of actions [from, to) of s, with sid unless NULL. */
+/* Build the JSON of actions [from, to) of s, without a Sid. */
 static cJSON *stmt_json(const struct emitter *e, const struct stmt *s,
-			size_t from, size_t to, const char *sid)
+			size_t from, size_t to)
 {
 	cJSON *o = cJSON_CreateObject(), *cond;
 	const char **names = xcalloc(to - from + 1, sizeof(*names));
 	size_t i;
 
-	if (sid)
-		cJSON_AddStringToObject(o, "Sid", sid);
 	cJSON_AddStringToObject(o, "Effect", s->deny ? "Deny" : "Allow");
 	for (i = from; i < to; i++)
 		names[i - from] = catalog_action(e->cat, s->actions[i])->name;
@@ -394,7 +396,7 @@ static cJSON *stmt_with_sid(const struct emitter *e, const struct stmt *s,
 			    size_t from, size_t to, size_t *size)
 {
 	const char *name = catalog_action(e->cat, s->actions[from])->name;
-	cJSON *bare = stmt_json(e, s, from, to, NULL);
+	cJSON *bare = stmt_json(e, s, from, to), *item;
 	char *text = minified(bare);
 	char sid[64];
 	size_t n;
@@ -416,8 +418,12 @@ static cJSON *stmt_with_sid(const struct emitter *e, const struct stmt *s,
 	 */
 	*size = strlen(text) + strlen("\"Sid\":\"\",") + strlen(sid);
 	free(text);
-	cJSON_Delete(bare);
-	return stmt_json(e, s, from, to, sid);
+	/* Move the Sid to the front, where a reader expects it. */
+	item = cJSON_CreateString(sid);
+	cJSON_AddItemToObject(bare, "Sid", item);
+	cJSON_DetachItemViaPointer(bare, item);
+	cJSON_InsertItemInArray(bare, 0, item);
+	return bare;
 }
 
 /* A statement ready for a policy file, with its size as IAM counts it. */
@@ -896,6 +902,7 @@ int emit_aws(const struct program *p, struct emit_result *out,
 	release_stmts(&e);
 	free(e.stmts);
 	arena_release(&e.scratch);
-	sort_array(out->files, out->n, sizeof(*out->files), cmp_files);
+	if (out)
+		sort_array(out->files, out->n, sizeof(*out->files), cmp_files);
 	return ret;
 }

@@ -837,16 +837,56 @@ static void emit_settings(struct emitter *e, const struct identity *id,
 	cJSON_Delete(doc);
 }
 
-static int emit_identity(struct emitter *e, const struct xagent *xa,
-			 const struct identity *id)
+/*
+ * The most a statement takes besides its action names, resources and
+ * conditions, minified: {"Sid":"...",} with a Sid of at most 48
+ * characters, "Effect":"Allow", "Action":[], "Resource":[], ','
+ * between members and after the statement: 101 characters, rounded up.
+ */
+#define STMT_FIXED_MAX 128
+
+/*
+ * Return whether xa's identity policy surely fits one managed policy,
+ * by a bound on its size that needs no statement built: each (grant,
+ * resource) pair as a statement of its own, each name escaped at six
+ * bytes a byte. Merging statements only shortens them. Grants with
+ * conditions are not bounded here.
+ */
+static bool surely_fits(const struct emitter *e, const struct xagent *xa)
+{
+	size_t total = POLICY_OVERHEAD, i, j, k;
+
+	for (i = 0; i < xa->ngrants; i++) {
+		const struct xgrant *x = &xa->grants[i];
+
+		if (!x->usable)
+			continue;
+		if (x->nconds)
+			return false;
+		for (j = 0; j < x->nres; j++) {
+			const struct xresource *r = &x->res[j];
+
+			if (!r->nactions)
+				continue;
+			total += STMT_FIXED_MAX + 6 * strlen(r->pattern) + 3;
+			for (k = 0; k < r->nactions; k++)
+				total += 6 * strlen(catalog_action(e->cat,
+						r->actions[k])->name) + 3;
+			if (total > AWS_MANAGED_POLICY_MAX)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Build xa's policy statements and emit them in managed policies. */
+static void emit_statements(struct emitter *e, const struct xagent *xa,
+			    const struct identity *id, const char *dir)
 {
 	struct sized_list stmts = { NULL, 0, 0 };
-	const char *dir = identity_dir(e, id);
 	size_t i, j;
 	int ret = 0;
 
-	if (!dir)
-		return -1;
 	release_stmts(e);
 	for (i = 0; i < xa->ngrants; i++) {
 		const struct xgrant *x = &xa->grants[i];
@@ -868,6 +908,21 @@ static int emit_identity(struct emitter *e, const struct xagent *xa,
 	if (!ret && stmts.n)
 		emit_identity_policies(e, id, dir, &stmts);
 	free_sized(&stmts);
+}
+
+static int emit_identity(struct emitter *e, const struct xagent *xa,
+			 const struct identity *id)
+{
+	const char *dir = identity_dir(e, id);
+
+	if (!dir)
+		return -1;
+	/*
+	 * Checking only looks for policies too large for IAM (MND301),
+	 * which a policy that surely fits cannot be.
+	 */
+	if (e->out || !surely_fits(e, xa))
+		emit_statements(e, xa, id, dir);
 	if (id->kind == IDENTITY_AWS_ROLE && emit_trust(e, id, dir) < 0)
 		return -1;
 	emit_settings(e, id, dir);

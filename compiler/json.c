@@ -25,11 +25,38 @@ static const unsigned char byte_class[256] = {
 #define IS_PLAIN(c) (byte_class[(unsigned char)(c)] & 2)
 #define IS_SPECIAL(c) (byte_class[(unsigned char)(c)] & 4)
 
-size_t json_skip_ws(const char *text, size_t len, size_t pos)
+/* json_skip_ws, inlined where the skipper calls it for every value. */
+static inline size_t skip_ws(const char *text, size_t len, size_t pos)
 {
 	while (pos < len && IS_WS(text[pos]))
 		pos++;
 	return pos;
+}
+
+size_t json_skip_ws(const char *text, size_t len, size_t pos)
+{
+	return skip_ws(text, len, pos);
+}
+
+/*
+ * Return whether none of the 8 bytes at p is a control character, '"',
+ * '\\' or a byte of 0x80 or more, so that all are plain string bytes.
+ * Each test sets the top bit of a byte that fails it. A borrow may flag
+ * a byte after one that fails too, which only sends those 8 bytes to
+ * the loop that looks at one byte at a time.
+ */
+static bool plain8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t v, quote, backslash;
+
+	memcpy(&v, p, 8);
+	quote = v ^ (ones * '"');
+	backslash = v ^ (ones * '\\');
+	return !((v | ((v - ones * 0x20) & ~v) |
+		  ((quote - ones) & ~quote) |
+		  ((backslash - ones) & ~backslash)) & high);
 }
 
 static int fault_at(struct json_fault *f, size_t off, const char *fmt, ...)
@@ -190,6 +217,8 @@ static int scan_string(const char *s, size_t len, size_t *pos,
 		unsigned char c;
 		size_t n;
 
+		while (i + 8 <= len && plain8(p + i))
+			i += 8;
 		while (i < len && IS_PLAIN(p[i]))
 			i++;
 		if (i >= len)
@@ -357,11 +386,11 @@ static int scan_key(const char *s, size_t len, size_t *pos,
 				describe(s, len, i, what, sizeof(what)));
 	if (scan_string(s, len, &i, f))
 		return -1;
-	i = json_skip_ws(s, len, i);
+	i = skip_ws(s, len, i);
 	if (i >= len || s[i] != ':')
 		return fault_at(f, i, "expected ':' after the key, got %s",
 				describe(s, len, i, what, sizeof(what)));
-	*pos = json_skip_ws(s, len, i + 1);
+	*pos = skip_ws(s, len, i + 1);
 	return 0;
 }
 
@@ -392,7 +421,7 @@ static int scan_separator(const char *s, size_t len, size_t *pos,
 			  char close, struct json_fault *f)
 {
 	char what[16];
-	size_t i = json_skip_ws(s, len, *pos), comma;
+	size_t i = skip_ws(s, len, *pos), comma;
 
 	if (i >= len)
 		return fault_at(f, len, "unexpected end of input; expected "
@@ -408,7 +437,7 @@ static int scan_separator(const char *s, size_t len, size_t *pos,
 				"got %s", close,
 				describe(s, len, i, what, sizeof(what)));
 	comma = i;
-	i = json_skip_ws(s, len, i + 1);
+	i = skip_ws(s, len, i + 1);
 	if (i < len && (s[i] == ']' || s[i] == '}'))
 		return fault_at(f, comma, "trailing comma before '%c'", s[i]);
 	*pos = i;
@@ -440,7 +469,7 @@ static int skip_value(const char *s, size_t len, size_t *pos,
 {
 	char stack[JSON_MAX_DEPTH];
 	size_t open[JSON_MAX_DEPTH];	/* rec index of each open container */
-	size_t depth = 0, i = json_skip_ws(s, len, *pos), index = 0;
+	size_t depth = 0, i = skip_ws(s, len, *pos), index = 0;
 
 	if (i >= len)
 		return bad_value_start(s, len, i, f);
@@ -448,7 +477,7 @@ static int skip_value(const char *s, size_t len, size_t *pos,
 	for (;;) {
 		char c;
 
-		i = json_skip_ws(s, len, i);
+		i = skip_ws(s, len, i);
 		if (i >= len)
 			return bad_value_start(s, len, i, f);
 		c = s[i];
@@ -462,7 +491,7 @@ static int skip_value(const char *s, size_t len, size_t *pos,
 						"levels", JSON_MAX_DEPTH);
 			open[depth] = index;
 			stack[depth++] = close;
-			i = json_skip_ws(s, len, i + 1);
+			i = skip_ws(s, len, i + 1);
 			if (i >= len || s[i] != close) {
 				if (c == '{' && scan_key(s, len, &i, f))
 					return -1;
@@ -510,12 +539,12 @@ int json_validate(const char *text, size_t len, size_t *root,
 		  struct json_fault *f)
 {
 	enum json_type type;
-	size_t i = json_skip_ws(text, len, 0);
+	size_t i = skip_ws(text, len, 0);
 
 	*root = i;
 	if (json_skip_value(text, len, &i, &type, f))
 		return -1;
-	i = json_skip_ws(text, len, i);
+	i = skip_ws(text, len, i);
 	if (i < len)
 		return fault_at(f, i, "unexpected content after the JSON "
 				"value");
@@ -534,7 +563,7 @@ static size_t record_offsets(const char *text, size_t len, size_t i,
 {
 	cJSON *child;
 
-	i = json_skip_ws(text, len, i);
+	i = skip_ws(text, len, i);
 	node->valueint = (int)i;
 	if (!cJSON_IsObject(node) && !cJSON_IsArray(node)) {
 		i = skip_valid(text, len, i);
@@ -542,16 +571,16 @@ static size_t record_offsets(const char *text, size_t len, size_t i,
 	}
 	i++;
 	cJSON_ArrayForEach(child, node) {
-		i = json_skip_ws(text, len, i);
+		i = skip_ws(text, len, i);
 		if (i < len && text[i] == ',')
-			i = json_skip_ws(text, len, i + 1);
+			i = skip_ws(text, len, i + 1);
 		if (cJSON_IsObject(node)) {
 			i = skip_valid(text, len, i);
-			i = json_skip_ws(text, len, i) + 1;
+			i = skip_ws(text, len, i) + 1;
 		}
 		i = record_offsets(text, len, i, child);
 	}
-	i = json_skip_ws(text, len, i) + 1;
+	i = skip_ws(text, len, i) + 1;
 out:
 	if (!cJSON_IsNumber(node))
 		node->valuedouble = (double)i;
@@ -870,7 +899,7 @@ cJSON *json_parse_span(const char *text, size_t off, size_t len,
 		return NULL;
 	}
 	if (end != text + off + len &&
-	    json_skip_ws(text, off + len, (size_t)(end - text)) != off + len) {
+	    skip_ws(text, off + len, (size_t)(end - text)) != off + len) {
 		*err_off = (size_t)(end - text);
 		cJSON_Delete(v);
 		return NULL;
@@ -908,7 +937,7 @@ static int scan_elements(const char *s, size_t len, size_t *pos,
 			 struct json_member *m, struct json_object_scan *scan,
 			 struct json_fault *f)
 {
-	size_t cap = 0, i = json_skip_ws(s, len, *pos + 1);
+	size_t cap = 0, i = skip_ws(s, len, *pos + 1);
 	enum json_type type;
 	int more = 1;
 
@@ -917,7 +946,7 @@ static int scan_elements(const char *s, size_t len, size_t *pos,
 		return 0;
 	}
 	while (more > 0) {
-		size_t start = json_skip_ws(s, len, i), old_cap = cap;
+		size_t start = skip_ws(s, len, i), old_cap = cap;
 
 		i = start;
 		grow_array((void **)&m->elems, &cap, m->nelems + 1,
@@ -979,14 +1008,14 @@ int json_scan_object(struct json_object_scan *out, struct source *src,
 	memset(out, 0, sizeof(*out));
 	if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
 		i = 3;
-	i = json_skip_ws(s, len, i);
+	i = skip_ws(s, len, i);
 	if (i >= len || s[i] != '{') {
 		fault_at(&f, i, i >= len ? "empty file; expected a JSON object"
 			 : "expected a JSON object");
 		goto fail;
 	}
 	out->off = (uint32_t)i;
-	i = json_skip_ws(s, len, i + 1);
+	i = skip_ws(s, len, i + 1);
 	if (i < len && s[i] == '}') {
 		i++;
 		more = 0;
@@ -1004,7 +1033,7 @@ int json_scan_object(struct json_object_scan *out, struct source *src,
 	}
 	if (more < 0)
 		goto fail;
-	i = json_skip_ws(s, len, i);
+	i = skip_ws(s, len, i);
 	if (i < len) {
 		fault_at(&f, i, "unexpected content after the top-level "
 			 "object");
@@ -1146,20 +1175,20 @@ static int enter_key(const char *text, size_t len, size_t *pos,
 
 	if (i >= len || text[i] != '{')
 		return -1;
-	i = json_skip_ws(text, len, i + 1);
+	i = skip_ws(text, len, i + 1);
 	while (i < len && text[i] == '"') {
 		size_t k = i, end = skip_valid(text, len, i);
 
-		i = json_skip_ws(text, len, end);
-		i = json_skip_ws(text, len, i + 1);
+		i = skip_ws(text, len, end);
+		i = skip_ws(text, len, i + 1);
 		if (key_equals(text, k, end, st->key) && seen++ == st->index) {
 			*key_off = k;
 			*pos = i;
 			return 0;
 		}
-		i = json_skip_ws(text, len, skip_valid(text, len, i));
+		i = skip_ws(text, len, skip_valid(text, len, i));
 		if (i < len && text[i] == ',')
-			i = json_skip_ws(text, len, i + 1);
+			i = skip_ws(text, len, i + 1);
 	}
 	return -1;
 }
@@ -1172,15 +1201,15 @@ static int enter_index(const char *text, size_t len, size_t *pos,
 
 	if (i >= len || text[i] != '[')
 		return -1;
-	i = json_skip_ws(text, len, i + 1);
+	i = skip_ws(text, len, i + 1);
 	for (k = 0; i < len && text[i] != ']'; k++) {
 		if (k == index) {
 			*pos = i;
 			return 0;
 		}
-		i = json_skip_ws(text, len, skip_valid(text, len, i));
+		i = skip_ws(text, len, skip_valid(text, len, i));
 		if (i < len && text[i] == ',')
-			i = json_skip_ws(text, len, i + 1);
+			i = skip_ws(text, len, i + 1);
 	}
 	return -1;
 }
@@ -1189,7 +1218,7 @@ int json_locate(const char *text, size_t len, size_t off,
 		const struct json_step *steps, size_t n, size_t *value,
 		size_t *end, size_t *key_off)
 {
-	size_t i = json_skip_ws(text, len, off), k, key = i;
+	size_t i = skip_ws(text, len, off), k, key = i;
 
 	for (k = 0; k < n; k++) {
 		int r;
@@ -1214,20 +1243,20 @@ int json_locate(const char *text, size_t len, size_t off,
 size_t json_array_spans(const char *text, size_t len, size_t off,
 			struct json_span *out, size_t max)
 {
-	size_t i = json_skip_ws(text, len, off), n = 0;
+	size_t i = skip_ws(text, len, off), n = 0;
 
 	if (i >= len || text[i] != '[')
 		return 0;
-	i = json_skip_ws(text, len, i + 1);
+	i = skip_ws(text, len, i + 1);
 	while (n < max && i < len && text[i] != ']') {
 		size_t end = skip_valid(text, len, i);
 
 		out[n].off = (uint32_t)i;
 		out[n].len = (uint32_t)(end - i);
 		n++;
-		i = json_skip_ws(text, len, end);
+		i = skip_ws(text, len, end);
 		if (i < len && text[i] == ',')
-			i = json_skip_ws(text, len, i + 1);
+			i = skip_ws(text, len, i + 1);
 	}
 	return n;
 }
@@ -1235,7 +1264,7 @@ size_t json_array_spans(const char *text, size_t len, size_t off,
 void json_value_span(const char *text, size_t len, size_t off,
 		     struct json_span *out)
 {
-	size_t i = json_skip_ws(text, len, off);
+	size_t i = skip_ws(text, len, off);
 
 	out->off = (uint32_t)i;
 	out->len = (uint32_t)(skip_valid(text, len, i) - i);
@@ -1504,7 +1533,7 @@ void json_ctx_fault(struct json_ctx *c, const struct json_text *t,
 	if (c->what)
 		buf_addf(&msg, " (in %s)", c->what);
 	diag_at(c->d, DIAG_ERROR, &loc, "%s", buf_str(&msg));
-	if (t->url_encoded || t->text[json_skip_ws(t->text, t->len, 0)] == '{')
+	if (t->url_encoded || t->text[skip_ws(t->text, t->len, 0)] == '{')
 		note_decoded(c, t, &loc, f->off);
 	buf_release(&msg);
 }

@@ -526,8 +526,20 @@ static bool walk3(const struct tokens *a, const struct tokens *b,
 
 bool match_action(const char *pattern, const char *action)
 {
+	size_t i, plain_len = strcspn(pattern, "*?");
 	struct tokens p, s;
 
+	/*
+	 * The characters before the first wildcard are literal, so the
+	 * action must start with them, ignoring case. Most actions of a
+	 * service that a pattern is tried on differ there.
+	 */
+	for (i = 0; i < plain_len; i++)
+		if (fold((unsigned char)pattern[i]) !=
+		    fold((unsigned char)action[i]))
+			return false;
+	if (!pattern[plain_len] && plain_len <= MATCH_MAX)
+		return !action[plain_len];
 	if (!tokenize(pattern, MODE_ACTION, &p) ||
 	    !tokenize(action, MODE_LITERAL_FOLD, &s))
 		return false;

@@ -299,6 +299,12 @@ static void test_match__action_case_folding(void)
 	/* Folding never makes other characters equal. */
 	CHECK(!match_action("s3:Get[Object", "s3:Get{Object"));
 	CHECK(!match_action("s3:Get@Object", "s3:Get`Object"));
+	/* Without a wildcard, a pattern matches only the whole name. */
+	CHECK(!match_action("s3:GetObject", "s3:GetObjectAcl"));
+	CHECK(!match_action("s3:GetObjectAcl", "s3:GetObject"));
+	CHECK(!match_action("s3:Get*", "s3:Ge"));
+	CHECK(!match_action("", "s3:GetObject"));
+	CHECK(match_action("", ""));
 }
 
 static void test_match__resource_case_sensitive(void)

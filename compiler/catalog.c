@@ -16,6 +16,8 @@ struct service_data {
 	struct cat_service pub;
 	struct cat_resource_type *rtypes;
 	size_t nrtypes;
+	/* Each resource type's template tokenized, on first use. */
+	struct match_template **templates;
 };
 
 /*
@@ -453,6 +455,10 @@ static void finish(struct catalog *c)
 	for (i = 0; i < c->nservices; i++) {
 		uint32_t id;
 
+		c->services[i].templates =
+			xcalloc(c->services[i].nrtypes + 1,
+				sizeof(*c->services[i].templates));
+
 		for (id = c->services[i].pub.first;
 		     id < c->services[i].pub.first + c->services[i].pub.count;
 		     id++)
@@ -525,8 +531,15 @@ void catalog_free(struct catalog *c)
 
 	if (!c)
 		return;
-	for (i = 0; i < c->nservices; i++)
-		free(c->services[i].rtypes);
+	for (i = 0; i < c->nservices; i++) {
+		struct service_data *s = &c->services[i];
+		size_t j;
+
+		for (j = 0; s->templates && j < s->nrtypes; j++)
+			match_template_free(s->templates[j]);
+		free(s->templates);
+		free(s->rtypes);
+	}
 	free(c->services);
 	free(c->actions);
 	free(c->action_index);
@@ -674,6 +687,12 @@ static void memo_grow(struct overlap_memo *m)
 	m->cap = cap;
 }
 
+static const struct service_data *service_of(const struct cat_service *svc)
+{
+	return (const struct service_data *)((const char *)svc -
+		offsetof(struct service_data, pub));
+}
+
 static uint64_t pattern_hash(const char *pattern)
 {
 	return hash_bytes(pattern, strlen(pattern));
@@ -685,8 +704,11 @@ static uint64_t pattern_hash(const char *pattern)
  * templates it asks about.
  */
 static bool template_overlap(struct overlap_memo *m, const char *pattern,
-			     uint64_t phash, const char *arn)
+			     uint64_t phash, const struct service_data *s,
+			     const struct cat_resource_type *rt)
 {
+	const char *arn = rt->arn;
+	struct match_template **t = &s->templates[rt - s->rtypes];
 	uint64_t hash = phash ^ ((uint64_t)(uintptr_t)arn * 0x9e3779b97f4a7c15u);
 	struct overlap_entry *e;
 	bool overlaps;
@@ -696,7 +718,10 @@ static bool template_overlap(struct overlap_memo *m, const char *pattern,
 		if (e->pattern)
 			return e->overlaps;
 	}
-	overlaps = match_template_overlap(pattern, arn);
+	if (!*t)
+		*t = match_template_new(arn);
+	overlaps = *t ? match_template_overlap_with(pattern, *t)
+		      : match_template_overlap(pattern, arn);
 	if (m->n >= OVERLAP_MEMO_MAX)
 		return overlaps;
 	if (2 * (m->n + 1) > m->cap)
@@ -723,7 +748,7 @@ bool catalog_action_applies(const struct catalog *c,
 	phash = pattern_hash(pattern);
 	for (i = 0; i < a->nrtypes; i++)
 		if (template_overlap(c->memo, pattern, phash,
-				     a->rtypes[i]->arn))
+				     service_of(a->service), a->rtypes[i]))
 			return true;
 	return false;
 }
@@ -751,9 +776,7 @@ uint32_t catalog_expand_level(const struct catalog *c,
 			      const struct cat_service *svc, unsigned levels,
 			      const char *pattern, struct actset *out)
 {
-	const struct service_data *s =
-		(const struct service_data *)((const char *)svc -
-			offsetof(struct service_data, pub));
+	const struct service_data *s = service_of(svc);
 	bool everything = !strcmp(pattern, "*");
 	bool *overlaps = xcalloc(s->nrtypes + 1, sizeof(bool));
 	uint64_t phash = everything ? 0 : pattern_hash(pattern);
@@ -763,8 +786,8 @@ uint32_t catalog_expand_level(const struct catalog *c,
 	/* Each resource type is compared with the pattern once. */
 	for (i = 0; i < s->nrtypes; i++)
 		overlaps[i] = everything ||
-			      template_overlap(c->memo, pattern, phash,
-					       s->rtypes[i].arn);
+			      template_overlap(c->memo, pattern, phash, s,
+					       &s->rtypes[i]);
 	for (id = svc->first; id < svc->first + svc->count; id++) {
 		const struct cat_action *a = &c->actions[id];
 		bool applies = everything;

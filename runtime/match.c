@@ -2,6 +2,7 @@
 
 #include <assert.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -573,6 +574,45 @@ bool match_template_overlap(const char *pattern, const char *arn_template)
 	if (!tokenize(pattern, MODE_RESOURCE, &tp) ||
 	    !tokenize(arn_template, MODE_TEMPLATE, &tt))
 		return true;
+	return walk(&tp, &tt, WALK_OVERLAP);
+}
+
+struct match_template {
+	size_t n;
+	struct token v[];
+};
+
+struct match_template *match_template_new(const char *arn_template)
+{
+	struct match_template *t;
+	struct tokens tt;
+
+	if (!tokenize(arn_template, MODE_TEMPLATE, &tt))
+		return NULL;
+	t = malloc(sizeof(*t) + tt.n * sizeof(*t->v));
+	if (!t)
+		return NULL;
+	t->n = tt.n;
+	memcpy(t->v, tt.v, tt.n * sizeof(*t->v));
+	return t;
+}
+
+void match_template_free(struct match_template *t)
+{
+	free(t);
+}
+
+bool match_template_overlap_with(const char *pattern,
+				 const struct match_template *t)
+{
+	struct tokens tp, tt;
+
+	if (!tokenize(pattern, MODE_RESOURCE, &tp))
+		return true;
+	/* A template has no policy variables, only its tokens to copy. */
+	tt.n = t->n;
+	tt.nvars = 0;
+	memcpy(tt.v, t->v, t->n * sizeof(*t->v));
 	return walk(&tp, &tt, WALK_OVERLAP);
 }
 

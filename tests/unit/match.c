@@ -1105,7 +1105,7 @@ static void test_match__brute_force_template(void)
 	struct universe u;
 	char templates[781][64];
 	uint64_t tbits[WORDS];
-	size_t ntemplates = 0, len, i, j, k, wrong = 0;
+	size_t ntemplates = 0, len, i, j, k, wrong = 0, differ = 0;
 
 	universe_init(&u, "ab/:*?", "ab/:", ref_resource);
 	/* Every sequence of up to four pieces. */
@@ -1132,7 +1132,9 @@ static void test_match__brute_force_template(void)
 	CHECK_INT(ntemplates, ARRAY_SIZE(templates));
 	for (k = 0; k < ntemplates; k++) {
 		const char *t = templates[k];
+		struct match_template *tokens = match_template_new(t);
 
+		CHECK(tokens != NULL);
 		memset(tbits, 0, sizeof(tbits));
 		for (j = 0; j < u.nstrings; j++)
 			if (ref_template(t, u.strings[j]))
@@ -1142,6 +1144,12 @@ static void test_match__brute_force_template(void)
 			bool got = match_template_overlap(p, t);
 			bool want = common_string(&u, u.bits[i], tbits);
 
+			/* The tokenized template answers the same. */
+			if (tokens && match_template_overlap_with(p, tokens) !=
+					      got && ++differ <= REPORT_MAX)
+				unit_fail(__FILE__, __LINE__,
+					  "match_template_overlap_with('%s', "
+					  "'%s') is not %d", p, t, got);
 			/* Too long a shortest common string to enumerate. */
 			if (got && !want &&
 			    count_plain(p) + template_min_length(t) > STR_MAX)
@@ -1151,8 +1159,10 @@ static void test_match__brute_force_template(void)
 					  "match_template_overlap('%s', '%s') "
 					  "is %d", p, t, got);
 		}
+		match_template_free(tokens);
 	}
 	CHECK_INT(wrong, 0);
+	CHECK_INT(differ, 0);
 	universe_release(&u);
 }
 
@@ -1237,6 +1247,7 @@ static void test_match__inputs_over_max(void)
 	CHECK(match_template_overlap(over, S3_BUCKET));
 	CHECK(!match_resource_overlap(at_max, "b"));
 	CHECK(!match_template_overlap(at_max, S3_BUCKET));
+	CHECK(match_template_new(over) == NULL);
 
 	free(at_max);
 	free(over);

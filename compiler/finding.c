@@ -119,6 +119,26 @@ static bool is_continuation(unsigned char c)
 }
 
 /*
+ * Move the line and column at text[pos] to those at text[end]. The
+ * newlines are found with memchr, and only the characters after the
+ * last one are counted, one byte at a time.
+ */
+static void advance(const char *text, size_t pos, size_t end,
+		    uint32_t *line, uint32_t *col)
+{
+	const char *p = text + pos, *stop = text + end, *nl;
+
+	while ((nl = memchr(p, '\n', (size_t)(stop - p)))) {
+		(*line)++;
+		*col = 1;
+		p = nl + 1;
+	}
+	for (; p < stop; p++)
+		if (!is_continuation((unsigned char)*p))
+			(*col)++;
+}
+
+/*
  * Compute the line and column of every finding in one forward sweep per
  * source. Counting from the start of the line for each finding instead
  * would cost the line's length every time, and a minified export is one
@@ -148,13 +168,9 @@ static void locate_all(struct findings *f)
 		}
 		if (end > src->len)
 			end = src->len;
-		for (; pos < end; pos++) {
-			if (text[pos] == '\n') {
-				line++;
-				col = 1;
-			} else if (!is_continuation((unsigned char)text[pos])) {
-				col++;
-			}
+		if (pos < end) {
+			advance(text, pos, end, &line, &col);
+			pos = end;
 		}
 		x->line = line;
 		x->col = col;

@@ -62,14 +62,17 @@ struct overlap_entry {
  * Results of comparing resource patterns with resource type templates.
  * Every action of a service that acts on one resource type asks the
  * same question of a grant's pattern, so most questions repeat.
- * Open addressing; it stops growing at OVERLAP_MEMO_MAX entries.
+ * Patterns of different grants rarely repeat, so at OVERLAP_MEMO_MAX
+ * entries the memo starts afresh: it stays small enough to be cached,
+ * and it still holds the questions of the grant being expanded.
+ * Open addressing.
  */
 struct overlap_memo {
 	struct overlap_entry *slots;
 	size_t n, cap;
 };
 
-#define OVERLAP_MEMO_MAX (1u << 20)
+#define OVERLAP_MEMO_MAX (1u << 13)
 
 /* Parsing state of one catalog file, for error positions. */
 struct reader {
@@ -693,6 +696,18 @@ static const struct service_data *service_of(const struct cat_service *svc)
 		offsetof(struct service_data, pub));
 }
 
+/* Forget every entry, keeping the slots. */
+static void memo_clear(struct overlap_memo *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++) {
+		free(m->slots[i].pattern);
+		m->slots[i].pattern = NULL;
+	}
+	m->n = 0;
+}
+
 static uint64_t pattern_hash(const char *pattern)
 {
 	return hash_bytes(pattern, strlen(pattern));
@@ -723,7 +738,7 @@ static bool template_overlap(struct overlap_memo *m, const char *pattern,
 	overlaps = *t ? match_template_overlap_with(pattern, *t)
 		      : match_template_overlap(pattern, arn);
 	if (m->n >= OVERLAP_MEMO_MAX)
-		return overlaps;
+		memo_clear(m);
 	if (2 * (m->n + 1) > m->cap)
 		memo_grow(m);
 	e = memo_slot(m->slots, m->cap, hash, pattern, arn);

@@ -238,7 +238,8 @@ static struct cat_resource_type *find_rtype(struct service_data *s,
 	size_t i;
 
 	for (i = 0; i < s->nrtypes; i++)
-		if (!strncmp(s->rtypes[i].name, name, n) &&
+		if (s->rtypes[i].name[0] == name[0] &&
+		    !strncmp(s->rtypes[i].name, name, n) &&
 		    !s->rtypes[i].name[n])
 			return &s->rtypes[i];
 	return NULL;

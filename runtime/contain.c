@@ -170,6 +170,74 @@ static size_t bit_next(const struct contain *c, const uint64_t *b,
 	}
 }
 
+struct run {
+	struct named first;
+	size_t start, n;
+};
+
+static int cmp_runs(const void *a, const void *b)
+{
+	return cmp_names(&((const struct run *)a)->first,
+			 &((const struct run *)b)->first);
+}
+
+/*
+ * Return whether b cannot follow a in one run: it sorts before a, or
+ * it has another service prefix.
+ */
+static bool run_breaks(const struct named *a, const struct named *b)
+{
+	const char *ca = strchr(a->name, ':'), *cb = strchr(b->name, ':');
+
+	if (!ca || !cb || ca - a->name != cb - b->name ||
+	    memcmp(a->name, b->name, (size_t)(ca - a->name)))
+		return true;
+	return cmp_names(a, b) > 0;
+}
+
+/*
+ * Sort v when it is made of ascending runs that do not interleave,
+ * by sorting the runs. Returns false, leaving v as it was, when they
+ * interleave or there are too many. A catalog lists each service's
+ * actions in order, and the names of one service all start with its
+ * prefix and ':', so they form runs that no other service's enters.
+ */
+static bool sort_runs(struct named *v, size_t n)
+{
+	struct run *runs;
+	struct named *out;
+	size_t nruns = 1, i, k;
+	bool ok = true;
+
+	for (i = 1; i < n; i++)
+		if (run_breaks(&v[i - 1], &v[i]) && ++nruns > n / 16 + 1)
+			return false;
+	runs = malloc(nruns * sizeof(*runs));
+	out = malloc(n * sizeof(*out));
+	if (!runs || !out) {
+		free(runs);
+		free(out);
+		return false;
+	}
+	runs[0] = (struct run){ v[0], 0, 1 };
+	for (i = 1, k = 0; i < n; i++) {
+		if (run_breaks(&v[i - 1], &v[i]))
+			runs[++k] = (struct run){ v[i], i, 0 };
+		runs[k].n++;
+	}
+	qsort(runs, nruns, sizeof(*runs), cmp_runs);
+	for (k = 1; k < nruns && ok; k++)
+		ok = cmp_names(&v[runs[k - 1].start + runs[k - 1].n - 1],
+			       &v[runs[k].start]) < 0;
+	for (k = 0, i = 0; ok && k < nruns; i += runs[k++].n)
+		memcpy(out + i, v + runs[k].start, runs[k].n * sizeof(*v));
+	if (ok)
+		memcpy(v, out, n * sizeof(*v));
+	free(runs);
+	free(out);
+	return ok;
+}
+
 /*
  * Sort the action names by their case-folded form. Folding each name
  * once, then sorting with strcmp, costs far less than folding inside
@@ -195,7 +263,7 @@ static int sort_names(struct contain *c)
 			*p++ = (char)fold((unsigned char)*name++);
 		*p++ = '\0';
 	}
-	if (c->opt.nactions > 1)
+	if (c->opt.nactions > 1 && !sort_runs(c->sorted, c->opt.nactions))
 		qsort(c->sorted, c->opt.nactions, sizeof(*c->sorted),
 		      cmp_names);
 	for (i = 0; i < c->opt.nactions; i++)

@@ -119,30 +119,12 @@ static bool is_continuation(unsigned char c)
 }
 
 /*
- * Move the line and column at text[pos] to those at text[end]. The
- * newlines are found with memchr, and only the characters after the
- * last one are counted, one byte at a time.
- */
-static void advance(const char *text, size_t pos, size_t end,
-		    uint32_t *line, uint32_t *col)
-{
-	const char *p = text + pos, *stop = text + end, *nl;
-
-	while ((nl = memchr(p, '\n', (size_t)(stop - p)))) {
-		(*line)++;
-		*col = 1;
-		p = nl + 1;
-	}
-	for (; p < stop; p++)
-		if (!is_continuation((unsigned char)*p))
-			(*col)++;
-}
-
-/*
  * Compute the line and column of every finding in one forward sweep per
- * source. Counting from the start of the line for each finding instead
- * would cost the line's length every time, and a minified export is one
- * line of many megabytes.
+ * source. The source's line index (which excerpts need too) gives the
+ * line, and the column is counted from the line's start, or from the
+ * previous finding when it is on the same line: counting from the start
+ * for each finding would cost the line's length every time, and a
+ * minified export is one line of many megabytes.
  */
 static void locate_all(struct findings *f)
 {
@@ -169,8 +151,18 @@ static void locate_all(struct findings *f)
 		if (end > src->len)
 			end = src->len;
 		if (pos < end) {
-			advance(text, pos, end, &line, &col);
-			pos = end;
+			size_t start;
+			uint32_t at = source_line_of(x->loc.src, end, &start);
+
+			/* The line index skips to the finding's line. */
+			if (start > pos) {
+				line = at;
+				col = 1;
+				pos = start;
+			}
+			for (; pos < end; pos++)
+				if (!is_continuation((unsigned char)text[pos]))
+					col++;
 		}
 		x->line = line;
 		x->col = col;

@@ -136,13 +136,11 @@ static size_t split_fields(char *line, char **fields, size_t max)
 	size_t n = 0;
 
 	fields[n++] = line;
-	for (; *line; line++) {
-		if (*line != '\t')
-			continue;
-		*line = '\0';
+	while ((line = strchr(line, '\t'))) {
+		*line++ = '\0';
 		if (n == max)
 			return max + 1;
-		fields[n++] = line + 1;
+		fields[n++] = line;
 	}
 	return n;
 }
@@ -153,9 +151,8 @@ static size_t count_items(const char *list)
 
 	if (!strcmp(list, "-"))
 		return 0;
-	for (; *list; list++)
-		if (*list == ',')
-			n++;
+	while ((list = strchr(list, ',')))
+		list++, n++;
 	return n;
 }
 

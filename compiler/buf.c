@@ -90,11 +90,15 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 
 void buf_add_printable(struct buf *b, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t n = strlen(s), i;
 
-		buf_addch(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	buf_grow(b, n);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		b->data[b->len++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
 	}
+	b->data[b->len] = '\0';
 }
 
 void buf_add_json_string(struct buf *b, const char *s)

@@ -75,11 +75,7 @@ const char *strtab_intern(struct strtab *t, const char *s, size_t n)
 	uint64_t h = hash_bytes(s, n);
 	struct strtab_slot *slot;
 
-	/*
-	 * At most half full: most strings of an export are new, and a
-	 * miss probes far longer than at three quarters.
-	 */
-	if ((t->count + 1) * 2 >= t->cap)
+	if ((t->count + 1) * 4 >= t->cap * 3)
 		rehash(t);
 	slot = find_slot(t->slots, t->cap, s, n, h);
 	if (!slot->s) {

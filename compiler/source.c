@@ -1,7 +1,10 @@
 #include "common.h"
 #include "source.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "diag.h"
 
@@ -56,6 +59,48 @@ int source_load(struct source **out, const char *path, size_t max,
 	return 0;
 }
 
+/* Files smaller than this are read: mapping them saves nothing. */
+#define SOURCE_MAP_MIN ((size_t)1 << 20)
+
+int source_map(struct source **out, const char *path, size_t max,
+	       struct diag *d)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct stat st;
+	struct source *s;
+	void *text;
+	int fd;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size < SOURCE_MAP_MIN ||
+	    (uint64_t)st.st_size > max || page <= 0 ||
+	    st.st_size % page == 0)
+		goto read;
+	/*
+	 * The bytes past the end of the file up to the end of its last
+	 * page read as zero, so the text is NUL-terminated like a loaded
+	 * one, which is why a file of whole pages is read instead.
+	 */
+	text = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (text == MAP_FAILED)
+		goto read;
+	close(fd);
+	s = xcalloc(1, sizeof(*s));
+	s->path = xstrdup(path);
+	s->text = text;
+	s->len = (size_t)st.st_size;
+	s->mapped = true;
+	*out = s;
+	return 0;
+read:
+	if (fd >= 0)
+		close(fd);
+	return source_load(out, path, max, d);
+}
+
 struct source *source_from_memory(const char *path, const char *text,
 				  size_t len)
 {
@@ -80,7 +125,10 @@ void source_free(struct source *s)
 		return;
 	free(s->path);
 	free(s->unit_path);
-	free(s->text);
+	if (s->mapped)
+		munmap(s->text, s->len);
+	else
+		free(s->text);
 	free(s->line_starts);
 	free(s);
 }

@@ -143,8 +143,9 @@ static void build_line_index(struct source *s)
 	s->nlines = 1;
 	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		p++;
-		grow_array((void **)&s->line_starts, &cap, s->nlines + 1,
-			   sizeof(uint32_t));
+		if (s->nlines == cap)	/* an export has millions of lines */
+			grow_array((void **)&s->line_starts, &cap,
+				   s->nlines + 1, sizeof(uint32_t));
 		s->line_starts[s->nlines++] = (uint32_t)(p - s->text);
 	}
 }

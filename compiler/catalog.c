@@ -63,8 +63,8 @@ struct overlap_entry {
  * Every action of a service that acts on one resource type asks the
  * same question of a grant's pattern, so most questions repeat.
  * Patterns of different grants rarely repeat, so at OVERLAP_MEMO_MAX
- * entries the memo starts afresh: it stays small enough to be cached,
- * and it still holds the questions of the grant being expanded.
+ * entries the memo starts afresh. It stays small enough to be cached,
+ * and it still contains the questions of the grant being expanded.
  * Open addressing.
  */
 struct overlap_memo {
@@ -84,7 +84,7 @@ struct reader {
 	size_t line_len;	/* bytes before the line's newline */
 };
 
-/* Fold ASCII letters only, as IAM names use; tolower(3) costs more. */
+/* Fold ASCII letters only, as in IAM names, cheaper than tolower(3). */
 static unsigned char lower(unsigned char ch)
 {
 	return ch >= 'A' && ch <= 'Z' ? (unsigned char)(ch | 0x20) : ch;
@@ -497,6 +497,13 @@ static int load_globals(struct catalog *c, const char *catalog_path,
 	return ret;
 }
 
+/*
+ * TODO: every run parses the whole 1.5 MB catalog, which takes 37 of
+ * the 44 million instructions of a check of one spec. That fixed cost
+ * keeps check of a 1 MB export above twice the time of parsing the
+ * export with cJSON. A precomputed form that is mapped rather than
+ * parsed would remove it.
+ */
 int catalog_load(struct catalog **out, const char *path, struct diag *d)
 {
 	struct catalog *c = xcalloc(1, sizeof(*c));
@@ -714,7 +721,7 @@ static uint64_t pattern_hash(const char *pattern)
 /*
  * Return match_template_overlap(pattern, arn), remembered in memo. The
  * caller hashes the pattern once with pattern_hash for all the
- * templates it asks about.
+ * templates it compares the pattern with.
  */
 static bool template_overlap(struct overlap_memo *m, const char *pattern,
 			     uint64_t phash, const struct service_data *s,
@@ -722,7 +729,8 @@ static bool template_overlap(struct overlap_memo *m, const char *pattern,
 {
 	const char *arn = rt->arn;
 	struct match_template **t = &s->templates[rt - s->rtypes];
-	uint64_t hash = phash ^ ((uint64_t)(uintptr_t)arn * 0x9e3779b97f4a7c15u);
+	uint64_t hash = phash ^
+			((uint64_t)(uintptr_t)arn * 0x9e3779b97f4a7c15u);
 	struct overlap_entry *e;
 	bool overlaps;
 

@@ -838,8 +838,8 @@ static void emit_settings(struct emitter *e, const struct identity *id,
 }
 
 /*
- * The most a statement takes besides its action names, resources and
- * conditions, minified: {"Sid":"...",} with a Sid of at most 48
+ * The maximum size of a minified statement besides its action names,
+ * resources and conditions: {"Sid":"...",} with a Sid of at most 48
  * characters, "Effect":"Allow", "Action":[], "Resource":[], ','
  * between members and after the statement: 101 characters, rounded up.
  */

@@ -120,11 +120,11 @@ static bool is_continuation(unsigned char c)
 
 /*
  * Compute the line and column of every finding in one forward sweep per
- * source. The source's line index (which excerpts need too) gives the
- * line, and the column is counted from the line's start, or from the
- * previous finding when it is on the same line: counting from the start
- * for each finding would cost the line's length every time, and a
- * minified export is one line of many megabytes.
+ * source. The source's line index, which excerpts need too, gives the
+ * line. The column is counted from the line's start, or from the
+ * previous finding when it is on the same line, because counting from
+ * the start for each finding would cost the line's length every time,
+ * and a minified export is one line of many megabytes.
  */
 static void locate_all(struct findings *f)
 {

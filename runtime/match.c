@@ -190,7 +190,7 @@ static bool tokenize(const char *s, enum token_mode mode, struct tokens *t)
 
 		if (++chars > MATCH_MAX)
 			return false;
-		/* Most characters are plain ASCII, which no mode treats apart. */
+		/* Most characters are plain ASCII, alike in every mode. */
 		if (*p < 0x80 && *p != '$' && *p != '*' && *p != '?') {
 			c = folding ? fold(*p) : *p;
 			p++;
@@ -329,7 +329,7 @@ static bool plain(const struct token *t)
 	return t->cls == CLASS_LITERAL && !t->star && !t->var;
 }
 
-/* The first and last true cells of a row; empty while lo > hi. */
+/* The first and last true cells of a row, empty while lo > hi. */
 struct span {
 	size_t lo, hi;
 };

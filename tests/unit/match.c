@@ -1144,7 +1144,7 @@ static void test_match__brute_force_template(void)
 			bool got = match_template_overlap(p, t);
 			bool want = common_string(&u, u.bits[i], tbits);
 
-			/* The tokenized template answers the same. */
+			/* The tokenized template gives the same result. */
 			if (tokens && match_template_overlap_with(p, tokens) !=
 					      got && ++differ <= REPORT_MAX)
 				unit_fail(__FILE__, __LINE__,

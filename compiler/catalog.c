@@ -411,6 +411,10 @@ static int parse_text(struct catalog *c, struct source *src, struct diag *d)
 
 	/* Index the lines while the newlines are still in the text. */
 	source_line_of(src, 0, NULL);
+	/* Each action is one line: size the array once, not by doubling. */
+	if (!c->actions_cap)
+		grow_array((void **)&c->actions, &c->actions_cap, src->nlines,
+			   sizeof(*c->actions));
 	if (nul) {
 		r.line_off = (size_t)(nul - src->text);
 		return reader_error(&r, "the file contains a NUL byte");

@@ -502,8 +502,8 @@ static int load_globals(struct catalog *c, const char *catalog_path,
 }
 
 /*
- * TODO: every run parses the whole 1.5 MB catalog, which takes 37 of
- * the 44 million instructions of a check of one spec. That fixed cost
+ * TODO: every run parses the whole 1.5 MB catalog, which takes 36 of
+ * the 43 million instructions of a check of one spec. That fixed cost
  * keeps check of a 1 MB export above twice the time of parsing the
  * export with cJSON. A precomputed form that is mapped rather than
  * parsed would remove it.

@@ -532,7 +532,7 @@ int aws_state_load(struct aws_state *st, const char *path, struct diag *d)
 {
 	struct source *src;
 
-	if (source_load(&src, path, SOURCE_EXPORT_MAX, d))
+	if (source_map(&src, path, SOURCE_EXPORT_MAX, d))
 		return -1;
 	return aws_state_load_source(st, src, d);
 }

@@ -39,6 +39,10 @@ struct gaad {
 	struct ptrmap group_names;	/* name -> group entity */
 	struct ptrmap policy_arns;	/* ARN -> managed policy */
 	unsigned errors_before;	/* d->errors when reading started */
+	/* The element being read, for parsing what its tree elides. */
+	const struct json_object_scan *scan;
+	const struct json_member *member;
+	size_t elem;
 };
 
 bool aws_gaad_list_key(const char *key)
@@ -659,8 +663,23 @@ static int read_default_document(struct gaad *g, struct aws_managed_policy *p,
 				 const struct version *v)
 {
 	const cJSON *doc = cJSON_GetObjectItemCaseSensitive(v->obj, "Document");
+	cJSON *parsed = NULL;
 	int ret;
 
+	if (doc && json_is_elided(g->src->text, doc)) {
+		size_t err;
+
+		parsed = json_parse_elided(g->src->text, g->scan, g->member,
+					   g->elem, doc, &err);
+		if (!parsed) {
+			struct loc loc = { g->src, (uint32_t)err, 0 };
+
+			diag_at(g->d, DIAG_ERROR, &loc, "invalid JSON: cJSON "
+				"failed to parse the value");
+			return -1;
+		}
+		doc = parsed;
+	}
 	json_path_push_key(&g->c.path, "PolicyVersionList");
 	json_path_push_index(&g->c.path, v->index);
 	if (!doc) {
@@ -674,6 +693,7 @@ static int read_default_document(struct gaad *g, struct aws_managed_policy *p,
 		json_path_pop(&g->c.path);
 	}
 	g->c.path.depth -= 2;
+	cJSON_Delete(parsed);
 	return ret;
 }
 
@@ -733,6 +753,38 @@ static bool gave_up(const struct gaad *g)
 typedef int (*element_fn)(struct gaad *g, const cJSON *v,
 			  struct json_span span);
 
+/* Versions past this many keep their documents in the tree. */
+#define ELIDED_VERSIONS_MAX 64
+
+/*
+ * Parse element i of list m. Of a managed policy's versions, only the
+ * default one's document counts, and IAM keeps up to five, so the
+ * documents become placeholders that read_default_document parses
+ * only for the default version.
+ */
+static cJSON *parse_element(struct gaad *g,
+			    const struct json_object_scan *scan,
+			    const struct json_member *m, size_t i,
+			    element_fn read, size_t *err)
+{
+	size_t docs[ELIDED_VERSIONS_MAX], n, kept = 0, j;
+
+	g->scan = scan;
+	g->member = m;
+	g->elem = i;
+	if (read != read_policy)
+		return json_parse_element(g->src->text, scan, m, i, err);
+	n = json_element_find_nested(g->src->text, scan, m, i,
+				     "PolicyVersionList", "Document", docs,
+				     ELIDED_VERSIONS_MAX);
+	/* A placeholder must be shorter than the value it stands for. */
+	for (j = 0; j < n; j++)
+		if (scan->value_end[docs[j]] - scan->value_start[docs[j]] > 4)
+			docs[kept++] = docs[j];
+	return json_parse_element_elided(g->src->text, scan, m, i, docs, kept,
+					 err);
+}
+
 /* Convert each element of one top-level list, one cJSON tree at a time. */
 static int read_list(struct gaad *g, const struct json_object_scan *scan,
 		     const struct json_member *m, element_fn read)
@@ -751,7 +803,7 @@ static int read_list(struct gaad *g, const struct json_object_scan *scan,
 	for (i = 0; i < m->nelems && !gave_up(g); i++) {
 		struct json_span span = m->elems[i];
 		size_t err;
-		cJSON *v = json_parse_element(g->src->text, scan, m, i, &err);
+		cJSON *v = parse_element(g, scan, m, i, read, &err);
 
 		if (!v) {
 			struct loc loc = { g->src, (uint32_t)err, 0 };
@@ -767,6 +819,7 @@ static int read_list(struct gaad *g, const struct json_object_scan *scan,
 		if (read(g, v, span))
 			ret = -1;
 		cJSON_Delete(v);
+		json_scratch_reset();
 	}
 	return ret;
 }
@@ -895,12 +948,14 @@ int aws_gaad_read(struct aws_export **out, struct source *src,
 	g.errors_before = d->errors;
 	*out = NULL;
 
+	json_scratch_begin();
 	for (i = 0; i < scan->nmembers && !gave_up(&g); i++) {
 		element_fn read = reader_for(scan->members[i].key);
 
 		if (read && read_list(&g, scan, &scan->members[i], read))
 			ret = -1;
 	}
+	json_scratch_end();
 	if (d->errors != g.errors_before)
 		ret = -1;
 	if (!ret) {

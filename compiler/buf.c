@@ -71,6 +71,14 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	b->len += (size_t)n;
 }
 
+void buf_add_spaces(struct buf *b, size_t n)
+{
+	buf_grow(b, n);
+	memset(b->data + b->len, ' ', n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
 void buf_addf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
@@ -84,13 +92,22 @@ void buf_add_printable(struct buf *b, const char *s)
 {
 	size_t n = strlen(s);
 
+	buf_grow(b, n);
 	while (n > 0) {
 		unsigned char c = (unsigned char)*s;
-		size_t len = utf8_char_len(s, n);
+		size_t len;
 
+		if (c >= 0x20 && c < 0x7f) {	/* plain ASCII, the usual case */
+			b->data[b->len++] = (char)c;
+			s++;
+			n--;
+			continue;
+		}
+		len = utf8_char_len(s, n);
 		if (len == 0 || c < 0x20 || c == 0x7f ||
 		    (c == 0xc2 && (unsigned char)s[1] < 0xa0)) {
-			buf_addch(b, '?');
+			buf_grow(b, 1);
+			b->data[b->len++] = '?';
 			len = len ? len : 1;
 		} else {
 			buf_add(b, s, len);
@@ -98,6 +115,7 @@ void buf_add_printable(struct buf *b, const char *s)
 		s += len;
 		n -= len;
 	}
+	b->data[b->len] = '\0';
 }
 
 void buf_add_json_string(struct buf *b, const char *s)
@@ -106,6 +124,15 @@ void buf_add_json_string(struct buf *b, const char *s)
 
 	buf_addch(b, '"');
 	for (p = (const unsigned char *)s; *p; p++) {
+		const unsigned char *run = p;
+
+		/* Copy a run of bytes that need no escape at once. */
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			buf_add(b, run, (size_t)(p - run));
+		if (!*p)
+			break;
 		switch (*p) {
 		case '"':
 			buf_adds(b, "\\\"");

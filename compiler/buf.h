@@ -27,6 +27,8 @@ void buf_add(struct buf *b, const void *data, size_t n);
 void buf_adds(struct buf *b, const char *s);
 void buf_addch(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Append n spaces, as indentation. */
+void buf_add_spaces(struct buf *b, size_t n);
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	PRINTF_LIKE(2, 0);
 

@@ -308,7 +308,6 @@ static int run_check(struct check_options *opt)
 {
 	struct pipeline pl;
 	struct aws_state aws;
-	struct emit_result dry = { NULL, 0, 0 };
 	struct check_context cx;
 	struct verdict verdict;
 	struct report_meta meta;
@@ -370,7 +369,7 @@ static int run_check(struct check_options *opt)
 	if (rules_spec_run(&cx, &cli.diag) < 0)
 		goto out;
 	/* Generating the policies finds those too large to deploy. */
-	if (emit_aws(&pl.prog, &dry, &pl.findings, &cli.diag) < 0)
+	if (emit_aws(&pl.prog, NULL, &pl.findings, &cli.diag) < 0)
 		goto out;
 	rules_aws_run(&cx);
 	rules_apply_waivers(&cx);
@@ -399,7 +398,6 @@ out:
 	}
 	free(opt->outputs);
 	controls_release(&controls);
-	emit_result_release(&dry);
 	aws_state_release(&aws);
 	pipeline_release(&pl);
 	free(opt->against);

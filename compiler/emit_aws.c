@@ -67,7 +67,8 @@ void json_pretty(struct buf *b, const cJSON *v, int depth)
 	}
 	buf_addch(b, cJSON_IsArray(v) ? '[' : '{');
 	for (c = v->child; c; c = c->next) {
-		buf_addf(b, "%s\n%*s", first ? "" : ",", (depth + 1) * 2, "");
+		buf_adds(b, first ? "\n" : ",\n");
+		buf_add_spaces(b, (size_t)(depth + 1) * 2);
 		first = false;
 		if (cJSON_IsObject(v)) {
 			buf_add_json_string(b, c->string);
@@ -75,8 +76,10 @@ void json_pretty(struct buf *b, const cJSON *v, int depth)
 		}
 		json_pretty(b, c, depth + 1);
 	}
-	if (!first)
-		buf_addf(b, "\n%*s", depth * 2, "");
+	if (!first) {
+		buf_addch(b, '\n');
+		buf_add_spaces(b, (size_t)depth * 2);
+	}
 	buf_addch(b, cJSON_IsArray(v) ? ']' : '}');
 }
 
@@ -94,6 +97,10 @@ static void add_file(struct emitter *e, char *path, cJSON *doc)
 	struct buf b = BUF_INIT;
 	struct emitted_file *file;
 
+	if (!e->out) {		/* checking only: nothing is written */
+		free(path);
+		return;
+	}
 	json_pretty(&b, doc, 0);
 	buf_addch(&b, '\n');
 	grow_array((void **)&e->out->files, &e->out->cap, e->out->n + 1,
@@ -359,16 +366,14 @@ static void merge_stmts(struct emitter *e)
 	sort_array(e->stmts, e->nstmts, sizeof(*e->stmts), cmp_by_actions);
 }
 
-/* Build the JSON of actions [from, to) of s, with sid unless NULL. */
+/* Build the JSON of actions [from, to) of s, without a Sid. */
 static cJSON *stmt_json(const struct emitter *e, const struct stmt *s,
-			size_t from, size_t to, const char *sid)
+			size_t from, size_t to)
 {
 	cJSON *o = cJSON_CreateObject(), *cond;
 	const char **names = xcalloc(to - from + 1, sizeof(*names));
 	size_t i;
 
-	if (sid)
-		cJSON_AddStringToObject(o, "Sid", sid);
 	cJSON_AddStringToObject(o, "Effect", s->deny ? "Deny" : "Allow");
 	for (i = from; i < to; i++)
 		names[i - from] = catalog_action(e->cat, s->actions[i])->name;
@@ -388,10 +393,10 @@ static cJSON *stmt_json(const struct emitter *e, const struct stmt *s,
  * that unrelated edits do not renumber what a reviewer diffs.
  */
 static cJSON *stmt_with_sid(const struct emitter *e, const struct stmt *s,
-			    size_t from, size_t to)
+			    size_t from, size_t to, size_t *size)
 {
 	const char *name = catalog_action(e->cat, s->actions[from])->name;
-	cJSON *bare = stmt_json(e, s, from, to, NULL);
+	cJSON *bare = stmt_json(e, s, from, to), *item;
 	char *text = minified(bare);
 	char sid[64];
 	size_t n;
@@ -407,9 +412,18 @@ static cJSON *stmt_with_sid(const struct emitter *e, const struct stmt *s,
 	snprintf(sid + n, sizeof(sid) - n, "%08llX",
 		 (unsigned long long)(hash_bytes(text, strlen(text)) &
 				      0xffffffffULL));
+	/*
+	 * The Sid comes first and needs no escapes, so the statement
+	 * minified is the bare one with "Sid":"...", inserted after '{'.
+	 */
+	*size = strlen(text) + strlen("\"Sid\":\"\",") + strlen(sid);
 	free(text);
-	cJSON_Delete(bare);
-	return stmt_json(e, s, from, to, sid);
+	/* Move the Sid to the front, where a reader expects it. */
+	item = cJSON_CreateString(sid);
+	cJSON_AddItemToObject(bare, "Sid", item);
+	cJSON_DetachItemViaPointer(bare, item);
+	cJSON_InsertItemInArray(bare, 0, item);
+	return bare;
 }
 
 /* A statement ready for a policy file, with its size as IAM counts it. */
@@ -465,12 +479,10 @@ static struct stmt resource_slice(const struct stmt *s, size_t from,
 static int fit_range(struct emitter *e, const struct stmt *s, size_t from,
 		     size_t to, struct sized_list *out)
 {
-	cJSON *j = stmt_with_sid(e, s, from, to);
-	char *text = minified(j);
-	size_t size = strlen(text), half;
+	size_t size, half;
+	cJSON *j = stmt_with_sid(e, s, from, to, &size);
 	struct stmt a, b;
 
-	free(text);
 	if (size + POLICY_OVERHEAD <= AWS_MANAGED_POLICY_MAX) {
 		grow_array((void **)&out->v, &out->cap, out->n + 1,
 			   sizeof(*out->v));
@@ -825,16 +837,56 @@ static void emit_settings(struct emitter *e, const struct identity *id,
 	cJSON_Delete(doc);
 }
 
-static int emit_identity(struct emitter *e, const struct xagent *xa,
-			 const struct identity *id)
+/*
+ * The maximum size of a minified statement besides its action names,
+ * resources and conditions: {"Sid":"...",} with a Sid of at most 48
+ * characters, "Effect":"Allow", "Action":[], "Resource":[], ','
+ * between members and after the statement: 101 characters, rounded up.
+ */
+#define STMT_FIXED_MAX 128
+
+/*
+ * Return whether xa's identity policy surely fits one managed policy,
+ * by a bound on its size that needs no statement built: each (grant,
+ * resource) pair as a statement of its own, each name escaped at six
+ * bytes a byte. Merging statements only shortens them. Grants with
+ * conditions are not bounded here.
+ */
+static bool surely_fits(const struct emitter *e, const struct xagent *xa)
+{
+	size_t total = POLICY_OVERHEAD, i, j, k;
+
+	for (i = 0; i < xa->ngrants; i++) {
+		const struct xgrant *x = &xa->grants[i];
+
+		if (!x->usable)
+			continue;
+		if (x->nconds)
+			return false;
+		for (j = 0; j < x->nres; j++) {
+			const struct xresource *r = &x->res[j];
+
+			if (!r->nactions)
+				continue;
+			total += STMT_FIXED_MAX + 6 * strlen(r->pattern) + 3;
+			for (k = 0; k < r->nactions; k++)
+				total += 6 * strlen(catalog_action(e->cat,
+						r->actions[k])->name) + 3;
+			if (total > AWS_MANAGED_POLICY_MAX)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Build xa's policy statements and emit them in managed policies. */
+static void emit_statements(struct emitter *e, const struct xagent *xa,
+			    const struct identity *id, const char *dir)
 {
 	struct sized_list stmts = { NULL, 0, 0 };
-	const char *dir = identity_dir(e, id);
 	size_t i, j;
 	int ret = 0;
 
-	if (!dir)
-		return -1;
 	release_stmts(e);
 	for (i = 0; i < xa->ngrants; i++) {
 		const struct xgrant *x = &xa->grants[i];
@@ -856,6 +908,21 @@ static int emit_identity(struct emitter *e, const struct xagent *xa,
 	if (!ret && stmts.n)
 		emit_identity_policies(e, id, dir, &stmts);
 	free_sized(&stmts);
+}
+
+static int emit_identity(struct emitter *e, const struct xagent *xa,
+			 const struct identity *id)
+{
+	const char *dir = identity_dir(e, id);
+
+	if (!dir)
+		return -1;
+	/*
+	 * Checking only looks for policies too large for IAM (MND301),
+	 * which a policy that surely fits cannot be.
+	 */
+	if (e->out || !surely_fits(e, xa))
+		emit_statements(e, xa, id, dir);
 	if (id->kind == IDENTITY_AWS_ROLE && emit_trust(e, id, dir) < 0)
 		return -1;
 	emit_settings(e, id, dir);
@@ -890,6 +957,7 @@ int emit_aws(const struct program *p, struct emit_result *out,
 	release_stmts(&e);
 	free(e.stmts);
 	arena_release(&e.scratch);
-	sort_array(out->files, out->n, sizeof(*out->files), cmp_files);
+	if (out)
+		sort_array(out->files, out->n, sizeof(*out->files), cmp_files);
 	return ret;
 }

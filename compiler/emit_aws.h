@@ -41,8 +41,9 @@ void json_pretty(struct buf *b, const struct cJSON *v, int depth);
 
 /*
  * Emit every file into out and report policies that cannot fit
- * (MND301) to f. Returns 0, or -1 after reporting to d a name that
- * cannot be used as a file name.
+ * (MND301) to f. With out NULL, only report: the files are not
+ * rendered. Returns 0, or -1 after reporting to d a name that cannot
+ * be used as a file name.
  */
 int emit_aws(const struct program *p, struct emit_result *out,
 	     struct findings *f, struct diag *d);

@@ -120,9 +120,11 @@ static bool is_continuation(unsigned char c)
 
 /*
  * Compute the line and column of every finding in one forward sweep per
- * source. Counting from the start of the line for each finding instead
- * would cost the line's length every time, and a minified export is one
- * line of many megabytes.
+ * source. The source's line index, which excerpts need too, gives the
+ * line. The column is counted from the line's start, or from the
+ * previous finding when it is on the same line, because counting from
+ * the start for each finding would cost the line's length every time,
+ * and a minified export is one line of many megabytes.
  */
 static void locate_all(struct findings *f)
 {
@@ -148,13 +150,19 @@ static void locate_all(struct findings *f)
 		}
 		if (end > src->len)
 			end = src->len;
-		for (; pos < end; pos++) {
-			if (text[pos] == '\n') {
-				line++;
+		if (pos < end) {
+			size_t start;
+			uint32_t at = source_line_of(x->loc.src, end, &start);
+
+			/* The line index skips to the finding's line. */
+			if (start > pos) {
+				line = at;
 				col = 1;
-			} else if (!is_continuation((unsigned char)text[pos])) {
-				col++;
+				pos = start;
 			}
+			for (; pos < end; pos++)
+				if (!is_continuation((unsigned char)text[pos]))
+					col++;
 		}
 		x->line = line;
 		x->col = col;

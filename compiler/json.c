@@ -25,11 +25,38 @@ static const unsigned char byte_class[256] = {
 #define IS_PLAIN(c) (byte_class[(unsigned char)(c)] & 2)
 #define IS_SPECIAL(c) (byte_class[(unsigned char)(c)] & 4)
 
-size_t json_skip_ws(const char *text, size_t len, size_t pos)
+/* json_skip_ws, inlined where the skipper calls it for every value. */
+static inline size_t skip_ws(const char *text, size_t len, size_t pos)
 {
 	while (pos < len && IS_WS(text[pos]))
 		pos++;
 	return pos;
+}
+
+size_t json_skip_ws(const char *text, size_t len, size_t pos)
+{
+	return skip_ws(text, len, pos);
+}
+
+/*
+ * Return whether none of the 8 bytes at p is a control character, '"',
+ * '\\' or a byte of 0x80 or more, so that all are plain string bytes.
+ * Each test sets the top bit of a byte that fails it. A borrow may flag
+ * a byte after one that fails too, which only sends those 8 bytes to
+ * the loop that looks at one byte at a time.
+ */
+static bool plain8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t v, quote, backslash;
+
+	memcpy(&v, p, 8);
+	quote = v ^ (ones * '"');
+	backslash = v ^ (ones * '\\');
+	return !((v | ((v - ones * 0x20) & ~v) |
+		  ((quote - ones) & ~quote) |
+		  ((backslash - ones) & ~backslash)) & high);
 }
 
 static int fault_at(struct json_fault *f, size_t off, const char *fmt, ...)
@@ -190,6 +217,8 @@ static int scan_string(const char *s, size_t len, size_t *pos,
 		unsigned char c;
 		size_t n;
 
+		while (i + 8 <= len && plain8(p + i))
+			i += 8;
 		while (i < len && IS_PLAIN(p[i]))
 			i++;
 		if (i >= len)
@@ -357,11 +386,11 @@ static int scan_key(const char *s, size_t len, size_t *pos,
 				describe(s, len, i, what, sizeof(what)));
 	if (scan_string(s, len, &i, f))
 		return -1;
-	i = json_skip_ws(s, len, i);
+	i = skip_ws(s, len, i);
 	if (i >= len || s[i] != ':')
 		return fault_at(f, i, "expected ':' after the key, got %s",
 				describe(s, len, i, what, sizeof(what)));
-	*pos = json_skip_ws(s, len, i + 1);
+	*pos = skip_ws(s, len, i + 1);
 	return 0;
 }
 
@@ -392,7 +421,7 @@ static int scan_separator(const char *s, size_t len, size_t *pos,
 			  char close, struct json_fault *f)
 {
 	char what[16];
-	size_t i = json_skip_ws(s, len, *pos), comma;
+	size_t i = skip_ws(s, len, *pos), comma;
 
 	if (i >= len)
 		return fault_at(f, len, "unexpected end of input; expected "
@@ -408,7 +437,7 @@ static int scan_separator(const char *s, size_t len, size_t *pos,
 				"got %s", close,
 				describe(s, len, i, what, sizeof(what)));
 	comma = i;
-	i = json_skip_ws(s, len, i + 1);
+	i = skip_ws(s, len, i + 1);
 	if (i < len && (s[i] == ']' || s[i] == '}'))
 		return fault_at(f, comma, "trailing comma before '%c'", s[i]);
 	*pos = i;
@@ -440,7 +469,7 @@ static int skip_value(const char *s, size_t len, size_t *pos,
 {
 	char stack[JSON_MAX_DEPTH];
 	size_t open[JSON_MAX_DEPTH];	/* rec index of each open container */
-	size_t depth = 0, i = json_skip_ws(s, len, *pos), index = 0;
+	size_t depth = 0, i = skip_ws(s, len, *pos), index = 0;
 
 	if (i >= len)
 		return bad_value_start(s, len, i, f);
@@ -448,7 +477,7 @@ static int skip_value(const char *s, size_t len, size_t *pos,
 	for (;;) {
 		char c;
 
-		i = json_skip_ws(s, len, i);
+		i = skip_ws(s, len, i);
 		if (i >= len)
 			return bad_value_start(s, len, i, f);
 		c = s[i];
@@ -462,7 +491,7 @@ static int skip_value(const char *s, size_t len, size_t *pos,
 						"levels", JSON_MAX_DEPTH);
 			open[depth] = index;
 			stack[depth++] = close;
-			i = json_skip_ws(s, len, i + 1);
+			i = skip_ws(s, len, i + 1);
 			if (i >= len || s[i] != close) {
 				if (c == '{' && scan_key(s, len, &i, f))
 					return -1;
@@ -510,12 +539,12 @@ int json_validate(const char *text, size_t len, size_t *root,
 		  struct json_fault *f)
 {
 	enum json_type type;
-	size_t i = json_skip_ws(text, len, 0);
+	size_t i = skip_ws(text, len, 0);
 
 	*root = i;
 	if (json_skip_value(text, len, &i, &type, f))
 		return -1;
-	i = json_skip_ws(text, len, i);
+	i = skip_ws(text, len, i);
 	if (i < len)
 		return fault_at(f, i, "unexpected content after the JSON "
 				"value");
@@ -534,7 +563,7 @@ static size_t record_offsets(const char *text, size_t len, size_t i,
 {
 	cJSON *child;
 
-	i = json_skip_ws(text, len, i);
+	i = skip_ws(text, len, i);
 	node->valueint = (int)i;
 	if (!cJSON_IsObject(node) && !cJSON_IsArray(node)) {
 		i = skip_valid(text, len, i);
@@ -542,61 +571,306 @@ static size_t record_offsets(const char *text, size_t len, size_t i,
 	}
 	i++;
 	cJSON_ArrayForEach(child, node) {
-		i = json_skip_ws(text, len, i);
+		i = skip_ws(text, len, i);
 		if (i < len && text[i] == ',')
-			i = json_skip_ws(text, len, i + 1);
+			i = skip_ws(text, len, i + 1);
 		if (cJSON_IsObject(node)) {
 			i = skip_valid(text, len, i);
-			i = json_skip_ws(text, len, i) + 1;
+			i = skip_ws(text, len, i) + 1;
 		}
 		i = record_offsets(text, len, i, child);
 	}
-	i = json_skip_ws(text, len, i) + 1;
+	i = skip_ws(text, len, i) + 1;
 out:
 	if (!cJSON_IsNumber(node))
 		node->valuedouble = (double)i;
 	return i;
 }
 
-/* Store recorded offsets in the tree's nodes, in the order values start. */
-static void assign_offsets(const struct json_object_scan *scan, size_t *next,
-			   size_t last, cJSON *node)
+/*
+ * Recorded offsets being handed to a tree's nodes, in the order values
+ * start. The values at the scan indexes in elide (ascending) were
+ * parsed as placeholders, so the values inside them have no node.
+ */
+struct offset_walk {
+	const struct json_object_scan *scan;
+	size_t next, last;
+	const size_t *elide;
+	size_t nelide;
+};
+
+static void assign_offsets(struct offset_walk *w, cJSON *node)
 {
+	const struct json_object_scan *scan = w->scan;
+	size_t k = w->next;
 	cJSON *child;
 
-	if (*next >= last)
+	if (k >= w->last)
 		BUG("cJSON found more values than the skipper");
-	node->valueint = (int)scan->value_start[*next];
+	node->valueint = (int)scan->value_start[k];
 	if (!cJSON_IsNumber(node))
-		node->valuedouble = (double)scan->value_end[*next];
-	(*next)++;
+		node->valuedouble = (double)scan->value_end[k];
+	w->next++;
+	if (w->nelide && *w->elide == k) {
+		while (w->next < w->last &&
+		       scan->value_start[w->next] < scan->value_end[k])
+			w->next++;
+		w->elide++;
+		w->nelide--;
+		return;
+	}
 	cJSON_ArrayForEach(child, node)
-		assign_offsets(scan, next, last, child);
+		assign_offsets(w, child);
+}
+
+/* Parse text[off..off + len), whose values are first to last of scan. */
+static cJSON *parse_scanned(const char *text, size_t off, size_t len,
+			    const struct json_object_scan *scan, size_t first,
+			    size_t last, size_t *err_off)
+{
+	struct offset_walk w = { scan, first, last, NULL, 0 };
+	const char *end = NULL;
+	cJSON *v = cJSON_ParseWithLengthOpts(text + off, len, &end, 0);
+
+	if (!v) {
+		const char *e = cJSON_GetErrorPtr();
+
+		*err_off = e && e >= text + off && e <= text + off + len
+			   ? (size_t)(e - text) : off;
+		return NULL;
+	}
+	assign_offsets(&w, v);
+	if (w.next != last)
+		BUG("the skipper found more values than cJSON");
+	return v;
 }
 
 cJSON *json_parse_element(const char *text,
 			  const struct json_object_scan *scan,
 			  const struct json_member *m, size_t i, size_t *err_off)
 {
+	return parse_scanned(text, m->elems[i].off, m->elems[i].len, scan,
+			     m->elem_values[i], m->elem_values[i + 1],
+			     err_off);
+}
+
+/*
+ * Scratch memory for cJSON while an export is read. Each element's tree
+ * lives only until the next element is parsed, so its nodes and strings
+ * come from blocks that json_scratch_reset recycles, instead of one
+ * malloc and one free each.
+ */
+struct scratch_block {
+	struct scratch_block *next;
+	size_t used, size;
+	_Alignas(16) unsigned char data[];
+};
+
+#define SCRATCH_BLOCK_SIZE ((size_t)256 << 10)
+
+static struct scratch_block *scratch;	/* the block in use first */
+
+static void *scratch_alloc(size_t n)
+{
+	size_t need = (n + 15) & ~(size_t)15;
+	struct scratch_block *b = scratch;
+	void *p;
+
+	if (n > SIZE_MAX / 2)
+		BUG("scratch request of %zu bytes", n);
+	if (!b || b->size - b->used < need) {
+		size_t size = need > SCRATCH_BLOCK_SIZE ? need
+							 : SCRATCH_BLOCK_SIZE;
+
+		b = xmalloc(sizeof(*b) + size);
+		b->next = scratch;
+		b->used = 0;
+		b->size = size;
+		scratch = b;
+	}
+	p = b->data + b->used;
+	b->used += need;
+	return p;
+}
+
+static void scratch_free(void *p)
+{
+	(void)p;	/* json_scratch_reset frees the blocks */
+}
+
+void json_scratch_begin(void)
+{
+	cJSON_Hooks hooks = { scratch_alloc, scratch_free };
+
+	cJSON_InitHooks(&hooks);
+}
+
+void json_scratch_reset(void)
+{
+	struct scratch_block *b;
+
+	if (!scratch)
+		return;
+	while ((b = scratch->next)) {
+		scratch->next = b->next;
+		free(b);
+	}
+	scratch->used = 0;
+}
+
+void json_scratch_end(void)
+{
+	cJSON_Hooks hooks = { xmalloc, free };
+
+	json_scratch_reset();
+	free(scratch);
+	scratch = NULL;
+	cJSON_InitHooks(&hooks);
+}
+
+/* Return the index of the first value that starts after value k ends. */
+static size_t value_after(const struct json_object_scan *scan, size_t k,
+			  size_t last)
+{
+	size_t end = scan->value_end[k];
+
+	for (k++; k < last && scan->value_start[k] < end; k++)
+		;
+	return k;
+}
+
+/*
+ * Return whether the value at off is the value of the member key of an
+ * object. The bytes before it must be '{' or ',', the quoted key as
+ * written and ':', with whitespace between. In valid JSON, a quote
+ * after '{' or ',' opens a string, so a longer key or a string value
+ * cannot end in that way. A key written with escapes is not seen.
+ */
+static bool member_key_is(const char *text, size_t off, const char *key)
+{
+	size_t n = strlen(key), i = off;
+
+	while (i && IS_WS(text[i - 1]))
+		i--;
+	if (!i || text[--i] != ':')
+		return false;
+	while (i && IS_WS(text[i - 1]))
+		i--;
+	if (i < n + 2 || text[i - 1] != '"' || text[i - n - 2] != '"' ||
+	    memcmp(text + i - n - 1, key, n))
+		return false;
+	i -= n + 2;
+	while (i && IS_WS(text[i - 1]))
+		i--;
+	return i && (text[i - 1] == '{' || text[i - 1] == ',');
+}
+
+/* Return the index of member key of object k, or SIZE_MAX. */
+static size_t find_member(const char *text,
+			  const struct json_object_scan *scan, size_t k,
+			  size_t last, const char *key)
+{
+	size_t end = scan->value_end[k], c;
+
+	if (text[scan->value_start[k]] != '{')
+		return SIZE_MAX;
+	for (c = k + 1; c < last && scan->value_start[c] < end;
+	     c = value_after(scan, c, last))
+		if (member_key_is(text, scan->value_start[c], key))
+			return c;
+	return SIZE_MAX;
+}
+
+size_t json_element_find_nested(const char *text,
+				const struct json_object_scan *scan,
+				const struct json_member *m, size_t i,
+				const char *list_key, const char *key,
+				size_t *out, size_t max)
+{
+	size_t first = m->elem_values[i], last = m->elem_values[i + 1];
+	size_t list = find_member(text, scan, first, last, list_key);
+	size_t end, e, n = 0;
+
+	if (list == SIZE_MAX || text[scan->value_start[list]] != '[')
+		return 0;
+	end = scan->value_end[list];
+	for (e = list + 1; e < last && scan->value_start[e] < end && n < max;
+	     e = value_after(scan, e, last)) {
+		size_t k = find_member(text, scan, e, last, key);
+
+		if (k != SIZE_MAX)
+			out[n++] = k;
+	}
+	return n;
+}
+
+cJSON *json_parse_element_elided(const char *text,
+				 const struct json_object_scan *scan,
+				 const struct json_member *m, size_t i,
+				 const size_t *elide, size_t nelide,
+				 size_t *err_off)
+{
 	const struct json_span *span = &m->elems[i];
-	const char *end = NULL;
-	size_t next = m->elem_values[i];
-	size_t last = m->elem_values[i + 1];
-	cJSON *v = cJSON_ParseWithLengthOpts(text + span->off, span->len,
-					     &end, 0);
+	struct offset_walk w = { scan, m->elem_values[i], m->elem_values[i + 1],
+				 elide, nelide };
+	char *copy = xmalloc(span->len);
+	size_t from = span->off, len = 0, j;
+	cJSON *v;
 
+	/* Copy the element with "null" in place of each elided value. */
+	for (j = 0; j < nelide; j++) {
+		size_t start = scan->value_start[elide[j]];
+		size_t end = scan->value_end[elide[j]];
+
+		if (end - start < 4 || start < from)
+			BUG("value %zu cannot be elided", elide[j]);
+		memcpy(copy + len, text + from, start - from);
+		len += start - from;
+		memcpy(copy + len, "null", 4);
+		len += 4;
+		from = end;
+	}
+	memcpy(copy + len, text + from, span->off + span->len - from);
+	len += span->off + span->len - from;
+	v = cJSON_ParseWithLengthOpts(copy, len, NULL, 0);
+	free(copy);
 	if (!v) {
-		const char *e = cJSON_GetErrorPtr();
-
-		*err_off = e && e >= text + span->off &&
-			   e <= text + span->off + span->len
-			   ? (size_t)(e - text) : span->off;
+		*err_off = span->off;	/* the skipper passed it: unexpected */
 		return NULL;
 	}
-	assign_offsets(scan, &next, last, v);
-	if (next != last)
+	assign_offsets(&w, v);
+	if (w.next != w.last)
 		BUG("the skipper found more values than cJSON");
 	return v;
+}
+
+bool json_is_elided(const char *text, const cJSON *v)
+{
+	return cJSON_IsNull(v) && text[json_value_off(v)] != 'n';
+}
+
+cJSON *json_parse_elided(const char *text,
+			 const struct json_object_scan *scan,
+			 const struct json_member *m, size_t i, const cJSON *v,
+			 size_t *err_off)
+{
+	size_t off = json_value_off(v), end = json_value_end(v);
+	size_t lo = m->elem_values[i], hi = m->elem_values[i + 1];
+
+	/* Values are in the order they start, and no two start together. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (scan->value_start[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == m->elem_values[i + 1] || scan->value_start[lo] != off)
+		BUG("no scanned value at offset %zu", off);
+	return parse_scanned(text, off, end - off, scan, lo,
+			     value_after(scan, lo, m->elem_values[i + 1]),
+			     err_off);
 }
 
 size_t json_value_off(const cJSON *v)
@@ -625,7 +899,7 @@ cJSON *json_parse_span(const char *text, size_t off, size_t len,
 		return NULL;
 	}
 	if (end != text + off + len &&
-	    json_skip_ws(text, off + len, (size_t)(end - text)) != off + len) {
+	    skip_ws(text, off + len, (size_t)(end - text)) != off + len) {
 		*err_off = (size_t)(end - text);
 		cJSON_Delete(v);
 		return NULL;
@@ -663,7 +937,7 @@ static int scan_elements(const char *s, size_t len, size_t *pos,
 			 struct json_member *m, struct json_object_scan *scan,
 			 struct json_fault *f)
 {
-	size_t cap = 0, i = json_skip_ws(s, len, *pos + 1);
+	size_t cap = 0, i = skip_ws(s, len, *pos + 1);
 	enum json_type type;
 	int more = 1;
 
@@ -672,7 +946,7 @@ static int scan_elements(const char *s, size_t len, size_t *pos,
 		return 0;
 	}
 	while (more > 0) {
-		size_t start = json_skip_ws(s, len, i), old_cap = cap;
+		size_t start = skip_ws(s, len, i), old_cap = cap;
 
 		i = start;
 		grow_array((void **)&m->elems, &cap, m->nelems + 1,
@@ -734,14 +1008,14 @@ int json_scan_object(struct json_object_scan *out, struct source *src,
 	memset(out, 0, sizeof(*out));
 	if (len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
 		i = 3;
-	i = json_skip_ws(s, len, i);
+	i = skip_ws(s, len, i);
 	if (i >= len || s[i] != '{') {
 		fault_at(&f, i, i >= len ? "empty file; expected a JSON object"
 			 : "expected a JSON object");
 		goto fail;
 	}
 	out->off = (uint32_t)i;
-	i = json_skip_ws(s, len, i + 1);
+	i = skip_ws(s, len, i + 1);
 	if (i < len && s[i] == '}') {
 		i++;
 		more = 0;
@@ -759,7 +1033,7 @@ int json_scan_object(struct json_object_scan *out, struct source *src,
 	}
 	if (more < 0)
 		goto fail;
-	i = json_skip_ws(s, len, i);
+	i = skip_ws(s, len, i);
 	if (i < len) {
 		fault_at(&f, i, "unexpected content after the top-level "
 			 "object");
@@ -901,20 +1175,20 @@ static int enter_key(const char *text, size_t len, size_t *pos,
 
 	if (i >= len || text[i] != '{')
 		return -1;
-	i = json_skip_ws(text, len, i + 1);
+	i = skip_ws(text, len, i + 1);
 	while (i < len && text[i] == '"') {
 		size_t k = i, end = skip_valid(text, len, i);
 
-		i = json_skip_ws(text, len, end);
-		i = json_skip_ws(text, len, i + 1);
+		i = skip_ws(text, len, end);
+		i = skip_ws(text, len, i + 1);
 		if (key_equals(text, k, end, st->key) && seen++ == st->index) {
 			*key_off = k;
 			*pos = i;
 			return 0;
 		}
-		i = json_skip_ws(text, len, skip_valid(text, len, i));
+		i = skip_ws(text, len, skip_valid(text, len, i));
 		if (i < len && text[i] == ',')
-			i = json_skip_ws(text, len, i + 1);
+			i = skip_ws(text, len, i + 1);
 	}
 	return -1;
 }
@@ -927,15 +1201,15 @@ static int enter_index(const char *text, size_t len, size_t *pos,
 
 	if (i >= len || text[i] != '[')
 		return -1;
-	i = json_skip_ws(text, len, i + 1);
+	i = skip_ws(text, len, i + 1);
 	for (k = 0; i < len && text[i] != ']'; k++) {
 		if (k == index) {
 			*pos = i;
 			return 0;
 		}
-		i = json_skip_ws(text, len, skip_valid(text, len, i));
+		i = skip_ws(text, len, skip_valid(text, len, i));
 		if (i < len && text[i] == ',')
-			i = json_skip_ws(text, len, i + 1);
+			i = skip_ws(text, len, i + 1);
 	}
 	return -1;
 }
@@ -944,7 +1218,7 @@ int json_locate(const char *text, size_t len, size_t off,
 		const struct json_step *steps, size_t n, size_t *value,
 		size_t *end, size_t *key_off)
 {
-	size_t i = json_skip_ws(text, len, off), k, key = i;
+	size_t i = skip_ws(text, len, off), k, key = i;
 
 	for (k = 0; k < n; k++) {
 		int r;
@@ -969,20 +1243,20 @@ int json_locate(const char *text, size_t len, size_t off,
 size_t json_array_spans(const char *text, size_t len, size_t off,
 			struct json_span *out, size_t max)
 {
-	size_t i = json_skip_ws(text, len, off), n = 0;
+	size_t i = skip_ws(text, len, off), n = 0;
 
 	if (i >= len || text[i] != '[')
 		return 0;
-	i = json_skip_ws(text, len, i + 1);
+	i = skip_ws(text, len, i + 1);
 	while (n < max && i < len && text[i] != ']') {
 		size_t end = skip_valid(text, len, i);
 
 		out[n].off = (uint32_t)i;
 		out[n].len = (uint32_t)(end - i);
 		n++;
-		i = json_skip_ws(text, len, end);
+		i = skip_ws(text, len, end);
 		if (i < len && text[i] == ',')
-			i = json_skip_ws(text, len, i + 1);
+			i = skip_ws(text, len, i + 1);
 	}
 	return n;
 }
@@ -990,7 +1264,7 @@ size_t json_array_spans(const char *text, size_t len, size_t off,
 void json_value_span(const char *text, size_t len, size_t off,
 		     struct json_span *out)
 {
-	size_t i = json_skip_ws(text, len, off);
+	size_t i = skip_ws(text, len, off);
 
 	out->off = (uint32_t)i;
 	out->len = (uint32_t)(skip_valid(text, len, i) - i);
@@ -1259,7 +1533,7 @@ void json_ctx_fault(struct json_ctx *c, const struct json_text *t,
 	if (c->what)
 		buf_addf(&msg, " (in %s)", c->what);
 	diag_at(c->d, DIAG_ERROR, &loc, "%s", buf_str(&msg));
-	if (t->url_encoded || t->text[json_skip_ws(t->text, t->len, 0)] == '{')
+	if (t->url_encoded || t->text[skip_ws(t->text, t->len, 0)] == '{')
 		note_decoded(c, t, &loc, f->off);
 	buf_release(&msg);
 }

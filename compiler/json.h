@@ -134,6 +134,56 @@ cJSON *json_parse_element(const char *text,
 			  const struct json_member *m, size_t i, size_t *err_off);
 
 /*
+ * Store in out the scan indexes of the values of member key of each
+ * object in the array member list_key of element i, an object: the
+ * "Document" of each entry of "PolicyVersionList". Stops after max.
+ * Returns how many were stored. A member whose key is written with
+ * escapes is not found, which costs only speed.
+ */
+size_t json_element_find_nested(const char *text,
+				const struct json_object_scan *scan,
+				const struct json_member *m, size_t i,
+				const char *list_key, const char *key,
+				size_t *out, size_t max);
+
+/*
+ * Parse element i like json_parse_element, but each value whose scan
+ * index is in elide (ascending, not nested in one another, each more
+ * than 4 bytes long) becomes a null placeholder with the offsets of the
+ * value it replaces. Values the caller will not read then cost no tree.
+ */
+cJSON *json_parse_element_elided(const char *text,
+				 const struct json_object_scan *scan,
+				 const struct json_member *m, size_t i,
+				 const size_t *elide, size_t nelide,
+				 size_t *err_off);
+
+/* Return whether v is a placeholder of json_parse_element_elided. */
+bool json_is_elided(const char *text, const cJSON *v);
+
+/*
+ * Parse the value that the placeholder v of element i stands for, with
+ * offsets as json_parse_element gives them. The caller frees the tree
+ * with cJSON_Delete. Returns NULL with *err_off set on failure.
+ */
+cJSON *json_parse_elided(const char *text,
+			 const struct json_object_scan *scan,
+			 const struct json_member *m, size_t i, const cJSON *v,
+			 size_t *err_off);
+
+/*
+ * Make cJSON allocate from scratch blocks, until json_scratch_end puts
+ * back xmalloc and free (the hooks main installs). Every tree parsed
+ * in between must be deleted before json_scratch_reset, which recycles
+ * the blocks, and no cJSON text printed in between may be freed with
+ * free(3). For readers of large exports that parse, convert and delete
+ * one element at a time.
+ */
+void json_scratch_begin(void);
+void json_scratch_reset(void);
+void json_scratch_end(void);
+
+/*
  * One step of a path: an object key, or an array index when key is
  * NULL. For a key step, index counts earlier members with the same key
  * (0 names the first), so a duplicate key can be pointed at.

@@ -2,6 +2,7 @@
 #include "source.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -168,6 +169,49 @@ fail:
 	return -1;
 }
 
+/* Files smaller than this are read: mapping them saves nothing. */
+#define SOURCE_MAP_MIN ((size_t)1 << 20)
+
+int source_map(struct source **out, const char *path, size_t max,
+	       struct diag *d)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct stat st;
+	struct source *s;
+	void *text;
+	int fd;
+
+	*out = NULL;
+	/* Not blocking, so that a FIFO with no writer cannot hang here. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size < SOURCE_MAP_MIN ||
+	    (uint64_t)st.st_size > max || page <= 0 ||
+	    st.st_size % page == 0)
+		goto read;
+	/*
+	 * The bytes past the end of the file up to the end of its last
+	 * page read as zero, so the text is NUL-terminated like a loaded
+	 * one, which is why a file of whole pages is read instead.
+	 */
+	text = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	if (text == MAP_FAILED)
+		goto read;
+	close(fd);
+	s = xcalloc(1, sizeof(*s));
+	s->path = xstrdup(path);
+	s->text = text;
+	s->len = (size_t)st.st_size;
+	s->mapped = true;
+	*out = s;
+	return 0;
+read:
+	if (fd >= 0)
+		close(fd);
+	return source_load(out, path, max, d);
+}
+
 struct source *source_from_memory(const char *path, const char *text,
 				  size_t len)
 {
@@ -192,7 +236,10 @@ void source_free(struct source *s)
 		return;
 	free(s->path);
 	free(s->unit_path);
-	free(s->text);
+	if (s->mapped)
+		munmap(s->text, s->len);
+	else
+		free(s->text);
 	free(s->line_starts);
 	free(s);
 }
@@ -207,8 +254,9 @@ static void build_line_index(struct source *s)
 	s->nlines = 1;
 	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		p++;
-		grow_array((void **)&s->line_starts, &cap, s->nlines + 1,
-			   sizeof(uint32_t));
+		if (s->nlines == cap)	/* an export has millions of lines */
+			grow_array((void **)&s->line_starts, &cap,
+				   s->nlines + 1, sizeof(uint32_t));
 		s->line_starts[s->nlines++] = (uint32_t)(p - s->text);
 	}
 }

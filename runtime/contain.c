@@ -36,6 +36,8 @@ struct cand_deny {
 struct contain {
 	struct contain_options opt;
 	struct named *sorted;
+	uint32_t *by_name;	/* open addressing: sorted position + 1 */
+	size_t by_name_mask;
 	size_t nwords;		/* of one action bitset */
 	const struct contain_policy *ref;
 	size_t nref;
@@ -92,19 +94,31 @@ static int fold_ncmp(const char *a, const char *b, size_t k)
 	return 0;
 }
 
-static int cmp_named(const void *a, const void *b)
+static int cmp_names(const void *a, const void *b)
 {
 	const struct named *x = a, *y = b;
-	const char *p = x->name, *q = y->name;
+	int r = strcmp(x->name, y->name);
 
-	while (*p && fold((unsigned char)*p) == fold((unsigned char)*q))
-		p++, q++;
-	return fold((unsigned char)*p) - fold((unsigned char)*q);
+	if (r)
+		return r;
+	return (x->index > y->index) - (x->index < y->index);
 }
 
 static bool has_wildcard(const char *s)
 {
 	return strpbrk(s, "*?") != NULL;
+}
+
+/* FNV-1a of the case-folded name, for the exact-name index. */
+static uint64_t fold_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++) {
+		h ^= (uint64_t)fold((unsigned char)*s);
+		h *= 0x100000001b3ULL;
+	}
+	return h;
 }
 
 static bool grow(void **v, size_t *cap, size_t need, size_t elem)
@@ -156,10 +170,142 @@ static size_t bit_next(const struct contain *c, const uint64_t *b,
 	}
 }
 
+struct run {
+	struct named first;
+	size_t start, n;
+};
+
+static int cmp_runs(const void *a, const void *b)
+{
+	return cmp_names(&((const struct run *)a)->first,
+			 &((const struct run *)b)->first);
+}
+
+/*
+ * Return whether b cannot follow a in one run: it sorts before a, or
+ * it has another service prefix.
+ */
+static bool run_breaks(const struct named *a, const struct named *b)
+{
+	const char *ca = strchr(a->name, ':'), *cb = strchr(b->name, ':');
+
+	if (!ca || !cb || ca - a->name != cb - b->name ||
+	    memcmp(a->name, b->name, (size_t)(ca - a->name)))
+		return true;
+	return cmp_names(a, b) > 0;
+}
+
+/*
+ * Sort v when it is made of ascending runs that do not interleave,
+ * by sorting the runs. Returns false, leaving v as it was, when they
+ * interleave or there are too many. A catalog lists each service's
+ * actions in order, and the names of one service all start with its
+ * prefix and ':', so they form runs that no other service's enters.
+ */
+static bool sort_runs(struct named *v, size_t n)
+{
+	struct run *runs;
+	struct named *out;
+	size_t nruns = 1, i, k;
+	bool ok = true;
+
+	for (i = 1; i < n; i++)
+		if (run_breaks(&v[i - 1], &v[i]) && ++nruns > n / 16 + 1)
+			return false;
+	runs = malloc(nruns * sizeof(*runs));
+	out = malloc(n * sizeof(*out));
+	if (!runs || !out) {
+		free(runs);
+		free(out);
+		return false;
+	}
+	runs[0] = (struct run){ v[0], 0, 1 };
+	for (i = 1, k = 0; i < n; i++) {
+		if (run_breaks(&v[i - 1], &v[i]))
+			runs[++k] = (struct run){ v[i], i, 0 };
+		runs[k].n++;
+	}
+	qsort(runs, nruns, sizeof(*runs), cmp_runs);
+	for (k = 1; k < nruns && ok; k++)
+		ok = cmp_names(&v[runs[k - 1].start + runs[k - 1].n - 1],
+			       &v[runs[k].start]) < 0;
+	for (k = 0, i = 0; ok && k < nruns; i += runs[k++].n)
+		memcpy(out + i, v + runs[k].start, runs[k].n * sizeof(*v));
+	if (ok)
+		memcpy(v, out, n * sizeof(*v));
+	free(runs);
+	free(out);
+	return ok;
+}
+
+/*
+ * Sort the action names by their case-folded form. Folding each name
+ * once, then sorting with strcmp, costs far less than folding inside
+ * every comparison. Names equal but for case keep their order, as
+ * qsort is not stable.
+ */
+static int sort_names(struct contain *c)
+{
+	size_t total = 0, i;
+	char *folded, *p;
+
+	for (i = 0; i < c->opt.nactions; i++)
+		total += strlen(c->opt.actions[i]) + 1;
+	folded = malloc(total + 1);
+	if (!folded)
+		return -1;
+	p = folded;
+	for (i = 0; i < c->opt.nactions; i++) {
+		const char *name = c->opt.actions[i];
+
+		c->sorted[i] = (struct named){ p, i };
+		while (*name)
+			*p++ = (char)fold((unsigned char)*name++);
+		*p++ = '\0';
+	}
+	if (c->opt.nactions > 1 && !sort_runs(c->sorted, c->opt.nactions))
+		qsort(c->sorted, c->opt.nactions, sizeof(*c->sorted),
+		      cmp_names);
+	for (i = 0; i < c->opt.nactions; i++)
+		c->sorted[i].name = c->opt.actions[c->sorted[i].index];
+	free(folded);
+	return 0;
+}
+
+/*
+ * Index the sorted names by their folded hash, so that a literal action
+ * is found in one probe or two rather than by binary search. Of names
+ * equal but for case, the first in sorted order is kept, as the binary
+ * search would find it.
+ */
+static int index_names(struct contain *c)
+{
+	size_t cap = 16, i;
+
+	while (cap < 2 * c->opt.nactions)
+		cap *= 2;
+	if (cap > UINT32_MAX)
+		return -1;
+	c->by_name = calloc(cap, sizeof(*c->by_name));
+	if (!c->by_name)
+		return -1;
+	c->by_name_mask = cap - 1;
+	for (i = 0; i < c->opt.nactions; i++) {
+		const char *name = c->sorted[i].name;
+		size_t slot = (size_t)fold_hash(name) & c->by_name_mask;
+
+		while (c->by_name[slot] &&
+		       !fold_equal(c->sorted[c->by_name[slot] - 1].name, name))
+			slot = (slot + 1) & c->by_name_mask;
+		if (!c->by_name[slot])
+			c->by_name[slot] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
 int contain_new(struct contain **out, const struct contain_options *opt)
 {
 	struct contain *c = calloc(1, sizeof(*c));
-	size_t i;
 
 	*out = NULL;
 	if (!c)
@@ -178,10 +324,10 @@ int contain_new(struct contain **out, const struct contain_options *opt)
 		contain_free(c);
 		return -1;
 	}
-	for (i = 0; i < opt->nactions; i++)
-		c->sorted[i] = (struct named){ opt->actions[i], i };
-	if (opt->nactions > 1)
-		qsort(c->sorted, opt->nactions, sizeof(*c->sorted), cmp_named);
+	if (sort_names(c) < 0 || index_names(c) < 0) {
+		contain_free(c);
+		return -1;
+	}
 	*out = c;
 	return 0;
 }
@@ -203,6 +349,7 @@ void contain_free(struct contain *c)
 	free(c->denies);
 	free(c->entries);
 	free(c->sorted);
+	free(c->by_name);
 	free(c->actions);
 	free(c->unlisted);
 	free(c);
@@ -227,10 +374,14 @@ static size_t lower_bound(const struct contain *c, const char *p, size_t k)
 /* Return the index of the listed action name, or CONTAIN_NOT_LISTED. */
 static size_t find_action(const struct contain *c, const char *name)
 {
-	size_t i = lower_bound(c, name, strlen(name));
+	size_t slot = (size_t)fold_hash(name) & c->by_name_mask;
 
-	if (i < c->opt.nactions && fold_equal(c->sorted[i].name, name))
-		return c->sorted[i].index;
+	for (; c->by_name[slot]; slot = (slot + 1) & c->by_name_mask) {
+		const struct named *n = &c->sorted[c->by_name[slot] - 1];
+
+		if (fold_equal(n->name, name))
+			return n->index;
+	}
 	return CONTAIN_NOT_LISTED;
 }
 

@@ -2,6 +2,7 @@
 
 #include <assert.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -112,11 +113,17 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
  * parameter hierarchies, ECR repository namespaces, KMS aliases
  * ("alias/aws/s3") and AWS IoT topics.
  */
-static const char *const path_variables[] = {
-	"ObjectName", "ObjectKey", "Key", "LogGroupName", "LogStreamName",
-	"SecretId", "ParameterNameWithoutLeadingSlash", "RepositoryName",
-	"Alias", "TopicName", "TopicFilter",
+#define NAME(s) { s, sizeof(s) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} path_variables[] = {
+	NAME("ObjectName"), NAME("ObjectKey"), NAME("Key"),
+	NAME("LogGroupName"), NAME("LogStreamName"), NAME("SecretId"),
+	NAME("ParameterNameWithoutLeadingSlash"), NAME("RepositoryName"),
+	NAME("Alias"), NAME("TopicName"), NAME("TopicFilter"),
 };
+#undef NAME
 
 /*
  * Return the class of the template variable s[0..n): most stand for one
@@ -130,8 +137,8 @@ static uint8_t variable_class(const char *s, size_t n, bool last)
 
 	for (i = 0; i < sizeof(path_variables) / sizeof(path_variables[0]);
 	     i++)
-		if (strlen(path_variables[i]) == n &&
-		    !memcmp(s, path_variables[i], n))
+		if (path_variables[i].len == n &&
+		    !memcmp(s, path_variables[i].name, n))
 			path = true;
 	if (!path)
 		return CLASS_SEGMENT;
@@ -142,11 +149,10 @@ static bool push(struct tokens *t, uint32_t ch, uint8_t cls, uint8_t star)
 {
 	if (t->n >= TOKENS_MAX)
 		return false;
-	t->v[t->n].ch = ch & 0x1fffff;
-	t->v[t->n].cls = cls;
-	t->v[t->n].star = star;
-	t->v[t->n].var = 0;
-	t->n++;
+	/* One store of the whole token, not four of bit-fields. */
+	t->v[t->n++] = (struct token){
+		.ch = ch & 0x1fffff, .cls = cls & 3, .star = star & 1,
+	};
 	return true;
 }
 
@@ -174,6 +180,7 @@ static bool push_variable(struct tokens *t, const char *name, size_t n)
 static bool tokenize(const char *s, enum token_mode mode, struct tokens *t)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	bool folding = mode == MODE_LITERAL_FOLD || mode == MODE_ACTION;
 	size_t chars = 0;
 
 	t->n = 0;
@@ -183,6 +190,14 @@ static bool tokenize(const char *s, enum token_mode mode, struct tokens *t)
 
 		if (++chars > MATCH_MAX)
 			return false;
+		/* Most characters are plain ASCII, alike in every mode. */
+		if (*p < 0x80 && *p != '$' && *p != '*' && *p != '?') {
+			c = folding ? fold(*p) : *p;
+			p++;
+			if (!push(t, c, CLASS_LITERAL, 0))
+				return false;
+			continue;
+		}
 		if (mode == MODE_RESOURCE && p[0] == '$' && p[1] == '{') {
 			const char *name = (const char *)p + 2;
 			const char *end = strchr(name, '}');
@@ -314,6 +329,28 @@ static bool plain(const struct token *t)
 	return t->cls == CLASS_LITERAL && !t->star && !t->var;
 }
 
+/* The first and last true cells of a row, empty while lo > hi. */
+struct span {
+	size_t lo, hi;
+};
+
+/* Set row[j] and return the new last true cell of a row ending at hi. */
+static size_t mark(bool *row, size_t j, size_t hi)
+{
+	row[j] = true;
+	return j > hi ? j : hi;
+}
+
+/* Set row[j] and widen reach to take it in. */
+static void reach_mark(bool *row, size_t j, struct span *reach)
+{
+	row[j] = true;
+	if (j < reach->lo)
+		reach->lo = j;
+	if (j > reach->hi)
+		reach->hi = j;
+}
+
 enum walk {
 	WALK_OVERLAP,	/* some string is matched by both lists */
 	WALK_COVERS,	/* every string of a (inner) is matched by b */
@@ -335,7 +372,7 @@ static bool walk(const struct tokens *a, const struct tokens *b,
 	bool row[2][TOKENS_MAX + 1];
 	const struct token *av = a->v, *bv = b->v;
 	size_t an = a->n, bn = b->n;
-	size_t i, j;
+	size_t i, j, lo, hi;
 
 	/*
 	 * Plain characters at either end can only be matched by each
@@ -356,22 +393,28 @@ static bool walk(const struct tokens *a, const struct tokens *b,
 
 	memset(row[0], 0, (bn + 1) * sizeof(bool));
 	row[0][0] = true;
+	/*
+	 * Row i is false outside [lo, hi], so only that range is visited.
+	 * Plain characters move along a diagonal, which keeps the range
+	 * narrow unless stars widen it.
+	 */
+	lo = hi = 0;
 	for (i = 0; i <= an; i++) {
 		bool *cur = row[i & 1], *next = row[(i + 1) & 1];
-		bool alive = false;
+		struct span reach = { SIZE_MAX, 0 };
 
 		memset(next, 0, (bn + 1) * sizeof(bool));
-		for (j = 0; j <= bn; j++) {
+		for (j = lo; j <= hi; j++) {
 			const struct token *ta = i < an ? &av[i] : NULL;
 			const struct token *tb = j < bn ? &bv[j] : NULL;
 
 			if (!cur[j])
 				continue;
-			alive = true;
+			/* b's star, then a's, matches nothing. */
 			if (tb && tb->star && !(kind == WALK_COVERS && tb->var))
-				cur[j + 1] = true;	/* b's star matches nothing */
+				hi = mark(cur, j + 1, hi);
 			if (kind == WALK_OVERLAP && ta && ta->star)
-				next[j] = true;		/* a's star matches nothing */
+				reach_mark(next, j, &reach);
 			if (!ta || !tb)
 				continue;
 			if (kind == WALK_OVERLAP) {
@@ -380,27 +423,30 @@ static bool walk(const struct tokens *a, const struct tokens *b,
 				if (ta->star && tb->star)
 					continue;	/* stays at (i, j) */
 				if (ta->star)
-					cur[j + 1] = true;
+					hi = mark(cur, j + 1, hi);
 				else
-					next[tb->star ? j : j + 1] = true;
+					reach_mark(next, tb->star ? j : j + 1,
+						   &reach);
 				continue;
 			}
 			/* Coverage: b's token must take all of a's. */
 			if (tb->var) {
 				if (ta->var && same_variable(a, ta, b, tb))
-					next[j + 1] = true;
+					reach_mark(next, j + 1, &reach);
 				continue;
 			}
 			if (!class_contains(tb, ta))
 				continue;
 			if (ta->star && !tb->star)
 				continue;
-			next[tb->star ? j : j + 1] = true;
+			reach_mark(next, tb->star ? j : j + 1, &reach);
 		}
 		if (i == an)
 			return cur[bn];
-		if (!alive)	/* so no later row has a reachable pair */
+		if (reach.lo > reach.hi)	/* row i + 1 is all false */
 			return false;
+		lo = reach.lo;
+		hi = reach.hi;
 	}
 	return false;
 }
@@ -481,8 +527,20 @@ static bool walk3(const struct tokens *a, const struct tokens *b,
 
 bool match_action(const char *pattern, const char *action)
 {
+	size_t i, plain_len = strcspn(pattern, "*?");
 	struct tokens p, s;
 
+	/*
+	 * The characters before the first wildcard are literal, so the
+	 * action must start with them, ignoring case. Most actions of a
+	 * service that a pattern is tried on differ there.
+	 */
+	for (i = 0; i < plain_len; i++)
+		if (fold((unsigned char)pattern[i]) !=
+		    fold((unsigned char)action[i]))
+			return false;
+	if (!pattern[plain_len] && plain_len <= MATCH_MAX)
+		return !action[plain_len];
 	if (!tokenize(pattern, MODE_ACTION, &p) ||
 	    !tokenize(action, MODE_LITERAL_FOLD, &s))
 		return false;
@@ -519,6 +577,45 @@ bool match_template_overlap(const char *pattern, const char *arn_template)
 	return walk(&tp, &tt, WALK_OVERLAP);
 }
 
+struct match_template {
+	size_t n;
+	struct token v[];
+};
+
+struct match_template *match_template_new(const char *arn_template)
+{
+	struct match_template *t;
+	struct tokens tt;
+
+	if (!tokenize(arn_template, MODE_TEMPLATE, &tt))
+		return NULL;
+	t = malloc(sizeof(*t) + tt.n * sizeof(*t->v));
+	if (!t)
+		return NULL;
+	t->n = tt.n;
+	memcpy(t->v, tt.v, tt.n * sizeof(*t->v));
+	return t;
+}
+
+void match_template_free(struct match_template *t)
+{
+	free(t);
+}
+
+bool match_template_overlap_with(const char *pattern,
+				 const struct match_template *t)
+{
+	struct tokens tp, tt;
+
+	if (!tokenize(pattern, MODE_RESOURCE, &tp))
+		return true;
+	/* A template has no policy variables, only its tokens to copy. */
+	tt.n = t->n;
+	tt.nvars = 0;
+	memcpy(tt.v, t->v, t->n * sizeof(*t->v));
+	return walk(&tp, &tt, WALK_OVERLAP);
+}
+
 bool match_resource_overlap_in(const char *a, const char *b,
 			       const char *arn_template)
 {
@@ -533,7 +630,23 @@ bool match_resource_overlap_in(const char *a, const char *b,
 
 bool match_resource_covers(const char *outer, const char *inner)
 {
+	size_t plain_len = strcspn(outer, "*?$");
 	struct tokens to, ti;
+
+	/*
+	 * The plain characters that outer starts with are literal tokens,
+	 * which only the same characters of inner fit in. So inner must
+	 * start with the same bytes, and when outer is all plain, inner
+	 * must equal it. A pattern with no variable covers itself. Most
+	 * pairs compared are decided so, without building tokens.
+	 */
+	if (strncmp(outer, inner, plain_len))
+		return false;
+	if (!outer[plain_len] && plain_len <= MATCH_MAX)
+		return !inner[plain_len];
+	if (!strchr(outer + plain_len, '$') && !strcmp(outer, inner) &&
+	    strlen(outer) <= MATCH_MAX)
+		return true;
 
 	if (!tokenize(outer, MODE_RESOURCE, &to) ||
 	    !tokenize(inner, MODE_RESOURCE, &ti))

@@ -15,7 +15,8 @@
 /*
  * IAM's matching of action names and resource ARNs, shared by the
  * compiler (catalog expansion, drift) and the runtime library, so that
- * compile time and run time agree. Nothing here allocates or prints.
+ * compile time and run time agree. Nothing here prints, and only
+ * match_template_new allocates.
  *
  * Actions: "service:Name", compared case-insensitively (ASCII); '*' is
  * any run of characters, '?' exactly one; anchored at both ends.
@@ -59,6 +60,20 @@ bool match_resource_overlap(const char *a, const char *b);
  * is a wildcard, as in a pattern; '?' is literal there.
  */
 bool match_template_overlap(const char *pattern, const char *arn_template);
+
+/*
+ * An ARN template tokenized once, for comparing it with many patterns.
+ * match_template_new returns NULL when the template is longer than
+ * MATCH_MAX characters or memory runs out. match_template_free accepts
+ * NULL.
+ */
+struct match_template;
+struct match_template *match_template_new(const char *arn_template);
+void match_template_free(struct match_template *t);
+
+/* Return match_template_overlap(pattern, the template t was made of). */
+bool match_template_overlap_with(const char *pattern,
+				 const struct match_template *t);
 
 /*
  * Return whether some resource matches both patterns and the ARN

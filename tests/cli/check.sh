@@ -196,4 +196,18 @@ expect_eq "$(jq -r '.findings[] | select(.rule == "MND202") | .severity' "$out")
 	high "severity of MND202 for an uncovered account"
 expect_eq "$(jq -r '.verdict' "$out")" fail "verdict"
 
+# check generates the policies only to find those IAM cannot hold, and
+# skips that for a policy whose size bound fits one managed policy.
+case_name "policy too large for IAM fails check"
+run check --today 2026-12-01 --format json tests/fixtures/specs/too-large.mandate
+expect_status 1
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND301")] | length' "$out")" \
+	1 "MND301 findings"
+expect_out "needs 16 managed policies; IAM attaches at most 10"
+
+case_name "policy split across managed policies passes check"
+run check --today 2026-12-01 --format json tests/fixtures/specs/build
+expect_eq "$(jq -r '[.findings[] | select(.rule == "MND301")] | length' "$out")" \
+	0 "MND301 findings of policies that fit once split"
+
 finish

@@ -299,6 +299,12 @@ static void test_match__action_case_folding(void)
 	/* Folding never makes other characters equal. */
 	CHECK(!match_action("s3:Get[Object", "s3:Get{Object"));
 	CHECK(!match_action("s3:Get@Object", "s3:Get`Object"));
+	/* Without a wildcard, a pattern matches only the whole name. */
+	CHECK(!match_action("s3:GetObject", "s3:GetObjectAcl"));
+	CHECK(!match_action("s3:GetObjectAcl", "s3:GetObject"));
+	CHECK(!match_action("s3:Get*", "s3:Ge"));
+	CHECK(!match_action("", "s3:GetObject"));
+	CHECK(match_action("", ""));
 }
 
 static void test_match__resource_case_sensitive(void)
@@ -720,6 +726,18 @@ static void test_match__resource_covers(void)
 	CHECK(!match_resource_covers("arn:aws:s3:::b/k", "arn:aws:s3:::b/*"));
 	CHECK(match_resource_covers("arn:aws:s3:::b/k", "arn:aws:s3:::b/k"));
 	CHECK(!match_resource_covers("arn:aws:s3:::b/k", "arn:aws:s3:::b/K"));
+	/* A pattern without wildcards covers only itself. */
+	CHECK(!match_resource_covers("arn:aws:s3:::b/k", "arn:aws:s3:::b/k*"));
+	CHECK(!match_resource_covers("arn:aws:s3:::b/k", "arn:aws:s3:::b/"));
+	CHECK(!match_resource_covers("arn:aws:s3:::b/k", "arn:aws:s3:::b/?"));
+	CHECK(!match_resource_covers("arn:aws:s3:::bx/*", "arn:aws:s3:::b"));
+	CHECK(!match_resource_covers("arn:aws:s3:::b/k", "arn:aws:s3:::b/k/*"));
+	/* A pattern covers itself, but not a wider one with its prefix. */
+	CHECK(match_resource_covers("arn:aws:s3:::b?/*", "arn:aws:s3:::b?/*"));
+	CHECK(!match_resource_covers("arn:aws:s3:::b?/*", "arn:aws:s3:::b*/x"));
+	/* A '$' that opens no variable is a plain character. */
+	CHECK(match_resource_covers("arn:aws:s3:::b$x", "arn:aws:s3:::b$x"));
+	CHECK(!match_resource_covers("arn:aws:s3:::b$x", "arn:aws:s3:::b$y"));
 	CHECK(match_resource_covers("*", "arn:aws:s3:::b/*"));
 	CHECK(match_resource_covers("*", "*"));
 	CHECK(!match_resource_covers("arn:*", "*"));
@@ -1087,7 +1105,7 @@ static void test_match__brute_force_template(void)
 	struct universe u;
 	char templates[781][64];
 	uint64_t tbits[WORDS];
-	size_t ntemplates = 0, len, i, j, k, wrong = 0;
+	size_t ntemplates = 0, len, i, j, k, wrong = 0, differ = 0;
 
 	universe_init(&u, "ab/:*?", "ab/:", ref_resource);
 	/* Every sequence of up to four pieces. */
@@ -1114,7 +1132,9 @@ static void test_match__brute_force_template(void)
 	CHECK_INT(ntemplates, ARRAY_SIZE(templates));
 	for (k = 0; k < ntemplates; k++) {
 		const char *t = templates[k];
+		struct match_template *tokens = match_template_new(t);
 
+		CHECK(tokens != NULL);
 		memset(tbits, 0, sizeof(tbits));
 		for (j = 0; j < u.nstrings; j++)
 			if (ref_template(t, u.strings[j]))
@@ -1124,6 +1144,12 @@ static void test_match__brute_force_template(void)
 			bool got = match_template_overlap(p, t);
 			bool want = common_string(&u, u.bits[i], tbits);
 
+			/* The tokenized template gives the same result. */
+			if (tokens && match_template_overlap_with(p, tokens) !=
+					      got && ++differ <= REPORT_MAX)
+				unit_fail(__FILE__, __LINE__,
+					  "match_template_overlap_with('%s', "
+					  "'%s') is not %d", p, t, got);
 			/* Too long a shortest common string to enumerate. */
 			if (got && !want &&
 			    count_plain(p) + template_min_length(t) > STR_MAX)
@@ -1133,8 +1159,10 @@ static void test_match__brute_force_template(void)
 					  "match_template_overlap('%s', '%s') "
 					  "is %d", p, t, got);
 		}
+		match_template_free(tokens);
 	}
 	CHECK_INT(wrong, 0);
+	CHECK_INT(differ, 0);
 	universe_release(&u);
 }
 
@@ -1206,6 +1234,10 @@ static void test_match__inputs_over_max(void)
 	CHECK(!match_resource(stars, "arn:aws:s3:::b"));
 
 	CHECK(match_resource_covers("*", at_max));
+	CHECK(match_resource_covers(at_max, at_max));
+	CHECK(match_resource_covers(wide_at_max, wide_at_max));
+	CHECK(!match_resource_covers(wide_over, wide_over));
+	CHECK(!match_resource_covers(stars, stars));
 	CHECK(!match_resource_covers("*", over));
 	CHECK(!match_resource_covers(over, over));
 	CHECK(!match_action_covers("*", over));
@@ -1215,6 +1247,7 @@ static void test_match__inputs_over_max(void)
 	CHECK(match_template_overlap(over, S3_BUCKET));
 	CHECK(!match_resource_overlap(at_max, "b"));
 	CHECK(!match_template_overlap(at_max, S3_BUCKET));
+	CHECK(match_template_new(over) == NULL);
 
 	free(at_max);
 	free(over);

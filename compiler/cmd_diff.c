@@ -23,8 +23,10 @@ struct diff_options {
 	char **revs;		/* positional arguments before "--" */
 	size_t nrevs;
 	bool separator;		/* "--" ends the revisions */
-	char **paths;
+	char **paths;		/* below the top of the repository */
 	size_t npaths;
+	char **owned;		/* the resolved paths, freed at the end */
+	char *prefix;		/* see worktree_prefix */
 	const char *format;
 	const char *output;
 	bool fail_on_escalation;
@@ -45,9 +47,12 @@ static void diff_usage(FILE *out)
 	      "nothing is checked out and no hook runs. Without HEAD, BASE\n"
 	      "is compared with the working tree as git sees it: ignored\n"
 	      "files and nested repositories are not read.\n\n"
-	      "PATHs, relative to the top of the repository, limit the agents\n"
-	      "compared to those in spec files under them (default: all), but\n"
-	      "every *.mandate file is read. Without \"--\", a second argument\n"
+	      "PATHs name the unit compared, as check's paths do: only the\n"
+	      "*.mandate files under them are read, on both sides (default:\n"
+	      "every one in the repository). They are relative to the current\n"
+	      "directory, or to the top of the repository when it is outside\n"
+	      "the working tree. Hidden directories are skipped unless a PATH\n"
+	      "names them or lies below them. Without \"--\", a second argument\n"
 	      "is HEAD when it is a revision, else a PATH that must exist in\n"
 	      "the working tree or at BASE or HEAD; an argument that is both\n"
 	      "a revision and a path needs \"--\" after the revisions. A PATH\n"
@@ -55,7 +60,8 @@ static void diff_usage(FILE *out)
 	      "the working tree are skipped with a warning, as the revisions\n"
 	      "skip them.\n\n"
 	      "options:\n"
-	      "  --repo DIR             the repository (default: the one\n"
+	      "  --repo DIR             the repository (default: GIT_DIR and\n"
+	      "                         GIT_WORK_TREE when set, else the one\n"
 	      "                         holding the current directory)\n"
 	      "  --format FORMAT        text (default), markdown or json\n"
 	      "  --fail-on-escalation   exit 1 when a change escalates access\n"
@@ -107,34 +113,97 @@ static int collapse_path(char *path)
 	return 0;
 }
 
+/* Return a followed by b, newly allocated. */
+static char *concat(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 1;
+	char *s = xmalloc(n);
+
+	snprintf(s, n, "%s%s", a, b);
+	return s;
+}
+
+/* Return path below dir, or NULL when it is not dir or below it. */
+static const char *below_dir(const char *path, const char *dir, size_t n)
+{
+	if (strncmp(path, dir, n) || (path[n] != '/' && path[n]))
+		return NULL;
+	return path + n;
+}
+
 /*
- * Collapse each PATH to its form below the top of the repository, and
- * reject one that is absolute or climbs out with "..". An empty result,
- * such as ".", means the whole repository.
+ * Return the current directory below the top of the working tree, with
+ * a final '/', newly allocated. PATHs are taken below it, as git takes
+ * them. It is "" at the top, and also when the current directory is
+ * outside the working tree (such as with --repo).
  */
-static int normalize_paths(struct diff_options *opt)
+static char *worktree_prefix(const struct gitrev_repo *r)
+{
+	char *cwd = realpath(".", NULL);
+	char *top = r->workdir ? realpath(r->workdir, NULL) : NULL;
+	char *prefix = NULL;
+	size_t n;
+
+	if (cwd && top) {
+		n = strlen(top);
+		if (!strncmp(cwd, top, n) && cwd[n] == '/')
+			prefix = concat(cwd + n + 1, "/");
+	}
+	free(cwd);
+	free(top);
+	return prefix ? prefix : xstrdup("");
+}
+
+/*
+ * Return arg as a path below the top of the repository, collapsed and
+ * newly allocated: a relative arg is taken below prefix, and an
+ * absolute one must lie in the working tree. Returns NULL when the
+ * path leaves the repository.
+ */
+static char *repo_path(const struct gitrev_repo *r, const char *prefix,
+		       const char *arg)
+{
+	char *path = NULL, *top;
+	const char *rel;
+
+	if (arg[0] != '/') {
+		path = concat(prefix, arg);
+	} else if (r->workdir && (top = realpath(r->workdir, NULL))) {
+		/* The top as spelled by libgit2, or resolved. */
+		rel = below_dir(arg, r->workdir, strlen(r->workdir) - 1);
+		if (!rel)
+			rel = below_dir(arg, top, strlen(top));
+		if (rel)
+			path = xstrdup(rel);
+		free(top);
+	}
+	if (path && collapse_path(path) < 0) {
+		free(path);
+		path = NULL;
+	}
+	return path;
+}
+
+/*
+ * Replace each PATH with its collapsed form below the top of the
+ * repository, and reject one that leaves it. An empty result, such as
+ * "." at the top, means the whole repository.
+ */
+static int resolve_paths(struct diff_options *opt, const struct gitrev_repo *r)
 {
 	size_t i;
 
+	opt->owned = xcalloc(opt->npaths + 1, sizeof(*opt->owned));
 	for (i = 0; i < opt->npaths; i++) {
-		char *p = opt->paths[i];
-		char *spelled;
-
-		if (p[0] == '/') {
-			cli_usage_error("diff", "PATH '%s' must be relative "
-					"to the top of the repository", p);
-			return -1;
-		}
-		spelled = xstrdup(p);
-		if (collapse_path(p) < 0) {
+		opt->owned[i] = repo_path(r, opt->prefix, opt->paths[i]);
+		if (!opt->owned[i]) {
 			diag_plain(&cli.diag, DIAG_ERROR, "PATH '%s' leaves "
-				   "the repository; name a path below its "
-				   "top", spelled);
-			free(spelled);
+				   "the repository; name a path in its working "
+				   "tree", opt->paths[i]);
 			return -1;
 		}
-		free(spelled);
 	}
+	opt->paths = opt->owned;
 	for (i = 0; i < opt->npaths; i++)
 		if (!opt->paths[i][0]) {
 			opt->npaths = 0;	/* the whole repository */
@@ -171,21 +240,31 @@ static void warn_unexpanded(const struct pipeline *pl)
 	}
 }
 
+/*
+ * Note, after the specs of one side failed to compile, how to compare
+ * one unit when the repository contains several, each in its directory.
+ */
+static void note_units(const struct diff_options *opt)
+{
+	if (!opt->npaths)
+		diag_plain(&cli.diag, DIAG_NOTE, "diff compiles every spec of "
+			   "the repository as one unit; when it holds several "
+			   "units, compare one by naming its directories as "
+			   "check takes them: mandate diff BASE [HEAD] -- "
+			   "DIR...");
+}
+
+/* Compile the specs under the PATHs at revision rev. */
 static int load_revision(struct side *s, struct gitrev_repo *r,
-			 const char *rev)
+			 const char *rev, const struct diff_options *opt)
 {
 	struct gitrev_files files = { NULL, 0, 0 };
 	int ret;
 
 	if (gitrev_tree(&s->tree, s->commit, r, rev, &cli.diag) < 0)
 		return -1;
-	/*
-	 * Every spec file is read, because one outside the PATHs may hold
-	 * the gate, a resource class or an escalation path. Agents are
-	 * limited to the PATHs after compiling, by select_agents.
-	 */
-	if (gitrev_read_specs(&files, r, s->tree, rev, NULL, 0,
-			      &cli.diag) < 0) {
+	if (gitrev_read_specs(&files, r, s->tree, rev, opt->paths,
+			      opt->npaths, &cli.diag) < 0) {
 		gitrev_files_release(&files);
 		return -1;
 	}
@@ -193,11 +272,13 @@ static int load_revision(struct side *s, struct gitrev_repo *r,
 	ret = pipeline_load_sources(&s->pl, files.v, files.n);
 	files.n = 0;		/* the unit took them */
 	gitrev_files_release(&files);
-	if (ret < 0)
+	if (ret < 0) {
 		diag_plain(&cli.diag, DIAG_NOTE, "the specs at revision '%s' "
 			   "do not compile", rev);
-	else
+		note_units(opt);
+	} else {
 		warn_unexpanded(&s->pl);
+	}
 	return ret;
 }
 
@@ -381,18 +462,68 @@ static int check_worktree_path(const char *rel, const char *workdir,
 	return ret;
 }
 
-/* Keep in p only the agents whose spec files lie under the PATHs. */
-static void select_agents(struct program *p, const struct diff_options *opt)
+/* Order two strings given as pointers to char *, for sort_array. */
+static int cmp_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort the paths and drop repeats, from PATHs that overlap. */
+static void unique_paths(struct path_list *l)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < p->nagents; i++)
-		if (gitrev_path_selected(p->agents[i].agent->src->unit_path,
-					 opt->paths, opt->npaths))
-			p->agents[n++] = p->agents[i];
-	p->nagents = n;
+	sort_array(l->v, l->n, sizeof(*l->v), cmp_strings);
+	for (i = 0; i < l->n; i++) {
+		if (n && !strcmp(l->v[n - 1], l->v[i]))
+			free(l->v[i]);
+		else
+			l->v[n++] = l->v[i];
+	}
+	l->n = n;
 }
 
+/*
+ * Add to out the spec files at the working-tree path rel, below the
+ * top of the repository: the file itself, or those found by walking
+ * the directory. A path named is read even when hidden. Returns 0, or
+ * -1 after reporting.
+ */
+static int walk_named(struct path_list *out, const char *rel,
+		      struct gitrev_repo *r)
+{
+	char *path = concat(r->workdir, rel);
+	struct stat st;
+	int ret = 0, seen;
+
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT && errno != ENOTDIR) {
+			diag_path(&cli.diag, DIAG_ERROR, path, "cannot read: "
+				  "%s", strerror(errno));
+			ret = -1;
+		}		/* else it is only at a revision */
+	} else if (!*rel) {
+		ret = walk_worktree(out, path, r);
+	} else if (!S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode) &&
+		   !(S_ISREG(st.st_mode) && is_spec_name(rel))) {
+		/* not a spec file: nothing to read */
+	} else if ((seen = git_sees(r, path, S_ISDIR(st.st_mode))) <= 0) {
+		ret = seen;
+	} else if (S_ISLNK(st.st_mode)) {
+		warn_symlink(path, r->workdir);
+	} else if (S_ISDIR(st.st_mode)) {
+		ret = walk_worktree(out, path, r);
+	} else if (check_spec_size(path, &st, r->workdir) < 0) {
+		ret = -1;
+	} else {
+		path_list_add(out, path);
+		path = NULL;
+	}
+	free(path);
+	return ret;
+}
+
+/* Compile the specs under the PATHs in the working tree. */
 static int load_worktree(struct side *s, struct gitrev_repo *r,
 			 const struct diff_options *opt)
 {
@@ -413,19 +544,23 @@ static int load_worktree(struct side *s, struct gitrev_repo *r,
 			  "the working tree: %s", strerror(errno));
 		return -1;
 	}
-	/* Every spec file is read, as in load_revision. */
 	for (i = 0; ret == 0 && i < opt->npaths; i++)
 		ret = check_worktree_path(opt->paths[i], r->workdir, top);
-	if (ret == 0)
-		ret = walk_worktree(&files, r->workdir, r);
+	for (i = 0; ret == 0 && i < opt->npaths; i++)
+		ret = walk_named(&files, opt->paths[i], r);
+	if (ret == 0 && !opt->npaths)
+		ret = walk_named(&files, "", r);
+	unique_paths(&files);
 	if (ret == 0) {
 		ret = pipeline_load(&s->pl, files.v, files.n);
 		relative_unit_paths(&s->pl.unit, r->workdir);
-		if (ret < 0)
+		if (ret < 0) {
 			diag_plain(&cli.diag, DIAG_NOTE, "the specs in the "
 				   "working tree do not compile");
-		else
+			note_units(opt);
+		} else {
 			warn_unexpanded(&s->pl);
+		}
 	}
 	for (i = 0; i < files.n; i++)
 		free(files.v[i]);
@@ -495,17 +630,15 @@ static bool worktree_has(const struct gitrev_repo *r, const char *rel)
 
 /*
  * Return whether arg names a path in the working tree or at revision
- * base or head (NULL: none). An absolute path, or one that climbs out
- * with "..", counts as a path, so that normalize_paths rejects it with
- * its own message.
+ * base or head (NULL: none). A path that leaves the repository counts
+ * as a path, so that resolve_paths rejects it with its own message.
  */
-static bool names_path(struct gitrev_repo *r, const char *arg,
-		       const char *base, const char *head)
+static bool names_path(struct gitrev_repo *r, const char *prefix,
+		       const char *arg, const char *base, const char *head)
 {
 	const char *revs[] = { base, head };
-	char *rel = xstrdup(arg);
-	bool found = arg[0] == '/' || collapse_path(rel) < 0 ||
-		     worktree_has(r, rel);
+	char *rel = repo_path(r, prefix, arg);
+	bool found = !rel || worktree_has(r, rel);
 	size_t i;
 
 	for (i = 0; !found && i < 2; i++) {
@@ -528,10 +661,11 @@ static bool names_path(struct gitrev_repo *r, const char *arg,
  * Return -1 after reporting an argument that names both a revision and
  * a path in the working tree, which git too rejects without "--".
  */
-static int reject_ambiguous(struct gitrev_repo *r, const char *arg)
+static int reject_ambiguous(struct gitrev_repo *r, const char *prefix,
+			    const char *arg)
 {
-	char *rel = xstrdup(arg);
-	bool path = collapse_path(rel) == 0 && worktree_has(r, rel);
+	char *rel = repo_path(r, prefix, arg);
+	bool path = rel && worktree_has(r, rel);
 
 	free(rel);
 	if (!path)
@@ -587,16 +721,17 @@ static int split_revisions(struct diff_options *opt, struct gitrev_repo *r)
 	}
 	if (!gitrev_resolves(r, opt->base))
 		return 0;	/* load_revision reports it */
-	if (reject_ambiguous(r, opt->base) < 0)
+	if (reject_ambiguous(r, opt->prefix, opt->base) < 0)
 		return -1;
 	if (opt->nrevs >= 2 && gitrev_resolves(r, opt->revs[1])) {
-		if (reject_ambiguous(r, opt->revs[1]) < 0)
+		if (reject_ambiguous(r, opt->prefix, opt->revs[1]) < 0)
 			return -1;
 		opt->head = opt->revs[1];
 		first_path = 2;
 	}
 	for (i = first_path; i < opt->nrevs; i++)
-		if (!names_path(r, opt->revs[i], opt->base, opt->head)) {
+		if (!names_path(r, opt->prefix, opt->revs[i], opt->base,
+				opt->head)) {
 			report_unknown_argument(r, opt->revs[i]);
 			return -1;
 		}
@@ -629,16 +764,14 @@ static int compare(struct buf *out, bool *escalated, struct gitrev_repo *r,
 	memset(&head, 0, sizeof(head));
 	pipeline_init(&base.pl);
 	pipeline_init(&head.pl);
-	if (load_revision(&base, r, opt->base) < 0)
+	if (load_revision(&base, r, opt->base, opt) < 0)
 		goto out;
-	if (opt->head ? load_revision(&head, r, opt->head) < 0
+	if (opt->head ? load_revision(&head, r, opt->head, opt) < 0
 		      : load_worktree(&head, r, opt) < 0)
 		goto out;
 	if (!opt->head && cli_reject_input_output("diff", opt->output, NULL,
 						  0, &head.pl.unit) < 0)
 		goto out;
-	select_agents(&base.pl.prog, opt);
-	select_agents(&head.pl.prog, opt);
 	if (!base.pl.prog.nagents && !head.pl.prog.nagents) {
 		diag_plain(&cli.diag, DIAG_ERROR, "no agent specs found at "
 			   "either side under the paths given; name the "
@@ -675,15 +808,17 @@ static int run_diff(struct diff_options *opt)
 	struct buf out = BUF_INIT;
 	bool escalated = false;
 	int status = EXIT_ERROR;
+	size_t i;
 
 	if (strcmp(opt->format, "text") && strcmp(opt->format, "json") &&
 	    strcmp(opt->format, "markdown"))
 		return cli_usage_error("diff", "invalid --format '%s'; "
 				       "expected text, markdown or json",
 				       opt->format);
-	if (gitrev_open(&r, opt->repo ? opt->repo : ".", &cli.diag) < 0)
+	if (gitrev_open(&r, opt->repo, &cli.diag) < 0)
 		goto out;
-	if (split_revisions(opt, &r) < 0 || normalize_paths(opt) < 0)
+	opt->prefix = worktree_prefix(&r);
+	if (split_revisions(opt, &r) < 0 || resolve_paths(opt, &r) < 0)
 		goto out;
 	if (compare(&out, &escalated, &r, opt) < 0 ||
 	    write_report(opt, &out) < 0)
@@ -694,6 +829,10 @@ out:
 		diag_summary(&cli.diag);
 	buf_release(&out);
 	gitrev_close(&r);
+	for (i = 0; opt->owned && opt->owned[i]; i++)
+		free(opt->owned[i]);
+	free(opt->owned);
+	free(opt->prefix);
 	return status;
 }
 

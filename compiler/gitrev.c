@@ -16,14 +16,50 @@ static const char *git_message(void)
 	return e && e->message ? e->message : "libgit2 gave no reason";
 }
 
+/*
+ * Open the repository that git would use from the environment. libgit2
+ * 1.5.1 fails on GIT_WORK_TREE under GIT_REPOSITORY_OPEN_FROM_ENV
+ * ("GIT_WORK_TREE unimplemented"), so that variable is applied here.
+ */
+static int open_from_env(git_repository **out, const char *git_dir)
+{
+	const char *work_tree = getenv("GIT_WORK_TREE");
+	int err;
+
+	if (!work_tree || !*work_tree)
+		return git_repository_open_ext(out, NULL,
+					       GIT_REPOSITORY_OPEN_FROM_ENV,
+					       NULL);
+	if (git_dir)
+		err = git_repository_open_ext(out, git_dir,
+					      GIT_REPOSITORY_OPEN_NO_SEARCH,
+					      NULL);
+	else
+		err = git_repository_open_ext(out, ".", 0, NULL);
+	if (err == 0)
+		err = git_repository_set_workdir(*out, work_tree, 0);
+	return err;
+}
+
 int gitrev_open(struct gitrev_repo *r, const char *dir, struct diag *d)
 {
+	const char *git_dir = getenv("GIT_DIR");
+	int err;
+
 	memset(r, 0, sizeof(*r));
 	git_libgit2_init();
-	r->dir = xstrdup(dir);
-	if (git_repository_open_ext(&r->repo, dir, 0, NULL) < 0) {
+	if (git_dir && !*git_dir)
+		git_dir = NULL;
+	if (dir) {
+		r->dir = xstrdup(dir);
+		err = git_repository_open_ext(&r->repo, dir, 0, NULL);
+	} else {
+		r->dir = xstrdup(git_dir ? git_dir : ".");
+		err = open_from_env(&r->repo, git_dir);
+	}
+	if (err < 0) {
 		diag_plain(d, DIAG_ERROR, "'%s' is not in a git repository: "
-			   "%s", dir, git_message());
+			   "%s", r->dir, git_message());
 		return -1;
 	}
 	r->workdir = git_repository_workdir(r->repo);
@@ -317,6 +353,23 @@ static bool dir_needed(const char *dir, char *const *paths, size_t npaths)
 	return false;
 }
 
+/*
+ * Return whether a hidden entry at path is read: one of paths names it,
+ * or lies below it. A walk from a directory named skips the hidden
+ * entries it finds, as check does.
+ */
+static bool names_hidden(const char *path, char *const *paths,
+			 size_t npaths)
+{
+	size_t i, n = strlen(path);
+
+	for (i = 0; i < npaths; i++)
+		if (!strncmp(paths[i], path, n) &&
+		    (paths[i][n] == '\0' || paths[i][n] == '/'))
+			return true;
+	return false;
+}
+
 static bool has_suffix(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -397,9 +450,12 @@ static int visit_entry(const char *root, const git_tree_entry *entry,
 	struct buf path = BUF_INIT;
 	int ret = 0;
 
-	if (name[0] == '.')
-		return mode == GIT_FILEMODE_TREE ? 1 : 0;
 	buf_addf(&path, "%s%s", root, name);
+	if (name[0] == '.' && !names_hidden(buf_str(&path), w->paths,
+					    w->npaths)) {
+		buf_release(&path);
+		return mode == GIT_FILEMODE_TREE ? 1 : 0;
+	}
 	if (mode == GIT_FILEMODE_TREE) {
 		ret = dir_needed(buf_str(&path), w->paths, w->npaths) ? 0 : 1;
 	} else if ((mode == GIT_FILEMODE_BLOB ||

@@ -21,8 +21,10 @@ struct gitrev_repo {
 };
 
 /*
- * Open the repository holding dir (searching upwards, as git does).
- * Returns 0, or -1 after reporting to d that dir is not in one.
+ * Open the repository holding dir (searching upwards, as git does), or
+ * when dir is NULL the one that git would use: GIT_DIR and
+ * GIT_WORK_TREE when set, else the one holding the current directory.
+ * Returns 0, or -1 after reporting to d that there is none.
  */
 int gitrev_open(struct gitrev_repo *r, const char *dir, struct diag *d);
 void gitrev_close(struct gitrev_repo *r);
@@ -91,9 +93,10 @@ struct gitrev_files {
 
 /*
  * Add to out every *.mandate blob of tree under each of paths (all when
- * npaths is 0), skipping hidden entries, symbolic links and submodules,
- * in sorted order of path. rev names the revision in the sources' paths.
- * Returns 0, or -1 after reporting.
+ * npaths is 0), in sorted order of path, skipping symbolic links,
+ * submodules and the hidden entries that no path names or lies below.
+ * rev names the revision in the sources' paths. Returns 0, or -1 after
+ * reporting.
  */
 int gitrev_read_specs(struct gitrev_files *out, struct gitrev_repo *r,
 		      struct git_tree *tree, const char *rev,

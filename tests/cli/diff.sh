@@ -593,7 +593,7 @@ expect_status 2
 expect_err "has no working tree; name the HEAD revision to compare with"
 
 # A third repository for repository-wide definitions, kept apart from
-# the agents so that a PATH naming only the agents still compares them.
+# the agents: like check's directories, the PATHs name the whole unit.
 POLICY=$TMP/policy
 git_policy() {
 	git -C "$POLICY" "$@" >/dev/null 2>&1 || fail "git $* failed"
@@ -629,20 +629,26 @@ git_policy commit -q -a -m relax
 git_policy tag p2
 
 case_name "unit: relaxed gate, class and path"
-run diff --repo "$POLICY" --format json p1 p2 -- agents/reader.mandate
+run diff --repo "$POLICY" --format json p1 p2 -- agents/reader.mandate policy
 expect_status 0
 expect_jq '[.unit[] | [.kind, .name, .field, .before, .after, .escalation]]' \
 	'[["gate","gate","fail_on","high","critical",true],["resource","payments",null,"restricted",null,true],["escalation","local-001",null,"iam:PutRolePolicy",null,true]]'
 expect_jq '.escalations' '3'
 expect_jq '.agents' '[]'
-run diff --repo "$POLICY" --format json p2 p1 -- agents/
+run diff --repo "$POLICY" --format json p2 p1 -- agents/ policy
 expect_status 0
 expect_jq '[.unit[] | [.kind, .name, .field, .before, .after, .escalation]]' \
 	'[["gate","gate","fail_on","critical","high",false],["resource","payments",null,null,"restricted",false],["escalation","local-001",null,null,"iam:PutRolePolicy",false]]'
 expect_jq '.escalations' '0'
 
+case_name "unit: PATHs leave out specs outside them"
+run diff --repo "$POLICY" --format json p1 p2 -- agents/
+expect_status 0
+expect_jq '.unit' '[]'
+expect_jq '.escalations' '0'
+
 case_name "unit: text and markdown"
-run diff --repo "$POLICY" --fail-on-escalation p1 p2 -- agents/
+run diff --repo "$POLICY" --fail-on-escalation p1 p2 -- agents/ policy/
 expect_status 1
 expect_out "unit: gate fail_on: 'high' -> 'critical'"
 expect_out "  escalation [unit]: gate fail_on relaxed from high to critical, so fewer findings fail the gate"
@@ -970,6 +976,95 @@ expect_jq '[.agents[] | [.name, .change]]' '[["alpha","changed"]]'
 expect_jq '.agents[0].identities' \
 	'{"added":["aws role arn:aws:iam::111122223333:role/delta"],"removed":["aws role arn:aws:iam::111122223333:role/alpha"]}'
 git_pair checkout -q -- agents
+
+# A seventh repository holding two units, each with its own gate, as
+# check compiles each directory named as one unit, and hidden specs.
+UNITS=$TMP/units
+git_units() {
+	git -C "$UNITS" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+mkdir -p "$UNITS/team-a" "$UNITS/team-b" "$UNITS/.github/agents/.old"
+git init -q -b main "$UNITS"
+for team in a b; do
+	REPO=$UNITS write_agent team-$team/$team.mandate $team-bot $team \
+		bob@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:'$team'"'
+	printf 'gate {\n  fail_on = high\n}\n' >"$UNITS/team-$team/gate.mandate"
+done
+REPO=$UNITS write_agent .github/agents/ci.mandate ci-bot ci bob@example.com ''
+REPO=$UNITS write_agent .github/agents/.old/gone.mandate gone-bot gone \
+	bob@example.com ''
+git_units add -A
+git_units commit -q -m base
+git_units tag u1
+REPO=$UNITS write_agent team-a/a.mandate a-bot a carol@example.com ''
+REPO=$UNITS write_agent .github/agents/ci.mandate ci-bot ci carol@example.com ''
+REPO=$UNITS write_agent .github/agents/.old/gone.mandate gone-bot gone \
+	carol@example.com ''
+
+case_name "units: whole repository is one unit"
+run diff --repo "$UNITS" u1
+expect_status 2
+expect_err "second gate block"
+expect_err "compare one by naming its directories as check takes them"
+
+case_name "units: PATH reads only its unit"
+run diff --repo "$UNITS" --format json u1 -- team-a
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["a-bot","changed"]]'
+git_units commit -q -a -m "new owners"
+git_units tag u2
+run diff --repo "$UNITS" --format json u1 u2 -- team-a
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["a-bot","changed"]]'
+run diff --repo "$UNITS" --format json u1 u2 team-b
+expect_status 0
+expect_jq '.agents' '[]'
+
+case_name "units: PATHs relative to the current directory"
+(cd "$UNITS/team-a" && "$MANDATE" diff --format json u1 u2 -- . \
+	>"$out" 2>"$err")
+expect_eq "$?" 0 "diff from team-a"
+expect_jq '[.agents[].name]' '["a-bot"]'
+(cd "$UNITS/team-a" && "$MANDATE" diff --format json u1 u2 a.mandate \
+	>"$out" 2>"$err")
+expect_eq "$?" 0 "diff of a.mandate from team-a"
+expect_jq '[.agents[].name]' '["a-bot"]'
+(cd "$UNITS/team-a" && "$MANDATE" diff u1 u2 -- ../../x >"$out" 2>"$err")
+expect_eq "$?" 2 "diff of a path above the repository"
+expect_err "PATH '../../x' leaves the repository"
+(cd "$UNITS" && "$MANDATE" check team-b >"$out" 2>"$err")
+expect_eq "$?" 0 "check of team-b"
+(cd "$UNITS" && "$MANDATE" diff --format json u1 u2 -- team-b \
+	>"$out" 2>"$err")
+expect_eq "$?" 0 "diff of team-b"
+run diff --repo "$UNITS" --format json u1 u2 -- "$UNITS/team-a"
+expect_status 0
+expect_jq '[.agents[].name]' '["a-bot"]'
+
+case_name "units: named hidden directory"
+run diff --repo "$UNITS" --format json u1 u2 -- .github/agents
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["ci-bot","changed"]]'
+run diff --repo "$UNITS" --format json u1 -- .github/agents
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["ci-bot","changed"]]'
+run diff --repo "$UNITS" --format json u1 u2 -- .github/agents/.old \
+	.github/agents/ci.mandate
+expect_status 0
+expect_jq '[.agents[].name]' '["ci-bot","gone-bot"]'
+run diff --repo "$UNITS" --format json u1 u2 -- .github
+expect_status 0
+expect_jq '[.agents[].name]' '["ci-bot"]'
+run diff --repo "$UNITS" --format json u1 u2 -- team-a team-a/a.mandate
+expect_status 0
+expect_jq '[.agents[].name]' '["a-bot"]'
+
+case_name "units: GIT_DIR and GIT_WORK_TREE"
+(cd "$TMP" && GIT_DIR="$UNITS/.git" GIT_WORK_TREE="$UNITS" \
+	"$MANDATE" diff --format json u1 u2 -- team-a >"$out" 2>"$err")
+expect_eq "$?" 0 "diff with GIT_DIR"
+expect_jq '[.agents[].name]' '["a-bot"]'
 
 case_name "not a repository"
 mkdir -p "$TMP/plain"

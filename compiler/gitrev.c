@@ -179,33 +179,125 @@ static void note_shallow(struct gitrev_repo *r, struct diag *d)
 }
 
 /*
+ * Store in out the names of the remotes, separated by ", ", and return
+ * the name of the one to fetch from, newly allocated: "origin" when it
+ * exists, else the first, or NULL when there is none.
+ */
+static char *list_remotes(struct buf *out, git_repository *repo)
+{
+	git_config *config;
+	git_config_iterator *it;
+	git_config_entry *entry;
+	char *pick = NULL;
+
+	/* From a snapshot of the configuration, as in has_remote. */
+	if (git_repository_config_snapshot(&config, repo) < 0)
+		return NULL;
+	if (git_config_iterator_glob_new(&it, config,
+					 "^remote\\..*\\.url$") == 0) {
+		while (git_config_next(&entry, it) == 0) {
+			const char *name = entry->name + 7;	/* "remote." */
+			size_t len = strlen(name) - 4;		/* ".url" */
+
+			buf_addf(out, "%s%.*s", out->len ? ", " : "",
+				 (int)len, name);
+			if (!pick || (len == 6 && !strncmp(name, "origin", 6))) {
+				free(pick);
+				pick = xstrndup(name, len);
+			}
+		}
+		git_config_iterator_free(it);
+	}
+	git_config_free(config);
+	return pick;
+}
+
+/*
+ * Note how to fetch name, a branch or tag of no remote named in it,
+ * from the remote that a clone has, or that it is there already as a
+ * remote-tracking branch.
+ */
+static void note_fetch_name(struct gitrev_repo *r, const char *name,
+			    struct diag *d)
+{
+	struct buf remotes = BUF_INIT, tracking = BUF_INIT;
+	char *remote = list_remotes(&remotes, r->repo);
+
+	if (!remote)
+		goto out;
+	buf_addf(&tracking, "%s/%s", remote, name);
+	if (gitrev_resolves(r, buf_str(&tracking))) {
+		diag_plain(d, DIAG_NOTE, "the remote-tracking branch '%s' "
+			   "exists; compare with it: mandate diff %s",
+			   buf_str(&tracking), buf_str(&tracking));
+		goto out;
+	}
+	diag_plain(d, DIAG_NOTE, "if '%s' is a branch of remote '%s', fetch "
+		   "it into a remote-tracking branch, then compare with that: "
+		   "git fetch %s %s:refs/remotes/%s/%s, then mandate diff %s",
+		   name, remote, remote, name, remote, name,
+		   buf_str(&tracking));
+	diag_plain(d, DIAG_NOTE, "if '%s' is a tag, fetch it: git fetch %s "
+		   "tag %s", name, remote, name);
+out:
+	free(remote);
+	buf_release(&remotes);
+	buf_release(&tracking);
+}
+
+/*
+ * Note, for "upstream/main" when no remote is named "upstream", that
+ * the remote does not exist, and list those that do.
+ */
+static void note_no_remote(struct gitrev_repo *r, const char *rev,
+			   struct diag *d)
+{
+	struct buf remotes = BUF_INIT;
+	int len = (int)strcspn(rev, "/");
+
+	free(list_remotes(&remotes, r->repo));
+	if (remotes.len)
+		diag_plain(d, DIAG_NOTE, "there is no remote '%.*s' and no "
+			   "branch or tag '%s'; the remotes are: %s", len,
+			   rev, rev, buf_str(&remotes));
+	else
+		diag_plain(d, DIAG_NOTE, "there is no remote '%.*s' and no "
+			   "branch or tag '%s'; the repository has no "
+			   "remotes", len, rev, rev);
+	buf_release(&remotes);
+}
+
+/*
  * Report a revision that is not in the repository, and print how to
  * fetch it, because CI often clones one branch or only its last commit.
+ * A plain "git fetch origin main" only sets FETCH_HEAD in a clone of
+ * one branch, so the advice names the remote-tracking branch to fetch
+ * into. For "origin/mian", the close name that exists is suggested
+ * instead of a fetch.
  */
 static void report_missing(struct gitrev_repo *r, const char *rev,
 			   struct diag *d)
 {
 	char *guess = NULL, *remote;
-	const char *name;
+	bool plain = !strpbrk(rev, "~^@:{}");
 
 	diag_plain(d, DIAG_ERROR, "revision '%s' is not in the repository "
 		   "at '%s'", rev, r->dir);
-	if (!strpbrk(rev, "~^@:"))
+	if (plain)
 		guess = gitrev_suggest(r, rev, d);
-	/* Say how to fetch the name meant: the close one when there is one. */
-	name = guess && strcmp(guess, "HEAD") ? guess : rev;
-	remote = remote_of(r->repo, name);
-	if (remote) {
-		const char *branch = name + strlen(remote) + 1;
+	remote = plain ? remote_of(r->repo, rev) : NULL;
+	if (guess && remote) {
+		/* a remote-tracking branch of that name exists: use it */
+	} else if (remote) {
+		const char *branch = rev + strlen(remote) + 1;
 
 		diag_plain(d, DIAG_NOTE, "to fetch '%s' from remote '%s': git "
-			   "fetch %s %s:refs/remotes/%s/%s", name, remote,
+			   "fetch %s %s:refs/remotes/%s/%s", rev, remote,
 			   remote, branch, remote, branch);
-	} else if (!strpbrk(name, "~^@:") && strcmp(name, "HEAD") &&
-		   has_remote(r->repo, "origin", 6)) {
-		diag_plain(d, DIAG_NOTE, "if '%s' is a branch or tag of remote "
-			   "'origin', fetch it first: git fetch origin %s",
-			   name, name);
+	} else if (plain && strchr(rev, '/')) {
+		note_no_remote(r, rev, d);
+	} else if (plain && strcmp(rev, "HEAD")) {
+		note_fetch_name(r, rev, d);
 	}
 	note_shallow(r, d);
 	free(remote);

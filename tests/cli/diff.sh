@@ -566,7 +566,7 @@ run diff --repo "$TMP/shallow" origin/featrue
 expect_status 2
 expect_err "error: revision 'origin/featrue' is not in the repository"
 expect_err "note: did you mean 'origin/feature'?"
-expect_err "note: to fetch 'origin/feature' from remote 'origin': git fetch origin feature:refs/remotes/origin/feature"
+expect_no_err "git fetch origin"
 run diff --repo "$TMP/shallow" origin/mian
 expect_status 2
 expect_err "error: revision 'origin/mian' is not in the repository at '$TMP/shallow'"
@@ -576,8 +576,7 @@ git -C "$TMP/shallow" fetch -q --depth 1 origin main:refs/remotes/origin/main \
 run diff --repo "$TMP/shallow" origin/mian
 expect_status 2
 expect_err "note: did you mean 'origin/main'?"
-expect_err "note: to fetch 'origin/main' from remote 'origin': git fetch origin main:refs/remotes/origin/main"
-expect_err "git fetch --unshallow"
+expect_no_err "git fetch origin"
 run diff --repo "$TMP/shallow" --format json origin/main
 expect_status 0
 expect_jq '[.agents[].name]' '["digest","etl-loader","old-bot","shipper"]'
@@ -1065,6 +1064,47 @@ case_name "units: GIT_DIR and GIT_WORK_TREE"
 	"$MANDATE" diff --format json u1 u2 -- team-a >"$out" 2>"$err")
 expect_eq "$?" 0 "diff with GIT_DIR"
 expect_jq '[.agents[].name]' '["a-bot"]'
+
+# Clones of one branch, as CI makes them, for the advice on fetching.
+git_units branch side u2
+SHALLOW=$TMP/one-branch
+git clone -q --depth 1 --single-branch --branch side "file://$UNITS" \
+	"$SHALLOW" 2>/dev/null || fail "git clone --depth 1 failed"
+
+case_name "fetch advice: branch of a shallow clone"
+run diff --repo "$SHALLOW" main HEAD -- team-a
+expect_status 2
+expect_err "revision 'main' is not in the repository"
+expect_err "git fetch origin main:refs/remotes/origin/main, then mandate diff origin/main"
+expect_err "if 'main' is a tag, fetch it: git fetch origin tag main"
+git -C "$SHALLOW" fetch -q origin main:refs/remotes/origin/main 2>/dev/null ||
+	fail "the advised git fetch failed"
+run diff --repo "$SHALLOW" --format json origin/main HEAD -- team-a
+expect_status 0
+run diff --repo "$SHALLOW" main HEAD -- team-a
+expect_status 2
+expect_err "the remote-tracking branch 'origin/main' exists; compare with it: mandate diff origin/main"
+expect_no_err "git fetch origin"
+
+case_name "fetch advice: tag of a shallow clone"
+run diff --repo "$SHALLOW" u1 HEAD -- team-a
+expect_status 2
+expect_err "git fetch origin tag u1"
+git -C "$SHALLOW" fetch -q origin tag u1 2>/dev/null ||
+	fail "the advised git fetch of a tag failed"
+run diff --repo "$SHALLOW" --format json u1 HEAD -- team-a
+expect_status 0
+expect_jq '[.agents[].name]' '["a-bot"]'
+
+case_name "fetch advice: misspelt or unknown remote"
+run diff --repo "$SHALLOW" origin/mian HEAD -- team-a
+expect_status 2
+expect_err "did you mean 'origin/main'?"
+expect_no_err "git fetch origin"
+run diff --repo "$SHALLOW" upstream/main HEAD -- team-a
+expect_status 2
+expect_err "there is no remote 'upstream' and no branch or tag 'upstream/main'; the remotes are: origin"
+expect_no_err "git fetch origin"
 
 case_name "not a repository"
 mkdir -p "$TMP/plain"

@@ -9,12 +9,14 @@
 
 #include <git2.h>
 
+#include "ast.h"
 #include "buf.h"
 #include "diff_report.h"
 #include "fsutil.h"
 #include "gitrev.h"
 #include "permdiff.h"
 #include "pipeline.h"
+#include "source.h"
 
 struct diff_options {
 	const char *repo;
@@ -282,21 +284,6 @@ static int load_revision(struct side *s, struct gitrev_repo *r,
 	return ret;
 }
 
-/* Name each working-tree spec by its path below the repository's top. */
-static void relative_unit_paths(struct spec_unit *u, const char *workdir)
-{
-	size_t i, n = strlen(workdir);
-
-	for (i = 0; i < u->nsources; i++) {
-		struct source *src = u->sources[i];
-
-		if (strncmp(src->path, workdir, n))
-			continue;
-		free(src->unit_path);
-		src->unit_path = xstrdup(src->path + n);
-	}
-}
-
 /* A list of working-tree files to read, newly allocated paths. */
 struct path_list {
 	char **v;
@@ -372,6 +359,31 @@ static int check_spec_size(const char *path, const struct stat *st,
 }
 
 /*
+ * Add the spec file at path to out, taking path, unless the index marks
+ * it skip-worktree: git takes such a file from the index, and so does
+ * gitrev_read_skipped. Returns 0, or -1 after reporting.
+ */
+static int add_worktree_spec(struct path_list *out, char **path,
+			     const struct stat *st, struct gitrev_repo *r)
+{
+	bool skipped;
+
+	if (gitrev_skips_worktree(&skipped, r, *path + strlen(r->workdir),
+				  &cli.diag) < 0)
+		return -1;
+	if (skipped) {
+		log_debug("reading '%s' from the index, which marks it "
+			  "skip-worktree", *path + strlen(r->workdir));
+		return 0;
+	}
+	if (check_spec_size(*path, st, r->workdir) < 0)
+		return -1;
+	path_list_add(out, *path);
+	*path = NULL;
+	return 0;
+}
+
+/*
  * Add to out the regular *.mandate files below dir that git sees,
  * skipping hidden entries and symbolic links, which are never
  * followed. Returns 0, or -1 after reporting.
@@ -414,11 +426,8 @@ static int walk_worktree(struct path_list *out, const char *dir,
 			warn_symlink(path, r->workdir);
 		} else if (S_ISDIR(st.st_mode)) {
 			ret = walk_worktree(out, path, r);
-		} else if (check_spec_size(path, &st, r->workdir) < 0) {
-			ret = -1;
 		} else {
-			path_list_add(out, path);
-			path = NULL;
+			ret = add_worktree_spec(out, &path, &st, r);
 		}
 		free(path);
 	}
@@ -513,13 +522,67 @@ static int walk_named(struct path_list *out, const char *rel,
 		warn_symlink(path, r->workdir);
 	} else if (S_ISDIR(st.st_mode)) {
 		ret = walk_worktree(out, path, r);
-	} else if (check_spec_size(path, &st, r->workdir) < 0) {
-		ret = -1;
 	} else {
-		path_list_add(out, path);
-		path = NULL;
+		ret = add_worktree_spec(out, &path, &st, r);
 	}
 	free(path);
+	return ret;
+}
+
+/* Return whether s is valid UTF-8. */
+static bool is_utf8(const char *s)
+{
+	size_t n = strlen(s), len;
+
+	for (; n > 0; s += len, n -= len)
+		if ((len = utf8_char_len(s, n)) == 0)
+			return false;
+	return true;
+}
+
+/*
+ * Read the working-tree files into out, named by their paths below the
+ * top of the repository, then the files of the index marked
+ * skip-worktree. Returns 0, or -1 after reporting.
+ */
+static int read_worktree(struct gitrev_files *out,
+			 const struct path_list *files, struct gitrev_repo *r,
+			 const struct diff_options *opt)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < files->n && !cli.diag.stopped; i++) {
+		const char *rel = files->v[i] + strlen(r->workdir);
+		struct source *src;
+
+		if (i == UNIT_FILES_MAX) {
+			diag_plain(&cli.diag, DIAG_ERROR, "more than %d spec "
+				   "files in the working tree; refusing to read "
+				   "them all", UNIT_FILES_MAX);
+			return -1;
+		}
+		/* Reports name the files in UTF-8, as check's do. */
+		if (!is_utf8(rel)) {
+			diag_path(&cli.diag, DIAG_ERROR, files->v[i], "file "
+				  "name is not valid UTF-8; rename the file or "
+				  "its directory");
+			ret = -1;
+			continue;
+		}
+		if (source_load(&src, files->v[i], SOURCE_SPEC_MAX,
+				&cli.diag) < 0) {
+			ret = -1;
+			continue;
+		}
+		src->unit_path = xstrdup(rel);
+		grow_array((void **)&out->v, &out->cap, out->n + 1,
+			   sizeof(*out->v));
+		out->v[out->n++] = src;
+	}
+	if (ret == 0)
+		ret = gitrev_read_skipped(out, r, opt->paths, opt->npaths,
+					  &cli.diag);
 	return ret;
 }
 
@@ -528,6 +591,7 @@ static int load_worktree(struct side *s, struct gitrev_repo *r,
 			 const struct diff_options *opt)
 {
 	struct path_list files = { NULL, 0, 0 };
+	struct gitrev_files sources = { NULL, 0, 0 };
 	char *top;
 	size_t i;
 	int ret = 0;
@@ -551,9 +615,13 @@ static int load_worktree(struct side *s, struct gitrev_repo *r,
 	if (ret == 0 && !opt->npaths)
 		ret = walk_named(&files, "", r);
 	unique_paths(&files);
+	if (ret == 0)
+		ret = read_worktree(&sources, &files, r, opt);
 	if (ret == 0) {
-		ret = pipeline_load(&s->pl, files.v, files.n);
-		relative_unit_paths(&s->pl.unit, r->workdir);
+		log_info("read %zu spec files in the working tree",
+			 sources.n);
+		ret = pipeline_load_sources(&s->pl, sources.v, sources.n);
+		sources.n = 0;	/* the unit took them */
 		if (ret < 0) {
 			diag_plain(&cli.diag, DIAG_NOTE, "the specs in the "
 				   "working tree do not compile");
@@ -565,6 +633,7 @@ static int load_worktree(struct side *s, struct gitrev_repo *r,
 	for (i = 0; i < files.n; i++)
 		free(files.v[i]);
 	free(files.v);
+	gitrev_files_release(&sources);
 	free(top);
 	return ret;
 }

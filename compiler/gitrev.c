@@ -472,7 +472,8 @@ static bool has_suffix(const char *s, const char *suffix)
 struct walk {
 	struct gitrev_files *out;
 	git_repository *repo;
-	const char *rev;
+	const char *rev;	/* "" for the index, named ":FILE" as in git */
+	const char *where;	/* "at 'REV'" or "in the index", for messages */
 	char *const *paths;
 	size_t npaths;
 	struct diag *d;
@@ -492,8 +493,8 @@ static int add_blob(struct walk *w, const char *path, const git_oid *id)
 	if (w->out->n >= UNIT_FILES_MAX) {
 		if (!w->too_many)
 			diag_plain(w->d, DIAG_ERROR, "more than %d spec files "
-				   "at '%s'; refusing to read them all",
-				   UNIT_FILES_MAX, w->rev);
+				   "%s; refusing to read them all",
+				   UNIT_FILES_MAX, w->where);
 		w->too_many = true;
 		return -1;
 	}
@@ -504,21 +505,21 @@ static int add_blob(struct walk *w, const char *path, const git_oid *id)
 	 */
 	if (git_repository_odb(&odb, w->repo) < 0 ||
 	    git_odb_read_header(&size, &type, odb, id) < 0) {
-		diag_plain(w->d, DIAG_ERROR, "cannot read '%s' at '%s': %s",
-			   path, w->rev, git_message());
+		diag_plain(w->d, DIAG_ERROR, "cannot read '%s' %s: %s",
+			   path, w->where, git_message());
 		git_odb_free(odb);
 		return -1;
 	}
 	git_odb_free(odb);
 	if (size > SOURCE_SPEC_MAX) {
-		diag_plain(w->d, DIAG_ERROR, "'%s' at '%s' is %zu bytes, "
+		diag_plain(w->d, DIAG_ERROR, "'%s' %s is %zu bytes, "
 			   "larger than the limit of %zu bytes for a spec file",
-			   path, w->rev, size, SOURCE_SPEC_MAX);
+			   path, w->where, size, SOURCE_SPEC_MAX);
 		return -1;
 	}
 	if (git_blob_lookup(&blob, w->repo, id) < 0) {
-		diag_plain(w->d, DIAG_ERROR, "cannot read '%s' at '%s': %s",
-			   path, w->rev, git_message());
+		diag_plain(w->d, DIAG_ERROR, "cannot read '%s' %s: %s",
+			   path, w->where, git_message());
 		return -1;
 	}
 	buf_addf(&name, "%s:%s", w->rev, path);
@@ -572,12 +573,94 @@ int gitrev_read_specs(struct gitrev_files *out, struct gitrev_repo *r,
 		      git_tree *tree, const char *rev, char *const *paths,
 		      size_t npaths, struct diag *d)
 {
-	struct walk w = { out, r->repo, rev, paths, npaths, d, 0, false };
+	struct buf where = BUF_INIT;
+	struct walk w = { out, r->repo, rev, NULL, paths, npaths, d, 0,
+			  false };
 
+	buf_addf(&where, "at '%s'", rev);
+	w.where = buf_str(&where);
 	if (git_tree_walk(tree, GIT_TREEWALK_PRE, visit_entry, &w) < 0) {
 		diag_plain(d, DIAG_ERROR, "cannot read the tree of '%s': %s",
 			   rev, git_message());
+		w.ret = -1;
+	}
+	buf_release(&where);
+	sort_array(out->v, out->n, sizeof(*out->v), cmp_sources);
+	return w.ret;
+}
+
+/* Read the index on first use. Returns 0, or -1 after reporting. */
+static int load_index(struct gitrev_repo *r, struct diag *d)
+{
+	if (!r->index && git_repository_index(&r->index, r->repo) < 0) {
+		diag_plain(d, DIAG_ERROR, "cannot read the index of '%s': %s",
+			   r->dir, git_message());
 		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Return whether a hidden component of path, one that starts with '.',
+ * is skipped because no path names it or lies below it.
+ */
+static bool hidden_skipped(const char *path, char *const *paths,
+			   size_t npaths)
+{
+	const char *c = path;
+	bool skipped = false;
+
+	while (c && !skipped) {
+		if (*c == '.') {
+			size_t end = (size_t)(c - path) + strcspn(c, "/");
+			char *prefix = xstrndup(path, end);
+
+			skipped = !names_hidden(prefix, paths, npaths);
+			free(prefix);
+		}
+		c = strchr(c, '/');
+		if (c)
+			c++;
+	}
+	return skipped;
+}
+
+int gitrev_skips_worktree(bool *out, struct gitrev_repo *r, const char *path,
+			  struct diag *d)
+{
+	const git_index_entry *e;
+
+	*out = false;
+	if (load_index(r, d) < 0)
+		return -1;
+	e = git_index_get_bypath(r->index, path, 0);
+	*out = e && (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE);
+	return 0;
+}
+
+int gitrev_read_skipped(struct gitrev_files *out, struct gitrev_repo *r,
+			char *const *paths, size_t npaths, struct diag *d)
+{
+	struct walk w = { out, r->repo, "", "in the index", paths, npaths, d,
+			  0, false };
+	size_t i, n;
+
+	if (load_index(r, d) < 0)
+		return -1;
+	n = git_index_entrycount(r->index);
+	for (i = 0; i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(r->index, i);
+
+		if (!(e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) ||
+		    git_index_entry_stage(e) != 0 ||
+		    (e->mode != GIT_FILEMODE_BLOB &&
+		     e->mode != GIT_FILEMODE_BLOB_EXECUTABLE) ||
+		    !has_suffix(e->path, ".mandate") ||
+		    !gitrev_path_selected(e->path, paths, npaths) ||
+		    hidden_skipped(e->path, paths, npaths))
+			continue;
+		if (add_blob(&w, e->path, &e->id) < 0)
+			w.ret = -1;
 	}
 	sort_array(out->v, out->n, sizeof(*out->v), cmp_sources);
 	return w.ret;
@@ -656,11 +739,8 @@ int gitrev_worktree_entry(enum gitrev_entry *out, struct gitrev_repo *r,
 	int ignored = 0;
 
 	*out = GITREV_ENTRY_SEEN;
-	if (!r->index && git_repository_index(&r->index, r->repo) < 0) {
-		diag_plain(d, DIAG_ERROR, "cannot read the index of '%s': %s",
-			   r->dir, git_message());
+	if (load_index(r, d) < 0)
 		return -1;
-	}
 	if (dir) {
 		buf_addf(&name, "%s/.git", abs);
 		if (path_exists(buf_str(&name))) {

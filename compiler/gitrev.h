@@ -103,6 +103,24 @@ int gitrev_read_specs(struct gitrev_files *out, struct gitrev_repo *r,
 		      char *const *paths, size_t npaths, struct diag *d);
 
 /*
+ * Store in out whether the index marks path, relative to the top of the
+ * repository, skip-worktree, as sparse checkout and "git update-index
+ * --skip-worktree" do: git then takes the file from the index, not the
+ * working tree. Returns 0, or -1 after reporting.
+ */
+int gitrev_skips_worktree(bool *out, struct gitrev_repo *r, const char *path,
+			  struct diag *d);
+
+/*
+ * Add to out the *.mandate files of the index marked skip-worktree under
+ * paths, with gitrev_read_specs's rules, named ":FILE" as git names
+ * the index's files, and sort all of out by path. Returns 0, or -1
+ * after reporting.
+ */
+int gitrev_read_skipped(struct gitrev_files *out, struct gitrev_repo *r,
+			char *const *paths, size_t npaths, struct diag *d);
+
+/*
  * Find the spec files renamed from tree to head_tree, or to the working
  * tree when head_tree is NULL, with git's rename detection. Store in
  * *from and *to, newly allocated arrays of n newly allocated paths, the

@@ -1106,6 +1106,40 @@ expect_status 2
 expect_err "there is no remote 'upstream' and no branch or tag 'upstream/main'; the remotes are: origin"
 expect_no_err "git fetch origin"
 
+# A sparse checkout, and a file marked skip-worktree: git takes both
+# from the index, and reports no change.
+SPARSE=$TMP/sparse
+git clone -q "$UNITS" "$SPARSE" 2>/dev/null || fail "git clone failed"
+git -C "$SPARSE" sparse-checkout set team-a >/dev/null 2>&1 ||
+	fail "git sparse-checkout failed"
+
+case_name "sparse checkout: files outside the cone"
+expect_eq "$(git -C "$SPARSE" status --porcelain)" "" "git status"
+expect_eq "$(ls "$SPARSE/team-b" 2>&1 >/dev/null | wc -l)" 1 "team-b absent"
+run diff --repo "$SPARSE" --format json HEAD -- team-b
+expect_status 0
+expect_jq '.agents' '[]'
+run diff --repo "$SPARSE" --format json u1 -- team-b
+expect_status 0
+expect_jq '.agents' '[]'
+run diff --repo "$SPARSE" --format json u1 -- .github/agents
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["ci-bot","changed"]]'
+git -C "$SPARSE" sparse-checkout disable >/dev/null 2>&1 ||
+	fail "git sparse-checkout disable failed"
+
+case_name "skip-worktree file read from the index"
+git -C "$SPARSE" update-index --skip-worktree team-b/b.mandate ||
+	fail "git update-index failed"
+REPO=$SPARSE write_agent team-b/b.mandate b-bot b carol@example.com ''
+expect_eq "$(git -C "$SPARSE" status --porcelain)" "" "git status"
+run diff --repo "$SPARSE" --format json HEAD -- team-b
+expect_status 0
+expect_jq '.agents' '[]'
+run diff --repo "$SPARSE" --format json HEAD -- team-b/b.mandate
+expect_status 0
+expect_jq '.agents' '[]'
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

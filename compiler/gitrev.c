@@ -534,6 +534,16 @@ static int add_blob(struct walk *w, const char *path, const git_oid *id)
 	return 0;
 }
 
+/*
+ * Warn that the symbolic link at path is skipped: its target may lie
+ * outside the revision, or outside the repository.
+ */
+static void warn_link(struct walk *w, const char *path)
+{
+	diag_plain(w->d, DIAG_WARNING, "skipping symbolic link '%s' %s; diff "
+		   "reads only regular files", path, w->where);
+}
+
 static int visit_entry(const char *root, const git_tree_entry *entry,
 		       void *payload)
 {
@@ -557,6 +567,10 @@ static int visit_entry(const char *root, const git_tree_entry *entry,
 		   has_suffix(name, ".mandate")) {
 		if (add_blob(w, buf_str(&path), git_tree_entry_id(entry)) < 0)
 			w->ret = -1;
+	} else if (mode == GIT_FILEMODE_LINK &&
+		   gitrev_path_selected(buf_str(&path), w->paths, w->npaths) &&
+		   has_suffix(name, ".mandate")) {
+		warn_link(w, buf_str(&path));
 	}
 	buf_release(&path);
 	return ret;
@@ -653,13 +667,15 @@ int gitrev_read_skipped(struct gitrev_files *out, struct gitrev_repo *r,
 
 		if (!(e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) ||
 		    git_index_entry_stage(e) != 0 ||
-		    (e->mode != GIT_FILEMODE_BLOB &&
-		     e->mode != GIT_FILEMODE_BLOB_EXECUTABLE) ||
 		    !has_suffix(e->path, ".mandate") ||
 		    !gitrev_path_selected(e->path, paths, npaths) ||
 		    hidden_skipped(e->path, paths, npaths))
 			continue;
-		if (add_blob(&w, e->path, &e->id) < 0)
+		if (e->mode == GIT_FILEMODE_LINK)
+			warn_link(&w, e->path);
+		else if ((e->mode == GIT_FILEMODE_BLOB ||
+			  e->mode == GIT_FILEMODE_BLOB_EXECUTABLE) &&
+			 add_blob(&w, e->path, &e->id) < 0)
 			w.ret = -1;
 	}
 	sort_array(out->v, out->n, sizeof(*out->v), cmp_sources);

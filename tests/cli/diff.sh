@@ -1140,6 +1140,22 @@ run diff --repo "$SPARSE" --format json HEAD -- team-b/b.mandate
 expect_status 0
 expect_jq '.agents' '[]'
 
+case_name "symbolic link committed as a spec"
+git_units checkout -q -b links u2
+ln -s ../team-a/a.mandate "$UNITS/team-b/link.mandate"
+git_units add -A
+git_units commit -q -m "link a spec"
+run diff --repo "$UNITS" --format json u2 links -- team-b
+expect_status 0
+expect_err "warning: skipping symbolic link 'team-b/link.mandate' at 'links'; diff reads only regular files"
+expect_no_err "at 'u2'"
+expect_jq '.agents' '[]'
+run diff --repo "$UNITS" --format json links -- team-b
+expect_status 0
+expect_err "warning: skipping symbolic link 'team-b/link.mandate' at 'links'"
+expect_err "warning: skipping symbolic link 'team-b/link.mandate' in the working tree"
+git_units checkout -q main
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

@@ -136,7 +136,8 @@ char *gitrev_suggest(struct gitrev_repo *r, const char *rev, struct diag *d)
 	char *found = NULL;
 	size_t i;
 
-	add_name(&list, "HEAD");
+	if (gitrev_resolves(r, "HEAD"))
+		add_name(&list, "HEAD");
 	if (git_branch_iterator_new(&it, r->repo, GIT_BRANCH_ALL) == 0) {
 		while (git_branch_next(&ref, &type, it) == 0) {
 			/* origin/HEAD only points at another branch */
@@ -149,7 +150,7 @@ char *gitrev_suggest(struct gitrev_repo *r, const char *rev, struct diag *d)
 	}
 	git_tag_foreach(r->repo, add_tag_name, &list);
 	guess = nearest_name(rev, list.v, list.n);
-	if (guess) {
+	if (guess && strcmp(guess, rev)) {
 		diag_plain(d, DIAG_NOTE, "did you mean '%s'?", guess);
 		found = xstrdup(guess);
 	}
@@ -328,6 +329,26 @@ static void report_range(const char *rev, struct diag *d)
 }
 
 /*
+ * Return the length of the start of rev, such as "main" in "main~5^2",
+ * when the rest is a walk of '~' and '^' each followed by an optional
+ * number, else 0.
+ */
+static size_t walk_start(const char *rev)
+{
+	size_t n = strcspn(rev, "~^:@{");
+	const char *p = rev + n;
+
+	if (!*p || (*p != '~' && *p != '^'))
+		return 0;
+	while (*p == '~' || *p == '^') {
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p ? 0 : n;
+}
+
+/*
  * Return whether rev, such as "main~5", walks back from a start that
  * exists: its history is then shorter than the walk, or not fetched.
  */
@@ -337,7 +358,9 @@ static bool walks_past_history(struct gitrev_repo *r, const char *rev)
 	char *start;
 	bool found;
 
-	if (!rev[n] || rev[n + 1] == '{' || strpbrk(rev, ":@"))
+	if (rev[n] != '~' && rev[n] != '^')
+		return false;
+	if (n && walk_start(rev) != n)
 		return false;
 	start = xstrndup(rev, n);
 	found = gitrev_resolves(r, n ? start : "HEAD");
@@ -345,44 +368,141 @@ static bool walks_past_history(struct gitrev_repo *r, const char *rev)
 	return found;
 }
 
+static void report_past_history(struct gitrev_repo *r, const char *rev,
+				struct diag *d)
+{
+	size_t n = strcspn(rev, "~^");
+
+	if (git_repository_is_shallow(r->repo) == 1) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
+			   "repository at '%s': it is older than the commits "
+			   "this shallow clone fetched", rev, r->dir);
+		note_shallow(r, d);
+	} else {
+		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
+			   "repository at '%s': the history of '%.*s' is "
+			   "shorter than that", rev, r->dir, n ? (int)n : 4,
+			   n ? rev : "HEAD");
+	}
+}
+
+/* Return whether rev is 1 to 3 hexadecimal digits. */
+static bool is_short_hex(const char *rev)
+{
+	size_t n = strspn(rev, "0123456789abcdefABCDEF");
+
+	return n > 0 && n < 4 && !rev[n];
+}
+
+/*
+ * Report a revision that git's syntax allows but diff does not take,
+ * or that is malformed; libgit2 rejects all of them alike. Returns
+ * whether rev was one.
+ */
+static bool report_form(const char *rev, struct diag *d)
+{
+	size_t len = strlen(rev);
+
+	if (!*rev) {
+		diag_plain(d, DIAG_ERROR, "the revision is empty; give a "
+			   "branch, tag or commit");
+	} else if (rev[0] == ':') {
+		diag_plain(d, DIAG_ERROR, "revision '%s' names a file in the "
+			   "index, which diff does not compare; without HEAD, "
+			   "diff compares BASE with the working tree", rev);
+	} else if (rev[0] == '^') {
+		diag_plain(d, DIAG_ERROR, "revision '%s' excludes the commits "
+			   "of '%s', as in git log, which diff does not accept; "
+			   "give BASE and HEAD as two arguments", rev, rev + 1);
+	} else if (len > 2 && (!strcmp(rev + len - 2, "^!") ||
+			       strstr(rev, "^-"))) {
+		size_t n = strcspn(rev, "^");
+
+		diag_plain(d, DIAG_ERROR, "revision '%s' is a range, which "
+			   "diff does not accept; give BASE and HEAD as two "
+			   "arguments: mandate diff %.*s^ %.*s", rev, (int)n,
+			   rev, (int)n, rev);
+	} else if (strstr(rev, "^{")) {
+		diag_plain(d, DIAG_ERROR, "invalid revision '%s': diff "
+			   "compares commits and trees, so '^{...}' may name "
+			   "only a commit or a tree, as in HEAD^{tree}", rev);
+	} else if (strpbrk(rev, "~^") && !strpbrk(rev, ":@") &&
+		   !walk_start(rev)) {
+		diag_plain(d, DIAG_ERROR, "invalid revision '%s': '~' and '^' "
+			   "take only a number, as in HEAD~2 or HEAD^2", rev);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* Report why rev, which libgit2 failed to resolve with err, is unusable. */
 static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 			    struct diag *d)
 {
-	const git_error *e = git_error_last();
-	const char *why = e && e->message ? e->message : NULL;
+	char *why = xstrdup(git_message());	/* later calls reset it */
+	const char *colon = strchr(rev, ':');
+	char *tree = colon && colon != rev ?
+		     xstrndup(rev, (size_t)(colon - rev)) : NULL;
 
 	if (gitrev_is_range(rev)) {
 		report_range(rev, d);
+	} else if (git_repository_is_empty(r->repo) == 1) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
+			   "repository at '%s', which has no commits yet; "
+			   "commit the specs first", rev, r->dir);
+	} else if (err != GIT_ENOTFOUND && err != GIT_EAMBIGUOUS &&
+		   report_form(rev, d)) {
+		/* reported */
+	} else if (err == GIT_EAMBIGUOUS && is_short_hex(rev)) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' is not a branch or "
+			   "tag, and an abbreviated commit id needs at least 4 "
+			   "hexadecimal digits", rev);
+	} else if (err == GIT_EAMBIGUOUS) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' is ambiguous: more "
+			   "than one object id starts with it; give more "
+			   "hexadecimal digits", rev);
+	} else if (err == GIT_ENOTFOUND && tree && gitrev_resolves(r, tree)) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' names no file or "
+			   "directory: '%s' is not at '%s'", rev, colon + 1,
+			   tree);
 	} else if (err == GIT_ENOTFOUND && walks_past_history(r, rev)) {
-		size_t n = strcspn(rev, "~^");
-
-		if (git_repository_is_shallow(r->repo) == 1) {
-			diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
-				   "repository at '%s': it is older than the "
-				   "commits this shallow clone fetched", rev,
-				   r->dir);
-			note_shallow(r, d);
-		} else {
-			diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
-				   "repository at '%s': the history of '%.*s' "
-				   "is shorter than that", rev, r->dir,
-				   n ? (int)n : 4, n ? rev : "HEAD");
-		}
+		report_past_history(r, rev, d);
+	} else if (err == GIT_ENOTFOUND && strstr(rev, "@{")) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
+			   "repository at '%s': %s", rev, r->dir, why);
 	} else if (err == GIT_ENOTFOUND ||
 		   git_repository_is_shallow(r->repo) == 1) {
 		report_missing(r, rev, d);
-	} else if (why) {
-		diag_plain(d, DIAG_ERROR, "invalid revision '%s': %s", rev, why);
 	} else {
-		diag_plain(d, DIAG_ERROR, "invalid revision '%s'; give a "
-			   "branch, tag, commit or a form such as HEAD~2", rev);
+		diag_plain(d, DIAG_ERROR, "invalid revision '%s': %s; give a "
+			   "branch, tag, commit or a form such as HEAD~2", rev,
+			   why);
 	}
+	free(why);
+	free(tree);
 }
 
 bool gitrev_is_range(const char *rev)
 {
 	return strstr(rev, "..") && !strchr(rev, ':');
+}
+
+/* Report that rev names obj, which is not a commit or a tree. */
+static void report_not_tree(const char *rev, git_object *obj, struct diag *d)
+{
+	const char *type = git_object_type2string(git_object_type(obj));
+	const char *colon = strchr(rev, ':');
+
+	if (colon && colon != rev) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' names a file, not a "
+			   "commit or tree; give the commit, and the file "
+			   "after '--': mandate diff %.*s -- %s", rev,
+			   (int)(colon - rev), rev, colon + 1);
+		return;
+	}
+	diag_plain(d, DIAG_ERROR, "revision '%s' names a %s, not a commit "
+		   "or tree; give a branch, tag or commit", rev, type);
 }
 
 int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
@@ -403,13 +523,10 @@ int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
 		git_object_free(peeled);
 	}
 	err = git_object_peel((git_object **)out, obj, GIT_OBJECT_TREE);
+	if (err < 0)
+		report_not_tree(rev, obj, d);
 	git_object_free(obj);
-	if (err < 0) {
-		diag_plain(d, DIAG_ERROR, "revision '%s' names no commit or "
-			   "tree: %s", rev, git_message());
-		return -1;
-	}
-	return 0;
+	return err < 0 ? -1 : 0;
 }
 
 bool gitrev_path_selected(const char *path, char *const *paths,

@@ -1156,6 +1156,42 @@ expect_err "warning: skipping symbolic link 'team-b/link.mandate' at 'links'"
 expect_err "warning: skipping symbolic link 'team-b/link.mandate' in the working tree"
 git_units checkout -q main
 
+case_name "revision errors name the reason"
+# Two blobs whose ids both start with 9788.
+printf 'spec 124\n' | git -C "$UNITS" hash-object -w --stdin >/dev/null
+printf 'spec 126\n' | git -C "$UNITS" hash-object -w --stdin >/dev/null
+git_units branch fed
+while IFS='|' read -r rev want; do
+	run diff --repo "$UNITS" "$rev" -- team-a
+	expect_status 2
+	expect_err "error: $want"
+done <<REVS
+fde|revision 'fde' is not a branch or tag, and an abbreviated commit id needs at least 4 hexadecimal digits
+9788|revision '9788' is ambiguous: more than one object id starts with it; give more hexadecimal digits
+9788f0f|revision '9788f0f' names a blob, not a commit or tree; give a branch, tag or commit
+:|revision ':' names a file in the index, which diff does not compare; without HEAD, diff compares BASE with the working tree
+^HEAD|revision '^HEAD' excludes the commits of 'HEAD', as in git log, which diff does not accept; give BASE and HEAD as two arguments
+HEAD^{blob}|invalid revision 'HEAD^{blob}': diff compares commits and trees, so '^{...}' may name only a commit or a tree, as in HEAD^{tree}
+HEAD:team-a/a.mandate|revision 'HEAD:team-a/a.mandate' names a file, not a commit or tree; give the commit, and the file after '--': mandate diff HEAD -- team-a/a.mandate
+HEAD:nosuch|revision 'HEAD:nosuch' names no file or directory: 'nosuch' is not at 'HEAD'
+HEAD~1x|invalid revision 'HEAD~1x': '~' and '^' take only a number, as in HEAD~2 or HEAD^2
+HEAD^!|revision 'HEAD^!' is a range, which diff does not accept; give BASE and HEAD as two arguments: mandate diff HEAD^ HEAD
+HEAD^-|revision 'HEAD^-' is a range, which diff does not accept; give BASE and HEAD as two arguments: mandate diff HEAD^ HEAD
+HEAD~9|revision 'HEAD~9' is not in the repository at '$UNITS': the history of 'HEAD' is shorter than that
+REVS
+run diff --repo "$UNITS" fed -- team-a
+expect_status 0
+run diff --repo "$UNITS" "" -- team-a
+expect_status 2
+expect_err "error: the revision is empty; give a branch, tag or commit"
+
+case_name "empty repository"
+git init -q "$TMP/empty"
+run diff --repo "$TMP/empty" HEAD
+expect_status 2
+expect_err "error: revision 'HEAD' is not in the repository at '$TMP/empty', which has no commits yet; commit the specs first"
+expect_no_err "did you mean"
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

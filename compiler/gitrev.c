@@ -488,6 +488,42 @@ bool gitrev_is_range(const char *rev)
 	return strstr(rev, "..") && !strchr(rev, ':');
 }
 
+/*
+ * Return -1 after reporting that the name at the start of rev, such as
+ * "dup" in "dup~1", is both a tag and a branch, or a branch of this
+ * repository and of a remote. git would warn and pick one by its own
+ * order, so a diff could compare with the revision not meant.
+ */
+static int reject_ambiguous_ref(struct gitrev_repo *r, const char *rev,
+				struct diag *d)
+{
+	static const char *const spaces[] = {
+		"refs/tags/", "refs/heads/", "refs/remotes/",
+	};
+	const char *found[ARRAY_SIZE(spaces)];
+	size_t n = strcspn(rev, "~^:@{"), i, nfound = 0;
+	struct buf ref = BUF_INIT;
+	git_oid id;
+
+	if (!n || !strncmp(rev, "refs/", 5))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(spaces); i++) {
+		buf_reset(&ref);
+		buf_addf(&ref, "%s%.*s", spaces[i], (int)n, rev);
+		if (git_reference_name_to_id(&id, r->repo, buf_str(&ref)) == 0)
+			found[nfound++] = spaces[i];
+	}
+	buf_release(&ref);
+	if (nfound < 2)
+		return 0;
+	diag_plain(d, DIAG_ERROR, "revision '%s' is ambiguous: '%.*s' is both "
+		   "'%s%.*s' and '%s%.*s'", rev, (int)n, rev, found[1], (int)n,
+		   rev, found[0], (int)n, rev);
+	diag_plain(d, DIAG_NOTE, "name the one meant in full, such as "
+		   "'%s%s' or '%s%s'", found[1], rev, found[0], rev);
+	return -1;
+}
+
 /* Report that rev names obj, which is not a commit or a tree. */
 static void report_not_tree(const char *rev, git_object *obj, struct diag *d)
 {
@@ -513,6 +549,8 @@ int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
 
 	*out = NULL;
 	commit[0] = '\0';
+	if (reject_ambiguous_ref(r, rev, d) < 0)
+		return -1;
 	err = git_revparse_single(&obj, r->repo, rev);
 	if (err < 0) {
 		report_revision(r, rev, err, d);

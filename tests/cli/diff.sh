@@ -1185,6 +1185,21 @@ run diff --repo "$UNITS" "" -- team-a
 expect_status 2
 expect_err "error: the revision is empty; give a branch, tag or commit"
 
+case_name "tag and branch of one name"
+git_units tag dup u1
+git_units branch dup u2
+run diff --repo "$UNITS" dup u2 -- team-a
+expect_status 2
+expect_err "error: revision 'dup' is ambiguous: 'dup' is both 'refs/heads/dup' and 'refs/tags/dup'"
+expect_err "note: name the one meant in full, such as 'refs/heads/dup' or 'refs/tags/dup'"
+expect_no_out "mandate diff"
+run diff --repo "$UNITS" u1 dup~0 -- team-a
+expect_status 2
+expect_err "error: revision 'dup~0' is ambiguous"
+run diff --repo "$UNITS" --format json refs/tags/dup refs/heads/dup -- team-a
+expect_status 0
+expect_jq '[.agents[].name]' '["a-bot"]'
+
 case_name "empty repository"
 git init -q "$TMP/empty"
 run diff --repo "$TMP/empty" HEAD

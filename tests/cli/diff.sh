@@ -1207,6 +1207,33 @@ expect_status 2
 expect_err "error: revision 'HEAD' is not in the repository at '$TMP/empty', which has no commits yet; commit the specs first"
 expect_no_err "did you mean"
 
+case_name "markdown cut to a comment's size"
+git_units checkout -q -b wide u2
+REPO=$UNITS write_agent team-a/a.mandate a-bot a bob@example.com '
+  grant actions ["*"] on "*" {
+    because  = "Administers the account"
+    approver = "sec@example.com"
+  }'
+git_units commit -q -a -m "grant everything"
+run diff --repo "$UNITS" --format json u2 wide -- team-a
+expect_status 0
+total=$(jq '.agents[0].added | length' "$out")
+run diff --repo "$UNITS" --format markdown u2 wide -- team-a
+expect_status 0
+size=$(wc -c <"$out")
+[ "$size" -le 60000 ] || fail "markdown is $size bytes, over 60000"
+[ "$size" -ge 50000 ] || fail "markdown is $size bytes, cut too short"
+expect_out "- **a-bot**: new wildcard action '\*'"
+expect_out "_The diff is cut to 60000 bytes to fit a pull-request comment._"
+escalations=$(grep -n '^## Escalations' "$out" | cut -d: -f1)
+agents=$(grep -n '^## Agents' "$out" | cut -d: -f1)
+[ "${escalations:-9}" -lt "${agents:-0}" ] ||
+	fail "escalations at line ${escalations:-none}, agents at ${agents:-none}"
+shown=$(grep -c '^+ ' "$out")
+left=$(sed -n 's/^\.\.\. and \([0-9]*\) more (see --format json)$/\1/p' "$out")
+expect_eq "$((shown + ${left:-0}))" "$total" "permissions shown and left out"
+git_units checkout -q main
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

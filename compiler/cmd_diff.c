@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 
@@ -820,8 +821,12 @@ static bool text_color(const struct diff_options *opt)
 	return cli.color == COLOR_ALWAYS || cli_stdout_is_terminal();
 }
 
-static int compare(struct buf *out, bool *escalated, struct gitrev_repo *r,
-		   const struct diff_options *opt)
+/*
+ * Compare the two sides into out. Sets *usage_error when the failure is
+ * -o naming a spec read, so that the file is left alone.
+ */
+static int compare(struct buf *out, bool *escalated, bool *usage_error,
+		   struct gitrev_repo *r, const struct diff_options *opt)
 {
 	struct side base, head;
 	struct file_rename *renames = NULL;
@@ -839,8 +844,10 @@ static int compare(struct buf *out, bool *escalated, struct gitrev_repo *r,
 		      : load_worktree(&head, r, opt) < 0)
 		goto out;
 	if (!opt->head && cli_reject_input_output("diff", opt->output, NULL,
-						  0, &head.pl.unit) < 0)
+						  0, &head.pl.unit) < 0) {
+		*usage_error = true;
 		goto out;
+	}
 	if (!base.pl.prog.nagents && !head.pl.prog.nagents) {
 		diag_plain(&cli.diag, DIAG_ERROR, "no agent specs found at "
 			   "either side under the paths given; name the "
@@ -871,11 +878,52 @@ out:
 	return ret;
 }
 
+/*
+ * The largest earlier report that a failed run reads to recognize it.
+ * A larger file is kept, as any file not recognized is.
+ */
+#define EARLIER_REPORT_MAX ((size_t)256 << 20)
+
+/*
+ * Remove the report an earlier run left at -o, so that CI does not take
+ * it for the report of a run that could not finish, as check does. Only
+ * a regular file that is recognisably a diff report of the same format
+ * is removed, through any symbolic link as write_file_atomic writes it.
+ */
+static void remove_earlier_report(const struct diff_options *opt)
+{
+	struct buf text = BUF_INIT;
+	struct stat st;
+	char *target;
+
+	if (cli_output_is_stdout(opt->output) || stat(opt->output, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	target = realpath(opt->output, NULL);
+	if (!target)
+		return;
+	if (read_file(target, EARLIER_REPORT_MAX, &text) < 0)
+		log_warn("kept %s: cannot read it to tell whether it is an "
+			 "earlier report: %s", opt->output, strerror(errno));
+	else if (!diff_report_recognize(opt->format, buf_str(&text),
+					text.len))
+		log_warn("kept %s: it does not look like a mandate diff %s "
+			 "report, so this failed run did not replace or remove "
+			 "it", opt->output, opt->format);
+	else if (unlink(target) == 0)
+		log_warn("removed the earlier report %s", opt->output);
+	else
+		log_warn("cannot remove the earlier report %s: %s",
+			 opt->output, strerror(errno));
+	buf_release(&text);
+	free(target);
+}
+
 static int run_diff(struct diff_options *opt)
 {
 	struct gitrev_repo r;
 	struct buf out = BUF_INIT;
-	bool escalated = false;
+	bool escalated = false, usage_error = false;
 	int status = EXIT_ERROR;
 	size_t i;
 
@@ -887,15 +935,21 @@ static int run_diff(struct diff_options *opt)
 	if (gitrev_open(&r, opt->repo, &cli.diag) < 0)
 		goto out;
 	opt->prefix = worktree_prefix(&r);
-	if (split_revisions(opt, &r) < 0 || resolve_paths(opt, &r) < 0)
+	if (split_revisions(opt, &r) < 0 || resolve_paths(opt, &r) < 0) {
+		usage_error = true;
 		goto out;
-	if (compare(&out, &escalated, &r, opt) < 0 ||
+	}
+	if (compare(&out, &escalated, &usage_error, &r, opt) < 0 ||
 	    write_report(opt, &out) < 0)
 		goto out;
 	status = escalated && opt->fail_on_escalation ? EXIT_FAIL : EXIT_PASS;
 out:
-	if (status == EXIT_ERROR)
+	if (status == EXIT_ERROR) {
 		diag_summary(&cli.diag);
+		/* A usage error never touches the files. */
+		if (!usage_error)
+			remove_earlier_report(opt);
+	}
 	buf_release(&out);
 	gitrev_close(&r);
 	for (i = 0; opt->owned && opt->owned[i]; i++)

@@ -641,3 +641,45 @@ void diff_report_json(struct buf *b, const struct perm_diff *d,
 	cJSON_free(text);
 	cJSON_Delete(root);
 }
+
+/* Return whether the first line of text starts with prefix and has sep. */
+static bool first_line_has(const char *text, size_t len, const char *prefix,
+			   const char *sep)
+{
+	size_t n = strlen(prefix);
+	const char *end = memchr(text, '\n', len);
+	size_t line = end ? (size_t)(end - text) : len;
+	char *first;
+	bool found;
+
+	if (line < n || memcmp(text, prefix, n))
+		return false;
+	first = xstrndup(text, line);
+	found = strstr(first, sep) && strstr(first, " escalation");
+	free(first);
+	return found;
+}
+
+static bool json_recognize(const char *text, size_t len)
+{
+	cJSON *root = cJSON_ParseWithLength(text, len);
+	bool ours = cJSON_IsObject(root) &&
+		    cJSON_IsString(cJSON_GetObjectItem(root, "base")) &&
+		    cJSON_IsNumber(cJSON_GetObjectItem(root, "escalations")) &&
+		    cJSON_IsArray(cJSON_GetObjectItem(root, "unit")) &&
+		    cJSON_IsArray(cJSON_GetObjectItem(root, "agents"));
+
+	cJSON_Delete(root);
+	return ours;
+}
+
+bool diff_report_recognize(const char *format, const char *text, size_t len)
+{
+	if (!strcmp(format, "json"))
+		return json_recognize(text, len);
+	if (!strcmp(format, "markdown"))
+		return first_line_has(text, len, "**mandate diff** ", " → ");
+	if (!strcmp(format, "text"))
+		return first_line_has(text, len, "mandate diff ", " -> ");
+	BUG("unknown diff format '%s'", format);
+}

@@ -39,4 +39,10 @@ void diff_report_json(struct buf *b, const struct perm_diff *d,
 		      const char *base, const char *head,
 		      const char *base_commit, const char *head_commit);
 
+/*
+ * Return whether the len bytes of text are a diff report in format
+ * (text, markdown or json), such as an earlier run left in an -o file.
+ */
+bool diff_report_recognize(const char *format, const char *text, size_t len);
+
 #endif

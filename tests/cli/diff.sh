@@ -1234,6 +1234,31 @@ left=$(sed -n 's/^\.\.\. and \([0-9]*\) more (see --format json)$/\1/p' "$out")
 expect_eq "$((shown + ${left:-0}))" "$total" "permissions shown and left out"
 git_units checkout -q main
 
+case_name "failed run removes its earlier report"
+for format in text markdown json; do
+	report=$TMP/report.$format
+	run diff --repo "$UNITS" --format "$format" -o "$report" u1 u2 -- team-a
+	expect_status 0
+	[ -s "$report" ] || fail "$format: no report written"
+	run diff --repo "$UNITS" --format "$format" -o "$report" nosuch u2 \
+		-- team-a
+	expect_status 2
+	expect_err "removed the earlier report $report"
+	[ ! -e "$report" ] || fail "$format: the earlier report is still there"
+done
+echo "notes of the user" >"$TMP/notes.md"
+run diff --repo "$UNITS" --format markdown -o "$TMP/notes.md" nosuch u2 \
+	-- team-a
+expect_status 2
+expect_err "kept $TMP/notes.md: it does not look like a mandate diff markdown report"
+expect_eq "$(cat "$TMP/notes.md")" "notes of the user" "the user's file"
+run diff --repo "$UNITS" --format json -o "$TMP/report.json" u1 u2 -- team-a
+expect_status 0
+run diff --repo "$UNITS" --format json -o "$TMP/report.json"
+expect_status 2
+expect_err "missing BASE revision"
+[ -s "$TMP/report.json" ] || fail "a usage error removed the report"
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

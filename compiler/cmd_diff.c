@@ -530,17 +530,6 @@ static int walk_named(struct path_list *out, const char *rel,
 	return ret;
 }
 
-/* Return whether s is valid UTF-8. */
-static bool is_utf8(const char *s)
-{
-	size_t n = strlen(s), len;
-
-	for (; n > 0; s += len, n -= len)
-		if ((len = utf8_char_len(s, n)) == 0)
-			return false;
-	return true;
-}
-
 /*
  * Read the working-tree files into out, named by their paths below the
  * top of the repository, then the files of the index marked
@@ -564,7 +553,7 @@ static int read_worktree(struct gitrev_files *out,
 			return -1;
 		}
 		/* Reports name the files in UTF-8, as check's do. */
-		if (!is_utf8(rel)) {
+		if (!utf8_valid(rel)) {
 			diag_path(&cli.diag, DIAG_ERROR, files->v[i], "file "
 				  "name is not valid UTF-8; rename the file or "
 				  "its directory");

@@ -645,6 +645,14 @@ static int add_blob(struct walk *w, const char *path, const git_oid *id)
 	git_object_t type;
 	size_t size;
 
+	/* Reports name the files in UTF-8, as for the working tree. */
+	if (!utf8_valid(path)) {
+		buf_addf(&name, "%s:%s", w->rev, path);
+		diag_path(w->d, DIAG_ERROR, buf_str(&name), "file name is not "
+			  "valid UTF-8; rename the file or its directory");
+		buf_release(&name);
+		return -1;
+	}
 	if (w->out->n >= UNIT_FILES_MAX) {
 		if (!w->too_many)
 			diag_plain(w->d, DIAG_ERROR, "more than %d spec files "

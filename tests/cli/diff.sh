@@ -1259,6 +1259,24 @@ expect_status 2
 expect_err "missing BASE revision"
 [ -s "$TMP/report.json" ] || fail "a usage error removed the report"
 
+case_name "file name not UTF-8"
+git_units checkout -q -b latin1 u2
+latin1=$(printf 'team-a/caf\351.mandate')
+REPO=$UNITS write_agent "$latin1" cafe-bot cafe bob@example.com ''
+run diff --repo "$UNITS" --format json u2 -- team-a
+expect_status 2
+expect_err "$UNITS/team-a/caf?.mandate: error: file name is not valid UTF-8; rename the file or its directory"
+iconv -f UTF-8 -t UTF-8 "$err" >/dev/null 2>&1 || fail "stderr is not UTF-8"
+expect_eq "$(wc -c <"$out")" 0 "bytes on stdout"
+git_units add -A
+git_units commit -q -m "a spec whose name is Latin-1"
+run diff --repo "$UNITS" --format json u2 latin1 -- team-a
+expect_status 2
+expect_err "latin1:team-a/caf?.mandate: error: file name is not valid UTF-8; rename the file or its directory"
+iconv -f UTF-8 -t UTF-8 "$err" >/dev/null 2>&1 || fail "stderr is not UTF-8"
+expect_eq "$(wc -c <"$out")" 0 "bytes on stdout"
+git_units checkout -q main
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

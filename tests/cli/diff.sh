@@ -1291,4 +1291,19 @@ run diff --repo "$REPO" --format yaml v1
 expect_status 2
 expect_err "invalid --format 'yaml'"
 
+case_name "option errors name the command"
+run diff -x
+expect_status 2
+expect_err "mandate diff: invalid option -- 'x'"
+grep -q '^diff:' "$err" && fail "a message starts with 'diff:'"
+run diff --bogus
+expect_status 2
+expect_err "mandate diff: unrecognized option '--bogus'"
+
+case_name "verbose counts agents"
+run diff --repo "$UNITS" -v u1 u2 -- team-a
+expect_status 0
+expect_err "mandate: compiled 1 agent"
+expect_no_err "compiled 1 agents"
+
 finish

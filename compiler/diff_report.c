@@ -353,6 +353,12 @@ static size_t md_changes(struct buf *b, const struct agent_diff *ad,
 	add_fence(&fence, buf_str(&all));
 	/* fences, "diff\n", the note of lines left out, blank line */
 	used = 2 * fence.len + 5 + 100 + 3;
+	if (used > room) {
+		/* Not even an empty block fits: MD_TAIL has room for this. */
+		md_omitted(b, "", n, " changes");
+		buf_addch(b, '\n');
+		goto out;
+	}
 	buf_reset(&all);
 	for (i = 0; i < n; i++) {
 		buf_reset(&line);
@@ -642,7 +648,10 @@ void diff_report_json(struct buf *b, const struct perm_diff *d,
 	cJSON_Delete(root);
 }
 
-/* Return whether the first line of text starts with prefix and has sep. */
+/*
+ * Return whether the first line of text starts with prefix and contains
+ * sep and " escalation", as the summary line of a diff report does.
+ */
 static bool first_line_has(const char *text, size_t len, const char *prefix,
 			   const char *sep)
 {

@@ -16,6 +16,29 @@ static const char *git_message(void)
 	return e && e->message ? e->message : "libgit2 gave no reason";
 }
 
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && !strcmp(s + n - m, suffix);
+}
+
+/*
+ * Return whether dir is already the working tree of repo. Setting it
+ * again leaked memory under LeakSanitizer with libgit2 1.5.1.
+ */
+static bool is_workdir(git_repository *repo, const char *dir)
+{
+	const char *workdir = git_repository_workdir(repo);
+	char *real = realpath(dir, NULL);
+	size_t n = real ? strlen(real) : 0;
+	bool same = workdir && real && !strncmp(workdir, real, n) &&
+		    workdir[n] == '/' && !workdir[n + 1];
+
+	free(real);
+	return same;
+}
+
 /*
  * Open the repository that git would use from the environment. libgit2
  * 1.5.1 fails on GIT_WORK_TREE under GIT_REPOSITORY_OPEN_FROM_ENV
@@ -36,7 +59,7 @@ static int open_from_env(git_repository **out, const char *git_dir)
 					      NULL);
 	else
 		err = git_repository_open_ext(out, ".", 0, NULL);
-	if (err == 0)
+	if (err == 0 && !is_workdir(*out, work_tree))
 		err = git_repository_set_workdir(*out, work_tree, 0);
 	return err;
 }
@@ -191,14 +214,22 @@ static char *list_remotes(struct buf *out, git_repository *repo)
 	git_config_entry *entry;
 	char *pick = NULL;
 
-	/* From a snapshot of the configuration, as in has_remote. */
+	/*
+	 * From a snapshot of the configuration, as in has_remote, and with
+	 * no regular expression: git_config_iterator_glob_new leaked PCRE2
+	 * match data under LeakSanitizer with libgit2 1.5.1.
+	 */
 	if (git_repository_config_snapshot(&config, repo) < 0)
 		return NULL;
-	if (git_config_iterator_glob_new(&it, config,
-					 "^remote\\..*\\.url$") == 0) {
+	if (git_config_iterator_new(&it, config) == 0) {
 		while (git_config_next(&entry, it) == 0) {
 			const char *name = entry->name + 7;	/* "remote." */
-			size_t len = strlen(name) - 4;		/* ".url" */
+			size_t len;
+
+			if (strncmp(entry->name, "remote.", 7) ||
+			    !has_suffix(name, ".url"))
+				continue;
+			len = strlen(name) - 4;		/* ".url" */
 
 			buf_addf(out, "%s%.*s", out->len ? ", " : "",
 				 (int)len, name);
@@ -615,13 +646,6 @@ static bool names_hidden(const char *path, char *const *paths,
 		    (paths[i][n] == '\0' || paths[i][n] == '/'))
 			return true;
 	return false;
-}
-
-static bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n > m && !strcmp(s + n - m, suffix);
 }
 
 struct walk {

@@ -6,15 +6,18 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 
+#include "ast.h"
 #include "buf.h"
 #include "diff_report.h"
 #include "fsutil.h"
 #include "gitrev.h"
 #include "permdiff.h"
 #include "pipeline.h"
+#include "source.h"
 
 struct diff_options {
 	const char *repo;
@@ -23,8 +26,10 @@ struct diff_options {
 	char **revs;		/* positional arguments before "--" */
 	size_t nrevs;
 	bool separator;		/* "--" ends the revisions */
-	char **paths;
+	char **paths;		/* below the top of the repository */
 	size_t npaths;
+	char **owned;		/* the resolved paths, freed at the end */
+	char *prefix;		/* see worktree_prefix */
 	const char *format;
 	const char *output;
 	bool fail_on_escalation;
@@ -45,9 +50,12 @@ static void diff_usage(FILE *out)
 	      "nothing is checked out and no hook runs. Without HEAD, BASE\n"
 	      "is compared with the working tree as git sees it: ignored\n"
 	      "files and nested repositories are not read.\n\n"
-	      "PATHs, relative to the top of the repository, limit the agents\n"
-	      "compared to those in spec files under them (default: all), but\n"
-	      "every *.mandate file is read. Without \"--\", a second argument\n"
+	      "PATHs name the unit compared, as check's paths do: only the\n"
+	      "*.mandate files under them are read, on both sides (default:\n"
+	      "every one in the repository). They are relative to the current\n"
+	      "directory, or to the top of the repository when it is outside\n"
+	      "the working tree. Hidden directories are skipped unless a PATH\n"
+	      "names them or lies below them. Without \"--\", a second argument\n"
 	      "is HEAD when it is a revision, else a PATH that must exist in\n"
 	      "the working tree or at BASE or HEAD; an argument that is both\n"
 	      "a revision and a path needs \"--\" after the revisions. A PATH\n"
@@ -55,7 +63,8 @@ static void diff_usage(FILE *out)
 	      "the working tree are skipped with a warning, as the revisions\n"
 	      "skip them.\n\n"
 	      "options:\n"
-	      "  --repo DIR             the repository (default: the one\n"
+	      "  --repo DIR             the repository (default: GIT_DIR and\n"
+	      "                         GIT_WORK_TREE when set, else the one\n"
 	      "                         holding the current directory)\n"
 	      "  --format FORMAT        text (default), markdown or json\n"
 	      "  --fail-on-escalation   exit 1 when a change escalates access\n"
@@ -107,34 +116,97 @@ static int collapse_path(char *path)
 	return 0;
 }
 
+/* Return a followed by b, newly allocated. */
+static char *concat(const char *a, const char *b)
+{
+	size_t n = strlen(a) + strlen(b) + 1;
+	char *s = xmalloc(n);
+
+	snprintf(s, n, "%s%s", a, b);
+	return s;
+}
+
+/* Return path below dir, or NULL when it is not dir or below it. */
+static const char *below_dir(const char *path, const char *dir, size_t n)
+{
+	if (strncmp(path, dir, n) || (path[n] != '/' && path[n]))
+		return NULL;
+	return path + n;
+}
+
 /*
- * Collapse each PATH to its form below the top of the repository, and
- * reject one that is absolute or climbs out with "..". An empty result,
- * such as ".", means the whole repository.
+ * Return the current directory below the top of the working tree, with
+ * a final '/', newly allocated. PATHs are taken below it, as git takes
+ * them. It is "" at the top, and also when the current directory is
+ * outside the working tree (such as with --repo).
  */
-static int normalize_paths(struct diff_options *opt)
+static char *worktree_prefix(const struct gitrev_repo *r)
+{
+	char *cwd = realpath(".", NULL);
+	char *top = r->workdir ? realpath(r->workdir, NULL) : NULL;
+	char *prefix = NULL;
+	size_t n;
+
+	if (cwd && top) {
+		n = strlen(top);
+		if (!strncmp(cwd, top, n) && cwd[n] == '/')
+			prefix = concat(cwd + n + 1, "/");
+	}
+	free(cwd);
+	free(top);
+	return prefix ? prefix : xstrdup("");
+}
+
+/*
+ * Return arg as a path below the top of the repository, collapsed and
+ * newly allocated: a relative arg is taken below prefix, and an
+ * absolute one must lie in the working tree. Returns NULL when the
+ * path leaves the repository.
+ */
+static char *repo_path(const struct gitrev_repo *r, const char *prefix,
+		       const char *arg)
+{
+	char *path = NULL, *top;
+	const char *rel;
+
+	if (arg[0] != '/') {
+		path = concat(prefix, arg);
+	} else if (r->workdir && (top = realpath(r->workdir, NULL))) {
+		/* The top as spelled by libgit2, or resolved. */
+		rel = below_dir(arg, r->workdir, strlen(r->workdir) - 1);
+		if (!rel)
+			rel = below_dir(arg, top, strlen(top));
+		if (rel)
+			path = xstrdup(rel);
+		free(top);
+	}
+	if (path && collapse_path(path) < 0) {
+		free(path);
+		path = NULL;
+	}
+	return path;
+}
+
+/*
+ * Replace each PATH with its collapsed form below the top of the
+ * repository, and reject one that leaves it. An empty result, such as
+ * "." at the top, means the whole repository.
+ */
+static int resolve_paths(struct diff_options *opt, const struct gitrev_repo *r)
 {
 	size_t i;
 
+	opt->owned = xcalloc(opt->npaths + 1, sizeof(*opt->owned));
 	for (i = 0; i < opt->npaths; i++) {
-		char *p = opt->paths[i];
-		char *spelled;
-
-		if (p[0] == '/') {
-			cli_usage_error("diff", "PATH '%s' must be relative "
-					"to the top of the repository", p);
-			return -1;
-		}
-		spelled = xstrdup(p);
-		if (collapse_path(p) < 0) {
+		opt->owned[i] = repo_path(r, opt->prefix, opt->paths[i]);
+		if (!opt->owned[i]) {
 			diag_plain(&cli.diag, DIAG_ERROR, "PATH '%s' leaves "
-				   "the repository; name a path below its "
-				   "top", spelled);
-			free(spelled);
+				   "the repository; name a path in its working "
+				   "tree", opt->paths[i]);
 			return -1;
 		}
-		free(spelled);
 	}
+	opt->paths = opt->owned;
 	for (i = 0; i < opt->npaths; i++)
 		if (!opt->paths[i][0]) {
 			opt->npaths = 0;	/* the whole repository */
@@ -171,21 +243,31 @@ static void warn_unexpanded(const struct pipeline *pl)
 	}
 }
 
+/*
+ * Note, after the specs of one side failed to compile, how to compare
+ * one unit when the repository contains several, each in its directory.
+ */
+static void note_units(const struct diff_options *opt)
+{
+	if (!opt->npaths)
+		diag_plain(&cli.diag, DIAG_NOTE, "diff compiles every spec of "
+			   "the repository as one unit; when it holds several "
+			   "units, compare one by naming its directories as "
+			   "check takes them: mandate diff BASE [HEAD] -- "
+			   "DIR...");
+}
+
+/* Compile the specs under the PATHs at revision rev. */
 static int load_revision(struct side *s, struct gitrev_repo *r,
-			 const char *rev)
+			 const char *rev, const struct diff_options *opt)
 {
 	struct gitrev_files files = { NULL, 0, 0 };
 	int ret;
 
 	if (gitrev_tree(&s->tree, s->commit, r, rev, &cli.diag) < 0)
 		return -1;
-	/*
-	 * Every spec file is read, because one outside the PATHs may hold
-	 * the gate, a resource class or an escalation path. Agents are
-	 * limited to the PATHs after compiling, by select_agents.
-	 */
-	if (gitrev_read_specs(&files, r, s->tree, rev, NULL, 0,
-			      &cli.diag) < 0) {
+	if (gitrev_read_specs(&files, r, s->tree, rev, opt->paths,
+			      opt->npaths, &cli.diag) < 0) {
 		gitrev_files_release(&files);
 		return -1;
 	}
@@ -193,27 +275,14 @@ static int load_revision(struct side *s, struct gitrev_repo *r,
 	ret = pipeline_load_sources(&s->pl, files.v, files.n);
 	files.n = 0;		/* the unit took them */
 	gitrev_files_release(&files);
-	if (ret < 0)
+	if (ret < 0) {
 		diag_plain(&cli.diag, DIAG_NOTE, "the specs at revision '%s' "
 			   "do not compile", rev);
-	else
+		note_units(opt);
+	} else {
 		warn_unexpanded(&s->pl);
-	return ret;
-}
-
-/* Name each working-tree spec by its path below the repository's top. */
-static void relative_unit_paths(struct spec_unit *u, const char *workdir)
-{
-	size_t i, n = strlen(workdir);
-
-	for (i = 0; i < u->nsources; i++) {
-		struct source *src = u->sources[i];
-
-		if (strncmp(src->path, workdir, n))
-			continue;
-		free(src->unit_path);
-		src->unit_path = xstrdup(src->path + n);
 	}
+	return ret;
 }
 
 /* A list of working-tree files to read, newly allocated paths. */
@@ -291,6 +360,31 @@ static int check_spec_size(const char *path, const struct stat *st,
 }
 
 /*
+ * Add the spec file at path to out, taking path, unless the index marks
+ * it skip-worktree: git takes such a file from the index, and so does
+ * gitrev_read_skipped. Returns 0, or -1 after reporting.
+ */
+static int add_worktree_spec(struct path_list *out, char **path,
+			     const struct stat *st, struct gitrev_repo *r)
+{
+	bool skipped;
+
+	if (gitrev_skips_worktree(&skipped, r, *path + strlen(r->workdir),
+				  &cli.diag) < 0)
+		return -1;
+	if (skipped) {
+		log_debug("reading '%s' from the index, which marks it "
+			  "skip-worktree", *path + strlen(r->workdir));
+		return 0;
+	}
+	if (check_spec_size(*path, st, r->workdir) < 0)
+		return -1;
+	path_list_add(out, *path);
+	*path = NULL;
+	return 0;
+}
+
+/*
  * Add to out the regular *.mandate files below dir that git sees,
  * skipping hidden entries and symbolic links, which are never
  * followed. Returns 0, or -1 after reporting.
@@ -333,11 +427,8 @@ static int walk_worktree(struct path_list *out, const char *dir,
 			warn_symlink(path, r->workdir);
 		} else if (S_ISDIR(st.st_mode)) {
 			ret = walk_worktree(out, path, r);
-		} else if (check_spec_size(path, &st, r->workdir) < 0) {
-			ret = -1;
 		} else {
-			path_list_add(out, path);
-			path = NULL;
+			ret = add_worktree_spec(out, &path, &st, r);
 		}
 		free(path);
 	}
@@ -381,22 +472,116 @@ static int check_worktree_path(const char *rel, const char *workdir,
 	return ret;
 }
 
-/* Keep in p only the agents whose spec files lie under the PATHs. */
-static void select_agents(struct program *p, const struct diff_options *opt)
+/* Order two strings given as pointers to char *, for sort_array. */
+static int cmp_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort the paths and drop repeats, from PATHs that overlap. */
+static void unique_paths(struct path_list *l)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < p->nagents; i++)
-		if (gitrev_path_selected(p->agents[i].agent->src->unit_path,
-					 opt->paths, opt->npaths))
-			p->agents[n++] = p->agents[i];
-	p->nagents = n;
+	sort_array(l->v, l->n, sizeof(*l->v), cmp_strings);
+	for (i = 0; i < l->n; i++) {
+		if (n && !strcmp(l->v[n - 1], l->v[i]))
+			free(l->v[i]);
+		else
+			l->v[n++] = l->v[i];
+	}
+	l->n = n;
 }
 
+/*
+ * Add to out the spec files at the working-tree path rel, below the
+ * top of the repository: the file itself, or those found by walking
+ * the directory. A path named is read even when hidden. Returns 0, or
+ * -1 after reporting.
+ */
+static int walk_named(struct path_list *out, const char *rel,
+		      struct gitrev_repo *r)
+{
+	char *path = concat(r->workdir, rel);
+	struct stat st;
+	int ret = 0, seen;
+
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT && errno != ENOTDIR) {
+			diag_path(&cli.diag, DIAG_ERROR, path, "cannot read: "
+				  "%s", strerror(errno));
+			ret = -1;
+		}		/* else it is only at a revision */
+	} else if (!*rel) {
+		ret = walk_worktree(out, path, r);
+	} else if (!S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode) &&
+		   !(S_ISREG(st.st_mode) && is_spec_name(rel))) {
+		/* not a spec file: nothing to read */
+	} else if ((seen = git_sees(r, path, S_ISDIR(st.st_mode))) <= 0) {
+		ret = seen;
+	} else if (S_ISLNK(st.st_mode)) {
+		warn_symlink(path, r->workdir);
+	} else if (S_ISDIR(st.st_mode)) {
+		ret = walk_worktree(out, path, r);
+	} else {
+		ret = add_worktree_spec(out, &path, &st, r);
+	}
+	free(path);
+	return ret;
+}
+
+/*
+ * Read the working-tree files into out, named by their paths below the
+ * top of the repository, then the files of the index marked
+ * skip-worktree. Returns 0, or -1 after reporting.
+ */
+static int read_worktree(struct gitrev_files *out,
+			 const struct path_list *files, struct gitrev_repo *r,
+			 const struct diff_options *opt)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < files->n && !cli.diag.stopped; i++) {
+		const char *rel = files->v[i] + strlen(r->workdir);
+		struct source *src;
+
+		if (i == UNIT_FILES_MAX) {
+			diag_plain(&cli.diag, DIAG_ERROR, "more than %d spec "
+				   "files in the working tree; refusing to read "
+				   "them all", UNIT_FILES_MAX);
+			return -1;
+		}
+		/* Reports name the files in UTF-8, as check's do. */
+		if (!utf8_valid(rel)) {
+			diag_path(&cli.diag, DIAG_ERROR, files->v[i], "file "
+				  "name is not valid UTF-8; rename the file or "
+				  "its directory");
+			ret = -1;
+			continue;
+		}
+		if (source_load(&src, files->v[i], SOURCE_SPEC_MAX,
+				&cli.diag) < 0) {
+			ret = -1;
+			continue;
+		}
+		src->unit_path = xstrdup(rel);
+		grow_array((void **)&out->v, &out->cap, out->n + 1,
+			   sizeof(*out->v));
+		out->v[out->n++] = src;
+	}
+	if (ret == 0)
+		ret = gitrev_read_skipped(out, r, opt->paths, opt->npaths,
+					  &cli.diag);
+	return ret;
+}
+
+/* Compile the specs under the PATHs in the working tree. */
 static int load_worktree(struct side *s, struct gitrev_repo *r,
 			 const struct diff_options *opt)
 {
 	struct path_list files = { NULL, 0, 0 };
+	struct gitrev_files sources = { NULL, 0, 0 };
 	char *top;
 	size_t i;
 	int ret = 0;
@@ -413,23 +598,32 @@ static int load_worktree(struct side *s, struct gitrev_repo *r,
 			  "the working tree: %s", strerror(errno));
 		return -1;
 	}
-	/* Every spec file is read, as in load_revision. */
 	for (i = 0; ret == 0 && i < opt->npaths; i++)
 		ret = check_worktree_path(opt->paths[i], r->workdir, top);
+	for (i = 0; ret == 0 && i < opt->npaths; i++)
+		ret = walk_named(&files, opt->paths[i], r);
+	if (ret == 0 && !opt->npaths)
+		ret = walk_named(&files, "", r);
+	unique_paths(&files);
 	if (ret == 0)
-		ret = walk_worktree(&files, r->workdir, r);
+		ret = read_worktree(&sources, &files, r, opt);
 	if (ret == 0) {
-		ret = pipeline_load(&s->pl, files.v, files.n);
-		relative_unit_paths(&s->pl.unit, r->workdir);
-		if (ret < 0)
+		log_info("read %zu spec files in the working tree",
+			 sources.n);
+		ret = pipeline_load_sources(&s->pl, sources.v, sources.n);
+		sources.n = 0;	/* the unit took them */
+		if (ret < 0) {
 			diag_plain(&cli.diag, DIAG_NOTE, "the specs in the "
 				   "working tree do not compile");
-		else
+			note_units(opt);
+		} else {
 			warn_unexpanded(&s->pl);
+		}
 	}
 	for (i = 0; i < files.n; i++)
 		free(files.v[i]);
 	free(files.v);
+	gitrev_files_release(&sources);
 	free(top);
 	return ret;
 }
@@ -495,17 +689,15 @@ static bool worktree_has(const struct gitrev_repo *r, const char *rel)
 
 /*
  * Return whether arg names a path in the working tree or at revision
- * base or head (NULL: none). An absolute path, or one that climbs out
- * with "..", counts as a path, so that normalize_paths rejects it with
- * its own message.
+ * base or head (NULL: none). A path that leaves the repository counts
+ * as a path, so that resolve_paths rejects it with its own message.
  */
-static bool names_path(struct gitrev_repo *r, const char *arg,
-		       const char *base, const char *head)
+static bool names_path(struct gitrev_repo *r, const char *prefix,
+		       const char *arg, const char *base, const char *head)
 {
 	const char *revs[] = { base, head };
-	char *rel = xstrdup(arg);
-	bool found = arg[0] == '/' || collapse_path(rel) < 0 ||
-		     worktree_has(r, rel);
+	char *rel = repo_path(r, prefix, arg);
+	bool found = !rel || worktree_has(r, rel);
 	size_t i;
 
 	for (i = 0; !found && i < 2; i++) {
@@ -528,10 +720,11 @@ static bool names_path(struct gitrev_repo *r, const char *arg,
  * Return -1 after reporting an argument that names both a revision and
  * a path in the working tree, which git too rejects without "--".
  */
-static int reject_ambiguous(struct gitrev_repo *r, const char *arg)
+static int reject_ambiguous(struct gitrev_repo *r, const char *prefix,
+			    const char *arg)
 {
-	char *rel = xstrdup(arg);
-	bool path = collapse_path(rel) == 0 && worktree_has(r, rel);
+	char *rel = repo_path(r, prefix, arg);
+	bool path = rel && worktree_has(r, rel);
 
 	free(rel);
 	if (!path)
@@ -587,16 +780,17 @@ static int split_revisions(struct diff_options *opt, struct gitrev_repo *r)
 	}
 	if (!gitrev_resolves(r, opt->base))
 		return 0;	/* load_revision reports it */
-	if (reject_ambiguous(r, opt->base) < 0)
+	if (reject_ambiguous(r, opt->prefix, opt->base) < 0)
 		return -1;
 	if (opt->nrevs >= 2 && gitrev_resolves(r, opt->revs[1])) {
-		if (reject_ambiguous(r, opt->revs[1]) < 0)
+		if (reject_ambiguous(r, opt->prefix, opt->revs[1]) < 0)
 			return -1;
 		opt->head = opt->revs[1];
 		first_path = 2;
 	}
 	for (i = first_path; i < opt->nrevs; i++)
-		if (!names_path(r, opt->revs[i], opt->base, opt->head)) {
+		if (!names_path(r, opt->prefix, opt->revs[i], opt->base,
+				opt->head)) {
 			report_unknown_argument(r, opt->revs[i]);
 			return -1;
 		}
@@ -616,8 +810,12 @@ static bool text_color(const struct diff_options *opt)
 	return cli.color == COLOR_ALWAYS || cli_stdout_is_terminal();
 }
 
-static int compare(struct buf *out, bool *escalated, struct gitrev_repo *r,
-		   const struct diff_options *opt)
+/*
+ * Compare the two sides into out. Sets *usage_error when the failure is
+ * -o naming a spec read, so that the file is left alone.
+ */
+static int compare(struct buf *out, bool *escalated, bool *usage_error,
+		   struct gitrev_repo *r, const struct diff_options *opt)
 {
 	struct side base, head;
 	struct file_rename *renames = NULL;
@@ -629,16 +827,16 @@ static int compare(struct buf *out, bool *escalated, struct gitrev_repo *r,
 	memset(&head, 0, sizeof(head));
 	pipeline_init(&base.pl);
 	pipeline_init(&head.pl);
-	if (load_revision(&base, r, opt->base) < 0)
+	if (load_revision(&base, r, opt->base, opt) < 0)
 		goto out;
-	if (opt->head ? load_revision(&head, r, opt->head) < 0
+	if (opt->head ? load_revision(&head, r, opt->head, opt) < 0
 		      : load_worktree(&head, r, opt) < 0)
 		goto out;
 	if (!opt->head && cli_reject_input_output("diff", opt->output, NULL,
-						  0, &head.pl.unit) < 0)
+						  0, &head.pl.unit) < 0) {
+		*usage_error = true;
 		goto out;
-	select_agents(&base.pl.prog, opt);
-	select_agents(&head.pl.prog, opt);
+	}
 	if (!base.pl.prog.nagents && !head.pl.prog.nagents) {
 		diag_plain(&cli.diag, DIAG_ERROR, "no agent specs found at "
 			   "either side under the paths given; name the "
@@ -669,31 +867,84 @@ out:
 	return ret;
 }
 
+/*
+ * The largest earlier report that a failed run reads to recognize it.
+ * A larger file is kept, as any file not recognized is.
+ */
+#define EARLIER_REPORT_MAX ((size_t)256 << 20)
+
+/*
+ * Remove the report an earlier run left at -o, so that CI does not take
+ * it for the report of a run that could not finish, as check does. Only
+ * a regular file that is recognisably a diff report of the same format
+ * is removed, through any symbolic link as write_file_atomic writes it.
+ */
+static void remove_earlier_report(const struct diff_options *opt)
+{
+	struct buf text = BUF_INIT;
+	struct stat st;
+	char *target;
+
+	if (cli_output_is_stdout(opt->output) || stat(opt->output, &st) < 0 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	target = realpath(opt->output, NULL);
+	if (!target)
+		return;
+	if (read_file(target, EARLIER_REPORT_MAX, &text) < 0)
+		log_warn("kept %s: cannot read it to tell whether it is an "
+			 "earlier report: %s", opt->output, strerror(errno));
+	else if (!diff_report_recognize(opt->format, buf_str(&text),
+					text.len))
+		log_warn("kept %s: it does not look like a mandate diff %s "
+			 "report, so this failed run did not replace or remove "
+			 "it", opt->output, opt->format);
+	else if (unlink(target) == 0)
+		log_warn("removed the earlier report %s", opt->output);
+	else
+		log_warn("cannot remove the earlier report %s: %s",
+			 opt->output, strerror(errno));
+	buf_release(&text);
+	free(target);
+}
+
 static int run_diff(struct diff_options *opt)
 {
 	struct gitrev_repo r;
 	struct buf out = BUF_INIT;
-	bool escalated = false;
+	bool escalated = false, usage_error = false;
 	int status = EXIT_ERROR;
+	size_t i;
 
 	if (strcmp(opt->format, "text") && strcmp(opt->format, "json") &&
 	    strcmp(opt->format, "markdown"))
 		return cli_usage_error("diff", "invalid --format '%s'; "
 				       "expected text, markdown or json",
 				       opt->format);
-	if (gitrev_open(&r, opt->repo ? opt->repo : ".", &cli.diag) < 0)
+	if (gitrev_open(&r, opt->repo, &cli.diag) < 0)
 		goto out;
-	if (split_revisions(opt, &r) < 0 || normalize_paths(opt) < 0)
+	opt->prefix = worktree_prefix(&r);
+	if (split_revisions(opt, &r) < 0 || resolve_paths(opt, &r) < 0) {
+		usage_error = true;
 		goto out;
-	if (compare(&out, &escalated, &r, opt) < 0 ||
+	}
+	if (compare(&out, &escalated, &usage_error, &r, opt) < 0 ||
 	    write_report(opt, &out) < 0)
 		goto out;
 	status = escalated && opt->fail_on_escalation ? EXIT_FAIL : EXIT_PASS;
 out:
-	if (status == EXIT_ERROR)
+	if (status == EXIT_ERROR) {
 		diag_summary(&cli.diag);
+		/* A usage error never touches the files. */
+		if (!usage_error)
+			remove_earlier_report(opt);
+	}
 	buf_release(&out);
 	gitrev_close(&r);
+	for (i = 0; opt->owned && opt->owned[i]; i++)
+		free(opt->owned[i]);
+	free(opt->owned);
+	free(opt->prefix);
 	return status;
 }
 

@@ -88,6 +88,9 @@ bool text_is_email(const char *s);
  */
 size_t utf8_char_len(const char *s, size_t n);
 
+/* Return whether the string s is valid UTF-8, by utf8_char_len's rules. */
+bool utf8_valid(const char *s);
+
 #include "banned.h"
 
 #endif

@@ -282,34 +282,104 @@ static void add_fence(struct buf *b, const char *text)
 		buf_addch(b, '`');
 }
 
-/* Identities and permissions as a diff block, which renders in colour. */
-static void md_changes(struct buf *b, const struct agent_diff *ad)
-{
-	struct buf lines = BUF_INIT;
-	size_t i;
+/*
+ * The maximum size of the Markdown report, in bytes. GitHub rejects a
+ * pull-request comment over 65,536 characters, and a character takes at
+ * least one byte, so this leaves room for text that CI adds around it.
+ */
+#define MD_MAX 60000
 
-	for (i = 0; i < ad->nids_added; i++)
-		buf_addf(&lines, "+ identity %s\n", ad->ids_added[i]);
-	for (i = 0; i < ad->nids_removed; i++)
-		buf_addf(&lines, "- identity %s\n", ad->ids_removed[i]);
-	for (i = 0; i < ad->nadded; i++) {
-		add_perm_line(&lines, '+', &ad->added[i]);
-		buf_addch(&lines, '\n');
-	}
-	for (i = 0; i < ad->nremoved; i++) {
-		add_perm_line(&lines, '-', &ad->removed[i]);
-		buf_addch(&lines, '\n');
-	}
-	if (lines.len) {
-		add_fence(b, buf_str(&lines));
-		buf_addf(b, "diff\n%s", buf_str(&lines));
-		add_fence(b, buf_str(&lines));
-		buf_adds(b, "\n\n");
-	}
-	buf_release(&lines);
+/*
+ * Bytes kept free for the notes that close a cut report: one for each
+ * kind of list cut and the final line, each under 100 bytes.
+ */
+#define MD_TAIL 512
+
+/* Return whether extra more bytes fit in the Markdown report b. */
+static bool md_fits(const struct buf *b, size_t extra)
+{
+	return b->len + extra + MD_TAIL <= MD_MAX;
 }
 
-static void md_agent(struct buf *b, const struct agent_diff *ad)
+/* Append a note that n more items of a list were left out. */
+static void md_omitted(struct buf *b, const char *prefix, size_t n,
+		       const char *what)
+{
+	if (n)
+		buf_addf(b, "%s... and %zu more%s (see --format json)\n",
+			 prefix, n, what);
+}
+
+/* Append line i of an agent's identities and permissions, changed. */
+static void md_change_line(struct buf *b, const struct agent_diff *ad,
+			   size_t i)
+{
+	if (i < ad->nids_added) {
+		buf_addf(b, "+ identity %s\n", ad->ids_added[i]);
+		return;
+	}
+	i -= ad->nids_added;
+	if (i < ad->nids_removed) {
+		buf_addf(b, "- identity %s\n", ad->ids_removed[i]);
+		return;
+	}
+	i -= ad->nids_removed;
+	if (i < ad->nadded)
+		add_perm_line(b, '+', &ad->added[i]);
+	else
+		add_perm_line(b, '-', &ad->removed[i - ad->nadded]);
+	buf_addch(b, '\n');
+}
+
+/*
+ * Append the identities and permissions as a diff block, which renders
+ * in colour, with as many lines as fit in room bytes. Returns the number
+ * of lines left out.
+ */
+static size_t md_changes(struct buf *b, const struct agent_diff *ad,
+			 size_t room)
+{
+	struct buf all = BUF_INIT, fence = BUF_INIT, line = BUF_INIT;
+	size_t i, n = ad->nids_added + ad->nids_removed + ad->nadded +
+			ad->nremoved, kept = 0, used;
+
+	for (i = 0; i < n; i++) {
+		buf_reset(&line);
+		md_change_line(&line, ad, i);
+		buf_add(&all, line.data, line.len);
+	}
+	if (!n)
+		goto out;
+	add_fence(&fence, buf_str(&all));
+	/* fences, "diff\n", the note of lines left out, blank line */
+	used = 2 * fence.len + 5 + 100 + 3;
+	if (used > room) {
+		/* Not even an empty block fits: MD_TAIL has room for this. */
+		md_omitted(b, "", n, " changes");
+		buf_addch(b, '\n');
+		goto out;
+	}
+	buf_reset(&all);
+	for (i = 0; i < n; i++) {
+		buf_reset(&line);
+		md_change_line(&line, ad, i);
+		if (used + all.len + line.len > room)
+			break;
+		buf_add(&all, line.data, line.len);
+		kept++;
+	}
+	buf_addf(b, "%sdiff\n%s", buf_str(&fence), buf_str(&all));
+	md_omitted(b, "", n - kept, "");
+	buf_addf(b, "%s\n\n", buf_str(&fence));
+out:
+	buf_release(&all);
+	buf_release(&fence);
+	buf_release(&line);
+	return n - kept;
+}
+
+/* The heading, file, escalations and fields of an agent's section. */
+static void md_agent_head(struct buf *b, const struct agent_diff *ad)
 {
 	size_t i;
 
@@ -336,32 +406,95 @@ static void md_agent(struct buf *b, const struct agent_diff *ad)
 	if (ad->nescalations)
 		buf_addch(b, '\n');
 	md_fields(b, ad);
-	md_changes(b, ad);
 }
 
-static void md_unit(struct buf *b, const struct perm_diff *d)
+/*
+ * Append an agent's section when its head fits, with as many changes
+ * as fit. Returns false, appending nothing, when the head does not.
+ */
+static bool md_agent(struct buf *b, const struct agent_diff *ad,
+		     size_t *omitted)
+{
+	struct buf head = BUF_INIT;
+	bool fits;
+
+	md_agent_head(&head, ad);
+	fits = md_fits(b, head.len);
+	if (fits) {
+		buf_add(b, head.data, head.len);
+		*omitted += md_changes(b, ad, MD_MAX - MD_TAIL - b->len);
+	}
+	buf_release(&head);
+	return fits;
+}
+
+/* Append the line "- TEXT\n" with text escaped, when it fits. */
+static bool md_item(struct buf *b, const char *label, const char *text)
 {
 	struct buf line = BUF_INIT;
-	size_t i;
+	bool fits;
+
+	buf_adds(&line, "- ");
+	if (label) {
+		buf_adds(&line, "**");
+		add_md(&line, label);
+		buf_adds(&line, "**: ");
+	}
+	add_md(&line, text);
+	buf_addch(&line, '\n');
+	fits = md_fits(b, line.len);
+	if (fits)
+		buf_add(b, line.data, line.len);
+	buf_release(&line);
+	return fits;
+}
+
+static size_t md_unit(struct buf *b, const struct perm_diff *d)
+{
+	struct buf line = BUF_INIT;
+	size_t i, omitted = 0;
 
 	if (!d->nunit)
-		return;
+		return 0;
 	buf_adds(b, "## Repository-wide changes\n\n");
 	for (i = 0; i < d->nunit; i++) {
 		buf_reset(&line);
 		describe_unit_change(&line, &d->unit[i]);
-		buf_adds(b, "- ");
-		add_md(b, buf_str(&line));
-		buf_addch(b, '\n');
+		if (omitted || !md_item(b, NULL, buf_str(&line)))
+			omitted++;
 	}
+	md_omitted(b, "- ", omitted, " repository-wide changes");
 	buf_addch(b, '\n');
 	buf_release(&line);
+	return omitted;
+}
+
+static size_t md_escalations(struct buf *b, const struct perm_diff *d)
+{
+	size_t i, j, omitted = 0;
+
+	if (!d->nescalations)
+		return 0;
+	buf_adds(b, "## Escalations\n\n");
+	for (i = 0; i < d->nunit; i++)
+		if (d->unit[i].message &&
+		    (omitted || !md_item(b, "repository",
+					 d->unit[i].message)))
+			omitted++;
+	for (i = 0; i < d->nagents; i++)
+		for (j = 0; j < d->agents[i].nescalations; j++)
+			if (omitted || !md_item(b, d->agents[i].name,
+					d->agents[i].escalations[j].message))
+				omitted++;
+	md_omitted(b, "- ", omitted, " escalations");
+	buf_addch(b, '\n');
+	return omitted;
 }
 
 void diff_report_markdown(struct buf *b, const struct perm_diff *d,
 			  const char *base, const char *head)
 {
-	size_t i, j;
+	size_t i, omitted;
 
 	buf_adds(b, "**mandate diff** ");
 	add_md(b, base);
@@ -370,30 +503,19 @@ void diff_report_markdown(struct buf *b, const struct perm_diff *d,
 	buf_adds(b, ": ");
 	add_summary(b, d);
 	buf_adds(b, "\n\n");
-	if (d->nescalations) {
-		buf_adds(b, "## Escalations\n\n");
-		for (i = 0; i < d->nunit; i++) {
-			if (!d->unit[i].message)
-				continue;
-			buf_adds(b, "- **repository**: ");
-			add_md(b, d->unit[i].message);
-			buf_addch(b, '\n');
-		}
-		for (i = 0; i < d->nagents; i++)
-			for (j = 0; j < d->agents[i].nescalations; j++) {
-				buf_adds(b, "- **");
-				add_md(b, d->agents[i].name);
-				buf_adds(b, "**: ");
-				add_md(b, d->agents[i].escalations[j].message);
-				buf_addch(b, '\n');
-			}
-		buf_addch(b, '\n');
-	}
-	md_unit(b, d);
+	omitted = md_escalations(b, d);
+	omitted += md_unit(b, d);
 	if (d->nagents)
 		buf_adds(b, "## Agents\n\n");
 	for (i = 0; i < d->nagents; i++)
-		md_agent(b, &d->agents[i]);
+		if (!md_agent(b, &d->agents[i], &omitted))
+			break;
+	md_omitted(b, "", d->nagents - i, " agents");
+	if (omitted || i < d->nagents)
+		buf_addf(b, "\n_The diff is cut to %d bytes to fit a "
+			 "pull-request comment._\n", MD_MAX);
+	if (b->len > MD_MAX)
+		BUG("the Markdown diff is larger than MD_MAX");
 }
 
 static cJSON *json_strings(const char *const *v, size_t n)
@@ -524,4 +646,49 @@ void diff_report_json(struct buf *b, const struct perm_diff *d,
 	buf_addch(b, '\n');
 	cJSON_free(text);
 	cJSON_Delete(root);
+}
+
+/*
+ * Return whether the first line of text starts with prefix and contains
+ * sep and " escalation", as the summary line of a diff report does.
+ */
+static bool first_line_has(const char *text, size_t len, const char *prefix,
+			   const char *sep)
+{
+	size_t n = strlen(prefix);
+	const char *end = memchr(text, '\n', len);
+	size_t line = end ? (size_t)(end - text) : len;
+	char *first;
+	bool found;
+
+	if (line < n || memcmp(text, prefix, n))
+		return false;
+	first = xstrndup(text, line);
+	found = strstr(first, sep) && strstr(first, " escalation");
+	free(first);
+	return found;
+}
+
+static bool json_recognize(const char *text, size_t len)
+{
+	cJSON *root = cJSON_ParseWithLength(text, len);
+	bool ours = cJSON_IsObject(root) &&
+		    cJSON_IsString(cJSON_GetObjectItem(root, "base")) &&
+		    cJSON_IsNumber(cJSON_GetObjectItem(root, "escalations")) &&
+		    cJSON_IsArray(cJSON_GetObjectItem(root, "unit")) &&
+		    cJSON_IsArray(cJSON_GetObjectItem(root, "agents"));
+
+	cJSON_Delete(root);
+	return ours;
+}
+
+bool diff_report_recognize(const char *format, const char *text, size_t len)
+{
+	if (!strcmp(format, "json"))
+		return json_recognize(text, len);
+	if (!strcmp(format, "markdown"))
+		return first_line_has(text, len, "**mandate diff** ", " → ");
+	if (!strcmp(format, "text"))
+		return first_line_has(text, len, "mandate diff ", " -> ");
+	BUG("unknown diff format '%s'", format);
 }

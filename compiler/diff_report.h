@@ -20,8 +20,11 @@ void diff_report_text(struct buf *b, const struct perm_diff *d,
 		      const char *base, const char *head, bool color);
 
 /*
- * Append Markdown for a pull-request comment: a summary line, every
- * escalation, then a section per agent.
+ * Append Markdown for a pull-request comment to b, which must be empty:
+ * a summary line, every escalation, then a section per agent. The
+ * report is cut to 60,000 bytes, under GitHub's limit for a comment:
+ * escalations and the summary come first, and each list cut ends with
+ * "... and N more (see --format json)".
  */
 void diff_report_markdown(struct buf *b, const struct perm_diff *d,
 			  const char *base, const char *head);
@@ -35,5 +38,11 @@ void diff_report_markdown(struct buf *b, const struct perm_diff *d,
 void diff_report_json(struct buf *b, const struct perm_diff *d,
 		      const char *base, const char *head,
 		      const char *base_commit, const char *head_commit);
+
+/*
+ * Return whether the len bytes of text are a diff report in format
+ * (text, markdown or json), such as an earlier run left in an -o file.
+ */
+bool diff_report_recognize(const char *format, const char *text, size_t len);
 
 #endif

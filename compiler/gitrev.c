@@ -16,14 +16,73 @@ static const char *git_message(void)
 	return e && e->message ? e->message : "libgit2 gave no reason";
 }
 
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && !strcmp(s + n - m, suffix);
+}
+
+/*
+ * Return whether dir is already the working tree of repo. Setting it
+ * again leaked memory under LeakSanitizer with libgit2 1.5.1.
+ */
+static bool is_workdir(git_repository *repo, const char *dir)
+{
+	const char *workdir = git_repository_workdir(repo);
+	char *real = realpath(dir, NULL);
+	size_t n = real ? strlen(real) : 0;
+	bool same = workdir && real && !strncmp(workdir, real, n) &&
+		    workdir[n] == '/' && !workdir[n + 1];
+
+	free(real);
+	return same;
+}
+
+/*
+ * Open the repository that git would use from the environment. libgit2
+ * 1.5.1 fails on GIT_WORK_TREE under GIT_REPOSITORY_OPEN_FROM_ENV
+ * ("GIT_WORK_TREE unimplemented"), so that variable is applied here.
+ */
+static int open_from_env(git_repository **out, const char *git_dir)
+{
+	const char *work_tree = getenv("GIT_WORK_TREE");
+	int err;
+
+	if (!work_tree || !*work_tree)
+		return git_repository_open_ext(out, NULL,
+					       GIT_REPOSITORY_OPEN_FROM_ENV,
+					       NULL);
+	if (git_dir)
+		err = git_repository_open_ext(out, git_dir,
+					      GIT_REPOSITORY_OPEN_NO_SEARCH,
+					      NULL);
+	else
+		err = git_repository_open_ext(out, ".", 0, NULL);
+	if (err == 0 && !is_workdir(*out, work_tree))
+		err = git_repository_set_workdir(*out, work_tree, 0);
+	return err;
+}
+
 int gitrev_open(struct gitrev_repo *r, const char *dir, struct diag *d)
 {
+	const char *git_dir = getenv("GIT_DIR");
+	int err;
+
 	memset(r, 0, sizeof(*r));
 	git_libgit2_init();
-	r->dir = xstrdup(dir);
-	if (git_repository_open_ext(&r->repo, dir, 0, NULL) < 0) {
+	if (git_dir && !*git_dir)
+		git_dir = NULL;
+	if (dir) {
+		r->dir = xstrdup(dir);
+		err = git_repository_open_ext(&r->repo, dir, 0, NULL);
+	} else {
+		r->dir = xstrdup(git_dir ? git_dir : ".");
+		err = open_from_env(&r->repo, git_dir);
+	}
+	if (err < 0) {
 		diag_plain(d, DIAG_ERROR, "'%s' is not in a git repository: "
-			   "%s", dir, git_message());
+			   "%s", r->dir, git_message());
 		return -1;
 	}
 	r->workdir = git_repository_workdir(r->repo);
@@ -100,7 +159,8 @@ char *gitrev_suggest(struct gitrev_repo *r, const char *rev, struct diag *d)
 	char *found = NULL;
 	size_t i;
 
-	add_name(&list, "HEAD");
+	if (gitrev_resolves(r, "HEAD"))
+		add_name(&list, "HEAD");
 	if (git_branch_iterator_new(&it, r->repo, GIT_BRANCH_ALL) == 0) {
 		while (git_branch_next(&ref, &type, it) == 0) {
 			/* origin/HEAD only points at another branch */
@@ -113,7 +173,7 @@ char *gitrev_suggest(struct gitrev_repo *r, const char *rev, struct diag *d)
 	}
 	git_tag_foreach(r->repo, add_tag_name, &list);
 	guess = nearest_name(rev, list.v, list.n);
-	if (guess) {
+	if (guess && strcmp(guess, rev)) {
 		diag_plain(d, DIAG_NOTE, "did you mean '%s'?", guess);
 		found = xstrdup(guess);
 	}
@@ -143,33 +203,133 @@ static void note_shallow(struct gitrev_repo *r, struct diag *d)
 }
 
 /*
+ * Store in out the names of the remotes, separated by ", ", and return
+ * the name of the one to fetch from, newly allocated: "origin" when it
+ * exists, else the first, or NULL when there is none.
+ */
+static char *list_remotes(struct buf *out, git_repository *repo)
+{
+	git_config *config;
+	git_config_iterator *it;
+	git_config_entry *entry;
+	char *pick = NULL;
+
+	/*
+	 * From a snapshot of the configuration, as in has_remote, and with
+	 * no regular expression: git_config_iterator_glob_new leaked PCRE2
+	 * match data under LeakSanitizer with libgit2 1.5.1.
+	 */
+	if (git_repository_config_snapshot(&config, repo) < 0)
+		return NULL;
+	if (git_config_iterator_new(&it, config) == 0) {
+		while (git_config_next(&entry, it) == 0) {
+			const char *name = entry->name + 7;	/* "remote." */
+			size_t len;
+
+			if (strncmp(entry->name, "remote.", 7) ||
+			    !has_suffix(name, ".url"))
+				continue;
+			len = strlen(name) - 4;		/* ".url" */
+
+			buf_addf(out, "%s%.*s", out->len ? ", " : "",
+				 (int)len, name);
+			if (!pick || (len == 6 && !strncmp(name, "origin", 6))) {
+				free(pick);
+				pick = xstrndup(name, len);
+			}
+		}
+		git_config_iterator_free(it);
+	}
+	git_config_free(config);
+	return pick;
+}
+
+/*
+ * Note how to fetch name, a branch or tag of no remote named in it,
+ * from the remote that a clone has, or that it is there already as a
+ * remote-tracking branch.
+ */
+static void note_fetch_name(struct gitrev_repo *r, const char *name,
+			    struct diag *d)
+{
+	struct buf remotes = BUF_INIT, tracking = BUF_INIT;
+	char *remote = list_remotes(&remotes, r->repo);
+
+	if (!remote)
+		goto out;
+	buf_addf(&tracking, "%s/%s", remote, name);
+	if (gitrev_resolves(r, buf_str(&tracking))) {
+		diag_plain(d, DIAG_NOTE, "the remote-tracking branch '%s' "
+			   "exists; compare with it: mandate diff %s",
+			   buf_str(&tracking), buf_str(&tracking));
+		goto out;
+	}
+	diag_plain(d, DIAG_NOTE, "if '%s' is a branch of remote '%s', fetch "
+		   "it into a remote-tracking branch, then compare with that: "
+		   "git fetch %s %s:refs/remotes/%s/%s, then mandate diff %s",
+		   name, remote, remote, name, remote, name,
+		   buf_str(&tracking));
+	diag_plain(d, DIAG_NOTE, "if '%s' is a tag, fetch it: git fetch %s "
+		   "tag %s", name, remote, name);
+out:
+	free(remote);
+	buf_release(&remotes);
+	buf_release(&tracking);
+}
+
+/*
+ * Note, for "upstream/main" when no remote is named "upstream", that
+ * the remote does not exist, and list those that do.
+ */
+static void note_no_remote(struct gitrev_repo *r, const char *rev,
+			   struct diag *d)
+{
+	struct buf remotes = BUF_INIT;
+	int len = (int)strcspn(rev, "/");
+
+	free(list_remotes(&remotes, r->repo));
+	if (remotes.len)
+		diag_plain(d, DIAG_NOTE, "there is no remote '%.*s' and no "
+			   "branch or tag '%s'; the remotes are: %s", len,
+			   rev, rev, buf_str(&remotes));
+	else
+		diag_plain(d, DIAG_NOTE, "there is no remote '%.*s' and no "
+			   "branch or tag '%s'; the repository has no "
+			   "remotes", len, rev, rev);
+	buf_release(&remotes);
+}
+
+/*
  * Report a revision that is not in the repository, and print how to
  * fetch it, because CI often clones one branch or only its last commit.
+ * A plain "git fetch origin main" only sets FETCH_HEAD in a clone of
+ * one branch, so the advice names the remote-tracking branch to fetch
+ * into. For "origin/mian", the close name that exists is suggested
+ * instead of a fetch.
  */
 static void report_missing(struct gitrev_repo *r, const char *rev,
 			   struct diag *d)
 {
 	char *guess = NULL, *remote;
-	const char *name;
+	bool plain = !strpbrk(rev, "~^@:{}");
 
 	diag_plain(d, DIAG_ERROR, "revision '%s' is not in the repository "
 		   "at '%s'", rev, r->dir);
-	if (!strpbrk(rev, "~^@:"))
+	if (plain)
 		guess = gitrev_suggest(r, rev, d);
-	/* Say how to fetch the name meant: the close one when there is one. */
-	name = guess && strcmp(guess, "HEAD") ? guess : rev;
-	remote = remote_of(r->repo, name);
-	if (remote) {
-		const char *branch = name + strlen(remote) + 1;
+	remote = plain ? remote_of(r->repo, rev) : NULL;
+	if (guess && remote) {
+		/* a remote-tracking branch of that name exists: use it */
+	} else if (remote) {
+		const char *branch = rev + strlen(remote) + 1;
 
 		diag_plain(d, DIAG_NOTE, "to fetch '%s' from remote '%s': git "
-			   "fetch %s %s:refs/remotes/%s/%s", name, remote,
+			   "fetch %s %s:refs/remotes/%s/%s", rev, remote,
 			   remote, branch, remote, branch);
-	} else if (!strpbrk(name, "~^@:") && strcmp(name, "HEAD") &&
-		   has_remote(r->repo, "origin", 6)) {
-		diag_plain(d, DIAG_NOTE, "if '%s' is a branch or tag of remote "
-			   "'origin', fetch it first: git fetch origin %s",
-			   name, name);
+	} else if (plain && strchr(rev, '/')) {
+		note_no_remote(r, rev, d);
+	} else if (plain && strcmp(rev, "HEAD")) {
+		note_fetch_name(r, rev, d);
 	}
 	note_shallow(r, d);
 	free(remote);
@@ -200,6 +360,26 @@ static void report_range(const char *rev, struct diag *d)
 }
 
 /*
+ * Return the length of the start of rev, such as "main" in "main~5^2",
+ * when the rest is a walk of '~' and '^' each followed by an optional
+ * number, else 0.
+ */
+static size_t walk_start(const char *rev)
+{
+	size_t n = strcspn(rev, "~^:@{");
+	const char *p = rev + n;
+
+	if (!*p || (*p != '~' && *p != '^'))
+		return 0;
+	while (*p == '~' || *p == '^') {
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p ? 0 : n;
+}
+
+/*
  * Return whether rev, such as "main~5", walks back from a start that
  * exists: its history is then shorter than the walk, or not fetched.
  */
@@ -209,7 +389,9 @@ static bool walks_past_history(struct gitrev_repo *r, const char *rev)
 	char *start;
 	bool found;
 
-	if (!rev[n] || rev[n + 1] == '{' || strpbrk(rev, ":@"))
+	if (rev[n] != '~' && rev[n] != '^')
+		return false;
+	if (n && walk_start(rev) != n)
 		return false;
 	start = xstrndup(rev, n);
 	found = gitrev_resolves(r, n ? start : "HEAD");
@@ -217,44 +399,177 @@ static bool walks_past_history(struct gitrev_repo *r, const char *rev)
 	return found;
 }
 
+static void report_past_history(struct gitrev_repo *r, const char *rev,
+				struct diag *d)
+{
+	size_t n = strcspn(rev, "~^");
+
+	if (git_repository_is_shallow(r->repo) == 1) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
+			   "repository at '%s': it is older than the commits "
+			   "this shallow clone fetched", rev, r->dir);
+		note_shallow(r, d);
+	} else {
+		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
+			   "repository at '%s': the history of '%.*s' is "
+			   "shorter than that", rev, r->dir, n ? (int)n : 4,
+			   n ? rev : "HEAD");
+	}
+}
+
+/* Return whether rev is 1 to 3 hexadecimal digits. */
+static bool is_short_hex(const char *rev)
+{
+	size_t n = strspn(rev, "0123456789abcdefABCDEF");
+
+	return n > 0 && n < 4 && !rev[n];
+}
+
+/*
+ * Report a revision that git's syntax allows but diff does not take,
+ * or that is malformed; libgit2 rejects all of them alike. Returns
+ * whether rev was one.
+ */
+static bool report_form(const char *rev, struct diag *d)
+{
+	size_t len = strlen(rev);
+
+	if (!*rev) {
+		diag_plain(d, DIAG_ERROR, "the revision is empty; give a "
+			   "branch, tag or commit");
+	} else if (rev[0] == ':') {
+		diag_plain(d, DIAG_ERROR, "revision '%s' names a file in the "
+			   "index, which diff does not compare; without HEAD, "
+			   "diff compares BASE with the working tree", rev);
+	} else if (rev[0] == '^') {
+		diag_plain(d, DIAG_ERROR, "revision '%s' excludes the commits "
+			   "of '%s', as in git log, which diff does not accept; "
+			   "give BASE and HEAD as two arguments", rev, rev + 1);
+	} else if (len > 2 && (!strcmp(rev + len - 2, "^!") ||
+			       strstr(rev, "^-"))) {
+		size_t n = strcspn(rev, "^");
+
+		diag_plain(d, DIAG_ERROR, "revision '%s' is a range, which "
+			   "diff does not accept; give BASE and HEAD as two "
+			   "arguments: mandate diff %.*s^ %.*s", rev, (int)n,
+			   rev, (int)n, rev);
+	} else if (strstr(rev, "^{")) {
+		diag_plain(d, DIAG_ERROR, "invalid revision '%s': diff "
+			   "compares commits and trees, so '^{...}' may name "
+			   "only a commit or a tree, as in HEAD^{tree}", rev);
+	} else if (strpbrk(rev, "~^") && !strpbrk(rev, ":@") &&
+		   !walk_start(rev)) {
+		diag_plain(d, DIAG_ERROR, "invalid revision '%s': '~' and '^' "
+			   "take only a number, as in HEAD~2 or HEAD^2", rev);
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* Report why rev, which libgit2 failed to resolve with err, is unusable. */
 static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 			    struct diag *d)
 {
-	const git_error *e = git_error_last();
-	const char *why = e && e->message ? e->message : NULL;
+	char *why = xstrdup(git_message());	/* later calls reset it */
+	const char *colon = strchr(rev, ':');
+	char *tree = colon && colon != rev ?
+		     xstrndup(rev, (size_t)(colon - rev)) : NULL;
 
 	if (gitrev_is_range(rev)) {
 		report_range(rev, d);
+	} else if (git_repository_is_empty(r->repo) == 1) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
+			   "repository at '%s', which has no commits yet; "
+			   "commit the specs first", rev, r->dir);
+	} else if (err != GIT_ENOTFOUND && err != GIT_EAMBIGUOUS &&
+		   report_form(rev, d)) {
+		/* reported */
+	} else if (err == GIT_EAMBIGUOUS && is_short_hex(rev)) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' is not a branch or "
+			   "tag, and an abbreviated commit id needs at least 4 "
+			   "hexadecimal digits", rev);
+	} else if (err == GIT_EAMBIGUOUS) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' is ambiguous: more "
+			   "than one object id starts with it; give more "
+			   "hexadecimal digits", rev);
+	} else if (err == GIT_ENOTFOUND && tree && gitrev_resolves(r, tree)) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' names no file or "
+			   "directory: '%s' is not at '%s'", rev, colon + 1,
+			   tree);
 	} else if (err == GIT_ENOTFOUND && walks_past_history(r, rev)) {
-		size_t n = strcspn(rev, "~^");
-
-		if (git_repository_is_shallow(r->repo) == 1) {
-			diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
-				   "repository at '%s': it is older than the "
-				   "commits this shallow clone fetched", rev,
-				   r->dir);
-			note_shallow(r, d);
-		} else {
-			diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
-				   "repository at '%s': the history of '%.*s' "
-				   "is shorter than that", rev, r->dir,
-				   n ? (int)n : 4, n ? rev : "HEAD");
-		}
+		report_past_history(r, rev, d);
+	} else if (err == GIT_ENOTFOUND && strstr(rev, "@{")) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
+			   "repository at '%s': %s", rev, r->dir, why);
 	} else if (err == GIT_ENOTFOUND ||
 		   git_repository_is_shallow(r->repo) == 1) {
 		report_missing(r, rev, d);
-	} else if (why) {
-		diag_plain(d, DIAG_ERROR, "invalid revision '%s': %s", rev, why);
 	} else {
-		diag_plain(d, DIAG_ERROR, "invalid revision '%s'; give a "
-			   "branch, tag, commit or a form such as HEAD~2", rev);
+		diag_plain(d, DIAG_ERROR, "invalid revision '%s': %s; give a "
+			   "branch, tag, commit or a form such as HEAD~2", rev,
+			   why);
 	}
+	free(why);
+	free(tree);
 }
 
 bool gitrev_is_range(const char *rev)
 {
 	return strstr(rev, "..") && !strchr(rev, ':');
+}
+
+/*
+ * Return -1 after reporting that the name at the start of rev, such as
+ * "dup" in "dup~1", is both a tag and a branch, or a branch of this
+ * repository and of a remote. git would warn and pick one by its own
+ * order, so a diff could compare with the revision not meant.
+ */
+static int reject_ambiguous_ref(struct gitrev_repo *r, const char *rev,
+				struct diag *d)
+{
+	static const char *const spaces[] = {
+		"refs/tags/", "refs/heads/", "refs/remotes/",
+	};
+	const char *found[ARRAY_SIZE(spaces)];
+	size_t n = strcspn(rev, "~^:@{"), i, nfound = 0;
+	struct buf ref = BUF_INIT;
+	git_oid id;
+
+	if (!n || !strncmp(rev, "refs/", 5))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(spaces); i++) {
+		buf_reset(&ref);
+		buf_addf(&ref, "%s%.*s", spaces[i], (int)n, rev);
+		if (git_reference_name_to_id(&id, r->repo, buf_str(&ref)) == 0)
+			found[nfound++] = spaces[i];
+	}
+	buf_release(&ref);
+	if (nfound < 2)
+		return 0;
+	diag_plain(d, DIAG_ERROR, "revision '%s' is ambiguous: '%.*s' is both "
+		   "'%s%.*s' and '%s%.*s'", rev, (int)n, rev, found[1], (int)n,
+		   rev, found[0], (int)n, rev);
+	diag_plain(d, DIAG_NOTE, "name the one meant in full, such as "
+		   "'%s%s' or '%s%s'", found[1], rev, found[0], rev);
+	return -1;
+}
+
+/* Report that rev names obj, which is not a commit or a tree. */
+static void report_not_tree(const char *rev, git_object *obj, struct diag *d)
+{
+	const char *type = git_object_type2string(git_object_type(obj));
+	const char *colon = strchr(rev, ':');
+
+	if (colon && colon != rev) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' names a file, not a "
+			   "commit or tree; give the commit, and the file "
+			   "after '--': mandate diff %.*s -- %s", rev,
+			   (int)(colon - rev), rev, colon + 1);
+		return;
+	}
+	diag_plain(d, DIAG_ERROR, "revision '%s' names a %s, not a commit "
+		   "or tree; give a branch, tag or commit", rev, type);
 }
 
 int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
@@ -265,6 +580,8 @@ int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
 
 	*out = NULL;
 	commit[0] = '\0';
+	if (reject_ambiguous_ref(r, rev, d) < 0)
+		return -1;
 	err = git_revparse_single(&obj, r->repo, rev);
 	if (err < 0) {
 		report_revision(r, rev, err, d);
@@ -275,13 +592,10 @@ int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
 		git_object_free(peeled);
 	}
 	err = git_object_peel((git_object **)out, obj, GIT_OBJECT_TREE);
+	if (err < 0)
+		report_not_tree(rev, obj, d);
 	git_object_free(obj);
-	if (err < 0) {
-		diag_plain(d, DIAG_ERROR, "revision '%s' names no commit or "
-			   "tree: %s", rev, git_message());
-		return -1;
-	}
-	return 0;
+	return err < 0 ? -1 : 0;
 }
 
 bool gitrev_path_selected(const char *path, char *const *paths,
@@ -317,17 +631,28 @@ static bool dir_needed(const char *dir, char *const *paths, size_t npaths)
 	return false;
 }
 
-static bool has_suffix(const char *s, const char *suffix)
+/*
+ * Return whether a hidden entry at path is read: one of paths names it,
+ * or lies below it. A walk from a directory named skips the hidden
+ * entries it finds, as check does.
+ */
+static bool names_hidden(const char *path, char *const *paths,
+			 size_t npaths)
 {
-	size_t n = strlen(s), m = strlen(suffix);
+	size_t i, n = strlen(path);
 
-	return n > m && !strcmp(s + n - m, suffix);
+	for (i = 0; i < npaths; i++)
+		if (!strncmp(paths[i], path, n) &&
+		    (paths[i][n] == '\0' || paths[i][n] == '/'))
+			return true;
+	return false;
 }
 
 struct walk {
 	struct gitrev_files *out;
 	git_repository *repo;
-	const char *rev;
+	const char *rev;	/* "" for the index, named ":FILE" as in git */
+	const char *where;	/* "at 'REV'" or "in the index", for messages */
 	char *const *paths;
 	size_t npaths;
 	struct diag *d;
@@ -344,11 +669,19 @@ static int add_blob(struct walk *w, const char *path, const git_oid *id)
 	git_object_t type;
 	size_t size;
 
+	/* Reports name the files in UTF-8, as for the working tree. */
+	if (!utf8_valid(path)) {
+		buf_addf(&name, "%s:%s", w->rev, path);
+		diag_path(w->d, DIAG_ERROR, buf_str(&name), "file name is not "
+			  "valid UTF-8; rename the file or its directory");
+		buf_release(&name);
+		return -1;
+	}
 	if (w->out->n >= UNIT_FILES_MAX) {
 		if (!w->too_many)
 			diag_plain(w->d, DIAG_ERROR, "more than %d spec files "
-				   "at '%s'; refusing to read them all",
-				   UNIT_FILES_MAX, w->rev);
+				   "%s; refusing to read them all",
+				   UNIT_FILES_MAX, w->where);
 		w->too_many = true;
 		return -1;
 	}
@@ -359,21 +692,21 @@ static int add_blob(struct walk *w, const char *path, const git_oid *id)
 	 */
 	if (git_repository_odb(&odb, w->repo) < 0 ||
 	    git_odb_read_header(&size, &type, odb, id) < 0) {
-		diag_plain(w->d, DIAG_ERROR, "cannot read '%s' at '%s': %s",
-			   path, w->rev, git_message());
+		diag_plain(w->d, DIAG_ERROR, "cannot read '%s' %s: %s",
+			   path, w->where, git_message());
 		git_odb_free(odb);
 		return -1;
 	}
 	git_odb_free(odb);
 	if (size > SOURCE_SPEC_MAX) {
-		diag_plain(w->d, DIAG_ERROR, "'%s' at '%s' is %zu bytes, "
+		diag_plain(w->d, DIAG_ERROR, "'%s' %s is %zu bytes, "
 			   "larger than the limit of %zu bytes for a spec file",
-			   path, w->rev, size, SOURCE_SPEC_MAX);
+			   path, w->where, size, SOURCE_SPEC_MAX);
 		return -1;
 	}
 	if (git_blob_lookup(&blob, w->repo, id) < 0) {
-		diag_plain(w->d, DIAG_ERROR, "cannot read '%s' at '%s': %s",
-			   path, w->rev, git_message());
+		diag_plain(w->d, DIAG_ERROR, "cannot read '%s' %s: %s",
+			   path, w->where, git_message());
 		return -1;
 	}
 	buf_addf(&name, "%s:%s", w->rev, path);
@@ -388,6 +721,16 @@ static int add_blob(struct walk *w, const char *path, const git_oid *id)
 	return 0;
 }
 
+/*
+ * Warn that the symbolic link at path is skipped: its target may lie
+ * outside the revision, or outside the repository.
+ */
+static void warn_link(struct walk *w, const char *path)
+{
+	diag_plain(w->d, DIAG_WARNING, "skipping symbolic link '%s' %s; diff "
+		   "reads only regular files", path, w->where);
+}
+
 static int visit_entry(const char *root, const git_tree_entry *entry,
 		       void *payload)
 {
@@ -397,9 +740,12 @@ static int visit_entry(const char *root, const git_tree_entry *entry,
 	struct buf path = BUF_INIT;
 	int ret = 0;
 
-	if (name[0] == '.')
-		return mode == GIT_FILEMODE_TREE ? 1 : 0;
 	buf_addf(&path, "%s%s", root, name);
+	if (name[0] == '.' && !names_hidden(buf_str(&path), w->paths,
+					    w->npaths)) {
+		buf_release(&path);
+		return mode == GIT_FILEMODE_TREE ? 1 : 0;
+	}
 	if (mode == GIT_FILEMODE_TREE) {
 		ret = dir_needed(buf_str(&path), w->paths, w->npaths) ? 0 : 1;
 	} else if ((mode == GIT_FILEMODE_BLOB ||
@@ -408,6 +754,10 @@ static int visit_entry(const char *root, const git_tree_entry *entry,
 		   has_suffix(name, ".mandate")) {
 		if (add_blob(w, buf_str(&path), git_tree_entry_id(entry)) < 0)
 			w->ret = -1;
+	} else if (mode == GIT_FILEMODE_LINK &&
+		   gitrev_path_selected(buf_str(&path), w->paths, w->npaths) &&
+		   has_suffix(name, ".mandate")) {
+		warn_link(w, buf_str(&path));
 	}
 	buf_release(&path);
 	return ret;
@@ -424,12 +774,96 @@ int gitrev_read_specs(struct gitrev_files *out, struct gitrev_repo *r,
 		      git_tree *tree, const char *rev, char *const *paths,
 		      size_t npaths, struct diag *d)
 {
-	struct walk w = { out, r->repo, rev, paths, npaths, d, 0, false };
+	struct buf where = BUF_INIT;
+	struct walk w = { out, r->repo, rev, NULL, paths, npaths, d, 0,
+			  false };
 
+	buf_addf(&where, "at '%s'", rev);
+	w.where = buf_str(&where);
 	if (git_tree_walk(tree, GIT_TREEWALK_PRE, visit_entry, &w) < 0) {
 		diag_plain(d, DIAG_ERROR, "cannot read the tree of '%s': %s",
 			   rev, git_message());
+		w.ret = -1;
+	}
+	buf_release(&where);
+	sort_array(out->v, out->n, sizeof(*out->v), cmp_sources);
+	return w.ret;
+}
+
+/* Read the index on first use. Returns 0, or -1 after reporting. */
+static int load_index(struct gitrev_repo *r, struct diag *d)
+{
+	if (!r->index && git_repository_index(&r->index, r->repo) < 0) {
+		diag_plain(d, DIAG_ERROR, "cannot read the index of '%s': %s",
+			   r->dir, git_message());
 		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Return whether a hidden component of path, one that starts with '.',
+ * is skipped because no path names it or lies below it.
+ */
+static bool hidden_skipped(const char *path, char *const *paths,
+			   size_t npaths)
+{
+	const char *c = path;
+	bool skipped = false;
+
+	while (c && !skipped) {
+		if (*c == '.') {
+			size_t end = (size_t)(c - path) + strcspn(c, "/");
+			char *prefix = xstrndup(path, end);
+
+			skipped = !names_hidden(prefix, paths, npaths);
+			free(prefix);
+		}
+		c = strchr(c, '/');
+		if (c)
+			c++;
+	}
+	return skipped;
+}
+
+int gitrev_skips_worktree(bool *out, struct gitrev_repo *r, const char *path,
+			  struct diag *d)
+{
+	const git_index_entry *e;
+
+	*out = false;
+	if (load_index(r, d) < 0)
+		return -1;
+	e = git_index_get_bypath(r->index, path, 0);
+	*out = e && (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE);
+	return 0;
+}
+
+int gitrev_read_skipped(struct gitrev_files *out, struct gitrev_repo *r,
+			char *const *paths, size_t npaths, struct diag *d)
+{
+	struct walk w = { out, r->repo, "", "in the index", paths, npaths, d,
+			  0, false };
+	size_t i, n;
+
+	if (load_index(r, d) < 0)
+		return -1;
+	n = git_index_entrycount(r->index);
+	for (i = 0; i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(r->index, i);
+
+		if (!(e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) ||
+		    git_index_entry_stage(e) != 0 ||
+		    !has_suffix(e->path, ".mandate") ||
+		    !gitrev_path_selected(e->path, paths, npaths) ||
+		    hidden_skipped(e->path, paths, npaths))
+			continue;
+		if (e->mode == GIT_FILEMODE_LINK)
+			warn_link(&w, e->path);
+		else if ((e->mode == GIT_FILEMODE_BLOB ||
+			  e->mode == GIT_FILEMODE_BLOB_EXECUTABLE) &&
+			 add_blob(&w, e->path, &e->id) < 0)
+			w.ret = -1;
 	}
 	sort_array(out->v, out->n, sizeof(*out->v), cmp_sources);
 	return w.ret;
@@ -508,11 +942,8 @@ int gitrev_worktree_entry(enum gitrev_entry *out, struct gitrev_repo *r,
 	int ignored = 0;
 
 	*out = GITREV_ENTRY_SEEN;
-	if (!r->index && git_repository_index(&r->index, r->repo) < 0) {
-		diag_plain(d, DIAG_ERROR, "cannot read the index of '%s': %s",
-			   r->dir, git_message());
+	if (load_index(r, d) < 0)
 		return -1;
-	}
 	if (dir) {
 		buf_addf(&name, "%s/.git", abs);
 		if (path_exists(buf_str(&name))) {

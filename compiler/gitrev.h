@@ -21,8 +21,10 @@ struct gitrev_repo {
 };
 
 /*
- * Open the repository holding dir (searching upwards, as git does).
- * Returns 0, or -1 after reporting to d that dir is not in one.
+ * Open the repository holding dir (searching upwards, as git does), or
+ * when dir is NULL the one that git would use: GIT_DIR and
+ * GIT_WORK_TREE when set, else the one holding the current directory.
+ * Returns 0, or -1 after reporting to d that there is none.
  */
 int gitrev_open(struct gitrev_repo *r, const char *dir, struct diag *d);
 void gitrev_close(struct gitrev_repo *r);
@@ -91,13 +93,32 @@ struct gitrev_files {
 
 /*
  * Add to out every *.mandate blob of tree under each of paths (all when
- * npaths is 0), skipping hidden entries, symbolic links and submodules,
- * in sorted order of path. rev names the revision in the sources' paths.
- * Returns 0, or -1 after reporting.
+ * npaths is 0), in sorted order of path, skipping symbolic links,
+ * submodules and the hidden entries that no path names or lies below.
+ * rev names the revision in the sources' paths. Returns 0, or -1 after
+ * reporting.
  */
 int gitrev_read_specs(struct gitrev_files *out, struct gitrev_repo *r,
 		      struct git_tree *tree, const char *rev,
 		      char *const *paths, size_t npaths, struct diag *d);
+
+/*
+ * Store in out whether the index marks path, relative to the top of the
+ * repository, skip-worktree, as sparse checkout and "git update-index
+ * --skip-worktree" do: git then takes the file from the index, not the
+ * working tree. Returns 0, or -1 after reporting.
+ */
+int gitrev_skips_worktree(bool *out, struct gitrev_repo *r, const char *path,
+			  struct diag *d);
+
+/*
+ * Add to out the *.mandate files of the index marked skip-worktree under
+ * paths, with gitrev_read_specs's rules, named ":FILE" as git names
+ * the index's files, and sort all of out by path. Returns 0, or -1
+ * after reporting.
+ */
+int gitrev_read_skipped(struct gitrev_files *out, struct gitrev_repo *r,
+			char *const *paths, size_t npaths, struct diag *d);
 
 /*
  * Find the spec files renamed from tree to head_tree, or to the working

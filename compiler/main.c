@@ -267,9 +267,16 @@ int main(int argc, char **argv)
 		printf("mandate %s\n", MANDATE_VERSION);
 		return finish(EXIT_PASS);
 	}
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return finish(commands[i].run(argc - 1, argv + 1));
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		/* getopt names the command by argv[0] in its messages. */
+		static char name[64];
+
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		snprintf(name, sizeof(name), "mandate %s", commands[i].name);
+		argv[1] = name;
+		return finish(commands[i].run(argc - 1, argv + 1));
+	}
 
 	fprintf(stderr, "mandate: error: unknown command '%s'\n", argv[1]);
 	fprintf(stderr, "Run 'mandate --help' for the list of commands.\n");

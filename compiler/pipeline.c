@@ -32,7 +32,8 @@ static char *stdlib_file(const char *dir, const char *rel)
 
 static int compile_unit(struct pipeline *pl)
 {
-	log_info("compiled %zu agents", pl->unit.nagents);
+	log_info("compiled %zu agent%s", pl->unit.nagents,
+		 plural((long long)pl->unit.nagents));
 	pl->compiled = true;
 	return program_compile(&pl->prog, &pl->unit, pl->cat, &pl->findings,
 			       &cli.diag);
@@ -95,7 +96,8 @@ int pipeline_load(struct pipeline *pl, char *const *paths, size_t npaths)
 		goto out;
 	if (unit_load_paths(&pl->unit, all, npaths + 1, &cli.diag) < 0)
 		goto out;
-	log_info("compiled %zu agents", pl->unit.nagents);
+	log_info("compiled %zu agent%s", pl->unit.nagents,
+		 plural((long long)pl->unit.nagents));
 	pl->compiled = true;
 	if (program_compile(&pl->prog, &pl->unit, pl->cat, &pl->findings,
 			    &cli.diag) < 0)

@@ -165,3 +165,13 @@ size_t utf8_char_len(const char *s, size_t n)
 		return 0;
 	return len;
 }
+
+bool utf8_valid(const char *s)
+{
+	size_t n = strlen(s), len;
+
+	for (; n > 0; s += len, n -= len)
+		if ((len = utf8_char_len(s, n)) == 0)
+			return false;
+	return true;
+}

@@ -566,7 +566,7 @@ run diff --repo "$TMP/shallow" origin/featrue
 expect_status 2
 expect_err "error: revision 'origin/featrue' is not in the repository"
 expect_err "note: did you mean 'origin/feature'?"
-expect_err "note: to fetch 'origin/feature' from remote 'origin': git fetch origin feature:refs/remotes/origin/feature"
+expect_no_err "git fetch origin"
 run diff --repo "$TMP/shallow" origin/mian
 expect_status 2
 expect_err "error: revision 'origin/mian' is not in the repository at '$TMP/shallow'"
@@ -576,8 +576,7 @@ git -C "$TMP/shallow" fetch -q --depth 1 origin main:refs/remotes/origin/main \
 run diff --repo "$TMP/shallow" origin/mian
 expect_status 2
 expect_err "note: did you mean 'origin/main'?"
-expect_err "note: to fetch 'origin/main' from remote 'origin': git fetch origin main:refs/remotes/origin/main"
-expect_err "git fetch --unshallow"
+expect_no_err "git fetch origin"
 run diff --repo "$TMP/shallow" --format json origin/main
 expect_status 0
 expect_jq '[.agents[].name]' '["digest","etl-loader","old-bot","shipper"]'
@@ -593,7 +592,7 @@ expect_status 2
 expect_err "has no working tree; name the HEAD revision to compare with"
 
 # A third repository for repository-wide definitions, kept apart from
-# the agents so that a PATH naming only the agents still compares them.
+# the agents: like check's directories, the PATHs name the whole unit.
 POLICY=$TMP/policy
 git_policy() {
 	git -C "$POLICY" "$@" >/dev/null 2>&1 || fail "git $* failed"
@@ -629,20 +628,26 @@ git_policy commit -q -a -m relax
 git_policy tag p2
 
 case_name "unit: relaxed gate, class and path"
-run diff --repo "$POLICY" --format json p1 p2 -- agents/reader.mandate
+run diff --repo "$POLICY" --format json p1 p2 -- agents/reader.mandate policy
 expect_status 0
 expect_jq '[.unit[] | [.kind, .name, .field, .before, .after, .escalation]]' \
 	'[["gate","gate","fail_on","high","critical",true],["resource","payments",null,"restricted",null,true],["escalation","local-001",null,"iam:PutRolePolicy",null,true]]'
 expect_jq '.escalations' '3'
 expect_jq '.agents' '[]'
-run diff --repo "$POLICY" --format json p2 p1 -- agents/
+run diff --repo "$POLICY" --format json p2 p1 -- agents/ policy
 expect_status 0
 expect_jq '[.unit[] | [.kind, .name, .field, .before, .after, .escalation]]' \
 	'[["gate","gate","fail_on","critical","high",false],["resource","payments",null,null,"restricted",false],["escalation","local-001",null,null,"iam:PutRolePolicy",false]]'
 expect_jq '.escalations' '0'
 
+case_name "unit: PATHs leave out specs outside them"
+run diff --repo "$POLICY" --format json p1 p2 -- agents/
+expect_status 0
+expect_jq '.unit' '[]'
+expect_jq '.escalations' '0'
+
 case_name "unit: text and markdown"
-run diff --repo "$POLICY" --fail-on-escalation p1 p2 -- agents/
+run diff --repo "$POLICY" --fail-on-escalation p1 p2 -- agents/ policy/
 expect_status 1
 expect_out "unit: gate fail_on: 'high' -> 'critical'"
 expect_out "  escalation [unit]: gate fail_on relaxed from high to critical, so fewer findings fail the gate"
@@ -971,6 +976,307 @@ expect_jq '.agents[0].identities' \
 	'{"added":["aws role arn:aws:iam::111122223333:role/delta"],"removed":["aws role arn:aws:iam::111122223333:role/alpha"]}'
 git_pair checkout -q -- agents
 
+# A seventh repository holding two units, each with its own gate, as
+# check compiles each directory named as one unit, and hidden specs.
+UNITS=$TMP/units
+git_units() {
+	git -C "$UNITS" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+mkdir -p "$UNITS/team-a" "$UNITS/team-b" "$UNITS/.github/agents/.old"
+git init -q -b main "$UNITS"
+for team in a b; do
+	REPO=$UNITS write_agent team-$team/$team.mandate $team-bot $team \
+		bob@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:'$team'"'
+	printf 'gate {\n  fail_on = high\n}\n' >"$UNITS/team-$team/gate.mandate"
+done
+REPO=$UNITS write_agent .github/agents/ci.mandate ci-bot ci bob@example.com ''
+REPO=$UNITS write_agent .github/agents/.old/gone.mandate gone-bot gone \
+	bob@example.com ''
+git_units add -A
+git_units commit -q -m base
+git_units tag u1
+REPO=$UNITS write_agent team-a/a.mandate a-bot a carol@example.com ''
+REPO=$UNITS write_agent .github/agents/ci.mandate ci-bot ci carol@example.com ''
+REPO=$UNITS write_agent .github/agents/.old/gone.mandate gone-bot gone \
+	carol@example.com ''
+
+case_name "units: whole repository is one unit"
+run diff --repo "$UNITS" u1
+expect_status 2
+expect_err "second gate block"
+expect_err "compare one by naming its directories as check takes them"
+
+case_name "units: PATH reads only its unit"
+run diff --repo "$UNITS" --format json u1 -- team-a
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["a-bot","changed"]]'
+git_units commit -q -a -m "new owners"
+git_units tag u2
+run diff --repo "$UNITS" --format json u1 u2 -- team-a
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["a-bot","changed"]]'
+run diff --repo "$UNITS" --format json u1 u2 team-b
+expect_status 0
+expect_jq '.agents' '[]'
+
+case_name "units: PATHs relative to the current directory"
+(cd "$UNITS/team-a" && "$MANDATE" diff --format json u1 u2 -- . \
+	>"$out" 2>"$err")
+expect_eq "$?" 0 "diff from team-a"
+expect_jq '[.agents[].name]' '["a-bot"]'
+(cd "$UNITS/team-a" && "$MANDATE" diff --format json u1 u2 a.mandate \
+	>"$out" 2>"$err")
+expect_eq "$?" 0 "diff of a.mandate from team-a"
+expect_jq '[.agents[].name]' '["a-bot"]'
+(cd "$UNITS/team-a" && "$MANDATE" diff u1 u2 -- ../../x >"$out" 2>"$err")
+expect_eq "$?" 2 "diff of a path above the repository"
+expect_err "PATH '../../x' leaves the repository"
+(cd "$UNITS" && "$MANDATE" check team-b >"$out" 2>"$err")
+expect_eq "$?" 0 "check of team-b"
+(cd "$UNITS" && "$MANDATE" diff --format json u1 u2 -- team-b \
+	>"$out" 2>"$err")
+expect_eq "$?" 0 "diff of team-b"
+run diff --repo "$UNITS" --format json u1 u2 -- "$UNITS/team-a"
+expect_status 0
+expect_jq '[.agents[].name]' '["a-bot"]'
+
+case_name "units: named hidden directory"
+run diff --repo "$UNITS" --format json u1 u2 -- .github/agents
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["ci-bot","changed"]]'
+run diff --repo "$UNITS" --format json u1 -- .github/agents
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["ci-bot","changed"]]'
+run diff --repo "$UNITS" --format json u1 u2 -- .github/agents/.old \
+	.github/agents/ci.mandate
+expect_status 0
+expect_jq '[.agents[].name]' '["ci-bot","gone-bot"]'
+run diff --repo "$UNITS" --format json u1 u2 -- .github
+expect_status 0
+expect_jq '[.agents[].name]' '["ci-bot"]'
+run diff --repo "$UNITS" --format json u1 u2 -- team-a team-a/a.mandate
+expect_status 0
+expect_jq '[.agents[].name]' '["a-bot"]'
+
+case_name "units: GIT_DIR and GIT_WORK_TREE"
+(cd "$TMP" && GIT_DIR="$UNITS/.git" GIT_WORK_TREE="$UNITS" \
+	"$MANDATE" diff --format json u1 u2 -- team-a >"$out" 2>"$err")
+expect_eq "$?" 0 "diff with GIT_DIR"
+expect_jq '[.agents[].name]' '["a-bot"]'
+
+# Clones of one branch, as CI makes them, for the advice on fetching.
+git_units branch side u2
+SHALLOW=$TMP/one-branch
+git clone -q --depth 1 --single-branch --branch side "file://$UNITS" \
+	"$SHALLOW" 2>/dev/null || fail "git clone --depth 1 failed"
+
+case_name "fetch advice: branch of a shallow clone"
+run diff --repo "$SHALLOW" main HEAD -- team-a
+expect_status 2
+expect_err "revision 'main' is not in the repository"
+expect_err "git fetch origin main:refs/remotes/origin/main, then mandate diff origin/main"
+expect_err "if 'main' is a tag, fetch it: git fetch origin tag main"
+git -C "$SHALLOW" fetch -q origin main:refs/remotes/origin/main 2>/dev/null ||
+	fail "the advised git fetch failed"
+run diff --repo "$SHALLOW" --format json origin/main HEAD -- team-a
+expect_status 0
+run diff --repo "$SHALLOW" main HEAD -- team-a
+expect_status 2
+expect_err "the remote-tracking branch 'origin/main' exists; compare with it: mandate diff origin/main"
+expect_no_err "git fetch origin"
+
+case_name "fetch advice: tag of a shallow clone"
+run diff --repo "$SHALLOW" u1 HEAD -- team-a
+expect_status 2
+expect_err "git fetch origin tag u1"
+git -C "$SHALLOW" fetch -q origin tag u1 2>/dev/null ||
+	fail "the advised git fetch of a tag failed"
+run diff --repo "$SHALLOW" --format json u1 HEAD -- team-a
+expect_status 0
+expect_jq '[.agents[].name]' '["a-bot"]'
+
+case_name "fetch advice: misspelt or unknown remote"
+run diff --repo "$SHALLOW" origin/mian HEAD -- team-a
+expect_status 2
+expect_err "did you mean 'origin/main'?"
+expect_no_err "git fetch origin"
+run diff --repo "$SHALLOW" upstream/main HEAD -- team-a
+expect_status 2
+expect_err "there is no remote 'upstream' and no branch or tag 'upstream/main'; the remotes are: origin"
+expect_no_err "git fetch origin"
+
+# A sparse checkout, and a file marked skip-worktree: git takes both
+# from the index, and reports no change.
+SPARSE=$TMP/sparse
+git clone -q "$UNITS" "$SPARSE" 2>/dev/null || fail "git clone failed"
+git -C "$SPARSE" sparse-checkout set team-a >/dev/null 2>&1 ||
+	fail "git sparse-checkout failed"
+
+case_name "sparse checkout: files outside the cone"
+expect_eq "$(git -C "$SPARSE" status --porcelain)" "" "git status"
+expect_eq "$(ls "$SPARSE/team-b" 2>&1 >/dev/null | wc -l)" 1 "team-b absent"
+run diff --repo "$SPARSE" --format json HEAD -- team-b
+expect_status 0
+expect_jq '.agents' '[]'
+run diff --repo "$SPARSE" --format json u1 -- team-b
+expect_status 0
+expect_jq '.agents' '[]'
+run diff --repo "$SPARSE" --format json u1 -- .github/agents
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["ci-bot","changed"]]'
+git -C "$SPARSE" sparse-checkout disable >/dev/null 2>&1 ||
+	fail "git sparse-checkout disable failed"
+
+case_name "skip-worktree file read from the index"
+git -C "$SPARSE" update-index --skip-worktree team-b/b.mandate ||
+	fail "git update-index failed"
+REPO=$SPARSE write_agent team-b/b.mandate b-bot b carol@example.com ''
+expect_eq "$(git -C "$SPARSE" status --porcelain)" "" "git status"
+run diff --repo "$SPARSE" --format json HEAD -- team-b
+expect_status 0
+expect_jq '.agents' '[]'
+run diff --repo "$SPARSE" --format json HEAD -- team-b/b.mandate
+expect_status 0
+expect_jq '.agents' '[]'
+
+case_name "symbolic link committed as a spec"
+git_units checkout -q -b links u2
+ln -s ../team-a/a.mandate "$UNITS/team-b/link.mandate"
+git_units add -A
+git_units commit -q -m "link a spec"
+run diff --repo "$UNITS" --format json u2 links -- team-b
+expect_status 0
+expect_err "warning: skipping symbolic link 'team-b/link.mandate' at 'links'; diff reads only regular files"
+expect_no_err "at 'u2'"
+expect_jq '.agents' '[]'
+run diff --repo "$UNITS" --format json links -- team-b
+expect_status 0
+expect_err "warning: skipping symbolic link 'team-b/link.mandate' at 'links'"
+expect_err "warning: skipping symbolic link 'team-b/link.mandate' in the working tree"
+git_units checkout -q main
+
+case_name "revision errors name the reason"
+# Two blobs whose ids both start with 9788.
+printf 'spec 124\n' | git -C "$UNITS" hash-object -w --stdin >/dev/null
+printf 'spec 126\n' | git -C "$UNITS" hash-object -w --stdin >/dev/null
+git_units branch fed
+while IFS='|' read -r rev want; do
+	run diff --repo "$UNITS" "$rev" -- team-a
+	expect_status 2
+	expect_err "error: $want"
+done <<REVS
+fde|revision 'fde' is not a branch or tag, and an abbreviated commit id needs at least 4 hexadecimal digits
+9788|revision '9788' is ambiguous: more than one object id starts with it; give more hexadecimal digits
+9788f0f|revision '9788f0f' names a blob, not a commit or tree; give a branch, tag or commit
+:|revision ':' names a file in the index, which diff does not compare; without HEAD, diff compares BASE with the working tree
+^HEAD|revision '^HEAD' excludes the commits of 'HEAD', as in git log, which diff does not accept; give BASE and HEAD as two arguments
+HEAD^{blob}|invalid revision 'HEAD^{blob}': diff compares commits and trees, so '^{...}' may name only a commit or a tree, as in HEAD^{tree}
+HEAD:team-a/a.mandate|revision 'HEAD:team-a/a.mandate' names a file, not a commit or tree; give the commit, and the file after '--': mandate diff HEAD -- team-a/a.mandate
+HEAD:nosuch|revision 'HEAD:nosuch' names no file or directory: 'nosuch' is not at 'HEAD'
+HEAD~1x|invalid revision 'HEAD~1x': '~' and '^' take only a number, as in HEAD~2 or HEAD^2
+HEAD^!|revision 'HEAD^!' is a range, which diff does not accept; give BASE and HEAD as two arguments: mandate diff HEAD^ HEAD
+HEAD^-|revision 'HEAD^-' is a range, which diff does not accept; give BASE and HEAD as two arguments: mandate diff HEAD^ HEAD
+HEAD~9|revision 'HEAD~9' is not in the repository at '$UNITS': the history of 'HEAD' is shorter than that
+REVS
+run diff --repo "$UNITS" fed -- team-a
+expect_status 0
+run diff --repo "$UNITS" "" -- team-a
+expect_status 2
+expect_err "error: the revision is empty; give a branch, tag or commit"
+
+case_name "tag and branch of one name"
+git_units tag dup u1
+git_units branch dup u2
+run diff --repo "$UNITS" dup u2 -- team-a
+expect_status 2
+expect_err "error: revision 'dup' is ambiguous: 'dup' is both 'refs/heads/dup' and 'refs/tags/dup'"
+expect_err "note: name the one meant in full, such as 'refs/heads/dup' or 'refs/tags/dup'"
+expect_no_out "mandate diff"
+run diff --repo "$UNITS" u1 dup~0 -- team-a
+expect_status 2
+expect_err "error: revision 'dup~0' is ambiguous"
+run diff --repo "$UNITS" --format json refs/tags/dup refs/heads/dup -- team-a
+expect_status 0
+expect_jq '[.agents[].name]' '["a-bot"]'
+
+case_name "empty repository"
+git init -q "$TMP/empty"
+run diff --repo "$TMP/empty" HEAD
+expect_status 2
+expect_err "error: revision 'HEAD' is not in the repository at '$TMP/empty', which has no commits yet; commit the specs first"
+expect_no_err "did you mean"
+
+case_name "markdown cut to a comment's size"
+git_units checkout -q -b wide u2
+REPO=$UNITS write_agent team-a/a.mandate a-bot a bob@example.com '
+  grant actions ["*"] on "*" {
+    because  = "Administers the account"
+    approver = "sec@example.com"
+  }'
+git_units commit -q -a -m "grant everything"
+run diff --repo "$UNITS" --format json u2 wide -- team-a
+expect_status 0
+total=$(jq '.agents[0].added | length' "$out")
+run diff --repo "$UNITS" --format markdown u2 wide -- team-a
+expect_status 0
+size=$(wc -c <"$out")
+[ "$size" -le 60000 ] || fail "markdown is $size bytes, over 60000"
+[ "$size" -ge 50000 ] || fail "markdown is $size bytes, cut too short"
+expect_out "- **a-bot**: new wildcard action '\*'"
+expect_out "_The diff is cut to 60000 bytes to fit a pull-request comment._"
+escalations=$(grep -n '^## Escalations' "$out" | cut -d: -f1)
+agents=$(grep -n '^## Agents' "$out" | cut -d: -f1)
+[ "${escalations:-9}" -lt "${agents:-0}" ] ||
+	fail "escalations at line ${escalations:-none}, agents at ${agents:-none}"
+shown=$(grep -c '^+ ' "$out")
+left=$(sed -n 's/^\.\.\. and \([0-9]*\) more (see --format json)$/\1/p' "$out")
+expect_eq "$((shown + ${left:-0}))" "$total" "permissions shown and left out"
+git_units checkout -q main
+
+case_name "failed run removes its earlier report"
+for format in text markdown json; do
+	report=$TMP/report.$format
+	run diff --repo "$UNITS" --format "$format" -o "$report" u1 u2 -- team-a
+	expect_status 0
+	[ -s "$report" ] || fail "$format: no report written"
+	run diff --repo "$UNITS" --format "$format" -o "$report" nosuch u2 \
+		-- team-a
+	expect_status 2
+	expect_err "removed the earlier report $report"
+	[ ! -e "$report" ] || fail "$format: the earlier report is still there"
+done
+echo "notes of the user" >"$TMP/notes.md"
+run diff --repo "$UNITS" --format markdown -o "$TMP/notes.md" nosuch u2 \
+	-- team-a
+expect_status 2
+expect_err "kept $TMP/notes.md: it does not look like a mandate diff markdown report"
+expect_eq "$(cat "$TMP/notes.md")" "notes of the user" "the user's file"
+run diff --repo "$UNITS" --format json -o "$TMP/report.json" u1 u2 -- team-a
+expect_status 0
+run diff --repo "$UNITS" --format json -o "$TMP/report.json"
+expect_status 2
+expect_err "missing BASE revision"
+[ -s "$TMP/report.json" ] || fail "a usage error removed the report"
+
+case_name "file name not UTF-8"
+git_units checkout -q -b latin1 u2
+latin1=$(printf 'team-a/caf\351.mandate')
+REPO=$UNITS write_agent "$latin1" cafe-bot cafe bob@example.com ''
+run diff --repo "$UNITS" --format json u2 -- team-a
+expect_status 2
+expect_err "$UNITS/team-a/caf?.mandate: error: file name is not valid UTF-8; rename the file or its directory"
+iconv -f UTF-8 -t UTF-8 "$err" >/dev/null 2>&1 || fail "stderr is not UTF-8"
+expect_eq "$(wc -c <"$out")" 0 "bytes on stdout"
+git_units add -A
+git_units commit -q -m "a spec whose name is Latin-1"
+run diff --repo "$UNITS" --format json u2 latin1 -- team-a
+expect_status 2
+expect_err "latin1:team-a/caf?.mandate: error: file name is not valid UTF-8; rename the file or its directory"
+iconv -f UTF-8 -t UTF-8 "$err" >/dev/null 2>&1 || fail "stderr is not UTF-8"
+expect_eq "$(wc -c <"$out")" 0 "bytes on stdout"
+git_units checkout -q main
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main
@@ -984,5 +1290,20 @@ expect_err "missing BASE revision"
 run diff --repo "$REPO" --format yaml v1
 expect_status 2
 expect_err "invalid --format 'yaml'"
+
+case_name "option errors name the command"
+run diff -x
+expect_status 2
+expect_err "mandate diff: invalid option -- 'x'"
+grep -q '^diff:' "$err" && fail "a message starts with 'diff:'"
+run diff --bogus
+expect_status 2
+expect_err "mandate diff: unrecognized option '--bogus'"
+
+case_name "verbose counts agents"
+run diff --repo "$UNITS" -v u1 u2 -- team-a
+expect_status 0
+expect_err "mandate: compiled 1 agent"
+expect_no_err "compiled 1 agents"
 
 finish

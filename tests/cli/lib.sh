@@ -5,6 +5,7 @@
 #   expect_out TEXT        stdout contains TEXT (fixed string)
 #   expect_err TEXT        stderr contains TEXT
 #   expect_no_out TEXT     stdout does not contain TEXT
+#   expect_no_err TEXT     stderr does not contain TEXT
 #   expect_eq GOT WANT WHAT
 #   decide WANT WHO ACTION RESOURCE ARGS...
 #                          `mandate simulate` decides WANT: allow, deny,
@@ -75,6 +76,13 @@ expect_err() {
 expect_no_out() {
 	if grep -qF -- "$1" "$out"; then
 		fail "stdout contains '$1'"
+		show
+	fi
+}
+
+expect_no_err() {
+	if grep -qF -- "$1" "$err"; then
+		fail "stderr contains '$1'"
 		show
 	fi
 }

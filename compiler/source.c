@@ -99,21 +99,14 @@ static int read_regular(int fd, struct source *s, size_t size)
 	return 0;
 }
 
-int source_load(struct source **out, const char *path, size_t max,
-		struct diag *d)
+/* Read the open file fd into *out, and close fd. */
+static int load_fd(struct source **out, int fd, const char *path, size_t max,
+		   struct diag *d)
 {
 	struct source *s = NULL;
 	struct stat st;
 	ssize_t n;
-	int fd;
 
-	*out = NULL;
-	fd = open_for_reading(path);
-	if (fd < 0) {
-		diag_path(d, DIAG_ERROR, path, "cannot open: %s",
-			  strerror(errno));
-		return -1;
-	}
 	if (fstat(fd, &st) < 0) {
 		diag_path(d, DIAG_ERROR, path, "cannot stat: %s",
 			  strerror(errno));
@@ -169,6 +162,21 @@ fail:
 	return -1;
 }
 
+int source_load(struct source **out, const char *path, size_t max,
+		struct diag *d)
+{
+	int fd;
+
+	*out = NULL;
+	fd = open_for_reading(path);
+	if (fd < 0) {
+		diag_path(d, DIAG_ERROR, path, "cannot open: %s",
+			  strerror(errno));
+		return -1;
+	}
+	return load_fd(out, fd, path, max, d);
+}
+
 /* Files smaller than this are read: mapping them saves nothing. */
 #define SOURCE_MAP_MIN ((size_t)1 << 20)
 
@@ -182,9 +190,17 @@ int source_map(struct source **out, const char *path, size_t max,
 	int fd;
 
 	*out = NULL;
-	/* Not blocking, so that a FIFO with no writer cannot hang here. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	fd = open_for_reading(path);
+	if (fd < 0) {
+		diag_path(d, DIAG_ERROR, path, "cannot open: %s",
+			  strerror(errno));
+		return -1;
+	}
+	/*
+	 * Anything but a large regular file is read from the same
+	 * descriptor: reopening a FIFO would lose what its writer sent.
+	 */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size < SOURCE_MAP_MIN ||
 	    (uint64_t)st.st_size > max || page <= 0 ||
 	    st.st_size % page == 0)
@@ -207,9 +223,7 @@ int source_map(struct source **out, const char *path, size_t max,
 	*out = s;
 	return 0;
 read:
-	if (fd >= 0)
-		close(fd);
-	return source_load(out, path, max, d);
+	return load_fd(out, fd, path, max, d);
 }
 
 struct source *source_from_memory(const char *path, const char *text,

@@ -4,8 +4,8 @@
 #   make test            build and run every test (also: make check)
 #   make demo            run `mandate check` on the bundled example
 #   make bench           time check against cJSON alone; docs/BENCHMARKS.md
-#   make fuzz            run each libFuzzer target FUZZ_SECONDS (60) seconds;
-#                        fuzz/README.md
+#   make fuzz            run each libFuzzer target FUZZ_SECONDS (60) seconds,
+#                        inputs up to FUZZ_MAX_LEN bytes; fuzz/README.md
 #   make DEVELOPER=1     turn warnings into errors
 #   make SANITIZE=address,undefined test
 #   make install PREFIX=/usr/local DESTDIR=
@@ -186,7 +186,8 @@ $(FUZZ_TOOLS_STAMP): scripts/install-deps.sh
 fuzz: $(FUZZ_TOOLS_STAMP)
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang SANITIZE=address,undefined \
 		CFLAGS='-O1 -g -fsanitize=fuzzer-no-link' fuzz-bins
-	nice sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) nice sh fuzz/run.sh $(FUZZ_BUILD) \
+		$(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf $(BUILD)

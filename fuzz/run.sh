@@ -7,6 +7,8 @@
 # with fuzz/TARGET.dict when there is one. Inputs that crash go to
 # FUZZ_BUILD/crashes/TARGET/ and the logs to FUZZ_BUILD/logs/. Prints
 # one line per target and exits 1 when any target found a fault.
+# FUZZ_MAX_LEN, when set, caps the length of inputs in bytes; shorter
+# inputs run faster, longer ones reach what only large exports contain.
 set -u
 
 FUZZ_BUILD=$1
@@ -51,6 +53,7 @@ run_target() {
 		-rss_limit_mb=2048 -print_final_stats=1 \
 		-artifact_prefix="$crashes/"
 	[ -f "fuzz/$target.dict" ] && set -- "$@" -dict="fuzz/$target.dict"
+	[ -n "${FUZZ_MAX_LEN:-}" ] && set -- "$@" -max_len="$FUZZ_MAX_LEN"
 	set -- "$@" "$FUZZ_BUILD/corpus/$target" "$FUZZ_BUILD/seed/$target"
 	[ -d "fuzz/regress/$target" ] && set -- "$@" "fuzz/regress/$target"
 	"$FUZZ_BUILD/bin/$target" "$@"

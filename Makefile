@@ -4,6 +4,8 @@
 #   make test            build and run every test (also: make check)
 #   make demo            run `mandate check` on the bundled example
 #   make bench           time check against cJSON alone; docs/BENCHMARKS.md
+#   make fuzz            run each libFuzzer target FUZZ_SECONDS (60) seconds,
+#                        inputs up to FUZZ_MAX_LEN bytes; fuzz/README.md
 #   make DEVELOPER=1     turn warnings into errors
 #   make SANITIZE=address,undefined test
 #   make install PREFIX=/usr/local DESTDIR=
@@ -58,6 +60,13 @@ BENCH_BINS = $(BUILD)/bench/cjson-parse $(BUILD)/bench/rusage
 UNIT_SRCS = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(filter-out tests/unit/unit.c,$(UNIT_SRCS)))
 
+# The fuzz targets, and drivers that replay fuzz/regress/ without libFuzzer.
+FUZZ_TARGETS = $(patsubst fuzz/%.c,%,$(filter-out fuzz/replay.c,$(wildcard fuzz/*.c)))
+FUZZ_REPLAY_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
+FUZZ_BUILD = $(BUILD)/libfuzzer
+FUZZ_SECONDS ?= 60
+FUZZ_TOOLS_STAMP = $(BUILD)/.fuzz-tools-ok
+
 all: $(BUILD)/mandate $(BUILD)/libmandate.a
 
 $(DEPS_STAMP): scripts/install-deps.sh
@@ -107,7 +116,8 @@ $(TEST_TOOLS_STAMP): scripts/install-deps.sh
 	@mkdir -p $(BUILD)
 	@touch $@
 
-test: $(BUILD)/mandate $(UNIT_BINS) $(BENCH_BINS) $(TEST_TOOLS_STAMP)
+test: $(BUILD)/mandate $(UNIT_BINS) $(BENCH_BINS) $(FUZZ_REPLAY_BINS) \
+		$(TEST_TOOLS_STAMP)
 	@sh tests/run.sh $(BUILD)
 
 check: test
@@ -152,9 +162,36 @@ uninstall:
 	done; \
 	rmdir "$(DESTDIR)$(PREFIX)/share/mandate" 2>/dev/null; true
 
+# The targets find the catalog in the source tree's standard library.
+$(BUILD)/fuzz/%.o: ALL_CFLAGS += -DFUZZ_STDLIB_DIR='"$(CURDIR)/stdlib"'
+
+$(BUILD)/fuzz/replay-%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay.o \
+		$(BUILD)/libmandate-core.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# Run by make fuzz in FUZZ_BUILD, with clang and the sanitizers.
+$(BUILD)/bin/%: $(BUILD)/fuzz/%.o $(BUILD)/libmandate-core.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
+
+fuzz-bins: $(FUZZ_TARGETS:%=$(BUILD)/bin/%)
+
+$(FUZZ_TOOLS_STAMP): scripts/install-deps.sh
+	@sh scripts/install-deps.sh --fuzz
+	@mkdir -p $(BUILD)
+	@touch $@
+
+# Every library object is built again by clang, instrumented for
+# coverage; the fuzzer's own main comes in only when a target links.
+fuzz: $(FUZZ_TOOLS_STAMP)
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang SANITIZE=address,undefined \
+		CFLAGS='-O1 -g -fsanitize=fuzzer-no-link' fuzz-bins
+	FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) nice sh fuzz/run.sh $(FUZZ_BUILD) \
+		$(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all test check demo bench clean install uninstall
+.PHONY: all test check demo bench fuzz fuzz-bins clean install uninstall
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1192,6 +1192,13 @@ void build_grant_end(struct parser *p)
 	p->block = p->outer;
 }
 
+void build_member_error(struct parser *p)
+{
+	p->grant = NULL;
+	p->identity = NULL;
+	p->block = BLOCK_AGENT;
+}
+
 /* Return the text a condition value stands for, or NULL if it has none. */
 static const char *condition_text(struct parser *p, const struct value *v)
 {

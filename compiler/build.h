@@ -148,6 +148,14 @@ void build_grant_begin(struct parser *p, bool deny, const struct token *kw,
 		       struct value *target, bool actions,
 		       const struct token *qname, struct value *resources);
 void build_grant_end(struct parser *p);
+
+/*
+ * Return to the agent's own fields after a syntax error in one of its
+ * members. The recovery skips the member's end action, so a grant,
+ * identity or block left open would otherwise take the fields that
+ * follow.
+ */
+void build_member_error(struct parser *p);
 void build_condition(struct parser *p, const struct token *kw,
 		     const struct token *key, const struct token *op,
 		     struct value *v);

@@ -134,7 +134,7 @@ member:
 	| DENY ACTIONS list ON opt_service resources {
 		build_grant_begin(p, true, &$1, $3, true, &$5, $6);
 	} grant_body { build_grant_end(p); }
-	| error { RESYNC(); }
+	| error { build_member_error(p); RESYNC(); }
 	;
 
 grant_target:

@@ -6,13 +6,19 @@
 # npm when missing and the SARIF Multitool that
 # tests/cli/check-formats.sh validates SARIF with, from the npm registry
 # into .tools/ of the repository; building and installing need neither.
+# With --fuzz (as `make fuzz` runs it), it also installs clang and the
+# libFuzzer runtime that the fuzz targets are built with.
 set -eu
 
 TEST_TOOLS=false
+FUZZ=false
 [ "${1:-}" = --test-tools ] && TEST_TOOLS=true
+[ "${1:-}" = --fuzz ] && FUZZ=true
 
 PACKAGES="gcc make flex bison pkg-config libcjson-dev libgit2-dev \
 libpcre2-dev libssl-dev jq groff-base libxml2-utils"
+# libclang-rt-dev contains libFuzzer and the sanitizer runtimes for clang.
+$FUZZ && PACKAGES="$PACKAGES clang libclang-rt-dev"
 
 # The npm package and version of the SARIF validator the tests run.
 SARIF_MULTITOOL="@microsoft/sarif-multitool@5.7.0"

@@ -1,6 +1,7 @@
 #include "common.h"
 #include "permdiff.h"
 
+#include <ctype.h>
 #include <strings.h>
 
 #include "buf.h"
@@ -34,48 +35,101 @@ static void *vec_freeze(struct arena *a, struct vec *vec, size_t size)
 	return copy;
 }
 
+/*
+ * A condition with its values sorted and each once, with its display
+ * text and a key that compares it as IAM reads it: the operator and
+ * condition key ignoring case, and the set of values. The key writes
+ * each value with its length, so values that contain ", " stay apart.
+ */
+struct norm_cond {
+	struct iam_cond cond;
+	const char *text;	/* "StringEquals aws:SourceVpc [vpc-1]" */
+	const char *key;
+};
+
 static int cmp_strings(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Format "StringEquals aws:SourceVpc [vpc-1, vpc-2]", values sorted. */
-static const char *cond_text(struct arena *a, const struct iam_cond *c)
+static void add_lower(struct buf *b, const char *s)
 {
-	const char **values = xcalloc(c->nvalues + 1, sizeof(*values));
-	struct buf b = BUF_INIT;
-	const char *text;
-	size_t i;
+	for (; *s; s++)
+		buf_addch(b, (char)tolower((unsigned char)*s));
+}
+
+static void normalize_cond(struct arena *a, const struct iam_cond *c,
+			   struct norm_cond *out)
+{
+	const char **values = arena_calloc(a, c->nvalues + 1,
+					   sizeof(*values));
+	struct buf text = BUF_INIT, key = BUF_INIT;
+	size_t i, n = 0;
 
 	memcpy(values, c->values, c->nvalues * sizeof(*values));
 	sort_array(values, c->nvalues, sizeof(*values), cmp_strings);
-	buf_addf(&b, "%s %s [", c->op, c->key);
 	for (i = 0; i < c->nvalues; i++)
-		buf_addf(&b, "%s%s", i ? ", " : "", values[i]);
-	buf_addch(&b, ']');
-	text = arena_strdup(a, buf_str(&b));
-	buf_release(&b);
-	free(values);
-	return text;
+		if (!n || strcmp(values[n - 1], values[i]))
+			values[n++] = values[i];
+	buf_addf(&text, "%s %s [", c->op, c->key);
+	add_lower(&key, c->op);
+	buf_addch(&key, ' ');
+	add_lower(&key, c->key);
+	for (i = 0; i < n; i++) {
+		buf_addf(&text, "%s%s", i ? ", " : "", values[i]);
+		buf_addf(&key, " %zu:%s", strlen(values[i]), values[i]);
+	}
+	buf_addch(&text, ']');
+	out->cond.op = c->op;
+	out->cond.key = c->key;
+	out->cond.values = values;
+	out->cond.nvalues = n;
+	out->text = arena_strdup(a, buf_str(&text));
+	out->key = arena_strdup(a, buf_str(&key));
+	buf_release(&text);
+	buf_release(&key);
 }
 
-/* Fill the conditions of every permission of grant x. */
+static int cmp_norm_conds(const void *pa, const void *pb)
+{
+	const struct norm_cond *a = pa, *b = pb;
+
+	return strcmp(a->key, b->key);
+}
+
+/*
+ * Fill the conditions of every permission of grant x, sorted by key.
+ * Equal conditions count once, as IAM requires them all anyway.
+ */
 static void grant_conds(struct arena *a, const struct xgrant *x,
 			struct perm *proto)
 {
-	const char **conds = arena_calloc(a, x->nconds + 1, sizeof(*conds));
+	struct norm_cond *norm = xcalloc(x->nconds + 1, sizeof(*norm));
+	const char **texts = arena_calloc(a, x->nconds + 1, sizeof(*texts));
+	struct iam_cond *conds = arena_calloc(a, x->nconds + 1,
+					      sizeof(*conds));
 	struct buf key = BUF_INIT;
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < x->nconds; i++)
-		conds[i] = cond_text(a, &x->conds[i]);
-	sort_array(conds, x->nconds, sizeof(*conds), cmp_strings);
-	for (i = 0; i < x->nconds; i++)
-		buf_addf(&key, "%s%s", i ? "\n" : "", conds[i]);
-	proto->conds = conds;
-	proto->nconds = x->nconds;
+		normalize_cond(a, &x->conds[i], &norm[i]);
+	sort_array(norm, x->nconds, sizeof(*norm), cmp_norm_conds);
+	for (i = 0; i < x->nconds; i++) {
+		if (n && !strcmp(norm[i].key, norm[n - 1].key))
+			continue;
+		norm[n++] = norm[i];
+	}
+	for (i = 0; i < n; i++) {
+		texts[i] = norm[i].text;
+		conds[i] = norm[i].cond;
+		buf_addf(&key, "%s%s", i ? "\n" : "", norm[i].key);
+	}
+	proto->conds = texts;
+	proto->iam_conds = conds;
+	proto->nconds = n;
 	proto->cond_key = arena_strdup(a, buf_str(&key));
 	buf_release(&key);
+	free(norm);
 }
 
 /* Order by effect, resource, action (ignoring case), conditions. */
@@ -307,18 +361,49 @@ static const char *restricted_class(const struct program *head,
 	return NULL;
 }
 
+/* Return whether every value of x is among those of y, both sorted. */
+static bool values_subset(const struct iam_cond *x, const struct iam_cond *y)
+{
+	size_t i = 0, j = 0;
+
+	while (i < x->nvalues && j < y->nvalues) {
+		int c = strcmp(x->values[i], y->values[j]);
+
+		if (c < 0)
+			return false;
+		j++;
+		if (c == 0)
+			i++;
+	}
+	return i == x->nvalues;
+}
+
+/* Return whether c and d are the same condition, as IAM reads them. */
+static bool cond_same(const struct iam_cond *c, const struct iam_cond *d)
+{
+	return !strcasecmp(c->op, d->op) && !strcasecmp(c->key, d->key) &&
+	       c->nvalues == d->nvalues && values_subset(c, d);
+}
+
+/* Return whether one condition of p is d. */
+static bool has_cond(const struct perm *p, const struct iam_cond *d)
+{
+	size_t i;
+
+	for (i = 0; i < p->nconds; i++)
+		if (cond_same(&p->iam_conds[i], d))
+			return true;
+	return false;
+}
+
 /* Return whether every condition of b is among those of p. */
 static bool conds_include(const struct perm *p, const struct perm *b)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < b->nconds; i++) {
-		for (j = 0; j < p->nconds; j++)
-			if (!strcmp(b->conds[i], p->conds[j]))
-				break;
-		if (j == p->nconds)
+	for (i = 0; i < b->nconds; i++)
+		if (!has_cond(p, &b->iam_conds[i]))
 			return false;
-	}
 	return true;
 }
 
@@ -328,16 +413,12 @@ static const char *lost_conditions(struct arena *a, const struct perm *p,
 {
 	struct buf text = BUF_INIT;
 	const char *lost;
-	size_t i, j;
+	size_t j;
 
-	for (j = 0; j < b->nconds; j++) {
-		for (i = 0; i < p->nconds; i++)
-			if (!strcmp(b->conds[j], p->conds[i]))
-				break;
-		if (i == p->nconds)
+	for (j = 0; j < b->nconds; j++)
+		if (!has_cond(p, &b->iam_conds[j]))
 			buf_addf(&text, "%s%s", text.len ? " and " : "",
 				 b->conds[j]);
-	}
 	lost = arena_strdup(a, buf_str(&text));
 	buf_release(&text);
 	return lost;

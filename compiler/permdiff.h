@@ -16,8 +16,9 @@ struct perm {
 	const char *action;
 	const char *resource;
 	const char *const *conds;	/* "StringEquals aws:SourceVpc [vpc-1]" */
+	const struct iam_cond *iam_conds;	/* the same, values sorted */
 	size_t nconds;
-	const char *cond_key;		/* conds joined, for comparing */
+	const char *cond_key;		/* the set of conditions, for comparing */
 	bool deny;
 	enum access_level level;	/* 0 for an action not in the catalog */
 	bool typed;			/* supports resource-level permissions */

@@ -971,6 +971,60 @@ expect_jq '.agents[0].identities' \
 	'{"added":["aws role arn:aws:iam::111122223333:role/delta"],"removed":["aws role arn:aws:iam::111122223333:role/alpha"]}'
 git_pair checkout -q -- agents
 
+# A seventh repository for comparing what permissions mean rather than
+# how they are written: conditions, wildcards, principals and pairing.
+SEM=$TMP/semantics
+git_sem() {
+	git -C "$SEM" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+# Write spec file $1 of the ai_agent $2 with role $3 and the grants in $4.
+sem_agent() {
+	cat >"$SEM/$1" <<EOF
+agent "$2" {
+  kind        = ai_agent
+  description = "An agent of the semantic diff tests"
+  owner {
+    technical = "alice@example.com"
+    business  = "bob@example.com"
+  }
+  justification = "Summarises the nightly reports for the test systems"
+  review      { every = 90d  last = 2026-11-02  by = "bob@example.com" }
+  expires     = 2027-06-30
+  credentials { rotate = 30d  session = 1h  long_lived_keys = false }
+  audit       { decisions = required  context = [task, request_id] }
+  identity aws role "arn:aws:iam::111122223333:role/$3" {
+    trusted_by = "bedrock.amazonaws.com"
+  }
+$4
+}
+EOF
+}
+# Commit the working tree of $SEM and tag it $1.
+sem_commit() {
+	git_sem add -A
+	git_sem commit -q -m "$1"
+	git_sem tag "$1"
+}
+mkdir -p "$SEM/agents"
+git init -q -b main "$SEM"
+
+case_name "condition value with a comma widened to two values"
+sem_agent agents/aa.mandate aa role-a '
+  grant read on aws:s3 "arn:aws:s3:::r1/*" {
+    when "aws:PrincipalTag/team" in ["data, ops"]
+  }'
+sem_commit s1
+sem_agent agents/aa.mandate aa role-a '
+  grant read on aws:s3 "arn:aws:s3:::r1/*" {
+    when "aws:PrincipalTag/team" in ["data", "ops"]
+  }'
+run diff --repo "$SEM" --format json --fail-on-escalation s1
+expect_status 1
+expect_jq '[.agents[0].escalations[].kind] | unique' '["removed-condition"]'
+expect_jq '.agents[0].added[0].conditions' \
+	'["StringEquals aws:PrincipalTag/team [data, ops]"]'
+git_sem checkout -q -- agents
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

@@ -432,6 +432,7 @@ static const char *lost_conditions(struct arena *a, const struct perm *p,
  */
 static void scan_added_allow(struct agent_scan *s, const struct perm *p)
 {
+	const struct cat_action *ca;
 	const struct perm *b;
 	const char *rc;
 	size_t n = 0, i;
@@ -451,7 +452,9 @@ static void scan_added_allow(struct agent_scan *s, const struct perm *p)
 		raise_one(s, ESC_TAGGING, p->resource, NULL, p->action);
 	else if (p->level == ACCESS_PERMISSIONS)
 		raise_one(s, ESC_PERMISSIONS, p->resource, NULL, p->action);
-	if (p->typed && pattern_is_everything(p->resource))
+	ca = p->level ? catalog_find_action(s->head->cat, p->action) : NULL;
+	if (p->typed && (ca ? catalog_action_everywhere(ca, p->resource)
+			    : pattern_is_everything(p->resource)))
 		raise_one(s, ESC_WILDCARD_RESOURCE, p->resource, NULL,
 			  p->action);
 	rc = restricted_class(s->head, p);

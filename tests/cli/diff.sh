@@ -1025,6 +1025,30 @@ expect_jq '.agents[0].added[0].conditions' \
 	'["StringEquals aws:PrincipalTag/team [data, ops]"]'
 git_sem checkout -q -- agents
 
+case_name "resource patterns that name every table"
+sem_agent agents/aa.mandate aa role-a '
+  grant actions ["dynamodb:GetItem"]
+        on "arn:aws:dynamodb:us-east-1:111122223333:table/jobs"'
+sem_commit s2
+for pattern in '*' 'arn:*' 'arn:*:*' 'arn:aws:dynamodb:*' \
+	'arn:aws:dynamodb:*:*:*' 'arn:aws:dynamodb:*:*:table/*'; do
+	sem_agent agents/aa.mandate aa role-a "
+  grant actions [\"dynamodb:GetItem\"] on \"$pattern\""
+	run diff --repo "$SEM" --format json --fail-on-escalation s2
+	expect_status 1
+	expect_jq '[.agents[0].escalations[].kind]' '["wildcard-resource"]'
+	run check --today 2026-12-01 "$SEM/agents"
+	expect_out "resource '$pattern' for 1 action that supports resource-level permissions"
+done
+sem_agent agents/aa.mandate aa role-a '
+  grant actions ["dynamodb:GetItem"]
+        on "arn:aws:dynamodb:us-east-1:*:table/*"'
+run diff --repo "$SEM" --format json --fail-on-escalation s2
+expect_status 0
+run check --today 2026-12-01 "$SEM/agents"
+expect_no_out "MND131"
+git_sem checkout -q -- agents
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

@@ -290,6 +290,7 @@ static const struct perm *find_allow(const struct perm *perms, size_t n,
 /* An escalation before grouping: one action under one kind. */
 struct raw_escalation {
 	enum escalation_kind kind;
+	const char *principal;	/* NULL for the agent's own change */
 	const char *resource;	/* may be NULL */
 	const char *detail;	/* a class, condition or path; may be NULL */
 	const char *action;	/* may be NULL */
@@ -302,6 +303,7 @@ struct agent_scan {
 	const struct xagent *xbase, *xhead;	/* xbase NULL when added */
 	const struct perm *base_perms;
 	size_t nbase;
+	const char *principal;	/* raised with every escalation */
 	struct vec raw;
 };
 
@@ -312,6 +314,7 @@ static void raise_one(struct agent_scan *s, enum escalation_kind kind,
 	struct raw_escalation *r = vec_push(&s->raw, sizeof(*r));
 
 	r->kind = kind;
+	r->principal = s->principal;
 	r->resource = resource;
 	r->detail = detail;
 	r->action = action;
@@ -543,6 +546,9 @@ static int cmp_raw(const void *pa, const void *pb)
 	const struct raw_escalation *a = pa, *b = pb;
 	int c;
 
+	if ((c = strcmp(a->principal ? a->principal : "",
+			b->principal ? b->principal : "")))
+		return c;
 	if (a->kind != b->kind)
 		return a->kind < b->kind ? -1 : 1;
 	if ((c = strcmp(a->resource ? a->resource : "",
@@ -592,6 +598,9 @@ static const char *message_of(struct agent_scan *s,
 	struct buf b = BUF_INIT;
 	const char *desc, *text;
 
+	if (e->principal)
+		buf_addf(&b, "identity '%s', new to these grants, gains ",
+			 e->principal);
 	switch (e->kind) {
 	case ESC_WRITE:
 	case ESC_TAGGING:
@@ -662,6 +671,7 @@ static void group_escalations(struct agent_scan *s, struct agent_diff *ad)
 		sort_array(actions, e->nactions, sizeof(*actions),
 			   cmp_strings);
 		e->kind = raw[i].kind;
+		e->principal = raw[i].principal;
 		e->resource = raw[i].resource;
 		e->actions = actions;
 		e->message = raw[i].message ? raw[i].message
@@ -723,31 +733,105 @@ static void scan_trust(struct agent_scan *s)
 static void scan_boundaries(struct agent_scan *s);
 static void scan_controls(struct agent_scan *s);
 
+/*
+ * Raise what an allow of gained gives that the scan's base lacked, a
+ * deny of lost that no longer applies, and the wildcard actions and
+ * escalation paths the head now reaches.
+ */
+static void scan_access(struct agent_scan *s, const struct perm *gained,
+			size_t ngained, const struct perm *lost, size_t nlost)
+{
+	size_t i;
+
+	for (i = 0; i < ngained; i++)
+		if (!gained[i].deny)
+			scan_added_allow(s, &gained[i]);
+	for (i = 0; i < nlost; i++)
+		if (lost[i].deny)
+			raise_one(s, ESC_REMOVED_DENY, lost[i].resource,
+				  NULL, lost[i].action);
+	scan_wildcard_actions(s);
+	scan_paths(s);
+}
+
+static bool agent_has_identity(const struct agent *a, const char *arn)
+{
+	const struct identity *x;
+
+	for (x = a->identities; x; x = x->next)
+		if (!strcmp(x->id.s, arn))
+			return true;
+	return false;
+}
+
+/* Return the base agent with an identity of this ARN, or NULL. */
+static const struct xagent *identity_holder(const struct program *base,
+					    const char *arn)
+{
+	size_t i;
+
+	for (i = 0; i < base->nagents; i++)
+		if (agent_has_identity(base->agents[i].agent, arn))
+			return &base->agents[i];
+	return NULL;
+}
+
+/*
+ * Raise what each identity new to a changed agent gains: every grant
+ * of the head agent, measured from the grants of the base agent that
+ * held the identity, or from nothing when no agent did. So a role
+ * moved from a reader to a writer, or a user added to an agent, is an
+ * escalation even when the agent's own grants did not change.
+ */
+static void scan_principals(struct agent_scan *s, const struct perm *py,
+			    size_t ny)
+{
+	const struct identity *y;
+
+	for (y = s->xhead->agent->identities; y; y = y->next) {
+		struct agent_scan p = *s;
+		struct perm *gained, *lost, *held = NULL;
+		size_t ngained, nlost, nheld = 0;
+
+		if (agent_has_identity(s->xbase->agent, y->id.s))
+			continue;
+		p.xbase = identity_holder(s->base, y->id.s);
+		if (p.xbase)
+			held = collect_perms(s->a, s->base, p.xbase, &nheld);
+		p.base_perms = held;
+		p.nbase = nheld;
+		p.principal = y->id.s;
+		gained = perms_minus(s->a, py, ny, held, nheld, &ngained);
+		lost = perms_minus(s->a, held, nheld, py, ny, &nlost);
+		ngained = drop_covered(gained, ngained, held, nheld);
+		nlost = drop_covered(lost, nlost, py, ny);
+		scan_access(&p, gained, ngained, lost, nlost);
+		s->raw = p.raw;
+	}
+}
+
+/*
+ * Raise the escalations of one agent, whose permissions px (base) and
+ * py (head) compare_agent collected.
+ */
 static void scan_escalations(struct perm_diff *d, struct agent_diff *ad,
 			     const struct program *base,
 			     const struct program *head,
 			     const struct xagent *xbase,
-			     const struct xagent *xhead)
+			     const struct xagent *xhead,
+			     const struct perm *px, size_t nx,
+			     const struct perm *py, size_t ny)
 {
-	struct agent_scan s = { &d->arena, base, head, xbase, xhead, NULL, 0,
-				{ NULL, 0, 0 } };
-	size_t i;
+	struct agent_scan s = { &d->arena, base, head, xbase, xhead, px, nx,
+				NULL, { NULL, 0, 0 } };
 
-	if (xbase)
-		s.base_perms = collect_perms(&d->arena, base, xbase, &s.nbase);
-	for (i = 0; i < ad->nadded; i++)
-		if (!ad->added[i].deny)
-			scan_added_allow(&s, &ad->added[i]);
-	for (i = 0; i < ad->nremoved; i++)
-		if (ad->removed[i].deny)
-			raise_one(&s, ESC_REMOVED_DENY, ad->removed[i].resource,
-				  NULL, ad->removed[i].action);
-	scan_wildcard_actions(&s);
-	scan_paths(&s);
+	scan_access(&s, ad->added, ad->nadded, ad->removed, ad->nremoved);
 	scan_trust(&s);
 	scan_boundaries(&s);
-	if (xbase)
+	if (xbase) {
 		scan_controls(&s);
+		scan_principals(&s, py, ny);
+	}
 	group_escalations(&s, ad);
 	d->nescalations += ad->nescalations;
 }
@@ -1148,7 +1232,8 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 		}
 	}
 	if (y)
-		scan_escalations(d, ad, base, head, xbase, xhead);
+		scan_escalations(d, ad, base, head, xbase, xhead, px, nx, py,
+				 ny);
 	/*
 	 * An escalation keeps the agent in the diff even when the expanded
 	 * permissions are equal, such as "s3:*" rewritten as "*" on an S3

@@ -60,9 +60,15 @@ enum escalation_kind {
 	ESC_KIND,		/* no longer an ai_agent, so its rules lapse */
 };
 
-/* An escalation, with the resource and actions it concerns if any. */
+/*
+ * An escalation, with the resource and actions it concerns if any.
+ * principal is NULL for the agent's own change, or the ARN of an
+ * identity new to the agent, whose gain is measured from what it could
+ * do in the base: nothing, or the grants of the agent that held it.
+ */
 struct perm_escalation {
 	enum escalation_kind kind;
+	const char *principal;
 	const char *resource;
 	const char **actions;
 	size_t nactions;

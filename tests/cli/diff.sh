@@ -271,7 +271,7 @@ expect_jq '.head_commit' 'null'
 expect_jq '[.head, ([.agents[] | [.name, .change]])]' \
 	'[null,[["digest","changed"],["etl-loader","changed"],["fresh","added"],["shipper","renamed"]]]'
 expect_jq '.agents[] | select(.name == "digest") | .escalations' \
-	'[{"kind":"restricted","resource":"arn:aws:s3:::payments/*","actions":["s3:GetObject"],"message":"new access to restricted resource class '"'"'payments'"'"' through '"'"'arn:aws:s3:::payments/*'"'"': s3:GetObject"}]'
+	'[{"kind":"restricted","principal":null,"resource":"arn:aws:s3:::payments/*","actions":["s3:GetObject"],"message":"new access to restricted resource class '"'"'payments'"'"' through '"'"'arn:aws:s3:::payments/*'"'"': s3:GetObject"}]'
 expect_jq '.agents[] | select(.name == "shipper") | [.old_file, .file, .renamed_by]' \
 	'["agents/shipper.mandate","agents/carrier.mandate","file"]'
 expect_jq '.agents[] | select(.name == "etl-loader") | [.fields, .added, .removed]' \
@@ -367,12 +367,12 @@ trust_agent agents/b.mandate beta '
 run diff --repo "$TRUST" --format json --fail-on-escalation t1
 expect_status 1
 expect_jq '[.agents[] | [.name, .change]]' '[["alpha","changed"],["beta","changed"]]'
-expect_jq '.agents[] | select(.name == "beta") | .escalations | map([.kind, .resource])' \
-	'[["write","arn:aws:sqs:us-east-1:111122223333:beta"],["trust","arn:aws:iam::111122223333:role/shared"]]'
+expect_jq '.agents[] | select(.name == "beta") | .escalations | map([.principal, .kind, .resource])' \
+	'[[null,"write","arn:aws:sqs:us-east-1:111122223333:beta"],[null,"trust","arn:aws:iam::111122223333:role/shared"],["arn:aws:iam::111122223333:role/shared","write","arn:aws:sqs:us-east-1:111122223333:beta"]]'
 expect_jq '.agents[] | select(.name == "beta") | .identities.added' \
 	'["aws role arn:aws:iam::111122223333:role/shared"]'
 expect_jq '.agents[] | select(.name == "alpha") | .escalations' '[]'
-expect_jq '.escalations | length' '2'
+expect_jq '.escalations | length' '3'
 
 case_name "identity moved with its trust"
 trust_agent agents/a.mandate alpha '
@@ -1047,6 +1047,36 @@ run diff --repo "$SEM" --format json --fail-on-escalation s2
 expect_status 0
 run check --today 2026-12-01 "$SEM/agents"
 expect_no_out "MND131"
+git_sem checkout -q -- agents
+
+case_name "role merged into a writer gains write"
+sem_agent agents/aa.mandate aa role-a '
+  grant write on aws:s3 "arn:aws:s3:::wa/*"'
+sem_agent agents/bb.mandate bb role-b '
+  grant read on aws:s3 "arn:aws:s3:::rb/*"'
+sem_commit s3
+rm "$SEM/agents/bb.mandate"
+sem_agent agents/aa.mandate aa role-a '
+  identity aws role "arn:aws:iam::111122223333:role/role-b" {
+    trusted_by = "bedrock.amazonaws.com"
+  }
+  grant write on aws:s3 "arn:aws:s3:::wa/*"'
+run diff --repo "$SEM" --format json --fail-on-escalation s3
+expect_status 1
+expect_jq '[.agents[] | select(.name == "aa") | .escalations[] | [.principal, .kind, .resource]] | unique' \
+	'[["arn:aws:iam::111122223333:role/role-b","write","arn:aws:s3:::wa/*"]]'
+run diff --repo "$SEM" --fail-on-escalation s3
+expect_out "identity 'arn:aws:iam::111122223333:role/role-b', new to these grants, gains new write access to 'arn:aws:s3:::wa/*'"
+git_sem checkout -q -- agents
+
+case_name "user added to an agent gains its access"
+sem_agent agents/aa.mandate aa role-a '
+  identity aws user "arn:aws:iam::111122223333:user/aa-bot"
+  grant write on aws:s3 "arn:aws:s3:::wa/*"'
+run diff --repo "$SEM" --format json --fail-on-escalation s3
+expect_status 1
+expect_jq '[.agents[0].escalations[] | [.principal, .kind]] | unique' \
+	'[["arn:aws:iam::111122223333:user/aa-bot","write"]]'
 git_sem checkout -q -- agents
 
 case_name "not a repository"

@@ -182,7 +182,7 @@ static int load_revision(struct side *s, struct gitrev_repo *r,
 	/*
 	 * Every spec file is read, because one outside the PATHs may hold
 	 * the gate, a resource class or an escalation path. Agents are
-	 * limited to the PATHs after compiling, by select_agents.
+	 * limited to the PATHs after pairing, by perm_diff_compute.
 	 */
 	if (gitrev_read_specs(&files, r, s->tree, rev, NULL, 0,
 			      &cli.diag) < 0) {
@@ -381,16 +381,17 @@ static int check_worktree_path(const char *rel, const char *workdir,
 	return ret;
 }
 
-/* Keep in p only the agents whose spec files lie under the PATHs. */
-static void select_agents(struct program *p, const struct diff_options *opt)
+/* Return whether an agent of p has its spec file under the PATHs. */
+static bool agents_selected(const struct program *p,
+			    const struct diff_options *opt)
 {
-	size_t i, n = 0;
+	size_t i;
 
 	for (i = 0; i < p->nagents; i++)
 		if (gitrev_path_selected(p->agents[i].agent->src->unit_path,
 					 opt->paths, opt->npaths))
-			p->agents[n++] = p->agents[i];
-	p->nagents = n;
+			return true;
+	return false;
 }
 
 static int load_worktree(struct side *s, struct gitrev_repo *r,
@@ -436,13 +437,14 @@ static int load_worktree(struct side *s, struct gitrev_repo *r,
 
 static int find_renames(struct file_rename **out, size_t *n,
 			struct gitrev_repo *r, struct side *base,
-			struct side *head, const struct diff_options *opt)
+			struct side *head)
 {
 	char **from, **to;
 	size_t i;
 
+	/* Every rename, as a spec may move into the PATHs from outside. */
 	if (gitrev_renames(&from, &to, n, r, base->tree, head->tree,
-			   opt->paths, opt->npaths, &cli.diag) < 0)
+			   NULL, 0, &cli.diag) < 0)
 		return -1;
 	*out = xcalloc(*n + 1, sizeof(**out));
 	for (i = 0; i < *n; i++) {
@@ -637,18 +639,17 @@ static int compare(struct buf *out, bool *escalated, struct gitrev_repo *r,
 	if (!opt->head && cli_reject_input_output("diff", opt->output, NULL,
 						  0, &head.pl.unit) < 0)
 		goto out;
-	select_agents(&base.pl.prog, opt);
-	select_agents(&head.pl.prog, opt);
-	if (!base.pl.prog.nagents && !head.pl.prog.nagents) {
+	if (!agents_selected(&base.pl.prog, opt) &&
+	    !agents_selected(&head.pl.prog, opt)) {
 		diag_plain(&cli.diag, DIAG_ERROR, "no agent specs found at "
 			   "either side under the paths given; name the "
 			   "directories that hold the *.mandate files");
 		goto out;
 	}
-	if (find_renames(&renames, &nrenames, r, &base, &head, opt) < 0)
+	if (find_renames(&renames, &nrenames, r, &base, &head) < 0)
 		goto out;
 	perm_diff_compute(&d, &base.pl.prog, &head.pl.prog, renames,
-			  nrenames);
+			  nrenames, opt->paths, opt->npaths);
 	if (!strcmp(opt->format, "json"))
 		diff_report_json(out, &d, opt->base, opt->head,
 				 base.commit, head.commit);

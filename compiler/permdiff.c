@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "gitrev.h"
 #include "match.h"
 #include "rules.h"
 
@@ -1625,9 +1626,17 @@ static void pair_agents(ptrdiff_t *match, enum pairing *how, bool *paired,
 			}
 }
 
+/* Return whether the agent, if any, has its spec file under the paths. */
+static bool agent_selected(const struct xagent *xa, char *const *paths,
+			   size_t npaths)
+{
+	return xa && gitrev_path_selected(file_of(xa->agent), paths, npaths);
+}
+
 void perm_diff_compute(struct perm_diff *out, const struct program *base,
 		       const struct program *head,
-		       const struct file_rename *renames, size_t nrenames)
+		       const struct file_rename *renames, size_t nrenames,
+		       char *const *paths, size_t npaths)
 {
 	bool *paired = xcalloc(base->nagents + 1, sizeof(*paired));
 	ptrdiff_t *match = xcalloc(head->nagents + 1, sizeof(*match));
@@ -1642,6 +1651,9 @@ void perm_diff_compute(struct perm_diff *out, const struct program *base,
 		const struct xagent *x = match[i] < 0 ? NULL
 						      : &base->agents[match[i]];
 
+		if (!agent_selected(x, paths, npaths) &&
+		    !agent_selected(&head->agents[i], paths, npaths))
+			continue;
 		if (!compare_agent(out, &ad, base, head, x, &head->agents[i]))
 			continue;
 		if (ad.change == AGENT_RENAMED && how[i] == PAIR_IDENTITY)
@@ -1649,8 +1661,10 @@ void perm_diff_compute(struct perm_diff *out, const struct program *base,
 		*(struct agent_diff *)vec_push(&v, sizeof(ad)) = ad;
 	}
 	for (j = 0; j < base->nagents; j++)
-		if (!paired[j] && compare_agent(out, &ad, base, head,
-						&base->agents[j], NULL))
+		if (!paired[j] &&
+		    agent_selected(&base->agents[j], paths, npaths) &&
+		    compare_agent(out, &ad, base, head, &base->agents[j],
+				  NULL))
 			*(struct agent_diff *)vec_push(&v, sizeof(ad)) = ad;
 	sort_array(v.v, v.n, sizeof(ad), cmp_agent_diffs);
 	out->nagents = v.n;

@@ -129,12 +129,16 @@ struct file_rename {
  * name come first. Then agents are paired by name, and last by spec
  * files renamed one to the other (renames). So an agent renamed with
  * its identity kept is renamed, and agents that swap names are each
- * compared with themselves. Unchanged agents are left out. Free with
- * perm_diff_release.
+ * compared with themselves. Unchanged agents are left out, and so are
+ * pairs with neither side's spec file under one of paths (none when
+ * npaths is 0), which are relative to the top of the repository.
+ * Pairing first sees every agent, so an agent moved into the paths is
+ * renamed, not added. Free with perm_diff_release.
  */
 void perm_diff_compute(struct perm_diff *out, const struct program *base,
 		       const struct program *head,
-		       const struct file_rename *renames, size_t nrenames);
+		       const struct file_rename *renames, size_t nrenames,
+		       char *const *paths, size_t npaths);
 void perm_diff_release(struct perm_diff *d);
 
 /* Return the kind's name as output: "write", "removed-condition". */

@@ -1079,6 +1079,24 @@ expect_jq '[.agents[0].escalations[] | [.principal, .kind]] | unique' \
 	'[["arn:aws:iam::111122223333:user/aa-bot","write"]]'
 git_sem checkout -q -- agents
 
+case_name "agent moved into the PATH is renamed"
+mkdir -p "$SEM/agents/team-a" "$SEM/agents/team-b"
+sem_agent agents/team-a/mover.mandate mover mover '
+  grant read on aws:s3 "arn:aws:s3:::bucket-m/*"'
+sem_agent agents/team-b/other.mandate other other ''
+sem_commit s4
+git_sem mv agents/team-a/mover.mandate agents/team-b/mover.mandate
+run diff --repo "$SEM" --format json --fail-on-escalation s4 -- agents/team-b
+expect_status 0
+expect_jq '[.agents[] | [.name, .change, .old_file, .file]]' \
+	'[["mover","renamed","agents/team-a/mover.mandate","agents/team-b/mover.mandate"]]'
+expect_jq '.escalations' '0'
+run diff --repo "$SEM" --format json s4 -- agents/team-a
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["mover","renamed"]]'
+git_sem reset -q --hard
+rm -r "$SEM/agents/team-a" "$SEM/agents/team-b"
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

@@ -99,7 +99,8 @@ static void compare(struct perm_diff *out, const char *base,
 	side_compile(&last_base, base);
 	side_compile(&last_head, head);
 	have_last = true;
-	perm_diff_compute(out, &last_base.prog, &last_head.prog, NULL, 0);
+	perm_diff_compute(out, &last_base.prog, &last_head.prog, NULL, 0, NULL,
+			  0);
 }
 
 /* Return the kinds of the only agent's escalations as "a,b". */

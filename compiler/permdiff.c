@@ -304,6 +304,8 @@ struct agent_scan {
 	const struct xagent *xbase, *xhead;	/* xbase NULL when added */
 	const struct perm *base_perms;
 	size_t nbase;
+	const struct perm *head_denies;	/* the head agent's, unconditional */
+	size_t nhead_denies;
 	const char *principal;	/* raised with every escalation */
 	struct vec raw;
 };
@@ -382,25 +384,34 @@ static bool values_subset(const struct iam_cond *x, const struct iam_cond *y)
 	return i == x->nvalues;
 }
 
-/* Return whether c and d are the same condition, as IAM reads them. */
-static bool cond_same(const struct iam_cond *c, const struct iam_cond *d)
+/*
+ * Return whether condition c allows no request that d denies: the same
+ * operator and key, with values that only narrow. IAM allows a request
+ * that matches any value of a positive operator, so fewer values are
+ * narrower, and one that matches none of a negated operator ("Not" in
+ * its name, as StringNotEquals), so more values are narrower.
+ */
+static bool cond_narrows(const struct iam_cond *c, const struct iam_cond *d)
 {
-	return !strcasecmp(c->op, d->op) && !strcasecmp(c->key, d->key) &&
-	       c->nvalues == d->nvalues && values_subset(c, d);
+	if (strcasecmp(c->op, d->op) || strcasecmp(c->key, d->key))
+		return false;
+	if (strstr(c->op, "Not"))
+		return values_subset(d, c);
+	return c->nvalues > 0 && values_subset(c, d);
 }
 
-/* Return whether one condition of p is d. */
+/* Return whether a condition of p is d, or narrows it. */
 static bool has_cond(const struct perm *p, const struct iam_cond *d)
 {
 	size_t i;
 
 	for (i = 0; i < p->nconds; i++)
-		if (cond_same(&p->iam_conds[i], d))
+		if (cond_narrows(&p->iam_conds[i], d))
 			return true;
 	return false;
 }
 
-/* Return whether every condition of b is among those of p. */
+/* Return whether every condition of b is in p, the same or narrowed. */
 static bool conds_include(const struct perm *p, const struct perm *b)
 {
 	size_t i;
@@ -411,7 +422,7 @@ static bool conds_include(const struct perm *p, const struct perm *b)
 	return true;
 }
 
-/* Return the conditions of b that p lacks, joined with " and ". */
+/* Return the conditions of b that p lacks or widens, joined by " and ". */
 static const char *lost_conditions(struct arena *a, const struct perm *p,
 				   const struct perm *b)
 {
@@ -429,6 +440,26 @@ static const char *lost_conditions(struct arena *a, const struct perm *p,
 }
 
 /*
+ * Return whether an unconditional deny of the head agent blocks p
+ * wholly: the same action on a resource pattern that covers p's.
+ * Denies are few, so each added allow is checked against them all.
+ */
+static bool denied_wholly(const struct agent_scan *s, const struct perm *p)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhead_denies; i++) {
+		const struct perm *d = &s->head_denies[i];
+
+		if (!strcasecmp(d->action, p->action) &&
+		    (!strcmp(d->resource, p->resource) ||
+		     match_resource_covers(d->resource, p->resource)))
+			return true;
+	}
+	return false;
+}
+
+/*
  * Raise the escalations of one added allow. When the base allowed the
  * action on the resource under conditions, raise the conditions it
  * lost. Otherwise the access is new, so raise its write, tagging or
@@ -441,6 +472,8 @@ static void scan_added_allow(struct agent_scan *s, const struct perm *p)
 	const char *rc;
 	size_t n = 0, i;
 
+	if (denied_wholly(s, p))
+		return;
 	b = find_allow(s->base_perms, s->nbase, p->resource, p->action, &n);
 	if (b) {
 		for (i = 0; i < n; i++)
@@ -471,34 +504,57 @@ static bool has_wildcard(const char *s)
 	return strpbrk(s, "*?") != NULL;
 }
 
-/* Return whether the agent's allow grants name the action pattern. */
-static bool names_pattern(const struct agent *a, const char *pattern)
+/* Return whether x gives an action that matched has and before lacks. */
+static bool gains_matched(const struct xgrant *x, const struct actset *matched,
+			  const struct actset *before)
 {
-	const struct grant *g;
-	size_t i;
+	size_t i, k;
 
-	for (g = a ? a->grants : NULL; g; g = g->next)
-		for (i = 0; !g->deny && i < g->actions.n; i++)
-			if (!strcasecmp(g->actions.items[i].s, pattern))
+	for (i = 0; i < x->nres; i++)
+		for (k = 0; k < x->res[i].nactions; k++) {
+			uint32_t id = x->res[i].actions[k];
+
+			if (actset_has(matched, id) && !actset_has(before, id))
 				return true;
+		}
 	return false;
 }
 
+/*
+ * Raise each wildcard action pattern of the head agent's allows whose
+ * grant gives, through it, an action the base agent did not allow:
+ * what counts is the actions gained, not the pattern's text, so "s3:*"
+ * narrowed to "s3:Get*", or "*" to "s3:*", raises nothing. Both
+ * programs use one catalog file, so action ids agree.
+ */
 static void scan_wildcard_actions(struct agent_scan *s)
 {
-	const struct agent *base = s->xbase ? s->xbase->agent : NULL;
-	const struct grant *g;
-	size_t i;
+	uint32_t count = catalog_count(s->head->cat);
+	struct actset before, matched;
+	size_t i, j;
 
-	for (g = s->xhead->agent->grants; g; g = g->next)
-		for (i = 0; !g->deny && i < g->actions.n; i++) {
-			const char *pattern = g->actions.items[i].s;
+	actset_init(&before, count);
+	actset_init(&matched, count);
+	if (s->xbase && catalog_count(s->base->cat) == count)
+		xagent_allowed_actions(s->xbase, &before);
+	for (i = 0; i < s->xhead->ngrants; i++) {
+		const struct xgrant *x = &s->xhead->grants[i];
+		const struct slist *actions = &x->grant->actions;
 
-			if (has_wildcard(pattern) &&
-			    !names_pattern(base, pattern))
+		for (j = 0; !x->deny && j < actions->n; j++) {
+			const char *pattern = actions->items[j].s;
+
+			if (!has_wildcard(pattern))
+				continue;
+			actset_clear(&matched);
+			catalog_match_actions(s->head->cat, pattern, &matched);
+			if (gains_matched(x, &matched, &before))
 				raise_one(s, ESC_WILDCARD_ACTION, NULL,
 					  pattern, NULL);
 		}
+	}
+	actset_release(&matched);
+	actset_release(&before);
 }
 
 /* Return whether set contains every action of the path. */
@@ -695,6 +751,39 @@ static bool list_has(const struct slist *l, const char *s)
 }
 
 /*
+ * Return whether principals x and y are the same: equal, or an account
+ * id and its root ARN, "999988887777" and
+ * "arn:aws:iam::999988887777:root", which IAM stores alike.
+ */
+static bool same_principal(const char *x, const char *y)
+{
+	static const char prefix[] = "arn:aws:iam::", suffix[] = ":root";
+	size_t n = strlen(prefix);
+
+	if (!strcmp(x, y))
+		return true;
+	if (strlen(x) == 12 && strspn(x, "0123456789") == 12) {
+		const char *t = x;
+
+		x = y;
+		y = t;
+	}
+	return strlen(y) == 12 && strspn(y, "0123456789") == 12 &&
+	       !strncmp(x, prefix, n) && !strncmp(x + n, y, 12) &&
+	       !strcmp(x + n + 12, suffix);
+}
+
+static bool trusts(const struct identity *x, const char *principal)
+{
+	size_t i;
+
+	for (i = 0; i < x->trusted_by.n; i++)
+		if (same_principal(x->trusted_by.items[i].s, principal))
+			return true;
+	return false;
+}
+
+/*
  * Return whether any identity of the base with this ARN, in whichever
  * agent, trusts the principal.
  */
@@ -706,8 +795,7 @@ static bool base_trusts(const struct program *base, const char *arn,
 
 	for (i = 0; i < base->nagents; i++)
 		for (x = base->agents[i].agent->identities; x; x = x->next)
-			if (!strcmp(x->id.s, arn) &&
-			    list_has(&x->trusted_by, principal))
+			if (!strcmp(x->id.s, arn) && trusts(x, principal))
 				return true;
 	return false;
 }
@@ -811,6 +899,21 @@ static void scan_principals(struct agent_scan *s, const struct perm *py,
 	}
 }
 
+/* Return the denies without conditions among perms. */
+static const struct perm *unconditional_denies(struct arena *a,
+					       const struct perm *perms,
+					       size_t n, size_t *count)
+{
+	struct vec v = { NULL, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (perms[i].deny && !perms[i].nconds)
+			*(struct perm *)vec_push(&v, sizeof(*perms)) = perms[i];
+	*count = v.n;
+	return vec_freeze(a, &v, sizeof(*perms));
+}
+
 /*
  * Raise the escalations of one agent, whose permissions px (base) and
  * py (head) compare_agent collected.
@@ -824,8 +927,10 @@ static void scan_escalations(struct perm_diff *d, struct agent_diff *ad,
 			     const struct perm *py, size_t ny)
 {
 	struct agent_scan s = { &d->arena, base, head, xbase, xhead, px, nx,
-				NULL, { NULL, 0, 0 } };
+				NULL, 0, NULL, { NULL, 0, 0 } };
 
+	s.head_denies = unconditional_denies(&d->arena, py, ny,
+					     &s.nhead_denies);
 	scan_access(&s, ad->added, ad->nadded, ad->removed, ad->nremoved);
 	scan_trust(&s);
 	scan_boundaries(&s);
@@ -1513,10 +1618,36 @@ static const struct waiver *find_waiver(const struct spec_unit *u,
 	return NULL;
 }
 
+/* Return whether a waiver's agent or identity, when set, equals name. */
+static bool waives(const struct sval *field, const struct sval *name)
+{
+	return !field->s || (name->s && !strcmp(field->s, name->s));
+}
+
+/*
+ * Return whether a waiver of the base waives everything that w does,
+ * until as late: the same rule for the same agent, the same identity
+ * or both, such as a waiver for an agent narrowed to one identity.
+ */
+static bool base_waives(const struct spec_unit *x, const struct waiver *w)
+{
+	const struct waiver *c;
+
+	for (c = x->waivers; c; c = c->next)
+		if (!strcmp(c->rule.s, w->rule.s) &&
+		    waives(&c->agent, &w->agent) &&
+		    waives(&c->identity, &w->identity) &&
+		    (!c->until.set ||
+		     (w->until.set && w->until.days <= c->until.days)))
+			return true;
+	return false;
+}
+
 /*
  * Compare the waivers by rule and agent or identity. A waiver added,
  * or one that now lasts longer, escalates: its rule's findings stop
- * failing the gate until it ends.
+ * failing the gate until it ends. A waiver added that a base waiver
+ * already covered does not.
  */
 static void compare_waivers(struct perm_diff *d, struct vec *v,
 			    const struct spec_unit *x,
@@ -1548,6 +1679,7 @@ static void compare_waivers(struct perm_diff *d, struct vec *v,
 		if (!find_waiver(x, wy))
 			add_unit_change(d, v, "waiver", name, NULL, NULL,
 					date_text(a, &wy->until),
+					base_waives(x, wy) ? NULL :
 					arena_printf(a, "waiver %s added, so "
 						     "its findings stop "
 						     "failing the gate", name));

@@ -1239,6 +1239,8 @@ static void compare_fields(struct arena *a, struct agent_diff *ad,
 		      ? "true" : "false" : NULL);
 	compare_field(&v, "audit.decisions", audit_text(x->audit.decisions),
 		      audit_text(y->audit.decisions));
+	compare_field(&v, "audit.context", list_text(a, &x->audit.context),
+		      list_text(a, &y->audit.context));
 	compare_identity_fields(a, &v, x, y);
 	ad->nfields = v.n;
 	ad->fields = vec_freeze(a, &v, sizeof(*ad->fields));

@@ -871,7 +871,7 @@ expect_status 0
 expect_jq '[.agents[] | [.name, .change]]' '[["keeper","changed"]]'
 expect_jq '.agents[0].escalations' '[]'
 expect_jq '.agents[0].fields | map(.field)' \
-	'["expires","review.every","credentials.rotate","credentials.session","identity arn:aws:iam::111122223333:role/keeper-batch boundary"]'
+	'["expires","review.every","credentials.rotate","credentials.session","audit.context","identity arn:aws:iam::111122223333:role/keeper-batch boundary"]'
 expect_jq '.escalations' '0'
 git_ctrl checkout -q -- agents
 
@@ -1234,6 +1234,27 @@ run diff --repo "$SEM" --format json --fail-on-escalation s5f
 expect_status 1
 rm "$SEM/agents/waivers.mandate"
 sem_commit s5g
+
+case_name "audit context fields changed"
+sem_agent agents/aa.mandate aa role-a ''
+sem_commit s6
+sed 's/context = \[task, request_id\]/context = [task, request_id, user]/' \
+	"$SEM/agents/aa.mandate" >"$TMP/aa"
+cp "$TMP/aa" "$SEM/agents/aa.mandate"
+run diff --repo "$SEM" --format json --fail-on-escalation s6
+expect_status 0
+expect_jq '.agents[0].fields' \
+	'[{"field":"audit.context","from":"request_id, task","to":"request_id, task, user"}]'
+git_sem checkout -q -- agents
+sed 's/context = \[task, request_id\]/context = [task]/' \
+	"$SEM/agents/aa.mandate" >"$TMP/aa"
+cp "$TMP/aa" "$SEM/agents/aa.mandate"
+run diff --repo "$SEM" --format json --fail-on-escalation s6
+expect_status 1
+expect_jq '.agents[0].fields' \
+	'[{"field":"audit.context","from":"request_id, task","to":"task"}]'
+expect_jq '[.agents[0].escalations[].kind]' '["audit"]'
+git_sem checkout -q -- agents
 
 case_name "not a repository"
 mkdir -p "$TMP/plain"

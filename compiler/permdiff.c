@@ -174,6 +174,7 @@ static struct perm *collect_perms(struct arena *a, const struct program *p,
 		struct perm proto = { 0 };
 
 		proto.deny = x->deny;
+		proto.approved = x->grant->approver.s != NULL;
 		grant_conds(a, x, &proto);
 		for (j = 0; j < x->nres; j++) {
 			const struct xresource *r = &x->res[j];
@@ -192,9 +193,12 @@ static struct perm *collect_perms(struct arena *a, const struct program *p,
 	}
 	perms = v.v;
 	sort_array(perms, v.n, sizeof(*perms), cmp_perms);
-	for (i = 0, m = 0; i < v.n; i++)
-		if (!m || cmp_perms(&perms[m - 1], &perms[i]))
+	for (i = 0, m = 0; i < v.n; i++) {
+		if (m && !cmp_perms(&perms[m - 1], &perms[i]))
+			perms[m - 1].approved &= perms[i].approved;
+		else
 			perms[m++] = perms[i];
+	}
 	v.n = m;
 	*n = m;
 	return vec_freeze(a, &v, sizeof(*perms));
@@ -286,6 +290,26 @@ static const struct perm *find_allow(const struct perm *perms, size_t n,
 		;
 	*count = i - lo;
 	return *count ? &perms[lo] : NULL;
+}
+
+/* Return the permission of sorted perms equal to p, or NULL. */
+static const struct perm *find_perm(const struct perm *perms, size_t n,
+				    const struct perm *p)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_perms(&perms[mid], p);
+
+		if (!c)
+			return &perms[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 /* An escalation before grouping: one action under one kind. */
@@ -696,6 +720,10 @@ static const char *message_of(struct agent_scan *s,
 		buf_addf(&b, "new trusted principal '%s' may now assume "
 			 "'%s'", detail, e->resource);
 		break;
+	case ESC_APPROVER:
+		buf_addf(&b, "permissions-management access to '%s' no "
+			 "longer has an approver: ", e->resource);
+		break;
 	default:
 		BUG("escalation kind %d has no message",
 		    (int)e->kind);
@@ -823,6 +851,29 @@ static void scan_boundaries(struct agent_scan *s);
 static void scan_controls(struct agent_scan *s);
 
 /*
+ * Raise each permissions-management access of the head agent that the
+ * base gave only with an approver and the head gives without one, as
+ * MND132 then fails: an approver removed, or the access moved to a
+ * grant that has none.
+ */
+static void scan_approvers(struct agent_scan *s, const struct perm *py,
+			   size_t ny)
+{
+	size_t i;
+
+	for (i = 0; i < ny; i++) {
+		const struct perm *p = &py[i], *b;
+
+		if (p->deny || p->approved || p->level != ACCESS_PERMISSIONS)
+			continue;
+		b = find_perm(s->base_perms, s->nbase, p);
+		if (b && b->approved)
+			raise_one(s, ESC_APPROVER, p->resource, NULL,
+				  p->action);
+	}
+}
+
+/*
  * Raise what an allow of gained gives that the scan's base lacked, a
  * deny of lost that no longer applies, and the wildcard actions and
  * escalation paths the head now reaches.
@@ -936,6 +987,7 @@ static void scan_escalations(struct perm_diff *d, struct agent_diff *ad,
 	scan_boundaries(&s);
 	if (xbase) {
 		scan_controls(&s);
+		scan_approvers(&s, py, ny);
 		scan_principals(&s, py, ny);
 	}
 	group_escalations(&s, ad);
@@ -1204,6 +1256,106 @@ static void added_identity_fields(struct arena *a, struct agent_diff *ad,
 	ad->fields = vec_freeze(a, &v, sizeof(*ad->fields));
 }
 
+/* A grant with the text that pairs it across the sides. */
+struct labelled_grant {
+	const char *label;	/* "grant read on arn:aws:s3:::data" */
+	const struct grant *grant;
+	size_t index;		/* keeps grants of one label in order */
+};
+
+static void add_list(struct buf *b, const struct slist *l, const char *sep)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		buf_addf(b, "%s%s", i ? sep : "", l->items[i].s);
+}
+
+/* Return "grant read on R" or "deny actions [A, B] on R1, R2". */
+static const char *grant_label(struct arena *a, const struct grant *g)
+{
+	struct buf b = BUF_INIT;
+	const char *label;
+
+	buf_adds(&b, g->deny ? "deny " : "grant ");
+	if (g->by_level) {
+		add_list(&b, &g->level_names, ", ");
+	} else {
+		buf_adds(&b, "actions [");
+		add_list(&b, &g->actions, ", ");
+		buf_addch(&b, ']');
+	}
+	buf_adds(&b, " on ");
+	add_list(&b, &g->resources, ", ");
+	label = arena_strdup(a, buf_str(&b));
+	buf_release(&b);
+	return label;
+}
+
+static int cmp_labelled(const void *pa, const void *pb)
+{
+	const struct labelled_grant *a = pa, *b = pb;
+	int c = strcmp(a->label, b->label);
+
+	if (c)
+		return c;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Return the agent's grants with their labels, sorted by label. */
+static struct labelled_grant *labelled_grants(struct arena *a,
+					      const struct agent *ag,
+					      size_t *n)
+{
+	struct vec v = { NULL, 0, 0 };
+	const struct grant *g;
+
+	for (g = ag->grants; g; g = g->next) {
+		struct labelled_grant *l = vec_push(&v, sizeof(*l));
+
+		l->label = grant_label(a, g);
+		l->grant = g;
+		l->index = v.n;
+	}
+	sort_array(v.v, v.n, sizeof(struct labelled_grant), cmp_labelled);
+	*n = v.n;
+	return vec_freeze(a, &v, sizeof(struct labelled_grant));
+}
+
+/*
+ * Compare because and approver of each grant of y with those of the
+ * grant of x written the same way, as fields "LABEL because" and
+ * "LABEL approver". Grants of one label pair in order; a grant
+ * rewritten shows as permissions added and removed instead.
+ */
+static void compare_grant_fields(struct arena *a, struct vec *v,
+				 const struct agent *x, const struct agent *y)
+{
+	size_t nx, ny, i = 0, j = 0;
+	struct labelled_grant *lx = labelled_grants(a, x, &nx);
+	struct labelled_grant *ly = labelled_grants(a, y, &ny);
+
+	while (i < nx && j < ny) {
+		int c = strcmp(lx[i].label, ly[j].label);
+		const struct grant *gx = lx[i].grant, *gy = ly[j].grant;
+
+		if (c < 0) {
+			i++;
+			continue;
+		}
+		if (c > 0) {
+			j++;
+			continue;
+		}
+		compare_field(v, arena_printf(a, "%s because", ly[j].label),
+			      gx->because.s, gy->because.s);
+		compare_field(v, arena_printf(a, "%s approver", ly[j].label),
+			      gx->approver.s, gy->approver.s);
+		i++;
+		j++;
+	}
+}
+
 static void compare_fields(struct arena *a, struct agent_diff *ad,
 			   const struct agent *x, const struct agent *y)
 {
@@ -1242,6 +1394,7 @@ static void compare_fields(struct arena *a, struct agent_diff *ad,
 	compare_field(&v, "audit.context", list_text(a, &x->audit.context),
 		      list_text(a, &y->audit.context));
 	compare_identity_fields(a, &v, x, y);
+	compare_grant_fields(a, &v, x, y);
 	ad->nfields = v.n;
 	ad->fields = vec_freeze(a, &v, sizeof(*ad->fields));
 }
@@ -1836,6 +1989,7 @@ const char *escalation_kind_name(enum escalation_kind k)
 		[ESC_EXPIRY] = "expiry",
 		[ESC_REVIEW] = "review",
 		[ESC_KIND] = "kind",
+		[ESC_APPROVER] = "approver",
 	};
 
 	return names[k];

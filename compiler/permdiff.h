@@ -22,6 +22,7 @@ struct perm {
 	bool deny;
 	enum access_level level;	/* 0 for an action not in the catalog */
 	bool typed;			/* supports resource-level permissions */
+	bool approved;			/* every grant giving it has an approver */
 };
 
 enum agent_change {
@@ -58,6 +59,7 @@ enum escalation_kind {
 	ESC_EXPIRY,		/* a later expiry, or none */
 	ESC_REVIEW,		/* a longer review cadence, or none */
 	ESC_KIND,		/* no longer an ai_agent, so its rules lapse */
+	ESC_APPROVER,		/* permissions access no longer approved */
 };
 
 /*

@@ -1256,6 +1256,31 @@ expect_jq '.agents[0].fields' \
 expect_jq '[.agents[0].escalations[].kind]' '["audit"]'
 git_sem checkout -q -- agents
 
+case_name "grant approver removed and because changed"
+sem_agent agents/aa.mandate aa role-a '
+  grant actions ["iam:PutRolePolicy"]
+        on "arn:aws:iam::111122223333:role/app-*" {
+    because  = "Attaches the app policies"
+    approver = "carol@example.com"
+  }'
+sem_commit s7
+sem_agent agents/aa.mandate aa role-a '
+  grant actions ["iam:PutRolePolicy"]
+        on "arn:aws:iam::111122223333:role/app-*" {
+    because  = "Attaches the policies of every app"
+  }'
+run diff --repo "$SEM" --format json --fail-on-escalation s7
+expect_status 1
+expect_jq '.agents[0].fields' \
+	'[{"field":"grant actions [iam:PutRolePolicy] on arn:aws:iam::111122223333:role/app-* because","from":"Attaches the app policies","to":"Attaches the policies of every app"},{"field":"grant actions [iam:PutRolePolicy] on arn:aws:iam::111122223333:role/app-* approver","from":"carol@example.com","to":null}]'
+expect_jq '[.agents[0].escalations[] | [.kind, .resource, .actions]]' \
+	'[["approver","arn:aws:iam::111122223333:role/app-*",["iam:PutRolePolicy"]]]'
+run diff --repo "$SEM" s7
+expect_out "escalation [approver]: permissions-management access to 'arn:aws:iam::111122223333:role/app-*' no longer has an approver: iam:PutRolePolicy"
+run check --today 2026-12-01 "$SEM/agents"
+expect_out "MND132"
+git_sem checkout -q -- agents
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

@@ -1863,8 +1863,7 @@ enum pairing {
 };
 
 static bool pairs_by(enum pairing how, const struct agent *x,
-		     const struct agent *y, const struct file_rename *renames,
-		     size_t nrenames)
+		     const struct agent *y)
 {
 	switch (how) {
 	case PAIR_IDENTITY_AND_NAME:
@@ -1874,9 +1873,109 @@ static bool pairs_by(enum pairing how, const struct agent *x,
 	case PAIR_NAME:
 		return !strcmp(x->name.s, y->name.s);
 	case PAIR_FILE:
-		return file_renamed(x, y, renames, nrenames);
+		break;		/* pair_by_file, by permissions shared */
 	}
 	return false;
+}
+
+/* Return how many permissions sorted x and y share. */
+static size_t perms_shared(const struct perm *x, size_t nx,
+			   const struct perm *y, size_t ny)
+{
+	size_t i = 0, j = 0, n = 0;
+
+	while (i < nx && j < ny) {
+		int c = cmp_perms(&x[i], &y[j]);
+
+		if (c <= 0)
+			i++;
+		if (c >= 0)
+			j++;
+		if (!c)
+			n++;
+	}
+	return n;
+}
+
+/* A head and a base agent in files git saw renamed one to the other. */
+struct file_pair {
+	size_t head, base;
+	size_t shared;		/* permissions in common */
+};
+
+/* Order by most permissions shared, then by head and base order. */
+static int cmp_file_pairs(const void *pa, const void *pb)
+{
+	const struct file_pair *a = pa, *b = pb;
+
+	if (a->shared != b->shared)
+		return a->shared > b->shared ? -1 : 1;
+	if (a->head != b->head)
+		return a->head < b->head ? -1 : 1;
+	return a->base < b->base ? -1 : a->base > b->base;
+}
+
+/* Collect the agent's permissions into perms[i] unless done before. */
+static const struct perm *cached_perms(struct arena *a,
+				       const struct program *p, size_t i,
+				       struct perm **perms, size_t *n)
+{
+	if (!perms[i])
+		perms[i] = collect_perms(a, p, &p->agents[i], &n[i]);
+	return perms[i];
+}
+
+/*
+ * Pair the agents still unpaired whose spec files git saw renamed one
+ * to the other, those that share the most permissions first, so that
+ * agents without identities in a renamed file pair by what they do,
+ * not by their order in it.
+ */
+static void pair_by_file(struct arena *a, ptrdiff_t *match,
+			 enum pairing *how, bool *paired,
+			 const struct program *base,
+			 const struct program *head,
+			 const struct file_rename *renames, size_t nrenames)
+{
+	struct perm **bp = xcalloc(base->nagents + 1, sizeof(*bp));
+	struct perm **hp = xcalloc(head->nagents + 1, sizeof(*hp));
+	size_t *nb = xcalloc(base->nagents + 1, sizeof(*nb));
+	size_t *nh = xcalloc(head->nagents + 1, sizeof(*nh));
+	struct vec v = { NULL, 0, 0 };
+	struct file_pair *pairs;
+	size_t i, j;
+
+	for (i = 0; i < head->nagents; i++)
+		for (j = 0; match[i] < 0 && j < base->nagents; j++) {
+			const struct perm *x, *y;
+			struct file_pair *fp;
+
+			if (paired[j] ||
+			    !file_renamed(base->agents[j].agent,
+					  head->agents[i].agent, renames,
+					  nrenames))
+				continue;
+			y = cached_perms(a, head, i, hp, nh);
+			x = cached_perms(a, base, j, bp, nb);
+			fp = vec_push(&v, sizeof(*fp));
+			fp->head = i;
+			fp->base = j;
+			fp->shared = perms_shared(y, nh[i], x, nb[j]);
+		}
+	pairs = v.v;
+	sort_array(pairs, v.n, sizeof(*pairs), cmp_file_pairs);
+	for (i = 0; i < v.n; i++) {
+		if (match[pairs[i].head] >= 0 || paired[pairs[i].base])
+			continue;
+		paired[pairs[i].base] = true;
+		match[pairs[i].head] = (ptrdiff_t)pairs[i].base;
+		how[pairs[i].head] = PAIR_FILE;
+	}
+	free(pairs);
+	free(nh);
+	free(nb);
+	free(hp);
+	free(bp);
 }
 
 /*
@@ -1886,11 +1985,12 @@ static bool pairs_by(enum pairing how, const struct agent *x,
  * runs as identifies it better than its name does, so agents sharing
  * an identity are paired first, those with the same name among them
  * before the others. Then agents of the same name are paired, and last
- * agents whose spec files git saw renamed one to the other. Two agents
- * that swap names thus stay apart, and an agent renamed with its
- * identity kept is one agent renamed.
+ * agents whose spec files git saw renamed one to the other, by the
+ * permissions they share. Two agents that swap names thus stay apart,
+ * and an agent renamed with its identity kept is one agent renamed.
  */
-static void pair_agents(ptrdiff_t *match, enum pairing *how, bool *paired,
+static void pair_agents(struct arena *a, ptrdiff_t *match,
+			enum pairing *how, bool *paired,
 			const struct program *base, const struct program *head,
 			const struct file_rename *renames, size_t nrenames)
 {
@@ -1899,18 +1999,18 @@ static void pair_agents(ptrdiff_t *match, enum pairing *how, bool *paired,
 
 	for (i = 0; i < head->nagents; i++)
 		match[i] = -1;
-	for (pass = PAIR_IDENTITY_AND_NAME; pass <= PAIR_FILE; pass++)
+	for (pass = PAIR_IDENTITY_AND_NAME; pass < PAIR_FILE; pass++)
 		for (i = 0; i < head->nagents; i++)
 			for (j = 0; match[i] < 0 && j < base->nagents; j++) {
 				if (paired[j] ||
 				    !pairs_by(pass, base->agents[j].agent,
-					      head->agents[i].agent, renames,
-					      nrenames))
+					      head->agents[i].agent))
 					continue;
 				paired[j] = true;
 				match[i] = (ptrdiff_t)j;
 				how[i] = pass;
 			}
+	pair_by_file(a, match, how, paired, base, head, renames, nrenames);
 }
 
 /* Return whether the agent, if any, has its spec file under the paths. */
@@ -1933,7 +2033,8 @@ void perm_diff_compute(struct perm_diff *out, const struct program *base,
 	size_t i, j;
 
 	memset(out, 0, sizeof(*out));
-	pair_agents(match, how, paired, base, head, renames, nrenames);
+	pair_agents(&out->arena, match, how, paired, base, head, renames,
+		    nrenames);
 	for (i = 0; i < head->nagents; i++) {
 		const struct xagent *x = match[i] < 0 ? NULL
 						      : &base->agents[match[i]];

@@ -1281,6 +1281,36 @@ run check --today 2026-12-01 "$SEM/agents"
 expect_out "MND132"
 git_sem checkout -q -- agents
 
+case_name "agents without identities pair by permissions"
+# Write agent $1 without identities, granting read on bucket $2.
+bare_agent() {
+	cat <<EOF
+agent "$1" {
+  kind          = service_account
+  description   = "An agent of the semantic diff tests without an identity"
+  owner {
+    technical = "alice@example.com"
+    business  = "bob@example.com"
+  }
+  justification = "Copies the nightly exports between the test systems"
+  grant read on aws:s3 "arn:aws:s3:::$2/*"
+}
+EOF
+}
+{ bare_agent p-one bucket-1; bare_agent p-two bucket-2; } \
+	>"$SEM/agents/pair.mandate"
+sem_commit s8
+git_sem mv agents/pair.mandate agents/pairs.mandate
+{ bare_agent q-two bucket-2; bare_agent q-one bucket-1; } \
+	>"$SEM/agents/pairs.mandate"
+run diff --repo "$SEM" --format json --fail-on-escalation s8
+expect_status 0
+expect_jq '[.agents[] | [.name, .change, .old_name, .renamed_by]]' \
+	'[["q-one","renamed","p-one","file"],["q-two","renamed","p-two","file"]]'
+expect_jq '[.agents[] | .added, .removed] | flatten' '[]'
+git_sem reset -q --hard
+rm "$SEM/agents/pair.mandate"
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

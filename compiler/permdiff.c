@@ -227,24 +227,117 @@ static struct perm *perms_minus(struct arena *a, const struct perm *x,
 }
 
 /*
- * Return whether one of by gives p's action with the same effect and
- * conditions on another resource pattern that covers p's, so that p is
- * still in effect. match_resource_covers only proves, so a cover that
- * it cannot prove leaves p listed.
+ * An index of permissions by effect, action (ignoring case), conditions
+ * and the literal prefix of the resource pattern: the text before its
+ * first wildcard. A pattern can cover another only when its literal
+ * prefix begins the other's, so a lookup probes each prefix of the
+ * covered pattern's literal text, and the check of a whole agent stays
+ * near-linear instead of comparing every pair of permissions.
  */
-static bool perm_covered(const struct perm *p, const struct perm *by,
-			 size_t nby)
-{
-	size_t i;
+struct cover_slot {
+	uint64_t hash;
+	const struct perm *perm;	/* NULL for a free slot */
+	size_t prefix;			/* length of the literal prefix */
+};
 
+struct cover_index {
+	struct cover_slot *slots;
+	size_t mask;			/* slots - 1, a power of two less 1 */
+};
+
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+
+static uint64_t hash_byte(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * FNV_PRIME;
+}
+
+static uint64_t hash_text(uint64_t h, const char *s, bool fold)
+{
+	for (; *s; s++)
+		h = hash_byte(h, fold ? (unsigned char)tolower(
+						(unsigned char)*s)
+				      : (unsigned char)*s);
+	return hash_byte(h, 0);
+}
+
+/* Return the hash of p's effect, action and conditions. */
+static uint64_t hash_head(const struct perm *p)
+{
+	uint64_t h = hash_byte(FNV_OFFSET, p->deny);
+
+	h = hash_text(h, p->action, true);
+	return hash_text(h, p->cond_key, false);
+}
+
+static size_t literal_prefix(const char *pattern)
+{
+	return strcspn(pattern, "*?");
+}
+
+static void cover_index_init(struct cover_index *ix, const struct perm *by,
+			     size_t nby)
+{
+	size_t size = 16, i, k;
+
+	while (size < 2 * nby)
+		size *= 2;
+	ix->slots = xcalloc(size, sizeof(*ix->slots));
+	ix->mask = size - 1;
 	for (i = 0; i < nby; i++) {
-		if (by[i].deny != p->deny ||
-		    strcasecmp(by[i].action, p->action) ||
-		    strcmp(by[i].cond_key, p->cond_key) ||
-		    !strcmp(by[i].resource, p->resource))
-			continue;
-		if (match_resource_covers(by[i].resource, p->resource))
-			return true;
+		size_t n = literal_prefix(by[i].resource);
+		uint64_t h = hash_head(&by[i]);
+
+		for (k = 0; k < n; k++)
+			h = hash_byte(h, (unsigned char)by[i].resource[k]);
+		for (k = h & ix->mask; ix->slots[k].perm; k = (k + 1) & ix->mask)
+			;
+		ix->slots[k].hash = h;
+		ix->slots[k].perm = &by[i];
+		ix->slots[k].prefix = n;
+	}
+}
+
+static void cover_index_release(struct cover_index *ix)
+{
+	free(ix->slots);
+}
+
+/* Return whether slot c holds a permission that covers p. */
+static bool slot_covers(const struct cover_slot *c, const struct perm *p,
+			size_t prefix)
+{
+	const struct perm *by = c->perm;
+
+	return c->prefix == prefix && by->deny == p->deny &&
+	       !strncmp(by->resource, p->resource, prefix) &&
+	       !strcasecmp(by->action, p->action) &&
+	       !strcmp(by->cond_key, p->cond_key) &&
+	       strcmp(by->resource, p->resource) &&
+	       match_resource_covers(by->resource, p->resource);
+}
+
+/*
+ * Return whether a permission of the index gives p's action with the
+ * same effect and conditions on another resource pattern that covers
+ * p's, so that p is still in effect. match_resource_covers only
+ * proves, so a cover that it cannot prove leaves p listed.
+ */
+static bool cover_index_covers(const struct cover_index *ix,
+			       const struct perm *p)
+{
+	size_t n = literal_prefix(p->resource), len, k;
+	uint64_t h = hash_head(p);
+
+	for (len = 0; len <= n; len++) {
+		if (len)
+			h = hash_byte(h, (unsigned char)p->resource[len - 1]);
+		for (k = h & ix->mask; ix->slots[k].perm;
+		     k = (k + 1) & ix->mask)
+			if (ix->slots[k].hash == h &&
+			    slot_covers(&ix->slots[k], p, len))
+				return true;
 	}
 	return false;
 }
@@ -257,11 +350,16 @@ static bool perm_covered(const struct perm *p, const struct perm *by,
 static size_t drop_covered(struct perm *x, size_t nx, const struct perm *by,
 			   size_t nby)
 {
+	struct cover_index ix;
 	size_t i, n = 0;
 
+	if (!nx || !nby)
+		return nx;
+	cover_index_init(&ix, by, nby);
 	for (i = 0; i < nx; i++)
-		if (!perm_covered(&x[i], by, nby))
+		if (!cover_index_covers(&ix, &x[i]))
 			x[n++] = x[i];
+	cover_index_release(&ix);
 	return n;
 }
 

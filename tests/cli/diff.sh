@@ -1311,6 +1311,18 @@ expect_jq '[.agents[] | .added, .removed] | flatten' '[]'
 git_sem reset -q --hard
 rm "$SEM/agents/pair.mandate"
 
+case_name "large agent compares in near-linear time"
+# Each of 3,000 grants on its own bucket is removed and another added;
+# comparing every pair of permissions took about a minute here.
+sh bench/gen-diff-agent.sh 3000 "$TMP/bulk" >/dev/null ||
+	fail "bench/gen-diff-agent.sh failed"
+(cd "$TMP/bulk" && timeout 30 "$MANDATE" diff --format json base) \
+	>"$out" 2>"$err"
+status=$?
+expect_status 0
+expect_jq '[.agents[0].name, (.agents[0].added | length), (.agents[0].removed | length), .escalations]' \
+	'["bulk",48000,48000,0]'
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

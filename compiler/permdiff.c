@@ -1667,6 +1667,53 @@ static void add_unit_change(struct perm_diff *d, struct vec *v,
 		d->nescalations++;
 }
 
+/*
+ * Return whether the regular expression after provably matches no more
+ * than before, as the gate searches with it: the same, or the same
+ * with a '^' or '$' anchor added. An unset before matches everything.
+ * Any other change may match more, as regular expressions are not
+ * compared further.
+ */
+static bool pattern_narrows(const char *before, const char *after)
+{
+	size_t nb, na;
+	bool b_start, b_end, a_start, a_end;
+
+	if (!before)
+		return true;
+	if (!after)
+		return false;
+	nb = strlen(before);
+	na = strlen(after);
+	b_start = before[0] == '^';
+	a_start = after[0] == '^';
+	b_end = nb > 1 && before[nb - 1] == '$' && before[nb - 2] != '\\';
+	a_end = na > 1 && after[na - 1] == '$' && after[na - 2] != '\\';
+	if ((b_start && !a_start) || (b_end && !a_end))
+		return false;
+	nb -= b_start + b_end;
+	na -= a_start + a_end;
+	return nb == na && !strncmp(before + b_start, after + a_start, nb);
+}
+
+/*
+ * Return the message of a gate pattern that changed to one that may
+ * accept more, or NULL when it provably accepts no more. one and many
+ * name what it checks: "owner address", "owner addresses".
+ */
+static const char *pattern_message(struct arena *a, const char *field,
+				   const char *before, const char *after,
+				   const char *one, const char *many)
+{
+	if (same_text(before, after) || pattern_narrows(before, after))
+		return NULL;
+	if (!after)
+		return arena_printf(a, "gate %s removed, so any %s passes",
+				    field, one);
+	return arena_printf(a, "gate %s changed from '%s' to '%s', which "
+			    "may accept more %s", field, before, after, many);
+}
+
 /* Compare the gate's settings as in effect, defaults included. */
 static void compare_gate(struct perm_diff *d, struct vec *v,
 			 const struct spec_unit *x, const struct spec_unit *y)
@@ -1703,16 +1750,17 @@ static void compare_gate(struct perm_diff *d, struct vec *v,
 			"pass" : NULL);
 	add_unit_change(d, v, "gate", "gate", "owner_pattern",
 			x->gate.owner_pattern.s, y->gate.owner_pattern.s,
-			x->gate.owner_pattern.s && !y->gate.owner_pattern.s ?
-			"gate owner_pattern removed, so any owner address "
-			"passes" : NULL);
+			pattern_message(a, "owner_pattern",
+					x->gate.owner_pattern.s,
+					y->gate.owner_pattern.s,
+					"owner address", "owner addresses"));
 	add_unit_change(d, v, "gate", "gate", "agent_name_pattern",
 			x->gate.agent_name_pattern.s,
 			y->gate.agent_name_pattern.s,
-			x->gate.agent_name_pattern.s &&
-			!y->gate.agent_name_pattern.s ?
-			"gate agent_name_pattern removed, so any agent name "
-			"passes" : NULL);
+			pattern_message(a, "agent_name_pattern",
+					x->gate.agent_name_pattern.s,
+					y->gate.agent_name_pattern.s,
+					"agent name", "agent names"));
 	add_unit_change(d, v, "gate", "gate", "frameworks",
 			list_text(a, &x->gate.frameworks),
 			list_text(a, &y->gate.frameworks), NULL);
@@ -1730,8 +1778,31 @@ static const struct resource_class *find_class(const struct spec_unit *u,
 }
 
 /*
- * Compare the resource classes by name. A restricted class removed, or
- * no longer restricted, escalates because its resources then raise no
+ * Return the first match pattern of class x that no pattern of y
+ * provably covers, or NULL when y matches every resource x did.
+ */
+static const char *match_uncovered(const struct resource_class *x,
+				   const struct resource_class *y)
+{
+	size_t i, j;
+
+	for (i = 0; i < x->match.n; i++) {
+		const char *old = x->match.items[i].s;
+
+		for (j = 0; j < y->match.n; j++)
+			if (!strcmp(y->match.items[j].s, old) ||
+			    match_resource_covers(y->match.items[j].s, old))
+				break;
+		if (j == y->match.n)
+			return old;
+	}
+	return NULL;
+}
+
+/*
+ * Compare the resource classes by name. A restricted class removed, no
+ * longer restricted, or whose match no longer provably covers every
+ * resource it did, escalates because those resources then raise no
  * restricted escalation.
  */
 static void compare_classes(struct perm_diff *d, struct vec *v,
@@ -1740,7 +1811,7 @@ static void compare_classes(struct perm_diff *d, struct vec *v,
 {
 	struct arena *a = &d->arena;
 	const struct resource_class *cx, *cy;
-	const char *message;
+	const char *message, *lost;
 
 	for (cx = x->classes; cx; cx = cx->next) {
 		const char *name = cx->name.s;
@@ -1763,9 +1834,15 @@ static void compare_classes(struct perm_diff *d, struct vec *v,
 		add_unit_change(d, v, "resource", name, "sensitivity",
 				sensitivity_name(cx->sensitivity),
 				sensitivity_name(cy->sensitivity), message);
+		lost = restricted &&
+		       cy->sensitivity == SENSITIVITY_RESTRICTED ?
+		       match_uncovered(cx, cy) : NULL;
 		add_unit_change(d, v, "resource", name, "match",
 				list_text(a, &cx->match),
-				list_text(a, &cy->match), NULL);
+				list_text(a, &cy->match), lost ?
+				arena_printf(a, "restricted resource class "
+					     "'%s' no longer matches all of "
+					     "'%s'", name, lost) : NULL);
 		add_unit_change(d, v, "resource", name, "environment",
 				cx->environment.s, cy->environment.s, NULL);
 	}

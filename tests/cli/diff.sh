@@ -1323,6 +1323,71 @@ expect_status 0
 expect_jq '[.agents[0].name, (.agents[0].added | length), (.agents[0].removed | length), .escalations]' \
 	'["bulk",48000,48000,0]'
 
+case_name "gate patterns and restricted match loosened"
+cat >"$SEM/agents/gate.mandate" <<'EOF'
+gate {
+  owner_pattern      = "@example\\.com"
+  agent_name_pattern = "^[a-z]+"
+}
+
+resource "ledger" {
+  match       = ["arn:aws:s3:::ledger/*", "arn:aws:dynamodb:*:*:table/ledger"]
+  sensitivity = restricted
+}
+EOF
+sem_commit s10
+cat >"$SEM/agents/gate.mandate" <<'EOF'
+gate {
+  owner_pattern      = "^[a-z.]+@example\\.com$"
+  agent_name_pattern = "^[a-z]+$"
+}
+
+resource "ledger" {
+  match       = ["arn:aws:s3:::ledger*", "arn:aws:dynamodb:*:*:table/ledger"]
+  sensitivity = restricted
+}
+EOF
+run diff --repo "$SEM" --format json --fail-on-escalation s10
+expect_status 1
+expect_jq '[.unit[] | [.field, .escalation]]' \
+	'[["owner_pattern",true],["agent_name_pattern",false],["match",false]]'
+expect_jq '[.unit[] | select(.escalation) | .message]' \
+	'["gate owner_pattern changed from '"'"'@example\\.com'"'"' to '"'"'^[a-z.]+@example\\.com$'"'"', which may accept more owner addresses"]'
+cat >"$SEM/agents/gate.mandate" <<'EOF'
+gate {
+  owner_pattern      = ".*"
+  agent_name_pattern = "^[a-z]+"
+}
+
+resource "ledger" {
+  match       = ["arn:aws:s3:::ledger/2026/*", "arn:aws:dynamodb:*:*:table/ledger"]
+  sensitivity = restricted
+}
+EOF
+run diff --repo "$SEM" --format json --fail-on-escalation s10
+expect_status 1
+expect_jq '[.unit[] | [.field, .escalation]]' \
+	'[["owner_pattern",true],["match",true]]'
+expect_jq '[.unit[] | select(.field == "match") | .message]' \
+	'["restricted resource class '"'"'ledger'"'"' no longer matches all of '"'"'arn:aws:s3:::ledger/*'"'"'"]'
+cat >"$SEM/agents/gate.mandate" <<'EOF'
+gate {
+  owner_pattern      = "^@example\\.com$"
+  agent_name_pattern = "^[a-z]+$"
+}
+
+resource "ledger" {
+  match       = ["arn:aws:s3:::ledger/*", "arn:aws:dynamodb:*:*:table/ledger"]
+  sensitivity = restricted
+}
+EOF
+run diff --repo "$SEM" --format json --fail-on-escalation s10
+expect_status 0
+expect_jq '[.unit[] | [.field, .escalation]]' \
+	'[["owner_pattern",false],["agent_name_pattern",false]]'
+rm "$SEM/agents/gate.mandate"
+sem_commit s10b
+
 case_name "not a repository"
 mkdir -p "$TMP/plain"
 run diff --repo "$TMP/plain" main

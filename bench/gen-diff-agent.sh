@@ -1,9 +1,9 @@
 #!/bin/sh
-# Write a git repository for timing `mandate diff` on one large agent:
-# the agent "bulk" grants read on GRANTS distinct S3 buckets, "b0" to
-# "bN", in the commit tagged "base", and the working tree renames every
-# bucket ("c0" to "cN"), so each grant's permissions are removed and
-# added and nothing pairs by name.
+# Write a git repository for timing `mandate diff` on one large agent.
+# In the commit tagged "base", the agent "bulk" grants read on GRANTS
+# distinct S3 buckets, "b0" to "bN". The working tree renames every
+# bucket to "c0" to "cN", so each grant's permissions are removed and
+# added.
 #
 # Usage: bench/gen-diff-agent.sh GRANTS DIR
 #

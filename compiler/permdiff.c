@@ -230,8 +230,8 @@ static struct perm *perms_minus(struct arena *a, const struct perm *x,
  * An index of permissions by effect, action (ignoring case), conditions
  * and the literal prefix of the resource pattern: the text before its
  * first wildcard. A pattern can cover another only when its literal
- * prefix begins the other's, so a lookup probes each prefix of the
- * covered pattern's literal text, and the check of a whole agent stays
+ * prefix begins the other's. So a lookup probes each prefix of the
+ * covered pattern's literal text, and checking a whole agent stays
  * near-linear instead of comparing every pair of permissions.
  */
 struct cover_slot {
@@ -304,7 +304,7 @@ static void cover_index_release(struct cover_index *ix)
 	free(ix->slots);
 }
 
-/* Return whether slot c holds a permission that covers p. */
+/* Return whether slot c contains a permission that covers p. */
 static bool slot_covers(const struct cover_slot *c, const struct perm *p,
 			size_t prefix)
 {
@@ -644,8 +644,8 @@ static bool gains_matched(const struct xgrant *x, const struct actset *matched,
 
 /*
  * Raise each wildcard action pattern of the head agent's allows whose
- * grant gives, through it, an action the base agent did not allow:
- * what counts is the actions gained, not the pattern's text, so "s3:*"
+ * grant gives, through it, an action the base agent did not allow.
+ * What counts is the actions gained, not the pattern's text, so "s3:*"
  * narrowed to "s3:Get*", or "*" to "s3:*", raises nothing. Both
  * programs use one catalog file, so action ids agree.
  */
@@ -1028,20 +1028,22 @@ static void scan_principals(struct agent_scan *s, const struct perm *py,
 
 	for (y = s->xhead->agent->identities; y; y = y->next) {
 		struct agent_scan p = *s;
-		struct perm *gained, *lost, *held = NULL;
-		size_t ngained, nlost, nheld = 0;
+		struct perm *gained, *lost, *holder_perms = NULL;
+		size_t ngained, nlost, nholder = 0;
 
 		if (agent_has_identity(s->xbase->agent, y->id.s))
 			continue;
 		p.xbase = identity_holder(s->base, y->id.s);
 		if (p.xbase)
-			held = collect_perms(s->a, s->base, p.xbase, &nheld);
-		p.base_perms = held;
-		p.nbase = nheld;
+			holder_perms = collect_perms(s->a, s->base, p.xbase,
+						     &nholder);
+		p.base_perms = holder_perms;
+		p.nbase = nholder;
 		p.principal = y->id.s;
-		gained = perms_minus(s->a, py, ny, held, nheld, &ngained);
-		lost = perms_minus(s->a, held, nheld, py, ny, &nlost);
-		ngained = drop_covered(gained, ngained, held, nheld);
+		gained = perms_minus(s->a, py, ny, holder_perms, nholder,
+				     &ngained);
+		lost = perms_minus(s->a, holder_perms, nholder, py, ny, &nlost);
+		ngained = drop_covered(gained, ngained, holder_perms, nholder);
 		nlost = drop_covered(lost, nlost, py, ny);
 		scan_access(&p, gained, ngained, lost, nlost);
 		s->raw = p.raw;
@@ -2102,9 +2104,9 @@ static const struct perm *cached_perms(struct arena *a,
 
 /*
  * Pair the agents still unpaired whose spec files git saw renamed one
- * to the other, those that share the most permissions first, so that
- * agents without identities in a renamed file pair by what they do,
- * not by their order in it.
+ * to the other, those that share the most permissions first. So agents
+ * without identities in a renamed file pair by what they do, not by
+ * their order in it.
  */
 static void pair_by_file(struct arena *a, ptrdiff_t *match,
 			 enum pairing *how, bool *paired,

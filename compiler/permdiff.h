@@ -134,8 +134,8 @@ struct file_rename {
  * compared with themselves. Unchanged agents are left out, and so are
  * pairs with neither side's spec file under one of paths (none when
  * npaths is 0), which are relative to the top of the repository.
- * Pairing first sees every agent, so an agent moved into the paths is
- * renamed, not added. Free with perm_diff_release.
+ * Pairing first considers every agent, so an agent moved into the
+ * paths is renamed, not added. Free with perm_diff_release.
  */
 void perm_diff_compute(struct perm_diff *out, const struct program *base,
 		       const struct program *head,

@@ -59,6 +59,20 @@ static void add_lower(struct buf *b, const char *s)
 		buf_addch(b, (char)tolower((unsigned char)*s));
 }
 
+/*
+ * Append a condition value for display: as it is, or in double quotes
+ * with '"' and '\\' escaped when it contains a character of the list's
+ * own syntax, so that "data, ops" does not read as two values.
+ */
+static void add_value(struct buf *b, const char *value)
+{
+	if (!value[0] || strpbrk(value, ",[]\"\\")) {
+		buf_add_json_string(b, value);
+		return;
+	}
+	buf_adds(b, value);
+}
+
 static void normalize_cond(struct arena *a, const struct iam_cond *c,
 			   struct norm_cond *out)
 {
@@ -77,7 +91,9 @@ static void normalize_cond(struct arena *a, const struct iam_cond *c,
 	buf_addch(&key, ' ');
 	add_lower(&key, c->key);
 	for (i = 0; i < n; i++) {
-		buf_addf(&text, "%s%s", i ? ", " : "", values[i]);
+		if (i)
+			buf_adds(&text, ", ");
+		add_value(&text, values[i]);
 		buf_addf(&key, " %zu:%s", strlen(values[i]), values[i]);
 	}
 	buf_addch(&text, ']');

@@ -1018,6 +1018,8 @@ expect_status 1
 expect_jq '[.agents[0].escalations[].kind] | unique' '["removed-condition"]'
 expect_jq '.agents[0].added[0].conditions' \
 	'["StringEquals aws:PrincipalTag/team [data, ops]"]'
+expect_jq '.agents[0].removed[0].conditions' \
+	'["StringEquals aws:PrincipalTag/team [\"data, ops\"]"]'
 git_sem checkout -q -- agents
 
 case_name "resource patterns that name every table"

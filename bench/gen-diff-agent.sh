@@ -1,9 +1,8 @@
 #!/bin/sh
 # Write a git repository for timing `mandate diff` on one large agent.
 # In the commit tagged "base", the agent "bulk" grants read on GRANTS
-# distinct S3 buckets, "b0" to "bN". The working tree renames every
-# bucket to "c0" to "cN", so each grant's permissions are removed and
-# added.
+# distinct S3 buckets, b0 to b(GRANTS-1). The working tree renames them
+# c0 to c(GRANTS-1), so each grant's permissions are removed and added.
 #
 # Usage: bench/gen-diff-agent.sh GRANTS DIR
 #

@@ -630,13 +630,14 @@ static int load_worktree(struct side *s, struct gitrev_repo *r,
 
 static int find_renames(struct file_rename **out, size_t *n,
 			struct gitrev_repo *r, struct side *base,
-			struct side *head, const struct diff_options *opt)
+			struct side *head)
 {
 	char **from, **to;
 	size_t i;
 
+	/* Every rename, as a spec may move into the PATHs from outside. */
 	if (gitrev_renames(&from, &to, n, r, base->tree, head->tree,
-			   opt->paths, opt->npaths, &cli.diag) < 0)
+			   NULL, 0, &cli.diag) < 0)
 		return -1;
 	*out = xcalloc(*n + 1, sizeof(**out));
 	for (i = 0; i < *n; i++) {
@@ -843,10 +844,10 @@ static int compare(struct buf *out, bool *escalated, bool *usage_error,
 			   "directories that hold the *.mandate files");
 		goto out;
 	}
-	if (find_renames(&renames, &nrenames, r, &base, &head, opt) < 0)
+	if (find_renames(&renames, &nrenames, r, &base, &head) < 0)
 		goto out;
 	perm_diff_compute(&d, &base.pl.prog, &head.pl.prog, renames,
-			  nrenames);
+			  nrenames, opt->paths, opt->npaths);
 	if (!strcmp(opt->format, "json"))
 		diff_report_json(out, &d, opt->base, opt->head,
 				 base.commit, head.commit);

@@ -4,6 +4,9 @@
 #include <arpa/inet.h>
 #include <strings.h>
 
+#include "buf.h"
+#include "match.h"
+
 /* The IAM operators of one key type, indexed by enum cond_op. */
 struct op_map {
 	const char *ops[COND_ANY_IN + 1];
@@ -79,27 +82,102 @@ struct compiler {
 	struct actset set;		/* scratch */
 };
 
+/* Return whether s is one or more '*' and nothing else. */
+static bool only_stars(const char *s, const char *end)
+{
+	if (s == end)
+		return false;
+	for (; s < end; s++)
+		if (*s != '*')
+			return false;
+	return true;
+}
+
 bool pattern_is_everything(const char *pattern)
 {
-	const char *p;
-	int colons = 0;
+	const char *p, *field;
+	int i;
 
-	if (!strcmp(pattern, "*"))
+	if (only_stars(pattern, pattern + strlen(pattern)))
 		return true;
-	/* arn:PARTITION:SERVICE:REGION:ACCOUNT:* with wildcard scope */
 	if (strncmp(pattern, "arn:", 4))
 		return false;
-	for (p = pattern; *p; p++)
-		if (*p == ':')
-			colons++;
-	if (colons < 5)
+	/*
+	 * A partition or service field of '*' that ends the pattern
+	 * matches the rest of every ARN, as in "arn:*" or "arn:aws:*".
+	 */
+	p = pattern + 4;
+	for (i = 0; i < 2; i++) {
+		field = p;
+		p = strchr(field, ':');
+		if (!p)
+			return only_stars(field, field + strlen(field));
+		p++;
+	}
+	/* After the service, only '*' and ':' ending in '*': "::*", "*". */
+	if (!*p || p[strlen(p) - 1] != '*')
 		return false;
-	p = strchr(pattern + 4, ':');		/* end of partition */
-	p = strchr(p + 1, ':');			/* end of service */
-	for (p++; *p; p++)
+	for (; *p; p++)
 		if (*p != ':' && *p != '*')
 			return false;
 	return true;
+}
+
+/*
+ * Write to out the glob of an ARN template, each ${Variable} as '*':
+ * "arn:*:s3:::*" for "arn:${Partition}:s3:::${BucketName}".
+ */
+static void template_glob(struct buf *out, const char *arn)
+{
+	const char *end;
+
+	while (*arn) {
+		if (arn[0] == '$' && arn[1] == '{' &&
+		    (end = strchr(arn, '}'))) {
+			buf_addch(out, '*');
+			arn = end + 1;
+		} else {
+			buf_addch(out, *arn++);
+		}
+	}
+}
+
+/*
+ * Write to out the pattern with a literal partition made '*', as one
+ * account lives in one partition: "arn:*:s3:::*" for "arn:aws:s3:::*".
+ */
+static void any_partition(struct buf *out, const char *pattern)
+{
+	const char *end;
+
+	if (strncmp(pattern, "arn:", 4) ||
+	    !(end = strchr(pattern + 4, ':')) ||
+	    strcspn(pattern + 4, "*?") < (size_t)(end - pattern - 4)) {
+		buf_adds(out, pattern);
+		return;
+	}
+	buf_addf(out, "arn:*%s", end);
+}
+
+bool catalog_action_everywhere(const struct cat_action *a,
+			       const char *pattern)
+{
+	struct buf glob = BUF_INIT, outer = BUF_INIT;
+	bool covers = a->nrtypes > 0;
+	uint32_t i;
+
+	if (pattern_is_everything(pattern))
+		return true;
+	any_partition(&outer, pattern);
+	for (i = 0; covers && i < a->nrtypes; i++) {
+		buf_reset(&glob);
+		template_glob(&glob, a->rtypes[i]->arn);
+		covers = match_resource_covers(buf_str(&outer),
+					       buf_str(&glob));
+	}
+	buf_release(&glob);
+	buf_release(&outer);
+	return covers;
 }
 
 /* Return "read", or "list or read" for several levels. */

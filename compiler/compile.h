@@ -93,8 +93,22 @@ void program_release(struct program *p);
  */
 void xagent_allowed_actions(const struct xagent *xa, struct actset *out);
 
-/* Return whether a resource pattern names every resource ("*"). */
+/*
+ * Return whether a resource pattern names every resource: "*", or an
+ * ARN whose fields after the partition and service are only '*' and
+ * ':', such as "arn:*", "arn:aws:dynamodb:*" or "arn:aws:s3:::*".
+ */
 bool pattern_is_everything(const char *pattern);
+
+/*
+ * Return whether the pattern names every resource that action a can
+ * act on: it is everything, or it covers each of a's resource types
+ * in any partition and account, as "arn:aws:s3:::*" does for
+ * s3:GetObject. False for an action without resource types unless the
+ * pattern is everything. MND131 and mandate diff share this test.
+ */
+bool catalog_action_everywhere(const struct cat_action *a,
+			       const char *pattern);
 
 /*
  * Return the IAM operator, such as "StringLike", that a `when` operator

@@ -592,6 +592,7 @@ static cJSON *json_agent(const struct agent_diff *ad)
 
 		cJSON_AddStringToObject(x, "kind",
 					escalation_kind_name(e->kind));
+		json_add_nullable(x, "principal", e->principal);
 		json_add_nullable(x, "resource", e->resource);
 		cJSON_AddItemToObject(x, "actions",
 				      json_strings(e->actions, e->nactions));

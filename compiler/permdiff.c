@@ -1,9 +1,11 @@
 #include "common.h"
 #include "permdiff.h"
 
+#include <ctype.h>
 #include <strings.h>
 
 #include "buf.h"
+#include "gitrev.h"
 #include "match.h"
 #include "rules.h"
 
@@ -34,48 +36,117 @@ static void *vec_freeze(struct arena *a, struct vec *vec, size_t size)
 	return copy;
 }
 
+/*
+ * A condition with its values sorted and each once, with its display
+ * text and a key that compares it as IAM reads it: the operator and
+ * condition key ignoring case, and the set of values. The key writes
+ * each value with its length, so values that contain ", " stay apart.
+ */
+struct norm_cond {
+	struct iam_cond cond;
+	const char *text;	/* "StringEquals aws:SourceVpc [vpc-1]" */
+	const char *key;
+};
+
 static int cmp_strings(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Format "StringEquals aws:SourceVpc [vpc-1, vpc-2]", values sorted. */
-static const char *cond_text(struct arena *a, const struct iam_cond *c)
+static void add_lower(struct buf *b, const char *s)
 {
-	const char **values = xcalloc(c->nvalues + 1, sizeof(*values));
-	struct buf b = BUF_INIT;
-	const char *text;
-	size_t i;
+	for (; *s; s++)
+		buf_addch(b, (char)tolower((unsigned char)*s));
+}
+
+/*
+ * Append a condition value for display: as it is, or in double quotes
+ * with '"' and '\\' escaped when it contains a character of the list's
+ * own syntax, so that "data, ops" does not read as two values.
+ */
+static void add_value(struct buf *b, const char *value)
+{
+	if (!value[0] || strpbrk(value, ",[]\"\\")) {
+		buf_add_json_string(b, value);
+		return;
+	}
+	buf_adds(b, value);
+}
+
+static void normalize_cond(struct arena *a, const struct iam_cond *c,
+			   struct norm_cond *out)
+{
+	const char **values = arena_calloc(a, c->nvalues + 1,
+					   sizeof(*values));
+	struct buf text = BUF_INIT, key = BUF_INIT;
+	size_t i, n = 0;
 
 	memcpy(values, c->values, c->nvalues * sizeof(*values));
 	sort_array(values, c->nvalues, sizeof(*values), cmp_strings);
-	buf_addf(&b, "%s %s [", c->op, c->key);
 	for (i = 0; i < c->nvalues; i++)
-		buf_addf(&b, "%s%s", i ? ", " : "", values[i]);
-	buf_addch(&b, ']');
-	text = arena_strdup(a, buf_str(&b));
-	buf_release(&b);
-	free(values);
-	return text;
+		if (!n || strcmp(values[n - 1], values[i]))
+			values[n++] = values[i];
+	buf_addf(&text, "%s %s [", c->op, c->key);
+	add_lower(&key, c->op);
+	buf_addch(&key, ' ');
+	add_lower(&key, c->key);
+	for (i = 0; i < n; i++) {
+		if (i)
+			buf_adds(&text, ", ");
+		add_value(&text, values[i]);
+		buf_addf(&key, " %zu:%s", strlen(values[i]), values[i]);
+	}
+	buf_addch(&text, ']');
+	out->cond.op = c->op;
+	out->cond.key = c->key;
+	out->cond.values = values;
+	out->cond.nvalues = n;
+	out->text = arena_strdup(a, buf_str(&text));
+	out->key = arena_strdup(a, buf_str(&key));
+	buf_release(&text);
+	buf_release(&key);
 }
 
-/* Fill the conditions of every permission of grant x. */
+static int cmp_norm_conds(const void *pa, const void *pb)
+{
+	const struct norm_cond *a = pa, *b = pb;
+
+	return strcmp(a->key, b->key);
+}
+
+/*
+ * Fill the conditions of every permission of grant x, sorted by key.
+ * Equal conditions count once, as IAM requires them all anyway.
+ */
 static void grant_conds(struct arena *a, const struct xgrant *x,
 			struct perm *proto)
 {
-	const char **conds = arena_calloc(a, x->nconds + 1, sizeof(*conds));
+	struct norm_cond *norm = xcalloc(x->nconds + 1, sizeof(*norm));
+	const char **texts = arena_calloc(a, x->nconds + 1, sizeof(*texts));
+	struct iam_cond *conds = arena_calloc(a, x->nconds + 1,
+					      sizeof(*conds));
 	struct buf key = BUF_INIT;
-	size_t i;
+	size_t i, n = 0;
 
 	for (i = 0; i < x->nconds; i++)
-		conds[i] = cond_text(a, &x->conds[i]);
-	sort_array(conds, x->nconds, sizeof(*conds), cmp_strings);
-	for (i = 0; i < x->nconds; i++)
-		buf_addf(&key, "%s%s", i ? "\n" : "", conds[i]);
-	proto->conds = conds;
-	proto->nconds = x->nconds;
+		normalize_cond(a, &x->conds[i], &norm[i]);
+	sort_array(norm, x->nconds, sizeof(*norm), cmp_norm_conds);
+	for (i = 0; i < x->nconds; i++) {
+		if (n && !strcmp(norm[i].key, norm[n - 1].key))
+			continue;
+		norm[n++] = norm[i];
+	}
+	for (i = 0; i < n; i++) {
+		texts[i] = norm[i].text;
+		conds[i] = norm[i].cond;
+		buf_addf(&key, "%s%s", i ? "\n" : "", norm[i].key);
+	}
+	proto->conds = texts;
+	proto->iam_conds = conds;
+	proto->nconds = n;
 	proto->cond_key = arena_strdup(a, buf_str(&key));
 	buf_release(&key);
+	free(norm);
 }
 
 /* Order by effect, resource, action (ignoring case), conditions. */
@@ -119,6 +190,7 @@ static struct perm *collect_perms(struct arena *a, const struct program *p,
 		struct perm proto = { 0 };
 
 		proto.deny = x->deny;
+		proto.approved = x->grant->approver.s != NULL;
 		grant_conds(a, x, &proto);
 		for (j = 0; j < x->nres; j++) {
 			const struct xresource *r = &x->res[j];
@@ -137,9 +209,12 @@ static struct perm *collect_perms(struct arena *a, const struct program *p,
 	}
 	perms = v.v;
 	sort_array(perms, v.n, sizeof(*perms), cmp_perms);
-	for (i = 0, m = 0; i < v.n; i++)
-		if (!m || cmp_perms(&perms[m - 1], &perms[i]))
+	for (i = 0, m = 0; i < v.n; i++) {
+		if (m && !cmp_perms(&perms[m - 1], &perms[i]))
+			perms[m - 1].approved &= perms[i].approved;
+		else
 			perms[m++] = perms[i];
+	}
 	v.n = m;
 	*n = m;
 	return vec_freeze(a, &v, sizeof(*perms));
@@ -168,24 +243,117 @@ static struct perm *perms_minus(struct arena *a, const struct perm *x,
 }
 
 /*
- * Return whether one of by gives p's action with the same effect and
- * conditions on another resource pattern that covers p's, so that p is
- * still in effect. match_resource_covers only proves, so a cover that
- * it cannot prove leaves p listed.
+ * An index of permissions by effect, action (ignoring case), conditions
+ * and the literal prefix of the resource pattern: the text before its
+ * first wildcard. A pattern can cover another only when its literal
+ * prefix begins the other's. So a lookup probes each prefix of the
+ * covered pattern's literal text, and checking a whole agent stays
+ * near-linear instead of comparing every pair of permissions.
  */
-static bool perm_covered(const struct perm *p, const struct perm *by,
-			 size_t nby)
-{
-	size_t i;
+struct cover_slot {
+	uint64_t hash;
+	const struct perm *perm;	/* NULL for a free slot */
+	size_t prefix;			/* length of the literal prefix */
+};
 
+struct cover_index {
+	struct cover_slot *slots;
+	size_t mask;			/* slots - 1, a power of two less 1 */
+};
+
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+
+static uint64_t hash_byte(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * FNV_PRIME;
+}
+
+static uint64_t hash_text(uint64_t h, const char *s, bool fold)
+{
+	for (; *s; s++)
+		h = hash_byte(h, fold ? (unsigned char)tolower(
+						(unsigned char)*s)
+				      : (unsigned char)*s);
+	return hash_byte(h, 0);
+}
+
+/* Return the hash of p's effect, action and conditions. */
+static uint64_t hash_head(const struct perm *p)
+{
+	uint64_t h = hash_byte(FNV_OFFSET, p->deny);
+
+	h = hash_text(h, p->action, true);
+	return hash_text(h, p->cond_key, false);
+}
+
+static size_t literal_prefix(const char *pattern)
+{
+	return strcspn(pattern, "*?");
+}
+
+static void cover_index_init(struct cover_index *ix, const struct perm *by,
+			     size_t nby)
+{
+	size_t size = 16, i, k;
+
+	while (size < 2 * nby)
+		size *= 2;
+	ix->slots = xcalloc(size, sizeof(*ix->slots));
+	ix->mask = size - 1;
 	for (i = 0; i < nby; i++) {
-		if (by[i].deny != p->deny ||
-		    strcasecmp(by[i].action, p->action) ||
-		    strcmp(by[i].cond_key, p->cond_key) ||
-		    !strcmp(by[i].resource, p->resource))
-			continue;
-		if (match_resource_covers(by[i].resource, p->resource))
-			return true;
+		size_t n = literal_prefix(by[i].resource);
+		uint64_t h = hash_head(&by[i]);
+
+		for (k = 0; k < n; k++)
+			h = hash_byte(h, (unsigned char)by[i].resource[k]);
+		for (k = h & ix->mask; ix->slots[k].perm; k = (k + 1) & ix->mask)
+			;
+		ix->slots[k].hash = h;
+		ix->slots[k].perm = &by[i];
+		ix->slots[k].prefix = n;
+	}
+}
+
+static void cover_index_release(struct cover_index *ix)
+{
+	free(ix->slots);
+}
+
+/* Return whether slot c contains a permission that covers p. */
+static bool slot_covers(const struct cover_slot *c, const struct perm *p,
+			size_t prefix)
+{
+	const struct perm *by = c->perm;
+
+	return c->prefix == prefix && by->deny == p->deny &&
+	       !strncmp(by->resource, p->resource, prefix) &&
+	       !strcasecmp(by->action, p->action) &&
+	       !strcmp(by->cond_key, p->cond_key) &&
+	       strcmp(by->resource, p->resource) &&
+	       match_resource_covers(by->resource, p->resource);
+}
+
+/*
+ * Return whether a permission of the index gives p's action with the
+ * same effect and conditions on another resource pattern that covers
+ * p's, so that p is still in effect. match_resource_covers only
+ * proves, so a cover that it cannot prove leaves p listed.
+ */
+static bool cover_index_covers(const struct cover_index *ix,
+			       const struct perm *p)
+{
+	size_t n = literal_prefix(p->resource), len, k;
+	uint64_t h = hash_head(p);
+
+	for (len = 0; len <= n; len++) {
+		if (len)
+			h = hash_byte(h, (unsigned char)p->resource[len - 1]);
+		for (k = h & ix->mask; ix->slots[k].perm;
+		     k = (k + 1) & ix->mask)
+			if (ix->slots[k].hash == h &&
+			    slot_covers(&ix->slots[k], p, len))
+				return true;
 	}
 	return false;
 }
@@ -198,11 +366,16 @@ static bool perm_covered(const struct perm *p, const struct perm *by,
 static size_t drop_covered(struct perm *x, size_t nx, const struct perm *by,
 			   size_t nby)
 {
+	struct cover_index ix;
 	size_t i, n = 0;
 
+	if (!nx || !nby)
+		return nx;
+	cover_index_init(&ix, by, nby);
 	for (i = 0; i < nx; i++)
-		if (!perm_covered(&x[i], by, nby))
+		if (!cover_index_covers(&ix, &x[i]))
 			x[n++] = x[i];
+	cover_index_release(&ix);
 	return n;
 }
 
@@ -233,9 +406,30 @@ static const struct perm *find_allow(const struct perm *perms, size_t n,
 	return *count ? &perms[lo] : NULL;
 }
 
+/* Return the permission of sorted perms equal to p, or NULL. */
+static const struct perm *find_perm(const struct perm *perms, size_t n,
+				    const struct perm *p)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_perms(&perms[mid], p);
+
+		if (!c)
+			return &perms[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* An escalation before grouping: one action under one kind. */
 struct raw_escalation {
 	enum escalation_kind kind;
+	const char *principal;	/* NULL for the agent's own change */
 	const char *resource;	/* may be NULL */
 	const char *detail;	/* a class, condition or path; may be NULL */
 	const char *action;	/* may be NULL */
@@ -248,6 +442,9 @@ struct agent_scan {
 	const struct xagent *xbase, *xhead;	/* xbase NULL when added */
 	const struct perm *base_perms;
 	size_t nbase;
+	const struct perm *head_denies;	/* the head agent's, unconditional */
+	size_t nhead_denies;
+	const char *principal;	/* raised with every escalation */
 	struct vec raw;
 };
 
@@ -258,6 +455,7 @@ static void raise_one(struct agent_scan *s, enum escalation_kind kind,
 	struct raw_escalation *r = vec_push(&s->raw, sizeof(*r));
 
 	r->kind = kind;
+	r->principal = s->principal;
 	r->resource = resource;
 	r->detail = detail;
 	r->action = action;
@@ -307,40 +505,96 @@ static const char *restricted_class(const struct program *head,
 	return NULL;
 }
 
-/* Return whether every condition of b is among those of p. */
+/* Return whether every value of x is among those of y, both sorted. */
+static bool values_subset(const struct iam_cond *x, const struct iam_cond *y)
+{
+	size_t i = 0, j = 0;
+
+	while (i < x->nvalues && j < y->nvalues) {
+		int c = strcmp(x->values[i], y->values[j]);
+
+		if (c < 0)
+			return false;
+		j++;
+		if (c == 0)
+			i++;
+	}
+	return i == x->nvalues;
+}
+
+/*
+ * Return whether condition c allows no request that d denies: the same
+ * operator and key, with values that only narrow. IAM allows a request
+ * that matches any value of a positive operator, so fewer values are
+ * narrower, and one that matches none of a negated operator ("Not" in
+ * its name, as StringNotEquals), so more values are narrower.
+ */
+static bool cond_narrows(const struct iam_cond *c, const struct iam_cond *d)
+{
+	if (strcasecmp(c->op, d->op) || strcasecmp(c->key, d->key))
+		return false;
+	if (strstr(c->op, "Not"))
+		return values_subset(d, c);
+	return c->nvalues > 0 && values_subset(c, d);
+}
+
+/* Return whether a condition of p is d, or narrows it. */
+static bool has_cond(const struct perm *p, const struct iam_cond *d)
+{
+	size_t i;
+
+	for (i = 0; i < p->nconds; i++)
+		if (cond_narrows(&p->iam_conds[i], d))
+			return true;
+	return false;
+}
+
+/* Return whether every condition of b is in p, the same or narrowed. */
 static bool conds_include(const struct perm *p, const struct perm *b)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < b->nconds; i++) {
-		for (j = 0; j < p->nconds; j++)
-			if (!strcmp(b->conds[i], p->conds[j]))
-				break;
-		if (j == p->nconds)
+	for (i = 0; i < b->nconds; i++)
+		if (!has_cond(p, &b->iam_conds[i]))
 			return false;
-	}
 	return true;
 }
 
-/* Return the conditions of b that p lacks, joined with " and ". */
+/* Return the conditions of b that p lacks or widens, joined by " and ". */
 static const char *lost_conditions(struct arena *a, const struct perm *p,
 				   const struct perm *b)
 {
 	struct buf text = BUF_INIT;
 	const char *lost;
-	size_t i, j;
+	size_t j;
 
-	for (j = 0; j < b->nconds; j++) {
-		for (i = 0; i < p->nconds; i++)
-			if (!strcmp(b->conds[j], p->conds[i]))
-				break;
-		if (i == p->nconds)
+	for (j = 0; j < b->nconds; j++)
+		if (!has_cond(p, &b->iam_conds[j]))
 			buf_addf(&text, "%s%s", text.len ? " and " : "",
 				 b->conds[j]);
-	}
 	lost = arena_strdup(a, buf_str(&text));
 	buf_release(&text);
 	return lost;
+}
+
+/*
+ * Return whether an unconditional deny of the head agent blocks p
+ * wholly: the same action on a resource pattern that covers p's.
+ * Denies are few, so each added allow is checked against them all.
+ */
+static bool denied_wholly(const struct agent_scan *s, const struct perm *p)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhead_denies; i++) {
+		const struct perm *d = &s->head_denies[i];
+
+		if (!strcasecmp(d->action, p->action) &&
+		    (!strcmp(d->resource, p->resource) ||
+		     match_resource_covers(d->resource, p->resource)))
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -351,10 +605,13 @@ static const char *lost_conditions(struct arena *a, const struct perm *p,
  */
 static void scan_added_allow(struct agent_scan *s, const struct perm *p)
 {
+	const struct cat_action *ca;
 	const struct perm *b;
 	const char *rc;
 	size_t n = 0, i;
 
+	if (denied_wholly(s, p))
+		return;
 	b = find_allow(s->base_perms, s->nbase, p->resource, p->action, &n);
 	if (b) {
 		for (i = 0; i < n; i++)
@@ -370,7 +627,9 @@ static void scan_added_allow(struct agent_scan *s, const struct perm *p)
 		raise_one(s, ESC_TAGGING, p->resource, NULL, p->action);
 	else if (p->level == ACCESS_PERMISSIONS)
 		raise_one(s, ESC_PERMISSIONS, p->resource, NULL, p->action);
-	if (p->typed && pattern_is_everything(p->resource))
+	ca = p->level ? catalog_find_action(s->head->cat, p->action) : NULL;
+	if (p->typed && (ca ? catalog_action_everywhere(ca, p->resource)
+			    : pattern_is_everything(p->resource)))
 		raise_one(s, ESC_WILDCARD_RESOURCE, p->resource, NULL,
 			  p->action);
 	rc = restricted_class(s->head, p);
@@ -383,34 +642,57 @@ static bool has_wildcard(const char *s)
 	return strpbrk(s, "*?") != NULL;
 }
 
-/* Return whether the agent's allow grants name the action pattern. */
-static bool names_pattern(const struct agent *a, const char *pattern)
+/* Return whether x gives an action that matched has and before lacks. */
+static bool gains_matched(const struct xgrant *x, const struct actset *matched,
+			  const struct actset *before)
 {
-	const struct grant *g;
-	size_t i;
+	size_t i, k;
 
-	for (g = a ? a->grants : NULL; g; g = g->next)
-		for (i = 0; !g->deny && i < g->actions.n; i++)
-			if (!strcasecmp(g->actions.items[i].s, pattern))
+	for (i = 0; i < x->nres; i++)
+		for (k = 0; k < x->res[i].nactions; k++) {
+			uint32_t id = x->res[i].actions[k];
+
+			if (actset_has(matched, id) && !actset_has(before, id))
 				return true;
+		}
 	return false;
 }
 
+/*
+ * Raise each wildcard action pattern of the head agent's allows whose
+ * grant gives, through it, an action the base agent did not allow.
+ * What counts is the actions gained, not the pattern's text, so "s3:*"
+ * narrowed to "s3:Get*", or "*" to "s3:*", raises nothing. Both
+ * programs use one catalog file, so action ids agree.
+ */
 static void scan_wildcard_actions(struct agent_scan *s)
 {
-	const struct agent *base = s->xbase ? s->xbase->agent : NULL;
-	const struct grant *g;
-	size_t i;
+	uint32_t count = catalog_count(s->head->cat);
+	struct actset before, matched;
+	size_t i, j;
 
-	for (g = s->xhead->agent->grants; g; g = g->next)
-		for (i = 0; !g->deny && i < g->actions.n; i++) {
-			const char *pattern = g->actions.items[i].s;
+	actset_init(&before, count);
+	actset_init(&matched, count);
+	if (s->xbase && catalog_count(s->base->cat) == count)
+		xagent_allowed_actions(s->xbase, &before);
+	for (i = 0; i < s->xhead->ngrants; i++) {
+		const struct xgrant *x = &s->xhead->grants[i];
+		const struct slist *actions = &x->grant->actions;
 
-			if (has_wildcard(pattern) &&
-			    !names_pattern(base, pattern))
+		for (j = 0; !x->deny && j < actions->n; j++) {
+			const char *pattern = actions->items[j].s;
+
+			if (!has_wildcard(pattern))
+				continue;
+			actset_clear(&matched);
+			catalog_match_actions(s->head->cat, pattern, &matched);
+			if (gains_matched(x, &matched, &before))
 				raise_one(s, ESC_WILDCARD_ACTION, NULL,
 					  pattern, NULL);
 		}
+	}
+	actset_release(&matched);
+	actset_release(&before);
 }
 
 /* Return whether set contains every action of the path. */
@@ -459,6 +741,9 @@ static int cmp_raw(const void *pa, const void *pb)
 	const struct raw_escalation *a = pa, *b = pb;
 	int c;
 
+	if ((c = strcmp(a->principal ? a->principal : "",
+			b->principal ? b->principal : "")))
+		return c;
 	if (a->kind != b->kind)
 		return a->kind < b->kind ? -1 : 1;
 	if ((c = strcmp(a->resource ? a->resource : "",
@@ -508,6 +793,9 @@ static const char *message_of(struct agent_scan *s,
 	struct buf b = BUF_INIT;
 	const char *desc, *text;
 
+	if (e->principal)
+		buf_addf(&b, "identity '%s', new to these grants, gains ",
+			 e->principal);
 	switch (e->kind) {
 	case ESC_WRITE:
 	case ESC_TAGGING:
@@ -546,6 +834,10 @@ static const char *message_of(struct agent_scan *s,
 		buf_addf(&b, "new trusted principal '%s' may now assume "
 			 "'%s'", detail, e->resource);
 		break;
+	case ESC_APPROVER:
+		buf_addf(&b, "permissions-management access to '%s' no "
+			 "longer has an approver: ", e->resource);
+		break;
 	default:
 		BUG("escalation kind %d has no message",
 		    (int)e->kind);
@@ -578,6 +870,7 @@ static void group_escalations(struct agent_scan *s, struct agent_diff *ad)
 		sort_array(actions, e->nactions, sizeof(*actions),
 			   cmp_strings);
 		e->kind = raw[i].kind;
+		e->principal = raw[i].principal;
 		e->resource = raw[i].resource;
 		e->actions = actions;
 		e->message = raw[i].message ? raw[i].message
@@ -600,6 +893,39 @@ static bool list_has(const struct slist *l, const char *s)
 }
 
 /*
+ * Return whether principals x and y are the same: equal, or an account
+ * id and its root ARN, "999988887777" and
+ * "arn:aws:iam::999988887777:root", which IAM stores alike.
+ */
+static bool same_principal(const char *x, const char *y)
+{
+	static const char prefix[] = "arn:aws:iam::", suffix[] = ":root";
+	size_t n = strlen(prefix);
+
+	if (!strcmp(x, y))
+		return true;
+	if (strlen(x) == 12 && strspn(x, "0123456789") == 12) {
+		const char *t = x;
+
+		x = y;
+		y = t;
+	}
+	return strlen(y) == 12 && strspn(y, "0123456789") == 12 &&
+	       !strncmp(x, prefix, n) && !strncmp(x + n, y, 12) &&
+	       !strcmp(x + n + 12, suffix);
+}
+
+static bool trusts(const struct identity *x, const char *principal)
+{
+	size_t i;
+
+	for (i = 0; i < x->trusted_by.n; i++)
+		if (same_principal(x->trusted_by.items[i].s, principal))
+			return true;
+	return false;
+}
+
+/*
  * Return whether any identity of the base with this ARN, in whichever
  * agent, trusts the principal.
  */
@@ -611,8 +937,7 @@ static bool base_trusts(const struct program *base, const char *arn,
 
 	for (i = 0; i < base->nagents; i++)
 		for (x = base->agents[i].agent->identities; x; x = x->next)
-			if (!strcmp(x->id.s, arn) &&
-			    list_has(&x->trusted_by, principal))
+			if (!strcmp(x->id.s, arn) && trusts(x, principal))
 				return true;
 	return false;
 }
@@ -639,31 +964,148 @@ static void scan_trust(struct agent_scan *s)
 static void scan_boundaries(struct agent_scan *s);
 static void scan_controls(struct agent_scan *s);
 
+/*
+ * Raise each permissions-management access of the head agent that the
+ * base gave only with an approver and the head gives without one, as
+ * MND132 then fails: an approver removed, or the access moved to a
+ * grant that has none.
+ */
+static void scan_approvers(struct agent_scan *s, const struct perm *py,
+			   size_t ny)
+{
+	size_t i;
+
+	for (i = 0; i < ny; i++) {
+		const struct perm *p = &py[i], *b;
+
+		if (p->deny || p->approved || p->level != ACCESS_PERMISSIONS)
+			continue;
+		b = find_perm(s->base_perms, s->nbase, p);
+		if (b && b->approved)
+			raise_one(s, ESC_APPROVER, p->resource, NULL,
+				  p->action);
+	}
+}
+
+/*
+ * Raise what an allow of gained gives that the scan's base lacked, a
+ * deny of lost that no longer applies, and the wildcard actions and
+ * escalation paths the head now reaches.
+ */
+static void scan_access(struct agent_scan *s, const struct perm *gained,
+			size_t ngained, const struct perm *lost, size_t nlost)
+{
+	size_t i;
+
+	for (i = 0; i < ngained; i++)
+		if (!gained[i].deny)
+			scan_added_allow(s, &gained[i]);
+	for (i = 0; i < nlost; i++)
+		if (lost[i].deny)
+			raise_one(s, ESC_REMOVED_DENY, lost[i].resource,
+				  NULL, lost[i].action);
+	scan_wildcard_actions(s);
+	scan_paths(s);
+}
+
+static bool agent_has_identity(const struct agent *a, const char *arn)
+{
+	const struct identity *x;
+
+	for (x = a->identities; x; x = x->next)
+		if (!strcmp(x->id.s, arn))
+			return true;
+	return false;
+}
+
+/* Return the base agent with an identity of this ARN, or NULL. */
+static const struct xagent *identity_holder(const struct program *base,
+					    const char *arn)
+{
+	size_t i;
+
+	for (i = 0; i < base->nagents; i++)
+		if (agent_has_identity(base->agents[i].agent, arn))
+			return &base->agents[i];
+	return NULL;
+}
+
+/*
+ * Raise what each identity new to a changed agent gains: every grant
+ * of the head agent, measured from the grants of the base agent that
+ * held the identity, or from nothing when no agent did. So a role
+ * moved from a reader to a writer, or a user added to an agent, is an
+ * escalation even when the agent's own grants did not change.
+ */
+static void scan_principals(struct agent_scan *s, const struct perm *py,
+			    size_t ny)
+{
+	const struct identity *y;
+
+	for (y = s->xhead->agent->identities; y; y = y->next) {
+		struct agent_scan p = *s;
+		struct perm *gained, *lost, *holder_perms = NULL;
+		size_t ngained, nlost, nholder = 0;
+
+		if (agent_has_identity(s->xbase->agent, y->id.s))
+			continue;
+		p.xbase = identity_holder(s->base, y->id.s);
+		if (p.xbase)
+			holder_perms = collect_perms(s->a, s->base, p.xbase,
+						     &nholder);
+		p.base_perms = holder_perms;
+		p.nbase = nholder;
+		p.principal = y->id.s;
+		gained = perms_minus(s->a, py, ny, holder_perms, nholder,
+				     &ngained);
+		lost = perms_minus(s->a, holder_perms, nholder, py, ny, &nlost);
+		ngained = drop_covered(gained, ngained, holder_perms, nholder);
+		nlost = drop_covered(lost, nlost, py, ny);
+		scan_access(&p, gained, ngained, lost, nlost);
+		s->raw = p.raw;
+	}
+}
+
+/* Return the denies without conditions among perms. */
+static const struct perm *unconditional_denies(struct arena *a,
+					       const struct perm *perms,
+					       size_t n, size_t *count)
+{
+	struct vec v = { NULL, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (perms[i].deny && !perms[i].nconds)
+			*(struct perm *)vec_push(&v, sizeof(*perms)) = perms[i];
+	*count = v.n;
+	return vec_freeze(a, &v, sizeof(*perms));
+}
+
+/*
+ * Raise the escalations of one agent, whose permissions px (base) and
+ * py (head) compare_agent collected.
+ */
 static void scan_escalations(struct perm_diff *d, struct agent_diff *ad,
 			     const struct program *base,
 			     const struct program *head,
 			     const struct xagent *xbase,
-			     const struct xagent *xhead)
+			     const struct xagent *xhead,
+			     const struct perm *px, size_t nx,
+			     const struct perm *py, size_t ny)
 {
-	struct agent_scan s = { &d->arena, base, head, xbase, xhead, NULL, 0,
-				{ NULL, 0, 0 } };
-	size_t i;
+	struct agent_scan s = { &d->arena, base, head, xbase, xhead, px, nx,
+				NULL, 0, NULL, { NULL, 0, 0 } };
 
-	if (xbase)
-		s.base_perms = collect_perms(&d->arena, base, xbase, &s.nbase);
-	for (i = 0; i < ad->nadded; i++)
-		if (!ad->added[i].deny)
-			scan_added_allow(&s, &ad->added[i]);
-	for (i = 0; i < ad->nremoved; i++)
-		if (ad->removed[i].deny)
-			raise_one(&s, ESC_REMOVED_DENY, ad->removed[i].resource,
-				  NULL, ad->removed[i].action);
-	scan_wildcard_actions(&s);
-	scan_paths(&s);
+	s.head_denies = unconditional_denies(&d->arena, py, ny,
+					     &s.nhead_denies);
+	scan_access(&s, ad->added, ad->nadded, ad->removed, ad->nremoved);
 	scan_trust(&s);
 	scan_boundaries(&s);
-	if (xbase)
+	if (xbase) {
 		scan_controls(&s);
+		scan_approvers(&s, py, ny);
+		scan_principals(&s, py, ny);
+	}
 	group_escalations(&s, ad);
 	d->nescalations += ad->nescalations;
 }
@@ -930,6 +1372,106 @@ static void added_identity_fields(struct arena *a, struct agent_diff *ad,
 	ad->fields = vec_freeze(a, &v, sizeof(*ad->fields));
 }
 
+/* A grant with the text that pairs it across the sides. */
+struct labelled_grant {
+	const char *label;	/* "grant read on arn:aws:s3:::data" */
+	const struct grant *grant;
+	size_t index;		/* keeps grants of one label in order */
+};
+
+static void add_list(struct buf *b, const struct slist *l, const char *sep)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		buf_addf(b, "%s%s", i ? sep : "", l->items[i].s);
+}
+
+/* Return "grant read on R" or "deny actions [A, B] on R1, R2". */
+static const char *grant_label(struct arena *a, const struct grant *g)
+{
+	struct buf b = BUF_INIT;
+	const char *label;
+
+	buf_adds(&b, g->deny ? "deny " : "grant ");
+	if (g->by_level) {
+		add_list(&b, &g->level_names, ", ");
+	} else {
+		buf_adds(&b, "actions [");
+		add_list(&b, &g->actions, ", ");
+		buf_addch(&b, ']');
+	}
+	buf_adds(&b, " on ");
+	add_list(&b, &g->resources, ", ");
+	label = arena_strdup(a, buf_str(&b));
+	buf_release(&b);
+	return label;
+}
+
+static int cmp_labelled(const void *pa, const void *pb)
+{
+	const struct labelled_grant *a = pa, *b = pb;
+	int c = strcmp(a->label, b->label);
+
+	if (c)
+		return c;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* Return the agent's grants with their labels, sorted by label. */
+static struct labelled_grant *labelled_grants(struct arena *a,
+					      const struct agent *ag,
+					      size_t *n)
+{
+	struct vec v = { NULL, 0, 0 };
+	const struct grant *g;
+
+	for (g = ag->grants; g; g = g->next) {
+		struct labelled_grant *l = vec_push(&v, sizeof(*l));
+
+		l->label = grant_label(a, g);
+		l->grant = g;
+		l->index = v.n;
+	}
+	sort_array(v.v, v.n, sizeof(struct labelled_grant), cmp_labelled);
+	*n = v.n;
+	return vec_freeze(a, &v, sizeof(struct labelled_grant));
+}
+
+/*
+ * Compare because and approver of each grant of y with those of the
+ * grant of x written the same way, as fields "LABEL because" and
+ * "LABEL approver". Grants of one label pair in order; a grant
+ * rewritten shows as permissions added and removed instead.
+ */
+static void compare_grant_fields(struct arena *a, struct vec *v,
+				 const struct agent *x, const struct agent *y)
+{
+	size_t nx, ny, i = 0, j = 0;
+	struct labelled_grant *lx = labelled_grants(a, x, &nx);
+	struct labelled_grant *ly = labelled_grants(a, y, &ny);
+
+	while (i < nx && j < ny) {
+		int c = strcmp(lx[i].label, ly[j].label);
+		const struct grant *gx = lx[i].grant, *gy = ly[j].grant;
+
+		if (c < 0) {
+			i++;
+			continue;
+		}
+		if (c > 0) {
+			j++;
+			continue;
+		}
+		compare_field(v, arena_printf(a, "%s because", ly[j].label),
+			      gx->because.s, gy->because.s);
+		compare_field(v, arena_printf(a, "%s approver", ly[j].label),
+			      gx->approver.s, gy->approver.s);
+		i++;
+		j++;
+	}
+}
+
 static void compare_fields(struct arena *a, struct agent_diff *ad,
 			   const struct agent *x, const struct agent *y)
 {
@@ -965,7 +1507,10 @@ static void compare_fields(struct arena *a, struct agent_diff *ad,
 		      ? "true" : "false" : NULL);
 	compare_field(&v, "audit.decisions", audit_text(x->audit.decisions),
 		      audit_text(y->audit.decisions));
+	compare_field(&v, "audit.context", list_text(a, &x->audit.context),
+		      list_text(a, &y->audit.context));
 	compare_identity_fields(a, &v, x, y);
+	compare_grant_fields(a, &v, x, y);
 	ad->nfields = v.n;
 	ad->fields = vec_freeze(a, &v, sizeof(*ad->fields));
 }
@@ -1064,7 +1609,8 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 		}
 	}
 	if (y)
-		scan_escalations(d, ad, base, head, xbase, xhead);
+		scan_escalations(d, ad, base, head, xbase, xhead, px, nx, py,
+				 ny);
 	/*
 	 * An escalation keeps the agent in the diff even when the expanded
 	 * permissions are equal, such as "s3:*" rewritten as "*" on an S3
@@ -1139,6 +1685,53 @@ static void add_unit_change(struct perm_diff *d, struct vec *v,
 		d->nescalations++;
 }
 
+/*
+ * Return whether the regular expression after provably matches no more
+ * than before, as the gate searches with it: the same, or the same
+ * with a '^' or '$' anchor added. An unset before matches everything.
+ * Any other change may match more, as regular expressions are not
+ * compared further.
+ */
+static bool pattern_narrows(const char *before, const char *after)
+{
+	size_t nb, na;
+	bool b_start, b_end, a_start, a_end;
+
+	if (!before)
+		return true;
+	if (!after)
+		return false;
+	nb = strlen(before);
+	na = strlen(after);
+	b_start = before[0] == '^';
+	a_start = after[0] == '^';
+	b_end = nb > 1 && before[nb - 1] == '$' && before[nb - 2] != '\\';
+	a_end = na > 1 && after[na - 1] == '$' && after[na - 2] != '\\';
+	if ((b_start && !a_start) || (b_end && !a_end))
+		return false;
+	nb -= b_start + b_end;
+	na -= a_start + a_end;
+	return nb == na && !strncmp(before + b_start, after + a_start, nb);
+}
+
+/*
+ * Return the message of a gate pattern that changed to one that may
+ * accept more, or NULL when it provably accepts no more. one and many
+ * name what it checks: "owner address", "owner addresses".
+ */
+static const char *pattern_message(struct arena *a, const char *field,
+				   const char *before, const char *after,
+				   const char *one, const char *many)
+{
+	if (same_text(before, after) || pattern_narrows(before, after))
+		return NULL;
+	if (!after)
+		return arena_printf(a, "gate %s removed, so any %s passes",
+				    field, one);
+	return arena_printf(a, "gate %s changed from '%s' to '%s', which "
+			    "may accept more %s", field, before, after, many);
+}
+
 /* Compare the gate's settings as in effect, defaults included. */
 static void compare_gate(struct perm_diff *d, struct vec *v,
 			 const struct spec_unit *x, const struct spec_unit *y)
@@ -1175,16 +1768,17 @@ static void compare_gate(struct perm_diff *d, struct vec *v,
 			"pass" : NULL);
 	add_unit_change(d, v, "gate", "gate", "owner_pattern",
 			x->gate.owner_pattern.s, y->gate.owner_pattern.s,
-			x->gate.owner_pattern.s && !y->gate.owner_pattern.s ?
-			"gate owner_pattern removed, so any owner address "
-			"passes" : NULL);
+			pattern_message(a, "owner_pattern",
+					x->gate.owner_pattern.s,
+					y->gate.owner_pattern.s,
+					"owner address", "owner addresses"));
 	add_unit_change(d, v, "gate", "gate", "agent_name_pattern",
 			x->gate.agent_name_pattern.s,
 			y->gate.agent_name_pattern.s,
-			x->gate.agent_name_pattern.s &&
-			!y->gate.agent_name_pattern.s ?
-			"gate agent_name_pattern removed, so any agent name "
-			"passes" : NULL);
+			pattern_message(a, "agent_name_pattern",
+					x->gate.agent_name_pattern.s,
+					y->gate.agent_name_pattern.s,
+					"agent name", "agent names"));
 	add_unit_change(d, v, "gate", "gate", "frameworks",
 			list_text(a, &x->gate.frameworks),
 			list_text(a, &y->gate.frameworks), NULL);
@@ -1202,8 +1796,31 @@ static const struct resource_class *find_class(const struct spec_unit *u,
 }
 
 /*
- * Compare the resource classes by name. A restricted class removed, or
- * no longer restricted, escalates because its resources then raise no
+ * Return the first match pattern of class x that no pattern of y
+ * provably covers, or NULL when y matches every resource x did.
+ */
+static const char *match_uncovered(const struct resource_class *x,
+				   const struct resource_class *y)
+{
+	size_t i, j;
+
+	for (i = 0; i < x->match.n; i++) {
+		const char *old = x->match.items[i].s;
+
+		for (j = 0; j < y->match.n; j++)
+			if (!strcmp(y->match.items[j].s, old) ||
+			    match_resource_covers(y->match.items[j].s, old))
+				break;
+		if (j == y->match.n)
+			return old;
+	}
+	return NULL;
+}
+
+/*
+ * Compare the resource classes by name. A restricted class removed, no
+ * longer restricted, or whose match no longer provably covers every
+ * resource it did, escalates because those resources then raise no
  * restricted escalation.
  */
 static void compare_classes(struct perm_diff *d, struct vec *v,
@@ -1212,7 +1829,7 @@ static void compare_classes(struct perm_diff *d, struct vec *v,
 {
 	struct arena *a = &d->arena;
 	const struct resource_class *cx, *cy;
-	const char *message;
+	const char *message, *lost;
 
 	for (cx = x->classes; cx; cx = cx->next) {
 		const char *name = cx->name.s;
@@ -1235,9 +1852,15 @@ static void compare_classes(struct perm_diff *d, struct vec *v,
 		add_unit_change(d, v, "resource", name, "sensitivity",
 				sensitivity_name(cx->sensitivity),
 				sensitivity_name(cy->sensitivity), message);
+		lost = restricted &&
+		       cy->sensitivity == SENSITIVITY_RESTRICTED ?
+		       match_uncovered(cx, cy) : NULL;
 		add_unit_change(d, v, "resource", name, "match",
 				list_text(a, &cx->match),
-				list_text(a, &cy->match), NULL);
+				list_text(a, &cy->match), lost ?
+				arena_printf(a, "restricted resource class "
+					     "'%s' no longer matches all of "
+					     "'%s'", name, lost) : NULL);
 		add_unit_change(d, v, "resource", name, "environment",
 				cx->environment.s, cy->environment.s, NULL);
 	}
@@ -1343,10 +1966,36 @@ static const struct waiver *find_waiver(const struct spec_unit *u,
 	return NULL;
 }
 
+/* Return whether a waiver's agent or identity, when set, equals name. */
+static bool waives(const struct sval *field, const struct sval *name)
+{
+	return !field->s || (name->s && !strcmp(field->s, name->s));
+}
+
+/*
+ * Return whether a waiver of the base waives everything that w does,
+ * until as late: the same rule for the same agent, the same identity
+ * or both, such as a waiver for an agent narrowed to one identity.
+ */
+static bool base_waives(const struct spec_unit *x, const struct waiver *w)
+{
+	const struct waiver *c;
+
+	for (c = x->waivers; c; c = c->next)
+		if (!strcmp(c->rule.s, w->rule.s) &&
+		    waives(&c->agent, &w->agent) &&
+		    waives(&c->identity, &w->identity) &&
+		    (!c->until.set ||
+		     (w->until.set && w->until.days <= c->until.days)))
+			return true;
+	return false;
+}
+
 /*
  * Compare the waivers by rule and agent or identity. A waiver added,
  * or one that now lasts longer, escalates: its rule's findings stop
- * failing the gate until it ends.
+ * failing the gate until it ends. A waiver added that a base waiver
+ * already covered does not.
  */
 static void compare_waivers(struct perm_diff *d, struct vec *v,
 			    const struct spec_unit *x,
@@ -1378,6 +2027,7 @@ static void compare_waivers(struct perm_diff *d, struct vec *v,
 		if (!find_waiver(x, wy))
 			add_unit_change(d, v, "waiver", name, NULL, NULL,
 					date_text(a, &wy->until),
+					base_waives(x, wy) ? NULL :
 					arena_printf(a, "waiver %s added, so "
 						     "its findings stop "
 						     "failing the gate", name));
@@ -1406,8 +2056,7 @@ enum pairing {
 };
 
 static bool pairs_by(enum pairing how, const struct agent *x,
-		     const struct agent *y, const struct file_rename *renames,
-		     size_t nrenames)
+		     const struct agent *y)
 {
 	switch (how) {
 	case PAIR_IDENTITY_AND_NAME:
@@ -1417,9 +2066,109 @@ static bool pairs_by(enum pairing how, const struct agent *x,
 	case PAIR_NAME:
 		return !strcmp(x->name.s, y->name.s);
 	case PAIR_FILE:
-		return file_renamed(x, y, renames, nrenames);
+		break;		/* pair_by_file, by permissions shared */
 	}
 	return false;
+}
+
+/* Return how many permissions sorted x and y share. */
+static size_t perms_shared(const struct perm *x, size_t nx,
+			   const struct perm *y, size_t ny)
+{
+	size_t i = 0, j = 0, n = 0;
+
+	while (i < nx && j < ny) {
+		int c = cmp_perms(&x[i], &y[j]);
+
+		if (c <= 0)
+			i++;
+		if (c >= 0)
+			j++;
+		if (!c)
+			n++;
+	}
+	return n;
+}
+
+/* A head and a base agent in files git saw renamed one to the other. */
+struct file_pair {
+	size_t head, base;
+	size_t shared;		/* permissions in common */
+};
+
+/* Order by most permissions shared, then by head and base order. */
+static int cmp_file_pairs(const void *pa, const void *pb)
+{
+	const struct file_pair *a = pa, *b = pb;
+
+	if (a->shared != b->shared)
+		return a->shared > b->shared ? -1 : 1;
+	if (a->head != b->head)
+		return a->head < b->head ? -1 : 1;
+	return a->base < b->base ? -1 : a->base > b->base;
+}
+
+/* Collect the agent's permissions into perms[i] unless done before. */
+static const struct perm *cached_perms(struct arena *a,
+				       const struct program *p, size_t i,
+				       struct perm **perms, size_t *n)
+{
+	if (!perms[i])
+		perms[i] = collect_perms(a, p, &p->agents[i], &n[i]);
+	return perms[i];
+}
+
+/*
+ * Pair the agents still unpaired whose spec files git saw renamed one
+ * to the other, those that share the most permissions first. So agents
+ * without identities in a renamed file pair by what they do, not by
+ * their order in it.
+ */
+static void pair_by_file(struct arena *a, ptrdiff_t *match,
+			 enum pairing *how, bool *paired,
+			 const struct program *base,
+			 const struct program *head,
+			 const struct file_rename *renames, size_t nrenames)
+{
+	struct perm **bp = xcalloc(base->nagents + 1, sizeof(*bp));
+	struct perm **hp = xcalloc(head->nagents + 1, sizeof(*hp));
+	size_t *nb = xcalloc(base->nagents + 1, sizeof(*nb));
+	size_t *nh = xcalloc(head->nagents + 1, sizeof(*nh));
+	struct vec v = { NULL, 0, 0 };
+	struct file_pair *pairs;
+	size_t i, j;
+
+	for (i = 0; i < head->nagents; i++)
+		for (j = 0; match[i] < 0 && j < base->nagents; j++) {
+			const struct perm *x, *y;
+			struct file_pair *fp;
+
+			if (paired[j] ||
+			    !file_renamed(base->agents[j].agent,
+					  head->agents[i].agent, renames,
+					  nrenames))
+				continue;
+			y = cached_perms(a, head, i, hp, nh);
+			x = cached_perms(a, base, j, bp, nb);
+			fp = vec_push(&v, sizeof(*fp));
+			fp->head = i;
+			fp->base = j;
+			fp->shared = perms_shared(y, nh[i], x, nb[j]);
+		}
+	pairs = v.v;
+	sort_array(pairs, v.n, sizeof(*pairs), cmp_file_pairs);
+	for (i = 0; i < v.n; i++) {
+		if (match[pairs[i].head] >= 0 || paired[pairs[i].base])
+			continue;
+		paired[pairs[i].base] = true;
+		match[pairs[i].head] = (ptrdiff_t)pairs[i].base;
+		how[pairs[i].head] = PAIR_FILE;
+	}
+	free(pairs);
+	free(nh);
+	free(nb);
+	free(hp);
+	free(bp);
 }
 
 /*
@@ -1429,11 +2178,12 @@ static bool pairs_by(enum pairing how, const struct agent *x,
  * runs as identifies it better than its name does, so agents sharing
  * an identity are paired first, those with the same name among them
  * before the others. Then agents of the same name are paired, and last
- * agents whose spec files git saw renamed one to the other. Two agents
- * that swap names thus stay apart, and an agent renamed with its
- * identity kept is one agent renamed.
+ * agents whose spec files git saw renamed one to the other, by the
+ * permissions they share. Two agents that swap names thus stay apart,
+ * and an agent renamed with its identity kept is one agent renamed.
  */
-static void pair_agents(ptrdiff_t *match, enum pairing *how, bool *paired,
+static void pair_agents(struct arena *a, ptrdiff_t *match,
+			enum pairing *how, bool *paired,
 			const struct program *base, const struct program *head,
 			const struct file_rename *renames, size_t nrenames)
 {
@@ -1442,23 +2192,31 @@ static void pair_agents(ptrdiff_t *match, enum pairing *how, bool *paired,
 
 	for (i = 0; i < head->nagents; i++)
 		match[i] = -1;
-	for (pass = PAIR_IDENTITY_AND_NAME; pass <= PAIR_FILE; pass++)
+	for (pass = PAIR_IDENTITY_AND_NAME; pass < PAIR_FILE; pass++)
 		for (i = 0; i < head->nagents; i++)
 			for (j = 0; match[i] < 0 && j < base->nagents; j++) {
 				if (paired[j] ||
 				    !pairs_by(pass, base->agents[j].agent,
-					      head->agents[i].agent, renames,
-					      nrenames))
+					      head->agents[i].agent))
 					continue;
 				paired[j] = true;
 				match[i] = (ptrdiff_t)j;
 				how[i] = pass;
 			}
+	pair_by_file(a, match, how, paired, base, head, renames, nrenames);
+}
+
+/* Return whether the agent, if any, has its spec file under the paths. */
+static bool agent_selected(const struct xagent *xa, char *const *paths,
+			   size_t npaths)
+{
+	return xa && gitrev_path_selected(file_of(xa->agent), paths, npaths);
 }
 
 void perm_diff_compute(struct perm_diff *out, const struct program *base,
 		       const struct program *head,
-		       const struct file_rename *renames, size_t nrenames)
+		       const struct file_rename *renames, size_t nrenames,
+		       char *const *paths, size_t npaths)
 {
 	bool *paired = xcalloc(base->nagents + 1, sizeof(*paired));
 	ptrdiff_t *match = xcalloc(head->nagents + 1, sizeof(*match));
@@ -1468,11 +2226,15 @@ void perm_diff_compute(struct perm_diff *out, const struct program *base,
 	size_t i, j;
 
 	memset(out, 0, sizeof(*out));
-	pair_agents(match, how, paired, base, head, renames, nrenames);
+	pair_agents(&out->arena, match, how, paired, base, head, renames,
+		    nrenames);
 	for (i = 0; i < head->nagents; i++) {
 		const struct xagent *x = match[i] < 0 ? NULL
 						      : &base->agents[match[i]];
 
+		if (!agent_selected(x, paths, npaths) &&
+		    !agent_selected(&head->agents[i], paths, npaths))
+			continue;
 		if (!compare_agent(out, &ad, base, head, x, &head->agents[i]))
 			continue;
 		if (ad.change == AGENT_RENAMED && how[i] == PAIR_IDENTITY)
@@ -1480,8 +2242,10 @@ void perm_diff_compute(struct perm_diff *out, const struct program *base,
 		*(struct agent_diff *)vec_push(&v, sizeof(ad)) = ad;
 	}
 	for (j = 0; j < base->nagents; j++)
-		if (!paired[j] && compare_agent(out, &ad, base, head,
-						&base->agents[j], NULL))
+		if (!paired[j] &&
+		    agent_selected(&base->agents[j], paths, npaths) &&
+		    compare_agent(out, &ad, base, head, &base->agents[j],
+				  NULL))
 			*(struct agent_diff *)vec_push(&v, sizeof(ad)) = ad;
 	sort_array(v.v, v.n, sizeof(ad), cmp_agent_diffs);
 	out->nagents = v.n;
@@ -1519,6 +2283,7 @@ const char *escalation_kind_name(enum escalation_kind k)
 		[ESC_EXPIRY] = "expiry",
 		[ESC_REVIEW] = "review",
 		[ESC_KIND] = "kind",
+		[ESC_APPROVER] = "approver",
 	};
 
 	return names[k];

@@ -16,11 +16,13 @@ struct perm {
 	const char *action;
 	const char *resource;
 	const char *const *conds;	/* "StringEquals aws:SourceVpc [vpc-1]" */
+	const struct iam_cond *iam_conds;	/* the same, values sorted */
 	size_t nconds;
-	const char *cond_key;		/* conds joined, for comparing */
+	const char *cond_key;		/* the set of conditions, for comparing */
 	bool deny;
 	enum access_level level;	/* 0 for an action not in the catalog */
 	bool typed;			/* supports resource-level permissions */
+	bool approved;			/* every grant giving it has an approver */
 };
 
 enum agent_change {
@@ -57,11 +59,18 @@ enum escalation_kind {
 	ESC_EXPIRY,		/* a later expiry, or none */
 	ESC_REVIEW,		/* a longer review cadence, or none */
 	ESC_KIND,		/* no longer an ai_agent, so its rules lapse */
+	ESC_APPROVER,		/* permissions access no longer approved */
 };
 
-/* An escalation, with the resource and actions it concerns if any. */
+/*
+ * An escalation, with the resource and actions it concerns if any.
+ * principal is NULL for the agent's own change, or the ARN of an
+ * identity new to the agent, whose gain is measured from what it could
+ * do in the base: nothing, or the grants of the agent that held it.
+ */
 struct perm_escalation {
 	enum escalation_kind kind;
+	const char *principal;
 	const char *resource;
 	const char **actions;
 	size_t nactions;
@@ -122,12 +131,17 @@ struct file_rename {
  * name come first. Then agents are paired by name, and last by spec
  * files renamed one to the other (renames). So an agent renamed with
  * its identity kept is renamed, and agents that swap names are each
- * compared with themselves. Unchanged agents are left out. Free with
- * perm_diff_release.
+ * compared with themselves. Unchanged agents are left out, and so are
+ * pairs with neither side's spec file under one of paths (none when
+ * npaths is 0), which are relative to the top of the repository.
+ * Pairing considers every agent of base and head before paths are
+ * applied, so when the programs hold more than the paths, an agent
+ * moved into them is renamed, not added. Free with perm_diff_release.
  */
 void perm_diff_compute(struct perm_diff *out, const struct program *base,
 		       const struct program *head,
-		       const struct file_rename *renames, size_t nrenames);
+		       const struct file_rename *renames, size_t nrenames,
+		       char *const *paths, size_t npaths);
 void perm_diff_release(struct perm_diff *d);
 
 /* Return the kind's name as output: "write", "removed-condition". */

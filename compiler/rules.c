@@ -81,12 +81,14 @@ static const struct rule rules[] = {
 	  "A wildcard grants every current and future action that matches "
 	  "it, including ones that write data or change permissions." },
 	{ "MND131", "wildcard-resource", SEV_HIGH,
-	  "a grant uses resource '*' for actions that support resource-level "
-	  "permissions",
+	  "a grant uses resource '*', or a pattern such as 'arn:*' or "
+	  "'arn:aws:dynamodb:*' that matches every resource of the action's "
+	  "types, for actions that support resource-level permissions",
 	  "name the resources by ARN pattern, e.g. "
 	  "\"arn:aws:s3:::bucket/prefix/*\"",
-	  "Resource '*' grants the actions on every resource of the "
-	  "account, not the ones the agent works on." },
+	  "Resource '*' and patterns that match every resource of a type "
+	  "grant the actions on every resource of the account, not the "
+	  "ones the agent works on." },
 	{ "MND132", "permissions-without-approver", SEV_CRITICAL,
 	  "a grant gives permissions-management access without an approver",
 	  "have a security reviewer approve the grant and record "

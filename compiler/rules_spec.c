@@ -296,7 +296,11 @@ static void check_wildcard_actions(struct spec_checker *sc,
 	actset_release(&set);
 }
 
-/* MND131: resource "*" for actions that could have been scoped. */
+/*
+ * MND131: a resource pattern that names every resource of the actions'
+ * types, such as "*" or "arn:aws:dynamodb:*", for actions that could
+ * have been scoped.
+ */
 static void check_wildcard_resources(struct spec_checker *sc,
 				     const struct xgrant *x)
 {
@@ -310,13 +314,12 @@ static void check_wildcard_resources(struct spec_checker *sc,
 		const char *example = NULL;
 		size_t scoped = 0;
 
-		if (!pattern_is_everything(r->pattern))
-			continue;
 		for (j = 0; j < r->nactions; j++) {
 			const struct cat_action *a =
 				catalog_action(cat, r->actions[j]);
 
-			if (!a->nrtypes)
+			if (!a->nrtypes ||
+			    !catalog_action_everywhere(a, r->pattern))
 				continue;
 			if (!scoped++)
 				example = a->name;

@@ -271,7 +271,7 @@ expect_jq '.head_commit' 'null'
 expect_jq '[.head, ([.agents[] | [.name, .change]])]' \
 	'[null,[["digest","changed"],["etl-loader","changed"],["fresh","added"],["shipper","renamed"]]]'
 expect_jq '.agents[] | select(.name == "digest") | .escalations' \
-	'[{"kind":"restricted","resource":"arn:aws:s3:::payments/*","actions":["s3:GetObject"],"message":"new access to restricted resource class '"'"'payments'"'"' through '"'"'arn:aws:s3:::payments/*'"'"': s3:GetObject"}]'
+	'[{"kind":"restricted","principal":null,"resource":"arn:aws:s3:::payments/*","actions":["s3:GetObject"],"message":"new access to restricted resource class '"'"'payments'"'"' through '"'"'arn:aws:s3:::payments/*'"'"': s3:GetObject"}]'
 expect_jq '.agents[] | select(.name == "shipper") | [.old_file, .file, .renamed_by]' \
 	'["agents/shipper.mandate","agents/carrier.mandate","file"]'
 expect_jq '.agents[] | select(.name == "etl-loader") | [.fields, .added, .removed]' \
@@ -367,12 +367,12 @@ trust_agent agents/b.mandate beta '
 run diff --repo "$TRUST" --format json --fail-on-escalation t1
 expect_status 1
 expect_jq '[.agents[] | [.name, .change]]' '[["alpha","changed"],["beta","changed"]]'
-expect_jq '.agents[] | select(.name == "beta") | .escalations | map([.kind, .resource])' \
-	'[["write","arn:aws:sqs:us-east-1:111122223333:beta"],["trust","arn:aws:iam::111122223333:role/shared"]]'
+expect_jq '.agents[] | select(.name == "beta") | .escalations | map([.principal, .kind, .resource])' \
+	'[[null,"write","arn:aws:sqs:us-east-1:111122223333:beta"],[null,"trust","arn:aws:iam::111122223333:role/shared"],["arn:aws:iam::111122223333:role/shared","write","arn:aws:sqs:us-east-1:111122223333:beta"]]'
 expect_jq '.agents[] | select(.name == "beta") | .identities.added' \
 	'["aws role arn:aws:iam::111122223333:role/shared"]'
 expect_jq '.agents[] | select(.name == "alpha") | .escalations' '[]'
-expect_jq '.escalations | length' '2'
+expect_jq '.escalations | length' '3'
 
 case_name "identity moved with its trust"
 trust_agent agents/a.mandate alpha '
@@ -401,18 +401,13 @@ expect_status 0
 expect_jq '[.agents[].escalations[] | .kind]' '[]'
 git_trust checkout -q -- agents
 
-case_name "escalation with equal permissions"
+case_name "wildcard widened to the same actions"
 sed 's/"s3:\*"/"*"/' "$TRUST/agents/a.mandate" >"$TMP/alpha"
 cp "$TMP/alpha" "$TRUST/agents/a.mandate"
 run diff --repo "$TRUST" --format json --fail-on-escalation t2
-expect_status 1
-expect_jq '[.agents[] | [.name, .change]]' '[["alpha","changed"]]'
-expect_jq '.agents[0].escalations | map(.kind)' '["wildcard-action"]'
-expect_jq '.escalations | length' '1'
-run diff --repo "$TRUST" t2
-expect_out "1 agent changed"
-expect_out "agent 'alpha' changed (agents/a.mandate)"
-expect_out "  escalation [wildcard-action]: new wildcard action '*'"
+expect_status 0
+expect_jq '.agents' '[]'
+expect_jq '.escalations' '0'
 git_trust checkout -q -- agents
 
 case_name "-o a working-tree spec is rejected"
@@ -881,7 +876,7 @@ expect_status 0
 expect_jq '[.agents[] | [.name, .change]]' '[["keeper","changed"]]'
 expect_jq '.agents[0].escalations' '[]'
 expect_jq '.agents[0].fields | map(.field)' \
-	'["expires","review.every","credentials.rotate","credentials.session","identity arn:aws:iam::111122223333:role/keeper-batch boundary"]'
+	'["expires","review.every","credentials.rotate","credentials.session","audit.context","identity arn:aws:iam::111122223333:role/keeper-batch boundary"]'
 expect_jq '.escalations' '0'
 git_ctrl checkout -q -- agents
 
@@ -1276,6 +1271,431 @@ expect_err "latin1:team-a/caf?.mandate: error: file name is not valid UTF-8; ren
 iconv -f UTF-8 -t UTF-8 "$err" >/dev/null 2>&1 || fail "stderr is not UTF-8"
 expect_eq "$(wc -c <"$out")" 0 "bytes on stdout"
 git_units checkout -q main
+# A seventh repository for comparing what permissions mean rather than
+# how they are written: conditions, wildcards, principals and pairing.
+SEM=$TMP/semantics
+git_sem() {
+	git -C "$SEM" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+# Write spec file $1 of the ai_agent $2 with role $3 and the grants in $4.
+sem_agent() {
+	cat >"$SEM/$1" <<EOF
+agent "$2" {
+  kind        = ai_agent
+  description = "An agent of the semantic diff tests"
+  owner {
+    technical = "alice@example.com"
+    business  = "bob@example.com"
+  }
+  justification = "Summarises the nightly reports for the test systems"
+  review      { every = 90d  last = 2026-11-02  by = "bob@example.com" }
+  expires     = 2027-06-30
+  credentials { rotate = 30d  session = 1h  long_lived_keys = false }
+  audit       { decisions = required  context = [task, request_id] }
+  identity aws role "arn:aws:iam::111122223333:role/$3" {
+    trusted_by = "bedrock.amazonaws.com"
+  }
+$4
+}
+EOF
+}
+# Commit the working tree of $SEM and tag it $1.
+sem_commit() {
+	git_sem add -A
+	git_sem commit -q -m "$1"
+	git_sem tag "$1"
+}
+mkdir -p "$SEM/agents"
+git init -q -b main "$SEM"
+
+case_name "condition value with a comma widened to two values"
+sem_agent agents/aa.mandate aa role-a '
+  grant read on aws:s3 "arn:aws:s3:::r1/*" {
+    when "aws:PrincipalTag/team" in ["data, ops"]
+  }'
+sem_commit s1
+sem_agent agents/aa.mandate aa role-a '
+  grant read on aws:s3 "arn:aws:s3:::r1/*" {
+    when "aws:PrincipalTag/team" in ["data", "ops"]
+  }'
+run diff --repo "$SEM" --format json --fail-on-escalation s1
+expect_status 1
+expect_jq '[.agents[0].escalations[].kind] | unique' '["removed-condition"]'
+expect_jq '.agents[0].added[0].conditions' \
+	'["StringEquals aws:PrincipalTag/team [data, ops]"]'
+expect_jq '.agents[0].removed[0].conditions' \
+	'["StringEquals aws:PrincipalTag/team [\"data, ops\"]"]'
+git_sem checkout -q -- agents
+
+case_name "resource patterns that name every table"
+sem_agent agents/aa.mandate aa role-a '
+  grant actions ["dynamodb:GetItem"]
+        on "arn:aws:dynamodb:us-east-1:111122223333:table/jobs"'
+sem_commit s2
+for pattern in '*' 'arn:*' 'arn:*:*' 'arn:aws:dynamodb:*' \
+	'arn:aws:dynamodb:*:*:*' 'arn:aws:dynamodb:*:*:table/*'; do
+	sem_agent agents/aa.mandate aa role-a "
+  grant actions [\"dynamodb:GetItem\"] on \"$pattern\""
+	run diff --repo "$SEM" --format json --fail-on-escalation s2
+	expect_status 1
+	expect_jq '[.agents[0].escalations[].kind]' '["wildcard-resource"]'
+	run check --today 2026-12-01 "$SEM/agents"
+	expect_out "resource '$pattern' for 1 action that supports resource-level permissions"
+done
+sem_agent agents/aa.mandate aa role-a '
+  grant actions ["dynamodb:GetItem"]
+        on "arn:aws:dynamodb:us-east-1:*:table/*"'
+run diff --repo "$SEM" --format json --fail-on-escalation s2
+expect_status 0
+run check --today 2026-12-01 "$SEM/agents"
+expect_no_out "MND131"
+git_sem checkout -q -- agents
+
+case_name "role merged into a writer gains write"
+sem_agent agents/aa.mandate aa role-a '
+  grant write on aws:s3 "arn:aws:s3:::wa/*"'
+sem_agent agents/bb.mandate bb role-b '
+  grant read on aws:s3 "arn:aws:s3:::rb/*"'
+sem_commit s3
+rm "$SEM/agents/bb.mandate"
+sem_agent agents/aa.mandate aa role-a '
+  identity aws role "arn:aws:iam::111122223333:role/role-b" {
+    trusted_by = "bedrock.amazonaws.com"
+  }
+  grant write on aws:s3 "arn:aws:s3:::wa/*"'
+run diff --repo "$SEM" --format json --fail-on-escalation s3
+expect_status 1
+expect_jq '[.agents[] | select(.name == "aa") | .escalations[] | [.principal, .kind, .resource]] | unique' \
+	'[["arn:aws:iam::111122223333:role/role-b","write","arn:aws:s3:::wa/*"]]'
+run diff --repo "$SEM" --fail-on-escalation s3
+expect_out "identity 'arn:aws:iam::111122223333:role/role-b', new to these grants, gains new write access to 'arn:aws:s3:::wa/*'"
+git_sem checkout -q -- agents
+
+case_name "user added to an agent gains its access"
+sem_agent agents/aa.mandate aa role-a '
+  identity aws user "arn:aws:iam::111122223333:user/aa-bot"
+  grant write on aws:s3 "arn:aws:s3:::wa/*"'
+run diff --repo "$SEM" --format json --fail-on-escalation s3
+expect_status 1
+expect_jq '[.agents[0].escalations[] | [.principal, .kind]] | unique' \
+	'[["arn:aws:iam::111122223333:user/aa-bot","write"]]'
+git_sem checkout -q -- agents
+
+case_name "agent moved between directories of a unit is renamed"
+mkdir -p "$SEM/agents/team-a" "$SEM/agents/team-b"
+sem_agent agents/team-a/mover.mandate mover mover '
+  grant read on aws:s3 "arn:aws:s3:::bucket-m/*"'
+sem_agent agents/team-b/other.mandate other other ''
+sem_commit s4
+git_sem mv agents/team-a/mover.mandate agents/team-b/mover.mandate
+run diff --repo "$SEM" --format json --fail-on-escalation s4 -- agents
+expect_status 0
+expect_jq '[.agents[] | [.name, .change, .old_file, .file]]' \
+	'[["mover","renamed","agents/team-a/mover.mandate","agents/team-b/mover.mandate"]]'
+expect_jq '.escalations' '0'
+# A PATH names the unit, as check's do: the agent is new to team-b.
+run diff --repo "$SEM" --format json s4 -- agents/team-b
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["mover","added"]]'
+git_sem reset -q --hard
+rm -r "$SEM/agents/team-a" "$SEM/agents/team-b"
+
+case_name "wildcard action narrowed"
+sem_agent agents/aa.mandate aa role-a '
+  grant actions ["*"] on "arn:aws:s3:::wa/*" {
+    approver = "carol@example.com"
+  }'
+sem_commit s5
+for actions in '"s3:*"' '"s3:Get*"'; do
+	sem_agent agents/aa.mandate aa role-a "
+  grant actions [$actions] on \"arn:aws:s3:::wa/*\" {
+    approver = \"carol@example.com\"
+  }"
+	run diff --repo "$SEM" --format json --fail-on-escalation s5
+	expect_status 0
+	expect_jq '.escalations' '0'
+done
+sem_agent agents/aa.mandate aa role-a '
+  grant actions ["*"] on "arn:aws:s3:::wa/*" {
+    approver = "carol@example.com"
+  }
+  grant actions ["sqs:Get*"] on "arn:aws:sqs:us-east-1:111122223333:q"'
+run diff --repo "$SEM" --format json --fail-on-escalation s5
+expect_status 1
+expect_jq '[.agents[0].escalations[] | [.kind, .message]]' \
+	'[["wildcard-action","new wildcard action '"'"'sqs:Get*'"'"'"]]'
+git_sem checkout -q -- agents
+
+case_name "level rewritten as a wildcard of the same actions"
+sem_agent agents/aa.mandate aa role-a '
+  grant read on aws:s3 "arn:aws:s3:::data/*"'
+sem_commit s5b
+sem_agent agents/aa.mandate aa role-a '
+  grant actions ["s3:GetObject*"] on "arn:aws:s3:::data/*"'
+run diff --repo "$SEM" --format json --fail-on-escalation s5b
+expect_status 0
+expect_jq '.escalations' '0'
+sem_agent agents/aa.mandate aa role-a '
+  grant actions ["s3:Put*"] on "arn:aws:s3:::data/*"'
+run diff --repo "$SEM" --format json --fail-on-escalation s5b
+expect_status 1
+expect_jq '[.agents[0].escalations[].kind | select(. == "wildcard-action" or . == "write")]' \
+	'["write","wildcard-action"]'
+git_sem checkout -q -- agents
+
+case_name "account id rewritten as its root ARN"
+sed 's/trusted_by = "bedrock.amazonaws.com"/trusted_by = ["bedrock.amazonaws.com", "999988887777"]/' \
+	"$SEM/agents/aa.mandate" >"$TMP/aa"
+cp "$TMP/aa" "$SEM/agents/aa.mandate"
+sem_commit s5c
+sed 's/"999988887777"/"arn:aws:iam::999988887777:root"/' \
+	"$SEM/agents/aa.mandate" >"$TMP/aa"
+cp "$TMP/aa" "$SEM/agents/aa.mandate"
+run diff --repo "$SEM" --format json --fail-on-escalation s5c
+expect_status 0
+expect_jq '.escalations' '0'
+sed 's/:999988887777:root"/:999988887778:root"/' \
+	"$SEM/agents/aa.mandate" >"$TMP/aa"
+cp "$TMP/aa" "$SEM/agents/aa.mandate"
+run diff --repo "$SEM" --format json --fail-on-escalation s5c
+expect_status 1
+expect_jq '[.agents[0].escalations[].kind]' '["trust"]'
+git_sem checkout -q -- agents
+
+case_name "condition value set narrowed"
+sem_agent agents/aa.mandate aa role-a '
+  grant read on aws:s3 "arn:aws:s3:::r1/*" {
+    when "aws:SourceIp" in ["10.0.0.0/8", "192.168.0.0/16"]
+    when "aws:PrincipalTag/team" not_in ["guest"]
+  }'
+sem_commit s5d
+sem_agent agents/aa.mandate aa role-a '
+  grant read on aws:s3 "arn:aws:s3:::r1/*" {
+    when "aws:SourceIp" in ["10.0.0.0/8"]
+    when "aws:PrincipalTag/team" not_in ["guest", "intern"]
+  }'
+run diff --repo "$SEM" --format json --fail-on-escalation s5d
+expect_status 0
+expect_jq '.escalations' '0'
+sem_agent agents/aa.mandate aa role-a '
+  grant read on aws:s3 "arn:aws:s3:::r1/*" {
+    when "aws:SourceIp" in ["10.0.0.0/8"]
+    when "aws:PrincipalTag/team" not_in ["intern"]
+  }'
+run diff --repo "$SEM" --format json --fail-on-escalation s5d
+expect_status 1
+expect_jq '[.agents[0].escalations[].kind] | unique' '["removed-condition"]'
+sem_agent agents/aa.mandate aa role-a '
+  grant read on aws:s3 "arn:aws:s3:::r1/*" {
+    when "aws:SourceIp" in ["10.0.0.0/8", "172.16.0.0/12"]
+    when "aws:PrincipalTag/team" not_in ["guest"]
+  }'
+run diff --repo "$SEM" --format json --fail-on-escalation s5d
+expect_status 1
+expect_jq '[.agents[0].escalations[].kind] | unique' '["removed-condition"]'
+git_sem checkout -q -- agents
+
+case_name "grant blocked by a deny"
+sem_agent agents/aa.mandate aa role-a '
+  grant read on aws:s3 "arn:aws:s3:::d/*"
+  deny actions ["s3:*"] on "arn:aws:s3:::secret/*"'
+sem_commit s5e
+sem_agent agents/aa.mandate aa role-a '
+  grant read on aws:s3 "arn:aws:s3:::d/*"
+  grant write on aws:s3 "arn:aws:s3:::secret/*"
+  deny actions ["s3:*"] on "arn:aws:s3:::secret/*"'
+run diff --repo "$SEM" --format json --fail-on-escalation s5e
+expect_status 0
+expect_jq '.escalations' '0'
+sem_agent agents/aa.mandate aa role-a '
+  grant read on aws:s3 "arn:aws:s3:::d/*"
+  grant write on aws:s3 "arn:aws:s3:::secret2/*"
+  deny actions ["s3:*"] on "arn:aws:s3:::secret/*"'
+run diff --repo "$SEM" --format json --fail-on-escalation s5e
+expect_status 1
+expect_jq '[.agents[0].escalations[].kind] | unique' '["write"]'
+git_sem checkout -q -- agents
+
+case_name "waiver narrowed to one identity"
+cat >"$SEM/agents/waivers.mandate" <<'EOF'
+waive MND104 for "aa" {
+  until    = 2027-01-31
+  reason   = "The second owner joins in January"
+  approver = "carol@example.com"
+}
+EOF
+sem_commit s5f
+cat >"$SEM/agents/waivers.mandate" <<'EOF'
+waive MND104 for "aa" {
+  until    = 2027-01-31
+  reason   = "The second owner joins in January"
+  approver = "carol@example.com"
+  identity = "arn:aws:iam::111122223333:role/role-a"
+}
+EOF
+run diff --repo "$SEM" --format json --fail-on-escalation s5f
+expect_status 0
+expect_jq '[.unit[] | [.change // .field, .escalation]]' '[[null,false],[null,false]]'
+sed 's/2027-01-31/2027-02-28/' "$SEM/agents/waivers.mandate" >"$TMP/w"
+cp "$TMP/w" "$SEM/agents/waivers.mandate"
+run diff --repo "$SEM" --format json --fail-on-escalation s5f
+expect_status 1
+rm "$SEM/agents/waivers.mandate"
+sem_commit s5g
+
+case_name "audit context fields changed"
+sem_agent agents/aa.mandate aa role-a ''
+sem_commit s6
+sed 's/context = \[task, request_id\]/context = [task, request_id, user]/' \
+	"$SEM/agents/aa.mandate" >"$TMP/aa"
+cp "$TMP/aa" "$SEM/agents/aa.mandate"
+run diff --repo "$SEM" --format json --fail-on-escalation s6
+expect_status 0
+expect_jq '.agents[0].fields' \
+	'[{"field":"audit.context","from":"request_id, task","to":"request_id, task, user"}]'
+git_sem checkout -q -- agents
+sed 's/context = \[task, request_id\]/context = [task]/' \
+	"$SEM/agents/aa.mandate" >"$TMP/aa"
+cp "$TMP/aa" "$SEM/agents/aa.mandate"
+run diff --repo "$SEM" --format json --fail-on-escalation s6
+expect_status 1
+expect_jq '.agents[0].fields' \
+	'[{"field":"audit.context","from":"request_id, task","to":"task"}]'
+expect_jq '[.agents[0].escalations[].kind]' '["audit"]'
+git_sem checkout -q -- agents
+
+case_name "grant approver removed and because changed"
+sem_agent agents/aa.mandate aa role-a '
+  grant actions ["iam:PutRolePolicy"]
+        on "arn:aws:iam::111122223333:role/app-*" {
+    because  = "Attaches the app policies"
+    approver = "carol@example.com"
+  }'
+sem_commit s7
+sem_agent agents/aa.mandate aa role-a '
+  grant actions ["iam:PutRolePolicy"]
+        on "arn:aws:iam::111122223333:role/app-*" {
+    because  = "Attaches the policies of every app"
+  }'
+run diff --repo "$SEM" --format json --fail-on-escalation s7
+expect_status 1
+expect_jq '.agents[0].fields' \
+	'[{"field":"grant actions [iam:PutRolePolicy] on arn:aws:iam::111122223333:role/app-* because","from":"Attaches the app policies","to":"Attaches the policies of every app"},{"field":"grant actions [iam:PutRolePolicy] on arn:aws:iam::111122223333:role/app-* approver","from":"carol@example.com","to":null}]'
+expect_jq '[.agents[0].escalations[] | [.kind, .resource, .actions]]' \
+	'[["approver","arn:aws:iam::111122223333:role/app-*",["iam:PutRolePolicy"]]]'
+run diff --repo "$SEM" s7
+expect_out "escalation [approver]: permissions-management access to 'arn:aws:iam::111122223333:role/app-*' no longer has an approver: iam:PutRolePolicy"
+run check --today 2026-12-01 "$SEM/agents"
+expect_out "MND132"
+git_sem checkout -q -- agents
+
+case_name "agents without identities pair by permissions"
+# Write agent $1 without identities, granting read on bucket $2.
+bare_agent() {
+	cat <<EOF
+agent "$1" {
+  kind          = service_account
+  description   = "An agent of the semantic diff tests without an identity"
+  owner {
+    technical = "alice@example.com"
+    business  = "bob@example.com"
+  }
+  justification = "Copies the nightly exports between the test systems"
+  grant read on aws:s3 "arn:aws:s3:::$2/*"
+}
+EOF
+}
+{ bare_agent p-one bucket-1; bare_agent p-two bucket-2; } \
+	>"$SEM/agents/pair.mandate"
+sem_commit s8
+git_sem mv agents/pair.mandate agents/pairs.mandate
+{ bare_agent q-two bucket-2; bare_agent q-one bucket-1; } \
+	>"$SEM/agents/pairs.mandate"
+run diff --repo "$SEM" --format json --fail-on-escalation s8
+expect_status 0
+expect_jq '[.agents[] | [.name, .change, .old_name, .renamed_by]]' \
+	'[["q-one","renamed","p-one","file"],["q-two","renamed","p-two","file"]]'
+expect_jq '[.agents[] | .added, .removed] | flatten' '[]'
+git_sem reset -q --hard
+rm "$SEM/agents/pair.mandate"
+
+case_name "large agent compares in near-linear time"
+# Each of 3,000 grants on its own bucket is removed and another added.
+# A diff that compares every pair of permissions needs about a minute
+# at this size (docs/BENCHMARKS.md), well past the timeout.
+sh bench/gen-diff-agent.sh 3000 "$TMP/bulk" >/dev/null ||
+	fail "bench/gen-diff-agent.sh failed"
+(cd "$TMP/bulk" && timeout 30 "$MANDATE" diff --format json base) \
+	>"$out" 2>"$err"
+status=$?
+expect_status 0
+expect_jq '[.agents[0].name, (.agents[0].added | length), (.agents[0].removed | length), .escalations]' \
+	'["bulk",48000,48000,0]'
+
+case_name "gate patterns and restricted match loosened"
+cat >"$SEM/agents/gate.mandate" <<'EOF'
+gate {
+  owner_pattern      = "@example\\.com"
+  agent_name_pattern = "^[a-z]+"
+}
+
+resource "ledger" {
+  match       = ["arn:aws:s3:::ledger/*", "arn:aws:dynamodb:*:*:table/ledger"]
+  sensitivity = restricted
+}
+EOF
+sem_commit s10
+cat >"$SEM/agents/gate.mandate" <<'EOF'
+gate {
+  owner_pattern      = "^[a-z.]+@example\\.com$"
+  agent_name_pattern = "^[a-z]+$"
+}
+
+resource "ledger" {
+  match       = ["arn:aws:s3:::ledger*", "arn:aws:dynamodb:*:*:table/ledger"]
+  sensitivity = restricted
+}
+EOF
+run diff --repo "$SEM" --format json --fail-on-escalation s10
+expect_status 1
+expect_jq '[.unit[] | [.field, .escalation]]' \
+	'[["owner_pattern",true],["agent_name_pattern",false],["match",false]]'
+expect_jq '[.unit[] | select(.escalation) | .message]' \
+	'["gate owner_pattern changed from '"'"'@example\\.com'"'"' to '"'"'^[a-z.]+@example\\.com$'"'"', which may accept more owner addresses"]'
+cat >"$SEM/agents/gate.mandate" <<'EOF'
+gate {
+  owner_pattern      = ".*"
+  agent_name_pattern = "^[a-z]+"
+}
+
+resource "ledger" {
+  match       = ["arn:aws:s3:::ledger/2026/*", "arn:aws:dynamodb:*:*:table/ledger"]
+  sensitivity = restricted
+}
+EOF
+run diff --repo "$SEM" --format json --fail-on-escalation s10
+expect_status 1
+expect_jq '[.unit[] | [.field, .escalation]]' \
+	'[["owner_pattern",true],["match",true]]'
+expect_jq '[.unit[] | select(.field == "match") | .message]' \
+	'["restricted resource class '"'"'ledger'"'"' no longer matches all of '"'"'arn:aws:s3:::ledger/*'"'"'"]'
+cat >"$SEM/agents/gate.mandate" <<'EOF'
+gate {
+  owner_pattern      = "^@example\\.com$"
+  agent_name_pattern = "^[a-z]+$"
+}
+
+resource "ledger" {
+  match       = ["arn:aws:s3:::ledger/*", "arn:aws:dynamodb:*:*:table/ledger"]
+  sensitivity = restricted
+}
+EOF
+run diff --repo "$SEM" --format json --fail-on-escalation s10
+expect_status 0
+expect_jq '[.unit[] | [.field, .escalation]]' \
+	'[["owner_pattern",false],["agent_name_pattern",false]]'
+rm "$SEM/agents/gate.mandate"
+sem_commit s10b
 
 case_name "not a repository"
 mkdir -p "$TMP/plain"

@@ -749,7 +749,15 @@ static void test_compile__pattern_is_everything(void)
 	CHECK(!pattern_is_everything("arn:aws:s3:::b*"));
 	CHECK(!pattern_is_everything("arn:aws:s3:::b/*"));
 	CHECK(!pattern_is_everything("arn:aws:s3"));
-	CHECK(!pattern_is_everything("**"));
+	CHECK(pattern_is_everything("**"));
+	CHECK(pattern_is_everything("arn:*"));
+	CHECK(pattern_is_everything("arn:*:*"));
+	CHECK(pattern_is_everything("arn:aws:*"));
+	CHECK(pattern_is_everything("arn:aws:dynamodb:*"));
+	CHECK(!pattern_is_everything("arn:aws:dynamodb:us-east-1:*:*"));
+	CHECK(!pattern_is_everything("arn:aws:dynamodb:*:"));
+	CHECK(!pattern_is_everything("arn:aws:s3:::"));
+	CHECK(!pattern_is_everything("arn:aws"));
 }
 
 UNIT_MAIN(

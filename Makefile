@@ -74,12 +74,12 @@ $(DEPS_STAMP): scripts/install-deps.sh
 	@mkdir -p $(BUILD)
 	@touch $@
 
-$(BUILD)/parser.c $(BUILD)/parser.h: grammar/parser.y $(DEPS_STAMP)
+$(BUILD)/parser.c $(BUILD)/parser.h &: grammar/parser.y $(DEPS_STAMP)
 	@mkdir -p $(BUILD)
 	bison -Wall -Werror --defines=$(BUILD)/parser.h -o $(BUILD)/parser.c \
 		grammar/parser.y
 
-$(BUILD)/lexer.c $(BUILD)/lexer.h: grammar/lexer.l $(BUILD)/parser.h
+$(BUILD)/lexer.c $(BUILD)/lexer.h &: grammar/lexer.l $(BUILD)/parser.h
 	flex --header-file=$(BUILD)/lexer.h -o $(BUILD)/lexer.c grammar/lexer.l
 
 # Generated code is not held to the project's warning flags.

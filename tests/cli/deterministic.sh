@@ -1,5 +1,5 @@
-# check (text and json), build (every file and the manifest) and
-# inventory give the same bytes for the same inputs in any order. The
+# check (text and json), build (every file and the manifest),
+# inventory and diff give the same bytes for the same inputs in any order. The
 # orders changed: spec files created or named in another order, the
 # actions, resources, statements and identities of an export shuffled,
 # and the --against exports given in another order.
@@ -153,5 +153,47 @@ shuffled_export_case examples/agents "$gaad" "--against $creds"
 # A synthetic organisation with drift, wildcards and unowned roles.
 sh bench/gen-org.sh 60 "$TMP/org"
 shuffled_export_case "$TMP/org/agents" "$TMP/org/export.json" ""
+
+# diff between a commit of the examples and a working tree that
+# changes them, in repositories whose files were created in other
+# orders, with the PATHs named in other orders.
+diff_outputs() {
+	repo=$1 order=$2
+	rm -rf "$repo"
+	mkdir -p "$repo"
+	git -C "$repo" init -q -b main
+	lay_out_specs examples/agents "$repo/agents" "$order"
+	git -C "$repo" add -A
+	git -C "$repo" -c user.name=t -c user.email=t@example.com \
+		commit -q -m base
+	sed 's|"arn:aws:s3:::fernbrook-sales-history/\*"|"arn:aws:s3:::fernbrook-*"|' \
+		examples/agents/report-writer.mandate \
+		>"$repo/agents/report-writer.mandate"
+	rm "$repo/agents/ticket-summarizer.mandate"
+	sed 's/"ticket-summarizer"/"ticket-triager"/' \
+		examples/agents/ticket-summarizer.mandate \
+		>"$repo/agents/triager.mandate"
+	paths=$(printf 'agents/%s\n' $(ls examples/agents) triager.mandate |
+		shuffle "$order")
+	for format in text json markdown; do
+		echo "== diff $format"
+		# shellcheck disable=SC2086
+		(cd "$repo" && "$MANDATE" diff --format $format main -- $paths)
+		echo "== exit $?"
+	done
+}
+diff_outputs "$TMP/repo" 0 >"$TMP/want" 2>&1
+for phrase in "report-writer" "ticket-triager" "escalation"; do
+	if ! grep -q "$phrase" "$TMP/want"; then
+		fail "the diff lacks '$phrase'; the comparison proves little"
+	fi
+done
+for s in $shuffles; do
+	case_name "diff, file and PATH order $s"
+	diff_outputs "$TMP/repo" "$s" | sed "s/\"[0-9a-f]\{40\}\"/COMMIT/" \
+		>"$TMP/got" 2>&1
+	sed "s/\"[0-9a-f]\{40\}\"/COMMIT/" "$TMP/want" >"$TMP/want-diff"
+	expect_same "$TMP/want-diff" "$TMP/got"
+done
 
 finish

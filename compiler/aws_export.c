@@ -31,7 +31,7 @@ struct aws_index {
 
 static const char *const gaad_keys[] = {
 	"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies",
-	"IsTruncated", "Marker",
+	"IsTruncated", "Marker", "NextToken",
 };
 
 static const char *const credential_keys[] = {
@@ -265,6 +265,17 @@ static int check_truncated(struct source *src,
 		struct loc loc = { src, m->value.off, m->value.len };
 		const char *v = src->text + m->value.off;
 
+		/*
+		 * With --max-items the AWS CLI stops early and gives the
+		 * token of the next page, without IsTruncated.
+		 */
+		if (!strcmp(m->key, "NextToken") && m->type != JSON_NULL) {
+			diag_at(d, DIAG_ERROR, &loc, "NextToken: the export "
+				"is one page of a paginated result; export "
+				"again without --max-items so that the AWS CLI "
+				"fetches every page");
+			return -1;
+		}
 		if (strcmp(m->key, "IsTruncated"))
 			continue;
 		if (m->type != JSON_BOOL) {
@@ -532,7 +543,7 @@ int aws_state_load(struct aws_state *st, const char *path, struct diag *d)
 {
 	struct source *src;
 
-	if (source_map(&src, path, SOURCE_EXPORT_MAX, d))
+	if (source_load(&src, path, SOURCE_EXPORT_MAX, d))
 		return -1;
 	return aws_state_load_source(st, src, d);
 }

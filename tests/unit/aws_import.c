@@ -858,6 +858,10 @@ static const struct bad_fixture {
 	  "44:18: error: IsTruncated: the export is one page of a paginated "
 	  "result; export again without --max-items so that the AWS CLI "
 	  "fetches every page" },
+	{ "next-token.json",
+	  "44:16: error: NextToken: the export is one page of a paginated "
+	  "result; export again without --max-items so that the AWS CLI "
+	  "fetches every page" },
 	{ "json-string-bad-json.json",
 	  "26:76: error: RoleDetailList[0].RolePolicyList[0].PolicyDocument: "
 	  "invalid JSON in the policy string: expected a value, got '}' (in "

@@ -2,7 +2,6 @@
 #include "source.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -177,55 +176,6 @@ int source_load(struct source **out, const char *path, size_t max,
 	return load_fd(out, fd, path, max, d);
 }
 
-/* Files smaller than this are read: mapping them saves nothing. */
-#define SOURCE_MAP_MIN ((size_t)1 << 20)
-
-int source_map(struct source **out, const char *path, size_t max,
-	       struct diag *d)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	struct stat st;
-	struct source *s;
-	void *text;
-	int fd;
-
-	*out = NULL;
-	fd = open_for_reading(path);
-	if (fd < 0) {
-		diag_path(d, DIAG_ERROR, path, "cannot open: %s",
-			  strerror(errno));
-		return -1;
-	}
-	/*
-	 * Anything but a large regular file is read from the same
-	 * descriptor: reopening a FIFO would lose what its writer sent.
-	 */
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size < SOURCE_MAP_MIN ||
-	    (uint64_t)st.st_size > max || page <= 0 ||
-	    st.st_size % page == 0)
-		goto read;
-	/*
-	 * The bytes past the end of the file up to the end of its last
-	 * page read as zero, so the text is NUL-terminated like a loaded
-	 * one, which is why a file of whole pages is read instead.
-	 */
-	text = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	if (text == MAP_FAILED)
-		goto read;
-	close(fd);
-	s = xcalloc(1, sizeof(*s));
-	s->path = xstrdup(path);
-	s->text = text;
-	s->len = (size_t)st.st_size;
-	s->mapped = true;
-	*out = s;
-	return 0;
-read:
-	return load_fd(out, fd, path, max, d);
-}
-
 struct source *source_from_memory(const char *path, const char *text,
 				  size_t len)
 {
@@ -250,10 +200,7 @@ void source_free(struct source *s)
 		return;
 	free(s->path);
 	free(s->unit_path);
-	if (s->mapped)
-		munmap(s->text, s->len);
-	else
-		free(s->text);
+	free(s->text);
 	free(s->line_starts);
 	free(s);
 }

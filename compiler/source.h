@@ -16,7 +16,6 @@ struct source {
 	size_t len;
 	uint32_t *line_starts;	/* built lazily by source_line_of */
 	size_t nlines;
-	bool mapped;		/* text is mmap(2)ed, not malloc'd */
 };
 
 /*
@@ -34,17 +33,6 @@ struct source {
  */
 int source_load(struct source **out, const char *path, size_t max,
 		struct diag *d);
-
-/*
- * Like source_load, but map a large regular file (1 MiB or more)
- * privately instead of copying it, which saves the copy and the page
- * faults of a buffer as large as the file. Writes to the text stay
- * private. The text must not be freed apart from the source.
- * NOTE: a file that shrinks while mapped makes reading past its new
- * end raise SIGBUS; exports do not change while check runs.
- */
-int source_map(struct source **out, const char *path, size_t max,
-	       struct diag *d);
 
 /* Make a source from memory; the text is copied. */
 struct source *source_from_memory(const char *path, const char *text,

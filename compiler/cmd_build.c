@@ -138,15 +138,65 @@ static void remove_empty_parents(const char *dir, char *path)
 	}
 }
 
-/* Return whether path is one of the specs the build read. */
-static bool is_input(const char *path, const struct spec_unit *u)
+/*
+ * The files of the specs the build read, by device and inode, sorted,
+ * so that each output path is checked against all of them with one
+ * stat(2) and a binary search.
+ */
+struct file_ids {
+	struct file_id {
+		dev_t dev;
+		ino_t ino;
+		const char *path;
+	} *v;
+	size_t n;
+};
+
+static int cmp_file_ids(const void *a, const void *b)
+{
+	const struct file_id *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return 0;
+}
+
+static void file_ids_init(struct file_ids *ids, const struct spec_unit *u)
 {
 	size_t i;
+	struct stat st;
 
-	for (i = 0; i < u->nsources; i++)
-		if (same_file(path, u->sources[i]->path))
-			return true;
-	return false;
+	ids->v = xcalloc(u->nsources + 1, sizeof(*ids->v));
+	ids->n = 0;
+	for (i = 0; i < u->nsources; i++) {
+		if (stat(u->sources[i]->path, &st) < 0)
+			continue;
+		ids->v[ids->n].dev = st.st_dev;
+		ids->v[ids->n].ino = st.st_ino;
+		ids->v[ids->n].path = u->sources[i]->path;
+		ids->n++;
+	}
+	sort_array(ids->v, ids->n, sizeof(*ids->v), cmp_file_ids);
+}
+
+/*
+ * Return the spec the build read that path names, or NULL. A path that
+ * does not exist names no spec, as every spec read exists.
+ */
+static const char *input_at(const char *path, const struct file_ids *ids)
+{
+	struct file_id key;
+	const struct file_id *hit;
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return NULL;
+	key.dev = st.st_dev;
+	key.ino = st.st_ino;
+	hit = bsearch(&key, ids->v, ids->n, sizeof(*ids->v), cmp_file_ids);
+	return hit ? hit->path : NULL;
 }
 
 /*
@@ -155,7 +205,7 @@ static bool is_input(const char *path, const struct spec_unit *u)
  * the build read.
  */
 static void remove_stale(const char *dir, const struct emit_result *r,
-			 const struct spec_unit *u)
+			 const struct file_ids *ids)
 {
 	char *path = out_path(dir, "manifest.json");
 	struct buf b = BUF_INIT;
@@ -186,7 +236,7 @@ static void remove_stale(const char *dir, const struct emit_result *r,
 		if (!rel || !removable(rel) || produced(r, rel))
 			continue;
 		path = out_path(dir, rel);
-		if (is_input(path, u))
+		if (input_at(path, ids))
 			log_warn("kept %s: an earlier manifest lists it, but "
 				 "it is a spec this build read", path);
 		else if (unlink(path) == 0) {
@@ -203,7 +253,7 @@ static void remove_stale(const char *dir, const struct emit_result *r,
  * that a failure part way leaves the earlier build as it was.
  */
 static int write_all(const char *dir, struct emit_result *r,
-		     const struct spec_unit *u)
+		     const struct file_ids *ids)
 {
 	char **tmp = xcalloc(r->n + 1, sizeof(*tmp));
 	size_t i;
@@ -223,7 +273,7 @@ static int write_all(const char *dir, struct emit_result *r,
 		free(path);
 	}
 	if (!ret)
-		remove_stale(dir, r, u);
+		remove_stale(dir, r, ids);
 	for (i = 0; i < r->n; i++) {
 		char *path;
 
@@ -250,15 +300,21 @@ static int write_all(const char *dir, struct emit_result *r,
  * after a usage error.
  */
 static int reject_inputs(const char *dir, const struct emit_result *r,
-			 const struct spec_unit *u)
+			 const struct file_ids *ids)
 {
 	size_t i;
 	int ret = 0;
 
 	for (i = 0; i < r->n && !ret; i++) {
 		char *path = out_path(dir, r->files[i].path);
+		const char *input = input_at(path, ids);
 
-		ret = cli_reject_input_output("build", path, NULL, 0, u);
+		if (input) {
+			cli_usage_error("build", "cannot write '%s': it is the "
+					"input '%s'; choose another output",
+					path, input);
+			ret = -1;
+		}
 		free(path);
 	}
 	return ret;
@@ -286,6 +342,7 @@ static const struct finding *blocking_finding(const struct findings *f)
 static int run_build(const struct build_options *opt)
 {
 	struct pipeline pl;
+	struct file_ids ids = { NULL, 0 };
 	struct emit_result files = { NULL, 0, 0 };
 	struct verdict verdict;
 	const struct finding *stop;
@@ -316,10 +373,11 @@ static int run_build(const struct build_options *opt)
 		goto out;
 	}
 	add_manifest(&files, catalog_source(pl.cat));
-	if (reject_inputs(opt->outdir, &files, &pl.unit) < 0)
+	file_ids_init(&ids, &pl.unit);
+	if (reject_inputs(opt->outdir, &files, &ids) < 0)
 		goto out;
 	if (make_dirs(opt->outdir, &cli.diag) < 0 ||
-	    write_all(opt->outdir, &files, &pl.unit) < 0)
+	    write_all(opt->outdir, &files, &ids) < 0)
 		goto out;
 	for (i = 0; i < files.n; i++)
 		printf("%s/%s\n", opt->outdir, files.files[i].path);
@@ -328,6 +386,7 @@ out:
 	if (status == EXIT_ERROR)
 		diag_summary(&cli.diag);
 	buf_release(&report);
+	free(ids.v);
 	emit_result_release(&files);
 	pipeline_release(&pl);
 	return status;

@@ -19,6 +19,12 @@ enum column {
 	COL_KEY2_ACTIVE,
 	COL_KEY2_ROTATED,
 	COL_KEY2_USED,
+	COL_PASSWORD_CHANGED,
+	COL_PASSWORD_NEXT,
+	COL_CERT1_ACTIVE,
+	COL_CERT1_ROTATED,
+	COL_CERT2_ACTIVE,
+	COL_CERT2_ROTATED,
 	NCOLUMNS,
 };
 
@@ -38,6 +44,12 @@ static const struct {
 	[COL_KEY2_ACTIVE] = { "access_key_2_active", true },
 	[COL_KEY2_ROTATED] = { "access_key_2_last_rotated", true },
 	[COL_KEY2_USED] = { "access_key_2_last_used_date", true },
+	[COL_PASSWORD_CHANGED] = { "password_last_changed", false },
+	[COL_PASSWORD_NEXT] = { "password_next_rotation", false },
+	[COL_CERT1_ACTIVE] = { "cert_1_active", false },
+	[COL_CERT1_ROTATED] = { "cert_1_last_rotated", false },
+	[COL_CERT2_ACTIVE] = { "cert_2_active", false },
+	[COL_CERT2_ROTATED] = { "cert_2_last_rotated", false },
 };
 
 struct field {
@@ -269,6 +281,26 @@ static int read_date(struct csv *in, const struct record *r, enum column c,
 	return 0;
 }
 
+/*
+ * Return whether arn is that of the row's user: the account's root for
+ * "<root_account>", else a user ARN whose name, after its path, is user.
+ */
+static bool name_matches_arn(const char *user, const char *arn)
+{
+	const char *kind = strstr(arn, ":iam::");
+	const char *name;
+
+	if (!kind || !(kind = strchr(kind + 6, ':')))
+		return false;
+	kind++;
+	if (!strcmp(user, "<root_account>"))
+		return !strcmp(kind, "root");
+	if (strncmp(kind, "user/", 5))
+		return false;
+	name = strrchr(kind, '/') + 1;
+	return !strcmp(name, user);
+}
+
 static int read_names(struct csv *in, const struct record *r,
 		      struct aws_credential_row *row)
 {
@@ -282,6 +314,10 @@ static int read_names(struct csv *in, const struct record *r,
 		return csv_error(in, arn->off, "column 'arn': expected an IAM "
 				 "ARN (arn:PARTITION:iam::ACCOUNT:...), got "
 				 "'%s'", arn_value);
+	if (!name_matches_arn(field_value(r, in->col[COL_USER]), arn_value))
+		return csv_error(in, arn->off, "column 'arn': '%s' is not the "
+				 "ARN of user '%s'", arn_value,
+				 field_value(r, in->col[COL_USER]));
 	row->user = strtab_intern(in->strtab, field_value(r, in->col[COL_USER]),
 				  user->len);
 	row->arn = strtab_intern(in->strtab, arn_value, arn->len);
@@ -291,7 +327,9 @@ static int read_names(struct csv *in, const struct record *r,
 static int read_row(struct csv *in, const struct record *r,
 		    struct aws_credential_row *row)
 {
-	size_t end = r->off;
+	size_t end = r->off, i;
+	int32_t unused;
+	bool flag;
 
 	while (end < in->len && in->text[end] != '\n' && in->text[end] != '\r')
 		end++;
@@ -302,6 +340,10 @@ static int read_row(struct csv *in, const struct record *r,
 		return csv_error(in, r->off, "row has %zu field%s, but the "
 				 "header has %zu", r->nfields,
 				 r->nfields == 1 ? "" : "s", in->ncols);
+	for (i = 0; i < r->nfields; i++)
+		if (!utf8_valid(field_value(r, i)))
+			return csv_error(in, r->fields[i].off, "field %zu of "
+					 "the row is not valid UTF-8", i + 1);
 	if (read_names(in, r, row) ||
 	    read_date(in, r, COL_CREATED, &row->created) ||
 	    read_flag(in, r, COL_PASSWORD_ENABLED, true,
@@ -314,7 +356,13 @@ static int read_row(struct csv *in, const struct record *r,
 	    read_date(in, r, COL_KEY1_USED, &row->keys[0].last_used) ||
 	    read_flag(in, r, COL_KEY2_ACTIVE, false, &row->keys[1].active) ||
 	    read_date(in, r, COL_KEY2_ROTATED, &row->keys[1].last_rotated) ||
-	    read_date(in, r, COL_KEY2_USED, &row->keys[1].last_used))
+	    read_date(in, r, COL_KEY2_USED, &row->keys[1].last_used) ||
+	    read_date(in, r, COL_PASSWORD_CHANGED, &unused) ||
+	    read_date(in, r, COL_PASSWORD_NEXT, &unused) ||
+	    read_flag(in, r, COL_CERT1_ACTIVE, false, &flag) ||
+	    read_date(in, r, COL_CERT1_ROTATED, &unused) ||
+	    read_flag(in, r, COL_CERT2_ACTIVE, false, &flag) ||
+	    read_date(in, r, COL_CERT2_ROTATED, &unused))
 		return -1;
 	return 0;
 }

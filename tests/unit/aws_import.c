@@ -781,6 +781,14 @@ static const struct bad_fixture {
 	{ "credential-report-bad-boolean.csv",
 	  "3:102: error: column 'access_key_1_active': expected 'true' or "
 	  "'false', got 'yes'" },
+	{ "credential-report-bad-cert.csv",
+	  "3:194: error: column 'cert_1_active': expected 'true' or 'false', "
+	  "got 'bogus'" },
+	{ "credential-report-invalid-utf8.csv",
+	  "3:1: error: field 1 of the row is not valid UTF-8" },
+	{ "credential-report-user-arn-mismatch.csv",
+	  "3:11: error: column 'arn': 'arn:aws:iam::111122223333:user/"
+	  "somebody-else' is not the ARN of user 'ci-deploy'" },
 	{ "credential-report-bad-date.csv",
 	  "3:107: error: column 'access_key_1_last_rotated': expected an ISO "
 	  "8601 timestamp, N/A or no_information, got "

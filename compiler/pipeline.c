@@ -39,6 +39,22 @@ static int compile_unit(struct pipeline *pl)
 			       &cli.diag);
 }
 
+/*
+ * Report a standard library escalation file that declares no path, as
+ * an empty or cut file would otherwise turn MND133 off without a word.
+ */
+static int check_escalations(const struct spec_unit *u, const char *path)
+{
+	const struct escalation *e;
+
+	for (e = u->escalations; e; e = e->next)
+		if (e->loc.src && !strcmp(e->loc.src->path, path))
+			return 0;
+	diag_path(&cli.diag, DIAG_ERROR, path, "declares no escalation "
+		  "path; the standard library is damaged, so reinstall it");
+	return -1;
+}
+
 int pipeline_load_sources(struct pipeline *pl, struct source **srcs,
 			  size_t nsrcs)
 {
@@ -62,6 +78,8 @@ int pipeline_load_sources(struct pipeline *pl, struct source **srcs,
 			ret = -1;
 	if (unit_check(&pl->unit, &cli.diag) < 0)
 		ret = -1;
+	if (ret == 0)
+		ret = check_escalations(&pl->unit, escalations);
 	if (ret == 0)
 		ret = compile_unit(pl);
 out:
@@ -94,7 +112,8 @@ int pipeline_load(struct pipeline *pl, char *const *paths, size_t npaths)
 	log_info("loading the AWS catalog from %s", catalog);
 	if (catalog_load(&pl->cat, catalog, &cli.diag) < 0)
 		goto out;
-	if (unit_load_paths(&pl->unit, all, npaths + 1, &cli.diag) < 0)
+	if (unit_load_paths(&pl->unit, all, npaths + 1, &cli.diag) < 0 ||
+	    check_escalations(&pl->unit, escalations) < 0)
 		goto out;
 	log_info("compiled %zu agent%s", pl->unit.nagents,
 		 plural((long long)pl->unit.nagents));

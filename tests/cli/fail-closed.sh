@@ -201,4 +201,16 @@ fi
 expect_no_temporary "$ro"
 
 chmod -R u+w "$ro"
+case_name "an empty escalation-path file in the standard library"
+cp -r "$ROOT/stdlib" "$TMP/stdlib-empty"
+: >"$TMP/stdlib-empty/aws/escalation-paths.mandate"
+MANDATE_STDLIB=$TMP/stdlib-empty "$MANDATE" check --today 2026-12-01 \
+	"$ROOT/examples/agents" >"$TMP/out" 2>"$TMP/err"
+expect_eq "$?" 2 "exit status"
+if ! grep -q "escalation-paths.mandate: error: declares no escalation path" \
+	"$TMP/err"; then
+	fail "the damaged standard library is not named"
+fi
+expect_eq "$(wc -c <"$TMP/out")" 0 "stdout bytes"
+
 finish

@@ -88,6 +88,21 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Return whether the three bytes at s encode a bidirectional embedding,
+ * override or isolate (U+202A to U+202E, U+2066 to U+2069), which can
+ * make a terminal show text in another order than it has.
+ */
+static bool is_bidi_control(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] != 0xe2)
+		return false;
+	return (u[1] == 0x80 && u[2] >= 0xaa && u[2] <= 0xae) ||
+	       (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9);
+}
+
 void buf_add_printable(struct buf *b, const char *s)
 {
 	size_t n = strlen(s);
@@ -105,7 +120,8 @@ void buf_add_printable(struct buf *b, const char *s)
 		}
 		len = utf8_char_len(s, n);
 		if (len == 0 || c < 0x20 || c == 0x7f ||
-		    (c == 0xc2 && (unsigned char)s[1] < 0xa0)) {
+		    (c == 0xc2 && (unsigned char)s[1] < 0xa0) ||
+		    (len == 3 && is_bidi_control(s))) {
 			buf_grow(b, 1);
 			b->data[b->len++] = '?';
 			len = len ? len : 1;

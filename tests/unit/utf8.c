@@ -60,6 +60,9 @@ static void test_utf8__printable_replaces(void)
 	check_printable("\033[31m", "?[31m");
 	check_printable("c1\xc2\x9b" "x", "c1?x");	/* U+009B, a CSI */
 	check_printable("nbsp\xc2\xa0", "nbsp\xc2\xa0");
+	check_printable("rlo\xe2\x80\xae" "x", "rlo?x");	/* U+202E */
+	check_printable("lri\xe2\x81\xa6" "x", "lri?x");	/* U+2066 */
+	check_printable("dash\xe2\x80\x94", "dash\xe2\x80\x94");
 }
 
 UNIT_MAIN(

@@ -1995,7 +1995,9 @@ static bool base_waives(const struct spec_unit *x, const struct waiver *w)
  * Compare the waivers by rule and agent or identity. A waiver added,
  * or one that now lasts longer, escalates: its rule's findings stop
  * failing the gate until it ends. A waiver added that a base waiver
- * already covered does not.
+ * already covered does not. A changed approver escalates too, because
+ * the waiver then rests on a sign-off that the base never recorded; a
+ * changed reason is listed but does not escalate.
  */
 static void compare_waivers(struct perm_diff *d, struct vec *v,
 			    const struct spec_unit *x,
@@ -2020,6 +2022,14 @@ static void compare_waivers(struct perm_diff *d, struct vec *v,
 				arena_printf(a, "waiver %s extended, so its "
 					     "findings stop failing the gate "
 					     "for longer", name) : NULL);
+		add_unit_change(d, v, "waiver", name, "reason", wx->reason.s,
+				wy->reason.s, NULL);
+		add_unit_change(d, v, "waiver", name, "approver",
+				wx->approver.s, wy->approver.s,
+				arena_printf(a, "waiver %s has another "
+					     "approver, who must accept its "
+					     "findings not failing the gate",
+					     name));
 	}
 	for (wy = y->waivers; wy; wy = wy->next) {
 		const char *name = waiver_name(a, wy);

@@ -1,0 +1,89 @@
+# mandate diff: changes that a reviewer must see, and changes that only
+# narrow access and so are no escalation, each committed on top of one
+# base revision of a small repository.
+. tests/cli/lib.sh
+
+REPO=$TMP/repo
+export GIT_AUTHOR_NAME=tester GIT_AUTHOR_EMAIL=tester@example.com
+export GIT_COMMITTER_NAME=tester GIT_COMMITTER_EMAIL=tester@example.com
+export GIT_CONFIG_NOSYSTEM=1 HOME=$TMP
+
+git_repo() {
+	git -C "$REPO" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+
+# Check a jq expression over the last JSON output against WANT.
+expect_jq() {
+	got=$(jq -c "$1" "$out" 2>&1)
+	if [ "$got" != "$2" ]; then
+		fail "jq '$1' gave '$got', expected '$2'"
+	fi
+}
+
+# Write specs/app.mandate: the agent's identity lines in $1, its grants
+# in $2, and what follows the agent (waivers) in $3.
+write_app() {
+	cat >"$REPO/specs/app.mandate" <<EOF
+resource "vault" {
+  match       = ["arn:aws:s3:::vault/*"]
+  sensitivity = restricted
+}
+agent "app" {
+  kind = workload
+  owner { technical = "a.b@example.com" business = "c.d@example.com" }
+  justification = "Nightly app job"
+  review { every = 90d last = 2026-11-01 by = "c.d@example.com" }
+  expires = 2027-06-01
+$1
+$2
+}
+$3
+EOF
+}
+
+APP_ID='  identity aws role "arn:aws:iam::111122223333:role/app" { trusted_by = "ecs-tasks.amazonaws.com" }'
+APP_GRANTS='  grant read on aws:s3 "arn:aws:s3:::data/*" {
+    because = "Input"
+    when "aws:MultiFactorAuthAge" < 1h
+  }
+  grant write on aws:s3 "arn:aws:s3:::vault/*" { because = "Stores results" approver = "sec.one@example.com" }'
+APP_WAIVER='waive MND140 for "app" {
+  until    = 2027-01-31
+  reason   = "Approver on leave until January"
+  approver = "sec.one@example.com"
+}'
+
+mkdir -p "$REPO/specs"
+git init -q -b main "$REPO"
+write_app "$APP_ID" "$APP_GRANTS" "$APP_WAIVER"
+git_repo add -A
+git_repo commit -q -m base
+git_repo tag base
+
+# Commit the working tree as a new revision on base and name it $1.
+commit_as() {
+	git_repo add -A
+	git_repo commit -q -m "$1"
+	git_repo tag "$1"
+	git_repo checkout -q base
+}
+
+case_name "waiver reason and approver"
+git_repo checkout -q base
+write_app "$APP_ID" "$APP_GRANTS" 'waive MND140 for "app" {
+  until    = 2027-01-31
+  reason   = "Approver away until February"
+  approver = "sec.two@example.com"
+}'
+commit_as waiver-fields
+run diff --repo "$REPO" --format json base waiver-fields
+expect_status 0
+expect_jq '[.unit[] | [.kind, .name, .field, .before, .after, .escalation]]' \
+	'[["waiver","MND140 for '"'"'app'"'"'","reason","Approver on leave until January","Approver away until February",false],["waiver","MND140 for '"'"'app'"'"'","approver","sec.one@example.com","sec.two@example.com",true]]'
+run diff --repo "$REPO" --fail-on-escalation base waiver-fields
+expect_status 1
+expect_out "unit: waiver MND140 for 'app' reason: 'Approver on leave until January' -> 'Approver away until February'"
+expect_out "unit: waiver MND140 for 'app' approver: 'sec.one@example.com' -> 'sec.two@example.com'"
+expect_out "waiver MND140 for 'app' has another approver"
+
+finish

@@ -522,6 +522,110 @@ static bool values_subset(const struct iam_cond *x, const struct iam_cond *y)
 	return i == x->nvalues;
 }
 
+/* A numeric or date comparison operator, as NumericLessThanEquals. */
+struct bound_op {
+	bool date;
+	bool less;
+	bool strict;		/* LessThan, not LessThanEquals */
+	bool if_exists;
+};
+
+static bool parse_bound_op(const char *op, struct bound_op *out)
+{
+	const char *rel;
+
+	if (!strncasecmp(op, "Numeric", 7))
+		out->date = false;
+	else if (!strncasecmp(op, "Date", 4))
+		out->date = true;
+	else
+		return false;
+	rel = op + (out->date ? 4 : 7);
+	out->less = !strncasecmp(rel, "LessThan", 8);
+	if (out->less)
+		rel += 8;
+	else if (!strncasecmp(rel, "GreaterThan", 11))
+		rel += 11;
+	else
+		return false;
+	out->strict = strncasecmp(rel, "Equals", 6) != 0;
+	if (!out->strict)
+		rel += 6;
+	out->if_exists = !strcasecmp(rel, "IfExists");
+	return out->if_exists || !*rel;
+}
+
+/*
+ * Compare two bounds into *out as strcmp does. Numbers compare by
+ * value; dates only in one ISO 8601 form, the same length, which then
+ * sorts as text. Return false when they cannot be compared.
+ */
+static bool compare_bounds(bool date, const char *x, const char *y, int *out)
+{
+	char *endx, *endy;
+	double vx, vy;
+
+	if (date) {
+		if (strlen(x) != strlen(y) || !isdigit((unsigned char)x[0]) ||
+		    !isdigit((unsigned char)y[0]))
+			return false;
+		*out = strcmp(x, y);
+		return true;
+	}
+	vx = strtod(x, &endx);
+	vy = strtod(y, &endy);
+	if (endx == x || *endx || endy == y || *endy)
+		return false;
+	*out = (vx > vy) - (vx < vy);
+	return true;
+}
+
+/*
+ * Return the loosest of a bound condition's values into *out, since a
+ * request that meets any of them is allowed: the largest for LessThan.
+ */
+static bool loosest_bound(const struct iam_cond *c, const struct bound_op *o,
+			  const char **out)
+{
+	size_t i;
+	int cmp;
+
+	if (!c->nvalues)
+		return false;
+	*out = c->values[0];
+	for (i = 1; i < c->nvalues; i++) {
+		if (!compare_bounds(o->date, c->values[i], *out, &cmp))
+			return false;
+		if (o->less ? cmp > 0 : cmp < 0)
+			*out = c->values[i];
+	}
+	return true;
+}
+
+/*
+ * Return whether numeric or date comparison c allows no request that
+ * d denies: both LessThan or both GreaterThan of one type, with c's
+ * bound tighter (smaller for LessThan, larger for GreaterThan) or the
+ * same with c strict or d not.
+ */
+static bool bound_narrows(const struct iam_cond *c, const struct iam_cond *d)
+{
+	struct bound_op oc, od;
+	const char *vc, *vd;
+	int cmp;
+
+	if (!parse_bound_op(c->op, &oc) || !parse_bound_op(d->op, &od) ||
+	    oc.date != od.date || oc.less != od.less ||
+	    oc.if_exists != od.if_exists)
+		return false;
+	if (!loosest_bound(c, &oc, &vc) || !loosest_bound(d, &od, &vd) ||
+	    !compare_bounds(oc.date, vc, vd, &cmp))
+		return false;
+	if (!oc.less)
+		cmp = -cmp;
+	return cmp < 0 || (cmp == 0 && (oc.strict || !od.strict));
+}
+
 /*
  * Return whether condition c allows no request that d denies: the same
  * operator and key, with values that only narrow. IAM allows a request
@@ -531,7 +635,11 @@ static bool values_subset(const struct iam_cond *x, const struct iam_cond *y)
  */
 static bool cond_narrows(const struct iam_cond *c, const struct iam_cond *d)
 {
-	if (strcasecmp(c->op, d->op) || strcasecmp(c->key, d->key))
+	if (strcasecmp(c->key, d->key))
+		return false;
+	if (bound_narrows(c, d))
+		return true;
+	if (strcasecmp(c->op, d->op))
 		return false;
 	if (strstr(c->op, "Not"))
 		return values_subset(d, c);

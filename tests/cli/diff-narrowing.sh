@@ -86,4 +86,22 @@ expect_out "unit: waiver MND140 for 'app' reason: 'Approver on leave until Janua
 expect_out "unit: waiver MND140 for 'app' approver: 'sec.one@example.com' -> 'sec.two@example.com'"
 expect_out "waiver MND140 for 'app' has another approver"
 
+case_name "numeric bound tightened"
+write_app "$APP_ID" "$(printf '%s\n' "$APP_GRANTS" | sed 's/< 1h/< 15m/')" "$APP_WAIVER"
+commit_as mfa-15m
+run diff --repo "$REPO" --format json --fail-on-escalation base mfa-15m
+expect_status 0
+expect_jq '[.agents[] | .name]' '["app"]'
+expect_jq '[.agents[].escalations[]]' '[]'
+write_app "$APP_ID" "$(printf '%s\n' "$APP_GRANTS" | sed 's/< 1h/< 2h/')" "$APP_WAIVER"
+commit_as mfa-2h
+run diff --repo "$REPO" --format json --fail-on-escalation base mfa-2h
+expect_status 1
+expect_jq '[.agents[].escalations[] | .kind]' '["removed-condition"]'
+write_app "$APP_ID" "$(printf '%s\n' "$APP_GRANTS" | sed 's/< 1h/<= 1h/')" "$APP_WAIVER"
+commit_as mfa-le-1h
+run diff --repo "$REPO" --format json --fail-on-escalation base mfa-le-1h
+expect_status 1
+expect_jq '[.agents[].escalations[] | .kind]' '["removed-condition"]'
+
 finish

@@ -379,6 +379,27 @@ static size_t drop_covered(struct perm *x, size_t nx, const struct perm *by,
 	return n;
 }
 
+/*
+ * Drop from sorted x, in place, each allow that one of by covers and
+ * each deny that one of kept (the permissions on both sides) covers,
+ * and return how many are left. So a deny narrowed to a pattern that
+ * the old one covers lists both patterns: the narrower one states what
+ * remains denied, which the base did not list by itself.
+ */
+static size_t drop_covered_perms(struct perm *x, size_t nx,
+				 const struct perm *by, size_t nby,
+				 const struct perm *kept, size_t nkept)
+{
+	size_t nallow = 0, ndeny, n;
+
+	while (nallow < nx && !x[nallow].deny)
+		nallow++;
+	ndeny = drop_covered(x + nallow, nx - nallow, kept, nkept);
+	n = drop_covered(x, nallow, by, nby);
+	memmove(x + n, x + nallow, ndeny * sizeof(*x));
+	return n + ndeny;
+}
+
 /* Return the first allow of (resource, action) in sorted perms, or NULL. */
 static const struct perm *find_allow(const struct perm *perms, size_t n,
 				     const char *resource, const char *action,
@@ -446,6 +467,8 @@ struct agent_scan {
 	size_t nhead_denies;
 	const char *principal;	/* raised with every escalation */
 	struct vec raw;
+	const struct perm *head_perms;	/* the head agent's, sorted */
+	size_t nhead;
 };
 
 static void raise_one(struct agent_scan *s, enum escalation_kind kind,
@@ -936,7 +959,12 @@ static const char *message_of(struct agent_scan *s,
 			 detail, e->resource);
 		break;
 	case ESC_REMOVED_DENY:
-		buf_addf(&b, "deny on '%s' removed: ", e->resource);
+		if (detail)
+			buf_addf(&b, "deny on '%s' narrowed to '%s', so the "
+				 "rest no longer limits access: ",
+				 e->resource, detail);
+		else
+			buf_addf(&b, "deny on '%s' removed: ", e->resource);
 		break;
 	case ESC_TRUST:
 		buf_addf(&b, "new trusted principal '%s' may now assume "
@@ -1096,6 +1124,51 @@ static void scan_approvers(struct agent_scan *s, const struct perm *py,
 }
 
 /*
+ * Return a deny of the head with q's action on a pattern that q's
+ * covers, such as what is left of a deny narrowed to a smaller pattern,
+ * or NULL.
+ */
+static const struct perm *narrowed_deny(const struct agent_scan *s,
+					const struct perm *q)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhead; i++) {
+		const struct perm *d = &s->head_perms[i];
+
+		if (d->deny && !strcasecmp(d->action, q->action) &&
+		    match_resource_covers(q->resource, d->resource))
+			return d;
+	}
+	return NULL;
+}
+
+/*
+ * Raise deny q, which the head no longer has, only when it widens an
+ * allow that remains: the same action on an overlapping resource, and
+ * not wholly blocked by another deny. A deny removed with the grant it
+ * cut into widens nothing.
+ */
+static void scan_lost_deny(struct agent_scan *s, const struct perm *q)
+{
+	const struct perm *rest;
+	size_t i;
+
+	for (i = 0; i < s->nhead; i++) {
+		const struct perm *p = &s->head_perms[i];
+
+		if (p->deny || strcasecmp(p->action, q->action) ||
+		    !match_resource_overlap(p->resource, q->resource) ||
+		    denied_wholly(s, p))
+			continue;
+		rest = narrowed_deny(s, q);
+		raise_one(s, ESC_REMOVED_DENY, q->resource,
+			  rest ? rest->resource : NULL, q->action);
+		return;
+	}
+}
+
+/*
  * Raise what an allow of gained gives that the scan's base lacked, a
  * deny of lost that no longer applies, and the wildcard actions and
  * escalation paths the head now reaches.
@@ -1110,8 +1183,7 @@ static void scan_access(struct agent_scan *s, const struct perm *gained,
 			scan_added_allow(s, &gained[i]);
 	for (i = 0; i < nlost; i++)
 		if (lost[i].deny)
-			raise_one(s, ESC_REMOVED_DENY, lost[i].resource,
-				  NULL, lost[i].action);
+			scan_lost_deny(s, &lost[i]);
 	scan_wildcard_actions(s);
 	scan_paths(s);
 }
@@ -1202,7 +1274,7 @@ static void scan_escalations(struct perm_diff *d, struct agent_diff *ad,
 			     const struct perm *py, size_t ny)
 {
 	struct agent_scan s = { &d->arena, base, head, xbase, xhead, px, nx,
-				NULL, 0, NULL, { NULL, 0, 0 } };
+				NULL, 0, NULL, { NULL, 0, 0 }, py, ny };
 
 	s.head_denies = unconditional_denies(&d->arena, py, ny,
 					     &s.nhead_denies);
@@ -1685,8 +1757,8 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 	struct arena *a = &d->arena;
 	const struct agent *x = xbase ? xbase->agent : NULL;
 	const struct agent *y = xhead ? xhead->agent : NULL;
-	struct perm *px = NULL, *py = NULL;
-	size_t nx = 0, ny = 0;
+	struct perm *px = NULL, *py = NULL, *kept;
+	size_t nx = 0, ny = 0, nkept;
 
 	memset(ad, 0, sizeof(*ad));
 	ad->name = y ? y->name.s : x->name.s;
@@ -1697,8 +1769,11 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 		py = collect_perms(a, head, xhead, &ny);
 	ad->added = perms_minus(a, py, ny, px, nx, &ad->nadded);
 	ad->removed = perms_minus(a, px, nx, py, ny, &ad->nremoved);
-	ad->nadded = drop_covered(ad->added, ad->nadded, px, nx);
-	ad->nremoved = drop_covered(ad->removed, ad->nremoved, py, ny);
+	kept = perms_minus(a, px, nx, ad->removed, ad->nremoved, &nkept);
+	ad->nadded = drop_covered_perms(ad->added, ad->nadded, px, nx,
+					kept, nkept);
+	ad->nremoved = drop_covered_perms(ad->removed, ad->nremoved, py, ny,
+					  kept, nkept);
 	compare_identities(a, ad, x, y);
 	if (!x) {
 		ad->change = AGENT_ADDED;

@@ -104,4 +104,66 @@ run diff --repo "$REPO" --format json --fail-on-escalation base mfa-le-1h
 expect_status 1
 expect_jq '[.agents[].escalations[] | .kind]' '["removed-condition"]'
 
+# A grant on the whole data bucket with a deny cut into it.
+DATA_ALL='  grant read on aws:s3 "arn:aws:s3:::input/*" { because = "Input" }'
+DENY_SECRET='  deny actions ["s3:GetObject"] on "arn:aws:s3:::input/secret/*"'
+DENY_VAULT='  deny actions ["s3:PutObject"] on "arn:aws:s3:::vault/*"'
+DENY_VAULT_OLD='  deny actions ["s3:PutObject"] on "arn:aws:s3:::vault/old/*"'
+git_repo checkout -q base
+write_app "$APP_ID" "$DATA_ALL
+$DENY_SECRET
+$APP_GRANTS
+$DENY_VAULT" "$APP_WAIVER"
+commit_as denies
+git_repo checkout -q denies
+
+case_name "deny removed with its grant"
+write_app "$APP_ID" "$APP_GRANTS
+$DENY_VAULT" "$APP_WAIVER"
+git_repo add -A
+git_repo commit -q -m "Drop the data grant and its deny"
+git_repo tag no-data
+git_repo checkout -q denies
+run diff --repo "$REPO" --format json --fail-on-escalation denies no-data
+expect_status 0
+expect_jq '[.agents[].escalations[]]' '[]'
+expect_jq '[.agents[].removed[] | select(.effect == "deny") | .action]' \
+	'["s3:GetObject"]'
+
+case_name "deny removed under a grant kept"
+write_app "$APP_ID" "$DATA_ALL
+$APP_GRANTS
+$DENY_VAULT" "$APP_WAIVER"
+git_repo add -A
+git_repo commit -q -m "Drop the deny only"
+git_repo tag no-deny
+git_repo checkout -q denies
+run diff --repo "$REPO" --format json --fail-on-escalation denies no-deny
+expect_status 1
+expect_jq '[.agents[].escalations[] | [.kind, .resource]]' \
+	'[["removed-deny","arn:aws:s3:::input/secret/*"]]'
+
+case_name "deny narrowed"
+write_app "$APP_ID" "$DATA_ALL
+$DENY_SECRET
+$APP_GRANTS
+$DENY_VAULT_OLD" "$APP_WAIVER"
+git_repo add -A
+git_repo commit -q -m "Deny only the old vault"
+git_repo tag vault-old
+git_repo checkout -q denies
+run diff --repo "$REPO" --format json --fail-on-escalation denies vault-old
+expect_status 1
+expect_jq '[.agents[].added[] | [.effect, .action, .resource]]' \
+	'[["deny","s3:PutObject","arn:aws:s3:::vault/old/*"]]'
+expect_jq '[.agents[].removed[] | [.effect, .action, .resource]]' \
+	'[["deny","s3:PutObject","arn:aws:s3:::vault/*"]]'
+expect_jq '[.agents[].escalations[] | [.kind, .resource]]' \
+	'[["removed-deny","arn:aws:s3:::vault/*"]]'
+expect_jq '[.agents[].escalations[] | .message]' \
+	'["deny on '"'"'arn:aws:s3:::vault/*'"'"' narrowed to '"'"'arn:aws:s3:::vault/old/*'"'"', so the rest no longer limits access: s3:PutObject"]'
+run diff --repo "$REPO" denies vault-old
+expect_out "+ deny s3:PutObject on arn:aws:s3:::vault/old/*"
+expect_out "- deny s3:PutObject on arn:aws:s3:::vault/*"
+
 finish

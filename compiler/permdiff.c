@@ -1051,12 +1051,60 @@ static bool same_principal(const char *x, const char *y)
 	       !strcmp(x + n + 12, suffix);
 }
 
+static bool is_account_id(const char *s, size_t n)
+{
+	return n == 12 && strspn(s, "0123456789") >= 12;
+}
+
+/*
+ * Return the account of an IAM or STS principal ARN,
+ * "arn:PARTITION:iam::ACCOUNT:..." with a resource after the account,
+ * or NULL; *root tells whether the resource is "root".
+ */
+static const char *principal_account(const char *arn, bool *root)
+{
+	const char *p, *account;
+
+	if (strncmp(arn, "arn:", 4) || !(p = strchr(arn + 4, ':')))
+		return NULL;
+	p++;
+	if (strncmp(p, "iam::", 5) && strncmp(p, "sts::", 5))
+		return NULL;
+	account = p + 5;
+	if (!is_account_id(account, strcspn(account, ":")) ||
+	    account[12] != ':' || !account[13])
+		return NULL;
+	*root = !strcmp(account + 13, "root") && !strncmp(p, "iam", 3);
+	return account;
+}
+
+/*
+ * Return whether trusting principal x already lets principal y assume
+ * a role: the same principal, or x an account (its id or root ARN) and
+ * y a role, user or session of that account, which IAM lets assume the
+ * role when its own policies allow.
+ */
+static bool principal_covers(const char *x, const char *y)
+{
+	const char *ax, *ay;
+	bool root, y_root;
+
+	if (same_principal(x, y))
+		return true;
+	if (is_account_id(x, strlen(x)))
+		ax = x;
+	else if (!(ax = principal_account(x, &root)) || !root)
+		return false;
+	ay = principal_account(y, &y_root);
+	return ay && !strncmp(ax, ay, 12);
+}
+
 static bool trusts(const struct identity *x, const char *principal)
 {
 	size_t i;
 
 	for (i = 0; i < x->trusted_by.n; i++)
-		if (same_principal(x->trusted_by.items[i].s, principal))
+		if (principal_covers(x->trusted_by.items[i].s, principal))
 			return true;
 	return false;
 }
@@ -1080,7 +1128,8 @@ static bool base_trusts(const struct program *base, const char *arn,
 
 /*
  * Raise each principal that an identity of the head agent trusts and no
- * identity with the same ARN trusted in the base. Identities are matched
+ * identity with the same ARN trusted in the base, itself or through its
+ * account. Identities are matched
  * by ARN across the whole unit, so an identity new to the unit, or moved
  * from another agent, raises each principal that it newly trusts.
  */

@@ -166,4 +166,32 @@ run diff --repo "$REPO" denies vault-old
 expect_out "+ deny s3:PutObject on arn:aws:s3:::vault/old/*"
 expect_out "- deny s3:PutObject on arn:aws:s3:::vault/*"
 
+case_name "trust narrowed to a role of the account"
+git_repo checkout -q base
+ROOT_ID='  identity aws role "arn:aws:iam::111122223333:role/app" { trusted_by = "arn:aws:iam::444455556666:root" }'
+write_app "$ROOT_ID" "$APP_GRANTS" "$APP_WAIVER"
+commit_as trust-root
+git_repo checkout -q trust-root
+write_app "$(printf '%s\n' "$ROOT_ID" | sed 's/:root"/:role\/some-role"/')" \
+	"$APP_GRANTS" "$APP_WAIVER"
+git_repo add -A
+git_repo commit -q -m "Trust one role of the account"
+git_repo tag trust-role
+write_app "$(printf '%s\n' "$ROOT_ID" | sed 's/444455556666:root"/777788889999:role\/some-role"/')" \
+	"$APP_GRANTS" "$APP_WAIVER"
+git_repo add -A
+git_repo commit -q -m "Trust a role of another account"
+git_repo tag trust-other
+run diff --repo "$REPO" --format json --fail-on-escalation trust-root trust-role
+expect_status 0
+expect_jq '[.agents[].fields[] | .field]' \
+	'["identity arn:aws:iam::111122223333:role/app trusted_by"]'
+expect_jq '[.agents[].escalations[]]' '[]'
+run diff --repo "$REPO" --format json --fail-on-escalation trust-role trust-root
+expect_status 1
+expect_jq '[.agents[].escalations[] | .kind]' '["trust"]'
+run diff --repo "$REPO" --format json --fail-on-escalation trust-root trust-other
+expect_status 1
+expect_jq '[.agents[].escalations[] | .kind]' '["trust"]'
+
 finish

@@ -971,8 +971,13 @@ static const char *message_of(struct agent_scan *s,
 			 "'%s'", detail, e->resource);
 		break;
 	case ESC_APPROVER:
-		buf_addf(&b, "permissions-management access to '%s' no "
-			 "longer has an approver: ", e->resource);
+		if (detail)
+			buf_addf(&b, "write access to restricted resource "
+				 "class '%s' through '%s' no longer has an "
+				 "approver: ", detail, e->resource);
+		else
+			buf_addf(&b, "permissions-management access to '%s' "
+				 "no longer has an approver: ", e->resource);
 		break;
 	default:
 		BUG("escalation kind %d has no message",
@@ -1150,24 +1155,31 @@ static void scan_boundaries(struct agent_scan *s);
 static void scan_controls(struct agent_scan *s);
 
 /*
- * Raise each permissions-management access of the head agent that the
- * base gave only with an approver and the head gives without one, as
- * MND132 then fails: an approver removed, or the access moved to a
- * grant that has none.
+ * Raise each permissions-management access of the head agent, and each
+ * write access to a restricted class, that the base gave only with an
+ * approver and the head gives without one, as MND132 or MND140 then
+ * fails: an approver removed, or the access moved to a grant that has
+ * none. The class's name is the detail of a write.
  */
 static void scan_approvers(struct agent_scan *s, const struct perm *py,
 			   size_t ny)
 {
+	const char *rc;
 	size_t i;
 
 	for (i = 0; i < ny; i++) {
 		const struct perm *p = &py[i], *b;
 
-		if (p->deny || p->approved || p->level != ACCESS_PERMISSIONS)
+		if (p->deny || p->approved)
+			continue;
+		if (p->level == ACCESS_PERMISSIONS)
+			rc = NULL;
+		else if (p->level != ACCESS_WRITE ||
+			 !(rc = restricted_class(s->head, p)))
 			continue;
 		b = find_perm(s->base_perms, s->nbase, p);
 		if (b && b->approved)
-			raise_one(s, ESC_APPROVER, p->resource, NULL,
+			raise_one(s, ESC_APPROVER, p->resource, rc,
 				  p->action);
 	}
 }

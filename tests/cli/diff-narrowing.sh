@@ -194,4 +194,15 @@ run diff --repo "$REPO" --format json --fail-on-escalation trust-root trust-othe
 expect_status 1
 expect_jq '[.agents[].escalations[] | .kind]' '["trust"]'
 
+case_name "approver removed from a restricted write"
+git_repo checkout -q base
+write_app "$APP_ID" "$(printf '%s\n' "$APP_GRANTS" | sed 's/ approver = "sec.one@example.com"//')" "$APP_WAIVER"
+commit_as no-approver
+run diff --repo "$REPO" --format json --fail-on-escalation base no-approver
+expect_status 1
+expect_jq '[.agents[].escalations[] | [.kind, .resource]] | unique' \
+	'[["approver","arn:aws:s3:::vault/*"]]'
+expect_jq '[.agents[].escalations[] | .message][0]' \
+	'"write access to restricted resource class '"'"'vault'"'"' through '"'"'arn:aws:s3:::vault/*'"'"' no longer has an approver: s3:AbortMultipartUpload, s3:DeleteObject, s3:DeleteObjectAnnotation and 13 more"'
+
 finish

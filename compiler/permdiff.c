@@ -1576,22 +1576,51 @@ static const char *list_text(struct arena *a, const struct slist *l)
 	return text;
 }
 
+/* Return the identity with this ARN in agent a, or NULL. */
+static const struct identity *find_identity(const struct agent *a,
+					    const char *arn)
+{
+	const struct identity *x;
+
+	for (x = a->identities; x; x = x->next)
+		if (!strcmp(x->id.s, arn))
+			return x;
+	return NULL;
+}
+
+/*
+ * Return the identity with this ARN in agent x, or else in any agent of
+ * the base, which an identity moved between agents comes from; NULL
+ * when the base has none.
+ */
+static const struct identity *base_identity(const struct program *base,
+					    const struct agent *x,
+					    const char *arn)
+{
+	const struct identity *i = find_identity(x, arn);
+	size_t k;
+
+	for (k = 0; !i && k < base->nagents; k++)
+		i = find_identity(base->agents[k].agent, arn);
+	return i;
+}
+
 /*
  * Compare trusted_by and boundary of each identity of y with those of
- * the identity with the same ARN in x, as fields named "identity ARN
- * trusted_by". An identity new to the agent (x NULL for a new agent) is
- * compared with an unset one, so its trust and boundary are shown.
+ * the identity with the same ARN in x, or in another agent of the base,
+ * as fields named "identity ARN trusted_by". An identity new to the
+ * base is compared with an unset one, so its trust and boundary are
+ * shown.
  */
 static void compare_identity_fields(struct arena *a, struct vec *v,
+				    const struct program *base,
 				    const struct agent *x,
 				    const struct agent *y)
 {
 	const struct identity *i, *j;
 
 	for (j = y->identities; j; j = j->next) {
-		for (i = x ? x->identities : NULL; i; i = i->next)
-			if (!strcmp(i->id.s, j->id.s))
-				break;
+		i = base_identity(base, x, j->id.s);
 		compare_field(v, arena_printf(a, "identity %s trusted_by",
 					      j->id.s),
 			      i ? list_text(a, &i->trusted_by) : NULL,
@@ -1600,17 +1629,6 @@ static void compare_identity_fields(struct arena *a, struct vec *v,
 					      j->id.s),
 			      i ? i->boundary.s : NULL, j->boundary.s);
 	}
-}
-
-/* List the trust and boundary of each identity of an added agent. */
-static void added_identity_fields(struct arena *a, struct agent_diff *ad,
-				  const struct agent *y)
-{
-	struct vec v = { NULL, 0, 0 };
-
-	compare_identity_fields(a, &v, NULL, y);
-	ad->nfields = v.n;
-	ad->fields = vec_freeze(a, &v, sizeof(*ad->fields));
 }
 
 /* A grant with the text that pairs it across the sides. */
@@ -1713,7 +1731,13 @@ static void compare_grant_fields(struct arena *a, struct vec *v,
 	}
 }
 
+/*
+ * Compare the fields of base agent x with those of head agent y. An
+ * added or removed agent is compared with one that sets nothing, so
+ * that its owners, justification, kind, expiry and review are listed.
+ */
 static void compare_fields(struct arena *a, struct agent_diff *ad,
+			   const struct program *base,
 			   const struct agent *x, const struct agent *y)
 {
 	struct vec v = { NULL, 0, 0 };
@@ -1750,7 +1774,7 @@ static void compare_fields(struct arena *a, struct agent_diff *ad,
 		      audit_text(y->audit.decisions));
 	compare_field(&v, "audit.context", list_text(a, &x->audit.context),
 		      list_text(a, &y->audit.context));
-	compare_identity_fields(a, &v, x, y);
+	compare_identity_fields(a, &v, base, x, y);
 	compare_grant_fields(a, &v, x, y);
 	ad->nfields = v.n;
 	ad->fields = vec_freeze(a, &v, sizeof(*ad->fields));
@@ -1818,6 +1842,7 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 	struct arena *a = &d->arena;
 	const struct agent *x = xbase ? xbase->agent : NULL;
 	const struct agent *y = xhead ? xhead->agent : NULL;
+	static const struct agent none;	/* sets no field */
 	struct perm *px = NULL, *py = NULL, *kept;
 	size_t nx = 0, ny = 0, nkept;
 
@@ -1836,13 +1861,12 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 	ad->nremoved = drop_covered_perms(ad->removed, ad->nremoved, py, ny,
 					  kept, nkept);
 	compare_identities(a, ad, x, y);
+	compare_fields(a, ad, base, x ? x : &none, y ? y : &none);
 	if (!x) {
 		ad->change = AGENT_ADDED;
-		added_identity_fields(a, ad, y);
 	} else if (!y) {
 		ad->change = AGENT_REMOVED;
 	} else {
-		compare_fields(a, ad, x, y);
 		ad->change = AGENT_CHANGED;
 		if (strcmp(x->name.s, y->name.s) ||
 		    strcmp(file_of(x), file_of(y))) {

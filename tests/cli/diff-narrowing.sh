@@ -205,4 +205,64 @@ expect_jq '[.agents[].escalations[] | [.kind, .resource]] | unique' \
 expect_jq '[.agents[].escalations[] | .message][0]' \
 	'"write access to restricted resource class '"'"'vault'"'"' through '"'"'arn:aws:s3:::vault/*'"'"' no longer has an approver: s3:AbortMultipartUpload, s3:DeleteObject, s3:DeleteObjectAnnotation and 13 more"'
 
+case_name "added and removed agents list their fields"
+git_repo checkout -q base
+cat >"$REPO/specs/batch.mandate" <<'EOF'
+agent "batch" {
+  kind = service_account
+  owner { technical = "e.f@example.com" business = "g.h@example.com" }
+  justification = "Weekly batch export"
+  review { every = 30d last = 2026-11-15 by = "g.h@example.com" }
+  expires = 2027-03-01
+  identity aws role "arn:aws:iam::111122223333:role/batch" { trusted_by = "ecs-tasks.amazonaws.com" }
+  grant read on aws:sqs "arn:aws:sqs:us-east-1:111122223333:batch" { because = "Jobs" }
+}
+EOF
+commit_as batch
+run diff --repo "$REPO" --format json base batch
+expect_status 0
+expect_jq '[.agents[] | [.name, .change]]' '[["batch","added"]]'
+expect_jq '[.agents[].fields[] | select(.from == null) | [.field, .to]]' \
+	'[["kind","service_account"],["owner.technical","e.f@example.com"],["owner.business","g.h@example.com"],["justification","Weekly batch export"],["expires","2027-03-01"],["review.every","30d"],["review.last","2026-11-15"],["review.by","g.h@example.com"],["identity arn:aws:iam::111122223333:role/batch trusted_by","ecs-tasks.amazonaws.com"]]'
+run diff --repo "$REPO" --format json batch base
+expect_jq '[.agents[] | [.name, .change]]' '[["batch","removed"]]'
+expect_jq '[.agents[].fields[] | select(.to == null) | .field]' \
+	'["kind","owner.technical","owner.business","justification","expires","review.every","review.last","review.by"]'
+run diff --repo "$REPO" base batch
+expect_out "  owner.business: 'g.h@example.com'"
+expect_out "  justification: 'Weekly batch export'"
+expect_out "  expires: '2027-03-01'"
+expect_out "  review.every: '30d'"
+expect_no_out "(unset) -> 'Weekly batch export'"
+run diff --repo "$REPO" batch base
+expect_out "  owner.technical: 'e.f@example.com'"
+expect_no_out "'e.f@example.com' -> (unset)"
+run diff --repo "$REPO" --format markdown base batch
+expect_out "| owner.business | (unset) | g.h@example.com |"
+expect_out "| kind | (unset) | service\\_account |"
+
+case_name "identity moved keeps its trust"
+git_repo checkout -q batch
+cat >"$REPO/specs/batch.mandate" <<'EOF'
+agent "batch" {
+  kind = service_account
+  owner { technical = "e.f@example.com" business = "g.h@example.com" }
+  justification = "Weekly batch export"
+  review { every = 30d last = 2026-11-15 by = "g.h@example.com" }
+  expires = 2027-03-01
+  identity aws role "arn:aws:iam::111122223333:role/batch" { trusted_by = "ecs-tasks.amazonaws.com" }
+  identity aws role "arn:aws:iam::111122223333:role/app" { trusted_by = "ecs-tasks.amazonaws.com" }
+  grant read on aws:sqs "arn:aws:sqs:us-east-1:111122223333:batch" { because = "Jobs" }
+}
+EOF
+write_app '  identity aws role "arn:aws:iam::111122223333:role/app2" { trusted_by = "ecs-tasks.amazonaws.com" }' \
+	"$APP_GRANTS" "$APP_WAIVER"
+git_repo add -A
+git_repo commit -q -m "Move the app role to batch"
+git_repo tag moved
+run diff --repo "$REPO" batch moved
+expect_no_out "role/app trusted_by: (unset)"
+run diff --repo "$REPO" --format json batch moved
+expect_jq '[.agents[] | select(.name == "batch") | .fields[]]' '[]'
+
 finish

@@ -917,6 +917,42 @@ static const char *path_description(const struct program *p,
 	return NULL;
 }
 
+/*
+ * Append the start of the message of an escalation of an identity new
+ * to the grants, which the agent's own wording does not fit: "identity
+ * 'ARN', new to these grants, gains access to 'R' without the condition
+ * C: ". Return false for kinds worded as "gains" and the agent's
+ * message, as "gains new write access to 'R': ".
+ */
+static bool add_principal_message(struct buf *b, struct agent_scan *s,
+				  const struct perm_escalation *e,
+				  const char *detail)
+{
+	const char *desc;
+
+	buf_addf(b, "identity '%s', new to these grants, ", e->principal);
+	switch (e->kind) {
+	case ESC_PATH:
+		desc = path_description(s->head, detail);
+		buf_addf(b, "enables privilege escalation path '%s', so it "
+			 "%s: ", detail, desc ? desc : "escalates");
+		return true;
+	case ESC_REMOVED_CONDITION:
+		buf_addf(b, "gains access to '%s' without the condition %s: ",
+			 e->resource, detail);
+		return true;
+	case ESC_REMOVED_DENY:
+		buf_addf(b, "is no longer denied access to '%s'", e->resource);
+		if (detail)
+			buf_addf(b, " outside '%s'", detail);
+		buf_adds(b, ": ");
+		return true;
+	default:
+		buf_adds(b, "gains ");
+		return false;
+	}
+}
+
 static const char *message_of(struct agent_scan *s,
 			      const struct perm_escalation *e,
 			      const char *detail)
@@ -924,9 +960,8 @@ static const char *message_of(struct agent_scan *s,
 	struct buf b = BUF_INIT;
 	const char *desc, *text;
 
-	if (e->principal)
-		buf_addf(&b, "identity '%s', new to these grants, gains ",
-			 e->principal);
+	if (e->principal && add_principal_message(&b, s, e, detail))
+		goto actions;
 	switch (e->kind) {
 	case ESC_WRITE:
 	case ESC_TAGGING:
@@ -983,6 +1018,7 @@ static const char *message_of(struct agent_scan *s,
 		BUG("escalation kind %d has no message",
 		    (int)e->kind);
 	}
+actions:
 	if (e->kind != ESC_WILDCARD_ACTION && e->kind != ESC_TRUST)
 		add_action_list(&b, e);
 	text = arena_strdup(s->a, buf_str(&b));

@@ -265,4 +265,27 @@ expect_no_out "role/app trusted_by: (unset)"
 run diff --repo "$REPO" --format json batch moved
 expect_jq '[.agents[] | select(.name == "batch") | .fields[]]' '[]'
 
+case_name "identity moved loses a condition"
+git_repo checkout -q batch
+cat >"$REPO/specs/batch.mandate" <<'EOF'
+agent "batch" {
+  kind = service_account
+  owner { technical = "e.f@example.com" business = "g.h@example.com" }
+  justification = "Weekly batch export"
+  review { every = 30d last = 2026-11-15 by = "g.h@example.com" }
+  expires = 2027-03-01
+  identity aws role "arn:aws:iam::111122223333:role/batch" { trusted_by = "ecs-tasks.amazonaws.com" }
+  identity aws role "arn:aws:iam::111122223333:role/app" { trusted_by = "ecs-tasks.amazonaws.com" }
+  grant actions ["s3:GetObject"] on "arn:aws:s3:::data/*" { because = "Input" }
+}
+EOF
+write_app '  identity aws role "arn:aws:iam::111122223333:role/app2" { trusted_by = "ecs-tasks.amazonaws.com" }' \
+	"$APP_GRANTS" "$APP_WAIVER"
+git_repo add -A
+git_repo commit -q -m "Move the app role to batch without its condition"
+git_repo tag moved-data
+run diff --repo "$REPO" --format json batch moved-data
+expect_jq '[.agents[] | select(.name == "batch") | .escalations[] | .message]' \
+	'["identity '"'"'arn:aws:iam::111122223333:role/app'"'"', new to these grants, gains access to '"'"'arn:aws:s3:::data/*'"'"' without the condition NumericLessThan aws:MultiFactorAuthAge [3600]: s3:GetObject"]'
+
 finish

@@ -1907,7 +1907,6 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 		if (strcmp(x->name.s, y->name.s) ||
 		    strcmp(file_of(x), file_of(y))) {
 			ad->change = AGENT_RENAMED;
-			ad->rename_reason = "file";
 			ad->old_name = x->name.s;
 			ad->old_file = file_of(x);
 		}
@@ -2369,6 +2368,25 @@ enum pairing {
 	PAIR_FILE,
 };
 
+/*
+ * Return how a renamed agent was paired, as renamed_by reports it:
+ * "identity" for a shared cloud identity, "name" for the same name in
+ * another spec file, "file" for a spec file that git saw renamed.
+ */
+static const char *pairing_name(enum pairing how)
+{
+	switch (how) {
+	case PAIR_IDENTITY_AND_NAME:
+	case PAIR_IDENTITY:
+		return "identity";
+	case PAIR_NAME:
+		return "name";
+	case PAIR_FILE:
+		return "file";
+	}
+	BUG("pairing %d has no name", (int)how);
+}
+
 static bool pairs_by(enum pairing how, const struct agent *x,
 		     const struct agent *y)
 {
@@ -2551,8 +2569,8 @@ void perm_diff_compute(struct perm_diff *out, const struct program *base,
 			continue;
 		if (!compare_agent(out, &ad, base, head, x, &head->agents[i]))
 			continue;
-		if (ad.change == AGENT_RENAMED && how[i] == PAIR_IDENTITY)
-			ad.rename_reason = "identity";
+		if (ad.change == AGENT_RENAMED)
+			ad.rename_reason = pairing_name(how[i]);
 		*(struct agent_diff *)vec_push(&v, sizeof(ad)) = ad;
 	}
 	for (j = 0; j < base->nagents; j++)

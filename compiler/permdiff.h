@@ -83,7 +83,7 @@ struct agent_diff {
 	const char *old_name;		/* renamed: the base's name */
 	const char *file;		/* below the top of the repository */
 	const char *old_file;
-	const char *rename_reason;	/* "identity" or "file" */
+	const char *rename_reason;	/* "identity", "name" or "file" */
 	struct field_change *fields;
 	size_t nfields;
 	struct perm *added, *removed;

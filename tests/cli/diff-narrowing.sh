@@ -288,4 +288,30 @@ run diff --repo "$REPO" --format json batch moved-data
 expect_jq '[.agents[] | select(.name == "batch") | .escalations[] | .message]' \
 	'["identity '"'"'arn:aws:iam::111122223333:role/app'"'"', new to these grants, gains access to '"'"'arn:aws:s3:::data/*'"'"' without the condition NumericLessThan aws:MultiFactorAuthAge [3600]: s3:GetObject"]'
 
+case_name "renamed_by names the pairing"
+git_repo checkout -q batch
+git_repo mv specs/batch.mandate specs/weekly.mandate
+sed -i 's|role/batch"|role/weekly"|' "$REPO/specs/weekly.mandate"
+git_repo commit -q -a -m "Move batch to another file with another role"
+git_repo tag batch-name
+git_repo checkout -q batch
+git_repo mv specs/batch.mandate specs/weekly.mandate
+sed -i 's|role/batch"|role/weekly"|; s|agent "batch"|agent "weekly"|' \
+	"$REPO/specs/weekly.mandate"
+git_repo commit -q -a -m "Rename batch and its file and role"
+git_repo tag batch-file
+git_repo checkout -q batch
+git_repo mv specs/batch.mandate specs/weekly.mandate
+git_repo commit -q -a -m "Move batch to another file"
+git_repo tag batch-moved
+run diff --repo "$REPO" --format json batch batch-name
+expect_jq '[.agents[] | [.name, .change, .renamed_by]]' \
+	'[["batch","renamed","name"]]'
+run diff --repo "$REPO" --format json batch batch-file
+expect_jq '[.agents[] | [.name, .change, .old_name, .renamed_by]]' \
+	'[["weekly","renamed","batch","file"]]'
+run diff --repo "$REPO" --format json batch batch-moved
+expect_jq '[.agents[] | [.name, .change, .renamed_by]]' \
+	'[["batch","renamed","identity"]]'
+
 finish

@@ -273,7 +273,7 @@ expect_jq '[.head, ([.agents[] | [.name, .change]])]' \
 expect_jq '.agents[] | select(.name == "digest") | .escalations' \
 	'[{"kind":"restricted","principal":null,"resource":"arn:aws:s3:::payments/*","actions":["s3:GetObject"],"message":"new access to restricted resource class '"'"'payments'"'"' through '"'"'arn:aws:s3:::payments/*'"'"': s3:GetObject"}]'
 expect_jq '.agents[] | select(.name == "shipper") | [.old_file, .file, .renamed_by]' \
-	'["agents/shipper.mandate","agents/carrier.mandate","file"]'
+	'["agents/shipper.mandate","agents/carrier.mandate","identity"]'
 expect_jq '.agents[] | select(.name == "etl-loader") | [.fields, .added, .removed]' \
 	'[[{"field":"identity arn:aws:iam::111122223333:role/etl trusted_by","from":null,"to":"lambda.amazonaws.com"}],[],[]]'
 expect_jq '.agents[] | select(.name == "etl-loader") | .escalations[] | [.kind, .message]' \

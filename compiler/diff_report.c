@@ -210,7 +210,9 @@ static void text_unit(struct buf *b, const struct perm_diff *d, bool color)
 		if (c->message) {
 			buf_adds(b, "  ");
 			paint(b, color, COLOR_ESCALATION);
-			buf_adds(b, "escalation [unit]:");
+			buf_addf(b, "escalation [%s]:",
+				 !strcmp(c->kind, "escalation") ?
+				 "escalation-path" : c->kind);
 			paint(b, color, COLOR_RESET);
 			buf_addch(b, ' ');
 			buf_add_printable(b, c->message);

@@ -84,7 +84,7 @@ run diff --repo "$REPO" --fail-on-escalation base waiver-fields
 expect_status 1
 expect_out "unit: waiver MND140 for 'app' reason: 'Approver on leave until January' -> 'Approver away until February'"
 expect_out "unit: waiver MND140 for 'app' approver: 'sec.one@example.com' -> 'sec.two@example.com'"
-expect_out "waiver MND140 for 'app' has another approver"
+expect_out "  escalation [waiver]: waiver MND140 for 'app' has another approver"
 
 case_name "numeric bound tightened"
 write_app "$APP_ID" "$(printf '%s\n' "$APP_GRANTS" | sed 's/< 1h/< 15m/')" "$APP_WAIVER"

@@ -380,11 +380,12 @@ static size_t drop_covered(struct perm *x, size_t nx, const struct perm *by,
 }
 
 /*
- * Drop from sorted x, in place, each allow that one of by covers and
- * each deny that one of kept (the permissions on both sides) covers,
- * and return how many are left. So a deny narrowed to a pattern that
- * the old one covers lists both patterns: the narrower one states what
- * remains denied, which the base did not list by itself.
+ * Drop from sorted x, the head's new permissions, in place, each allow
+ * that one of by (the base's) covers and each deny that one of kept
+ * (the permissions on both sides) covers, and return how many are
+ * left. So a deny narrowed to a pattern that the old one covers lists
+ * both patterns: the narrower one states what remains denied, which
+ * the base did not list by itself.
  */
 static size_t drop_covered_perms(struct perm *x, size_t nx,
 				 const struct perm *by, size_t nby,
@@ -1894,8 +1895,7 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 	kept = perms_minus(a, px, nx, ad->removed, ad->nremoved, &nkept);
 	ad->nadded = drop_covered_perms(ad->added, ad->nadded, px, nx,
 					kept, nkept);
-	ad->nremoved = drop_covered_perms(ad->removed, ad->nremoved, py, ny,
-					  kept, nkept);
+	ad->nremoved = drop_covered(ad->removed, ad->nremoved, py, ny);
 	compare_identities(a, ad, x, y);
 	compare_fields(a, ad, base, x ? x : &none, y ? y : &none);
 	if (!x) {

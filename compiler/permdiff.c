@@ -381,7 +381,7 @@ static size_t drop_covered(struct perm *x, size_t nx, const struct perm *by,
 
 /*
  * Drop from sorted x, the head's new permissions, in place, each allow
- * that one of by (the base's) covers and each deny that one of kept
+ * that one of by (the base's) covers and each deny that one of unchanged
  * (the permissions on both sides) covers, and return how many are
  * left. So a deny narrowed to a pattern that the old one covers lists
  * both patterns: the narrower one states what remains denied, which
@@ -389,13 +389,14 @@ static size_t drop_covered(struct perm *x, size_t nx, const struct perm *by,
  */
 static size_t drop_covered_perms(struct perm *x, size_t nx,
 				 const struct perm *by, size_t nby,
-				 const struct perm *kept, size_t nkept)
+				 const struct perm *unchanged,
+				 size_t nunchanged)
 {
 	size_t nallow = 0, ndeny, n;
 
 	while (nallow < nx && !x[nallow].deny)
 		nallow++;
-	ndeny = drop_covered(x + nallow, nx - nallow, kept, nkept);
+	ndeny = drop_covered(x + nallow, nx - nallow, unchanged, nunchanged);
 	n = drop_covered(x, nallow, by, nby);
 	memmove(x + n, x + nallow, ndeny * sizeof(*x));
 	return n + ndeny;
@@ -1880,8 +1881,8 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 	const struct agent *x = xbase ? xbase->agent : NULL;
 	const struct agent *y = xhead ? xhead->agent : NULL;
 	static const struct agent none;	/* sets no field */
-	struct perm *px = NULL, *py = NULL, *kept;
-	size_t nx = 0, ny = 0, nkept;
+	struct perm *px = NULL, *py = NULL, *unchanged;
+	size_t nx = 0, ny = 0, nunchanged;
 
 	memset(ad, 0, sizeof(*ad));
 	ad->name = y ? y->name.s : x->name.s;
@@ -1892,9 +1893,10 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 		py = collect_perms(a, head, xhead, &ny);
 	ad->added = perms_minus(a, py, ny, px, nx, &ad->nadded);
 	ad->removed = perms_minus(a, px, nx, py, ny, &ad->nremoved);
-	kept = perms_minus(a, px, nx, ad->removed, ad->nremoved, &nkept);
+	unchanged = perms_minus(a, px, nx, ad->removed, ad->nremoved,
+				&nunchanged);
 	ad->nadded = drop_covered_perms(ad->added, ad->nadded, px, nx,
-					kept, nkept);
+					unchanged, nunchanged);
 	ad->nremoved = drop_covered(ad->removed, ad->nremoved, py, ny);
 	compare_identities(a, ad, x, y);
 	compare_fields(a, ad, base, x ? x : &none, y ? y : &none);

@@ -59,7 +59,7 @@ enum escalation_kind {
 	ESC_EXPIRY,		/* a later expiry, or none */
 	ESC_REVIEW,		/* a longer review cadence, or none */
 	ESC_KIND,		/* no longer an ai_agent, so its rules lapse */
-	ESC_APPROVER,		/* permissions access no longer approved */
+	ESC_APPROVER,		/* access that MND132 or MND140 guards, unapproved */
 };
 
 /*

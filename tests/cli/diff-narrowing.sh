@@ -104,7 +104,7 @@ run diff --repo "$REPO" --format json --fail-on-escalation base mfa-le-1h
 expect_status 1
 expect_jq '[.agents[].escalations[] | .kind]' '["removed-condition"]'
 
-# A grant on the whole data bucket with a deny cut into it.
+# A grant on the whole input bucket with a deny cut into it.
 DATA_ALL='  grant read on aws:s3 "arn:aws:s3:::input/*" { because = "Input" }'
 DENY_SECRET='  deny actions ["s3:GetObject"] on "arn:aws:s3:::input/secret/*"'
 DENY_VAULT='  deny actions ["s3:PutObject"] on "arn:aws:s3:::vault/*"'

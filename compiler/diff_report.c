@@ -106,10 +106,18 @@ static void text_agent(struct buf *b, const struct agent_diff *ad,
 		buf_addch(b, '\n');
 	}
 	for (i = 0; i < ad->nfields; i++) {
-		buf_addf(b, "%s%s: ", indent, ad->fields[i].field);
-		add_value(b, ad->fields[i].from);
-		buf_adds(b, " -> ");
-		add_value(b, ad->fields[i].to);
+		const struct field_change *f = &ad->fields[i];
+		bool one_side = (ad->change == AGENT_ADDED && !f->from) ||
+				(ad->change == AGENT_REMOVED && !f->to);
+
+		buf_addf(b, "%s%s: ", indent, f->field);
+		if (one_side) {
+			add_value(b, f->from ? f->from : f->to);
+		} else {
+			add_value(b, f->from);
+			buf_adds(b, " -> ");
+			add_value(b, f->to);
+		}
 		buf_addch(b, '\n');
 	}
 	for (i = 0; i < ad->nids_added; i++) {
@@ -202,7 +210,9 @@ static void text_unit(struct buf *b, const struct perm_diff *d, bool color)
 		if (c->message) {
 			buf_adds(b, "  ");
 			paint(b, color, COLOR_ESCALATION);
-			buf_adds(b, "escalation [unit]:");
+			buf_addf(b, "escalation [%s]:",
+				 !strcmp(c->kind, "escalation") ?
+				 "escalation-path" : c->kind);
 			paint(b, color, COLOR_RESET);
 			buf_addch(b, ' ');
 			buf_add_printable(b, c->message);

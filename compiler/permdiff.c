@@ -379,6 +379,29 @@ static size_t drop_covered(struct perm *x, size_t nx, const struct perm *by,
 	return n;
 }
 
+/*
+ * Drop from sorted x, the head's new permissions, in place, each allow
+ * that one of by (the base's) covers and each deny that one of unchanged
+ * (the permissions on both sides) covers, and return how many are
+ * left. So a deny narrowed to a pattern that the old one covers lists
+ * both patterns: the narrower one states what remains denied, which
+ * the base did not list by itself.
+ */
+static size_t drop_covered_perms(struct perm *x, size_t nx,
+				 const struct perm *by, size_t nby,
+				 const struct perm *unchanged,
+				 size_t nunchanged)
+{
+	size_t nallow = 0, ndeny, n;
+
+	while (nallow < nx && !x[nallow].deny)
+		nallow++;
+	ndeny = drop_covered(x + nallow, nx - nallow, unchanged, nunchanged);
+	n = drop_covered(x, nallow, by, nby);
+	memmove(x + n, x + nallow, ndeny * sizeof(*x));
+	return n + ndeny;
+}
+
 /* Return the first allow of (resource, action) in sorted perms, or NULL. */
 static const struct perm *find_allow(const struct perm *perms, size_t n,
 				     const char *resource, const char *action,
@@ -446,6 +469,8 @@ struct agent_scan {
 	size_t nhead_denies;
 	const char *principal;	/* raised with every escalation */
 	struct vec raw;
+	const struct perm *head_perms;	/* the head agent's, sorted */
+	size_t nhead;
 };
 
 static void raise_one(struct agent_scan *s, enum escalation_kind kind,
@@ -522,6 +547,110 @@ static bool values_subset(const struct iam_cond *x, const struct iam_cond *y)
 	return i == x->nvalues;
 }
 
+/* A numeric or date comparison operator, as NumericLessThanEquals. */
+struct bound_op {
+	bool date;
+	bool less;
+	bool strict;		/* LessThan, not LessThanEquals */
+	bool if_exists;
+};
+
+static bool parse_bound_op(const char *op, struct bound_op *out)
+{
+	const char *rel;
+
+	if (!strncasecmp(op, "Numeric", 7))
+		out->date = false;
+	else if (!strncasecmp(op, "Date", 4))
+		out->date = true;
+	else
+		return false;
+	rel = op + (out->date ? 4 : 7);
+	out->less = !strncasecmp(rel, "LessThan", 8);
+	if (out->less)
+		rel += 8;
+	else if (!strncasecmp(rel, "GreaterThan", 11))
+		rel += 11;
+	else
+		return false;
+	out->strict = strncasecmp(rel, "Equals", 6) != 0;
+	if (!out->strict)
+		rel += 6;
+	out->if_exists = !strcasecmp(rel, "IfExists");
+	return out->if_exists || !*rel;
+}
+
+/*
+ * Compare two bounds into *out as strcmp does. Numbers compare by
+ * value; dates only in one ISO 8601 form, the same length, which then
+ * sorts as text. Return false when they cannot be compared.
+ */
+static bool compare_bounds(bool date, const char *x, const char *y, int *out)
+{
+	char *endx, *endy;
+	double vx, vy;
+
+	if (date) {
+		if (strlen(x) != strlen(y) || !isdigit((unsigned char)x[0]) ||
+		    !isdigit((unsigned char)y[0]))
+			return false;
+		*out = strcmp(x, y);
+		return true;
+	}
+	vx = strtod(x, &endx);
+	vy = strtod(y, &endy);
+	if (endx == x || *endx || endy == y || *endy)
+		return false;
+	*out = (vx > vy) - (vx < vy);
+	return true;
+}
+
+/*
+ * Return the loosest of a bound condition's values into *out, since a
+ * request that meets any of them is allowed: the largest for LessThan.
+ */
+static bool loosest_bound(const struct iam_cond *c, const struct bound_op *o,
+			  const char **out)
+{
+	size_t i;
+	int cmp;
+
+	if (!c->nvalues)
+		return false;
+	*out = c->values[0];
+	for (i = 1; i < c->nvalues; i++) {
+		if (!compare_bounds(o->date, c->values[i], *out, &cmp))
+			return false;
+		if (o->less ? cmp > 0 : cmp < 0)
+			*out = c->values[i];
+	}
+	return true;
+}
+
+/*
+ * Return whether numeric or date comparison c allows no request that
+ * d denies: both LessThan or both GreaterThan of one type, with c's
+ * bound tighter (smaller for LessThan, larger for GreaterThan) or the
+ * same with c strict or d not.
+ */
+static bool bound_narrows(const struct iam_cond *c, const struct iam_cond *d)
+{
+	struct bound_op oc, od;
+	const char *vc, *vd;
+	int cmp;
+
+	if (!parse_bound_op(c->op, &oc) || !parse_bound_op(d->op, &od) ||
+	    oc.date != od.date || oc.less != od.less ||
+	    oc.if_exists != od.if_exists)
+		return false;
+	if (!loosest_bound(c, &oc, &vc) || !loosest_bound(d, &od, &vd) ||
+	    !compare_bounds(oc.date, vc, vd, &cmp))
+		return false;
+	if (!oc.less)
+		cmp = -cmp;
+	return cmp < 0 || (cmp == 0 && (oc.strict || !od.strict));
+}
+
 /*
  * Return whether condition c allows no request that d denies: the same
  * operator and key, with values that only narrow. IAM allows a request
@@ -531,7 +660,11 @@ static bool values_subset(const struct iam_cond *x, const struct iam_cond *y)
  */
 static bool cond_narrows(const struct iam_cond *c, const struct iam_cond *d)
 {
-	if (strcasecmp(c->op, d->op) || strcasecmp(c->key, d->key))
+	if (strcasecmp(c->key, d->key))
+		return false;
+	if (bound_narrows(c, d))
+		return true;
+	if (strcasecmp(c->op, d->op))
 		return false;
 	if (strstr(c->op, "Not"))
 		return values_subset(d, c);
@@ -786,6 +919,42 @@ static const char *path_description(const struct program *p,
 	return NULL;
 }
 
+/*
+ * Append the start of the message of an escalation of an identity new
+ * to the grants, which the agent's own wording does not fit: "identity
+ * 'ARN', new to these grants, gains access to 'R' without the condition
+ * C: ". Return false for kinds worded as "gains" and the agent's
+ * message, as "gains new write access to 'R': ".
+ */
+static bool add_principal_message(struct buf *b, struct agent_scan *s,
+				  const struct perm_escalation *e,
+				  const char *detail)
+{
+	const char *desc;
+
+	buf_addf(b, "identity '%s', new to these grants, ", e->principal);
+	switch (e->kind) {
+	case ESC_PATH:
+		desc = path_description(s->head, detail);
+		buf_addf(b, "enables privilege escalation path '%s', so it "
+			 "%s: ", detail, desc ? desc : "escalates");
+		return true;
+	case ESC_REMOVED_CONDITION:
+		buf_addf(b, "gains access to '%s' without the condition %s: ",
+			 e->resource, detail);
+		return true;
+	case ESC_REMOVED_DENY:
+		buf_addf(b, "is no longer denied access to '%s'", e->resource);
+		if (detail)
+			buf_addf(b, " outside '%s'", detail);
+		buf_adds(b, ": ");
+		return true;
+	default:
+		buf_adds(b, "gains ");
+		return false;
+	}
+}
+
 static const char *message_of(struct agent_scan *s,
 			      const struct perm_escalation *e,
 			      const char *detail)
@@ -793,9 +962,8 @@ static const char *message_of(struct agent_scan *s,
 	struct buf b = BUF_INIT;
 	const char *desc, *text;
 
-	if (e->principal)
-		buf_addf(&b, "identity '%s', new to these grants, gains ",
-			 e->principal);
+	if (e->principal && add_principal_message(&b, s, e, detail))
+		goto actions;
 	switch (e->kind) {
 	case ESC_WRITE:
 	case ESC_TAGGING:
@@ -828,20 +996,31 @@ static const char *message_of(struct agent_scan *s,
 			 detail, e->resource);
 		break;
 	case ESC_REMOVED_DENY:
-		buf_addf(&b, "deny on '%s' removed: ", e->resource);
+		if (detail)
+			buf_addf(&b, "deny on '%s' narrowed to '%s', so the "
+				 "rest no longer limits access: ",
+				 e->resource, detail);
+		else
+			buf_addf(&b, "deny on '%s' removed: ", e->resource);
 		break;
 	case ESC_TRUST:
 		buf_addf(&b, "new trusted principal '%s' may now assume "
 			 "'%s'", detail, e->resource);
 		break;
 	case ESC_APPROVER:
-		buf_addf(&b, "permissions-management access to '%s' no "
-			 "longer has an approver: ", e->resource);
+		if (detail)
+			buf_addf(&b, "write access to restricted resource "
+				 "class '%s' through '%s' no longer has an "
+				 "approver: ", detail, e->resource);
+		else
+			buf_addf(&b, "permissions-management access to '%s' "
+				 "no longer has an approver: ", e->resource);
 		break;
 	default:
 		BUG("escalation kind %d has no message",
 		    (int)e->kind);
 	}
+actions:
 	if (e->kind != ESC_WILDCARD_ACTION && e->kind != ESC_TRUST)
 		add_action_list(&b, e);
 	text = arena_strdup(s->a, buf_str(&b));
@@ -915,12 +1094,60 @@ static bool same_principal(const char *x, const char *y)
 	       !strcmp(x + n + 12, suffix);
 }
 
+static bool is_account_id(const char *s, size_t n)
+{
+	return n == 12 && strspn(s, "0123456789") >= 12;
+}
+
+/*
+ * Return the account of an IAM or STS principal ARN,
+ * "arn:PARTITION:iam::ACCOUNT:..." with a resource after the account,
+ * or NULL; *root tells whether the resource is "root".
+ */
+static const char *principal_account(const char *arn, bool *root)
+{
+	const char *p, *account;
+
+	if (strncmp(arn, "arn:", 4) || !(p = strchr(arn + 4, ':')))
+		return NULL;
+	p++;
+	if (strncmp(p, "iam::", 5) && strncmp(p, "sts::", 5))
+		return NULL;
+	account = p + 5;
+	if (!is_account_id(account, strcspn(account, ":")) ||
+	    account[12] != ':' || !account[13])
+		return NULL;
+	*root = !strcmp(account + 13, "root") && !strncmp(p, "iam", 3);
+	return account;
+}
+
+/*
+ * Return whether trusting principal x already lets principal y assume
+ * a role: the same principal, or x an account (its id or root ARN) and
+ * y a role, user or session of that account, which IAM lets assume the
+ * role when its own policies allow.
+ */
+static bool principal_covers(const char *x, const char *y)
+{
+	const char *ax, *ay;
+	bool root, y_root;
+
+	if (same_principal(x, y))
+		return true;
+	if (is_account_id(x, strlen(x)))
+		ax = x;
+	else if (!(ax = principal_account(x, &root)) || !root)
+		return false;
+	ay = principal_account(y, &y_root);
+	return ay && !strncmp(ax, ay, 12);
+}
+
 static bool trusts(const struct identity *x, const char *principal)
 {
 	size_t i;
 
 	for (i = 0; i < x->trusted_by.n; i++)
-		if (same_principal(x->trusted_by.items[i].s, principal))
+		if (principal_covers(x->trusted_by.items[i].s, principal))
 			return true;
 	return false;
 }
@@ -944,7 +1171,8 @@ static bool base_trusts(const struct program *base, const char *arn,
 
 /*
  * Raise each principal that an identity of the head agent trusts and no
- * identity with the same ARN trusted in the base. Identities are matched
+ * identity with the same ARN trusted in the base, itself or through its
+ * account. Identities are matched
  * by ARN across the whole unit, so an identity new to the unit, or moved
  * from another agent, raises each principal that it newly trusts.
  */
@@ -965,25 +1193,77 @@ static void scan_boundaries(struct agent_scan *s);
 static void scan_controls(struct agent_scan *s);
 
 /*
- * Raise each permissions-management access of the head agent that the
- * base gave only with an approver and the head gives without one, as
- * MND132 then fails: an approver removed, or the access moved to a
- * grant that has none.
+ * Raise each permissions-management access of the head agent, and each
+ * write access to a restricted class, that the base gave only with an
+ * approver and the head gives without one, as MND132 or MND140 then
+ * fails: an approver removed, or the access moved to a grant that has
+ * none. The class's name is the detail of a write.
  */
 static void scan_approvers(struct agent_scan *s, const struct perm *py,
 			   size_t ny)
 {
+	const char *rc;
 	size_t i;
 
 	for (i = 0; i < ny; i++) {
 		const struct perm *p = &py[i], *b;
 
-		if (p->deny || p->approved || p->level != ACCESS_PERMISSIONS)
+		if (p->deny || p->approved)
+			continue;
+		if (p->level == ACCESS_PERMISSIONS)
+			rc = NULL;
+		else if (p->level != ACCESS_WRITE ||
+			 !(rc = restricted_class(s->head, p)))
 			continue;
 		b = find_perm(s->base_perms, s->nbase, p);
 		if (b && b->approved)
-			raise_one(s, ESC_APPROVER, p->resource, NULL,
+			raise_one(s, ESC_APPROVER, p->resource, rc,
 				  p->action);
+	}
+}
+
+/*
+ * Return a deny of the head with q's action on a pattern that q's
+ * covers, such as what is left of a deny narrowed to a smaller pattern,
+ * or NULL.
+ */
+static const struct perm *narrowed_deny(const struct agent_scan *s,
+					const struct perm *q)
+{
+	size_t i;
+
+	for (i = 0; i < s->nhead; i++) {
+		const struct perm *d = &s->head_perms[i];
+
+		if (d->deny && !strcasecmp(d->action, q->action) &&
+		    match_resource_covers(q->resource, d->resource))
+			return d;
+	}
+	return NULL;
+}
+
+/*
+ * Raise deny q, which the head no longer has, only when it widens an
+ * allow that remains: the same action on an overlapping resource, and
+ * not wholly blocked by another deny. A deny removed with the grant it
+ * cut into widens nothing.
+ */
+static void scan_lost_deny(struct agent_scan *s, const struct perm *q)
+{
+	const struct perm *rest;
+	size_t i;
+
+	for (i = 0; i < s->nhead; i++) {
+		const struct perm *p = &s->head_perms[i];
+
+		if (p->deny || strcasecmp(p->action, q->action) ||
+		    !match_resource_overlap(p->resource, q->resource) ||
+		    denied_wholly(s, p))
+			continue;
+		rest = narrowed_deny(s, q);
+		raise_one(s, ESC_REMOVED_DENY, q->resource,
+			  rest ? rest->resource : NULL, q->action);
+		return;
 	}
 }
 
@@ -1002,8 +1282,7 @@ static void scan_access(struct agent_scan *s, const struct perm *gained,
 			scan_added_allow(s, &gained[i]);
 	for (i = 0; i < nlost; i++)
 		if (lost[i].deny)
-			raise_one(s, ESC_REMOVED_DENY, lost[i].resource,
-				  NULL, lost[i].action);
+			scan_lost_deny(s, &lost[i]);
 	scan_wildcard_actions(s);
 	scan_paths(s);
 }
@@ -1094,7 +1373,7 @@ static void scan_escalations(struct perm_diff *d, struct agent_diff *ad,
 			     const struct perm *py, size_t ny)
 {
 	struct agent_scan s = { &d->arena, base, head, xbase, xhead, px, nx,
-				NULL, 0, NULL, { NULL, 0, 0 } };
+				NULL, 0, NULL, { NULL, 0, 0 }, py, ny };
 
 	s.head_denies = unconditional_denies(&d->arena, py, ny,
 					     &s.nhead_denies);
@@ -1335,22 +1614,51 @@ static const char *list_text(struct arena *a, const struct slist *l)
 	return text;
 }
 
+/* Return the identity with this ARN in agent a, or NULL. */
+static const struct identity *find_identity(const struct agent *a,
+					    const char *arn)
+{
+	const struct identity *x;
+
+	for (x = a->identities; x; x = x->next)
+		if (!strcmp(x->id.s, arn))
+			return x;
+	return NULL;
+}
+
+/*
+ * Return the identity with this ARN in agent x, or else in any agent of
+ * the base, which an identity moved between agents comes from; NULL
+ * when the base has none.
+ */
+static const struct identity *base_identity(const struct program *base,
+					    const struct agent *x,
+					    const char *arn)
+{
+	const struct identity *i = find_identity(x, arn);
+	size_t k;
+
+	for (k = 0; !i && k < base->nagents; k++)
+		i = find_identity(base->agents[k].agent, arn);
+	return i;
+}
+
 /*
  * Compare trusted_by and boundary of each identity of y with those of
- * the identity with the same ARN in x, as fields named "identity ARN
- * trusted_by". An identity new to the agent (x NULL for a new agent) is
- * compared with an unset one, so its trust and boundary are shown.
+ * the identity with the same ARN in x, or in another agent of the base,
+ * as fields named "identity ARN trusted_by". An identity new to the
+ * base is compared with an unset one, so its trust and boundary are
+ * shown.
  */
 static void compare_identity_fields(struct arena *a, struct vec *v,
+				    const struct program *base,
 				    const struct agent *x,
 				    const struct agent *y)
 {
 	const struct identity *i, *j;
 
 	for (j = y->identities; j; j = j->next) {
-		for (i = x ? x->identities : NULL; i; i = i->next)
-			if (!strcmp(i->id.s, j->id.s))
-				break;
+		i = base_identity(base, x, j->id.s);
 		compare_field(v, arena_printf(a, "identity %s trusted_by",
 					      j->id.s),
 			      i ? list_text(a, &i->trusted_by) : NULL,
@@ -1359,17 +1667,6 @@ static void compare_identity_fields(struct arena *a, struct vec *v,
 					      j->id.s),
 			      i ? i->boundary.s : NULL, j->boundary.s);
 	}
-}
-
-/* List the trust and boundary of each identity of an added agent. */
-static void added_identity_fields(struct arena *a, struct agent_diff *ad,
-				  const struct agent *y)
-{
-	struct vec v = { NULL, 0, 0 };
-
-	compare_identity_fields(a, &v, NULL, y);
-	ad->nfields = v.n;
-	ad->fields = vec_freeze(a, &v, sizeof(*ad->fields));
 }
 
 /* A grant with the text that pairs it across the sides. */
@@ -1472,7 +1769,13 @@ static void compare_grant_fields(struct arena *a, struct vec *v,
 	}
 }
 
+/*
+ * Compare the fields of base agent x with those of head agent y. An
+ * added or removed agent is compared with one that sets nothing, so
+ * that its owners, justification, kind, expiry and review are listed.
+ */
 static void compare_fields(struct arena *a, struct agent_diff *ad,
+			   const struct program *base,
 			   const struct agent *x, const struct agent *y)
 {
 	struct vec v = { NULL, 0, 0 };
@@ -1509,7 +1812,7 @@ static void compare_fields(struct arena *a, struct agent_diff *ad,
 		      audit_text(y->audit.decisions));
 	compare_field(&v, "audit.context", list_text(a, &x->audit.context),
 		      list_text(a, &y->audit.context));
-	compare_identity_fields(a, &v, x, y);
+	compare_identity_fields(a, &v, base, x, y);
 	compare_grant_fields(a, &v, x, y);
 	ad->nfields = v.n;
 	ad->fields = vec_freeze(a, &v, sizeof(*ad->fields));
@@ -1577,8 +1880,9 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 	struct arena *a = &d->arena;
 	const struct agent *x = xbase ? xbase->agent : NULL;
 	const struct agent *y = xhead ? xhead->agent : NULL;
-	struct perm *px = NULL, *py = NULL;
-	size_t nx = 0, ny = 0;
+	static const struct agent none;	/* sets no field */
+	struct perm *px = NULL, *py = NULL, *unchanged;
+	size_t nx = 0, ny = 0, nunchanged;
 
 	memset(ad, 0, sizeof(*ad));
 	ad->name = y ? y->name.s : x->name.s;
@@ -1589,21 +1893,22 @@ static bool compare_agent(struct perm_diff *d, struct agent_diff *ad,
 		py = collect_perms(a, head, xhead, &ny);
 	ad->added = perms_minus(a, py, ny, px, nx, &ad->nadded);
 	ad->removed = perms_minus(a, px, nx, py, ny, &ad->nremoved);
-	ad->nadded = drop_covered(ad->added, ad->nadded, px, nx);
+	unchanged = perms_minus(a, px, nx, ad->removed, ad->nremoved,
+				&nunchanged);
+	ad->nadded = drop_covered_perms(ad->added, ad->nadded, px, nx,
+					unchanged, nunchanged);
 	ad->nremoved = drop_covered(ad->removed, ad->nremoved, py, ny);
 	compare_identities(a, ad, x, y);
+	compare_fields(a, ad, base, x ? x : &none, y ? y : &none);
 	if (!x) {
 		ad->change = AGENT_ADDED;
-		added_identity_fields(a, ad, y);
 	} else if (!y) {
 		ad->change = AGENT_REMOVED;
 	} else {
-		compare_fields(a, ad, x, y);
 		ad->change = AGENT_CHANGED;
 		if (strcmp(x->name.s, y->name.s) ||
 		    strcmp(file_of(x), file_of(y))) {
 			ad->change = AGENT_RENAMED;
-			ad->rename_reason = "file";
 			ad->old_name = x->name.s;
 			ad->old_file = file_of(x);
 		}
@@ -1995,7 +2300,9 @@ static bool base_waives(const struct spec_unit *x, const struct waiver *w)
  * Compare the waivers by rule and agent or identity. A waiver added,
  * or one that now lasts longer, escalates: its rule's findings stop
  * failing the gate until it ends. A waiver added that a base waiver
- * already covered does not.
+ * already covered does not. A changed approver escalates too, because
+ * the waiver then rests on a sign-off that the base never recorded; a
+ * changed reason is listed but does not escalate.
  */
 static void compare_waivers(struct perm_diff *d, struct vec *v,
 			    const struct spec_unit *x,
@@ -2020,6 +2327,14 @@ static void compare_waivers(struct perm_diff *d, struct vec *v,
 				arena_printf(a, "waiver %s extended, so its "
 					     "findings stop failing the gate "
 					     "for longer", name) : NULL);
+		add_unit_change(d, v, "waiver", name, "reason", wx->reason.s,
+				wy->reason.s, NULL);
+		add_unit_change(d, v, "waiver", name, "approver",
+				wx->approver.s, wy->approver.s,
+				arena_printf(a, "waiver %s has another "
+					     "approver, who must accept its "
+					     "findings not failing the gate",
+					     name));
 	}
 	for (wy = y->waivers; wy; wy = wy->next) {
 		const char *name = waiver_name(a, wy);
@@ -2054,6 +2369,25 @@ enum pairing {
 	PAIR_NAME,
 	PAIR_FILE,
 };
+
+/*
+ * Return how a renamed agent was paired, as renamed_by reports it:
+ * "identity" for a shared cloud identity, "name" for the same name in
+ * another spec file, "file" for a spec file that git saw renamed.
+ */
+static const char *pairing_name(enum pairing how)
+{
+	switch (how) {
+	case PAIR_IDENTITY_AND_NAME:
+	case PAIR_IDENTITY:
+		return "identity";
+	case PAIR_NAME:
+		return "name";
+	case PAIR_FILE:
+		return "file";
+	}
+	BUG("pairing %d has no name", (int)how);
+}
 
 static bool pairs_by(enum pairing how, const struct agent *x,
 		     const struct agent *y)
@@ -2237,8 +2571,8 @@ void perm_diff_compute(struct perm_diff *out, const struct program *base,
 			continue;
 		if (!compare_agent(out, &ad, base, head, x, &head->agents[i]))
 			continue;
-		if (ad.change == AGENT_RENAMED && how[i] == PAIR_IDENTITY)
-			ad.rename_reason = "identity";
+		if (ad.change == AGENT_RENAMED)
+			ad.rename_reason = pairing_name(how[i]);
 		*(struct agent_diff *)vec_push(&v, sizeof(ad)) = ad;
 	}
 	for (j = 0; j < base->nagents; j++)

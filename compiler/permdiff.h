@@ -59,7 +59,7 @@ enum escalation_kind {
 	ESC_EXPIRY,		/* a later expiry, or none */
 	ESC_REVIEW,		/* a longer review cadence, or none */
 	ESC_KIND,		/* no longer an ai_agent, so its rules lapse */
-	ESC_APPROVER,		/* permissions access no longer approved */
+	ESC_APPROVER,		/* access that MND132 or MND140 guards, unapproved */
 };
 
 /*
@@ -83,7 +83,7 @@ struct agent_diff {
 	const char *old_name;		/* renamed: the base's name */
 	const char *file;		/* below the top of the repository */
 	const char *old_file;
-	const char *rename_reason;	/* "identity" or "file" */
+	const char *rename_reason;	/* "identity", "name" or "file" */
 	struct field_change *fields;
 	size_t nfields;
 	struct perm *added, *removed;

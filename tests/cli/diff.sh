@@ -273,7 +273,7 @@ expect_jq '[.head, ([.agents[] | [.name, .change]])]' \
 expect_jq '.agents[] | select(.name == "digest") | .escalations' \
 	'[{"kind":"restricted","principal":null,"resource":"arn:aws:s3:::payments/*","actions":["s3:GetObject"],"message":"new access to restricted resource class '"'"'payments'"'"' through '"'"'arn:aws:s3:::payments/*'"'"': s3:GetObject"}]'
 expect_jq '.agents[] | select(.name == "shipper") | [.old_file, .file, .renamed_by]' \
-	'["agents/shipper.mandate","agents/carrier.mandate","file"]'
+	'["agents/shipper.mandate","agents/carrier.mandate","identity"]'
 expect_jq '.agents[] | select(.name == "etl-loader") | [.fields, .added, .removed]' \
 	'[[{"field":"identity arn:aws:iam::111122223333:role/etl trusted_by","from":null,"to":"lambda.amazonaws.com"}],[],[]]'
 expect_jq '.agents[] | select(.name == "etl-loader") | .escalations[] | [.kind, .message]' \
@@ -349,7 +349,7 @@ expect_status 1
 expect_jq '[.agents[] | [.name, .change]]' '[["gamma","added"]]'
 expect_jq '.agents[0].escalations | map(select(.kind == "trust") | .message)' \
 	'["new trusted principal '"'"'*'"'"' may now assume '"'"'arn:aws:iam::111122223333:role/gamma'"'"'"]'
-expect_jq '.agents[0].fields | map(.field, .to)' \
+expect_jq '.agents[0].fields | map(select(.field | startswith("identity")) | .field, .to)' \
 	'["identity arn:aws:iam::111122223333:role/gamma trusted_by","*"]'
 rm "$TRUST/agents/c.mandate"
 
@@ -645,10 +645,12 @@ case_name "unit: text and markdown"
 run diff --repo "$POLICY" --fail-on-escalation p1 p2 -- agents/ policy/
 expect_status 1
 expect_out "unit: gate fail_on: 'high' -> 'critical'"
-expect_out "  escalation [unit]: gate fail_on relaxed from high to critical, so fewer findings fail the gate"
+expect_out "  escalation [gate]: gate fail_on relaxed from high to critical, so fewer findings fail the gate"
 expect_out "unit: resource class 'payments' removed (was 'restricted')"
-expect_out "  escalation [unit]: restricted resource class 'payments' removed"
+expect_out "  escalation [resource]: restricted resource class 'payments' removed"
 expect_out "unit: escalation path 'local-001' removed (was 'iam:PutRolePolicy')"
+expect_out "  escalation [escalation-path]: escalation path 'local-001' removed"
+expect_no_out "escalation [unit]"
 run diff --repo "$POLICY" --format markdown p1 p2
 expect_status 0
 expect_out "## Repository-wide changes"
@@ -899,7 +901,7 @@ expect_jq '[.unit[] | [.kind, .name, .field, .before, .after, .escalation]]' \
 	'[["gate","gate","max_review_interval","180d","365d",true],["gate","gate","max_rotation","90d","365d",true],["waiver","MND104 for '"'"'keeper'"'"'",null,null,"2027-01-01",true]]'
 run diff --repo "$CTRL" c1
 expect_out "unit: waiver MND104 for 'keeper' added (until '2027-01-01')"
-expect_out "  escalation [unit]: waiver MND104 for 'keeper' added, so its findings stop failing the gate"
+expect_out "  escalation [waiver]: waiver MND104 for 'keeper' added, so its findings stop failing the gate"
 git_ctrl add -A
 git_ctrl commit -q -m "Relax the gate"
 git_ctrl tag c2

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "aws_policy.h"
+#include "build.h"
 #include "compile.h"
 #include "last_access.h"
 #include "match.h"
@@ -272,12 +273,21 @@ static int write_condition(struct adopter *ad, const struct aws_statement *s,
 	op = find_when_op(s, c, ck, why);
 	if (op < 0)
 		return -1;
-	for (i = 0; i < c->nvalues; i++)
+	if (c->nvalues > SPEC_LIST_MAX) {
+		*why = "it has more values than a spec list may hold";
+		return -1;
+	}
+	for (i = 0; i < c->nvalues; i++) {
+		if (strlen(c->values[i]) > SPEC_STRING_MAX) {
+			*why = "a value is longer than a spec string may be";
+			return -1;
+		}
 		if (!writable(c->values[i]) ||
 		    cond_value_problem(ck->type, c->values[i])) {
 			*why = "a value does not fit the key's type";
 			return -1;
 		}
+	}
 	if (!writable(c->key)) {
 		*why = "the key holds control characters";
 		return -1;
@@ -296,6 +306,12 @@ static int write_condition(struct adopter *ad, const struct aws_statement *s,
 		buf_addch(&b, ']');
 	} else {
 		add_string(&b, c->values[0]);
+	}
+	/* The condition is written on one line, indented by four. */
+	if (b.len + 4 > SPEC_LINE_MAX) {
+		buf_release(&b);
+		*why = "its values do not fit on one spec line";
+		return -1;
 	}
 	*out = arena_strdup(&ad->arena, buf_str(&b));
 	buf_release(&b);
@@ -526,9 +542,14 @@ static const char *resource_problem(const struct aws_statement *s)
 
 	if (s->not_resource && s->deny)
 		return "it uses NotResource, which a deny cannot write";
-	for (i = 0; i < s->nresources; i++)
+	if (s->nresources > SPEC_LIST_MAX)
+		return "it names more resources than a spec list may hold";
+	for (i = 0; i < s->nresources; i++) {
 		if (!writable(s->resources[i]) || !*s->resources[i])
 			return "a resource cannot be written as a string";
+		if (strlen(s->resources[i]) > SPEC_STRING_MAX)
+			return "a resource is longer than a spec string may be";
+	}
 	return NULL;
 }
 

@@ -329,4 +329,28 @@ localstack-snapshot-filter_role 0 1
 localstack-snapshot-no_filter 0 2
 localstack-snapshot-with_inline_policies 0 2" "identities adopted and refused"
 
+# What the language cannot hold is left out with a comment, so the
+# adopted spec still checks.
+case_name "values longer than the language allows"
+long=$(printf 'x%.0s' $(seq 3000))
+jq --arg long "$long" '(.RoleDetailList[] | select(.RoleName == "report-writer") | .RolePolicyList) = [{"PolicyName": "p", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+	{"Effect": "Allow", "Action": "s3:GetObject", "Resource": ("arn:aws:s3:::b/" + $long)},
+	{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::ok/*",
+	 "Condition": {"StringEquals": {"aws:PrincipalTag/team": ("t" + $long)}}},
+	{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::ok"}]}}]' \
+	"$ROOT/examples/exports/authorization-details.json" >"$TMP/long.json"
+run adopt --today 2026-12-01 --against "$TMP/long.json" \
+	--identity arn:aws:iam::123456789012:role/report-writer \
+	-o "$TMP/long.mandate"
+expect_status 0
+expect_eq "$(grep -c 'is not adopted: a resource is longer than a spec string may be' "$TMP/long.mandate")" \
+	1 "comments on the long resource"
+expect_eq "$(grep -c 'left out (a value is longer than a spec string may be)' "$TMP/long.mandate")" \
+	1 "comments on the long condition value"
+run check --today 2026-12-01 "$TMP/long.mandate"
+if grep -q "bytes" "$err"; then
+	fail "the adopted spec breaks a limit of the language"
+fi
+expect_no_err "longer than"
+
 finish

@@ -240,6 +240,7 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	size_t i;
+	int j;
 
 	cJSON_Hooks hooks = { xmalloc, free };
 
@@ -273,6 +274,18 @@ int main(int argc, char **argv)
 
 		if (strcmp(argv[1], commands[i].name))
 			continue;
+		/*
+		 * No option value or path may be empty; diff and init say
+		 * more about what their empty arguments should have named.
+		 */
+		for (j = 2; j < argc && commands[i].run != cmd_diff &&
+			    commands[i].run != cmd_init; j++)
+			if (!*argv[j]) {
+				fprintf(stderr, "mandate %s: error: argument %d "
+					"is empty; name a file or give a "
+					"value\n", commands[i].name, j - 1);
+				return EXIT_ERROR;
+			}
 		snprintf(name, sizeof(name), "mandate %s", commands[i].name);
 		argv[1] = name;
 		return finish(commands[i].run(argc - 1, argv + 1));

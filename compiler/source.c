@@ -167,6 +167,11 @@ int source_load(struct source **out, const char *path, size_t max,
 	int fd;
 
 	*out = NULL;
+	if (!*path) {
+		diag_plain(d, DIAG_ERROR, "an input's name is empty; name a "
+			   "file");
+		return -1;
+	}
 	fd = open_for_reading(path);
 	if (fd < 0) {
 		diag_path(d, DIAG_ERROR, path, "cannot open: %s",

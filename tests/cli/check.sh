@@ -210,4 +210,12 @@ run check --today 2026-12-01 --format json tests/fixtures/specs/build
 expect_eq "$(jq -r '[.findings[] | select(.rule == "MND301")] | length' "$out")" \
 	0 "MND301 findings of policies that fit once split"
 
+case_name "an empty argument is named"
+for args in '--against ""' '""' '-o ""'; do
+	eval "run check --today 2026-12-01 \"\$ROOT/examples/agents\" $args"
+	expect_status 2
+	expect_err "mandate check: error: argument"
+	expect_err "is empty; name a file or give a value"
+done
+
 finish

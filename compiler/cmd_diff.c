@@ -494,18 +494,89 @@ static void unique_paths(struct path_list *l)
 }
 
 /*
+ * Return -1 after reporting a PATH that lies inside a nested repository,
+ * submodule or worktree, whose files the walk never reads, else 0.
+ */
+static int check_named_parents(struct gitrev_repo *r, const char *rel)
+{
+	struct buf dir = BUF_INIT;
+	struct stat st;
+	const char *slash;
+	enum gitrev_entry entry = GITREV_ENTRY_SEEN;
+	int ret = 0;
+
+	for (slash = strchr(rel, '/'); slash && entry == GITREV_ENTRY_SEEN;
+	     slash = strchr(slash + 1, '/')) {
+		char *abs;
+
+		buf_reset(&dir);
+		buf_add(&dir, rel, (size_t)(slash - rel));
+		abs = concat(r->workdir, buf_str(&dir));
+		if (stat(abs, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    gitrev_worktree_entry(&entry, r, buf_str(&dir), abs, true,
+					  &cli.diag) < 0)
+			ret = -1;
+		free(abs);
+		if (ret < 0)
+			break;
+	}
+	if (ret == 0 && entry == GITREV_ENTRY_NESTED) {
+		diag_plain(&cli.diag, DIAG_ERROR, "PATH '%s' is inside '%s', "
+			   "another git repository (a nested repository, "
+			   "submodule or worktree), which diff does not read; "
+			   "run mandate diff in that repository", rel,
+			   buf_str(&dir));
+		ret = -1;
+	}
+	buf_release(&dir);
+	return ret;
+}
+
+/*
+ * Return -1 after reporting a named PATH that git does not see: another
+ * repository, or an entry that git ignores. Reading nothing from it
+ * quietly would compare a unit other than the one named.
+ */
+static int check_named_entry(struct gitrev_repo *r, const char *rel,
+			     const char *path, bool dir)
+{
+	enum gitrev_entry entry;
+
+	if (gitrev_worktree_entry(&entry, r, rel, path, dir, &cli.diag) < 0)
+		return -1;
+	if (entry == GITREV_ENTRY_NESTED) {
+		diag_plain(&cli.diag, DIAG_ERROR, "PATH '%s' is another git "
+			   "repository (a nested repository, submodule or "
+			   "worktree), which diff does not read; run mandate "
+			   "diff in that repository", rel);
+		return -1;
+	}
+	if (entry == GITREV_ENTRY_IGNORED) {
+		diag_plain(&cli.diag, DIAG_ERROR, "PATH '%s' is ignored by "
+			   "git, so diff does not read it; add it with 'git "
+			   "add -f' or change the ignore rules", rel);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Add to out the spec files at the working-tree path rel, below the
  * top of the repository: the file itself, or those found by walking
- * the directory. A path named is read even when hidden. Returns 0, or
- * -1 after reporting.
+ * the directory. A path named is read even when hidden, and rejected
+ * when git does not see it. Returns 0, or -1 after reporting.
  */
 static int walk_named(struct path_list *out, const char *rel,
 		      struct gitrev_repo *r)
 {
 	char *path = concat(r->workdir, rel);
 	struct stat st;
-	int ret = 0, seen;
+	int ret = 0;
 
+	if (*rel && check_named_parents(r, rel) < 0) {
+		free(path);
+		return -1;
+	}
 	if (lstat(path, &st) < 0) {
 		if (errno != ENOENT && errno != ENOTDIR) {
 			diag_path(&cli.diag, DIAG_ERROR, path, "cannot read: "
@@ -517,8 +588,8 @@ static int walk_named(struct path_list *out, const char *rel,
 	} else if (!S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode) &&
 		   !(S_ISREG(st.st_mode) && is_spec_name(rel))) {
 		/* not a spec file: nothing to read */
-	} else if ((seen = git_sees(r, path, S_ISDIR(st.st_mode))) <= 0) {
-		ret = seen;
+	} else if (check_named_entry(r, rel, path, S_ISDIR(st.st_mode)) < 0) {
+		ret = -1;
 	} else if (S_ISLNK(st.st_mode)) {
 		warn_symlink(path, r->workdir);
 	} else if (S_ISDIR(st.st_mode)) {

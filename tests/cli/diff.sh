@@ -721,10 +721,40 @@ expect_jq '.agents[] | select(.name == "kept") | .fields' \
 expect_jq '.escalations' '0'
 [ -s "$err" ] && fail "diff wrote to stderr: $(cat "$err")"
 
-case_name "working tree: an ignored spec named as a PATH"
+case_name "working tree: an ignored directory named as a PATH"
 run diff --repo "$WT" --format json w2 -- scratch
 expect_status 2
-expect_err "no agent specs found at either side under the paths given"
+expect_err "error: PATH 'scratch' is ignored by git, so diff does not read it"
+expect_no_err "no agent specs found"
+
+case_name "working tree: an ignored spec named as a PATH"
+run diff --repo "$WT" --format json w2 -- scratch/evil.mandate
+expect_status 2
+expect_err "error: PATH 'scratch/evil.mandate' is ignored by git, so diff does not read it"
+run diff --repo "$WT" --format json w2 -- agents/private.mandate
+expect_status 2
+expect_err "error: PATH 'agents/private.mandate' is ignored by git"
+[ -s "$out" ] && fail "diff wrote a report: $(cat "$out")"
+
+case_name "working tree: a spec inside a nested repository"
+run diff --repo "$WT" --format json w2 -- nested/agents/other.mandate
+expect_status 2
+expect_err "error: PATH 'nested/agents/other.mandate' is inside 'nested', another git repository"
+[ -s "$out" ] && fail "diff wrote a report: $(cat "$out")"
+run diff --repo "$WT" --format json w2 -- nested/agents
+expect_status 2
+expect_err "error: PATH 'nested/agents' is inside 'nested', another git repository"
+
+case_name "working tree: nested repositories named as PATHs"
+for dir in nested sub linked-tree; do
+	run diff --repo "$WT" --format json w2 -- "$dir"
+	expect_status 2
+	expect_err "error: PATH '$dir' is another git repository (a nested repository, submodule or worktree), which diff does not read"
+	expect_no_err "no agent specs found"
+done
+run diff --repo "$WT" --format json w2 -- sub/agents/other.mandate
+expect_status 2
+expect_err "error: PATH 'sub/agents/other.mandate' is inside 'sub', another git repository"
 
 case_name "huge spec in the working tree"
 truncate -s 20M "$WT/agents/huge.mandate"

@@ -17,6 +17,7 @@
 #include "gitrev.h"
 #include "permdiff.h"
 #include "pipeline.h"
+#include "report_output.h"
 #include "source.h"
 
 struct diff_options {
@@ -30,9 +31,12 @@ struct diff_options {
 	size_t npaths;
 	char **owned;		/* the resolved paths, freed at the end */
 	char *prefix;		/* see worktree_prefix */
-	const char *format;
-	const char *output;
+	struct report_outputs outputs;
 	bool fail_on_escalation;
+};
+
+static const char *const diff_formats[] = {
+	"text", "markdown", "json", NULL,
 };
 
 static void diff_usage(FILE *out)
@@ -66,11 +70,15 @@ static void diff_usage(FILE *out)
 	      "  --repo DIR             the repository (default: GIT_DIR and\n"
 	      "                         GIT_WORK_TREE when set, else the one\n"
 	      "                         holding the current directory)\n"
-	      "  --format FORMAT        text (default), markdown or json\n"
+	      "  --format FORMAT        text (default), markdown or json;\n"
+	      "                         repeat with -o for several reports\n"
 	      "  --fail-on-escalation   exit 1 when a change escalates access\n"
-	      "  -o, --output FILE      write to FILE, or stdout when FILE\n"
-	      "                         is \"-\"; a spec file read from the\n"
-	      "                         working tree is rejected\n"
+	      "  -o, --output FILE      write the report of the --format before\n"
+	      "                         it to FILE, or stdout when FILE is\n"
+	      "                         \"-\"; files are renamed into place\n"
+	      "                         only when every report was written; a\n"
+	      "                         spec file read from the working tree\n"
+	      "                         is rejected\n"
 	      "  --color WHEN           colour the text report: auto (default,\n"
 	      "                         on a terminal without NO_COLOR),\n"
 	      "                         always or never\n"
@@ -731,19 +739,6 @@ static void free_renames(struct file_rename *renames, size_t n)
 	free(renames);
 }
 
-static int write_report(const struct diff_options *opt, const struct buf *b)
-{
-	if (!cli_output_is_stdout(opt->output))
-		return write_file_atomic(opt->output, b->data, b->len,
-					 &cli.diag);
-	if (fwrite(buf_str(b), 1, b->len, stdout) != b->len || fflush(stdout)) {
-		diag_plain(&cli.diag, DIAG_ERROR, "cannot write the diff: %s",
-			   strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 /* Return whether rel, below the top of the working tree, exists there. */
 static bool worktree_has(const struct gitrev_repo *r, const char *rel)
 {
@@ -872,22 +867,56 @@ static int split_revisions(struct diff_options *opt, struct gitrev_repo *r)
 }
 
 /*
- * Return whether the text report is coloured: with --color always, or
- * auto on a terminal without NO_COLOR, and never in an -o file.
+ * Return whether the text report r is coloured: with --color always,
+ * or auto on a terminal without NO_COLOR, and never in an -o file.
  */
-static bool text_color(const struct diff_options *opt)
+static bool text_color(const struct report_output *r)
 {
-	if (!cli_output_is_stdout(opt->output) || cli.color == COLOR_NEVER)
+	if (r->path || cli.color == COLOR_NEVER)
 		return false;
 	return cli.color == COLOR_ALWAYS || cli_stdout_is_terminal();
 }
 
+/* Render the comparison d into each report of opt. */
+static void render_reports(struct diff_options *opt, const struct perm_diff *d,
+			   const char *base_commit, const char *head_commit)
+{
+	size_t i;
+
+	for (i = 0; i < opt->outputs.n; i++) {
+		struct report_output *r = &opt->outputs.v[i];
+
+		if (!strcmp(r->format, "json"))
+			diff_report_json(&r->text, d, opt->base, opt->head,
+					 base_commit, head_commit);
+		else if (!strcmp(r->format, "markdown"))
+			diff_report_markdown(&r->text, d, opt->base,
+					     opt->head);
+		else
+			diff_report_text(&r->text, d, opt->base, opt->head,
+					 text_color(r));
+	}
+}
+
+/* Return -1 after rejecting an -o file that is a spec file read. */
+static int reject_spec_outputs(const struct diff_options *opt,
+			       const struct spec_unit *u)
+{
+	size_t i;
+
+	for (i = 0; i < opt->outputs.n; i++)
+		if (cli_reject_input_output("diff", opt->outputs.v[i].path,
+					    NULL, 0, u) < 0)
+			return -1;
+	return 0;
+}
+
 /*
- * Compare the two sides into out. Sets *usage_error when the failure is
- * -o naming a spec read, so that the file is left alone.
+ * Compare the two sides into the reports of opt. Sets *usage_error when
+ * the failure is -o naming a spec read, so that the file is left alone.
  */
-static int compare(struct buf *out, bool *escalated, bool *usage_error,
-		   struct gitrev_repo *r, const struct diff_options *opt)
+static int compare(bool *escalated, bool *usage_error,
+		   struct gitrev_repo *r, struct diff_options *opt)
 {
 	struct side base, head;
 	struct file_rename *renames = NULL;
@@ -904,8 +933,7 @@ static int compare(struct buf *out, bool *escalated, bool *usage_error,
 	if (opt->head ? load_revision(&head, r, opt->head, opt) < 0
 		      : load_worktree(&head, r, opt) < 0)
 		goto out;
-	if (!opt->head && cli_reject_input_output("diff", opt->output, NULL,
-						  0, &head.pl.unit) < 0) {
+	if (!opt->head && reject_spec_outputs(opt, &head.pl.unit) < 0) {
 		*usage_error = true;
 		goto out;
 	}
@@ -919,14 +947,7 @@ static int compare(struct buf *out, bool *escalated, bool *usage_error,
 		goto out;
 	perm_diff_compute(&d, &base.pl.prog, &head.pl.prog, renames,
 			  nrenames, opt->paths, opt->npaths);
-	if (!strcmp(opt->format, "json"))
-		diff_report_json(out, &d, opt->base, opt->head,
-				 base.commit, head.commit);
-	else if (!strcmp(opt->format, "markdown"))
-		diff_report_markdown(out, &d, opt->base, opt->head);
-	else
-		diff_report_text(out, &d, opt->base, opt->head,
-				 text_color(opt));
+	render_reports(opt, &d, base.commit, head.commit);
 	*escalated = d.nescalations > 0;
 	ret = 0;
 out:
@@ -939,60 +960,13 @@ out:
 	return ret;
 }
 
-/*
- * The largest earlier report that a failed run reads to recognize it.
- * A larger file is kept, as any file not recognized is.
- */
-#define EARLIER_REPORT_MAX ((size_t)256 << 20)
-
-/*
- * Remove the report an earlier run left at -o, so that CI does not take
- * it for the report of a run that could not finish, as check does. Only
- * a regular file that is recognisably a diff report of the same format
- * is removed, through any symbolic link as write_file_atomic writes it.
- */
-static void remove_earlier_report(const struct diff_options *opt)
-{
-	struct buf text = BUF_INIT;
-	struct stat st;
-	char *target;
-
-	if (cli_output_is_stdout(opt->output) || stat(opt->output, &st) < 0 ||
-	    !S_ISREG(st.st_mode))
-		return;
-	target = realpath(opt->output, NULL);
-	if (!target)
-		return;
-	if (read_file(target, EARLIER_REPORT_MAX, &text) < 0)
-		log_warn("kept %s: cannot read it to tell whether it is an "
-			 "earlier report: %s", opt->output, strerror(errno));
-	else if (!diff_report_recognize(opt->format, buf_str(&text),
-					text.len))
-		log_warn("kept %s: it does not look like a mandate diff %s "
-			 "report, so this failed run did not replace or remove "
-			 "it", opt->output, opt->format);
-	else if (unlink(target) == 0)
-		log_warn("removed the earlier report %s", opt->output);
-	else
-		log_warn("cannot remove the earlier report %s: %s",
-			 opt->output, strerror(errno));
-	buf_release(&text);
-	free(target);
-}
-
 static int run_diff(struct diff_options *opt)
 {
 	struct gitrev_repo r;
-	struct buf out = BUF_INIT;
 	bool escalated = false, usage_error = false;
 	int status = EXIT_ERROR;
 	size_t i;
 
-	if (strcmp(opt->format, "text") && strcmp(opt->format, "json") &&
-	    strcmp(opt->format, "markdown"))
-		return cli_usage_error("diff", "invalid --format '%s'; "
-				       "expected text, markdown or json",
-				       opt->format);
 	if (gitrev_open(&r, opt->repo, &cli.diag) < 0)
 		goto out;
 	opt->prefix = worktree_prefix(&r);
@@ -1000,8 +974,8 @@ static int run_diff(struct diff_options *opt)
 		usage_error = true;
 		goto out;
 	}
-	if (compare(&out, &escalated, &usage_error, &r, opt) < 0 ||
-	    write_report(opt, &out) < 0)
+	if (compare(&escalated, &usage_error, &r, opt) < 0 ||
+	    report_outputs_write(&opt->outputs) < 0)
 		goto out;
 	status = escalated && opt->fail_on_escalation ? EXIT_FAIL : EXIT_PASS;
 out:
@@ -1009,14 +983,16 @@ out:
 		diag_summary(&cli.diag);
 		/* A usage error never touches the files. */
 		if (!usage_error)
-			remove_earlier_report(opt);
+			report_outputs_remove_earlier(&opt->outputs,
+						      diff_report_recognize,
+						      "mandate diff");
 	}
-	buf_release(&out);
 	gitrev_close(&r);
 	for (i = 0; opt->owned && opt->owned[i]; i++)
 		free(opt->owned[i]);
 	free(opt->owned);
 	free(opt->prefix);
+	report_outputs_release(&opt->outputs);
 	return status;
 }
 
@@ -1031,7 +1007,11 @@ static int find_separator(int argc, char **argv)
 	return argc;
 }
 
-int cmd_diff(int argc, char **argv)
+/*
+ * Read the options before "--" at sep into opt. Returns 0, 1 after
+ * printing the help, or -1 after a usage error.
+ */
+static int parse_options(struct diff_options *opt, int sep, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "repo", required_argument, NULL, 'r' },
@@ -1043,51 +1023,72 @@ int cmd_diff(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct diff_options opt = { 0 };
-	int sep = find_separator(argc, argv);
 	int c;
 
 	optind = 1;
 	while ((c = getopt_long(sep, argv, "o:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			opt.repo = optarg;
+			opt->repo = optarg;
 			break;
 		case 'f':
-			opt.format = optarg;
+			report_outputs_add_format(&opt->outputs, optarg);
 			break;
 		case 'E':
-			opt.fail_on_escalation = true;
+			opt->fail_on_escalation = true;
 			break;
 		case 'o':
-			opt.output = optarg;
+			if (report_outputs_set_path(&opt->outputs, optarg) < 0)
+				return -1;
 			break;
 		case 'c':
 			if (cli_set_color(optarg) < 0)
-				return EXIT_ERROR;
+				return -1;
 			break;
 		case 'v':
 			cli.verbose++;
 			break;
 		case 'h':
 			diff_usage(stdout);
-			return EXIT_PASS;
+			return 1;
 		default:
-			return cli_usage_error("diff", "invalid option");
+			cli_usage_error("diff", "invalid option");
+			return -1;
 		}
 	}
-	cli_apply_color();
-	opt.revs = argv + optind;
-	opt.nrevs = (size_t)(sep - optind);
-	if (sep < argc) {
-		opt.separator = true;
-		opt.paths = argv + sep + 1;
-		opt.npaths = (size_t)(argc - sep - 1);
+	return 0;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct diff_options opt = { 0 };
+	int sep = find_separator(argc, argv);
+	int ret;
+
+	opt.outputs.command = "diff";
+	ret = parse_options(&opt, sep, argv);
+	if (ret == 0) {
+		cli_apply_color();
+		opt.revs = argv + optind;
+		opt.nrevs = (size_t)(sep - optind);
+		if (sep < argc) {
+			opt.separator = true;
+			opt.paths = argv + sep + 1;
+			opt.npaths = (size_t)(argc - sep - 1);
+		}
+		if (opt.nrevs > 2 && sep < argc) {
+			cli_usage_error("diff", "expected at most BASE and "
+					"HEAD before '--'");
+			ret = -1;
+		}
 	}
-	if (opt.nrevs > 2 && sep < argc)
-		return cli_usage_error("diff", "expected at most BASE and "
-				       "HEAD before '--'");
-	if (!opt.format)
-		opt.format = "text";
+	if (ret == 0 && report_outputs_finish(&opt.outputs, "text",
+					      diff_formats,
+					      "text, markdown or json") < 0)
+		ret = -1;
+	if (ret != 0) {
+		report_outputs_release(&opt.outputs);
+		return ret < 0 ? EXIT_ERROR : EXIT_PASS;
+	}
 	return run_diff(&opt);
 }

@@ -435,6 +435,38 @@ expect_status 0
 expect_eq "$(jq -c '[.agents[].name]' "$TMP/report.json")" '["alpha"]' \
 	"the agents in the -o file"
 
+case_name "several --format -o pairs write each report"
+rm -f "$TMP/report.json" "$TMP/report.md"
+run diff --repo "$TRUST" --format json -o "$TMP/report.json" \
+	--format markdown -o "$TMP/report.md" --format text t1 t2
+expect_status 0
+expect_eq "$(jq -c '[.agents[].name]' "$TMP/report.json")" '["alpha"]' \
+	"the agents in the json report"
+grep -q '^##* ' "$TMP/report.md" || fail "no markdown heading in report.md"
+grep -qF 'alpha' "$TMP/report.md" || fail "report.md does not name alpha"
+expect_out "alpha"
+expect_no_out '"agents"'
+
+case_name "several reports: usage errors"
+run diff --repo "$TRUST" --format json -o "$TMP/a.json" -o "$TMP/b.json" t1 t2
+expect_status 2
+expect_err "-o '$TMP/a.json' and -o '$TMP/b.json' are both for --format json"
+run diff --repo "$TRUST" --format json --format text t1 t2
+expect_status 2
+expect_err "reports 'json' and 'text' would both go to stdout"
+run diff --repo "$TRUST" --format json -o "$TMP/same" --format text \
+	-o "$TMP/./same" t1 t2
+expect_status 2
+expect_err "are the same file"
+[ ! -e "$TMP/same" ] || fail "a usage error wrote a report"
+
+case_name "several reports: a failed write keeps none"
+rm -f "$TMP/report.json"
+run diff --repo "$TRUST" --format json -o "$TMP/report.json" \
+	--format text -o "$TMP/no-such-dir/report.txt" t1 t2
+expect_status 2
+[ ! -e "$TMP/report.json" ] || fail "the json report was written alone"
+
 case_name "PATH with '..' leaving the repository"
 run diff --repo "$TRUST" t1 -- ../../etc/passwd
 expect_status 2

@@ -33,6 +33,9 @@ struct diff_options {
 	char *prefix;		/* see worktree_prefix */
 	struct report_outputs outputs;
 	bool fail_on_escalation;
+	bool merge_base;	/* compare from the merge base of BASE and HEAD */
+	char merge_base_id[GITREV_ID_SIZE];
+	char *base_label;	/* BASE as the reports name it */
 };
 
 static const char *const diff_formats[] = {
@@ -73,6 +76,11 @@ static void diff_usage(FILE *out)
 	      "  --format FORMAT        text (default), markdown or json;\n"
 	      "                         repeat with -o for several reports\n"
 	      "  --fail-on-escalation   exit 1 when a change escalates access\n"
+	      "  --merge-base           compare from the merge base of BASE\n"
+	      "                         and HEAD (of BASE and the HEAD commit\n"
+	      "                         for the working tree), as git diff\n"
+	      "                         --merge-base: commits made on BASE\n"
+	      "                         after the branch point do not show\n"
 	      "  -o, --output FILE      write the report of the --format before\n"
 	      "                         it to FILE, or stdout when FILE is\n"
 	      "                         \"-\"; files are renamed into place\n"
@@ -881,19 +889,19 @@ static bool text_color(const struct report_output *r)
 static void render_reports(struct diff_options *opt, const struct perm_diff *d,
 			   const char *base_commit, const char *head_commit)
 {
+	const char *base = opt->base_label ? opt->base_label : opt->base;
 	size_t i;
 
 	for (i = 0; i < opt->outputs.n; i++) {
 		struct report_output *r = &opt->outputs.v[i];
 
 		if (!strcmp(r->format, "json"))
-			diff_report_json(&r->text, d, opt->base, opt->head,
+			diff_report_json(&r->text, d, base, opt->head,
 					 base_commit, head_commit);
 		else if (!strcmp(r->format, "markdown"))
-			diff_report_markdown(&r->text, d, opt->base,
-					     opt->head);
+			diff_report_markdown(&r->text, d, base, opt->head);
 		else
-			diff_report_text(&r->text, d, opt->base, opt->head,
+			diff_report_text(&r->text, d, base, opt->head,
 					 text_color(r));
 	}
 }
@@ -960,6 +968,28 @@ out:
 	return ret;
 }
 
+/*
+ * Replace BASE with the merge base of BASE and HEAD, or of BASE and the
+ * commit HEAD names when HEAD is the working tree, as git diff
+ * --merge-base does: a branch is then compared with the point where it
+ * left BASE, and commits made on BASE since do not show as changes.
+ */
+static int use_merge_base(struct diff_options *opt, struct gitrev_repo *r)
+{
+	const char *head = opt->head ? opt->head : "HEAD";
+	struct buf label = BUF_INIT;
+
+	if (gitrev_merge_base(opt->merge_base_id, r, opt->base, head,
+			      &cli.diag) < 0)
+		return -1;
+	buf_addf(&label, "%.12s (merge base of %s and %s)",
+		 opt->merge_base_id, opt->base, head);
+	opt->base_label = buf_detach(&label, NULL);
+	log_info("comparing from %s", opt->base_label);
+	opt->base = opt->merge_base_id;
+	return 0;
+}
+
 static int run_diff(struct diff_options *opt)
 {
 	struct gitrev_repo r;
@@ -974,6 +1004,8 @@ static int run_diff(struct diff_options *opt)
 		usage_error = true;
 		goto out;
 	}
+	if (opt->merge_base && use_merge_base(opt, &r) < 0)
+		goto out;
 	if (compare(&escalated, &usage_error, &r, opt) < 0 ||
 	    report_outputs_write(&opt->outputs) < 0)
 		goto out;
@@ -992,6 +1024,7 @@ out:
 		free(opt->owned[i]);
 	free(opt->owned);
 	free(opt->prefix);
+	free(opt->base_label);
 	report_outputs_release(&opt->outputs);
 	return status;
 }
@@ -1017,6 +1050,7 @@ static int parse_options(struct diff_options *opt, int sep, char **argv)
 		{ "repo", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "fail-on-escalation", no_argument, NULL, 'E' },
+		{ "merge-base", no_argument, NULL, 'm' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -1036,6 +1070,9 @@ static int parse_options(struct diff_options *opt, int sep, char **argv)
 			break;
 		case 'E':
 			opt->fail_on_escalation = true;
+			break;
+		case 'm':
+			opt->merge_base = true;
 			break;
 		case 'o':
 			if (report_outputs_set_path(&opt->outputs, optarg) < 0)

@@ -993,3 +993,55 @@ void gitrev_files_release(struct gitrev_files *f)
 	free(f->v);
 	memset(f, 0, sizeof(*f));
 }
+
+/*
+ * Resolve rev to the id of the commit it names into out. Returns 0, or
+ * -1 after reporting a revision that is missing or names no commit.
+ */
+static int resolve_commit(git_oid *out, struct gitrev_repo *r,
+			  const char *rev, struct diag *d)
+{
+	char commit[GITREV_ID_SIZE];
+	git_tree *tree;
+
+	if (gitrev_tree(&tree, commit, r, rev, d) < 0)
+		return -1;
+	git_tree_free(tree);
+	if (!commit[0]) {
+		diag_plain(d, DIAG_ERROR, "--merge-base needs commits, but "
+			   "'%s' names a tree", rev);
+		return -1;
+	}
+	if (git_oid_fromstr(out, commit) < 0) {
+		diag_plain(d, DIAG_ERROR, "cannot read the commit id of '%s': "
+			   "%s", rev, git_message());
+		return -1;
+	}
+	return 0;
+}
+
+int gitrev_merge_base(char out[GITREV_ID_SIZE], struct gitrev_repo *r,
+		      const char *base, const char *head, struct diag *d)
+{
+	git_oid one, two, merge_base;
+	int err;
+
+	out[0] = '\0';
+	if (resolve_commit(&one, r, base, d) < 0 ||
+	    resolve_commit(&two, r, head, d) < 0)
+		return -1;
+	err = git_merge_base(&merge_base, r->repo, &one, &two);
+	if (err == GIT_ENOTFOUND) {
+		diag_plain(d, DIAG_ERROR, "'%s' and '%s' have no merge base: "
+			   "no commit is an ancestor of both", base, head);
+		note_shallow(r, d);
+		return -1;
+	}
+	if (err < 0) {
+		diag_plain(d, DIAG_ERROR, "cannot find the merge base of '%s' "
+			   "and '%s': %s", base, head, git_message());
+		return -1;
+	}
+	git_oid_tostr(out, GITREV_ID_SIZE, &merge_base);
+	return 0;
+}

@@ -435,6 +435,75 @@ expect_status 0
 expect_eq "$(jq -c '[.agents[].name]' "$TMP/report.json")" '["alpha"]' \
 	"the agents in the -o file"
 
+# A repository whose main gained a grant after the feature branch left
+# it: comparing the tips shows that grant as a change of the branch.
+MB=$TMP/merge-base
+git_mb() {
+	git -C "$MB" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+mkdir -p "$MB"
+git init -q -b main "$MB"
+REPO=$MB write_agent mb.mandate mb mb bob@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:mb"'
+git_mb add -A
+git_mb commit -q -m "First agent"
+git_mb tag fork-point
+git_mb checkout -q -b feature
+REPO=$MB write_agent mb.mandate mb mb carol@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:mb"'
+git_mb commit -q -a -m "New business owner"
+git_mb checkout -q main
+REPO=$MB write_agent mb.mandate mb mb bob@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:mb"
+
+  grant actions ["sqs:DeleteQueue"] on "arn:aws:sqs:us-east-1:111122223333:mb" {
+    because = "Cleans up"
+  }'
+git_mb commit -q -a -m "Grant a delete on main"
+git_mb checkout -q feature
+fork=$(git -C "$MB" rev-parse fork-point)
+
+case_name "branch tips show main's grant as removed"
+run diff --repo "$MB" --format json main feature
+expect_status 0
+expect_jq '[.agents[].removed[]?.action]' '["sqs:DeleteQueue"]'
+
+case_name "--merge-base compares from the fork point"
+run diff --repo "$MB" --format json --merge-base --fail-on-escalation \
+	main feature
+expect_status 0
+expect_jq '.base_commit' "\"$fork\""
+expect_jq '.base' "\"$(echo "$fork" | cut -c1-12) (merge base of main and feature)\""
+expect_jq '[.agents[] | [.name, .change]]' '[["mb","changed"]]'
+expect_jq '[.agents[].removed[]?.action]' '[]'
+expect_jq '[.agents[].fields[].to]' '["carol@example.com"]'
+
+case_name "--merge-base with the working tree"
+run diff --repo "$MB" --format json --merge-base main
+expect_status 0
+expect_jq '.base_commit' "\"$fork\""
+expect_jq '[.agents[].removed[]?.action]' '[]'
+expect_jq '[.agents[].fields[].to]' '["carol@example.com"]'
+
+case_name "--merge-base on the reverse side escalates"
+run diff --repo "$MB" --merge-base --fail-on-escalation feature main
+expect_status 1
+expect_out "merge base of feature and main"
+expect_out "sqs:DeleteQueue"
+
+case_name "--merge-base without a common ancestor"
+git_mb checkout -q --orphan lone
+git_mb commit -q -m "Unrelated history"
+run diff --repo "$MB" --merge-base main lone
+expect_status 2
+expect_err "error: 'main' and 'lone' have no merge base: no commit is an ancestor of both"
+git_mb checkout -q -f feature
+
+case_name "--merge-base with a tree"
+run diff --repo "$MB" --merge-base "main^{tree}" feature
+expect_status 2
+expect_err "error: --merge-base needs commits, but 'main^{tree}' names a tree"
+
 case_name "several --format -o pairs write each report"
 rm -f "$TMP/report.json" "$TMP/report.md"
 run diff --repo "$TRUST" --format json -o "$TMP/report.json" \

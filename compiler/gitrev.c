@@ -244,6 +244,44 @@ static char *list_remotes(struct buf *out, git_repository *repo)
 	return pick;
 }
 
+#define HEX_DIGITS "0123456789abcdefABCDEF"
+
+/* Return whether name is a full SHA-1 or SHA-256 object id. */
+static bool is_full_id(const char *name)
+{
+	size_t n = strspn(name, HEX_DIGITS);
+
+	return !name[n] && (n == 40 || n == 64);
+}
+
+/*
+ * Return whether a name missing here may exist in the remote: the
+ * clone is shallow, or fetches only some branches, as CI clones do.
+ */
+static bool may_exist_upstream(struct gitrev_repo *r)
+{
+	struct buf remotes = BUF_INIT, key = BUF_INIT;
+	char *remote = list_remotes(&remotes, r->repo);
+	git_config *config;
+	const char *refspec;
+	bool partial = false;
+
+	if (remote && git_repository_is_shallow(r->repo) == 1) {
+		partial = true;
+	} else if (remote &&
+		   git_repository_config_snapshot(&config, r->repo) == 0) {
+		buf_addf(&key, "remote.%s.fetch", remote);
+		partial = git_config_get_string(&refspec, config,
+						buf_str(&key)) < 0 ||
+			  !strchr(refspec, '*');
+		git_config_free(config);
+	}
+	free(remote);
+	buf_release(&remotes);
+	buf_release(&key);
+	return partial;
+}
+
 /*
  * Note how to fetch name, a branch or tag of no remote named in it,
  * from the remote that a clone has, or that it is there already as a
@@ -264,6 +302,12 @@ static void note_fetch_name(struct gitrev_repo *r, const char *name,
 			   buf_str(&tracking), buf_str(&tracking));
 		goto out;
 	}
+	if (is_full_id(name)) {
+		diag_plain(d, DIAG_NOTE, "to fetch commit '%s' from remote "
+			   "'%s': git fetch %s %s, or fetch the whole history: "
+			   "git fetch --unshallow", name, remote, remote, name);
+		goto out;
+	}
 	diag_plain(d, DIAG_NOTE, "if '%s' is a branch of remote '%s', fetch "
 		   "it into a remote-tracking branch, then compare with that: "
 		   "git fetch %s %s:refs/remotes/%s/%s, then mandate diff %s",
@@ -271,6 +315,10 @@ static void note_fetch_name(struct gitrev_repo *r, const char *name,
 		   buf_str(&tracking));
 	diag_plain(d, DIAG_NOTE, "if '%s' is a tag, fetch it: git fetch %s "
 		   "tag %s", name, remote, name);
+	if (strspn(name, HEX_DIGITS) == strlen(name))
+		diag_plain(d, DIAG_NOTE, "if '%s' is an abbreviated commit "
+			   "id, give the full id, or fetch the whole history: "
+			   "git fetch --unshallow", name);
 out:
 	free(remote);
 	buf_release(&remotes);
@@ -300,24 +348,26 @@ static void note_no_remote(struct gitrev_repo *r, const char *rev,
 }
 
 /*
- * Report a revision that is not in the repository, and print how to
- * fetch it, because CI often clones one branch or only its last commit.
+ * Note how to fetch a revision that is not in the repository, because
+ * CI often clones one branch or only its last commit.
  * A plain "git fetch origin main" only sets FETCH_HEAD in a clone of
  * one branch, so the advice names the remote-tracking branch to fetch
  * into. For "origin/mian", the close name that exists is suggested
  * instead of a fetch.
  */
-static void report_missing(struct gitrev_repo *r, const char *rev,
-			   struct diag *d)
+static void note_missing(struct gitrev_repo *r, const char *rev,
+			 struct diag *d)
 {
 	char *guess = NULL, *remote;
 	bool plain = !strpbrk(rev, "~^@:{}");
 
-	diag_plain(d, DIAG_ERROR, "revision '%s' is not in the repository "
-		   "at '%s'", rev, r->dir);
-	if (plain)
-		guess = gitrev_suggest(r, rev, d);
 	remote = plain ? remote_of(r->repo, rev) : NULL;
+	/*
+	 * A name such as "v1" that the clone did not fetch is not a typo
+	 * of "v2", so only a name that cannot be upstream gets a guess.
+	 */
+	if (plain && (remote || !may_exist_upstream(r)))
+		guess = gitrev_suggest(r, rev, d);
 	if (guess && remote) {
 		/* a remote-tracking branch of that name exists: use it */
 	} else if (remote) {
@@ -334,6 +384,14 @@ static void report_missing(struct gitrev_repo *r, const char *rev,
 	note_shallow(r, d);
 	free(remote);
 	free(guess);
+}
+
+static void report_missing(struct gitrev_repo *r, const char *rev,
+			   struct diag *d)
+{
+	diag_plain(d, DIAG_ERROR, "revision '%s' is not in the repository "
+		   "at '%s'", rev, r->dir);
+	note_missing(r, rev, d);
 }
 
 /*
@@ -420,7 +478,7 @@ static void report_past_history(struct gitrev_repo *r, const char *rev,
 /* Return whether rev is 1 to 3 hexadecimal digits. */
 static bool is_short_hex(const char *rev)
 {
-	size_t n = strspn(rev, "0123456789abcdefABCDEF");
+	size_t n = strspn(rev, HEX_DIGITS);
 
 	return n > 0 && n < 4 && !rev[n];
 }
@@ -487,8 +545,10 @@ static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 		/* reported */
 	} else if (err == GIT_EAMBIGUOUS && is_short_hex(rev)) {
 		diag_plain(d, DIAG_ERROR, "revision '%s' is not a branch or "
-			   "tag, and an abbreviated commit id needs at least 4 "
-			   "hexadecimal digits", rev);
+			   "tag in the repository at '%s', and an abbreviated "
+			   "commit id needs at least 4 hexadecimal digits", rev,
+			   r->dir);
+		note_missing(r, rev, d);
 	} else if (err == GIT_EAMBIGUOUS) {
 		diag_plain(d, DIAG_ERROR, "revision '%s' is ambiguous: more "
 			   "than one object id starts with it; give more "

@@ -1222,6 +1222,45 @@ run diff --repo "$SHALLOW" --format json u1 HEAD -- team-a
 expect_status 0
 expect_jq '[.agents[].name]' '["a-bot"]'
 
+case_name "fetch advice: tag missing beside another"
+# A commit and tag that only the origin has; u1 is here now, so a guess
+# would name it for the u9 not fetched.
+extra_id=$(git -C "$UNITS" commit-tree -p u1 -m "Only upstream" "u1^{tree}")
+git_units tag u9 "$extra_id"
+run diff --repo "$SHALLOW" u9 HEAD -- team-a
+expect_status 2
+expect_err "revision 'u9' is not in the repository"
+expect_err "git fetch origin tag u9"
+expect_err "this is a shallow clone"
+expect_no_err "did you mean"
+
+case_name "fetch advice: short hexadecimal names"
+for rev in d1 add; do
+	run diff --repo "$SHALLOW" "$rev" HEAD -- team-a
+	expect_status 2
+	expect_err "error: revision '$rev' is not a branch or tag in the repository at '$SHALLOW', and an abbreviated commit id needs at least 4 hexadecimal digits"
+	expect_err "git fetch origin $rev:refs/remotes/origin/$rev"
+	expect_err "git fetch origin tag $rev"
+	expect_err "this is a shallow clone"
+done
+git_units branch ad1 u1
+run diff --repo "$UNITS" ad HEAD -- team-a
+expect_status 2
+expect_err "an abbreviated commit id needs at least 4 hexadecimal digits"
+expect_err "did you mean 'ad1'?"
+git_units branch -D ad1
+
+case_name "fetch advice: full commit id"
+run diff --repo "$SHALLOW" "$extra_id" HEAD -- team-a
+expect_status 2
+expect_err "to fetch commit '$extra_id' from remote 'origin': git fetch origin $extra_id, or fetch the whole history: git fetch --unshallow"
+expect_no_err "fetch origin tag"
+git -C "$SHALLOW" fetch -q origin "$extra_id" 2>/dev/null ||
+	fail "the advised git fetch of a commit failed"
+run diff --repo "$SHALLOW" --format json "$extra_id" HEAD -- team-a
+expect_status 0
+git_units tag -d u9
+
 case_name "fetch advice: misspelt or unknown remote"
 run diff --repo "$SHALLOW" origin/mian HEAD -- team-a
 expect_status 2
@@ -1292,7 +1331,7 @@ while IFS='|' read -r rev want; do
 	expect_status 2
 	expect_err "error: $want"
 done <<REVS
-fde|revision 'fde' is not a branch or tag, and an abbreviated commit id needs at least 4 hexadecimal digits
+fde|revision 'fde' is not a branch or tag in the repository at '$UNITS', and an abbreviated commit id needs at least 4 hexadecimal digits
 9788|revision '9788' is ambiguous: more than one object id starts with it; give more hexadecimal digits
 9788f0f|revision '9788f0f' names a blob, not a commit or tree; give a branch, tag or commit
 :|revision ':' names a file in the index, which diff does not compare; without HEAD, diff compares BASE with the working tree

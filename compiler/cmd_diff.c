@@ -261,12 +261,14 @@ static void warn_unexpanded(const struct pipeline *pl)
 
 /*
  * Note, after the specs of one side failed to compile, how to compare
- * one unit when the repository contains several, each in its directory.
+ * one unit when the repository contains several, each in its directory,
+ * as errors for a definition repeated in another file suggest.
  */
-static void note_units(const struct diff_options *opt)
+static void note_units(const struct diff_options *opt,
+		       const struct spec_unit *u)
 {
-	if (!opt->npaths)
-		diag_plain(&cli.diag, DIAG_NOTE, "diff compiles every spec of "
+	if (!opt->npaths && u->nclashes)
+		diag_final_note(&cli.diag, "diff compiles every spec of "
 			   "the repository as one unit; when it holds several "
 			   "units, compare one by naming its directories as "
 			   "check takes them: mandate diff BASE [HEAD] -- "
@@ -292,9 +294,9 @@ static int load_revision(struct side *s, struct gitrev_repo *r,
 	files.n = 0;		/* the unit took them */
 	gitrev_files_release(&files);
 	if (ret < 0) {
-		diag_plain(&cli.diag, DIAG_NOTE, "the specs at revision '%s' "
-			   "do not compile", rev);
-		note_units(opt);
+		diag_final_note(&cli.diag, "the specs at revision '%s' do not "
+				"compile", rev);
+		note_units(opt, &s->pl.unit);
 	} else {
 		warn_unexpanded(&s->pl);
 	}
@@ -700,9 +702,9 @@ static int load_worktree(struct side *s, struct gitrev_repo *r,
 		ret = pipeline_load_sources(&s->pl, sources.v, sources.n);
 		sources.n = 0;	/* the unit took them */
 		if (ret < 0) {
-			diag_plain(&cli.diag, DIAG_NOTE, "the specs in the "
-				   "working tree do not compile");
-			note_units(opt);
+			diag_final_note(&cli.diag, "the specs in the working "
+					"tree do not compile");
+			note_units(opt, &s->pl.unit);
 		} else {
 			warn_unexpanded(&s->pl);
 		}

@@ -589,6 +589,52 @@ run diff --repo "$REPO" v1 broken
 expect_status 2
 expect_err "broken:agents/broken.mandate:2:9: error: missing a value after '='"
 expect_err "note: the specs at revision 'broken' do not compile"
+expect_no_err "compare one by naming its directories"
+
+case_name "many errors keep the closing notes"
+MANY=$TMP/many
+mkdir -p "$MANY/specs"
+git init -q -b main "$MANY"
+git -C "$MANY" commit -q --allow-empty -m "No specs" >/dev/null 2>&1 ||
+	fail "git commit of no specs failed"
+git -C "$MANY" tag empty
+for i in $(seq 1 25); do
+	printf 'agent "a%s" {\n  kind = workload\n  bogus = 1\n}\n' "$i"
+done >"$MANY/specs/a.mandate"
+git -C "$MANY" add -A >/dev/null 2>&1
+git -C "$MANY" commit -q -m "Unknown fields" >/dev/null 2>&1 ||
+	fail "git commit of the unknown fields failed"
+run diff --repo "$MANY" HEAD
+expect_status 2
+expect_err "too many errors, stopping after 20"
+expect_err "note: the specs at revision 'HEAD' do not compile"
+expect_no_err "compare one by naming its directories"
+git -C "$MANY" rm -q specs/a.mandate >/dev/null 2>&1
+for i in $(seq 1 25); do
+	mkdir -p "$MANY/team-$i"
+	printf 'gate {\n  fail_on = high\n}\n' >"$MANY/team-$i/gate.mandate"
+done
+git -C "$MANY" add -A >/dev/null 2>&1
+git -C "$MANY" commit -q -m "A gate per team" >/dev/null 2>&1 ||
+	fail "git commit of the gates failed"
+run diff --repo "$MANY" HEAD
+expect_status 2
+expect_err "too many errors, stopping after 20"
+expect_err "note: the specs at revision 'HEAD' do not compile"
+expect_err "note: diff compiles every spec of the repository as one unit"
+rm "$MANY"/team-*/gate.mandate
+REPO=$MANY write_agent team-1/dup.mandate dup dup bob@example.com ''
+REPO=$MANY write_agent team-2/dup.mandate dup dup2 bob@example.com ''
+run diff --repo "$MANY" empty -- team-1 team-2
+expect_status 2
+expect_err "note: the specs in the working tree do not compile"
+expect_no_err "diff compiles every spec of the repository as one unit"
+run diff --repo "$MANY" empty
+expect_status 2
+expect_err "duplicate agent name 'dup'"
+expect_err "note: the specs in the working tree do not compile"
+expect_err "note: diff compiles every spec of the repository as one unit"
+
 
 case_name "a revision not in the repository"
 run diff --repo "$REPO" mian

@@ -632,6 +632,44 @@ static void report_not_tree(const char *rev, git_object *obj, struct diag *d)
 		   "or tree; give a branch, tag or commit", rev, type);
 }
 
+/*
+ * Return -1 after reporting a revision "REV:PATH" that names a
+ * directory below the top of REV: its paths would not be the paths
+ * of the other side, so every spec would seem renamed. Else 0.
+ * NOTE: a tree named by its id is taken as the top of a commit; telling
+ * would need a walk of every commit.
+ */
+static int reject_subtree(struct gitrev_repo *r, const char *rev,
+			  const git_tree *tree, struct diag *d)
+{
+	const char *colon = strchr(rev, ':');
+	char *top_rev;
+	git_object *top;
+	bool same = true;
+
+	if (!colon || colon == rev)
+		return 0;
+	top_rev = xstrndup(rev, (size_t)(colon - rev));
+	if (git_revparse_single(&top, r->repo, top_rev) == 0) {
+		git_object *top_tree;
+
+		if (git_object_peel(&top_tree, top, GIT_OBJECT_TREE) == 0) {
+			same = git_oid_equal(git_object_id(top_tree),
+					     git_tree_id(tree));
+			git_object_free(top_tree);
+		}
+		git_object_free(top);
+	}
+	if (!same)
+		diag_plain(d, DIAG_ERROR, "revision '%s' names the directory "
+			   "'%s', not the top of a commit, so its paths would "
+			   "not match the other side's; give the commit, and "
+			   "the directory after '--': mandate diff %s -- %s",
+			   rev, colon + 1, top_rev, colon + 1);
+	free(top_rev);
+	return same ? 0 : -1;
+}
+
 int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
 		struct gitrev_repo *r, const char *rev, struct diag *d)
 {
@@ -654,7 +692,13 @@ int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
 	err = git_object_peel((git_object **)out, obj, GIT_OBJECT_TREE);
 	if (err < 0)
 		report_not_tree(rev, obj, d);
+	else if (reject_subtree(r, rev, *out, d) < 0)
+		err = -1;
 	git_object_free(obj);
+	if (err < 0) {
+		git_tree_free(*out);
+		*out = NULL;
+	}
 	return err < 0 ? -1 : 0;
 }
 

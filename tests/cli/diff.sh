@@ -1385,6 +1385,7 @@ fde|revision 'fde' is not a branch or tag in the repository at '$UNITS', and an 
 HEAD^{blob}|invalid revision 'HEAD^{blob}': diff compares commits and trees, so '^{...}' may name only a commit or a tree, as in HEAD^{tree}
 HEAD:team-a/a.mandate|revision 'HEAD:team-a/a.mandate' names a file, not a commit or tree; give the commit, and the file after '--': mandate diff HEAD -- team-a/a.mandate
 HEAD:nosuch|revision 'HEAD:nosuch' names no file or directory: 'nosuch' is not at 'HEAD'
+HEAD:team-a|revision 'HEAD:team-a' names the directory 'team-a', not the top of a commit, so its paths would not match the other side's; give the commit, and the directory after '--': mandate diff HEAD -- team-a
 HEAD~1x|invalid revision 'HEAD~1x': '~' and '^' take only a number, as in HEAD~2 or HEAD^2
 HEAD^!|revision 'HEAD^!' is a range, which diff does not accept; give BASE and HEAD as two arguments: mandate diff HEAD^ HEAD
 HEAD^-|revision 'HEAD^-' is a range, which diff does not accept; give BASE and HEAD as two arguments: mandate diff HEAD^ HEAD
@@ -1392,6 +1393,13 @@ HEAD~9|revision 'HEAD~9' is not in the repository at '$UNITS': the history of 'H
 REVS
 run diff --repo "$UNITS" fed -- team-a
 expect_status 0
+run diff --repo "$UNITS" u1 HEAD:team-a -- team-a
+expect_status 2
+expect_err "error: revision 'HEAD:team-a' names the directory 'team-a', not the top of a commit"
+expect_no_err "renamed"
+run diff --repo "$UNITS" --format json HEAD: HEAD -- team-a
+expect_status 0
+expect_jq '.agents' '[]'
 run diff --repo "$UNITS" "" -- team-a
 expect_status 2
 expect_err "error: the revision is empty; give a branch, tag or commit"

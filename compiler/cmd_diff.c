@@ -865,12 +865,19 @@ static int split_revisions(struct diff_options *opt, struct gitrev_repo *r)
 		opt->head = opt->revs[1];
 		first_path = 2;
 	}
-	for (i = first_path; i < opt->nrevs; i++)
-		if (!names_path(r, opt->prefix, opt->revs[i], opt->base,
-				opt->head)) {
+	for (i = first_path; i < opt->nrevs; i++) {
+		if (names_path(r, opt->prefix, opt->revs[i], opt->base,
+			       opt->head))
+			continue;
+		if (opt->head && gitrev_resolves(r, opt->revs[i]))
+			diag_plain(&cli.diag, DIAG_ERROR, "'%s' is a third "
+				   "revision, but diff compares two: BASE and "
+				   "HEAD ('%s' and '%s')", opt->revs[i],
+				   opt->base, opt->head);
+		else
 			report_unknown_argument(r, opt->revs[i]);
-			return -1;
-		}
+		return -1;
+	}
 	opt->paths = opt->revs + first_path;
 	opt->npaths = opt->nrevs - first_path;
 	return 0;

@@ -536,6 +536,15 @@ run diff --repo "$TRUST" --format json -o "$TMP/report.json" \
 expect_status 2
 [ ! -e "$TMP/report.json" ] || fail "the json report was written alone"
 
+case_name "third revision is rejected"
+run diff --repo "$TRUST" t1 t2 t1
+expect_status 2
+expect_err "error: 't1' is a third revision, but diff compares two: BASE and HEAD ('t1' and 't2')"
+expect_no_err "neither a revision nor a path"
+run diff --repo "$TRUST" t1 t2 nosuch
+expect_status 2
+expect_err "'nosuch' is neither a revision nor a path"
+
 case_name "PATH with '..' leaving the repository"
 run diff --repo "$TRUST" t1 -- ../../etc/passwd
 expect_status 2

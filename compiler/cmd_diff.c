@@ -620,13 +620,54 @@ static int walk_named(struct path_list *out, const char *rel,
 }
 
 /*
+ * Return the working-tree path rel, below the top, as messages name it,
+ * newly allocated: relative to the current directory when that lies in
+ * the working tree, as check names files, else absolute.
+ */
+static char *display_path(const struct gitrev_repo *r, const char *top,
+			  const char *rel)
+{
+	char *cwd = realpath(".", NULL);
+	const char *below = cwd ? below_dir(cwd, top, strlen(top)) : NULL;
+	struct buf path = BUF_INIT;
+	const char *p;
+
+	if (!below) {
+		free(cwd);
+		return concat(r->workdir, rel);
+	}
+	/* Climb out of the current directory to the top, then down. */
+	while (*below == '/')
+		below++;
+	while (*below) {
+		size_t n = strcspn(below, "/");
+
+		if (!strncmp(rel, below, n) && rel[n] == '/') {
+			rel += n + 1;	/* a common directory */
+		} else {
+			for (p = below; *p; p++)
+				if (*p == '/')
+					buf_adds(&path, "../");
+			buf_adds(&path, "../");
+			break;
+		}
+		below += n;
+		while (*below == '/')
+			below++;
+	}
+	buf_adds(&path, rel);
+	free(cwd);
+	return buf_detach(&path, NULL);
+}
+
+/*
  * Read the working-tree files into out, named by their paths below the
  * top of the repository, then the files of the index marked
  * skip-worktree. Returns 0, or -1 after reporting.
  */
 static int read_worktree(struct gitrev_files *out,
 			 const struct path_list *files, struct gitrev_repo *r,
-			 const struct diff_options *opt)
+			 const char *top, const struct diff_options *opt)
 {
 	size_t i;
 	int ret = 0;
@@ -655,6 +696,8 @@ static int read_worktree(struct gitrev_files *out,
 			continue;
 		}
 		src->unit_path = xstrdup(rel);
+		free(src->path);
+		src->path = display_path(r, top, rel);
 		grow_array((void **)&out->v, &out->cap, out->n + 1,
 			   sizeof(*out->v));
 		out->v[out->n++] = src;
@@ -695,7 +738,7 @@ static int load_worktree(struct side *s, struct gitrev_repo *r,
 		ret = walk_named(&files, "", r);
 	unique_paths(&files);
 	if (ret == 0)
-		ret = read_worktree(&sources, &files, r, opt);
+		ret = read_worktree(&sources, &files, r, top, opt);
 	if (ret == 0) {
 		log_info("read %zu spec files in the working tree",
 			 sources.n);

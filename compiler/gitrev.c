@@ -525,6 +525,28 @@ static bool report_form(const char *rev, struct diag *d)
 	return true;
 }
 
+/*
+ * Return whether the repository has no commits: HEAD is unborn and no
+ * reference exists. git_repository_is_empty of libgit2 1.5.1 says so
+ * only when the unborn branch is "master", not for "git init -b main".
+ */
+static bool has_no_commits(struct gitrev_repo *r)
+{
+	git_reference_iterator *it;
+	git_reference *ref;
+	bool none;
+
+	if (git_repository_head_unborn(r->repo) != 1)
+		return false;
+	if (git_reference_iterator_new(&it, r->repo) < 0)
+		return false;
+	none = git_reference_next(&ref, it) < 0;
+	if (!none)
+		git_reference_free(ref);
+	git_reference_iterator_free(it);
+	return none;
+}
+
 /* Report why rev, which libgit2 failed to resolve with err, is unusable. */
 static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 			    struct diag *d)
@@ -536,7 +558,7 @@ static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 
 	if (gitrev_is_range(rev)) {
 		report_range(rev, d);
-	} else if (git_repository_is_empty(r->repo) == 1) {
+	} else if (has_no_commits(r)) {
 		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
 			   "repository at '%s', which has no commits yet; "
 			   "commit the specs first", rev, r->dir);
@@ -633,6 +655,23 @@ static void report_not_tree(const char *rev, git_object *obj, struct diag *d)
 }
 
 /*
+ * Return -1 after reporting "REV^@", every parent of REV: a set of
+ * commits in git, which libgit2 1.5.1 resolves as REV^ without a word.
+ */
+static int reject_parent_set(const char *rev, struct diag *d)
+{
+	const char *at = strstr(rev, "^@");
+
+	if (!at)
+		return 0;
+	diag_plain(d, DIAG_ERROR, "revision '%s' names every parent of "
+		   "'%.*s', which diff does not accept; name one parent, as "
+		   "in %.*s^1", rev, (int)(at - rev), rev, (int)(at - rev),
+		   rev);
+	return -1;
+}
+
+/*
  * Return -1 after reporting a revision "REV:PATH" that names a
  * directory below the top of REV: its paths would not be the paths
  * of the other side, so every spec would seem renamed. Else 0.
@@ -678,7 +717,8 @@ int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
 
 	*out = NULL;
 	commit[0] = '\0';
-	if (reject_ambiguous_ref(r, rev, d) < 0)
+	if (reject_ambiguous_ref(r, rev, d) < 0 ||
+	    reject_parent_set(rev, d) < 0)
 		return -1;
 	err = git_revparse_single(&obj, r->repo, rev);
 	if (err < 0) {

@@ -644,6 +644,39 @@ expect_err "duplicate agent name 'dup'"
 expect_err "note: the specs in the working tree do not compile"
 expect_err "note: diff compiles every spec of the repository as one unit"
 
+case_name "working-tree messages name relative paths"
+(cd "$MANY" && "$MANDATE" diff empty >"$out" 2>"$err")
+expect_err "team-2/dup.mandate:1:7: error: duplicate agent name 'dup'"
+expect_no_err "$MANY/"
+(cd "$MANY/team-1" && "$MANDATE" diff empty >"$out" 2>"$err")
+expect_err "../team-2/dup.mandate:1:7: error: duplicate agent name 'dup'"
+(cd "$MANY/team-2" && "$MANDATE" diff empty >"$out" 2>"$err")
+expect_err "
+dup.mandate:1:7: error: duplicate agent name 'dup'"
+run diff --repo "$MANY" empty
+expect_err "$MANY/team-2/dup.mandate:1:7: error: duplicate agent name 'dup'"
+
+case_name "repository without commits"
+git init -q -b main "$TMP/no-commits"
+run diff --repo "$TMP/no-commits" HEAD
+expect_status 2
+expect_err "error: revision 'HEAD' is not in the repository at '$TMP/no-commits', which has no commits yet; commit the specs first"
+
+case_name "markdown escapes backslashes"
+BS=$TMP/backslash
+mkdir -p "$BS"
+git init -q -b main "$BS"
+printf 'gate {\n  owner_pattern = "^[a-z.]+@example\\\\.com$"\n}\n' \
+	>"$BS/gate.mandate"
+REPO=$BS write_agent a.mandate a a bob@example.com ''
+git -C "$BS" add -A >/dev/null 2>&1
+git -C "$BS" commit -q -m "Gate" >/dev/null 2>&1 || fail "git commit failed"
+sed 's/com\$/org$/' "$BS/gate.mandate" >"$TMP/gate.bs"
+cp "$TMP/gate.bs" "$BS/gate.mandate"
+run diff --repo "$BS" --format markdown HEAD
+expect_status 0
+expect_out "'^\[a-z.]+@example\\\\.com\$' -> '^\[a-z.]+@example\\\\.org\$'"
+
 
 case_name "a revision not in the repository"
 run diff --repo "$REPO" mian
@@ -1394,6 +1427,7 @@ fde|revision 'fde' is not a branch or tag in the repository at '$UNITS', and an 
 HEAD^{blob}|invalid revision 'HEAD^{blob}': diff compares commits and trees, so '^{...}' may name only a commit or a tree, as in HEAD^{tree}
 HEAD:team-a/a.mandate|revision 'HEAD:team-a/a.mandate' names a file, not a commit or tree; give the commit, and the file after '--': mandate diff HEAD -- team-a/a.mandate
 HEAD:nosuch|revision 'HEAD:nosuch' names no file or directory: 'nosuch' is not at 'HEAD'
+HEAD^@|revision 'HEAD^@' names every parent of 'HEAD', which diff does not accept; name one parent, as in HEAD^1
 HEAD:team-a|revision 'HEAD:team-a' names the directory 'team-a', not the top of a commit, so its paths would not match the other side's; give the commit, and the directory after '--': mandate diff HEAD -- team-a
 HEAD~1x|invalid revision 'HEAD~1x': '~' and '^' take only a number, as in HEAD~2 or HEAD^2
 HEAD^!|revision 'HEAD^!' is a range, which diff does not accept; give BASE and HEAD as two arguments: mandate diff HEAD^ HEAD

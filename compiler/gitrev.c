@@ -527,7 +527,7 @@ static bool report_form(const char *rev, struct diag *d)
 
 /*
  * Return whether the repository has no commits: HEAD is unborn and no
- * reference exists. git_repository_is_empty of libgit2 1.5.1 says so
+ * reference exists. git_repository_is_empty of libgit2 1.5.1 returns 1
  * only when the unborn branch is "master", not for "git init -b main".
  */
 static bool has_no_commits(struct gitrev_repo *r)

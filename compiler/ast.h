@@ -284,6 +284,12 @@ struct spec_unit {
 	size_t nwaivers;
 	struct escalation *escalations, **escalations_tail;
 	size_t nescalations;
+	/*
+	 * Errors for a definition repeated in another file, such as a
+	 * second gate block or an agent name used twice: the sign of two
+	 * units compiled as one.
+	 */
+	size_t nclashes;
 };
 
 void unit_init(struct spec_unit *u);

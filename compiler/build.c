@@ -1302,6 +1302,8 @@ void build_gate_begin(struct parser *p, const struct token *kw)
 	struct gate *g = &p->u->gate;
 
 	if (g->present) {
+		if (kw->loc.src != g->loc.src)
+			p->u->nclashes++;
 		error_at(p, &kw->loc, "a second gate block; a unit has at "
 			 "most one");
 		note_at(p, &g->loc, "the first gate block is here");

@@ -12,43 +12,22 @@
 #include "last_access.h"
 #include "pipeline.h"
 #include "report.h"
+#include "report_output.h"
 #include "rules.h"
 #include "version.h"
-
-/*
- * The largest earlier report that a failed run reads to recognize it.
- * A larger file is kept, as any file not recognized is.
- */
-#define EARLIER_REPORT_MAX ((size_t)256 << 20)
-
-/*
- * One report of the run: a format and where it goes, a file or stdout
- * (path NULL). A run may write several, each --format to the -o that
- * follows it.
- */
-struct report_output {
-	const char *format;
-	const char *path;
-	struct buf text;
-	char *tmp;		/* staged beside target until renamed */
-	char *target;		/* path with symbolic links resolved */
-	bool in_place;		/* a device or pipe: written, not renamed */
-};
 
 struct check_options {
 	char **paths;
 	size_t npaths;
 	const char **against;
 	size_t nagainst, against_cap;
-	struct report_output *outputs;
-	size_t noutputs, outputs_cap;
-	const char *leading_output;	/* an -o before any --format */
+	struct report_outputs outputs;
 	const char *fail_on;
 	const char *today;
 };
 
 static const char *const format_names[] = {
-	"text", "json", "sarif", "junit", "markdown",
+	"text", "json", "sarif", "junit", "markdown", NULL,
 };
 
 static void check_usage(FILE *out)
@@ -111,173 +90,14 @@ static void render(struct report_output *o, const struct findings *f,
 	}
 }
 
-/*
- * Write a report to a temporary file beside its target, or note that
- * the target is a device or pipe to be written in place. Renaming over
- * a symbolic link would replace the link, so the link is resolved.
- */
-static int stage_output(struct report_output *o)
-{
-	struct stat st;
-
-	if (stat(o->path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		o->in_place = true;
-		return 0;
-	}
-	o->target = realpath(o->path, NULL);
-	if (!o->target)
-		o->target = xstrdup(o->path);
-	return stage_file(o->target, o->text.data, o->text.len, &o->tmp,
-			  &cli.diag);
-}
-
-static int write_stdout(const struct report_output *o)
-{
-	if (fwrite(buf_str(&o->text), 1, o->text.len, stdout) !=
-	    o->text.len || fflush(stdout) != 0) {
-		diag_plain(&cli.diag, DIAG_ERROR, "cannot write the report: "
-			   "%s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Write every report. Files are staged first and renamed into place
- * only after stdout and any device or pipe were written, so a failure
- * leaves no file half-written: the staged files are removed here, and
- * run_check removes the reports that were already renamed.
- */
 static int emit_reports(struct check_options *opt, const struct findings *f,
 			const struct verdict *v, const struct report_meta *m)
 {
 	size_t i;
-	int ret = -1;
 
-	for (i = 0; i < opt->noutputs; i++)
-		render(&opt->outputs[i], f, v, m);
-	for (i = 0; i < opt->noutputs; i++)
-		if (opt->outputs[i].path && stage_output(&opt->outputs[i]) < 0)
-			goto out;
-	for (i = 0; i < opt->noutputs; i++)
-		if (!opt->outputs[i].path && write_stdout(&opt->outputs[i]) < 0)
-			goto out;
-	for (i = 0; i < opt->noutputs; i++) {
-		struct report_output *o = &opt->outputs[i];
-
-		if (o->in_place && write_file_atomic(o->path, o->text.data,
-						     o->text.len,
-						     &cli.diag) < 0)
-			goto out;
-	}
-	for (i = 0; i < opt->noutputs; i++) {
-		struct report_output *o = &opt->outputs[i];
-
-		if (!o->tmp)
-			continue;
-		if (rename(o->tmp, o->target) < 0) {
-			diag_path(&cli.diag, DIAG_ERROR, o->path,
-				  "cannot write: %s", strerror(errno));
-			goto out;
-		}
-		free(o->tmp);
-		o->tmp = NULL;
-	}
-	ret = 0;
-out:
-	for (i = 0; i < opt->noutputs; i++) {
-		if (opt->outputs[i].tmp)
-			unlink(opt->outputs[i].tmp);
-		free(opt->outputs[i].tmp);
-		opt->outputs[i].tmp = NULL;
-	}
-	return ret;
-}
-
-/*
- * Remove the report an earlier run left at the output's file, so that
- * CI does not take it for the report of a run that could not finish.
- * Only a regular file that is recognisably a mandate report of the same
- * format is removed, through any symbolic link as the writers do. Any
- * other file is the user's, and is kept with a warning.
- */
-static void remove_earlier_report(const struct report_output *o)
-{
-	struct buf text = BUF_INIT;
-	struct stat st;
-	char *target;
-
-	if (!o->path || stat(o->path, &st) < 0 || !S_ISREG(st.st_mode))
-		return;
-	target = realpath(o->path, NULL);
-	if (!target)
-		return;
-	if (read_file(target, EARLIER_REPORT_MAX, &text) < 0)
-		log_warn("kept %s: cannot read it to tell whether it is an "
-			 "earlier report: %s", o->path, strerror(errno));
-	else if (!report_recognize(o->format, buf_str(&text), text.len))
-		log_warn("kept %s: it does not look like a mandate %s report, "
-			 "so this failed run did not replace or remove it",
-			 o->path, o->format);
-	else if (unlink(target) == 0)
-		log_warn("removed the earlier report %s", o->path);
-	else
-		log_warn("cannot remove the earlier report %s: %s", o->path,
-			 strerror(errno));
-	buf_release(&text);
-	free(target);
-}
-
-static bool known_format(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(format_names); i++)
-		if (!strcmp(name, format_names[i]))
-			return true;
-	return false;
-}
-
-/*
- * Check the reports requested: known formats, at most one on stdout,
- * and no file named twice, by any spelling or symbolic link. Returns
- * 0, or -1 after a usage error.
- */
-static int check_outputs(const struct check_options *opt)
-{
-	const char *on_stdout = NULL;
-	size_t i, j;
-
-	for (i = 0; i < opt->noutputs; i++) {
-		const struct report_output *o = &opt->outputs[i];
-
-		if (!known_format(o->format)) {
-			cli_usage_error("check", "invalid --format '%s'; "
-					"expected text, json, sarif, junit or "
-					"markdown", o->format);
-			return -1;
-		}
-		if (!o->path && on_stdout) {
-			cli_usage_error("check", "reports '%s' and '%s' would "
-					"both go to stdout; give one of them "
-					"-o FILE", on_stdout, o->format);
-			return -1;
-		}
-		if (!o->path)
-			on_stdout = o->format;
-		for (j = 0; o->path && j < i; j++) {
-			const char *other = opt->outputs[j].path;
-
-			if (other && same_file(other, o->path)) {
-				cli_usage_error("check", "-o '%s' and -o '%s' "
-						"are the same file; give each "
-						"report its own file", other,
-						o->path);
-				return -1;
-			}
-		}
-	}
-	return 0;
+	for (i = 0; i < opt->outputs.n; i++)
+		render(&opt->outputs.v[i], f, v, m);
+	return report_outputs_write(&opt->outputs);
 }
 
 /*
@@ -290,8 +110,8 @@ static int reject_inputs(const struct check_options *opt,
 {
 	size_t i;
 
-	for (i = 0; i < opt->noutputs; i++) {
-		const char *path = opt->outputs[i].path;
+	for (i = 0; i < opt->outputs.n; i++) {
+		const char *path = opt->outputs.v[i].path;
 
 		if (cli_reject_input_output("check", path, opt->against,
 					    opt->nagainst, u) < 0)
@@ -315,14 +135,13 @@ static int run_check(struct check_options *opt)
 	int status = EXIT_ERROR;
 	enum severity fail_on = SEV_HIGH;
 	bool usage_ok = false;	/* a usage error never touches the files */
-	size_t i;
 
 	pipeline_init(&pl);
 	aws_state_init(&aws);
 	memset(&cx, 0, sizeof(cx));
 	memset(&controls, 0, sizeof(controls));
 
-	if (check_outputs(opt) < 0 || reject_inputs(opt, NULL) < 0)
+	if (reject_inputs(opt, NULL) < 0)
 		goto out;
 	if (opt->fail_on && severity_parse(opt->fail_on, &fail_on) < 0) {
 		cli_usage_error("check", "invalid --fail-on '%s'; expected "
@@ -389,61 +208,17 @@ static int run_check(struct check_options *opt)
 out:
 	if (status == EXIT_ERROR) {
 		diag_summary(&cli.diag);
-		for (i = 0; usage_ok && i < opt->noutputs; i++)
-			remove_earlier_report(&opt->outputs[i]);
+		if (usage_ok)
+			report_outputs_remove_earlier(&opt->outputs,
+						      report_recognize,
+						      "mandate");
 	}
-	for (i = 0; i < opt->noutputs; i++) {
-		buf_release(&opt->outputs[i].text);
-		free(opt->outputs[i].target);
-	}
-	free(opt->outputs);
+	report_outputs_release(&opt->outputs);
 	controls_release(&controls);
 	aws_state_release(&aws);
 	pipeline_release(&pl);
 	free(opt->against);
 	return status;
-}
-
-static void add_output(struct check_options *opt, const char *format)
-{
-	struct report_output *o;
-
-	grow_array((void **)&opt->outputs, &opt->outputs_cap,
-		   opt->noutputs + 1, sizeof(*opt->outputs));
-	o = &opt->outputs[opt->noutputs++];
-	memset(o, 0, sizeof(*o));
-	o->format = format;
-}
-
-/*
- * Give path to the report of the last --format. An -o before every
- * --format is for the first one, so `-o FILE --format json` keeps
- * working. Returns 0, or -1 after a usage error.
- */
-static int set_output_path(struct check_options *opt, const char *path)
-{
-	struct report_output *last;
-
-	if (!opt->noutputs) {
-		if (opt->leading_output) {
-			cli_usage_error("check", "-o '%s' and -o '%s' are for "
-					"the same report; put a --format "
-					"before each -o", opt->leading_output,
-					path);
-			return -1;
-		}
-		opt->leading_output = path;
-		return 0;
-	}
-	last = &opt->outputs[opt->noutputs - 1];
-	if (last->path) {
-		cli_usage_error("check", "-o '%s' and -o '%s' are both for "
-				"--format %s; put a --format before each -o",
-				last->path, path, last->format);
-		return -1;
-	}
-	last->path = path;
-	return 0;
 }
 
 int cmd_check(int argc, char **argv)
@@ -464,6 +239,7 @@ int cmd_check(int argc, char **argv)
 	static char *default_path[] = { dot };
 	int c;
 
+	opt.outputs.command = "check";
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:vh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -473,12 +249,13 @@ int cmd_check(int argc, char **argv)
 			opt.against[opt.nagainst++] = optarg;
 			break;
 		case 'f':
-			add_output(&opt, optarg);
+			report_outputs_add_format(&opt.outputs, optarg);
 			break;
 		case 'o':
-			if (set_output_path(&opt, optarg) < 0) {
+			if (report_outputs_set_path(&opt.outputs,
+						    optarg) < 0) {
 				free(opt.against);
-				free(opt.outputs);
+				report_outputs_release(&opt.outputs);
 				return EXIT_ERROR;
 			}
 			break;
@@ -491,7 +268,7 @@ int cmd_check(int argc, char **argv)
 		case 'c':
 			if (cli_set_color(optarg) < 0) {
 				free(opt.against);
-				free(opt.outputs);
+				report_outputs_release(&opt.outputs);
 				return EXIT_ERROR;
 			}
 			break;
@@ -500,33 +277,23 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'h':
 			free(opt.against);
-			free(opt.outputs);
+			report_outputs_release(&opt.outputs);
 			check_usage(stdout);
 			return EXIT_PASS;
 		default:
 			free(opt.against);
-			free(opt.outputs);
+			report_outputs_release(&opt.outputs);
 			return cli_usage_error("check", "invalid option");
 		}
 	}
 	cli_apply_color();
 	opt.paths = optind < argc ? argv + optind : default_path;
 	opt.npaths = optind < argc ? (size_t)(argc - optind) : 1;
-	if (!opt.noutputs)
-		add_output(&opt, "text");
-	if (opt.leading_output) {
-		if (opt.outputs[0].path) {
-			free(opt.against);
-			free(opt.outputs);
-			return cli_usage_error("check", "-o '%s' comes before "
-					       "any --format; put it after "
-					       "the --format it is for",
-					       opt.leading_output);
-		}
-		opt.outputs[0].path = opt.leading_output;
+	if (report_outputs_finish(&opt.outputs, "text", format_names,
+				  "text, json, sarif, junit or markdown") < 0) {
+		free(opt.against);
+		report_outputs_release(&opt.outputs);
+		return EXIT_ERROR;
 	}
-	for (c = 0; (size_t)c < opt.noutputs; c++)
-		if (cli_output_is_stdout(opt.outputs[c].path))
-			opt.outputs[c].path = NULL;
 	return run_check(&opt);
 }

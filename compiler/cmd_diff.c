@@ -17,6 +17,7 @@
 #include "gitrev.h"
 #include "permdiff.h"
 #include "pipeline.h"
+#include "report_output.h"
 #include "source.h"
 
 struct diff_options {
@@ -30,9 +31,15 @@ struct diff_options {
 	size_t npaths;
 	char **owned;		/* the resolved paths, freed at the end */
 	char *prefix;		/* see worktree_prefix */
-	const char *format;
-	const char *output;
+	struct report_outputs outputs;
 	bool fail_on_escalation;
+	bool merge_base;	/* compare from the merge base of BASE and HEAD */
+	char merge_base_id[GITREV_ID_SIZE];
+	char *base_label;	/* BASE as the reports name it */
+};
+
+static const char *const diff_formats[] = {
+	"text", "markdown", "json", NULL,
 };
 
 static void diff_usage(FILE *out)
@@ -66,11 +73,20 @@ static void diff_usage(FILE *out)
 	      "  --repo DIR             the repository (default: GIT_DIR and\n"
 	      "                         GIT_WORK_TREE when set, else the one\n"
 	      "                         holding the current directory)\n"
-	      "  --format FORMAT        text (default), markdown or json\n"
+	      "  --format FORMAT        text (default), markdown or json;\n"
+	      "                         repeat with -o for several reports\n"
 	      "  --fail-on-escalation   exit 1 when a change escalates access\n"
-	      "  -o, --output FILE      write to FILE, or stdout when FILE\n"
-	      "                         is \"-\"; a spec file read from the\n"
-	      "                         working tree is rejected\n"
+	      "  --merge-base           compare from the merge base of BASE\n"
+	      "                         and HEAD (of BASE and the HEAD commit\n"
+	      "                         for the working tree), as git diff\n"
+	      "                         --merge-base: commits made on BASE\n"
+	      "                         after the branch point do not show\n"
+	      "  -o, --output FILE      write the report of the --format before\n"
+	      "                         it to FILE, or stdout when FILE is\n"
+	      "                         \"-\"; files are renamed into place\n"
+	      "                         only when every report was written; a\n"
+	      "                         spec file read from the working tree\n"
+	      "                         is rejected\n"
 	      "  --color WHEN           colour the text report: auto (default,\n"
 	      "                         on a terminal without NO_COLOR),\n"
 	      "                         always or never\n"
@@ -245,12 +261,14 @@ static void warn_unexpanded(const struct pipeline *pl)
 
 /*
  * Note, after the specs of one side failed to compile, how to compare
- * one unit when the repository contains several, each in its directory.
+ * one unit when the repository contains several, each in its directory,
+ * as errors for a definition repeated in another file suggest.
  */
-static void note_units(const struct diff_options *opt)
+static void note_units(const struct diff_options *opt,
+		       const struct spec_unit *u)
 {
-	if (!opt->npaths)
-		diag_plain(&cli.diag, DIAG_NOTE, "diff compiles every spec of "
+	if (!opt->npaths && u->nclashes)
+		diag_final_note(&cli.diag, "diff compiles every spec of "
 			   "the repository as one unit; when it holds several "
 			   "units, compare one by naming its directories as "
 			   "check takes them: mandate diff BASE [HEAD] -- "
@@ -276,9 +294,9 @@ static int load_revision(struct side *s, struct gitrev_repo *r,
 	files.n = 0;		/* the unit took them */
 	gitrev_files_release(&files);
 	if (ret < 0) {
-		diag_plain(&cli.diag, DIAG_NOTE, "the specs at revision '%s' "
-			   "do not compile", rev);
-		note_units(opt);
+		diag_final_note(&cli.diag, "the specs at revision '%s' do not "
+				"compile", rev);
+		note_units(opt, &s->pl.unit);
 	} else {
 		warn_unexpanded(&s->pl);
 	}
@@ -494,18 +512,89 @@ static void unique_paths(struct path_list *l)
 }
 
 /*
+ * Return -1 after reporting a PATH that lies inside a nested repository,
+ * submodule or worktree, whose files the walk never reads, else 0.
+ */
+static int check_named_parents(struct gitrev_repo *r, const char *rel)
+{
+	struct buf dir = BUF_INIT;
+	struct stat st;
+	const char *slash;
+	enum gitrev_entry entry = GITREV_ENTRY_SEEN;
+	int ret = 0;
+
+	for (slash = strchr(rel, '/'); slash && entry == GITREV_ENTRY_SEEN;
+	     slash = strchr(slash + 1, '/')) {
+		char *abs;
+
+		buf_reset(&dir);
+		buf_add(&dir, rel, (size_t)(slash - rel));
+		abs = concat(r->workdir, buf_str(&dir));
+		if (stat(abs, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    gitrev_worktree_entry(&entry, r, buf_str(&dir), abs, true,
+					  &cli.diag) < 0)
+			ret = -1;
+		free(abs);
+		if (ret < 0)
+			break;
+	}
+	if (ret == 0 && entry == GITREV_ENTRY_NESTED) {
+		diag_plain(&cli.diag, DIAG_ERROR, "PATH '%s' is inside '%s', "
+			   "another git repository (a nested repository, "
+			   "submodule or worktree), which diff does not read; "
+			   "run mandate diff in that repository", rel,
+			   buf_str(&dir));
+		ret = -1;
+	}
+	buf_release(&dir);
+	return ret;
+}
+
+/*
+ * Return -1 after reporting a named PATH that git does not see: another
+ * repository, or an entry that git ignores. Reading nothing from it
+ * quietly would compare a unit other than the one named.
+ */
+static int check_named_entry(struct gitrev_repo *r, const char *rel,
+			     const char *path, bool dir)
+{
+	enum gitrev_entry entry;
+
+	if (gitrev_worktree_entry(&entry, r, rel, path, dir, &cli.diag) < 0)
+		return -1;
+	if (entry == GITREV_ENTRY_NESTED) {
+		diag_plain(&cli.diag, DIAG_ERROR, "PATH '%s' is another git "
+			   "repository (a nested repository, submodule or "
+			   "worktree), which diff does not read; run mandate "
+			   "diff in that repository", rel);
+		return -1;
+	}
+	if (entry == GITREV_ENTRY_IGNORED) {
+		diag_plain(&cli.diag, DIAG_ERROR, "PATH '%s' is ignored by "
+			   "git, so diff does not read it; add it with 'git "
+			   "add -f' or change the ignore rules", rel);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Add to out the spec files at the working-tree path rel, below the
  * top of the repository: the file itself, or those found by walking
- * the directory. A path named is read even when hidden. Returns 0, or
- * -1 after reporting.
+ * the directory. A path named is read even when hidden, and rejected
+ * when git does not see it. Returns 0, or -1 after reporting.
  */
 static int walk_named(struct path_list *out, const char *rel,
 		      struct gitrev_repo *r)
 {
 	char *path = concat(r->workdir, rel);
 	struct stat st;
-	int ret = 0, seen;
+	int ret = 0;
 
+	if (*rel && check_named_parents(r, rel) < 0) {
+		free(path);
+		return -1;
+	}
 	if (lstat(path, &st) < 0) {
 		if (errno != ENOENT && errno != ENOTDIR) {
 			diag_path(&cli.diag, DIAG_ERROR, path, "cannot read: "
@@ -517,8 +606,8 @@ static int walk_named(struct path_list *out, const char *rel,
 	} else if (!S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode) &&
 		   !(S_ISREG(st.st_mode) && is_spec_name(rel))) {
 		/* not a spec file: nothing to read */
-	} else if ((seen = git_sees(r, path, S_ISDIR(st.st_mode))) <= 0) {
-		ret = seen;
+	} else if (check_named_entry(r, rel, path, S_ISDIR(st.st_mode)) < 0) {
+		ret = -1;
 	} else if (S_ISLNK(st.st_mode)) {
 		warn_symlink(path, r->workdir);
 	} else if (S_ISDIR(st.st_mode)) {
@@ -531,13 +620,54 @@ static int walk_named(struct path_list *out, const char *rel,
 }
 
 /*
+ * Return the working-tree path rel, below the top, as messages name it,
+ * newly allocated: relative to the current directory when that lies in
+ * the working tree, as check names files, else absolute.
+ */
+static char *display_path(const struct gitrev_repo *r, const char *top,
+			  const char *rel)
+{
+	char *cwd = realpath(".", NULL);
+	const char *below = cwd ? below_dir(cwd, top, strlen(top)) : NULL;
+	struct buf path = BUF_INIT;
+	const char *p;
+
+	if (!below) {
+		free(cwd);
+		return concat(r->workdir, rel);
+	}
+	/* Climb out of the current directory to the top, then down. */
+	while (*below == '/')
+		below++;
+	while (*below) {
+		size_t n = strcspn(below, "/");
+
+		if (!strncmp(rel, below, n) && rel[n] == '/') {
+			rel += n + 1;	/* a common directory */
+		} else {
+			for (p = below; *p; p++)
+				if (*p == '/')
+					buf_adds(&path, "../");
+			buf_adds(&path, "../");
+			break;
+		}
+		below += n;
+		while (*below == '/')
+			below++;
+	}
+	buf_adds(&path, rel);
+	free(cwd);
+	return buf_detach(&path, NULL);
+}
+
+/*
  * Read the working-tree files into out, named by their paths below the
  * top of the repository, then the files of the index marked
  * skip-worktree. Returns 0, or -1 after reporting.
  */
 static int read_worktree(struct gitrev_files *out,
 			 const struct path_list *files, struct gitrev_repo *r,
-			 const struct diff_options *opt)
+			 const char *top, const struct diff_options *opt)
 {
 	size_t i;
 	int ret = 0;
@@ -566,6 +696,8 @@ static int read_worktree(struct gitrev_files *out,
 			continue;
 		}
 		src->unit_path = xstrdup(rel);
+		free(src->path);
+		src->path = display_path(r, top, rel);
 		grow_array((void **)&out->v, &out->cap, out->n + 1,
 			   sizeof(*out->v));
 		out->v[out->n++] = src;
@@ -606,16 +738,16 @@ static int load_worktree(struct side *s, struct gitrev_repo *r,
 		ret = walk_named(&files, "", r);
 	unique_paths(&files);
 	if (ret == 0)
-		ret = read_worktree(&sources, &files, r, opt);
+		ret = read_worktree(&sources, &files, r, top, opt);
 	if (ret == 0) {
 		log_info("read %zu spec files in the working tree",
 			 sources.n);
 		ret = pipeline_load_sources(&s->pl, sources.v, sources.n);
 		sources.n = 0;	/* the unit took them */
 		if (ret < 0) {
-			diag_plain(&cli.diag, DIAG_NOTE, "the specs in the "
-				   "working tree do not compile");
-			note_units(opt);
+			diag_final_note(&cli.diag, "the specs in the working "
+					"tree do not compile");
+			note_units(opt, &s->pl.unit);
 		} else {
 			warn_unexpanded(&s->pl);
 		}
@@ -658,19 +790,6 @@ static void free_renames(struct file_rename *renames, size_t n)
 		free((char *)renames[i].to);
 	}
 	free(renames);
-}
-
-static int write_report(const struct diff_options *opt, const struct buf *b)
-{
-	if (!cli_output_is_stdout(opt->output))
-		return write_file_atomic(opt->output, b->data, b->len,
-					 &cli.diag);
-	if (fwrite(buf_str(b), 1, b->len, stdout) != b->len || fflush(stdout)) {
-		diag_plain(&cli.diag, DIAG_ERROR, "cannot write the diff: %s",
-			   strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 /* Return whether rel, below the top of the working tree, exists there. */
@@ -789,34 +908,75 @@ static int split_revisions(struct diff_options *opt, struct gitrev_repo *r)
 		opt->head = opt->revs[1];
 		first_path = 2;
 	}
-	for (i = first_path; i < opt->nrevs; i++)
-		if (!names_path(r, opt->prefix, opt->revs[i], opt->base,
-				opt->head)) {
+	for (i = first_path; i < opt->nrevs; i++) {
+		if (names_path(r, opt->prefix, opt->revs[i], opt->base,
+			       opt->head))
+			continue;
+		if (opt->head && gitrev_resolves(r, opt->revs[i]))
+			diag_plain(&cli.diag, DIAG_ERROR, "'%s' is a third "
+				   "revision, but diff compares two: BASE and "
+				   "HEAD ('%s' and '%s')", opt->revs[i],
+				   opt->base, opt->head);
+		else
 			report_unknown_argument(r, opt->revs[i]);
-			return -1;
-		}
+		return -1;
+	}
 	opt->paths = opt->revs + first_path;
 	opt->npaths = opt->nrevs - first_path;
 	return 0;
 }
 
 /*
- * Return whether the text report is coloured: with --color always, or
- * auto on a terminal without NO_COLOR, and never in an -o file.
+ * Return whether the text report r is coloured: with --color always,
+ * or auto on a terminal without NO_COLOR, and never in an -o file.
  */
-static bool text_color(const struct diff_options *opt)
+static bool text_color(const struct report_output *r)
 {
-	if (!cli_output_is_stdout(opt->output) || cli.color == COLOR_NEVER)
+	if (r->path || cli.color == COLOR_NEVER)
 		return false;
 	return cli.color == COLOR_ALWAYS || cli_stdout_is_terminal();
 }
 
+/* Render the comparison d into each report of opt. */
+static void render_reports(struct diff_options *opt, const struct perm_diff *d,
+			   const char *base_commit, const char *head_commit)
+{
+	const char *base = opt->base_label ? opt->base_label : opt->base;
+	size_t i;
+
+	for (i = 0; i < opt->outputs.n; i++) {
+		struct report_output *r = &opt->outputs.v[i];
+
+		if (!strcmp(r->format, "json"))
+			diff_report_json(&r->text, d, base, opt->head,
+					 base_commit, head_commit);
+		else if (!strcmp(r->format, "markdown"))
+			diff_report_markdown(&r->text, d, base, opt->head);
+		else
+			diff_report_text(&r->text, d, base, opt->head,
+					 text_color(r));
+	}
+}
+
+/* Return -1 after rejecting an -o file that is a spec file read. */
+static int reject_spec_outputs(const struct diff_options *opt,
+			       const struct spec_unit *u)
+{
+	size_t i;
+
+	for (i = 0; i < opt->outputs.n; i++)
+		if (cli_reject_input_output("diff", opt->outputs.v[i].path,
+					    NULL, 0, u) < 0)
+			return -1;
+	return 0;
+}
+
 /*
- * Compare the two sides into out. Sets *usage_error when the failure is
- * -o naming a spec read, so that the file is left alone.
+ * Compare the two sides into the reports of opt. Sets *usage_error when
+ * the failure is -o naming a spec read, so that the file is left alone.
  */
-static int compare(struct buf *out, bool *escalated, bool *usage_error,
-		   struct gitrev_repo *r, const struct diff_options *opt)
+static int compare(bool *escalated, bool *usage_error,
+		   struct gitrev_repo *r, struct diff_options *opt)
 {
 	struct side base, head;
 	struct file_rename *renames = NULL;
@@ -833,8 +993,7 @@ static int compare(struct buf *out, bool *escalated, bool *usage_error,
 	if (opt->head ? load_revision(&head, r, opt->head, opt) < 0
 		      : load_worktree(&head, r, opt) < 0)
 		goto out;
-	if (!opt->head && cli_reject_input_output("diff", opt->output, NULL,
-						  0, &head.pl.unit) < 0) {
+	if (!opt->head && reject_spec_outputs(opt, &head.pl.unit) < 0) {
 		*usage_error = true;
 		goto out;
 	}
@@ -848,14 +1007,7 @@ static int compare(struct buf *out, bool *escalated, bool *usage_error,
 		goto out;
 	perm_diff_compute(&d, &base.pl.prog, &head.pl.prog, renames,
 			  nrenames, opt->paths, opt->npaths);
-	if (!strcmp(opt->format, "json"))
-		diff_report_json(out, &d, opt->base, opt->head,
-				 base.commit, head.commit);
-	else if (!strcmp(opt->format, "markdown"))
-		diff_report_markdown(out, &d, opt->base, opt->head);
-	else
-		diff_report_text(out, &d, opt->base, opt->head,
-				 text_color(opt));
+	render_reports(opt, &d, base.commit, head.commit);
 	*escalated = d.nescalations > 0;
 	ret = 0;
 out:
@@ -869,59 +1021,34 @@ out:
 }
 
 /*
- * The largest earlier report that a failed run reads to recognize it.
- * A larger file is kept, as any file not recognized is.
+ * Replace BASE with the merge base of BASE and HEAD, or of BASE and the
+ * commit HEAD names when HEAD is the working tree, as git diff
+ * --merge-base does: a branch is then compared with the point where it
+ * left BASE, and commits made on BASE since do not show as changes.
  */
-#define EARLIER_REPORT_MAX ((size_t)256 << 20)
-
-/*
- * Remove the report an earlier run left at -o, so that CI does not take
- * it for the report of a run that could not finish, as check does. Only
- * a regular file that is recognisably a diff report of the same format
- * is removed, through any symbolic link as write_file_atomic writes it.
- */
-static void remove_earlier_report(const struct diff_options *opt)
+static int use_merge_base(struct diff_options *opt, struct gitrev_repo *r)
 {
-	struct buf text = BUF_INIT;
-	struct stat st;
-	char *target;
+	const char *head = opt->head ? opt->head : "HEAD";
+	struct buf label = BUF_INIT;
 
-	if (cli_output_is_stdout(opt->output) || stat(opt->output, &st) < 0 ||
-	    !S_ISREG(st.st_mode))
-		return;
-	target = realpath(opt->output, NULL);
-	if (!target)
-		return;
-	if (read_file(target, EARLIER_REPORT_MAX, &text) < 0)
-		log_warn("kept %s: cannot read it to tell whether it is an "
-			 "earlier report: %s", opt->output, strerror(errno));
-	else if (!diff_report_recognize(opt->format, buf_str(&text),
-					text.len))
-		log_warn("kept %s: it does not look like a mandate diff %s "
-			 "report, so this failed run did not replace or remove "
-			 "it", opt->output, opt->format);
-	else if (unlink(target) == 0)
-		log_warn("removed the earlier report %s", opt->output);
-	else
-		log_warn("cannot remove the earlier report %s: %s",
-			 opt->output, strerror(errno));
-	buf_release(&text);
-	free(target);
+	if (gitrev_merge_base(opt->merge_base_id, r, opt->base, head,
+			      &cli.diag) < 0)
+		return -1;
+	buf_addf(&label, "%.12s (merge base of %s and %s)",
+		 opt->merge_base_id, opt->base, head);
+	opt->base_label = buf_detach(&label, NULL);
+	log_info("comparing from %s", opt->base_label);
+	opt->base = opt->merge_base_id;
+	return 0;
 }
 
 static int run_diff(struct diff_options *opt)
 {
 	struct gitrev_repo r;
-	struct buf out = BUF_INIT;
 	bool escalated = false, usage_error = false;
 	int status = EXIT_ERROR;
 	size_t i;
 
-	if (strcmp(opt->format, "text") && strcmp(opt->format, "json") &&
-	    strcmp(opt->format, "markdown"))
-		return cli_usage_error("diff", "invalid --format '%s'; "
-				       "expected text, markdown or json",
-				       opt->format);
 	if (gitrev_open(&r, opt->repo, &cli.diag) < 0)
 		goto out;
 	opt->prefix = worktree_prefix(&r);
@@ -929,8 +1056,10 @@ static int run_diff(struct diff_options *opt)
 		usage_error = true;
 		goto out;
 	}
-	if (compare(&out, &escalated, &usage_error, &r, opt) < 0 ||
-	    write_report(opt, &out) < 0)
+	if (opt->merge_base && use_merge_base(opt, &r) < 0)
+		goto out;
+	if (compare(&escalated, &usage_error, &r, opt) < 0 ||
+	    report_outputs_write(&opt->outputs) < 0)
 		goto out;
 	status = escalated && opt->fail_on_escalation ? EXIT_FAIL : EXIT_PASS;
 out:
@@ -938,14 +1067,17 @@ out:
 		diag_summary(&cli.diag);
 		/* A usage error never touches the files. */
 		if (!usage_error)
-			remove_earlier_report(opt);
+			report_outputs_remove_earlier(&opt->outputs,
+						      diff_report_recognize,
+						      "mandate diff");
 	}
-	buf_release(&out);
 	gitrev_close(&r);
 	for (i = 0; opt->owned && opt->owned[i]; i++)
 		free(opt->owned[i]);
 	free(opt->owned);
 	free(opt->prefix);
+	free(opt->base_label);
+	report_outputs_release(&opt->outputs);
 	return status;
 }
 
@@ -960,63 +1092,92 @@ static int find_separator(int argc, char **argv)
 	return argc;
 }
 
-int cmd_diff(int argc, char **argv)
+/*
+ * Read the options before "--" at sep into opt. Returns 0, 1 after
+ * printing the help, or -1 after a usage error.
+ */
+static int parse_options(struct diff_options *opt, int sep, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "repo", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "fail-on-escalation", no_argument, NULL, 'E' },
+		{ "merge-base", no_argument, NULL, 'm' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct diff_options opt = { 0 };
-	int sep = find_separator(argc, argv);
 	int c;
 
 	optind = 1;
 	while ((c = getopt_long(sep, argv, "o:vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			opt.repo = optarg;
+			opt->repo = optarg;
 			break;
 		case 'f':
-			opt.format = optarg;
+			report_outputs_add_format(&opt->outputs, optarg);
 			break;
 		case 'E':
-			opt.fail_on_escalation = true;
+			opt->fail_on_escalation = true;
+			break;
+		case 'm':
+			opt->merge_base = true;
 			break;
 		case 'o':
-			opt.output = optarg;
+			if (report_outputs_set_path(&opt->outputs, optarg) < 0)
+				return -1;
 			break;
 		case 'c':
 			if (cli_set_color(optarg) < 0)
-				return EXIT_ERROR;
+				return -1;
 			break;
 		case 'v':
 			cli.verbose++;
 			break;
 		case 'h':
 			diff_usage(stdout);
-			return EXIT_PASS;
+			return 1;
 		default:
-			return cli_usage_error("diff", "invalid option");
+			cli_usage_error("diff", "invalid option");
+			return -1;
 		}
 	}
-	cli_apply_color();
-	opt.revs = argv + optind;
-	opt.nrevs = (size_t)(sep - optind);
-	if (sep < argc) {
-		opt.separator = true;
-		opt.paths = argv + sep + 1;
-		opt.npaths = (size_t)(argc - sep - 1);
+	return 0;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct diff_options opt = { 0 };
+	int sep = find_separator(argc, argv);
+	int ret;
+
+	opt.outputs.command = "diff";
+	ret = parse_options(&opt, sep, argv);
+	if (ret == 0) {
+		cli_apply_color();
+		opt.revs = argv + optind;
+		opt.nrevs = (size_t)(sep - optind);
+		if (sep < argc) {
+			opt.separator = true;
+			opt.paths = argv + sep + 1;
+			opt.npaths = (size_t)(argc - sep - 1);
+		}
+		if (opt.nrevs > 2 && sep < argc) {
+			cli_usage_error("diff", "expected at most BASE and "
+					"HEAD before '--'");
+			ret = -1;
+		}
 	}
-	if (opt.nrevs > 2 && sep < argc)
-		return cli_usage_error("diff", "expected at most BASE and "
-				       "HEAD before '--'");
-	if (!opt.format)
-		opt.format = "text";
+	if (ret == 0 && report_outputs_finish(&opt.outputs, "text",
+					      diff_formats,
+					      "text, markdown or json") < 0)
+		ret = -1;
+	if (ret != 0) {
+		report_outputs_release(&opt.outputs);
+		return ret < 0 ? EXIT_ERROR : EXIT_PASS;
+	}
 	return run_diff(&opt);
 }

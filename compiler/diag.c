@@ -236,6 +236,18 @@ void diag_path(struct diag *d, enum diag_level level, const char *path,
 	va_end(ap);
 }
 
+void diag_final_note(struct diag *d, const char *fmt, ...)
+{
+	bool stopped = d->stopped;
+	va_list ap;
+
+	d->stopped = false;
+	va_start(ap, fmt);
+	diag_vat(d, DIAG_NOTE, NULL, fmt, ap);
+	va_end(ap);
+	d->stopped = stopped;
+}
+
 void diag_plain(struct diag *d, enum diag_level level, const char *fmt, ...)
 {
 	va_list ap;

@@ -48,6 +48,13 @@ void diag_path(struct diag *d, enum diag_level level, const char *path,
 void diag_plain(struct diag *d, enum diag_level level, const char *fmt, ...)
 	PRINTF_LIKE(3, 4);
 
+/*
+ * Report a note with no file, as diag_plain does, but print it even
+ * after max_errors stopped printing: for a note on the whole run, such
+ * as which input failed to compile.
+ */
+void diag_final_note(struct diag *d, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
 /* Print "N errors" (or "1 error") when there were any. */
 void diag_summary(struct diag *d);
 

@@ -245,14 +245,15 @@ void diff_report_text(struct buf *b, const struct perm_diff *d,
 }
 
 /*
- * Append s escaped for Markdown: a backslash before |, `, *, _, < and [,
- * and a space for each control character.
+ * Append s escaped for Markdown: a backslash before \, |, `, *, _, < and
+ * [, and a space for each control character. An unescaped backslash
+ * would hide itself, as "\." renders as ".".
  */
 static void add_md(struct buf *b, const char *s)
 {
 	for (; *s; s++) {
-		if (*s == '|' || *s == '`' || *s == '*' || *s == '_' ||
-		    *s == '<' || *s == '[')
+		if (*s == '\\' || *s == '|' || *s == '`' || *s == '*' ||
+		    *s == '_' || *s == '<' || *s == '[')
 			buf_addch(b, '\\');
 		buf_addch(b, (unsigned char)*s < 0x20 ? ' ' : *s);
 	}

@@ -244,6 +244,44 @@ static char *list_remotes(struct buf *out, git_repository *repo)
 	return pick;
 }
 
+#define HEX_DIGITS "0123456789abcdefABCDEF"
+
+/* Return whether name is a full SHA-1 or SHA-256 object id. */
+static bool is_full_id(const char *name)
+{
+	size_t n = strspn(name, HEX_DIGITS);
+
+	return !name[n] && (n == 40 || n == 64);
+}
+
+/*
+ * Return whether a name missing here may exist in the remote: the
+ * clone is shallow, or fetches only some branches, as CI clones do.
+ */
+static bool may_exist_upstream(struct gitrev_repo *r)
+{
+	struct buf remotes = BUF_INIT, key = BUF_INIT;
+	char *remote = list_remotes(&remotes, r->repo);
+	git_config *config;
+	const char *refspec;
+	bool partial = false;
+
+	if (remote && git_repository_is_shallow(r->repo) == 1) {
+		partial = true;
+	} else if (remote &&
+		   git_repository_config_snapshot(&config, r->repo) == 0) {
+		buf_addf(&key, "remote.%s.fetch", remote);
+		partial = git_config_get_string(&refspec, config,
+						buf_str(&key)) < 0 ||
+			  !strchr(refspec, '*');
+		git_config_free(config);
+	}
+	free(remote);
+	buf_release(&remotes);
+	buf_release(&key);
+	return partial;
+}
+
 /*
  * Note how to fetch name, a branch or tag of no remote named in it,
  * from the remote that a clone has, or that it is there already as a
@@ -264,6 +302,12 @@ static void note_fetch_name(struct gitrev_repo *r, const char *name,
 			   buf_str(&tracking), buf_str(&tracking));
 		goto out;
 	}
+	if (is_full_id(name)) {
+		diag_plain(d, DIAG_NOTE, "to fetch commit '%s' from remote "
+			   "'%s': git fetch %s %s, or fetch the whole history: "
+			   "git fetch --unshallow", name, remote, remote, name);
+		goto out;
+	}
 	diag_plain(d, DIAG_NOTE, "if '%s' is a branch of remote '%s', fetch "
 		   "it into a remote-tracking branch, then compare with that: "
 		   "git fetch %s %s:refs/remotes/%s/%s, then mandate diff %s",
@@ -271,6 +315,10 @@ static void note_fetch_name(struct gitrev_repo *r, const char *name,
 		   buf_str(&tracking));
 	diag_plain(d, DIAG_NOTE, "if '%s' is a tag, fetch it: git fetch %s "
 		   "tag %s", name, remote, name);
+	if (strspn(name, HEX_DIGITS) == strlen(name))
+		diag_plain(d, DIAG_NOTE, "if '%s' is an abbreviated commit "
+			   "id, give the full id, or fetch the whole history: "
+			   "git fetch --unshallow", name);
 out:
 	free(remote);
 	buf_release(&remotes);
@@ -300,24 +348,26 @@ static void note_no_remote(struct gitrev_repo *r, const char *rev,
 }
 
 /*
- * Report a revision that is not in the repository, and print how to
- * fetch it, because CI often clones one branch or only its last commit.
+ * Note how to fetch a revision that is not in the repository, because
+ * CI often clones one branch or only its last commit.
  * A plain "git fetch origin main" only sets FETCH_HEAD in a clone of
  * one branch, so the advice names the remote-tracking branch to fetch
  * into. For "origin/mian", the close name that exists is suggested
  * instead of a fetch.
  */
-static void report_missing(struct gitrev_repo *r, const char *rev,
-			   struct diag *d)
+static void note_missing(struct gitrev_repo *r, const char *rev,
+			 struct diag *d)
 {
 	char *guess = NULL, *remote;
 	bool plain = !strpbrk(rev, "~^@:{}");
 
-	diag_plain(d, DIAG_ERROR, "revision '%s' is not in the repository "
-		   "at '%s'", rev, r->dir);
-	if (plain)
-		guess = gitrev_suggest(r, rev, d);
 	remote = plain ? remote_of(r->repo, rev) : NULL;
+	/*
+	 * A name such as "v1" that the clone did not fetch is not a typo
+	 * of "v2", so only a name that cannot be upstream gets a guess.
+	 */
+	if (plain && (remote || !may_exist_upstream(r)))
+		guess = gitrev_suggest(r, rev, d);
 	if (guess && remote) {
 		/* a remote-tracking branch of that name exists: use it */
 	} else if (remote) {
@@ -334,6 +384,14 @@ static void report_missing(struct gitrev_repo *r, const char *rev,
 	note_shallow(r, d);
 	free(remote);
 	free(guess);
+}
+
+static void report_missing(struct gitrev_repo *r, const char *rev,
+			   struct diag *d)
+{
+	diag_plain(d, DIAG_ERROR, "revision '%s' is not in the repository "
+		   "at '%s'", rev, r->dir);
+	note_missing(r, rev, d);
 }
 
 /*
@@ -420,7 +478,7 @@ static void report_past_history(struct gitrev_repo *r, const char *rev,
 /* Return whether rev is 1 to 3 hexadecimal digits. */
 static bool is_short_hex(const char *rev)
 {
-	size_t n = strspn(rev, "0123456789abcdefABCDEF");
+	size_t n = strspn(rev, HEX_DIGITS);
 
 	return n > 0 && n < 4 && !rev[n];
 }
@@ -467,6 +525,28 @@ static bool report_form(const char *rev, struct diag *d)
 	return true;
 }
 
+/*
+ * Return whether the repository has no commits: HEAD is unborn and no
+ * reference exists. git_repository_is_empty of libgit2 1.5.1 returns 1
+ * only when the unborn branch is "master", not for "git init -b main".
+ */
+static bool has_no_commits(struct gitrev_repo *r)
+{
+	git_reference_iterator *it;
+	git_reference *ref;
+	bool none;
+
+	if (git_repository_head_unborn(r->repo) != 1)
+		return false;
+	if (git_reference_iterator_new(&it, r->repo) < 0)
+		return false;
+	none = git_reference_next(&ref, it) < 0;
+	if (!none)
+		git_reference_free(ref);
+	git_reference_iterator_free(it);
+	return none;
+}
+
 /* Report why rev, which libgit2 failed to resolve with err, is unusable. */
 static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 			    struct diag *d)
@@ -478,7 +558,7 @@ static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 
 	if (gitrev_is_range(rev)) {
 		report_range(rev, d);
-	} else if (git_repository_is_empty(r->repo) == 1) {
+	} else if (has_no_commits(r)) {
 		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
 			   "repository at '%s', which has no commits yet; "
 			   "commit the specs first", rev, r->dir);
@@ -487,8 +567,10 @@ static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 		/* reported */
 	} else if (err == GIT_EAMBIGUOUS && is_short_hex(rev)) {
 		diag_plain(d, DIAG_ERROR, "revision '%s' is not a branch or "
-			   "tag, and an abbreviated commit id needs at least 4 "
-			   "hexadecimal digits", rev);
+			   "tag in the repository at '%s', and an abbreviated "
+			   "commit id needs at least 4 hexadecimal digits", rev,
+			   r->dir);
+		note_missing(r, rev, d);
 	} else if (err == GIT_EAMBIGUOUS) {
 		diag_plain(d, DIAG_ERROR, "revision '%s' is ambiguous: more "
 			   "than one object id starts with it; give more "
@@ -572,6 +654,61 @@ static void report_not_tree(const char *rev, git_object *obj, struct diag *d)
 		   "or tree; give a branch, tag or commit", rev, type);
 }
 
+/*
+ * Return -1 after reporting "REV^@", every parent of REV: a set of
+ * commits in git, which libgit2 1.5.1 resolves as REV^ without a word.
+ */
+static int reject_parent_set(const char *rev, struct diag *d)
+{
+	const char *at = strstr(rev, "^@");
+
+	if (!at)
+		return 0;
+	diag_plain(d, DIAG_ERROR, "revision '%s' names every parent of "
+		   "'%.*s', which diff does not accept; name one parent, as "
+		   "in %.*s^1", rev, (int)(at - rev), rev, (int)(at - rev),
+		   rev);
+	return -1;
+}
+
+/*
+ * Return -1 after reporting a revision "REV:PATH" that names a
+ * directory below the top of REV: its paths would not be the paths
+ * of the other side, so every spec would seem renamed. Else 0.
+ * NOTE: a tree named by its id is taken as the top of a commit; telling
+ * would need a walk of every commit.
+ */
+static int reject_subtree(struct gitrev_repo *r, const char *rev,
+			  const git_tree *tree, struct diag *d)
+{
+	const char *colon = strchr(rev, ':');
+	char *top_rev;
+	git_object *top;
+	bool same = true;
+
+	if (!colon || colon == rev)
+		return 0;
+	top_rev = xstrndup(rev, (size_t)(colon - rev));
+	if (git_revparse_single(&top, r->repo, top_rev) == 0) {
+		git_object *top_tree;
+
+		if (git_object_peel(&top_tree, top, GIT_OBJECT_TREE) == 0) {
+			same = git_oid_equal(git_object_id(top_tree),
+					     git_tree_id(tree));
+			git_object_free(top_tree);
+		}
+		git_object_free(top);
+	}
+	if (!same)
+		diag_plain(d, DIAG_ERROR, "revision '%s' names the directory "
+			   "'%s', not the top of a commit, so its paths would "
+			   "not match the other side's; give the commit, and "
+			   "the directory after '--': mandate diff %s -- %s",
+			   rev, colon + 1, top_rev, colon + 1);
+	free(top_rev);
+	return same ? 0 : -1;
+}
+
 int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
 		struct gitrev_repo *r, const char *rev, struct diag *d)
 {
@@ -580,7 +717,8 @@ int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
 
 	*out = NULL;
 	commit[0] = '\0';
-	if (reject_ambiguous_ref(r, rev, d) < 0)
+	if (reject_ambiguous_ref(r, rev, d) < 0 ||
+	    reject_parent_set(rev, d) < 0)
 		return -1;
 	err = git_revparse_single(&obj, r->repo, rev);
 	if (err < 0) {
@@ -594,7 +732,13 @@ int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
 	err = git_object_peel((git_object **)out, obj, GIT_OBJECT_TREE);
 	if (err < 0)
 		report_not_tree(rev, obj, d);
+	else if (reject_subtree(r, rev, *out, d) < 0)
+		err = -1;
 	git_object_free(obj);
+	if (err < 0) {
+		git_tree_free(*out);
+		*out = NULL;
+	}
 	return err < 0 ? -1 : 0;
 }
 
@@ -992,4 +1136,56 @@ void gitrev_files_release(struct gitrev_files *f)
 		source_free(f->v[i]);
 	free(f->v);
 	memset(f, 0, sizeof(*f));
+}
+
+/*
+ * Resolve rev to the id of the commit it names into out. Returns 0, or
+ * -1 after reporting a revision that is missing or names no commit.
+ */
+static int resolve_commit(git_oid *out, struct gitrev_repo *r,
+			  const char *rev, struct diag *d)
+{
+	char commit[GITREV_ID_SIZE];
+	git_tree *tree;
+
+	if (gitrev_tree(&tree, commit, r, rev, d) < 0)
+		return -1;
+	git_tree_free(tree);
+	if (!commit[0]) {
+		diag_plain(d, DIAG_ERROR, "--merge-base needs commits, but "
+			   "'%s' names a tree", rev);
+		return -1;
+	}
+	if (git_oid_fromstr(out, commit) < 0) {
+		diag_plain(d, DIAG_ERROR, "cannot read the commit id of '%s': "
+			   "%s", rev, git_message());
+		return -1;
+	}
+	return 0;
+}
+
+int gitrev_merge_base(char out[GITREV_ID_SIZE], struct gitrev_repo *r,
+		      const char *base, const char *head, struct diag *d)
+{
+	git_oid one, two, merge_base;
+	int err;
+
+	out[0] = '\0';
+	if (resolve_commit(&one, r, base, d) < 0 ||
+	    resolve_commit(&two, r, head, d) < 0)
+		return -1;
+	err = git_merge_base(&merge_base, r->repo, &one, &two);
+	if (err == GIT_ENOTFOUND) {
+		diag_plain(d, DIAG_ERROR, "'%s' and '%s' have no merge base: "
+			   "no commit is an ancestor of both", base, head);
+		note_shallow(r, d);
+		return -1;
+	}
+	if (err < 0) {
+		diag_plain(d, DIAG_ERROR, "cannot find the merge base of '%s' "
+			   "and '%s': %s", base, head, git_message());
+		return -1;
+	}
+	git_oid_tostr(out, GITREV_ID_SIZE, &merge_base);
+	return 0;
 }

@@ -42,6 +42,15 @@ void gitrev_close(struct gitrev_repo *r);
 int gitrev_tree(struct git_tree **out, char commit[GITREV_ID_SIZE],
 		struct gitrev_repo *r, const char *rev, struct diag *d);
 
+/*
+ * Store in out the full hexadecimal id of the best common ancestor of
+ * the commits that base and head name, as git merge-base finds it.
+ * Returns 0, or -1 after reporting a revision that is missing or not a
+ * commit, or commits without a common ancestor.
+ */
+int gitrev_merge_base(char out[GITREV_ID_SIZE], struct gitrev_repo *r,
+		      const char *base, const char *head, struct diag *d);
+
 /* Return whether rev is a range such as "v1..HEAD" or "v1...HEAD". */
 bool gitrev_is_range(const char *rev);
 

@@ -361,21 +361,48 @@ static const char *level_word(unsigned levels)
 	return "tagging";
 }
 
-/* Return the restricted class one of x's resources falls in, or NULL. */
+/*
+ * Return whether an action of r at one of levels can act on a resource
+ * that a pattern of class rc names: a resource of "*" overlaps every
+ * class, but lambda:InvokeFunction cannot touch an S3 object.
+ */
+static bool reaches_class(const struct catalog *cat,
+			  const struct xresource *r, unsigned levels,
+			  const struct resource_class *rc)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->nactions; i++) {
+		const struct cat_action *a = catalog_action(cat,
+							    r->actions[i]);
+
+		if (!(a->level & levels))
+			continue;
+		for (j = 0; j < rc->match.n; j++)
+			if (catalog_action_overlap(cat, a, r->pattern,
+						   rc->match.items[j].s))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Return the restricted class that an action of x at one of levels can
+ * act on through x's resources, or NULL.
+ */
 static const struct resource_class *
-restricted_class(const struct spec_unit *u, const struct xgrant *x)
+restricted_class(const struct catalog *cat, const struct spec_unit *u,
+		 const struct xgrant *x, unsigned levels)
 {
 	const struct resource_class *rc;
-	size_t i, j;
+	size_t i;
 
 	for (rc = u->classes; rc; rc = rc->next) {
 		if (rc->sensitivity != SENSITIVITY_RESTRICTED)
 			continue;
 		for (i = 0; i < x->nres; i++)
-			for (j = 0; j < rc->match.n; j++)
-				if (match_resource_overlap(x->res[i].pattern,
-						rc->match.items[j].s))
-					return rc;
+			if (reaches_class(cat, &x->res[i], levels, rc))
+				return rc;
 	}
 	return NULL;
 }
@@ -406,7 +433,9 @@ static void check_grant(struct spec_checker *sc, const struct xgrant *x)
 			     "has no approver",
 			     first_action_at(cat, x, ACCESS_PERMISSIONS));
 	if ((x->levels & (ACCESS_WRITE | ACCESS_PERMISSIONS)) &&
-	    !g->approver.s && (rc = restricted_class(sc->cx->unit, x)))
+	    !g->approver.s &&
+	    (rc = restricted_class(cat, sc->cx->unit, x,
+				   ACCESS_WRITE | ACCESS_PERMISSIONS)))
 		findings_add(f, "MND140", &g->loc, agent, NULL,
 			     "grant of %s access to restricted resource "
 			     "class '%s' has no approver",

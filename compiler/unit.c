@@ -555,6 +555,14 @@ static void check_waiver_repeated(const struct spec_unit *u, struct diag *d,
 	}
 }
 
+/* Count a definition at again that repeats one of another file. */
+static void count_clash(struct spec_unit *u, const struct loc *first,
+			const struct loc *again)
+{
+	if (first->src != again->src)
+		u->nclashes++;
+}
+
 int unit_check(struct spec_unit *u, struct diag *d)
 {
 	struct ptrmap agents = PTRMAP_INIT, ids = PTRMAP_INIT;
@@ -570,6 +578,7 @@ int unit_check(struct spec_unit *u, struct diag *d)
 		const struct agent *first = ptrmap_get(&agents, a->name.s);
 
 		if (first) {
+			count_clash(u, &first->name.loc, &a->name.loc);
 			diag_at(d, DIAG_ERROR, &a->name.loc,
 				"duplicate agent name '%s'", a->name.s);
 			first_defined(d, &first->name.loc, "the agent");
@@ -589,6 +598,7 @@ int unit_check(struct spec_unit *u, struct diag *d)
 				continue;
 			}
 			if (other) {
+				count_clash(u, &other->id.loc, &id->id.loc);
 				diag_at(d, DIAG_ERROR, &id->id.loc,
 					"identity '%s' is already claimed by "
 					"agent '%s'", id->id.s,
@@ -606,6 +616,7 @@ int unit_check(struct spec_unit *u, struct diag *d)
 								rc->name.s);
 
 		if (first) {
+			count_clash(u, &first->name.loc, &rc->name.loc);
 			diag_at(d, DIAG_ERROR, &rc->name.loc,
 				"duplicate resource class '%s'", rc->name.s);
 			first_defined(d, &first->name.loc, "the class");
@@ -617,6 +628,7 @@ int unit_check(struct spec_unit *u, struct diag *d)
 		const struct escalation *first = ptrmap_get(&paths, e->name.s);
 
 		if (first) {
+			count_clash(u, &first->name.loc, &e->name.loc);
 			diag_at(d, DIAG_ERROR, &e->name.loc,
 				"duplicate escalation path '%s'", e->name.s);
 			first_defined(d, &first->name.loc, "the path");

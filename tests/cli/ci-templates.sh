@@ -103,10 +103,11 @@ expand_inputs() {
 	' "$1"
 }
 
-# Split the GitLab job into $2/variables (VAR=VALUE lines), $2/script
-# (one command a line) and $2/junit (the JUnit report's path).
+# Split the GitLab job $3 (default mandate) into $2/variables (VAR=VALUE
+# lines of the top level), $2/script (one command a line) and $2/junit
+# (the JUnit report's path).
 split_gitlab() {
-	awk -v dir="$2" '
+	awk -v dir="$2" -v job="${3:-mandate}" '
 	function unquote(v) {
 		sub(/^ +/, "", v)
 		if (v ~ /^".*"$/ || v ~ /^'\''.*'\''$/)
@@ -114,7 +115,7 @@ split_gitlab() {
 		return v
 	}
 	/^variables:/ { section = "variables"; next }
-	/^mandate:/ { section = "job"; next }
+	$0 == job ":" { section = "job"; next }
 	/^[^ #]/ { section = "" }
 	section == "variables" && /^  [A-Z_]+:/ {
 		key = $1; sub(/:$/, "", key)
@@ -137,7 +138,7 @@ split_action "$ACTION" "$TMP/gh" 2>"$err"
 status=$?
 expect_status 0
 expect_eq "$(cat "$err")" "" "errors reading $ACTION"
-expect_eq "$(ls "$TMP/gh" | grep -c '\.run$')" 4 "run steps"
+expect_eq "$(ls "$TMP/gh" | grep -c '\.run$')" 5 "run steps"
 expect_eq "$(cat "$TMP/gh"/*.uses)" "github/codeql-action/upload-sarif@v3" \
 	"actions used"
 uses_step=$(basename "$(ls "$TMP/gh"/*.uses)" .uses)
@@ -247,6 +248,100 @@ expect_err "no .json or .csv export in 'exprts'"
 expect_eq "$(cat "$TMP/noexp/runner/mandate-status")" 2 "recorded status"
 [ -e "$TMP/noexp/work/mandate.sarif" ] && fail "a SARIF report was written"
 
+# Make in $1 a spec repository with a pull request that adds write
+# access, and a grant changed on main after the branch left it, which
+# the diff must not count as the pull request's. Its origin is a bare
+# clone beside it.
+make_pull_request() {
+	repo=$1
+	mkdir -p "$repo/agents" || return 1
+	git init -q -b main "$repo" || return 1
+	cp examples/agents/ticket-summarizer.mandate "$repo/agents/"
+	git -C "$repo" add -A &&
+	git -C "$repo" commit -q -m "First agent" &&
+	git -C "$repo" checkout -q -b feature || return 1
+	cat >>"$repo/agents/ticket-summarizer.mandate" <<'EOF'
+
+agent "pr-writer" {
+  kind        = service_account
+  description = "Writes the nightly report of the pull request tests"
+  owner {
+    technical = "alice@example.com"
+    business  = "bob@example.com"
+  }
+  justification = "Writes the nightly report that the support leads read"
+  review      { every = 90d  last = 2026-11-02  by = "bob@example.com" }
+  expires     = 2027-11-01
+  identity aws role "arn:aws:iam::111122223333:role/pr-writer"
+  grant write on aws:s3 "arn:aws:s3:::pr-reports/*" {
+    because = "Publishes the report"
+  }
+}
+EOF
+	git -C "$repo" commit -q -a -m "Add a writer" &&
+	git -C "$repo" checkout -q main || return 1
+	sed 's/support-exports/support-archive/' \
+		"$repo/agents/ticket-summarizer.mandate" >"$repo.moved" &&
+	mv "$repo.moved" "$repo/agents/ticket-summarizer.mandate" &&
+	git -C "$repo" commit -q -a -m "Read the archive" &&
+	git clone -q --bare "$repo" "$repo.git" &&
+	git -C "$repo" remote add origin "$repo.git" &&
+	git -C "$repo" checkout -q feature
+}
+
+case_name "GitHub diff step in a pull request"
+diff_step=$(grep -l 'GITHUB_BASE_REF' "$TMP/gh"/*.run)
+[ -n "$diff_step" ] || fail "no step compares with the pull request's base"
+grep -q -- 'mandate diff --merge-base --fail-on-escalation' "$diff_step" ||
+	fail "the diff step does not use --merge-base --fail-on-escalation"
+expect_eq "$(grep '^diff=' "$TMP/gh/inputs")" "diff=false" "diff input"
+pr=$TMP/pr
+export GIT_AUTHOR_NAME=tester GIT_AUTHOR_EMAIL=tester@example.com
+export GIT_COMMITTER_NAME=tester GIT_COMMITTER_EMAIL=tester@example.com
+export GIT_CONFIG_NOSYSTEM=1 HOME=$TMP
+make_pull_request "$pr" >"$TMP/pr.log" 2>&1 ||
+	fail "making the pull request failed: $(cat "$TMP/pr.log")"
+mkdir -p "$TMP/pr-runner" "$TMP/pr-bin"
+ln -s "$(command -v "$MANDATE" || echo "$MANDATE")" "$TMP/pr-bin/mandate"
+run_diff_step() {
+	rm -f "$TMP/pr-runner/mandate-diff.md"
+	(
+		cd "$pr" &&
+		env MANDATE_DIFF="$1" MANDATE_SPECS=agents \
+			GITHUB_BASE_REF="$2" RUNNER_TEMP="$TMP/pr-runner" \
+			PATH="$TMP/pr-bin:$PATH" \
+			bash --noprofile --norc -eo pipefail "$diff_step"
+	) >"$out" 2>"$err"
+	status=$?
+}
+run_diff_step true main
+expect_status 0
+expect_eq "$(cat "$TMP/pr-runner/mandate-diff-status")" 1 "recorded diff status"
+grep -qF 'pr-writer' "$TMP/pr-runner/mandate-diff.md" ||
+	fail "the diff summary lacks the new agent"
+grep -qF 'support-archive' "$TMP/pr-runner/mandate-diff.md" &&
+	fail "the diff summary shows main's change as the pull request's"
+grep -qF 'merge base of origin/main and HEAD' "$TMP/pr-runner/mandate-diff.md" ||
+	fail "the diff summary does not name the merge base"
+run_diff_step false main
+expect_eq "$(cat "$TMP/pr-runner/mandate-diff-status")" 0 "status with diff off"
+[ -e "$TMP/pr-runner/mandate-diff.md" ] && fail "diff ran with the input off"
+run_diff_step true ""
+expect_eq "$(cat "$TMP/pr-runner/mandate-diff-status")" 0 "status outside a pull request"
+[ -e "$TMP/pr-runner/mandate-diff.md" ] && fail "diff ran outside a pull request"
+
+case_name "GitHub verdict with the diff status"
+verdict_step=$(grep -l 'mandate-diff-status' "$TMP/gh"/*.run | grep -v "$diff_step")
+for statuses in "0 0 0" "0 1 1" "1 0 1" "1 1 1" "0 2 2" "2 1 2"; do
+	set -- $statuses
+	echo "$1" >"$TMP/pr-runner/mandate-status"
+	echo "$2" >"$TMP/pr-runner/mandate-diff-status"
+	RUNNER_TEMP="$TMP/pr-runner" bash --noprofile --norc -eo pipefail \
+		"$verdict_step" >"$out" 2>"$err"
+	status=$?
+	expect_status "$3"
+done
+
 case_name "GitLab job script"
 mkdir "$TMP/gl"
 split_gitlab "$GITLAB" "$TMP/gl"
@@ -258,6 +353,30 @@ grep -q -- "no .json or .csv export in" "$TMP/gl/script" ||
 	fail "no script line stops the job without an export"
 expect_eq "$(sed -n 's/^MANDATE_SOURCE=//p' "$TMP/gl/variables")" \
 	tools/mandate "MANDATE_SOURCE"
+
+case_name "GitLab diff job in a merge request"
+mkdir "$TMP/gld"
+split_gitlab "$GITLAB" "$TMP/gld" mandate-diff
+grep -q -- 'mandate diff --merge-base --fail-on-escalation' "$TMP/gld/script" ||
+	fail "the diff job does not use --merge-base --fail-on-escalation"
+grep -q 'merge_request_event' "$GITLAB" ||
+	fail "the diff job does not run in merge request pipelines"
+{
+	echo "set -e"
+	grep -v 'install-deps\|make -C\|export PATH' "$TMP/gld/script"
+} >"$TMP/gld/job.sh"
+(
+	cd "$pr" &&
+	env MANDATE_SPECS=agents CI_MERGE_REQUEST_TARGET_BRANCH_NAME=main \
+		PATH="$TMP/pr-bin:$PATH" bash --noprofile --norc "$TMP/gld/job.sh"
+) >"$out" 2>"$err"
+status=$?
+expect_status 1
+expect_out "pr-writer"
+expect_out "merge base of origin/main and HEAD"
+expect_no_out "support-archive"
+grep -qF 'pr-writer' "$pr/mandate-diff.md" ||
+	fail "mandate-diff.md lacks the new agent"
 
 if has_format junit; then
 	case_name "GitLab job on the example"

@@ -435,6 +435,116 @@ expect_status 0
 expect_eq "$(jq -c '[.agents[].name]' "$TMP/report.json")" '["alpha"]' \
 	"the agents in the -o file"
 
+# A repository whose main gained a grant after the feature branch left
+# it: comparing the tips shows that grant as a change of the branch.
+MB=$TMP/merge-base
+git_mb() {
+	git -C "$MB" "$@" >/dev/null 2>&1 || fail "git $* failed"
+}
+mkdir -p "$MB"
+git init -q -b main "$MB"
+REPO=$MB write_agent mb.mandate mb mb bob@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:mb"'
+git_mb add -A
+git_mb commit -q -m "First agent"
+git_mb tag fork-point
+git_mb checkout -q -b feature
+REPO=$MB write_agent mb.mandate mb mb carol@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:mb"'
+git_mb commit -q -a -m "New business owner"
+git_mb checkout -q main
+REPO=$MB write_agent mb.mandate mb mb bob@example.com '
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:mb"
+
+  grant actions ["sqs:DeleteQueue"] on "arn:aws:sqs:us-east-1:111122223333:mb" {
+    because = "Cleans up"
+  }'
+git_mb commit -q -a -m "Grant a delete on main"
+git_mb checkout -q feature
+fork=$(git -C "$MB" rev-parse fork-point)
+
+case_name "branch tips show main's grant as removed"
+run diff --repo "$MB" --format json main feature
+expect_status 0
+expect_jq '[.agents[].removed[]?.action]' '["sqs:DeleteQueue"]'
+
+case_name "--merge-base compares from the fork point"
+run diff --repo "$MB" --format json --merge-base --fail-on-escalation \
+	main feature
+expect_status 0
+expect_jq '.base_commit' "\"$fork\""
+expect_jq '.base' "\"$(echo "$fork" | cut -c1-12) (merge base of main and feature)\""
+expect_jq '[.agents[] | [.name, .change]]' '[["mb","changed"]]'
+expect_jq '[.agents[].removed[]?.action]' '[]'
+expect_jq '[.agents[].fields[].to]' '["carol@example.com"]'
+
+case_name "--merge-base with the working tree"
+run diff --repo "$MB" --format json --merge-base main
+expect_status 0
+expect_jq '.base_commit' "\"$fork\""
+expect_jq '[.agents[].removed[]?.action]' '[]'
+expect_jq '[.agents[].fields[].to]' '["carol@example.com"]'
+
+case_name "--merge-base on the reverse side escalates"
+run diff --repo "$MB" --merge-base --fail-on-escalation feature main
+expect_status 1
+expect_out "merge base of feature and main"
+expect_out "sqs:DeleteQueue"
+
+case_name "--merge-base without a common ancestor"
+git_mb checkout -q --orphan lone
+git_mb commit -q -m "Unrelated history"
+run diff --repo "$MB" --merge-base main lone
+expect_status 2
+expect_err "error: 'main' and 'lone' have no merge base: no commit is an ancestor of both"
+git_mb checkout -q -f feature
+
+case_name "--merge-base with a tree"
+run diff --repo "$MB" --merge-base "main^{tree}" feature
+expect_status 2
+expect_err "error: --merge-base needs commits, but 'main^{tree}' names a tree"
+
+case_name "several --format -o pairs write each report"
+rm -f "$TMP/report.json" "$TMP/report.md"
+run diff --repo "$TRUST" --format json -o "$TMP/report.json" \
+	--format markdown -o "$TMP/report.md" --format text t1 t2
+expect_status 0
+expect_eq "$(jq -c '[.agents[].name]' "$TMP/report.json")" '["alpha"]' \
+	"the agents in the json report"
+grep -q '^##* ' "$TMP/report.md" || fail "no markdown heading in report.md"
+grep -qF 'alpha' "$TMP/report.md" || fail "report.md does not name alpha"
+expect_out "alpha"
+expect_no_out '"agents"'
+
+case_name "several reports: usage errors"
+run diff --repo "$TRUST" --format json -o "$TMP/a.json" -o "$TMP/b.json" t1 t2
+expect_status 2
+expect_err "-o '$TMP/a.json' and -o '$TMP/b.json' are both for --format json"
+run diff --repo "$TRUST" --format json --format text t1 t2
+expect_status 2
+expect_err "reports 'json' and 'text' would both go to stdout"
+run diff --repo "$TRUST" --format json -o "$TMP/same" --format text \
+	-o "$TMP/./same" t1 t2
+expect_status 2
+expect_err "are the same file"
+[ ! -e "$TMP/same" ] || fail "a usage error wrote a report"
+
+case_name "several reports: a failed write keeps none"
+rm -f "$TMP/report.json"
+run diff --repo "$TRUST" --format json -o "$TMP/report.json" \
+	--format text -o "$TMP/no-such-dir/report.txt" t1 t2
+expect_status 2
+[ ! -e "$TMP/report.json" ] || fail "the json report was written alone"
+
+case_name "third revision is rejected"
+run diff --repo "$TRUST" t1 t2 t1
+expect_status 2
+expect_err "error: 't1' is a third revision, but diff compares two: BASE and HEAD ('t1' and 't2')"
+expect_no_err "neither a revision nor a path"
+run diff --repo "$TRUST" t1 t2 nosuch
+expect_status 2
+expect_err "'nosuch' is neither a revision nor a path"
+
 case_name "PATH with '..' leaving the repository"
 run diff --repo "$TRUST" t1 -- ../../etc/passwd
 expect_status 2
@@ -488,6 +598,85 @@ run diff --repo "$REPO" v1 broken
 expect_status 2
 expect_err "broken:agents/broken.mandate:2:9: error: missing a value after '='"
 expect_err "note: the specs at revision 'broken' do not compile"
+expect_no_err "compare one by naming its directories"
+
+case_name "many errors keep the closing notes"
+MANY=$TMP/many
+mkdir -p "$MANY/specs"
+git init -q -b main "$MANY"
+git -C "$MANY" commit -q --allow-empty -m "No specs" >/dev/null 2>&1 ||
+	fail "git commit of no specs failed"
+git -C "$MANY" tag empty
+for i in $(seq 1 25); do
+	printf 'agent "a%s" {\n  kind = workload\n  bogus = 1\n}\n' "$i"
+done >"$MANY/specs/a.mandate"
+git -C "$MANY" add -A >/dev/null 2>&1
+git -C "$MANY" commit -q -m "Unknown fields" >/dev/null 2>&1 ||
+	fail "git commit of the unknown fields failed"
+run diff --repo "$MANY" HEAD
+expect_status 2
+expect_err "too many errors, stopping after 20"
+expect_err "note: the specs at revision 'HEAD' do not compile"
+expect_no_err "compare one by naming its directories"
+git -C "$MANY" rm -q specs/a.mandate >/dev/null 2>&1
+for i in $(seq 1 25); do
+	mkdir -p "$MANY/team-$i"
+	printf 'gate {\n  fail_on = high\n}\n' >"$MANY/team-$i/gate.mandate"
+done
+git -C "$MANY" add -A >/dev/null 2>&1
+git -C "$MANY" commit -q -m "A gate per team" >/dev/null 2>&1 ||
+	fail "git commit of the gates failed"
+run diff --repo "$MANY" HEAD
+expect_status 2
+expect_err "too many errors, stopping after 20"
+expect_err "note: the specs at revision 'HEAD' do not compile"
+expect_err "note: diff compiles every spec of the repository as one unit"
+rm "$MANY"/team-*/gate.mandate
+REPO=$MANY write_agent team-1/dup.mandate dup dup bob@example.com ''
+REPO=$MANY write_agent team-2/dup.mandate dup dup2 bob@example.com ''
+run diff --repo "$MANY" empty -- team-1 team-2
+expect_status 2
+expect_err "note: the specs in the working tree do not compile"
+expect_no_err "diff compiles every spec of the repository as one unit"
+run diff --repo "$MANY" empty
+expect_status 2
+expect_err "duplicate agent name 'dup'"
+expect_err "note: the specs in the working tree do not compile"
+expect_err "note: diff compiles every spec of the repository as one unit"
+
+case_name "working-tree messages name relative paths"
+(cd "$MANY" && "$MANDATE" diff empty >"$out" 2>"$err")
+expect_err "team-2/dup.mandate:1:7: error: duplicate agent name 'dup'"
+expect_no_err "$MANY/"
+(cd "$MANY/team-1" && "$MANDATE" diff empty >"$out" 2>"$err")
+expect_err "../team-2/dup.mandate:1:7: error: duplicate agent name 'dup'"
+(cd "$MANY/team-2" && "$MANDATE" diff empty >"$out" 2>"$err")
+expect_err "
+dup.mandate:1:7: error: duplicate agent name 'dup'"
+run diff --repo "$MANY" empty
+expect_err "$MANY/team-2/dup.mandate:1:7: error: duplicate agent name 'dup'"
+
+case_name "repository without commits"
+git init -q -b main "$TMP/no-commits"
+run diff --repo "$TMP/no-commits" HEAD
+expect_status 2
+expect_err "error: revision 'HEAD' is not in the repository at '$TMP/no-commits', which has no commits yet; commit the specs first"
+
+case_name "markdown escapes backslashes"
+BS=$TMP/backslash
+mkdir -p "$BS"
+git init -q -b main "$BS"
+printf 'gate {\n  owner_pattern = "^[a-z.]+@example\\\\.com$"\n}\n' \
+	>"$BS/gate.mandate"
+REPO=$BS write_agent a.mandate a a bob@example.com ''
+git -C "$BS" add -A >/dev/null 2>&1
+git -C "$BS" commit -q -m "Gate" >/dev/null 2>&1 || fail "git commit failed"
+sed 's/com\$/org$/' "$BS/gate.mandate" >"$TMP/gate.bs"
+cp "$TMP/gate.bs" "$BS/gate.mandate"
+run diff --repo "$BS" --format markdown HEAD
+expect_status 0
+expect_out "'^\[a-z.]+@example\\\\.com\$' -> '^\[a-z.]+@example\\\\.org\$'"
+
 
 case_name "a revision not in the repository"
 run diff --repo "$REPO" mian
@@ -723,10 +912,40 @@ expect_jq '.agents[] | select(.name == "kept") | .fields' \
 expect_jq '.escalations' '0'
 [ -s "$err" ] && fail "diff wrote to stderr: $(cat "$err")"
 
-case_name "working tree: an ignored spec named as a PATH"
+case_name "working tree: an ignored directory named as a PATH"
 run diff --repo "$WT" --format json w2 -- scratch
 expect_status 2
-expect_err "no agent specs found at either side under the paths given"
+expect_err "error: PATH 'scratch' is ignored by git, so diff does not read it"
+expect_no_err "no agent specs found"
+
+case_name "working tree: an ignored spec named as a PATH"
+run diff --repo "$WT" --format json w2 -- scratch/evil.mandate
+expect_status 2
+expect_err "error: PATH 'scratch/evil.mandate' is ignored by git, so diff does not read it"
+run diff --repo "$WT" --format json w2 -- agents/private.mandate
+expect_status 2
+expect_err "error: PATH 'agents/private.mandate' is ignored by git"
+[ -s "$out" ] && fail "diff wrote a report: $(cat "$out")"
+
+case_name "working tree: a spec inside a nested repository"
+run diff --repo "$WT" --format json w2 -- nested/agents/other.mandate
+expect_status 2
+expect_err "error: PATH 'nested/agents/other.mandate' is inside 'nested', another git repository"
+[ -s "$out" ] && fail "diff wrote a report: $(cat "$out")"
+run diff --repo "$WT" --format json w2 -- nested/agents
+expect_status 2
+expect_err "error: PATH 'nested/agents' is inside 'nested', another git repository"
+
+case_name "working tree: nested repositories named as PATHs"
+for dir in nested sub linked-tree; do
+	run diff --repo "$WT" --format json w2 -- "$dir"
+	expect_status 2
+	expect_err "error: PATH '$dir' is another git repository (a nested repository, submodule or worktree), which diff does not read"
+	expect_no_err "no agent specs found"
+done
+run diff --repo "$WT" --format json w2 -- sub/agents/other.mandate
+expect_status 2
+expect_err "error: PATH 'sub/agents/other.mandate' is inside 'sub', another git repository"
 
 case_name "huge spec in the working tree"
 truncate -s 20M "$WT/agents/huge.mandate"
@@ -1093,6 +1312,45 @@ run diff --repo "$SHALLOW" --format json u1 HEAD -- team-a
 expect_status 0
 expect_jq '[.agents[].name]' '["a-bot"]'
 
+case_name "fetch advice: tag missing beside another"
+# A commit and tag that only the origin has; u1 is here now, so a guess
+# would name it for the u9 not fetched.
+extra_id=$(git -C "$UNITS" commit-tree -p u1 -m "Only upstream" "u1^{tree}")
+git_units tag u9 "$extra_id"
+run diff --repo "$SHALLOW" u9 HEAD -- team-a
+expect_status 2
+expect_err "revision 'u9' is not in the repository"
+expect_err "git fetch origin tag u9"
+expect_err "this is a shallow clone"
+expect_no_err "did you mean"
+
+case_name "fetch advice: short hexadecimal names"
+for rev in d1 add; do
+	run diff --repo "$SHALLOW" "$rev" HEAD -- team-a
+	expect_status 2
+	expect_err "error: revision '$rev' is not a branch or tag in the repository at '$SHALLOW', and an abbreviated commit id needs at least 4 hexadecimal digits"
+	expect_err "git fetch origin $rev:refs/remotes/origin/$rev"
+	expect_err "git fetch origin tag $rev"
+	expect_err "this is a shallow clone"
+done
+git_units branch ad1 u1
+run diff --repo "$UNITS" ad HEAD -- team-a
+expect_status 2
+expect_err "an abbreviated commit id needs at least 4 hexadecimal digits"
+expect_err "did you mean 'ad1'?"
+git_units branch -D ad1
+
+case_name "fetch advice: full commit id"
+run diff --repo "$SHALLOW" "$extra_id" HEAD -- team-a
+expect_status 2
+expect_err "to fetch commit '$extra_id' from remote 'origin': git fetch origin $extra_id, or fetch the whole history: git fetch --unshallow"
+expect_no_err "fetch origin tag"
+git -C "$SHALLOW" fetch -q origin "$extra_id" 2>/dev/null ||
+	fail "the advised git fetch of a commit failed"
+run diff --repo "$SHALLOW" --format json "$extra_id" HEAD -- team-a
+expect_status 0
+git_units tag -d u9
+
 case_name "fetch advice: misspelt or unknown remote"
 run diff --repo "$SHALLOW" origin/mian HEAD -- team-a
 expect_status 2
@@ -1163,7 +1421,7 @@ while IFS='|' read -r rev want; do
 	expect_status 2
 	expect_err "error: $want"
 done <<REVS
-fde|revision 'fde' is not a branch or tag, and an abbreviated commit id needs at least 4 hexadecimal digits
+fde|revision 'fde' is not a branch or tag in the repository at '$UNITS', and an abbreviated commit id needs at least 4 hexadecimal digits
 9788|revision '9788' is ambiguous: more than one object id starts with it; give more hexadecimal digits
 9788f0f|revision '9788f0f' names a blob, not a commit or tree; give a branch, tag or commit
 :|revision ':' names a file in the index, which diff does not compare; without HEAD, diff compares BASE with the working tree
@@ -1171,6 +1429,8 @@ fde|revision 'fde' is not a branch or tag, and an abbreviated commit id needs at
 HEAD^{blob}|invalid revision 'HEAD^{blob}': diff compares commits and trees, so '^{...}' may name only a commit or a tree, as in HEAD^{tree}
 HEAD:team-a/a.mandate|revision 'HEAD:team-a/a.mandate' names a file, not a commit or tree; give the commit, and the file after '--': mandate diff HEAD -- team-a/a.mandate
 HEAD:nosuch|revision 'HEAD:nosuch' names no file or directory: 'nosuch' is not at 'HEAD'
+HEAD^@|revision 'HEAD^@' names every parent of 'HEAD', which diff does not accept; name one parent, as in HEAD^1
+HEAD:team-a|revision 'HEAD:team-a' names the directory 'team-a', not the top of a commit, so its paths would not match the other side's; give the commit, and the directory after '--': mandate diff HEAD -- team-a
 HEAD~1x|invalid revision 'HEAD~1x': '~' and '^' take only a number, as in HEAD~2 or HEAD^2
 HEAD^!|revision 'HEAD^!' is a range, which diff does not accept; give BASE and HEAD as two arguments: mandate diff HEAD^ HEAD
 HEAD^-|revision 'HEAD^-' is a range, which diff does not accept; give BASE and HEAD as two arguments: mandate diff HEAD^ HEAD
@@ -1178,6 +1438,13 @@ HEAD~9|revision 'HEAD~9' is not in the repository at '$UNITS': the history of 'H
 REVS
 run diff --repo "$UNITS" fed -- team-a
 expect_status 0
+run diff --repo "$UNITS" u1 HEAD:team-a -- team-a
+expect_status 2
+expect_err "error: revision 'HEAD:team-a' names the directory 'team-a', not the top of a commit"
+expect_no_err "renamed"
+run diff --repo "$UNITS" --format json HEAD: HEAD -- team-a
+expect_status 0
+expect_jq '.agents' '[]'
 run diff --repo "$UNITS" "" -- team-a
 expect_status 2
 expect_err "error: the revision is empty; give a branch, tag or commit"

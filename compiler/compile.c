@@ -159,24 +159,65 @@ static void any_partition(struct buf *out, const char *pattern)
 	buf_addf(out, "arn:*%s", end);
 }
 
+void everywhere_init(struct everywhere *e, const char *pattern)
+{
+	memset(e, 0, sizeof(*e));
+	e->everything = pattern_is_everything(pattern);
+	if (!e->everything)
+		any_partition(&e->outer, pattern);
+}
+
+void everywhere_release(struct everywhere *e)
+{
+	buf_release(&e->outer);
+	free(e->known);
+}
+
+/* Return whether e's pattern covers every ARN of resource type t. */
+static bool covers_type(struct everywhere *e,
+			const struct cat_resource_type *t)
+{
+	struct buf glob = BUF_INIT;
+	size_t i;
+	bool covers;
+
+	/* The actions of one service share a few types, so look back. */
+	for (i = 0; i < e->nknown; i++)
+		if (e->known[i].type == t)
+			return e->known[i].covers;
+	template_glob(&glob, t->arn);
+	covers = match_resource_covers(buf_str(&e->outer), buf_str(&glob));
+	buf_release(&glob);
+	grow_array((void **)&e->known, &e->cap, e->nknown + 1,
+		   sizeof(*e->known));
+	e->known[e->nknown].type = t;
+	e->known[e->nknown++].covers = covers;
+	return covers;
+}
+
+bool everywhere_action(struct everywhere *e, const struct cat_action *a)
+{
+	uint32_t i;
+
+	if (e->everything)
+		return true;
+	if (!a->nrtypes)
+		return false;
+	for (i = 0; i < a->nrtypes; i++)
+		if (!covers_type(e, a->rtypes[i]))
+			return false;
+	return true;
+}
+
 bool catalog_action_everywhere(const struct cat_action *a,
 			       const char *pattern)
 {
-	struct buf glob = BUF_INIT, outer = BUF_INIT;
-	bool covers = a->nrtypes > 0;
-	uint32_t i;
+	struct everywhere e;
+	bool covers;
 
-	if (pattern_is_everything(pattern))
-		return true;
-	any_partition(&outer, pattern);
-	for (i = 0; covers && i < a->nrtypes; i++) {
-		buf_reset(&glob);
-		template_glob(&glob, a->rtypes[i]->arn);
-		covers = match_resource_covers(buf_str(&outer),
-					       buf_str(&glob));
-	}
-	buf_release(&glob);
-	buf_release(&outer);
+	everywhere_init(&e, pattern);
+	covers = everywhere_action(&e, a);
+	everywhere_release(&e);
 	return covers;
 }
 

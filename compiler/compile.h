@@ -1,6 +1,7 @@
 #ifndef MANDATE_COMPILER_COMPILE_H
 #define MANDATE_COMPILER_COMPILE_H
 
+#include "buf.h"
 #include "ast.h"
 #include "catalog.h"
 #include "finding.h"
@@ -109,6 +110,25 @@ bool pattern_is_everything(const char *pattern);
  */
 bool catalog_action_everywhere(const struct cat_action *a,
 			       const char *pattern);
+
+/*
+ * The same test for many actions against one pattern, remembering the
+ * answer for each resource type: everywhere_init, then
+ * everywhere_action for each action, then everywhere_release.
+ */
+struct everywhere {
+	bool everything;
+	struct buf outer;		/* the pattern in any partition */
+	struct everywhere_type {
+		const struct cat_resource_type *type;
+		bool covers;
+	} *known;
+	size_t nknown, cap;
+};
+
+void everywhere_init(struct everywhere *e, const char *pattern);
+bool everywhere_action(struct everywhere *e, const struct cat_action *a);
+void everywhere_release(struct everywhere *e);
 
 /*
  * Return the IAM operator, such as "StringLike", that a `when` operator

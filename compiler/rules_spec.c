@@ -313,17 +313,19 @@ static void check_wildcard_resources(struct spec_checker *sc,
 		const struct xresource *r = &x->res[i];
 		const char *example = NULL;
 		size_t scoped = 0;
+		struct everywhere e;
 
+		everywhere_init(&e, r->pattern);
 		for (j = 0; j < r->nactions; j++) {
 			const struct cat_action *a =
 				catalog_action(cat, r->actions[j]);
 
-			if (!a->nrtypes ||
-			    !catalog_action_everywhere(a, r->pattern))
+			if (!a->nrtypes || !everywhere_action(&e, a))
 				continue;
 			if (!scoped++)
 				example = a->name;
 		}
+		everywhere_release(&e);
 		if (scoped)
 			findings_add(sc->cx->f, "MND131", &r->loc,
 				     x->grant->agent->name.s, NULL,

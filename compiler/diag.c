@@ -30,6 +30,8 @@ void diag_init(struct diag *d, FILE *out, bool color)
 	d->warnings = 0;
 	d->max_errors = DIAG_MAX_ERRORS;
 	d->stopped = false;
+	d->hide_warnings = false;
+	d->hiding = false;
 }
 
 /* Skip a byte order mark, which no editor shows in the first line. */
@@ -80,6 +82,13 @@ struct loc loc_join(struct loc a, struct loc b)
  */
 static bool count(struct diag *d, enum diag_level level)
 {
+	if (level == DIAG_WARNING && d->hide_warnings) {
+		d->hiding = true;
+		return false;
+	}
+	if (level == DIAG_NOTE && d->hiding)
+		return false;
+	d->hiding = false;
 	if (level == DIAG_ERROR) {
 		d->errors++;
 		if (d->errors > d->max_errors) {

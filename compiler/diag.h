@@ -28,6 +28,8 @@ struct diag {
 	unsigned warnings;
 	unsigned max_errors;	/* printing stops after this many */
 	bool stopped;		/* max_errors was reached */
+	bool hide_warnings;	/* drop warnings and their notes */
+	bool hiding;		/* the last warning was dropped */
 };
 
 #define DIAG_MAX_ERRORS 20

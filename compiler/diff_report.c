@@ -1,5 +1,6 @@
 #include "common.h"
 #include "diff_report.h"
+#include "report.h"
 
 #include <cJSON.h>
 
@@ -247,11 +248,19 @@ void diff_report_text(struct buf *b, const struct perm_diff *d,
 /*
  * Append s escaped for Markdown: a backslash before \, |, `, *, _, < and
  * [, and a space for each control character. An unescaped backslash
- * would hide itself, as "\." renders as ".".
+ * would hide itself, as "\." renders as ".". An '@' that could start a
+ * mention is written as a character reference, so a pull-request
+ * comment notifies nobody.
  */
 static void add_md(struct buf *b, const char *s)
 {
+	const char *start = s;
+
 	for (; *s; s++) {
+		if (md_mention_at(start, s)) {
+			buf_adds(b, "&#64;");
+			continue;
+		}
 		if (*s == '\\' || *s == '|' || *s == '`' || *s == '*' ||
 		    *s == '_' || *s == '<' || *s == '[')
 			buf_addch(b, '\\');

@@ -2,6 +2,7 @@
 #include "pipeline.h"
 
 #include "cli.h"
+#include "emit_aws.h"
 
 void pipeline_init(struct pipeline *pl)
 {
@@ -82,6 +83,17 @@ int pipeline_load_sources(struct pipeline *pl, struct source **srcs,
 		ret = check_escalations(&pl->unit, escalations);
 	if (ret == 0)
 		ret = compile_unit(pl);
+	/*
+	 * Names that build cannot use as file names stop check and
+	 * build, so they stop a comparison too.
+	 */
+	if (ret == 0) {
+		/* Its warnings are about files that are not written here. */
+		cli.diag.hide_warnings = true;
+		ret = emit_aws(&pl->prog, NULL, &pl->findings, &cli.diag);
+		cli.diag.hide_warnings = false;
+		cli.diag.hiding = false;
+	}
 out:
 	for (; i < nsrcs; i++)
 		source_free(srcs[i]);

@@ -35,7 +35,8 @@ int pipeline_load_controls(struct controls *out);
 
 /*
  * Run the same steps on specs already in memory, such as those read
- * from a git revision. The unit takes the sources, also on failure.
+ * from a git revision, and refuse names that build could not write, as
+ * check does. The unit takes the sources, also on failure.
  */
 int pipeline_load_sources(struct pipeline *pl, struct source **srcs,
 			  size_t nsrcs);

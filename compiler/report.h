@@ -90,6 +90,14 @@ bool report_junit_recognize(const char *text, size_t len);
 bool report_markdown_recognize(const char *text, size_t len);
 
 /*
+ * Return whether the '@' at s, in the text that begins at start, could
+ * start a GitHub or GitLab mention: it is not preceded by a letter,
+ * digit or one of ._-+ (as in an e-mail address) and is followed by
+ * one.
+ */
+bool md_mention_at(const char *start, const char *s);
+
+/*
  * Return the path of a finding's file as SARIF, JUnit and Markdown
  * show it: without a leading "./".
  */

@@ -1,5 +1,8 @@
 #include "common.h"
+
 #include "report.h"
+
+#include <ctype.h>
 
 /*
  * A Markdown summary in GitHub Flavored Markdown, for a pull-request
@@ -7,15 +10,34 @@
  * and tables of the findings by agent and of the waived ones.
  */
 
+static bool name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '.' || c == '_' || c == '-' ||
+	       c == '+';
+}
+
+bool md_mention_at(const char *start, const char *s)
+{
+	return *s == '@' && (s == start || !name_char(s[-1])) &&
+	       name_char(s[1]);
+}
+
 /*
  * Append s as the text of a table cell. Characters that Markdown or a
  * GFM table would read as markup get a backslash, which CommonMark
  * allows before any ASCII punctuation. Line breaks become spaces
- * because a row is one line.
+ * because a row is one line, and an '@' that could start a mention is
+ * a character reference, so the comment notifies nobody.
  */
 static void add_cell(struct buf *out, const char *s)
 {
+	const char *start = s;
+
 	for (; *s; s++) {
+		if (md_mention_at(start, s)) {
+			buf_adds(out, "&#64;");
+			continue;
+		}
 		if (strchr("\\`*_[]<>|~&$#!", *s))
 			buf_addch(out, '\\');
 		if (*s == '\n' || *s == '\r' || *s == '\t')

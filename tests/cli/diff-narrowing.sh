@@ -314,4 +314,28 @@ run diff --repo "$REPO" --format json batch batch-moved
 expect_jq '[.agents[] | [.name, .change, .renamed_by]]' \
 	'[["batch","renamed","identity"]]'
 
+case_name "a name build cannot write stops the comparison"
+git_repo checkout -q main
+sed 's/^agent "app" {/agent "a b" {/; s/^waive MND140 for "app"/waive MND140 for "a b"/' "$REPO/specs/app.mandate" \
+	>"$TMP/renamed.mandate"
+cp "$TMP/renamed.mandate" "$REPO/specs/app.mandate"
+run diff --repo "$REPO" main
+expect_status 2
+expect_err "agent name 'a b' cannot be used as a directory name"
+expect_err "the specs in the working tree do not compile"
+git_repo checkout -q -- specs
+
+case_name "a pull-request comment mentions nobody"
+sed 's/^agent "app" {/agent "@security" {/; s/^waive MND140 for "app"/waive MND140 for "@security"/; s/Nightly app job/Nightly job, ask @octocat or ops@example.com/' \
+	"$REPO/specs/app.mandate" >"$TMP/mention.mandate"
+cp "$TMP/mention.mandate" "$REPO/specs/app.mandate"
+run diff --repo "$REPO" --format markdown main
+expect_status 0
+expect_out "### &#64;security (renamed from app)"
+expect_out "ask &#64;octocat or ops@example.com"
+if grep -q "[^a-z.]@[a-z]" "$out"; then
+	fail "a mention is left in the Markdown report"
+fi
+git_repo checkout -q -- specs
+
 finish

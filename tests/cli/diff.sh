@@ -318,11 +318,11 @@ git_trust add -A
 git_trust commit -q -m "Trust base"
 git_trust tag t1
 
-case_name "new identity trusting '*' in an agent"
+case_name "new identity trusting another account in an agent"
 trust_agent agents/b.mandate beta '
   identity aws role "arn:aws:iam::111122223333:role/beta"
   identity aws role "arn:aws:iam::111122223333:role/open" {
-    trusted_by = "*"
+    trusted_by = "444455556666"
   }
   grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:beta"'
 run diff --repo "$TRUST" --format json --fail-on-escalation t1
@@ -331,26 +331,26 @@ expect_jq '[.agents[] | [.name, .change]]' '[["beta","changed"]]'
 expect_jq '.agents[0].escalations | map([.kind, .resource])' \
 	'[["trust","arn:aws:iam::111122223333:role/open"]]'
 expect_jq '.agents[0].escalations[0].message' \
-	'"new trusted principal '"'"'*'"'"' may now assume '"'"'arn:aws:iam::111122223333:role/open'"'"'"'
+	'"new trusted principal '"'"'444455556666'"'"' may now assume '"'"'arn:aws:iam::111122223333:role/open'"'"'"'
 expect_jq '.agents[0].fields' \
-	'[{"field":"identity arn:aws:iam::111122223333:role/open trusted_by","from":null,"to":"*"}]'
+	'[{"field":"identity arn:aws:iam::111122223333:role/open trusted_by","from":null,"to":"444455556666"}]'
 run diff --repo "$TRUST" t1
-expect_out "  identity arn:aws:iam::111122223333:role/open trusted_by: (unset) -> '*'"
+expect_out "  identity arn:aws:iam::111122223333:role/open trusted_by: (unset) -> '444455556666'"
 git_trust checkout -q -- agents/b.mandate
 
-case_name "new agent trusting '*'"
+case_name "new agent trusting another account"
 trust_agent agents/c.mandate gamma '
   identity aws role "arn:aws:iam::111122223333:role/gamma" {
-    trusted_by = "*"
+    trusted_by = "444455556666"
   }
   grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:gamma"'
 run diff --repo "$TRUST" --format json --fail-on-escalation t1
 expect_status 1
 expect_jq '[.agents[] | [.name, .change]]' '[["gamma","added"]]'
 expect_jq '.agents[0].escalations | map(select(.kind == "trust") | .message)' \
-	'["new trusted principal '"'"'*'"'"' may now assume '"'"'arn:aws:iam::111122223333:role/gamma'"'"'"]'
+	'["new trusted principal '"'"'444455556666'"'"' may now assume '"'"'arn:aws:iam::111122223333:role/gamma'"'"'"]'
 expect_jq '.agents[0].fields | map(select(.field | startswith("identity")) | .field, .to)' \
-	'["identity arn:aws:iam::111122223333:role/gamma trusted_by","*"]'
+	'["identity arn:aws:iam::111122223333:role/gamma trusted_by","444455556666"]'
 rm "$TRUST/agents/c.mandate"
 
 case_name "identity moved to an agent trusting a foreign account"

@@ -1045,8 +1045,15 @@ int gitrev_renames(char ***from, char ***to, size_t *n,
 		find.flags |= GIT_DIFF_FIND_FOR_UNTRACKED;
 		err = git_diff_tree_to_workdir(&diff, r->repo, tree, &opts);
 	}
-	if (err == 0)
+	/*
+	 * libgit2 stops pairing renamed files past rename_limit sources, 1000
+	 * or diff.renameLimit by default, and would leave the rest as added
+	 * and removed: allow as many as the diff has files.
+	 */
+	if (err == 0) {
+		find.rename_limit = git_diff_num_deltas(diff) + 1;
 		err = git_diff_find_similar(diff, &find);
+	}
 	if (err < 0) {
 		diag_plain(d, DIAG_ERROR, "cannot compare the trees for "
 			   "renamed files: %s", git_message());

@@ -1989,6 +1989,51 @@ run diff --bogus
 expect_status 2
 expect_err "mandate diff: unrecognized option '--bogus'"
 
+# More renamed files than libgit2 pairs by default (rename_limit 1000):
+# each file is renamed and its agent and role renamed, so only the file
+# rename pairs the two sides.
+MANY=$TMP/many-renames
+mkdir -p "$MANY/agents"
+git init -q -b main "$MANY"
+many_agent() {
+	cat >"$MANY/agents/$1.mandate" <<EOF
+agent "$2" {
+  kind        = service_account
+  description = "One of many agents whose spec files are renamed"
+  owner {
+    technical = "alice@example.com"
+    business  = "bob@example.com"
+  }
+  justification = "Moves the nightly exports between the test systems"
+  review      { every = 90d  last = 2026-11-02  by = "bob@example.com" }
+  expires     = 2027-11-01
+  identity aws role "arn:aws:iam::111122223333:role/$2"
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:jobs"
+}
+EOF
+}
+i=1
+while [ $i -le 1050 ]; do
+	many_agent "old$i" "old-$i"
+	i=$((i + 1))
+done
+git -C "$MANY" add -A && git -C "$MANY" commit -q -m "Many agents" ||
+	fail "commit of many agents failed"
+rm "$MANY"/agents/*.mandate
+i=1
+while [ $i -le 1050 ]; do
+	many_agent "new$i" "new-$i"
+	i=$((i + 1))
+done
+
+case_name "every one of 1050 renamed files is paired"
+run diff --repo "$MANY" --format json main
+expect_status 0
+expect_jq '[.agents[] | select(.renamed_by == "file")] | length' '1050'
+expect_jq '[.agents[] | select(.change != "renamed")] | length' '0'
+expect_jq '.agents[] | select(.name == "new-1050") | [.old_name, .old_file]' \
+	'["old-1050","agents/old1050.mandate"]'
+
 case_name "verbose counts agents"
 run diff --repo "$UNITS" -v u1 u2 -- team-a
 expect_status 0

@@ -1188,6 +1188,18 @@ int gitrev_merge_base(char out[GITREV_ID_SIZE], struct gitrev_repo *r,
 		note_shallow(r, d);
 		return -1;
 	}
+	/*
+	 * A walk that reaches a parent the clone did not fetch fails with
+	 * "object not found", which libgit2 1.5.1 does not tell from other
+	 * failures by its code.
+	 */
+	if (err < 0 && git_repository_is_shallow(r->repo) == 1) {
+		diag_plain(d, DIAG_ERROR, "cannot find the merge base of '%s' "
+			   "and '%s': it is not in this shallow clone, whose "
+			   "history stops before the two meet", base, head);
+		note_shallow(r, d);
+		return -1;
+	}
 	if (err < 0) {
 		diag_plain(d, DIAG_ERROR, "cannot find the merge base of '%s' "
 			   "and '%s': %s", base, head, git_message());

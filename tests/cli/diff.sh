@@ -765,6 +765,18 @@ run diff --repo "$TMP/shallow" --format json origin/main
 expect_status 0
 expect_jq '[.agents[].name]' '["digest","etl-loader","old-bot","shipper"]'
 
+case_name "a shallow clone lacks the merge base"
+git clone -q --depth 1 --branch feature "file://$MB" "$TMP/shallow-mb" \
+	>/dev/null 2>&1 || fail "git clone --depth 1 of $MB failed"
+git -C "$TMP/shallow-mb" fetch -q --depth 1 origin \
+	main:refs/remotes/origin/main >/dev/null 2>&1 ||
+	fail "git fetch of main into the shallow clone failed"
+run diff --repo "$TMP/shallow-mb" --merge-base origin/main HEAD
+expect_status 2
+expect_err "error: cannot find the merge base of 'origin/main' and 'HEAD': it is not in this shallow clone, whose history stops before the two meet"
+expect_err "git fetch --unshallow, or in CI check out with a fetch depth of 0"
+expect_no_err "object not found"
+
 case_name "a bare repository has no working tree"
 git clone -q --bare "$REPO" "$TMP/bare.git" >/dev/null 2>&1 ||
 	fail "git clone --bare failed"

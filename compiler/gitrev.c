@@ -183,11 +183,118 @@ char *gitrev_suggest(struct gitrev_repo *r, const char *rev, struct diag *d)
 	return found;
 }
 
+/*
+ * Return the entry number N of rev when it starts with "HEAD@{N}",
+ * storing in *end the length of that start, else -1.
+ */
+static long head_reflog_index(const char *rev, size_t *end)
+{
+	const char *p = rev + 6;	/* "HEAD@{" */
+	size_t digits;
+
+	if (strncmp(rev, "HEAD@{", 6))
+		return -1;
+	digits = strspn(p, "0123456789");
+	if (!digits || digits > 9 || p[digits] != '}')
+		return -1;
+	*end = 6 + digits + 1;
+	return strtol(p, NULL, 10);
+}
+
+/*
+ * Store in out the commit that HEAD pointed at n moves ago, from HEAD's
+ * own reflog as git reads it, and in count the entries of that reflog.
+ * Entry 0 is the newest. For n equal to the count, out is the commit
+ * the oldest entry moved from, unless HEAD was born there. Returns 0 or
+ * GIT_ENOTFOUND.
+ */
+static int head_reflog_id(git_oid *out, size_t *count,
+			  git_repository *repo, size_t n)
+{
+	git_reflog *reflog;
+	const git_reflog_entry *entry;
+	int err = GIT_ENOTFOUND;
+
+	*count = 0;
+	if (git_reflog_read(&reflog, repo, "HEAD") < 0)
+		return GIT_ENOTFOUND;
+	*count = git_reflog_entrycount(reflog);
+	if (n < *count) {
+		entry = git_reflog_entry_byindex(reflog, n);
+		git_oid_cpy(out, git_reflog_entry_id_new(entry));
+		err = 0;
+	} else if (n == *count && n > 0) {
+		entry = git_reflog_entry_byindex(reflog, n - 1);
+		git_oid_cpy(out, git_reflog_entry_id_old(entry));
+		err = git_oid_is_zero(out) ? GIT_ENOTFOUND : 0;
+	}
+	git_reflog_free(reflog);
+	return err;
+}
+
+/*
+ * Return whether rev selects a reflog entry by date, as "main@{1 day
+ * ago}" does. diff rejects dates because libgit2 1.5.1 and git were
+ * seen to pick different commits for "HEAD@{yesterday}". Numbers, "-N",
+ * "u", "upstream" and "push" are not dates.
+ */
+static bool has_reflog_date(const char *rev)
+{
+	static const char *const named[] = { "u", "upstream", "push" };
+	const char *p = rev;
+
+	while ((p = strstr(p, "@{")) != NULL) {
+		size_t len, i;
+		bool date = true;
+
+		p += 2;
+		len = strcspn(p, "}");
+		if (*p == '-')
+			date = strspn(p + 1, "0123456789") != len - 1 ||
+			       len < 2;
+		else if (len && strspn(p, "0123456789") == len)
+			date = false;
+		for (i = 0; date && i < ARRAY_SIZE(named); i++)
+			if (strlen(named[i]) == len &&
+			    !strncasecmp(p, named[i], len))
+				date = false;
+		if (date)
+			return true;
+	}
+	return false;
+}
+
+int gitrev_revparse(git_object **out, struct gitrev_repo *r, const char *rev)
+{
+	char id[GITREV_ID_SIZE];
+	struct buf resolved = BUF_INIT;
+	git_oid oid;
+	size_t count, end;
+	long n = head_reflog_index(rev, &end);
+	int err;
+
+	*out = NULL;
+	if (has_reflog_date(rev))
+		return GIT_EINVALIDSPEC;	/* report_revision explains */
+	if (n < 0)
+		return git_revparse_single(out, r->repo, rev);
+
+	/* libgit2 1.5.1 reads HEAD@{N} from the current branch's reflog */
+	err = head_reflog_id(&oid, &count, r->repo, (size_t)n);
+	if (err < 0)
+		return err;
+	git_oid_tostr(id, sizeof(id), &oid);
+	buf_addf(&resolved, "%s%s", id, rev + end);
+	err = git_revparse_single(out, r->repo, buf_str(&resolved));
+	buf_release(&resolved);
+	return err;
+}
+
 bool gitrev_resolves(struct gitrev_repo *r, const char *rev)
 {
 	git_object *obj;
 
-	if (git_revparse_single(&obj, r->repo, rev) < 0)
+	if (gitrev_revparse(&obj, r, rev) < 0)
 		return false;
 	git_object_free(obj);
 	return true;
@@ -555,6 +662,8 @@ static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 	const char *colon = strchr(rev, ':');
 	char *tree = colon && colon != rev ?
 		     xstrndup(rev, (size_t)(colon - rev)) : NULL;
+	size_t count, end;
+	git_oid id;
 
 	if (gitrev_is_range(rev)) {
 		report_range(rev, d);
@@ -581,6 +690,17 @@ static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 			   tree);
 	} else if (err == GIT_ENOTFOUND && walks_past_history(r, rev)) {
 		report_past_history(r, rev, d);
+	} else if (has_reflog_date(rev)) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' selects a reflog "
+			   "entry by date, which diff does not resolve; give "
+			   "the commit id that git rev-parse '%s' prints", rev,
+			   rev);
+	} else if (err == GIT_ENOTFOUND && head_reflog_index(rev, &end) >= 0 &&
+		   head_reflog_id(&id, &count, r->repo,
+				  (size_t)head_reflog_index(rev, &end)) < 0) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
+			   "repository at '%s': the reflog of HEAD has only %zu "
+			   "entries", rev, r->dir, count);
 	} else if (err == GIT_ENOTFOUND && strstr(rev, "@{")) {
 		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
 			   "repository at '%s': %s", rev, r->dir, why);
@@ -689,7 +809,7 @@ static int reject_subtree(struct gitrev_repo *r, const char *rev,
 	if (!colon || colon == rev)
 		return 0;
 	top_rev = xstrndup(rev, (size_t)(colon - rev));
-	if (git_revparse_single(&top, r->repo, top_rev) == 0) {
+	if (gitrev_revparse(&top, r, top_rev) == 0) {
 		git_object *top_tree;
 
 		if (git_object_peel(&top_tree, top, GIT_OBJECT_TREE) == 0) {
@@ -720,7 +840,7 @@ int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
 	if (reject_ambiguous_ref(r, rev, d) < 0 ||
 	    reject_parent_set(rev, d) < 0)
 		return -1;
-	err = git_revparse_single(&obj, r->repo, rev);
+	err = gitrev_revparse(&obj, r, rev);
 	if (err < 0) {
 		report_revision(r, rev, err, d);
 		return -1;

@@ -504,6 +504,39 @@ run diff --repo "$MB" --merge-base "main^{tree}" feature
 expect_status 2
 expect_err "error: --merge-base needs commits, but 'main^{tree}' names a tree"
 
+case_name "HEAD@{N} reads the reflog of HEAD"
+git_mb checkout -q main
+git_mb checkout -q feature
+main_id=$(git -C "$MB" rev-parse main)
+expect_eq "$(git -C "$MB" rev-parse 'HEAD@{1}')" "$main_id" "git's HEAD@{1}"
+run diff --repo "$MB" --format json 'HEAD@{1}' feature
+expect_status 0
+expect_jq '.base_commit' "\"$main_id\""
+run diff --repo "$MB" --format json feature 'HEAD@{1}'
+expect_status 0
+expect_jq '.head_commit' "\"$main_id\""
+head2=$(git -C "$MB" rev-parse 'HEAD@{2}')
+run diff --repo "$MB" --format json 'HEAD@{2}' feature
+expect_status 0
+expect_jq '.base_commit' "\"$head2\""
+run diff --repo "$MB" --format json 'HEAD@{1}~1' feature
+expect_status 0
+expect_jq '.base_commit' "\"$(git -C "$MB" rev-parse 'HEAD@{1}~1')\""
+
+case_name "HEAD@{N} past the reflog"
+entries=$(git -C "$MB" reflog show HEAD | wc -l | tr -d ' ')
+run diff --repo "$MB" "HEAD@{$((entries + 1))}" feature
+expect_status 2
+expect_err "error: revision 'HEAD@{$((entries + 1))}' is not in the repository at '$MB': the reflog of HEAD has only $entries entries"
+
+case_name "reflog dates are rejected"
+run diff --repo "$MB" 'HEAD@{yesterday}' feature
+expect_status 2
+expect_err "error: revision 'HEAD@{yesterday}' selects a reflog entry by date, which diff does not resolve; give the commit id that git rev-parse 'HEAD@{yesterday}' prints"
+run diff --repo "$MB" main 'main@{1 hour ago}'
+expect_status 2
+expect_err "error: revision 'main@{1 hour ago}' selects a reflog entry by date"
+
 case_name "several --format -o pairs write each report"
 rm -f "$TMP/report.json" "$TMP/report.md"
 run diff --repo "$TRUST" --format json -o "$TMP/report.json" \

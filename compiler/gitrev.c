@@ -564,11 +564,87 @@ static bool walks_past_history(struct gitrev_repo *r, const char *rev)
 	return found;
 }
 
+/*
+ * Store in out the number of parents of the commit that rev names.
+ * Returns 0, or -1 when rev names no commit.
+ */
+static int count_parents(unsigned *out, struct gitrev_repo *r,
+			 const char *rev)
+{
+	git_object *obj, *commit;
+	int err;
+
+	*out = 0;
+	if (gitrev_revparse(&obj, r, rev) < 0)
+		return -1;
+	err = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT);
+	if (err == 0) {
+		*out = git_commit_parentcount((git_commit *)commit);
+		git_object_free(commit);
+	}
+	git_object_free(obj);
+	return err < 0 ? -1 : 0;
+}
+
+/*
+ * Return -1 after reporting that a step "^N" of rev, a walk such as
+ * "main~1^2", names a parent that its merge commit lacks, else 0. The
+ * walk is replayed step by step up to the first step that fails.
+ */
+static int reject_missing_parent(struct gitrev_repo *r, const char *rev,
+				 struct diag *d)
+{
+	size_t n = strcspn(rev, "~^"), resolved;
+	struct buf walk = BUF_INIT;
+	const char *p = rev + n, *step;
+	git_object *obj;
+	unsigned parents;
+	long number;
+	char *end, *commit;
+	int ret = 0;
+
+	if (n)
+		buf_add(&walk, rev, n);
+	else
+		buf_adds(&walk, "HEAD");
+	do {
+		resolved = walk.len;
+		step = p++;
+		number = strtol(p, &end, 10);
+		if (end == p)
+			number = 1;
+		p = end;
+		buf_add(&walk, step, (size_t)(p - step));
+		if (gitrev_revparse(&obj, r, buf_str(&walk)) < 0)
+			break;
+		git_object_free(obj);
+	} while (*p);
+	commit = xstrndup(buf_str(&walk), resolved);
+	if (*step == '^' && number >= 2 &&
+	    count_parents(&parents, r, commit) == 0 && parents >= 1 &&
+	    (long)parents < number) {
+		if (parents == 1)
+			diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
+				   "repository at '%s': commit '%s' has only "
+				   "one parent", rev, r->dir, commit);
+		else
+			diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
+				   "repository at '%s': commit '%s' has only "
+				   "%u parents", rev, r->dir, commit, parents);
+		ret = -1;
+	}
+	free(commit);
+	buf_release(&walk);
+	return ret;
+}
+
 static void report_past_history(struct gitrev_repo *r, const char *rev,
 				struct diag *d)
 {
 	size_t n = strcspn(rev, "~^");
 
+	if (reject_missing_parent(r, rev, d) < 0)
+		return;
 	if (git_repository_is_shallow(r->repo) == 1) {
 		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
 			   "repository at '%s': it is older than the commits "
@@ -654,6 +730,64 @@ static bool has_no_commits(struct gitrev_repo *r)
 	return none;
 }
 
+/*
+ * Return -1 after reporting that rev, such as "main@{u}", asks for the
+ * upstream of a branch that has none, or of a detached HEAD, else 0.
+ */
+static int reject_no_upstream(struct gitrev_repo *r, const char *rev,
+			      struct diag *d)
+{
+	const char *at = strstr(rev, "@{");
+	struct buf key = BUF_INIT;
+	git_reference *head = NULL;
+	git_config *config;
+	const char *branch, *remote;
+	bool missing = false;
+	size_t len;
+
+	if (!at)
+		return 0;
+	len = strcspn(at + 2, "}");
+	if (!((len == 1 && !strncasecmp(at + 2, "u", 1)) ||
+	      (len == 8 && !strncasecmp(at + 2, "upstream", 8))))
+		return 0;
+	if (at == rev || (at - rev == 4 && !strncmp(rev, "HEAD", 4))) {
+		if (git_repository_head(&head, r->repo) < 0 ||
+		    !git_reference_is_branch(head)) {
+			diag_plain(d, DIAG_ERROR, "revision '%s' names the "
+				   "upstream of the current branch, but HEAD "
+				   "is not on a branch", rev);
+			git_reference_free(head);
+			return -1;
+		}
+		branch = git_reference_shorthand(head);
+		len = strlen(branch);
+	} else {
+		branch = rev;
+		len = (size_t)(at - rev);
+		buf_addf(&key, "refs/heads/%.*s", (int)len, branch);
+		if (git_reference_lookup(&head, r->repo, buf_str(&key)) < 0) {
+			buf_release(&key);
+			return 0;	/* not a branch: reported as missing */
+		}
+		buf_reset(&key);
+	}
+	if (git_repository_config_snapshot(&config, r->repo) == 0) {
+		buf_addf(&key, "branch.%.*s.remote", (int)len, branch);
+		missing = git_config_get_string(&remote, config,
+						buf_str(&key)) < 0;
+		git_config_free(config);
+	}
+	if (missing)
+		diag_plain(d, DIAG_ERROR, "revision '%s' names the upstream of "
+			   "branch '%.*s', which has no upstream; set one with "
+			   "git branch --set-upstream-to=REMOTE/BRANCH %.*s",
+			   rev, (int)len, branch, (int)len, branch);
+	git_reference_free(head);
+	buf_release(&key);
+	return missing ? -1 : 0;
+}
+
 /* Report why rev, which libgit2 failed to resolve with err, is unusable. */
 static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 			    struct diag *d)
@@ -690,6 +824,8 @@ static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 			   tree);
 	} else if (err == GIT_ENOTFOUND && walks_past_history(r, rev)) {
 		report_past_history(r, rev, d);
+	} else if (reject_no_upstream(r, rev, d) < 0) {
+		/* reported */
 	} else if (has_reflog_date(rev)) {
 		diag_plain(d, DIAG_ERROR, "revision '%s' selects a reflog "
 			   "entry by date, which diff does not resolve; give "

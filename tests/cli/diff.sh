@@ -537,6 +537,47 @@ run diff --repo "$MB" main 'main@{1 hour ago}'
 expect_status 2
 expect_err "error: revision 'main@{1 hour ago}' selects a reflog entry by date"
 
+case_name "HEAD past the history"
+run diff --repo "$MB" main~1 HEAD~5
+expect_status 2
+expect_err "error: revision 'HEAD~5' is not in the repository at '$MB': the history of 'HEAD' is shorter than that"
+expect_no_err "neither a revision nor a path"
+
+case_name "a parent the commit lacks"
+run diff --repo "$MB" 'HEAD^2'
+expect_status 2
+expect_err "error: revision 'HEAD^2' is not in the repository at '$MB': commit 'HEAD' has only one parent"
+merge=$(git -C "$MB" commit-tree -p feature -p main -m "Merge main" \
+	'feature^{tree}') || fail "git commit-tree of a merge failed"
+git_mb branch merged "$merge"
+run diff --repo "$MB" 'merged^3'
+expect_status 2
+expect_err "error: revision 'merged^3' is not in the repository at '$MB': commit 'merged' has only 2 parents"
+run diff --repo "$MB" main 'merged~1^2'
+expect_status 2
+expect_err "error: revision 'merged~1^2' is not in the repository at '$MB': commit 'merged~1' has only one parent"
+run diff --repo "$MB" --format json 'merged^2' feature
+expect_status 0
+expect_jq '.base_commit' "\"$main_id\""
+run diff --repo "$MB" 'fork-point^2'
+expect_status 2
+expect_err "the history of 'fork-point' is shorter than that"
+git_mb branch -D merged
+
+case_name "@{u} of a branch without upstream"
+run diff --repo "$MB" '@{u}'
+expect_status 2
+expect_err "error: revision '@{u}' names the upstream of branch 'feature', which has no upstream; set one with git branch --set-upstream-to=REMOTE/BRANCH feature"
+expect_no_err "config value"
+run diff --repo "$MB" main 'main@{upstream}'
+expect_status 2
+expect_err "error: revision 'main@{upstream}' names the upstream of branch 'main', which has no upstream"
+git_mb checkout -q --detach
+run diff --repo "$MB" 'HEAD@{u}'
+expect_status 2
+expect_err "error: revision 'HEAD@{u}' names the upstream of the current branch, but HEAD is not on a branch"
+git_mb checkout -q feature
+
 case_name "several --format -o pairs write each report"
 rm -f "$TMP/report.json" "$TMP/report.md"
 run diff --repo "$TRUST" --format json -o "$TMP/report.json" \

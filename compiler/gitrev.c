@@ -588,7 +588,7 @@ static int count_parents(unsigned *out, struct gitrev_repo *r,
 
 /*
  * Return -1 after reporting that a step "^N" of rev, a walk such as
- * "main~1^2", names a parent that its merge commit lacks, else 0. The
+ * "main~1^2", names a parent that the commit lacks, else 0. The
  * walk is replayed step by step up to the first step that fails.
  */
 static int reject_missing_parent(struct gitrev_repo *r, const char *rev,
@@ -731,7 +731,7 @@ static bool has_no_commits(struct gitrev_repo *r)
 }
 
 /*
- * Return -1 after reporting that rev, such as "main@{u}", asks for the
+ * Return -1 after reporting that rev, such as "main@{u}", requests the
  * upstream of a branch that has none, or of a detached HEAD, else 0.
  */
 static int reject_no_upstream(struct gitrev_repo *r, const char *rev,

@@ -1427,6 +1427,68 @@ static int resolve_commit(git_oid *out, struct gitrev_repo *r,
 	return 0;
 }
 
+static int cmp_oids(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+/*
+ * Store in out, sorted, the ids of start and of every ancestor of it
+ * that the repository has, and in *complete whether no parent was
+ * missing. Returns 0, or -1 when libgit2 cannot start the walk.
+ */
+static int list_ancestors(git_oid **out, size_t *n, bool *complete,
+			  git_repository *repo, const git_oid *start)
+{
+	git_revwalk *walk;
+	git_oid id;
+	size_t cap = 0;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	*complete = false;
+	if (git_revwalk_new(&walk, repo) < 0)
+		return -1;
+	err = git_revwalk_push(walk, start);
+	while (err == 0 && (err = git_revwalk_next(&id, walk)) == 0) {
+		grow_array((void **)out, &cap, *n + 1, sizeof(**out));
+		(*out)[(*n)++] = id;
+	}
+	*complete = err == GIT_ITEROVER;
+	git_revwalk_free(walk);
+	sort_array(*out, *n, sizeof(**out), cmp_oids);
+	return 0;
+}
+
+/*
+ * Return whether the merge base of one and two lies beyond the commits
+ * a shallow clone fetched: they share no commit that is here, and the
+ * history of one of them is cut off. git_merge_base of libgit2 1.5.1
+ * fails there with "object not found", and leaks memory doing so.
+ */
+static bool merge_base_cut_off(struct gitrev_repo *r, const git_oid *one,
+			       const git_oid *two)
+{
+	git_oid *ones = NULL, *twos = NULL;
+	size_t n_ones, n_twos, i;
+	bool complete_one, complete_two, shared = false;
+
+	if (git_repository_is_shallow(r->repo) != 1)
+		return false;
+	if (list_ancestors(&ones, &n_ones, &complete_one, r->repo, one) < 0 ||
+	    list_ancestors(&twos, &n_twos, &complete_two, r->repo, two) < 0) {
+		free(ones);
+		return false;
+	}
+	for (i = 0; i < n_twos && !shared; i++)
+		shared = bsearch(&twos[i], ones, n_ones, sizeof(*ones),
+				 cmp_oids) != NULL;
+	free(ones);
+	free(twos);
+	return !shared && !(complete_one && complete_two);
+}
+
 int gitrev_merge_base(char out[GITREV_ID_SIZE], struct gitrev_repo *r,
 		      const char *base, const char *head, struct diag *d)
 {
@@ -1437,6 +1499,13 @@ int gitrev_merge_base(char out[GITREV_ID_SIZE], struct gitrev_repo *r,
 	if (resolve_commit(&one, r, base, d) < 0 ||
 	    resolve_commit(&two, r, head, d) < 0)
 		return -1;
+	if (merge_base_cut_off(r, &one, &two)) {
+		diag_plain(d, DIAG_ERROR, "cannot find the merge base of '%s' "
+			   "and '%s': it is not in this shallow clone, whose "
+			   "history stops before the two meet", base, head);
+		note_shallow(r, d);
+		return -1;
+	}
 	err = git_merge_base(&merge_base, r->repo, &one, &two);
 	if (err == GIT_ENOTFOUND) {
 		diag_plain(d, DIAG_ERROR, "'%s' and '%s' have no merge base: "

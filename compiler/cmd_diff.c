@@ -823,8 +823,7 @@ static bool names_path(struct gitrev_repo *r, const char *prefix,
 	for (i = 0; !found && i < 2; i++) {
 		git_object *obj, *tree;
 
-		if (!revs[i] || git_revparse_single(&obj, r->repo,
-						    revs[i]) < 0)
+		if (!revs[i] || gitrev_revparse(&obj, r, revs[i]) < 0)
 			continue;
 		if (git_object_peel(&tree, obj, GIT_OBJECT_TREE) == 0) {
 			found = gitrev_tree_has((git_tree *)tree, rel);
@@ -857,12 +856,13 @@ static int reject_ambiguous(struct gitrev_repo *r, const char *prefix,
 }
 
 /*
- * Report an argument that is neither a revision nor a path, or a range
- * given as HEAD, which gitrev_tree explains.
+ * Report an argument that is neither a revision nor a path. One in a
+ * revision's syntax, such as a range or HEAD~5, gitrev_tree explains as
+ * it does for BASE.
  */
 static void report_unknown_argument(struct gitrev_repo *r, const char *arg)
 {
-	if (gitrev_is_range(arg)) {
+	if (gitrev_is_range(arg) || strpbrk(arg, "~^") || strstr(arg, "@{")) {
 		char commit[GITREV_ID_SIZE];
 		git_tree *tree;
 

@@ -183,11 +183,118 @@ char *gitrev_suggest(struct gitrev_repo *r, const char *rev, struct diag *d)
 	return found;
 }
 
+/*
+ * Return the entry number N of rev when it starts with "HEAD@{N}",
+ * storing in *end the length of that start, else -1.
+ */
+static long head_reflog_index(const char *rev, size_t *end)
+{
+	const char *p = rev + 6;	/* "HEAD@{" */
+	size_t digits;
+
+	if (strncmp(rev, "HEAD@{", 6))
+		return -1;
+	digits = strspn(p, "0123456789");
+	if (!digits || digits > 9 || p[digits] != '}')
+		return -1;
+	*end = 6 + digits + 1;
+	return strtol(p, NULL, 10);
+}
+
+/*
+ * Store in out the commit that HEAD pointed at n moves ago, from HEAD's
+ * own reflog as git reads it, and in count the entries of that reflog.
+ * Entry 0 is the newest. For n equal to the count, out is the commit
+ * the oldest entry moved from, unless HEAD was born there. Returns 0 or
+ * GIT_ENOTFOUND.
+ */
+static int head_reflog_id(git_oid *out, size_t *count,
+			  git_repository *repo, size_t n)
+{
+	git_reflog *reflog;
+	const git_reflog_entry *entry;
+	int err = GIT_ENOTFOUND;
+
+	*count = 0;
+	if (git_reflog_read(&reflog, repo, "HEAD") < 0)
+		return GIT_ENOTFOUND;
+	*count = git_reflog_entrycount(reflog);
+	if (n < *count) {
+		entry = git_reflog_entry_byindex(reflog, n);
+		git_oid_cpy(out, git_reflog_entry_id_new(entry));
+		err = 0;
+	} else if (n == *count && n > 0) {
+		entry = git_reflog_entry_byindex(reflog, n - 1);
+		git_oid_cpy(out, git_reflog_entry_id_old(entry));
+		err = git_oid_is_zero(out) ? GIT_ENOTFOUND : 0;
+	}
+	git_reflog_free(reflog);
+	return err;
+}
+
+/*
+ * Return whether rev selects a reflog entry by date, as "main@{1 day
+ * ago}" does. diff rejects dates because libgit2 1.5.1 and git were
+ * seen to pick different commits for "HEAD@{yesterday}". Numbers, "-N",
+ * "u", "upstream" and "push" are not dates.
+ */
+static bool has_reflog_date(const char *rev)
+{
+	static const char *const named[] = { "u", "upstream", "push" };
+	const char *p = rev;
+
+	while ((p = strstr(p, "@{")) != NULL) {
+		size_t len, i;
+		bool date = true;
+
+		p += 2;
+		len = strcspn(p, "}");
+		if (*p == '-')
+			date = strspn(p + 1, "0123456789") != len - 1 ||
+			       len < 2;
+		else if (len && strspn(p, "0123456789") == len)
+			date = false;
+		for (i = 0; date && i < ARRAY_SIZE(named); i++)
+			if (strlen(named[i]) == len &&
+			    !strncasecmp(p, named[i], len))
+				date = false;
+		if (date)
+			return true;
+	}
+	return false;
+}
+
+int gitrev_revparse(git_object **out, struct gitrev_repo *r, const char *rev)
+{
+	char id[GITREV_ID_SIZE];
+	struct buf resolved = BUF_INIT;
+	git_oid oid;
+	size_t count, end;
+	long n = head_reflog_index(rev, &end);
+	int err;
+
+	*out = NULL;
+	if (has_reflog_date(rev))
+		return GIT_EINVALIDSPEC;	/* report_revision explains */
+	if (n < 0)
+		return git_revparse_single(out, r->repo, rev);
+
+	/* libgit2 1.5.1 reads HEAD@{N} from the current branch's reflog */
+	err = head_reflog_id(&oid, &count, r->repo, (size_t)n);
+	if (err < 0)
+		return err;
+	git_oid_tostr(id, sizeof(id), &oid);
+	buf_addf(&resolved, "%s%s", id, rev + end);
+	err = git_revparse_single(out, r->repo, buf_str(&resolved));
+	buf_release(&resolved);
+	return err;
+}
+
 bool gitrev_resolves(struct gitrev_repo *r, const char *rev)
 {
 	git_object *obj;
 
-	if (git_revparse_single(&obj, r->repo, rev) < 0)
+	if (gitrev_revparse(&obj, r, rev) < 0)
 		return false;
 	git_object_free(obj);
 	return true;
@@ -457,11 +564,87 @@ static bool walks_past_history(struct gitrev_repo *r, const char *rev)
 	return found;
 }
 
+/*
+ * Store in out the number of parents of the commit that rev names.
+ * Returns 0, or -1 when rev names no commit.
+ */
+static int count_parents(unsigned *out, struct gitrev_repo *r,
+			 const char *rev)
+{
+	git_object *obj, *commit;
+	int err;
+
+	*out = 0;
+	if (gitrev_revparse(&obj, r, rev) < 0)
+		return -1;
+	err = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT);
+	if (err == 0) {
+		*out = git_commit_parentcount((git_commit *)commit);
+		git_object_free(commit);
+	}
+	git_object_free(obj);
+	return err < 0 ? -1 : 0;
+}
+
+/*
+ * Return -1 after reporting that a step "^N" of rev, a walk such as
+ * "main~1^2", names a parent that the commit lacks, else 0. The
+ * walk is replayed step by step up to the first step that fails.
+ */
+static int reject_missing_parent(struct gitrev_repo *r, const char *rev,
+				 struct diag *d)
+{
+	size_t n = strcspn(rev, "~^"), resolved;
+	struct buf walk = BUF_INIT;
+	const char *p = rev + n, *step;
+	git_object *obj;
+	unsigned parents;
+	long number;
+	char *end, *commit;
+	int ret = 0;
+
+	if (n)
+		buf_add(&walk, rev, n);
+	else
+		buf_adds(&walk, "HEAD");
+	do {
+		resolved = walk.len;
+		step = p++;
+		number = strtol(p, &end, 10);
+		if (end == p)
+			number = 1;
+		p = end;
+		buf_add(&walk, step, (size_t)(p - step));
+		if (gitrev_revparse(&obj, r, buf_str(&walk)) < 0)
+			break;
+		git_object_free(obj);
+	} while (*p);
+	commit = xstrndup(buf_str(&walk), resolved);
+	if (*step == '^' && number >= 2 &&
+	    count_parents(&parents, r, commit) == 0 && parents >= 1 &&
+	    (long)parents < number) {
+		if (parents == 1)
+			diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
+				   "repository at '%s': commit '%s' has only "
+				   "one parent", rev, r->dir, commit);
+		else
+			diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
+				   "repository at '%s': commit '%s' has only "
+				   "%u parents", rev, r->dir, commit, parents);
+		ret = -1;
+	}
+	free(commit);
+	buf_release(&walk);
+	return ret;
+}
+
 static void report_past_history(struct gitrev_repo *r, const char *rev,
 				struct diag *d)
 {
 	size_t n = strcspn(rev, "~^");
 
+	if (reject_missing_parent(r, rev, d) < 0)
+		return;
 	if (git_repository_is_shallow(r->repo) == 1) {
 		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
 			   "repository at '%s': it is older than the commits "
@@ -547,6 +730,64 @@ static bool has_no_commits(struct gitrev_repo *r)
 	return none;
 }
 
+/*
+ * Return -1 after reporting that rev, such as "main@{u}", requests the
+ * upstream of a branch that has none, or of a detached HEAD, else 0.
+ */
+static int reject_no_upstream(struct gitrev_repo *r, const char *rev,
+			      struct diag *d)
+{
+	const char *at = strstr(rev, "@{");
+	struct buf key = BUF_INIT;
+	git_reference *head = NULL;
+	git_config *config;
+	const char *branch, *remote;
+	bool missing = false;
+	size_t len;
+
+	if (!at)
+		return 0;
+	len = strcspn(at + 2, "}");
+	if (!((len == 1 && !strncasecmp(at + 2, "u", 1)) ||
+	      (len == 8 && !strncasecmp(at + 2, "upstream", 8))))
+		return 0;
+	if (at == rev || (at - rev == 4 && !strncmp(rev, "HEAD", 4))) {
+		if (git_repository_head(&head, r->repo) < 0 ||
+		    !git_reference_is_branch(head)) {
+			diag_plain(d, DIAG_ERROR, "revision '%s' names the "
+				   "upstream of the current branch, but HEAD "
+				   "is not on a branch", rev);
+			git_reference_free(head);
+			return -1;
+		}
+		branch = git_reference_shorthand(head);
+		len = strlen(branch);
+	} else {
+		branch = rev;
+		len = (size_t)(at - rev);
+		buf_addf(&key, "refs/heads/%.*s", (int)len, branch);
+		if (git_reference_lookup(&head, r->repo, buf_str(&key)) < 0) {
+			buf_release(&key);
+			return 0;	/* not a branch: reported as missing */
+		}
+		buf_reset(&key);
+	}
+	if (git_repository_config_snapshot(&config, r->repo) == 0) {
+		buf_addf(&key, "branch.%.*s.remote", (int)len, branch);
+		missing = git_config_get_string(&remote, config,
+						buf_str(&key)) < 0;
+		git_config_free(config);
+	}
+	if (missing)
+		diag_plain(d, DIAG_ERROR, "revision '%s' names the upstream of "
+			   "branch '%.*s', which has no upstream; set one with "
+			   "git branch --set-upstream-to=REMOTE/BRANCH %.*s",
+			   rev, (int)len, branch, (int)len, branch);
+	git_reference_free(head);
+	buf_release(&key);
+	return missing ? -1 : 0;
+}
+
 /* Report why rev, which libgit2 failed to resolve with err, is unusable. */
 static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 			    struct diag *d)
@@ -555,6 +796,8 @@ static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 	const char *colon = strchr(rev, ':');
 	char *tree = colon && colon != rev ?
 		     xstrndup(rev, (size_t)(colon - rev)) : NULL;
+	size_t count, end;
+	git_oid id;
 
 	if (gitrev_is_range(rev)) {
 		report_range(rev, d);
@@ -581,6 +824,19 @@ static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 			   tree);
 	} else if (err == GIT_ENOTFOUND && walks_past_history(r, rev)) {
 		report_past_history(r, rev, d);
+	} else if (reject_no_upstream(r, rev, d) < 0) {
+		/* reported */
+	} else if (has_reflog_date(rev)) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' selects a reflog "
+			   "entry by date, which diff does not resolve; give "
+			   "the commit id that git rev-parse '%s' prints", rev,
+			   rev);
+	} else if (err == GIT_ENOTFOUND && head_reflog_index(rev, &end) >= 0 &&
+		   head_reflog_id(&id, &count, r->repo,
+				  (size_t)head_reflog_index(rev, &end)) < 0) {
+		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
+			   "repository at '%s': the reflog of HEAD has only %zu "
+			   "entries", rev, r->dir, count);
 	} else if (err == GIT_ENOTFOUND && strstr(rev, "@{")) {
 		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
 			   "repository at '%s': %s", rev, r->dir, why);
@@ -689,7 +945,7 @@ static int reject_subtree(struct gitrev_repo *r, const char *rev,
 	if (!colon || colon == rev)
 		return 0;
 	top_rev = xstrndup(rev, (size_t)(colon - rev));
-	if (git_revparse_single(&top, r->repo, top_rev) == 0) {
+	if (gitrev_revparse(&top, r, top_rev) == 0) {
 		git_object *top_tree;
 
 		if (git_object_peel(&top_tree, top, GIT_OBJECT_TREE) == 0) {
@@ -720,7 +976,7 @@ int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
 	if (reject_ambiguous_ref(r, rev, d) < 0 ||
 	    reject_parent_set(rev, d) < 0)
 		return -1;
-	err = git_revparse_single(&obj, r->repo, rev);
+	err = gitrev_revparse(&obj, r, rev);
 	if (err < 0) {
 		report_revision(r, rev, err, d);
 		return -1;
@@ -1045,8 +1301,15 @@ int gitrev_renames(char ***from, char ***to, size_t *n,
 		find.flags |= GIT_DIFF_FIND_FOR_UNTRACKED;
 		err = git_diff_tree_to_workdir(&diff, r->repo, tree, &opts);
 	}
-	if (err == 0)
+	/*
+	 * libgit2 stops pairing renamed files past rename_limit sources, 1000
+	 * or diff.renameLimit by default, and would leave the rest as added
+	 * and removed: allow as many as the diff has files.
+	 */
+	if (err == 0) {
+		find.rename_limit = git_diff_num_deltas(diff) + 1;
 		err = git_diff_find_similar(diff, &find);
+	}
 	if (err < 0) {
 		diag_plain(d, DIAG_ERROR, "cannot compare the trees for "
 			   "renamed files: %s", git_message());
@@ -1164,6 +1427,68 @@ static int resolve_commit(git_oid *out, struct gitrev_repo *r,
 	return 0;
 }
 
+static int cmp_oids(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+/*
+ * Store in out, sorted, the ids of start and of every ancestor of it
+ * that the repository has, and in *complete whether no parent was
+ * missing. Returns 0, or -1 when libgit2 cannot start the walk.
+ */
+static int list_ancestors(git_oid **out, size_t *n, bool *complete,
+			  git_repository *repo, const git_oid *start)
+{
+	git_revwalk *walk;
+	git_oid id;
+	size_t cap = 0;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	*complete = false;
+	if (git_revwalk_new(&walk, repo) < 0)
+		return -1;
+	err = git_revwalk_push(walk, start);
+	while (err == 0 && (err = git_revwalk_next(&id, walk)) == 0) {
+		grow_array((void **)out, &cap, *n + 1, sizeof(**out));
+		(*out)[(*n)++] = id;
+	}
+	*complete = err == GIT_ITEROVER;
+	git_revwalk_free(walk);
+	sort_array(*out, *n, sizeof(**out), cmp_oids);
+	return 0;
+}
+
+/*
+ * Return whether the merge base of one and two lies beyond the commits
+ * a shallow clone fetched: they share no commit that is here, and the
+ * history of one of them is cut off. git_merge_base of libgit2 1.5.1
+ * fails there with "object not found", and leaks memory doing so.
+ */
+static bool merge_base_cut_off(struct gitrev_repo *r, const git_oid *one,
+			       const git_oid *two)
+{
+	git_oid *ones = NULL, *twos = NULL;
+	size_t n_ones, n_twos, i;
+	bool complete_one, complete_two, shared = false;
+
+	if (git_repository_is_shallow(r->repo) != 1)
+		return false;
+	if (list_ancestors(&ones, &n_ones, &complete_one, r->repo, one) < 0 ||
+	    list_ancestors(&twos, &n_twos, &complete_two, r->repo, two) < 0) {
+		free(ones);
+		return false;
+	}
+	for (i = 0; i < n_twos && !shared; i++)
+		shared = bsearch(&twos[i], ones, n_ones, sizeof(*ones),
+				 cmp_oids) != NULL;
+	free(ones);
+	free(twos);
+	return !shared && !(complete_one && complete_two);
+}
+
 int gitrev_merge_base(char out[GITREV_ID_SIZE], struct gitrev_repo *r,
 		      const char *base, const char *head, struct diag *d)
 {
@@ -1174,10 +1499,29 @@ int gitrev_merge_base(char out[GITREV_ID_SIZE], struct gitrev_repo *r,
 	if (resolve_commit(&one, r, base, d) < 0 ||
 	    resolve_commit(&two, r, head, d) < 0)
 		return -1;
+	if (merge_base_cut_off(r, &one, &two)) {
+		diag_plain(d, DIAG_ERROR, "cannot find the merge base of '%s' "
+			   "and '%s': it is not in this shallow clone, whose "
+			   "history stops before the two meet", base, head);
+		note_shallow(r, d);
+		return -1;
+	}
 	err = git_merge_base(&merge_base, r->repo, &one, &two);
 	if (err == GIT_ENOTFOUND) {
 		diag_plain(d, DIAG_ERROR, "'%s' and '%s' have no merge base: "
 			   "no commit is an ancestor of both", base, head);
+		note_shallow(r, d);
+		return -1;
+	}
+	/*
+	 * A walk that reaches a parent the clone did not fetch fails with
+	 * "object not found", which libgit2 1.5.1 does not tell from other
+	 * failures by its code.
+	 */
+	if (err < 0 && git_repository_is_shallow(r->repo) == 1) {
+		diag_plain(d, DIAG_ERROR, "cannot find the merge base of '%s' "
+			   "and '%s': it is not in this shallow clone, whose "
+			   "history stops before the two meet", base, head);
 		note_shallow(r, d);
 		return -1;
 	}

@@ -6,6 +6,7 @@ struct source;
 struct git_repository;
 struct git_tree;
 struct git_index;
+struct git_object;
 
 /*
  * Specs read from a git repository with libgit2: a revision's tree is
@@ -53,6 +54,15 @@ int gitrev_merge_base(char out[GITREV_ID_SIZE], struct gitrev_repo *r,
 
 /* Return whether rev is a range such as "v1..HEAD" or "v1...HEAD". */
 bool gitrev_is_range(const char *rev);
+
+/*
+ * Resolve rev as git does into out, which the caller frees with
+ * git_object_free: git_revparse_single, but HEAD@{N} is read from
+ * HEAD's own reflog and a reflog date such as @{yesterday} is rejected
+ * with GIT_EINVALIDSPEC. Returns 0 or a libgit2 error code.
+ */
+int gitrev_revparse(struct git_object **out, struct gitrev_repo *r,
+		    const char *rev);
 
 /* Return whether rev names an object in the repository. */
 bool gitrev_resolves(struct gitrev_repo *r, const char *rev);

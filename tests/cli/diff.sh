@@ -504,6 +504,80 @@ run diff --repo "$MB" --merge-base "main^{tree}" feature
 expect_status 2
 expect_err "error: --merge-base needs commits, but 'main^{tree}' names a tree"
 
+case_name "HEAD@{N} reads the reflog of HEAD"
+git_mb checkout -q main
+git_mb checkout -q feature
+main_id=$(git -C "$MB" rev-parse main)
+expect_eq "$(git -C "$MB" rev-parse 'HEAD@{1}')" "$main_id" "git's HEAD@{1}"
+run diff --repo "$MB" --format json 'HEAD@{1}' feature
+expect_status 0
+expect_jq '.base_commit' "\"$main_id\""
+run diff --repo "$MB" --format json feature 'HEAD@{1}'
+expect_status 0
+expect_jq '.head_commit' "\"$main_id\""
+head2=$(git -C "$MB" rev-parse 'HEAD@{2}')
+run diff --repo "$MB" --format json 'HEAD@{2}' feature
+expect_status 0
+expect_jq '.base_commit' "\"$head2\""
+run diff --repo "$MB" --format json 'HEAD@{1}~1' feature
+expect_status 0
+expect_jq '.base_commit' "\"$(git -C "$MB" rev-parse 'HEAD@{1}~1')\""
+
+case_name "HEAD@{N} past the reflog"
+entries=$(git -C "$MB" reflog show HEAD | wc -l | tr -d ' ')
+run diff --repo "$MB" "HEAD@{$((entries + 1))}" feature
+expect_status 2
+expect_err "error: revision 'HEAD@{$((entries + 1))}' is not in the repository at '$MB': the reflog of HEAD has only $entries entries"
+
+case_name "reflog dates are rejected"
+run diff --repo "$MB" 'HEAD@{yesterday}' feature
+expect_status 2
+expect_err "error: revision 'HEAD@{yesterday}' selects a reflog entry by date, which diff does not resolve; give the commit id that git rev-parse 'HEAD@{yesterday}' prints"
+run diff --repo "$MB" main 'main@{1 hour ago}'
+expect_status 2
+expect_err "error: revision 'main@{1 hour ago}' selects a reflog entry by date"
+
+case_name "HEAD past the history"
+run diff --repo "$MB" main~1 HEAD~5
+expect_status 2
+expect_err "error: revision 'HEAD~5' is not in the repository at '$MB': the history of 'HEAD' is shorter than that"
+expect_no_err "neither a revision nor a path"
+
+case_name "a parent the commit lacks"
+run diff --repo "$MB" 'HEAD^2'
+expect_status 2
+expect_err "error: revision 'HEAD^2' is not in the repository at '$MB': commit 'HEAD' has only one parent"
+merge=$(git -C "$MB" commit-tree -p feature -p main -m "Merge main" \
+	'feature^{tree}') || fail "git commit-tree of a merge failed"
+git_mb branch merged "$merge"
+run diff --repo "$MB" 'merged^3'
+expect_status 2
+expect_err "error: revision 'merged^3' is not in the repository at '$MB': commit 'merged' has only 2 parents"
+run diff --repo "$MB" main 'merged~1^2'
+expect_status 2
+expect_err "error: revision 'merged~1^2' is not in the repository at '$MB': commit 'merged~1' has only one parent"
+run diff --repo "$MB" --format json 'merged^2' feature
+expect_status 0
+expect_jq '.base_commit' "\"$main_id\""
+run diff --repo "$MB" 'fork-point^2'
+expect_status 2
+expect_err "the history of 'fork-point' is shorter than that"
+git_mb branch -D merged
+
+case_name "@{u} of a branch without upstream"
+run diff --repo "$MB" '@{u}'
+expect_status 2
+expect_err "error: revision '@{u}' names the upstream of branch 'feature', which has no upstream; set one with git branch --set-upstream-to=REMOTE/BRANCH feature"
+expect_no_err "config value"
+run diff --repo "$MB" main 'main@{upstream}'
+expect_status 2
+expect_err "error: revision 'main@{upstream}' names the upstream of branch 'main', which has no upstream"
+git_mb checkout -q --detach
+run diff --repo "$MB" 'HEAD@{u}'
+expect_status 2
+expect_err "error: revision 'HEAD@{u}' names the upstream of the current branch, but HEAD is not on a branch"
+git_mb checkout -q feature
+
 case_name "several --format -o pairs write each report"
 rm -f "$TMP/report.json" "$TMP/report.md"
 run diff --repo "$TRUST" --format json -o "$TMP/report.json" \
@@ -764,6 +838,18 @@ expect_no_err "git fetch origin"
 run diff --repo "$TMP/shallow" --format json origin/main
 expect_status 0
 expect_jq '[.agents[].name]' '["digest","etl-loader","old-bot","shipper"]'
+
+case_name "a shallow clone lacks the merge base"
+git clone -q --depth 1 --branch feature "file://$MB" "$TMP/shallow-mb" \
+	>/dev/null 2>&1 || fail "git clone --depth 1 of $MB failed"
+git -C "$TMP/shallow-mb" fetch -q --depth 1 origin \
+	main:refs/remotes/origin/main >/dev/null 2>&1 ||
+	fail "git fetch of main into the shallow clone failed"
+run diff --repo "$TMP/shallow-mb" --merge-base origin/main HEAD
+expect_status 2
+expect_err "error: cannot find the merge base of 'origin/main' and 'HEAD': it is not in this shallow clone, whose history stops before the two meet"
+expect_err "git fetch --unshallow, or in CI check out with a fetch depth of 0"
+expect_no_err "object not found"
 
 case_name "a bare repository has no working tree"
 git clone -q --bare "$REPO" "$TMP/bare.git" >/dev/null 2>&1 ||
@@ -1988,6 +2074,51 @@ grep -q '^diff:' "$err" && fail "a message starts with 'diff:'"
 run diff --bogus
 expect_status 2
 expect_err "mandate diff: unrecognized option '--bogus'"
+
+# More renamed files than libgit2 pairs by default (rename_limit 1000):
+# each file is renamed and its agent and role renamed, so only the file
+# rename pairs the two sides.
+MANY=$TMP/many-renames
+mkdir -p "$MANY/agents"
+git init -q -b main "$MANY"
+many_agent() {
+	cat >"$MANY/agents/$1.mandate" <<EOF
+agent "$2" {
+  kind        = service_account
+  description = "One of many agents whose spec files are renamed"
+  owner {
+    technical = "alice@example.com"
+    business  = "bob@example.com"
+  }
+  justification = "Moves the nightly exports between the test systems"
+  review      { every = 90d  last = 2026-11-02  by = "bob@example.com" }
+  expires     = 2027-11-01
+  identity aws role "arn:aws:iam::111122223333:role/$2"
+  grant actions ["sqs:ReceiveMessage"] on "arn:aws:sqs:us-east-1:111122223333:jobs"
+}
+EOF
+}
+i=1
+while [ $i -le 1050 ]; do
+	many_agent "old$i" "old-$i"
+	i=$((i + 1))
+done
+git -C "$MANY" add -A && git -C "$MANY" commit -q -m "Many agents" ||
+	fail "commit of many agents failed"
+rm "$MANY"/agents/*.mandate
+i=1
+while [ $i -le 1050 ]; do
+	many_agent "new$i" "new-$i"
+	i=$((i + 1))
+done
+
+case_name "every one of 1050 renamed files is paired"
+run diff --repo "$MANY" --format json main
+expect_status 0
+expect_jq '[.agents[] | select(.renamed_by == "file")] | length' '1050'
+expect_jq '[.agents[] | select(.change != "renamed")] | length' '0'
+expect_jq '.agents[] | select(.name == "new-1050") | [.old_name, .old_file]' \
+	'["old-1050","agents/old1050.mandate"]'
 
 case_name "verbose counts agents"
 run diff --repo "$UNITS" -v u1 u2 -- team-a

@@ -581,7 +581,12 @@ static cJSON *json_agent(const struct agent_diff *ad)
 	size_t i;
 
 	cJSON_AddStringToObject(o, "name", ad->name);
-	cJSON_AddStringToObject(o, "change", agent_change_name(ad->change));
+	/* A renamed agent is a changed one that also says what it was. */
+	cJSON_AddStringToObject(o, "change",
+				ad->change == AGENT_RENAMED
+					? agent_change_name(AGENT_CHANGED)
+					: agent_change_name(ad->change));
+	cJSON_AddBoolToObject(o, "renamed", ad->change == AGENT_RENAMED);
 	cJSON_AddStringToObject(o, "file", ad->file);
 	if (ad->change == AGENT_RENAMED) {
 		cJSON_AddStringToObject(o, "old_name", ad->old_name);

@@ -306,13 +306,13 @@ git_repo commit -q -a -m "Move batch to another file"
 git_repo tag batch-moved
 run diff --repo "$REPO" --format json batch batch-name
 expect_jq '[.agents[] | [.name, .change, .renamed_by]]' \
-	'[["batch","renamed","name"]]'
+	'[["batch","changed","name"]]'
 run diff --repo "$REPO" --format json batch batch-file
 expect_jq '[.agents[] | [.name, .change, .old_name, .renamed_by]]' \
-	'[["weekly","renamed","batch","file"]]'
+	'[["weekly","changed","batch","file"]]'
 run diff --repo "$REPO" --format json batch batch-moved
 expect_jq '[.agents[] | [.name, .change, .renamed_by]]' \
-	'[["batch","renamed","identity"]]'
+	'[["batch","changed","identity"]]'
 
 case_name "a name build cannot write stops the comparison"
 git_repo checkout -q main

@@ -124,7 +124,7 @@ case_name "tags: JSON lists each changed agent"
 run diff --repo "$REPO" --format json v1 v2
 expect_status 0
 expect_jq '[.agents[] | [.name, .change]]' \
-	'[["digest","changed"],["etl-loader","renamed"],["old-bot","removed"],["shipper","renamed"]]'
+	'[["digest","changed"],["etl-loader","changed"],["old-bot","removed"],["shipper","changed"]]'
 expect_jq '.base, .head' '"v1"
 "v2"'
 expect_jq '.base_commit' "\"$(git -C "$REPO" rev-parse v1^{commit})\""
@@ -236,11 +236,11 @@ expect_jq '[.agents[].name]' '["old-bot"]'
 run diff --repo "$REPO" --format json v1 v2 -- ./agents/ nowhere
 expect_status 0
 expect_jq '[.agents[] | [.name, .change]]' \
-	'[["digest","changed"],["etl-loader","renamed"],["old-bot","removed"],["shipper","renamed"]]'
+	'[["digest","changed"],["etl-loader","changed"],["old-bot","removed"],["shipper","changed"]]'
 run diff --repo "$REPO" --format json v1 v2 -- .
 expect_status 0
 expect_jq '[.agents[] | [.name, .change]]' \
-	'[["digest","changed"],["etl-loader","renamed"],["old-bot","removed"],["shipper","renamed"]]'
+	'[["digest","changed"],["etl-loader","changed"],["old-bot","removed"],["shipper","changed"]]'
 
 case_name "working tree changes, uncommitted"
 write_agent agents/digest.mandate digest digest carol@example.com '
@@ -269,7 +269,7 @@ expect_status 0
 expect_jq '.base_commit' "\"$(git -C "$REPO" rev-parse HEAD)\""
 expect_jq '.head_commit' 'null'
 expect_jq '[.head, ([.agents[] | [.name, .change]])]' \
-	'[null,[["digest","changed"],["etl-loader","changed"],["fresh","added"],["shipper","renamed"]]]'
+	'[null,[["digest","changed"],["etl-loader","changed"],["fresh","added"],["shipper","changed"]]]'
 expect_jq '.agents[] | select(.name == "digest") | .escalations' \
 	'[{"kind":"restricted","principal":null,"resource":"arn:aws:s3:::payments/*","actions":["s3:GetObject"],"message":"new access to restricted resource class '"'"'payments'"'"' through '"'"'arn:aws:s3:::payments/*'"'"': s3:GetObject"}]'
 expect_jq '.agents[] | select(.name == "shipper") | [.old_file, .file, .renamed_by]' \
@@ -1253,7 +1253,8 @@ pair_agent agents/b.mandate alpha beta SendMessage
 run diff --repo "$PAIR" --format json --fail-on-escalation q1
 expect_status 0
 expect_jq '[.agents[] | [.name, .change, .old_name, .renamed_by, .file]]' \
-	'[["alpha","renamed","beta","identity","agents/b.mandate"],["beta","renamed","alpha","identity","agents/a.mandate"]]'
+	'[["alpha","changed","beta","identity","agents/b.mandate"],["beta","changed","alpha","identity","agents/a.mandate"]]'
+expect_jq '[.agents[].renamed]' '[true,true]'
 expect_jq '[.agents[] | .added, .removed, .identities.added, .identities.removed] | flatten' '[]'
 expect_jq '.escalations' '0'
 
@@ -1264,7 +1265,7 @@ pair_agent agents/b.mandate beta beta SendMessage
 run diff --repo "$PAIR" --format json q1
 expect_status 0
 expect_jq '[.agents[] | [.name, .change, .old_name]]' \
-	'[["alpha","added",null],["alpha-reader","renamed","alpha"]]'
+	'[["alpha","added",null],["alpha-reader","changed","alpha"]]'
 expect_jq '.agents[] | select(.name == "alpha-reader") | [.added, .removed]' '[[],[]]'
 rm "$PAIR/agents/c.mandate"
 git_pair checkout -q -- agents
@@ -1746,7 +1747,7 @@ git_sem mv agents/team-a/mover.mandate agents/team-b/mover.mandate
 run diff --repo "$SEM" --format json --fail-on-escalation s4 -- agents
 expect_status 0
 expect_jq '[.agents[] | [.name, .change, .old_file, .file]]' \
-	'[["mover","renamed","agents/team-a/mover.mandate","agents/team-b/mover.mandate"]]'
+	'[["mover","changed","agents/team-a/mover.mandate","agents/team-b/mover.mandate"]]'
 expect_jq '.escalations' '0'
 # A PATH names the unit, as check's do: the agent is new to team-b.
 run diff --repo "$SEM" --format json s4 -- agents/team-b
@@ -1969,7 +1970,7 @@ git_sem mv agents/pair.mandate agents/pairs.mandate
 run diff --repo "$SEM" --format json --fail-on-escalation s8
 expect_status 0
 expect_jq '[.agents[] | [.name, .change, .old_name, .renamed_by]]' \
-	'[["q-one","renamed","p-one","file"],["q-two","renamed","p-two","file"]]'
+	'[["q-one","changed","p-one","file"],["q-two","changed","p-two","file"]]'
 expect_jq '[.agents[] | .added, .removed] | flatten' '[]'
 git_sem reset -q --hard
 rm "$SEM/agents/pair.mandate"
@@ -2116,7 +2117,7 @@ case_name "every one of 1050 renamed files is paired"
 run diff --repo "$MANY" --format json main
 expect_status 0
 expect_jq '[.agents[] | select(.renamed_by == "file")] | length' '1050'
-expect_jq '[.agents[] | select(.change != "renamed")] | length' '0'
+expect_jq '[.agents[] | select(.renamed | not)] | length' '0'
 expect_jq '.agents[] | select(.name == "new-1050") | [.old_name, .old_file]' \
 	'["old-1050","agents/old1050.mandate"]'
 

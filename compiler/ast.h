@@ -316,7 +316,7 @@ int unit_load_paths(struct spec_unit *u, char *const *paths, size_t npaths,
  * Find the spec files under paths as unit_load_paths does, with the same
  * checks, and store their paths in *out, sorted and each file once. The
  * caller frees each path and the array. Returns 0, or -1 when any error
- * was reported to d; *out then holds the files found despite it.
+ * was reported to d. On -1, *out still contains the files found.
  */
 int unit_find_files(char ***out, size_t *n, char *const *paths,
 		    size_t npaths, struct diag *d);

@@ -112,9 +112,9 @@ bool catalog_action_everywhere(const struct cat_action *a,
 			       const char *pattern);
 
 /*
- * The same test for many actions against one pattern, remembering the
- * answer for each resource type: everywhere_init, then
- * everywhere_action for each action, then everywhere_release.
+ * State for running that test on many actions against one pattern,
+ * with the result kept for each resource type. Call everywhere_init,
+ * then everywhere_action for each action, then everywhere_release.
  */
 struct everywhere {
 	bool everything;

@@ -250,7 +250,7 @@ void diff_report_text(struct buf *b, const struct perm_diff *d,
  * [, and a space for each control character. An unescaped backslash
  * would hide itself, as "\." renders as ".". An '@' that could start a
  * mention is written as a character reference, so a pull-request
- * comment notifies nobody.
+ * comment notifies no user or team.
  */
 static void add_md(struct buf *b, const char *s)
 {
@@ -581,7 +581,7 @@ static cJSON *json_agent(const struct agent_diff *ad)
 	size_t i;
 
 	cJSON_AddStringToObject(o, "name", ad->name);
-	/* A renamed agent is a changed one that also says what it was. */
+	/* A renamed agent is changed, and also carries its earlier name. */
 	cJSON_AddStringToObject(o, "change",
 				ad->change == AGENT_RENAMED
 					? agent_change_name(AGENT_CHANGED)

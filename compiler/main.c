@@ -275,8 +275,8 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name))
 			continue;
 		/*
-		 * No option value or path may be empty; diff and init say
-		 * more about what their empty arguments should have named.
+		 * No option value or path may be empty. diff and init print
+		 * their own messages, which name what was expected.
 		 */
 		for (j = 2; j < argc && commands[i].run != cmd_diff &&
 			    commands[i].run != cmd_init; j++)

@@ -1102,7 +1102,7 @@ static bool is_account_id(const char *s, size_t n)
 /*
  * Return the account of an IAM or STS principal ARN,
  * "arn:PARTITION:iam::ACCOUNT:..." with a resource after the account,
- * or NULL; *root tells whether the resource is "root".
+ * or NULL. *root is set when the resource is "root".
  */
 static const char *principal_account(const char *arn, bool *root)
 {
@@ -1123,9 +1123,10 @@ static const char *principal_account(const char *arn, bool *root)
 
 /*
  * Return whether trusting principal x already lets principal y assume
- * a role: the same principal, or x an account (its id or root ARN) and
- * y a role, user or session of that account, which IAM lets assume the
- * role when its own policies allow.
+ * a role. That is so when both are the same principal, or when x is an
+ * account (its id or root ARN) and y a role, user or session of that
+ * account, because IAM then lets y assume the role when y's own
+ * policies allow it.
  */
 static bool principal_covers(const char *x, const char *y)
 {
@@ -2301,7 +2302,7 @@ static bool base_waives(const struct spec_unit *x, const struct waiver *w)
  * or one that now lasts longer, escalates: its rule's findings stop
  * failing the gate until it ends. A waiver added that a base waiver
  * already covered does not. A changed approver escalates too, because
- * the waiver then rests on a sign-off that the base never recorded; a
+ * the waiver then rests on a sign-off that the base never recorded. A
  * changed reason is listed but does not escalate.
  */
 static void compare_waivers(struct perm_diff *d, struct vec *v,

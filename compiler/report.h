@@ -91,9 +91,9 @@ bool report_markdown_recognize(const char *text, size_t len);
 
 /*
  * Return whether the '@' at s, in the text that begins at start, could
- * start a GitHub or GitLab mention: it is not preceded by a letter,
- * digit or one of ._-+ (as in an e-mail address) and is followed by
- * one.
+ * start a mention in a pull-request comment. It could when it follows
+ * no letter, digit or one of ._-+ (as in an e-mail address) and one
+ * of those follows it.
  */
 bool md_mention_at(const char *start, const char *s);
 

@@ -27,7 +27,7 @@ bool md_mention_at(const char *start, const char *s)
  * GFM table would read as markup get a backslash, which CommonMark
  * allows before any ASCII punctuation. Line breaks become spaces
  * because a row is one line, and an '@' that could start a mention is
- * a character reference, so the comment notifies nobody.
+ * a character reference, so the comment notifies no user or team.
  */
 static void add_cell(struct buf *out, const char *s)
 {

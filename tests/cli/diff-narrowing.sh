@@ -12,14 +12,6 @@ git_repo() {
 	git -C "$REPO" "$@" >/dev/null 2>&1 || fail "git $* failed"
 }
 
-# Check a jq expression over the last JSON output against WANT.
-expect_jq() {
-	got=$(jq -c "$1" "$out" 2>&1)
-	if [ "$got" != "$2" ]; then
-		fail "jq '$1' gave '$got', expected '$2'"
-	fi
-}
-
 # Write specs/app.mandate: the agent's identity lines in $1, its grants
 # in $2, and what follows the agent (waivers) in $3.
 write_app() {

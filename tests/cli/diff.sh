@@ -11,14 +11,6 @@ git_repo() {
 	git -C "$REPO" "$@" >/dev/null 2>&1 || fail "git $* failed"
 }
 
-# Check a jq expression over the last JSON output against WANT.
-expect_jq() {
-	got=$(jq -c "$1" "$out" 2>&1)
-	if [ "$got" != "$2" ]; then
-		fail "jq '$1' gave '$got', expected '$2'"
-	fi
-}
-
 # Write spec file $1 of agent $2 with role $3, business owner $4 and
 # the grants in $5.
 write_agent() {

@@ -93,6 +93,15 @@ expect_eq() {
 	fi
 }
 
+# Compare the compact output of jq expression $1 over the last stdout
+# with $2.
+expect_jq() {
+	got=$(jq -c "$1" "$out" 2>&1)
+	if [ "$got" != "$2" ]; then
+		fail "jq '$1' gave '$got', expected '$2'"
+	fi
+}
+
 finish() {
 	[ "$fails" -eq 0 ] || exit 1
 	exit 0

@@ -46,13 +46,17 @@ TEST_TOOLS_STAMP = $(BUILD)/.test-tools-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-COMPILER_SRCS = $(filter-out compiler/main.c,$(wildcard compiler/*.c))
+COMPILER_SRCS = $(filter-out compiler/main.c compiler/gen_catalog.c,\
+	$(wildcard compiler/*.c))
 RUNTIME_SRCS = $(wildcard runtime/*.c)
 GEN_SRCS = $(BUILD)/parser.c $(BUILD)/lexer.c
 
 LIB_OBJS = $(COMPILER_SRCS:%.c=$(BUILD)/%.o) $(RUNTIME_SRCS:%.c=$(BUILD)/%.o) \
 	$(if $(wildcard grammar/parser.y),$(BUILD)/parser.o $(BUILD)/lexer.o)
 MAIN_OBJ = $(BUILD)/compiler/main.o
+
+# The standard library's catalog as compiled tables (compiler/gen_catalog.c).
+CATALOG_OBJ = $(BUILD)/catalog_builtin.o
 
 # The benchmark's helpers: cJSON alone on the export, and a timer.
 BENCH_BINS = $(BUILD)/bench/cjson-parse $(BUILD)/bench/rusage
@@ -103,11 +107,23 @@ $(BUILD)/libmandate.a: $(RUNTIME_SRCS:%.c=$(BUILD)/%.o)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/mandate: $(MAIN_OBJ) $(BUILD)/libmandate-core.a
+$(BUILD)/gen_catalog: $(BUILD)/compiler/gen_catalog.o \
+		$(BUILD)/libmandate-core.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(BUILD)/catalog_builtin.c: $(BUILD)/gen_catalog stdlib/aws/catalog.txt \
+		stdlib/aws/global-condition-keys.txt
+	$(BUILD)/gen_catalog stdlib/aws/catalog.txt $@
+
+# Generated tables, compiled like the project's own sources.
+$(CATALOG_OBJ): $(BUILD)/catalog_builtin.c
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/mandate: $(MAIN_OBJ) $(CATALOG_OBJ) $(BUILD)/libmandate-core.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/unit.o \
-		$(BUILD)/libmandate-core.a
+		$(CATALOG_OBJ) $(BUILD)/libmandate-core.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # The tests also need npm and the SARIF Multitool, which building does not.
@@ -166,11 +182,11 @@ uninstall:
 $(BUILD)/fuzz/%.o: ALL_CFLAGS += -DFUZZ_STDLIB_DIR='"$(CURDIR)/stdlib"'
 
 $(BUILD)/fuzz/replay-%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay.o \
-		$(BUILD)/libmandate-core.a
+		$(CATALOG_OBJ) $(BUILD)/libmandate-core.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 # Run by make fuzz in FUZZ_BUILD, with clang and the sanitizers.
-$(BUILD)/bin/%: $(BUILD)/fuzz/%.o $(BUILD)/libmandate-core.a
+$(BUILD)/bin/%: $(BUILD)/fuzz/%.o $(CATALOG_OBJ) $(BUILD)/libmandate-core.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lm
 

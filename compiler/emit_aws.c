@@ -376,7 +376,7 @@ static cJSON *stmt_json(const struct emitter *e, const struct stmt *s,
 
 	cJSON_AddStringToObject(o, "Effect", s->deny ? "Deny" : "Allow");
 	for (i = from; i < to; i++)
-		names[i - from] = catalog_action(e->cat, s->actions[i])->name;
+		names[i - from] = catalog_action_name(e->cat, s->actions[i]);
 	cJSON_AddItemToObject(o, "Action", string_or_list(names, to - from));
 	cJSON_AddItemToObject(o, "Resource",
 			      string_or_list(s->resources, s->nres));
@@ -395,7 +395,7 @@ static cJSON *stmt_json(const struct emitter *e, const struct stmt *s,
 static cJSON *stmt_with_sid(const struct emitter *e, const struct stmt *s,
 			    size_t from, size_t to, size_t *size)
 {
-	const char *name = catalog_action(e->cat, s->actions[from])->name;
+	const char *name = catalog_action_name(e->cat, s->actions[from]);
 	cJSON *bare = stmt_json(e, s, from, to), *item;
 	char *text = minified(bare);
 	char sid[64];
@@ -446,7 +446,7 @@ static size_t action_chars(const struct emitter *e, const struct stmt *s,
 	size_t n = 0, i;
 
 	for (i = from; i < to; i++)
-		n += strlen(catalog_action(e->cat, s->actions[i])->name) + 3;
+		n += strlen(catalog_action_name(e->cat, s->actions[i])) + 3;
 	return n;
 }
 
@@ -510,7 +510,7 @@ static int fit_range(struct emitter *e, const struct stmt *s, size_t from,
 		     NULL,
 		     "the statement for '%s' on '%s' is %zu characters even "
 		     "alone; a managed policy holds at most %d",
-		     catalog_action(e->cat, s->actions[from])->name,
+		     catalog_action_name(e->cat, s->actions[from]),
 		     s->resources[0], size + POLICY_OVERHEAD,
 		     AWS_MANAGED_POLICY_MAX);
 	return -1;
@@ -870,8 +870,8 @@ static bool surely_fits(const struct emitter *e, const struct xagent *xa)
 				continue;
 			total += STMT_FIXED_MAX + 6 * strlen(r->pattern) + 3;
 			for (k = 0; k < r->nactions; k++)
-				total += 6 * strlen(catalog_action(e->cat,
-						r->actions[k])->name) + 3;
+				total += 6 * strlen(catalog_action_name(e->cat,
+						r->actions[k])) + 3;
 			if (total > AWS_MANAGED_POLICY_MAX)
 				return false;
 		}

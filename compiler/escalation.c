@@ -134,7 +134,7 @@ static const uint64_t *pattern_mask(struct escalation_checker *ec,
 	m = arena_calloc(&ec->arena, ec->nwords, sizeof(*m));
 	for (i = 0; i < ec->nactions; i++)
 		if (match_action(pattern,
-				 catalog_action(ec->cat, ec->actions[i])->name))
+				 catalog_action_name(ec->cat, ec->actions[i])))
 			mask_set(m, i);
 	ptrmap_put(&ec->patterns, pattern, m);
 	return m;
@@ -387,7 +387,7 @@ static void describe_actions(struct buf *out,
 
 	for (i = 0; i < xe->nactions; i++)
 		buf_addf(out, "%s%s", i ? " + " : "",
-			 catalog_action(ec->cat, xe->actions[i])->name);
+			 catalog_action_name(ec->cat, xe->actions[i]));
 }
 
 /* Return the one statement granting every action of the paths, or NULL. */
@@ -441,7 +441,7 @@ static void add_details(struct escalation_checker *ec, struct finding *x,
 		buf_addf(&line, "path '%s':", xe->esc->name.s);
 		for (j = 0; j < xe->nactions; j++) {
 			buf_addf(&line, "%s %s from ", j ? ";" : "",
-				 catalog_action(ec->cat, xe->actions[j])->name);
+				 catalog_action_name(ec->cat, xe->actions[j]));
 			describe_source(&line, e,
 					ec->held[ec->slots[paths[i]][j]]);
 		}

@@ -23,7 +23,7 @@ find_tracked(const struct aws_service_access *e, const char *action)
 }
 
 enum last_access last_access_judge(const struct aws_state *st,
-				   const char *arn,
+				   const char *arn, const struct catalog *cat,
 				   const struct cat_action *a,
 				   const struct aws_service_access **entry,
 				   int32_t *last, bool *by_action)
@@ -33,14 +33,17 @@ enum last_access last_access_judge(const struct aws_state *st,
 	int32_t since;
 
 	*by_action = false;
-	*entry = e = aws_find_service_access(st, arn, a->service->prefix);
+	*entry = e = aws_find_service_access(st, arn,
+			catalog_text(cat, catalog_service(cat,
+							  a->service)->prefix));
 	if (!e)
 		return LAST_ACCESS_UNKNOWN;
 	since = e->completed - LAST_ACCESS_WINDOW;
 	*last = e->last_day;
 	if (e->last_day < since)
 		return LAST_ACCESS_UNUSED;
-	t = e->action_level ? find_tracked(e, a->name) : NULL;
+	t = e->action_level ? find_tracked(e, catalog_text(cat, a->name))
+			    : NULL;
 	if (!t)
 		return LAST_ACCESS_USED;
 	*by_action = true;
@@ -182,7 +185,7 @@ static void report_actions(struct check_context *cx, const struct claim *c,
 		const struct aws_service_access *entry;
 		bool by_action;
 
-		if (last_access_judge(cx->aws, c->arn, a, &entry, &days[k],
+		if (last_access_judge(cx->aws, c->arn, cat, a, &entry, &days[k],
 				      &by_action) == LAST_ACCESS_UNUSED)
 			unused[k++] = a;
 	}
@@ -192,7 +195,8 @@ static void report_actions(struct check_context *cx, const struct claim *c,
 		f = findings_add(cx->f, "MND230", &x->grant->loc,
 				 c->xa->agent->name.s, c->arn,
 				 "the grant's action '%s' was not used in the "
-				 "%d days before %s (%s)", unused[0]->name,
+				 "%d days before %s (%s)",
+				 catalog_text(cat, unused[0]->name),
 				 LAST_ACCESS_WINDOW, since, last);
 	} else if (k > 1) {
 		f = findings_add(cx->f, "MND230", &x->grant->loc,
@@ -200,11 +204,11 @@ static void report_actions(struct check_context *cx, const struct claim *c,
 				 "%zu of the grant's '%s' actions were not used "
 				 "in the %d days before %s, such as '%s'", k,
 				 e->service, LAST_ACCESS_WINDOW, since,
-				 unused[0]->name);
+				 catalog_text(cat, unused[0]->name));
 		for (i = 0; i < k; i++) {
 			last_access_phrase(days[i], last);
-			finding_detail(cx->f, f, "%s: %s", unused[i]->name,
-				       last);
+			finding_detail(cx->f, f, "%s: %s",
+				       catalog_text(cat, unused[i]->name), last);
 		}
 	}
 	free(unused);
@@ -219,14 +223,14 @@ static void check_grant(struct check_context *cx, const struct claim *c,
 	uint32_t *ids = grant_actions(x, &n);
 
 	while (i < n) {
-		const struct cat_service *svc = catalog_action(cat,
-							       ids[i])->service;
+		uint32_t svc = catalog_action(cat, ids[i])->service;
 		const struct aws_service_access *e;
 		size_t j = i;
 
 		while (j < n && catalog_action(cat, ids[j])->service == svc)
 			j++;
-		e = aws_find_service_access(cx->aws, c->arn, svc->prefix);
+		e = aws_find_service_access(cx->aws, c->arn,
+			catalog_text(cat, catalog_service(cat, svc)->prefix));
 		if (e && e->last_day < e->completed - LAST_ACCESS_WINDOW)
 			report_service(cx, c, x, e);
 		else if (e && e->action_level)

@@ -34,7 +34,7 @@ enum last_access {
  * is true when a tracked action's own date decided.
  */
 enum last_access last_access_judge(const struct aws_state *st,
-				   const char *arn,
+				   const char *arn, const struct catalog *cat,
 				   const struct cat_action *a,
 				   const struct aws_service_access **entry,
 				   int32_t *last, bool *by_action);

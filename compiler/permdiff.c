@@ -199,7 +199,8 @@ static struct perm *collect_perms(struct arena *a, const struct program *p,
 				const struct cat_action *ca =
 					catalog_action(p->cat, r->actions[k]);
 
-				add_perm(&v, &proto, r->pattern, ca->name,
+				add_perm(&v, &proto, r->pattern,
+					 catalog_text(p->cat, ca->name),
 					 ca->level, ca->nrtypes > 0);
 			}
 			for (k = 0; k < r->nunlisted; k++)
@@ -761,7 +762,8 @@ static void scan_added_allow(struct agent_scan *s, const struct perm *p)
 	else if (p->level == ACCESS_PERMISSIONS)
 		raise_one(s, ESC_PERMISSIONS, p->resource, NULL, p->action);
 	ca = p->level ? catalog_find_action(s->head->cat, p->action) : NULL;
-	if (p->typed && (ca ? catalog_action_everywhere(ca, p->resource)
+	if (p->typed && (ca ? catalog_action_everywhere(s->head->cat, ca,
+							p->resource)
 			    : pattern_is_everything(p->resource)))
 		raise_one(s, ESC_WILDCARD_RESOURCE, p->resource, NULL,
 			  p->action);
@@ -862,8 +864,8 @@ static void scan_paths(struct agent_scan *s)
 			continue;
 		for (j = 0; j < e->nactions; j++)
 			raise_one(s, ESC_PATH, NULL, e->esc->name.s,
-				  catalog_action(s->head->cat,
-						 e->actions[j])->name);
+				  catalog_action_name(s->head->cat,
+						 e->actions[j]));
 	}
 	actset_release(&before);
 	actset_release(&after);

@@ -69,7 +69,7 @@ int pipeline_load_sources(struct pipeline *pl, struct source **srcs,
 		goto out;
 	catalog = stdlib_file(dir, "aws/catalog.txt");
 	escalations = stdlib_file(dir, "aws/escalation-paths.mandate");
-	if (catalog_load(&pl->cat, catalog, &cli.diag) < 0)
+	if (catalog_load(&pl->cat, catalog, &catalog_builtin, &cli.diag) < 0)
 		goto out;
 	if (source_load(&src, escalations, SOURCE_SPEC_MAX, &cli.diag) < 0)
 		goto out;
@@ -122,7 +122,7 @@ int pipeline_load(struct pipeline *pl, char *const *paths, size_t npaths)
 	memcpy(all + 1, paths, npaths * sizeof(*all));
 
 	log_info("loading the AWS catalog from %s", catalog);
-	if (catalog_load(&pl->cat, catalog, &cli.diag) < 0)
+	if (catalog_load(&pl->cat, catalog, &catalog_builtin, &cli.diag) < 0)
 		goto out;
 	if (unit_load_paths(&pl->unit, all, npaths + 1, &cli.diag) < 0 ||
 	    check_escalations(&pl->unit, escalations) < 0)

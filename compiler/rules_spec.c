@@ -315,7 +315,7 @@ static void check_wildcard_resources(struct spec_checker *sc,
 		size_t scoped = 0;
 		struct everywhere e;
 
-		everywhere_init(&e, r->pattern);
+		everywhere_init(&e, cat, r->pattern);
 		for (j = 0; j < r->nactions; j++) {
 			const struct cat_action *a =
 				catalog_action(cat, r->actions[j]);
@@ -323,7 +323,7 @@ static void check_wildcard_resources(struct spec_checker *sc,
 			if (!a->nrtypes || !everywhere_action(&e, a))
 				continue;
 			if (!scoped++)
-				example = a->name;
+				example = catalog_text(cat, a->name);
 		}
 		everywhere_release(&e);
 		if (scoped)
@@ -349,7 +349,7 @@ static const char *first_action_at(const struct catalog *cat,
 				catalog_action(cat, x->res[i].actions[j]);
 
 			if (a->level & levels)
-				return a->name;
+				return catalog_text(cat, a->name);
 		}
 	return "";
 }
@@ -456,7 +456,7 @@ static void report_escalation(struct spec_checker *sc, const struct xagent *xa,
 
 	for (i = 0; i < e->nactions; i++)
 		buf_addf(&actions, "%s%s", i ? " + " : "",
-			 catalog_action(cat, e->actions[i])->name);
+			 catalog_action_name(cat, e->actions[i]));
 	findings_add(sc->cx->f, "MND133",
 		     first ? &first->loc : &xa->agent->loc, xa->agent->name.s,
 		     NULL, "grants together enable privilege escalation path "

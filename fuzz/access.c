@@ -26,7 +26,7 @@ static void judge_actions(const struct aws_state *st,
 
 		a = catalog_find_action(cat, e->actions[i].action);
 		if (a)
-			last_access_judge(st, e->arn, a, &entry, &last,
+			last_access_judge(st, e->arn, cat, a, &entry, &last,
 					  &by_action);
 	}
 }

@@ -49,7 +49,8 @@ static inline const struct catalog *fuzz_catalog(void)
 	if (cat)
 		return cat;
 	diag_init(&d, stderr, false);
-	if (catalog_load(&cat, FUZZ_STDLIB_DIR "/aws/catalog.txt", &d) < 0)
+	if (catalog_load(&cat, FUZZ_STDLIB_DIR "/aws/catalog.txt",
+			 &catalog_builtin, &d) < 0)
 		BUG("cannot load the catalog from %s", FUZZ_STDLIB_DIR);
 	return cat;
 }

@@ -35,8 +35,9 @@ struct cand_deny {
 
 struct contain {
 	struct contain_options opt;
-	struct named *sorted;
-	uint32_t *by_name;	/* open addressing: sorted position + 1 */
+	const uint32_t *sorted;	/* action indexes by folded name */
+	uint32_t *own_sorted;	/* sorted, when made here */
+	uint32_t *by_name;	/* open addressing: action index + 1 */
 	size_t by_name_mask;
 	size_t nwords;		/* of one action bitset */
 	const struct contain_policy *ref;
@@ -102,6 +103,12 @@ static int cmp_names(const void *a, const void *b)
 	if (r)
 		return r;
 	return (x->index > y->index) - (x->index < y->index);
+}
+
+static const char *action_name(const struct contain *c, size_t i)
+{
+	return c->opt.actions ? c->opt.actions[i]
+			      : c->opt.name(c->opt.name_ctx, i);
 }
 
 static bool has_wildcard(const char *s)
@@ -246,35 +253,44 @@ static bool sort_runs(struct named *v, size_t n)
  */
 static int sort_names(struct contain *c)
 {
-	size_t total = 0, i;
+	size_t n = c->opt.nactions, total = 0, i;
+	struct named *v;
 	char *folded, *p;
 
-	for (i = 0; i < c->opt.nactions; i++)
-		total += strlen(c->opt.actions[i]) + 1;
-	folded = malloc(total + 1);
-	if (!folded)
+	if (n > UINT32_MAX)
 		return -1;
+	for (i = 0; i < n; i++)
+		total += strlen(action_name(c, i)) + 1;
+	folded = malloc(total + 1);
+	v = malloc((n + 1) * sizeof(*v));
+	c->own_sorted = malloc((n + 1) * sizeof(*c->own_sorted));
+	if (!folded || !v || !c->own_sorted) {
+		free(folded);
+		free(v);
+		return -1;
+	}
 	p = folded;
-	for (i = 0; i < c->opt.nactions; i++) {
-		const char *name = c->opt.actions[i];
+	for (i = 0; i < n; i++) {
+		const char *name = action_name(c, i);
 
-		c->sorted[i] = (struct named){ p, i };
+		v[i] = (struct named){ p, i };
 		while (*name)
 			*p++ = (char)fold((unsigned char)*name++);
 		*p++ = '\0';
 	}
-	if (c->opt.nactions > 1 && !sort_runs(c->sorted, c->opt.nactions))
-		qsort(c->sorted, c->opt.nactions, sizeof(*c->sorted),
-		      cmp_names);
-	for (i = 0; i < c->opt.nactions; i++)
-		c->sorted[i].name = c->opt.actions[c->sorted[i].index];
+	if (n > 1 && !sort_runs(v, n))
+		qsort(v, n, sizeof(*v), cmp_names);
+	for (i = 0; i < n; i++)
+		c->own_sorted[i] = (uint32_t)v[i].index;
+	c->sorted = c->own_sorted;
+	free(v);
 	free(folded);
 	return 0;
 }
 
 /*
- * Index the sorted names by their folded hash, so that a literal action
- * is found in one probe or two rather than by binary search. Of names
+ * Index the names by their folded hash, so that a literal action is
+ * found in one probe or two rather than by binary search. Of names
  * equal but for case, the first in sorted order is kept, as the binary
  * search would find it.
  */
@@ -291,14 +307,14 @@ static int index_names(struct contain *c)
 		return -1;
 	c->by_name_mask = cap - 1;
 	for (i = 0; i < c->opt.nactions; i++) {
-		const char *name = c->sorted[i].name;
+		const char *name = action_name(c, c->sorted[i]);
 		size_t slot = (size_t)fold_hash(name) & c->by_name_mask;
 
 		while (c->by_name[slot] &&
-		       !fold_equal(c->sorted[c->by_name[slot] - 1].name, name))
+		       !fold_equal(action_name(c, c->by_name[slot] - 1), name))
 			slot = (slot + 1) & c->by_name_mask;
 		if (!c->by_name[slot])
-			c->by_name[slot] = (uint32_t)i + 1;
+			c->by_name[slot] = c->sorted[i] + 1;
 	}
 	return 0;
 }
@@ -318,13 +334,14 @@ int contain_new(struct contain **out, const struct contain_options *opt)
 	if (!c->opt.actions_label)
 		c->opt.actions_label = "the action list";
 	c->nwords = (opt->nactions + 63) / 64 + 1;
-	c->sorted = malloc((opt->nactions + 1) * sizeof(*c->sorted));
 	c->actions = malloc(c->nwords * sizeof(*c->actions));
-	if (!c->sorted || !c->actions) {
+	if (!c->actions) {
 		contain_free(c);
 		return -1;
 	}
-	if (sort_names(c) < 0 || index_names(c) < 0) {
+	c->sorted = opt->sorted;
+	if ((!c->sorted && sort_names(c) < 0) ||
+	    (!opt->find && index_names(c) < 0)) {
 		contain_free(c);
 		return -1;
 	}
@@ -348,7 +365,7 @@ void contain_free(struct contain *c)
 	release_denies(c);
 	free(c->denies);
 	free(c->entries);
-	free(c->sorted);
+	free(c->own_sorted);
 	free(c->by_name);
 	free(c->actions);
 	free(c->unlisted);
@@ -363,7 +380,7 @@ static size_t lower_bound(const struct contain *c, const char *p, size_t k)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (fold_ncmp(c->sorted[mid].name, p, k) < 0)
+		if (fold_ncmp(action_name(c, c->sorted[mid]), p, k) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -374,13 +391,16 @@ static size_t lower_bound(const struct contain *c, const char *p, size_t k)
 /* Return the index of the listed action name, or CONTAIN_NOT_LISTED. */
 static size_t find_action(const struct contain *c, const char *name)
 {
-	size_t slot = (size_t)fold_hash(name) & c->by_name_mask;
+	size_t slot;
 
+	if (c->opt.find)
+		return c->opt.find(c->opt.find_ctx, name);
+	slot = (size_t)fold_hash(name) & c->by_name_mask;
 	for (; c->by_name[slot]; slot = (slot + 1) & c->by_name_mask) {
-		const struct named *n = &c->sorted[c->by_name[slot] - 1];
+		size_t i = c->by_name[slot] - 1;
 
-		if (fold_equal(n->name, name))
-			return n->index;
+		if (fold_equal(action_name(c, i), name))
+			return i;
 	}
 	return CONTAIN_NOT_LISTED;
 }
@@ -402,10 +422,12 @@ static void expand(const struct contain *c, const char *pattern,
 	/* "s3:*" and "*" match the whole range without a look at each name. */
 	trailing_star = pattern[k] == '*' && pattern[k + 1] == '\0';
 	for (i = lower_bound(c, pattern, k); i < c->opt.nactions; i++) {
-		if (fold_ncmp(c->sorted[i].name, pattern, k))
+		const char *name = action_name(c, c->sorted[i]);
+
+		if (fold_ncmp(name, pattern, k))
 			break;
-		if (trailing_star || match_action(pattern, c->sorted[i].name))
-			bit_set(bits, c->sorted[i].index);
+		if (trailing_star || match_action(pattern, name))
+			bit_set(bits, c->sorted[i]);
 	}
 }
 
@@ -1191,7 +1213,7 @@ static int check_resource(struct contain *c, struct pair *q,
 	for (id = bit_next(c, c->actions, 0); id != SIZE_MAX;
 	     id = bit_next(c, c->actions, id + 1)) {
 		q->action = id;
-		q->name = c->opt.actions[id];
+		q->name = action_name(c, id);
 		if (check_pair(c, q, &g))
 			continue;
 		(*gaps)++;

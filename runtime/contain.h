@@ -88,10 +88,34 @@ typedef bool (*contain_applies_fn)(void *ctx, size_t action,
 typedef bool (*contain_overlap_fn)(void *ctx, size_t action, const char *a,
 				   const char *b);
 
+/* Return the name of the concrete action with index action. */
+typedef const char *(*contain_name_fn)(void *ctx, size_t action);
+
+/*
+ * Return the index of the concrete action called name, ignoring case,
+ * or CONTAIN_NOT_LISTED.
+ */
+typedef size_t (*contain_find_fn)(void *ctx, const char *name);
+
 struct contain_options {
 	enum contain_kind kind;
-	const char *const *actions;	/* every concrete action, any order */
+	/*
+	 * Every concrete action, in any order: the array actions, or when
+	 * it is NULL, the function name.
+	 */
+	const char *const *actions;
+	contain_name_fn name;
+	void *name_ctx;
 	size_t nactions;
+	/*
+	 * Optional, for a list that outlives one contain: the action
+	 * indexes in order of their names folded to lower case (names
+	 * equal but for case in index order), and find to look a name up.
+	 * Without them, contain_new sorts and indexes the names itself.
+	 */
+	const uint32_t *sorted;
+	contain_find_fn find;
+	void *find_ctx;
 	contain_applies_fn applies;	/* NULL: every pair applies */
 	void *applies_ctx;
 	/* NULL: patterns overlap when some string matches both. */

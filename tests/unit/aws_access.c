@@ -289,7 +289,8 @@ static void test_aws_access__judgement(void)
 
 	aws_state_init(&st);
 	capture_open(&cap);
-	if (catalog_load(&cat, "stdlib/aws/catalog.txt", &cap.d) ||
+	if (catalog_load(&cat, "stdlib/aws/catalog.txt", &catalog_builtin,
+			 &cap.d) ||
 	    !load(&st, AWS_DIR "level1-access-action-level.json", &cap)) {
 		unit_fail(__FILE__, __LINE__, "%s", capture_text(&cap));
 		goto out;
@@ -307,7 +308,7 @@ static void test_aws_access__judgement(void)
 				  cases[i].action);
 			continue;
 		}
-		got = last_access_judge(&st, LEVEL1, a, &entry, &last,
+		got = last_access_judge(&st, LEVEL1, cat, a, &entry, &last,
 					&by_action);
 		if (got != cases[i].want)
 			unit_fail(__FILE__, __LINE__, "%s judged %d, expected "

@@ -56,7 +56,7 @@ static struct catalog *load_committed(void)
 	struct capture cap;
 
 	capture_open(&cap);
-	if (catalog_load(&cat, CATALOG_PATH, &cap.d) < 0) {
+	if (catalog_load(&cat, CATALOG_PATH, &catalog_builtin, &cap.d) < 0) {
 		unit_fail(__FILE__, __LINE__, "loading %s failed:\n%s",
 			  CATALOG_PATH, capture_text(&cap));
 		cat = NULL;
@@ -74,7 +74,7 @@ static char *names_of(const struct catalog *cat, const struct actset *set)
 	actset_foreach(set, id) {
 		if (b.len)
 			buf_addch(&b, ',');
-		buf_adds(&b, catalog_action(cat, id)->name);
+		buf_adds(&b, catalog_action_name(cat, id));
 	}
 	return buf_detach(&b, NULL);
 }
@@ -136,8 +136,7 @@ static char *match_names(const struct catalog *cat, const char *pattern,
 static void test_catalog__data_set_counts(void)
 {
 	struct catalog *cat = load_committed();
-	const struct cat_service *last = NULL;
-	uint32_t id, services = 0;
+	uint32_t id, services = 0, last = UINT32_MAX;
 
 	if (!cat)
 		return;
@@ -168,21 +167,26 @@ static void test_catalog__action_id_order(void)
 		return;
 	for (id = 0; id < catalog_count(cat); id++) {
 		const struct cat_action *a = catalog_action(cat, id);
-		const struct cat_service *s = a->service;
+		const struct cat_service *s = catalog_service(cat, a->service);
+		const char *name = catalog_text(cat, a->name);
+		const char *prefix = catalog_text(cat, s->prefix);
+		const struct cat_action *prev;
 
 		CHECK_INT(a->id, id);
 		if (id < s->first || id >= s->first + s->count)
 			bad_range++;
-		if (strncmp(a->name, s->prefix, strlen(s->prefix)) ||
-		    a->name[strlen(s->prefix)] != ':')
+		if (strncmp(name, prefix, strlen(prefix)) ||
+		    name[strlen(prefix)] != ':')
 			bad_range++;
 		if (!id)
 			continue;
-		if (catalog_action(cat, id - 1)->service == s ?
-			    strcasecmp(catalog_action(cat, id - 1)->name,
-				       a->name) >= 0 :
-			    strcmp(catalog_action(cat, id - 1)->service->prefix,
-				   s->prefix) >= 0)
+		prev = catalog_action(cat, id - 1);
+		if (prev->service == a->service ?
+			    strcasecmp(catalog_action_name(cat, id - 1),
+				       name) >= 0 :
+			    strcmp(catalog_text(cat, catalog_service(cat,
+						prev->service)->prefix),
+				   prefix) >= 0)
 			bad_order++;
 	}
 	CHECK_INT(bad_order, 0);
@@ -204,13 +208,17 @@ static void test_catalog__find_action_and_service(void)
 	a = catalog_find_action(cat, "S3:GETOBJECT");
 	CHECK(a != NULL);
 	if (a) {
-		CHECK_STR(a->name, "s3:GetObject");
-		CHECK_STR(a->service->prefix, "s3");
+		CHECK_STR(catalog_text(cat, a->name), "s3:GetObject");
+		CHECK_STR(catalog_text(cat, catalog_service(cat,
+					a->service)->prefix), "s3");
 		CHECK_INT(a->level, ACCESS_READ);
 		CHECK_INT(a->nrtypes, 2);
-		CHECK_STR(a->rtypes[0]->name, "accesspointobject");
-		CHECK_STR(a->rtypes[1]->name, "object");
-		CHECK_STR(a->rtypes[1]->arn, "arn:${Partition}:s3:::"
+		CHECK_STR(catalog_text(cat, catalog_action_rtype(cat, a,
+					0)->name), "accesspointobject");
+		CHECK_STR(catalog_text(cat, catalog_action_rtype(cat, a,
+					1)->name), "object");
+		CHECK_STR(catalog_text(cat, catalog_action_rtype(cat, a,
+					1)->arn), "arn:${Partition}:s3:::"
 			  "${BucketName}/${ObjectName}");
 	}
 	CHECK(catalog_find_action(cat, "s3:getobject") == a);
@@ -242,14 +250,14 @@ static void test_catalog__find_action_and_service(void)
 	s = catalog_find_service(cat, "S3");
 	CHECK(s != NULL);
 	if (s) {
-		CHECK_STR(s->prefix, "s3");
-		CHECK_STR(s->title, "Amazon S3");
+		CHECK_STR(catalog_text(cat, s->prefix), "s3");
+		CHECK_STR(catalog_text(cat, s->title), "Amazon S3");
 		CHECK_INT(s->count, 180);
 	}
 	s = catalog_find_service(cat, "DynamoDB");
 	CHECK(s != NULL);
 	if (s)
-		CHECK_STR(s->prefix, "dynamodb");
+		CHECK_STR(catalog_text(cat, s->prefix), "dynamodb");
 	CHECK(catalog_find_service(cat, "a2c") != NULL);
 	CHECK(catalog_find_service(cat, "s4") == NULL);
 	CHECK(catalog_find_service(cat, "") == NULL);
@@ -561,9 +569,9 @@ static void check_key(const struct catalog *cat, const char *name,
 		unit_fail(__FILE__, line, "condition key '%s' not found", name);
 		return;
 	}
-	if (strcmp(k->name, want_name))
+	if (strcmp(catalog_text(cat, k->name), want_name))
 		unit_fail(__FILE__, line, "'%s' found as '%s', expected '%s'",
-			  name, k->name, want_name);
+			  name, catalog_text(cat, k->name), want_name);
 	if (k->type != type)
 		unit_fail(__FILE__, line, "'%s' has type %d, expected %d", name,
 			  (int)k->type, (int)type);
@@ -702,7 +710,7 @@ static int load_text(struct catalog_dir *dir, const char *text, size_t len,
 	else
 		unlink(dir->globals);
 	capture_open(&cap);
-	ret = catalog_load(&cat, dir->catalog, &cap.d);
+	ret = catalog_load(&cat, dir->catalog, &catalog_builtin, &cap.d);
 	*out = xstrdup(capture_text(&cap));
 	capture_close(&cap);
 	if (!ret && !cat)
@@ -724,17 +732,172 @@ static void test_catalog__small_catalog_loads(void)
 	write_file(dir.catalog, text, strlen(text));
 	write_file(dir.globals, GOOD_GLOBALS, strlen(GOOD_GLOBALS));
 	capture_open(&cap);
-	CHECK_INT(catalog_load(&cat, dir.catalog, &cap.d), 0);
+	CHECK_INT(catalog_load(&cat, dir.catalog, &catalog_builtin, &cap.d),
+		  0);
 	CHECK_STR(capture_text(&cap), "");
 	capture_close(&cap);
 	if (cat) {
+		CHECK(!catalog_is_builtin(cat));
 		CHECK_INT(catalog_count(cat), 3);
-		CHECK_STR(catalog_action(cat, 0)->name, "s3:GetObject");
-		CHECK_STR(catalog_action(cat, 2)->name, "sqs:SendMessage");
+		CHECK_STR(catalog_action_name(cat, 0), "s3:GetObject");
+		CHECK_STR(catalog_action_name(cat, 2), "sqs:SendMessage");
 		CHECK(catalog_find_condition_key(cat, "aws:SourceIp") != NULL);
 		CHECK(catalog_find_condition_key(cat, "s3:prefix") != NULL);
 		catalog_free(cat);
 	}
+	catalog_dir_remove(&dir);
+}
+
+#define CHECK_SAME(field) \
+	CHECK_INT((long long)a->field, (long long)b->field)
+
+/* Compare n records of two tables with memcmp: none has padding. */
+#define CHECK_RECORDS(v, n) \
+	CHECK(!memcmp(a->v, b->v, (size_t)(n) * sizeof(*a->v)))
+
+/*
+ * The tables compiled into the binary are those that parsing the
+ * committed files gives, field for field: a generator or a struct that
+ * drifted from the parser shows here.
+ */
+static void test_catalog__builtin_tables_equal_parsed(void)
+{
+	struct catalog *built = load_committed(), *parsed = NULL;
+	const struct cat_tables *a, *b;
+	struct capture cap;
+	uint32_t i;
+
+	if (!built)
+		return;
+	CHECK(catalog_is_builtin(built));
+	capture_open(&cap);
+	CHECK_INT(catalog_parse(&parsed, CATALOG_PATH, &cap.d), 0);
+	CHECK_STR(capture_text(&cap), "");
+	capture_close(&cap);
+	if (!parsed) {
+		catalog_free(built);
+		return;
+	}
+	CHECK(!catalog_is_builtin(parsed));
+	a = catalog_tables(built);
+	b = catalog_tables(parsed);
+	CHECK_SAME(digest);
+	CHECK_SAME(text_len);
+	CHECK_SAME(origin);
+	CHECK_SAME(nservices);
+	CHECK_SAME(nrtypes);
+	CHECK_SAME(nactions);
+	CHECK_SAME(nlists);
+	CHECK_SAME(nkeys);
+	CHECK_SAME(ntemplates);
+	CHECK_SAME(action_index_cap);
+	CHECK_SAME(key_index_cap);
+	if (a->text_len == b->text_len && a->nservices == b->nservices &&
+	    a->nrtypes == b->nrtypes && a->nactions == b->nactions &&
+	    a->nlists == b->nlists && a->nkeys == b->nkeys &&
+	    a->ntemplates == b->ntemplates &&
+	    a->action_index_cap == b->action_index_cap &&
+	    a->key_index_cap == b->key_index_cap) {
+		CHECK_RECORDS(text, a->text_len);
+		CHECK_RECORDS(services, a->nservices);
+		CHECK_RECORDS(rtypes, a->nrtypes);
+		CHECK_RECORDS(actions, a->nactions);
+		CHECK_RECORDS(lists, a->nlists);
+		CHECK_RECORDS(action_index, a->action_index_cap);
+		CHECK_RECORDS(key_index, a->key_index_cap);
+		CHECK_RECORDS(folded_order, a->nactions);
+		for (i = 0; i < a->nkeys; i++) {
+			CHECK_SAME(keys[i].name);
+			CHECK_SAME(keys[i].type);
+			CHECK_SAME(keys[i].multivalued);
+		}
+		for (i = 0; i < a->ntemplates; i++) {
+			CHECK_SAME(templates[i].key);
+			CHECK_SAME(templates[i].prefix_len);
+			CHECK_SAME(templates[i].suffix_len);
+		}
+	}
+	/* The order that contain's binary search relies on. */
+	for (i = 1; i < a->nactions; i++)
+		if (strcasecmp(a->text + a->actions[a->folded_order[i - 1]].name,
+			       a->text + a->actions[a->folded_order[i]].name)
+		    >= 0)
+			break;
+	CHECK_INT(i, a->nactions);
+	catalog_free(parsed);
+	catalog_free(built);
+}
+
+static void read_all(const char *path, struct buf *b)
+{
+	char chunk[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		BUG("cannot open %s", path);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(b, chunk, n);
+	fclose(f);
+}
+
+/* Copy the committed catalog into dir, with byte off changed to ch. */
+static void copy_committed(struct catalog_dir *dir, long off, char ch)
+{
+	struct buf b = BUF_INIT;
+
+	read_all(CATALOG_PATH, &b);
+	if (off >= 0)
+		b.data[off] = ch;
+	write_file(dir->catalog, b.data, b.len);
+	buf_reset(&b);
+	read_all("stdlib/aws/global-condition-keys.txt", &b);
+	write_file(dir->globals, b.data, b.len);
+	buf_release(&b);
+}
+
+/*
+ * The compiled tables stand for the files only while the files are
+ * the same: a copy elsewhere still uses them, and a copy with one
+ * action's access level changed is parsed, so the change counts.
+ */
+static void test_catalog__changed_file_is_parsed(void)
+{
+	struct catalog_dir dir;
+	struct catalog *cat = NULL;
+	struct capture cap;
+	struct buf b = BUF_INIT;
+	const char *line;
+
+	read_all(CATALOG_PATH, &b);
+	line = strstr(buf_str(&b), "\nA\tListBucket\tL\t");
+	CHECK(line != NULL);
+	catalog_dir_init(&dir);
+
+	copy_committed(&dir, -1, 0);
+	capture_open(&cap);
+	CHECK_INT(catalog_load(&cat, dir.catalog, &catalog_builtin, &cap.d),
+		  0);
+	capture_close(&cap);
+	CHECK(cat && catalog_is_builtin(cat));
+	catalog_free(cat);
+	cat = NULL;
+
+	if (line) {
+		copy_committed(&dir, (long)(line - b.data) +
+			       (long)strlen("\nA\tListBucket\t"), 'W');
+		capture_open(&cap);
+		CHECK_INT(catalog_load(&cat, dir.catalog, &catalog_builtin,
+				       &cap.d), 0);
+		CHECK_STR(capture_text(&cap), "");
+		capture_close(&cap);
+		CHECK(cat && !catalog_is_builtin(cat));
+		if (cat)
+			CHECK_INT(catalog_find_action(cat,
+					"s3:ListBucket")->level, ACCESS_WRITE);
+		catalog_free(cat);
+	}
+	buf_release(&b);
 	catalog_dir_remove(&dir);
 }
 
@@ -860,5 +1023,7 @@ UNIT_MAIN(
 	UNIT_TEST(test_catalog__suggest_names),
 	UNIT_TEST(test_catalog__condition_keys),
 	UNIT_TEST(test_catalog__small_catalog_loads),
+	UNIT_TEST(test_catalog__builtin_tables_equal_parsed),
+	UNIT_TEST(test_catalog__changed_file_is_parsed),
 	UNIT_TEST(test_catalog__malformed_files),
 )

@@ -32,7 +32,7 @@ static const struct catalog *the_catalog(void)
 	if (catalog)
 		return catalog;
 	diag_init(&d, stderr, false);
-	if (catalog_load(&catalog, CATALOG_PATH, &d) < 0)
+	if (catalog_load(&catalog, CATALOG_PATH, &catalog_builtin, &d) < 0)
 		BUG("cannot load %s", CATALOG_PATH);
 	atexit(release_catalog);
 	return catalog;
@@ -113,7 +113,7 @@ static char *actions_of(const struct xresource *r)
 	for (i = 0; i < r->nactions; i++) {
 		if (i)
 			buf_addch(&b, ',');
-		buf_adds(&b, catalog_action(the_catalog(), r->actions[i])->name);
+		buf_adds(&b, catalog_action_name(the_catalog(), r->actions[i]));
 	}
 	return buf_detach(&b, NULL);
 }

@@ -54,11 +54,11 @@ static const struct catalog *the_catalog(void)
 	if (catalog)
 		return catalog;
 	diag_init(&d, stderr, false);
-	if (catalog_load(&catalog, CATALOG_PATH, &d) < 0)
+	if (catalog_load(&catalog, CATALOG_PATH, &catalog_builtin, &d) < 0)
 		BUG("cannot load %s", CATALOG_PATH);
 	catalog_names = xcalloc(catalog_count(catalog), sizeof(*catalog_names));
 	for (i = 0; i < catalog_count(catalog); i++)
-		catalog_names[i] = catalog_action(catalog, i)->name;
+		catalog_names[i] = catalog_action_name(catalog, i);
 	strtab_init(&strtab, &arena);
 	strtab_ready = true;
 	atexit(release_all);
@@ -360,12 +360,12 @@ static char *policy_listing(const char *pattern, const char *skip)
 	actset_init(&set, catalog_count(cat));
 	catalog_match_actions(cat, pattern, &set);
 	actset_foreach(&set, id)
-		cap += strlen(catalog_action(cat, id)->name) + 4;
+		cap += strlen(catalog_action_name(cat, id)) + 4;
 	out = xmalloc(cap);
 	p = out + snprintf(out, cap, "{\"Statement\": {\"Effect\": \"Allow\", "
 			   "\"Action\": [");
 	actset_foreach(&set, id) {
-		const char *name = catalog_action(cat, id)->name;
+		const char *name = catalog_action_name(cat, id);
 
 		if (skip && !strcmp(name, skip))
 			continue;

@@ -30,7 +30,7 @@ static const struct catalog *the_catalog(void)
 	if (catalog)
 		return catalog;
 	diag_init(&d, stderr, false);
-	if (catalog_load(&catalog, CATALOG_PATH, &d) < 0)
+	if (catalog_load(&catalog, CATALOG_PATH, &catalog_builtin, &d) < 0)
 		BUG("cannot load %s", CATALOG_PATH);
 	atexit(release_catalog);
 	return catalog;

@@ -74,10 +74,20 @@ static const struct catalog *the_catalog(void)
 	if (catalog)
 		return catalog;
 	diag_init(&d, stderr, false);
-	if (catalog_load(&catalog, CATALOG_PATH, &d) < 0)
+	if (catalog_load(&catalog, CATALOG_PATH, &catalog_builtin, &d) < 0)
 		BUG("cannot load %s", CATALOG_PATH);
 	atexit(release_catalog);
 	return catalog;
+}
+
+static const char *name_of(const struct cat_action *a)
+{
+	return catalog_text(the_catalog(), a->name);
+}
+
+static const char *prefix_of(const struct cat_service *s)
+{
+	return catalog_text(the_catalog(), s->prefix);
 }
 
 /* splitmix64: small, fast, and the same sequence on every platform. */
@@ -97,6 +107,15 @@ static uint64_t rng_next(struct rng *r)
 static size_t rng_below(struct rng *r, size_t n)
 {
 	return n ? (size_t)(rng_next(r) % n) : 0;
+}
+
+/* The ARN template of one of a's resource types, at random. */
+static const char *random_arn(struct rng *r, const struct cat_action *a)
+{
+	const struct catalog *cat = the_catalog();
+
+	return catalog_text(cat, catalog_action_rtype(cat, a,
+			(uint32_t)rng_below(r, a->nrtypes))->arn);
 }
 
 static bool rng_percent(struct rng *r, unsigned percent)
@@ -454,8 +473,7 @@ static void gen_pattern(struct rng *r, const struct cat_service *svc,
 		buf_adds(out, "*");
 		return;
 	}
-	instantiate_template(r, a->rtypes[rng_below(r, a->nrtypes)]->arn,
-			     &arn);
+	instantiate_template(r, random_arn(r, a), &arn);
 	n = rng_below(r, 3);
 	for (i = 0; i < n; i++)
 		widen_once(r, &arn);
@@ -477,16 +495,16 @@ static void gen_action_item(struct rng *r, const struct cat_service *svc,
 	const struct catalog *cat = the_catalog();
 	const struct cat_action *a = catalog_action(cat, svc->first +
 		(uint32_t)rng_below(r, svc->count));
-	const char *name = strchr(a->name, ':') + 1;
+	const char *name = strchr(name_of(a), ':') + 1;
 	size_t n = strlen(name), i, q;
 
 	switch (rng_below(r, 7)) {
 	case 0:	/* a prefix: "s3:Get*" */
-		buf_addf(out, "%s:%.*s*", svc->prefix,
+		buf_addf(out, "%s:%.*s*", prefix_of(svc),
 			 (int)(1 + rng_below(r, n < 4 ? n : 4)), name);
 		break;
 	case 1:	/* one letter unknown, others in either case */
-		buf_addf(out, "%s:", svc->prefix);
+		buf_addf(out, "%s:", prefix_of(svc));
 		q = rng_below(r, n);
 		for (i = 0; i < n; i++) {
 			char ch = name[i];
@@ -497,14 +515,14 @@ static void gen_action_item(struct rng *r, const struct cat_service *svc,
 		}
 		break;
 	case 2:	/* a middle part: "s3:*Tag*" */
-		buf_addf(out, "%s:*%.*s*", svc->prefix, 3,
+		buf_addf(out, "%s:*%.*s*", prefix_of(svc), 3,
 			 name + rng_below(r, n > 3 ? n - 3 : 1));
 		break;
 	case 3:	/* services that share a prefix: "s3*:GetObject" */
-		buf_addf(out, "%s*:%s", svc->prefix, name);
+		buf_addf(out, "%s*:%s", prefix_of(svc), name);
 		break;
 	default:
-		buf_adds(out, a->name);
+		buf_adds(out, name_of(a));
 		break;
 	}
 }
@@ -556,7 +574,7 @@ static void gen_grant(struct rng *r, const char *const spec_services[2],
 					ARRAY_SIZE(levels)]);
 		else
 			buf_adds(out, levels[first]);
-		buf_addf(out, " on aws:%s ", svc->prefix);
+		buf_addf(out, " on aws:%s ", prefix_of(svc));
 	} else {
 		size_t n = 1 + rng_below(r, 3);
 
@@ -1005,10 +1023,12 @@ static bool grant_names_action(const struct grant *g,
 	size_t i;
 
 	if (g->by_level)
-		return !strcasecmp(g->service.s, a->service->prefix) &&
+		return !strcasecmp(g->service.s,
+				   prefix_of(catalog_service(the_catalog(),
+							     a->service))) &&
 		       (g->levels & a->level);
 	for (i = 0; i < g->actions.n; i++)
-		if (match_action(g->actions.items[i].s, a->name))
+		if (match_action(g->actions.items[i].s, name_of(a)))
 			return true;
 	return false;
 }
@@ -1175,7 +1195,7 @@ static const struct cat_action *action_of_grant(struct rng *r,
 	if (!svc)
 		return NULL;
 	for (id = svc->first; id < svc->first + svc->count; id++)
-		if (match_action(item, catalog_action(cat, id)->name) &&
+		if (match_action(item, catalog_action_name(cat, id)) &&
 		    rng_below(r, ++seen) == 0)
 			pick = catalog_action(cat, id);
 	return pick;
@@ -1229,8 +1249,7 @@ static void gen_resource(struct rng *r, const struct grant *g,
 	if (!a->nrtypes && roll < 75) {
 		buf_adds(&b, "*");
 	} else if (a->nrtypes && roll < 45) {
-		instantiate_template(r, a->rtypes[rng_below(r,
-				     a->nrtypes)]->arn, &b);
+		instantiate_template(r, random_arn(r, a), &b);
 		q->typed = true;
 	} else if (roll < 85 && g->resources.n) {
 		instantiate_pattern(r, g->resources.items[
@@ -1240,8 +1259,7 @@ static void gen_resource(struct rng *r, const struct grant *g,
 			catalog_find_service(the_catalog(), PICK(r, services)));
 
 		if (t)
-			instantiate_template(r, t->rtypes[rng_below(r,
-					     t->nrtypes)]->arn, &b);
+			instantiate_template(r, random_arn(r, t), &b);
 		else
 			buf_adds(&b, "arn:aws:s3:::alpha");
 		/* a near miss: one character changed */
@@ -1259,8 +1277,8 @@ static const char *gen_action_name(struct rng *r, const struct cat_action *a,
 	size_t i;
 
 	if (!rng_percent(r, 10))
-		return a->name;
-	s = arena_strdup(arena, a->name);
+		return name_of(a);
+	s = arena_strdup(arena, name_of(a));
 	for (i = 0; s[i]; i++)
 		if (s[i] >= 'A' && s[i] <= 'Z')
 			s[i] = (char)(s[i] - 'A' + 'a');
@@ -1903,8 +1921,7 @@ static void gen_live_request(struct rng *r, const struct aws_entity *e,
 		instantiate_pattern(r, s->resources[rng_below(r,
 				    s->nresources)], e->name, &b);
 	} else if (q->action->nrtypes && rng_percent(r, 80)) {
-		instantiate_in(r, q->action->rtypes[rng_below(r,
-			       q->action->nrtypes)]->arn, account, &b);
+		instantiate_in(r, random_arn(r, q->action), account, &b);
 		q->typed = true;
 	} else {
 		buf_adds(&b, "*");

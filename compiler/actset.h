@@ -10,6 +10,7 @@ struct actset {
 	uint64_t *bits;
 	uint32_t nwords;
 	uint32_t count;		/* members */
+	uint32_t lo, hi;	/* the words written; the rest are zero */
 };
 
 #define ACTSET_END UINT32_MAX

@@ -59,15 +59,28 @@ void buf_addch(struct buf *b, char c)
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list copy;
+	size_t room = 0;
 	int n;
 
+	/*
+	 * Most text fits in the room the buffer has or a little more, so
+	 * one vsnprintf call writes it; a second one follows only when it
+	 * did not fit. Near BUF_MAX the text is measured first instead.
+	 */
+	if (b->len + 65 <= BUF_MAX) {
+		buf_grow(b, 64);
+		room = b->cap - b->len;
+	}
 	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
+	n = room ? vsnprintf(b->data + b->len, room, fmt, copy)
+		 : vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
 	if (n < 0)
 		BUG("bad format '%s'", fmt);
-	buf_grow(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	if ((size_t)n >= room) {
+		buf_grow(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 

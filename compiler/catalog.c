@@ -43,6 +43,18 @@ struct catalog {
 	/* Each resource type's template tokenized, on first use. */
 	struct match_template **rtemplates;
 	struct overlap_memo *memo;	/* mutable behind a const catalog */
+	/*
+	 * The pattern last compared with templates, with its hash and,
+	 * once a comparison needed them, its tokens: a grant's pattern is
+	 * compared with every resource type of many actions in a row.
+	 */
+	struct {
+		char *text;
+		size_t cap;
+		uint64_t hash;
+		struct match_pattern *tokens;
+		bool tokenized;
+	} last;
 };
 
 /* A remembered result of match_template_overlap(pattern, arn). */
@@ -766,6 +778,8 @@ void catalog_free(struct catalog *c)
 	for (i = 0; c->rtemplates && i < c->t.nrtypes; i++)
 		match_template_free(c->rtemplates[i]);
 	free(c->rtemplates);
+	free(c->last.text);
+	match_pattern_free(c->last.tokens);
 	free(c->own.text);
 	free(c->own.services);
 	free(c->own.rtypes);
@@ -976,24 +990,40 @@ static void memo_clear(struct overlap_memo *m)
 	m->n = 0;
 }
 
-static uint64_t pattern_hash(const char *pattern)
+/*
+ * Make pattern the last pattern, hashed. The memo and the tokens are
+ * caches, so they change behind a const catalog.
+ */
+static struct catalog *use_pattern(const struct catalog *cc,
+				   const char *pattern)
 {
-	return hash_bytes(pattern, strlen(pattern));
+	struct catalog *c = (struct catalog *)cc;
+	size_t n;
+
+	if (c->last.text && !strcmp(c->last.text, pattern))
+		return c;
+	n = strlen(pattern);
+	grow_array((void **)&c->last.text, &c->last.cap, n + 1, 1);
+	memcpy(c->last.text, pattern, n + 1);
+	c->last.hash = hash_bytes(pattern, n);
+	match_pattern_free(c->last.tokens);
+	c->last.tokens = NULL;
+	c->last.tokenized = false;
+	return c;
 }
 
 /*
- * Return match_template_overlap(pattern, the ARN of resource type
- * rtype), remembered in the memo. The caller hashes the pattern once
- * with pattern_hash for all the templates it compares the pattern with.
+ * Return match_template_overlap(the last pattern, the ARN of resource
+ * type rtype), remembered in the memo.
  */
-static bool template_overlap(const struct catalog *cc, const char *pattern,
-			     uint64_t phash, uint32_t rtype)
+static bool template_overlap(struct catalog *c, uint32_t rtype)
 {
-	/* The memo and the tokenized templates are caches. */
-	struct catalog *c = (struct catalog *)cc;
 	struct overlap_memo *m = c->memo;
+	const char *pattern = c->last.text;
 	const char *arn = c->t.text + c->t.rtypes[rtype].arn;
-	uint64_t hash = phash ^ ((uint64_t)(rtype + 1) * 0x9e3779b97f4a7c15u);
+	uint64_t hash = c->last.hash ^
+			((uint64_t)(rtype + 1) * 0x9e3779b97f4a7c15u);
+	struct match_template *t;
 	struct overlap_entry *e;
 	bool overlaps;
 
@@ -1007,9 +1037,17 @@ static bool template_overlap(const struct catalog *cc, const char *pattern,
 					sizeof(*c->rtemplates));
 	if (!c->rtemplates[rtype])
 		c->rtemplates[rtype] = match_template_new(arn);
-	overlaps = c->rtemplates[rtype]
-		? match_template_overlap_with(pattern, c->rtemplates[rtype])
-		: match_template_overlap(pattern, arn);
+	if (!c->last.tokenized) {
+		c->last.tokens = match_pattern_new(pattern);
+		c->last.tokenized = true;
+	}
+	t = c->rtemplates[rtype];
+	if (t && c->last.tokens)
+		overlaps = match_pattern_overlap(c->last.tokens, t);
+	else if (t)
+		overlaps = match_template_overlap_with(pattern, t);
+	else
+		overlaps = match_template_overlap(pattern, arn);
 	if (m->n >= OVERLAP_MEMO_MAX)
 		memo_clear(m);
 	if (2 * (m->n + 1) > m->cap)
@@ -1023,20 +1061,19 @@ static bool template_overlap(const struct catalog *cc, const char *pattern,
 	return overlaps;
 }
 
-bool catalog_action_applies(const struct catalog *c,
+bool catalog_action_applies(const struct catalog *cc,
 			    const struct cat_action *a, const char *pattern)
 {
-	uint64_t phash;
+	struct catalog *c;
 	uint32_t i;
 
 	if (!strcmp(pattern, "*"))
 		return true;
 	if (!a->nrtypes)
 		return false;
-	phash = pattern_hash(pattern);
+	c = use_pattern(cc, pattern);
 	for (i = 0; i < a->nrtypes; i++)
-		if (template_overlap(c, pattern, phash,
-				     c->t.lists[a->rtypes + i]))
+		if (template_overlap(c, c->t.lists[a->rtypes + i]))
 			return true;
 	return false;
 }
@@ -1068,14 +1105,13 @@ uint32_t catalog_expand_level(const struct catalog *c,
 {
 	bool everything = !strcmp(pattern, "*");
 	bool *overlaps = xcalloc(svc->nrtypes + 1, sizeof(bool));
-	uint64_t phash = everything ? 0 : pattern_hash(pattern);
+	struct catalog *mc = everything ? NULL : use_pattern(c, pattern);
 	uint32_t id, n = 0, i;
 
 	/* Each resource type is compared with the pattern once. */
 	for (i = 0; i < svc->nrtypes; i++)
 		overlaps[i] = everything ||
-			      template_overlap(c, pattern, phash,
-					       svc->rtypes + i);
+			      template_overlap(mc, svc->rtypes + i);
 	for (id = svc->first; id < svc->first + svc->count; id++) {
 		const struct cat_action *a = &c->t.actions[id];
 		bool applies = everything;

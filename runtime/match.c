@@ -616,6 +616,46 @@ bool match_template_overlap_with(const char *pattern,
 	return walk(&tp, &tt, WALK_OVERLAP);
 }
 
+struct match_pattern {
+	size_t n;
+	struct token v[];
+};
+
+struct match_pattern *match_pattern_new(const char *pattern)
+{
+	struct match_pattern *p;
+	struct tokens tp;
+
+	if (!tokenize(pattern, MODE_RESOURCE, &tp))
+		return NULL;
+	p = malloc(sizeof(*p) + tp.n * sizeof(*p->v));
+	if (!p)
+		return NULL;
+	p->n = tp.n;
+	memcpy(p->v, tp.v, tp.n * sizeof(*p->v));
+	return p;
+}
+
+void match_pattern_free(struct match_pattern *p)
+{
+	free(p);
+}
+
+bool match_pattern_overlap(const struct match_pattern *p,
+			   const struct match_template *t)
+{
+	struct tokens tp, tt;
+
+	/* An overlap walk reads no variable names, only the tokens. */
+	tp.n = p->n;
+	tp.nvars = 0;
+	memcpy(tp.v, p->v, p->n * sizeof(*p->v));
+	tt.n = t->n;
+	tt.nvars = 0;
+	memcpy(tt.v, t->v, t->n * sizeof(*t->v));
+	return walk(&tp, &tt, WALK_OVERLAP);
+}
+
 bool match_resource_overlap_in(const char *a, const char *b,
 			       const char *arn_template)
 {

@@ -76,6 +76,20 @@ bool match_template_overlap_with(const char *pattern,
 				 const struct match_template *t);
 
 /*
+ * A resource pattern tokenized once, for comparing it with many
+ * templates. match_pattern_new returns NULL when the pattern is longer
+ * than MATCH_MAX characters or memory runs out: use
+ * match_template_overlap_with then. match_pattern_free accepts NULL.
+ */
+struct match_pattern;
+struct match_pattern *match_pattern_new(const char *pattern);
+void match_pattern_free(struct match_pattern *p);
+
+/* Return match_template_overlap_with(the pattern p was made of, t). */
+bool match_pattern_overlap(const struct match_pattern *p,
+			   const struct match_template *t);
+
+/*
  * Return whether some resource matches both patterns and the ARN
  * template, whose variables are read as for match_template_overlap.
  * Used to decide whether two patterns can name one resource of a type.

@@ -25,7 +25,7 @@ BINDIR = $(PREFIX)/bin
 STDLIBDIR = $(PREFIX)/share/mandate/stdlib
 MANDIR = $(PREFIX)/share/man
 
-PKGS = libcjson libpcre2-8 libgit2 libcrypto
+PKGS = libcjson libpcre2-8 libgit2
 
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wwrite-strings -Wvla -Wformat=2 -Wno-format-nonliteral

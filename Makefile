@@ -103,6 +103,16 @@ $(BUILD)/%.o: %.c $(DEPS_STAMP) | $(GEN_HEADERS)
 $(BUILD)/compiler/gitlib.o: ALL_CFLAGS += \
 	$(if $(LIBGIT2_SONAME),-DLIBGIT2_SONAME='"$(LIBGIT2_SONAME)"')
 
+# Rewritten only when the soname changes, as after an upgrade of libgit2,
+# so that gitlib.o is compiled again with the new one.
+$(BUILD)/compiler/gitlib.o: $(BUILD)/libgit2-soname
+$(BUILD)/libgit2-soname: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(LIBGIT2_SONAME)' | cmp -s - $@ || \
+		echo '$(LIBGIT2_SONAME)' >$@
+
+.PHONY: FORCE
+
 $(BUILD)/libmandate-core.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^

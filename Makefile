@@ -25,7 +25,9 @@ BINDIR = $(PREFIX)/bin
 STDLIBDIR = $(PREFIX)/share/mandate/stdlib
 MANDIR = $(PREFIX)/share/man
 
-PKGS = libcjson libpcre2-8 libgit2 libcrypto
+PKGS = libcjson libpcre2-8 libgit2
+# libgit2 is not linked: mandate diff loads it with dlopen (gitlib.c).
+LINK_PKGS = $(filter-out libgit2,$(PKGS))
 
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wwrite-strings -Wvla -Wformat=2 -Wno-format-nonliteral
@@ -44,7 +46,11 @@ endif
 DEPS_STAMP = $(BUILD)/.deps-ok
 TEST_TOOLS_STAMP = $(BUILD)/.test-tools-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# dlopen is in libdl before glibc 2.34, in libc from then on.
+PKG_LIBS = $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -ldl
+# Expanded only when gitlib.o is compiled. Without a soname the define is
+# left out and gitlib.c stops with #error.
+LIBGIT2_SONAME = $(shell sh scripts/libgit2-soname.sh $(CC))
 
 COMPILER_SRCS = $(filter-out compiler/main.c compiler/gen_catalog.c,\
 	$(wildcard compiler/*.c))
@@ -97,6 +103,19 @@ GEN_HEADERS = $(if $(wildcard grammar/parser.y),$(BUILD)/parser.h $(BUILD)/lexer
 $(BUILD)/%.o: %.c $(DEPS_STAMP) | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/compiler/gitlib.o: ALL_CFLAGS += \
+	$(if $(LIBGIT2_SONAME),-DLIBGIT2_SONAME='"$(LIBGIT2_SONAME)"')
+
+# Rewritten only when the soname changes, as after an upgrade of libgit2,
+# so that gitlib.o is compiled again with the new one.
+$(BUILD)/compiler/gitlib.o: $(BUILD)/libgit2-soname
+$(BUILD)/libgit2-soname: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(LIBGIT2_SONAME)' | cmp -s - $@ || \
+		echo '$(LIBGIT2_SONAME)' >$@
+
+.PHONY: FORCE
 
 $(BUILD)/libmandate-core.a: $(LIB_OBJS)
 	rm -f $@

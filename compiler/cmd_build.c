@@ -3,7 +3,6 @@
 
 #include <cJSON.h>
 #include <getopt.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +10,7 @@
 #include "fsutil.h"
 #include "pipeline.h"
 #include "report.h"
+#include "sha256.h"
 #include "version.h"
 
 /* An earlier build's manifest larger than this is not read. */
@@ -48,24 +48,13 @@ static void build_usage(FILE *out)
 	      "the verdict.\n", out);
 }
 
-static void sha256_hex(const void *data, size_t len, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0, i;
-
-	if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL) || n != 32)
-		BUG("SHA-256 failed");
-	for (i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
 /* Append manifest.json, listing every other file with its hash. */
 static void add_manifest(struct emit_result *r, const char *catalog)
 {
 	cJSON *doc = cJSON_CreateObject(), *files;
 	struct emitted_file *m;
 	struct buf text = BUF_INIT;
-	char hex[65];
+	char hex[SHA256_HEX_SIZE];
 	size_t i;
 
 	cJSON_AddStringToObject(doc, "generator", "mandate " MANDATE_VERSION);
@@ -74,7 +63,7 @@ static void add_manifest(struct emit_result *r, const char *catalog)
 	for (i = 0; i < r->n; i++) {
 		cJSON *f = cJSON_CreateObject();
 
-		sha256_hex(r->files[i].data, r->files[i].len, hex);
+		sha256_hex(hex, r->files[i].data, r->files[i].len);
 		cJSON_AddStringToObject(f, "path", r->files[i].path);
 		cJSON_AddStringToObject(f, "sha256", hex);
 		cJSON_AddNumberToObject(f, "bytes", (double)r->files[i].len);

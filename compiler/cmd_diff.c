@@ -8,12 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <git2.h>
-
 #include "ast.h"
 #include "buf.h"
 #include "diff_report.h"
 #include "fsutil.h"
+#include "gitlib.h"
 #include "gitrev.h"
 #include "permdiff.h"
 #include "pipeline.h"
@@ -825,11 +824,11 @@ static bool names_path(struct gitrev_repo *r, const char *prefix,
 
 		if (!revs[i] || gitrev_revparse(&obj, r, revs[i]) < 0)
 			continue;
-		if (git_object_peel(&tree, obj, GIT_OBJECT_TREE) == 0) {
+		if (git.object_peel(&tree, obj, GIT_OBJECT_TREE) == 0) {
 			found = gitrev_tree_has((git_tree *)tree, rel);
-			git_object_free(tree);
+			git.object_free(tree);
 		}
-		git_object_free(obj);
+		git.object_free(obj);
 	}
 	free(rel);
 	return found;
@@ -867,7 +866,7 @@ static void report_unknown_argument(struct gitrev_repo *r, const char *arg)
 		git_tree *tree;
 
 		if (gitrev_tree(&tree, commit, r, arg, &cli.diag) == 0)
-			git_tree_free(tree);
+			git.tree_free(tree);
 		return;
 	}
 	diag_plain(&cli.diag, DIAG_ERROR, "'%s' is neither a revision nor a "
@@ -1013,8 +1012,8 @@ static int compare(bool *escalated, bool *usage_error,
 out:
 	perm_diff_release(&d);
 	free_renames(renames, nrenames);
-	git_tree_free(base.tree);
-	git_tree_free(head.tree);
+	git.tree_free(base.tree);
+	git.tree_free(head.tree);
 	pipeline_release(&base.pl);
 	pipeline_release(&head.pl);
 	return ret;

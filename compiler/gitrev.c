@@ -1,17 +1,17 @@
 #include "common.h"
 #include "gitrev.h"
 
-#include <git2.h>
 #include <sys/stat.h>
 
 #include "build.h"
 #include "buf.h"
 #include "diag.h"
+#include "gitlib.h"
 #include "source.h"
 
 static const char *git_message(void)
 {
-	const git_error *e = git_error_last();
+	const git_error *e = git.error_last();
 
 	return e && e->message ? e->message : "libgit2 gave no reason";
 }
@@ -29,7 +29,7 @@ static bool has_suffix(const char *s, const char *suffix)
  */
 static bool is_workdir(git_repository *repo, const char *dir)
 {
-	const char *workdir = git_repository_workdir(repo);
+	const char *workdir = git.repository_workdir(repo);
 	char *real = realpath(dir, NULL);
 	size_t n = real ? strlen(real) : 0;
 	bool same = workdir && real && !strncmp(workdir, real, n) &&
@@ -50,17 +50,17 @@ static int open_from_env(git_repository **out, const char *git_dir)
 	int err;
 
 	if (!work_tree || !*work_tree)
-		return git_repository_open_ext(out, NULL,
+		return git.repository_open_ext(out, NULL,
 					       GIT_REPOSITORY_OPEN_FROM_ENV,
 					       NULL);
 	if (git_dir)
-		err = git_repository_open_ext(out, git_dir,
+		err = git.repository_open_ext(out, git_dir,
 					      GIT_REPOSITORY_OPEN_NO_SEARCH,
 					      NULL);
 	else
-		err = git_repository_open_ext(out, ".", 0, NULL);
+		err = git.repository_open_ext(out, ".", 0, NULL);
 	if (err == 0 && !is_workdir(*out, work_tree))
-		err = git_repository_set_workdir(*out, work_tree, 0);
+		err = git.repository_set_workdir(*out, work_tree, 0);
 	return err;
 }
 
@@ -70,12 +70,15 @@ int gitrev_open(struct gitrev_repo *r, const char *dir, struct diag *d)
 	int err;
 
 	memset(r, 0, sizeof(*r));
-	git_libgit2_init();
+	if (gitlib_load(d) < 0)
+		return -1;
+	git.libgit2_init();
+	r->initialized = true;
 	if (git_dir && !*git_dir)
 		git_dir = NULL;
 	if (dir) {
 		r->dir = xstrdup(dir);
-		err = git_repository_open_ext(&r->repo, dir, 0, NULL);
+		err = git.repository_open_ext(&r->repo, dir, 0, NULL);
 	} else {
 		r->dir = xstrdup(git_dir ? git_dir : ".");
 		err = open_from_env(&r->repo, git_dir);
@@ -85,17 +88,19 @@ int gitrev_open(struct gitrev_repo *r, const char *dir, struct diag *d)
 			   "%s", r->dir, git_message());
 		return -1;
 	}
-	r->workdir = git_repository_workdir(r->repo);
+	r->workdir = git.repository_workdir(r->repo);
 	return 0;
 }
 
 void gitrev_close(struct gitrev_repo *r)
 {
-	git_index_free(r->index);
-	git_repository_free(r->repo);
+	if (r->initialized) {
+		git.index_free(r->index);
+		git.repository_free(r->repo);
+		git.libgit2_shutdown();
+	}
 	free(r->dir);
 	memset(r, 0, sizeof(*r));
-	git_libgit2_shutdown();
 }
 
 /* Return whether remote.NAME.url is set, NAME being name's first len bytes. */
@@ -111,11 +116,11 @@ static bool has_remote(git_repository *repo, const char *name, size_t len)
 	 * git_remote_lookup and git_remote_list leaked PCRE2 match data
 	 * under LeakSanitizer with Debian's libgit2 1.5.1.
 	 */
-	if (git_repository_config_snapshot(&config, repo) < 0)
+	if (git.repository_config_snapshot(&config, repo) < 0)
 		return false;
 	buf_addf(&key, "remote.%.*s.url", (int)len, name);
-	found = git_config_get_string(&url, config, buf_str(&key)) == 0;
-	git_config_free(config);
+	found = git.config_get_string(&url, config, buf_str(&key)) == 0;
+	git.config_free(config);
 	buf_release(&key);
 	return found;
 }
@@ -161,17 +166,17 @@ char *gitrev_suggest(struct gitrev_repo *r, const char *rev, struct diag *d)
 
 	if (gitrev_resolves(r, "HEAD"))
 		add_name(&list, "HEAD");
-	if (git_branch_iterator_new(&it, r->repo, GIT_BRANCH_ALL) == 0) {
-		while (git_branch_next(&ref, &type, it) == 0) {
+	if (git.branch_iterator_new(&it, r->repo, GIT_BRANCH_ALL) == 0) {
+		while (git.branch_next(&ref, &type, it) == 0) {
 			/* origin/HEAD only points at another branch */
-			if (git_reference_type(ref) != GIT_REFERENCE_SYMBOLIC &&
-			    git_branch_name(&name, ref) == 0)
+			if (git.reference_type(ref) != GIT_REFERENCE_SYMBOLIC &&
+			    git.branch_name(&name, ref) == 0)
 				add_name(&list, name);
-			git_reference_free(ref);
+			git.reference_free(ref);
 		}
-		git_branch_iterator_free(it);
+		git.branch_iterator_free(it);
 	}
-	git_tag_foreach(r->repo, add_tag_name, &list);
+	git.tag_foreach(r->repo, add_tag_name, &list);
 	guess = nearest_name(rev, list.v, list.n);
 	if (guess && strcmp(guess, rev)) {
 		diag_plain(d, DIAG_NOTE, "did you mean '%s'?", guess);
@@ -216,19 +221,19 @@ static int head_reflog_id(git_oid *out, size_t *count,
 	int err = GIT_ENOTFOUND;
 
 	*count = 0;
-	if (git_reflog_read(&reflog, repo, "HEAD") < 0)
+	if (git.reflog_read(&reflog, repo, "HEAD") < 0)
 		return GIT_ENOTFOUND;
-	*count = git_reflog_entrycount(reflog);
+	*count = git.reflog_entrycount(reflog);
 	if (n < *count) {
-		entry = git_reflog_entry_byindex(reflog, n);
-		git_oid_cpy(out, git_reflog_entry_id_new(entry));
+		entry = git.reflog_entry_byindex(reflog, n);
+		git.oid_cpy(out, git.reflog_entry_id_new(entry));
 		err = 0;
 	} else if (n == *count && n > 0) {
-		entry = git_reflog_entry_byindex(reflog, n - 1);
-		git_oid_cpy(out, git_reflog_entry_id_old(entry));
-		err = git_oid_is_zero(out) ? GIT_ENOTFOUND : 0;
+		entry = git.reflog_entry_byindex(reflog, n - 1);
+		git.oid_cpy(out, git.reflog_entry_id_old(entry));
+		err = git.oid_is_zero(out) ? GIT_ENOTFOUND : 0;
 	}
-	git_reflog_free(reflog);
+	git.reflog_free(reflog);
 	return err;
 }
 
@@ -277,15 +282,15 @@ int gitrev_revparse(git_object **out, struct gitrev_repo *r, const char *rev)
 	if (has_reflog_date(rev))
 		return GIT_EINVALIDSPEC;	/* report_revision explains */
 	if (n < 0)
-		return git_revparse_single(out, r->repo, rev);
+		return git.revparse_single(out, r->repo, rev);
 
 	/* libgit2 1.5.1 reads HEAD@{N} from the current branch's reflog */
 	err = head_reflog_id(&oid, &count, r->repo, (size_t)n);
 	if (err < 0)
 		return err;
-	git_oid_tostr(id, sizeof(id), &oid);
+	git.oid_tostr(id, sizeof(id), &oid);
 	buf_addf(&resolved, "%s%s", id, rev + end);
-	err = git_revparse_single(out, r->repo, buf_str(&resolved));
+	err = git.revparse_single(out, r->repo, buf_str(&resolved));
 	buf_release(&resolved);
 	return err;
 }
@@ -296,13 +301,13 @@ bool gitrev_resolves(struct gitrev_repo *r, const char *rev)
 
 	if (gitrev_revparse(&obj, r, rev) < 0)
 		return false;
-	git_object_free(obj);
+	git.object_free(obj);
 	return true;
 }
 
 static void note_shallow(struct gitrev_repo *r, struct diag *d)
 {
-	if (git_repository_is_shallow(r->repo) == 1)
+	if (git.repository_is_shallow(r->repo) == 1)
 		diag_plain(d, DIAG_NOTE, "this is a shallow clone, which "
 			   "lacks older commits; fetch the whole history with "
 			   "git fetch --unshallow, or in CI check out with a "
@@ -326,10 +331,10 @@ static char *list_remotes(struct buf *out, git_repository *repo)
 	 * no regular expression: git_config_iterator_glob_new leaked PCRE2
 	 * match data under LeakSanitizer with libgit2 1.5.1.
 	 */
-	if (git_repository_config_snapshot(&config, repo) < 0)
+	if (git.repository_config_snapshot(&config, repo) < 0)
 		return NULL;
-	if (git_config_iterator_new(&it, config) == 0) {
-		while (git_config_next(&entry, it) == 0) {
+	if (git.config_iterator_new(&it, config) == 0) {
+		while (git.config_next(&entry, it) == 0) {
 			const char *name = entry->name + 7;	/* "remote." */
 			size_t len;
 
@@ -345,9 +350,9 @@ static char *list_remotes(struct buf *out, git_repository *repo)
 				pick = xstrndup(name, len);
 			}
 		}
-		git_config_iterator_free(it);
+		git.config_iterator_free(it);
 	}
-	git_config_free(config);
+	git.config_free(config);
 	return pick;
 }
 
@@ -373,15 +378,15 @@ static bool may_exist_upstream(struct gitrev_repo *r)
 	const char *refspec;
 	bool partial = false;
 
-	if (remote && git_repository_is_shallow(r->repo) == 1) {
+	if (remote && git.repository_is_shallow(r->repo) == 1) {
 		partial = true;
 	} else if (remote &&
-		   git_repository_config_snapshot(&config, r->repo) == 0) {
+		   git.repository_config_snapshot(&config, r->repo) == 0) {
 		buf_addf(&key, "remote.%s.fetch", remote);
-		partial = git_config_get_string(&refspec, config,
+		partial = git.config_get_string(&refspec, config,
 						buf_str(&key)) < 0 ||
 			  !strchr(refspec, '*');
-		git_config_free(config);
+		git.config_free(config);
 	}
 	free(remote);
 	buf_release(&remotes);
@@ -577,12 +582,12 @@ static int count_parents(unsigned *out, struct gitrev_repo *r,
 	*out = 0;
 	if (gitrev_revparse(&obj, r, rev) < 0)
 		return -1;
-	err = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT);
+	err = git.object_peel(&commit, obj, GIT_OBJECT_COMMIT);
 	if (err == 0) {
-		*out = git_commit_parentcount((git_commit *)commit);
-		git_object_free(commit);
+		*out = git.commit_parentcount((git_commit *)commit);
+		git.object_free(commit);
 	}
-	git_object_free(obj);
+	git.object_free(obj);
 	return err < 0 ? -1 : 0;
 }
 
@@ -617,7 +622,7 @@ static int reject_missing_parent(struct gitrev_repo *r, const char *rev,
 		buf_add(&walk, step, (size_t)(p - step));
 		if (gitrev_revparse(&obj, r, buf_str(&walk)) < 0)
 			break;
-		git_object_free(obj);
+		git.object_free(obj);
 	} while (*p);
 	commit = xstrndup(buf_str(&walk), resolved);
 	if (*step == '^' && number >= 2 &&
@@ -645,7 +650,7 @@ static void report_past_history(struct gitrev_repo *r, const char *rev,
 
 	if (reject_missing_parent(r, rev, d) < 0)
 		return;
-	if (git_repository_is_shallow(r->repo) == 1) {
+	if (git.repository_is_shallow(r->repo) == 1) {
 		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
 			   "repository at '%s': it is older than the commits "
 			   "this shallow clone fetched", rev, r->dir);
@@ -719,14 +724,14 @@ static bool has_no_commits(struct gitrev_repo *r)
 	git_reference *ref;
 	bool none;
 
-	if (git_repository_head_unborn(r->repo) != 1)
+	if (git.repository_head_unborn(r->repo) != 1)
 		return false;
-	if (git_reference_iterator_new(&it, r->repo) < 0)
+	if (git.reference_iterator_new(&it, r->repo) < 0)
 		return false;
-	none = git_reference_next(&ref, it) < 0;
+	none = git.reference_next(&ref, it) < 0;
 	if (!none)
-		git_reference_free(ref);
-	git_reference_iterator_free(it);
+		git.reference_free(ref);
+	git.reference_iterator_free(it);
 	return none;
 }
 
@@ -752,38 +757,38 @@ static int reject_no_upstream(struct gitrev_repo *r, const char *rev,
 	      (len == 8 && !strncasecmp(at + 2, "upstream", 8))))
 		return 0;
 	if (at == rev || (at - rev == 4 && !strncmp(rev, "HEAD", 4))) {
-		if (git_repository_head(&head, r->repo) < 0 ||
-		    !git_reference_is_branch(head)) {
+		if (git.repository_head(&head, r->repo) < 0 ||
+		    !git.reference_is_branch(head)) {
 			diag_plain(d, DIAG_ERROR, "revision '%s' names the "
 				   "upstream of the current branch, but HEAD "
 				   "is not on a branch", rev);
-			git_reference_free(head);
+			git.reference_free(head);
 			return -1;
 		}
-		branch = git_reference_shorthand(head);
+		branch = git.reference_shorthand(head);
 		len = strlen(branch);
 	} else {
 		branch = rev;
 		len = (size_t)(at - rev);
 		buf_addf(&key, "refs/heads/%.*s", (int)len, branch);
-		if (git_reference_lookup(&head, r->repo, buf_str(&key)) < 0) {
+		if (git.reference_lookup(&head, r->repo, buf_str(&key)) < 0) {
 			buf_release(&key);
 			return 0;	/* not a branch: reported as missing */
 		}
 		buf_reset(&key);
 	}
-	if (git_repository_config_snapshot(&config, r->repo) == 0) {
+	if (git.repository_config_snapshot(&config, r->repo) == 0) {
 		buf_addf(&key, "branch.%.*s.remote", (int)len, branch);
-		missing = git_config_get_string(&remote, config,
+		missing = git.config_get_string(&remote, config,
 						buf_str(&key)) < 0;
-		git_config_free(config);
+		git.config_free(config);
 	}
 	if (missing)
 		diag_plain(d, DIAG_ERROR, "revision '%s' names the upstream of "
 			   "branch '%.*s', which has no upstream; set one with "
 			   "git branch --set-upstream-to=REMOTE/BRANCH %.*s",
 			   rev, (int)len, branch, (int)len, branch);
-	git_reference_free(head);
+	git.reference_free(head);
 	buf_release(&key);
 	return missing ? -1 : 0;
 }
@@ -841,7 +846,7 @@ static void report_revision(struct gitrev_repo *r, const char *rev, int err,
 		diag_plain(d, DIAG_ERROR, "revision '%s' is not in the "
 			   "repository at '%s': %s", rev, r->dir, why);
 	} else if (err == GIT_ENOTFOUND ||
-		   git_repository_is_shallow(r->repo) == 1) {
+		   git.repository_is_shallow(r->repo) == 1) {
 		report_missing(r, rev, d);
 	} else {
 		diag_plain(d, DIAG_ERROR, "invalid revision '%s': %s; give a "
@@ -879,7 +884,7 @@ static int reject_ambiguous_ref(struct gitrev_repo *r, const char *rev,
 	for (i = 0; i < ARRAY_SIZE(spaces); i++) {
 		buf_reset(&ref);
 		buf_addf(&ref, "%s%.*s", spaces[i], (int)n, rev);
-		if (git_reference_name_to_id(&id, r->repo, buf_str(&ref)) == 0)
+		if (git.reference_name_to_id(&id, r->repo, buf_str(&ref)) == 0)
 			found[nfound++] = spaces[i];
 	}
 	buf_release(&ref);
@@ -896,7 +901,7 @@ static int reject_ambiguous_ref(struct gitrev_repo *r, const char *rev,
 /* Report that rev names obj, which is not a commit or a tree. */
 static void report_not_tree(const char *rev, git_object *obj, struct diag *d)
 {
-	const char *type = git_object_type2string(git_object_type(obj));
+	const char *type = git.object_type2string(git.object_type(obj));
 	const char *colon = strchr(rev, ':');
 
 	if (colon && colon != rev) {
@@ -948,12 +953,12 @@ static int reject_subtree(struct gitrev_repo *r, const char *rev,
 	if (gitrev_revparse(&top, r, top_rev) == 0) {
 		git_object *top_tree;
 
-		if (git_object_peel(&top_tree, top, GIT_OBJECT_TREE) == 0) {
-			same = git_oid_equal(git_object_id(top_tree),
-					     git_tree_id(tree));
-			git_object_free(top_tree);
+		if (git.object_peel(&top_tree, top, GIT_OBJECT_TREE) == 0) {
+			same = git.oid_equal(git.object_id(top_tree),
+					     git.tree_id(tree));
+			git.object_free(top_tree);
 		}
-		git_object_free(top);
+		git.object_free(top);
 	}
 	if (!same)
 		diag_plain(d, DIAG_ERROR, "revision '%s' names the directory "
@@ -981,18 +986,18 @@ int gitrev_tree(git_tree **out, char commit[GITREV_ID_SIZE],
 		report_revision(r, rev, err, d);
 		return -1;
 	}
-	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0) {
-		git_oid_tostr(commit, GITREV_ID_SIZE, git_object_id(peeled));
-		git_object_free(peeled);
+	if (git.object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0) {
+		git.oid_tostr(commit, GITREV_ID_SIZE, git.object_id(peeled));
+		git.object_free(peeled);
 	}
-	err = git_object_peel((git_object **)out, obj, GIT_OBJECT_TREE);
+	err = git.object_peel((git_object **)out, obj, GIT_OBJECT_TREE);
 	if (err < 0)
 		report_not_tree(rev, obj, d);
 	else if (reject_subtree(r, rev, *out, d) < 0)
 		err = -1;
-	git_object_free(obj);
+	git.object_free(obj);
 	if (err < 0) {
-		git_tree_free(*out);
+		git.tree_free(*out);
 		*out = NULL;
 	}
 	return err < 0 ? -1 : 0;
@@ -1090,34 +1095,34 @@ static int add_blob(struct walk *w, const char *path, const git_oid *id)
 	 * Read the size from the object's header first, so a blob over the
 	 * limit is rejected without being inflated into memory.
 	 */
-	if (git_repository_odb(&odb, w->repo) < 0 ||
-	    git_odb_read_header(&size, &type, odb, id) < 0) {
+	if (git.repository_odb(&odb, w->repo) < 0 ||
+	    git.odb_read_header(&size, &type, odb, id) < 0) {
 		diag_plain(w->d, DIAG_ERROR, "cannot read '%s' %s: %s",
 			   path, w->where, git_message());
-		git_odb_free(odb);
+		git.odb_free(odb);
 		return -1;
 	}
-	git_odb_free(odb);
+	git.odb_free(odb);
 	if (size > SOURCE_SPEC_MAX) {
 		diag_plain(w->d, DIAG_ERROR, "'%s' %s is %zu bytes, "
 			   "larger than the limit of %zu bytes for a spec file",
 			   path, w->where, size, SOURCE_SPEC_MAX);
 		return -1;
 	}
-	if (git_blob_lookup(&blob, w->repo, id) < 0) {
+	if (git.blob_lookup(&blob, w->repo, id) < 0) {
 		diag_plain(w->d, DIAG_ERROR, "cannot read '%s' %s: %s",
 			   path, w->where, git_message());
 		return -1;
 	}
 	buf_addf(&name, "%s:%s", w->rev, path);
-	src = source_from_memory(buf_str(&name), git_blob_rawcontent(blob),
-				 (size_t)git_blob_rawsize(blob));
+	src = source_from_memory(buf_str(&name), git.blob_rawcontent(blob),
+				 (size_t)git.blob_rawsize(blob));
 	src->unit_path = xstrdup(path);
 	grow_array((void **)&w->out->v, &w->out->cap, w->out->n + 1,
 		   sizeof(*w->out->v));
 	w->out->v[w->out->n++] = src;
 	buf_release(&name);
-	git_blob_free(blob);
+	git.blob_free(blob);
 	return 0;
 }
 
@@ -1135,8 +1140,8 @@ static int visit_entry(const char *root, const git_tree_entry *entry,
 		       void *payload)
 {
 	struct walk *w = payload;
-	const char *name = git_tree_entry_name(entry);
-	git_filemode_t mode = git_tree_entry_filemode(entry);
+	const char *name = git.tree_entry_name(entry);
+	git_filemode_t mode = git.tree_entry_filemode(entry);
 	struct buf path = BUF_INIT;
 	int ret = 0;
 
@@ -1152,7 +1157,7 @@ static int visit_entry(const char *root, const git_tree_entry *entry,
 		    mode == GIT_FILEMODE_BLOB_EXECUTABLE) &&
 		   gitrev_path_selected(buf_str(&path), w->paths, w->npaths) &&
 		   has_suffix(name, ".mandate")) {
-		if (add_blob(w, buf_str(&path), git_tree_entry_id(entry)) < 0)
+		if (add_blob(w, buf_str(&path), git.tree_entry_id(entry)) < 0)
 			w->ret = -1;
 	} else if (mode == GIT_FILEMODE_LINK &&
 		   gitrev_path_selected(buf_str(&path), w->paths, w->npaths) &&
@@ -1180,7 +1185,7 @@ int gitrev_read_specs(struct gitrev_files *out, struct gitrev_repo *r,
 
 	buf_addf(&where, "at '%s'", rev);
 	w.where = buf_str(&where);
-	if (git_tree_walk(tree, GIT_TREEWALK_PRE, visit_entry, &w) < 0) {
+	if (git.tree_walk(tree, GIT_TREEWALK_PRE, visit_entry, &w) < 0) {
 		diag_plain(d, DIAG_ERROR, "cannot read the tree of '%s': %s",
 			   rev, git_message());
 		w.ret = -1;
@@ -1193,7 +1198,7 @@ int gitrev_read_specs(struct gitrev_files *out, struct gitrev_repo *r,
 /* Read the index on first use. Returns 0, or -1 after reporting. */
 static int load_index(struct gitrev_repo *r, struct diag *d)
 {
-	if (!r->index && git_repository_index(&r->index, r->repo) < 0) {
+	if (!r->index && git.repository_index(&r->index, r->repo) < 0) {
 		diag_plain(d, DIAG_ERROR, "cannot read the index of '%s': %s",
 			   r->dir, git_message());
 		return -1;
@@ -1234,7 +1239,7 @@ int gitrev_skips_worktree(bool *out, struct gitrev_repo *r, const char *path,
 	*out = false;
 	if (load_index(r, d) < 0)
 		return -1;
-	e = git_index_get_bypath(r->index, path, 0);
+	e = git.index_get_bypath(r->index, path, 0);
 	*out = e && (e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE);
 	return 0;
 }
@@ -1248,12 +1253,12 @@ int gitrev_read_skipped(struct gitrev_files *out, struct gitrev_repo *r,
 
 	if (load_index(r, d) < 0)
 		return -1;
-	n = git_index_entrycount(r->index);
+	n = git.index_entrycount(r->index);
 	for (i = 0; i < n; i++) {
-		const git_index_entry *e = git_index_get_byindex(r->index, i);
+		const git_index_entry *e = git.index_get_byindex(r->index, i);
 
 		if (!(e->flags_extended & GIT_INDEX_ENTRY_SKIP_WORKTREE) ||
-		    git_index_entry_stage(e) != 0 ||
+		    git.index_entry_stage(e) != 0 ||
 		    !has_suffix(e->path, ".mandate") ||
 		    !gitrev_path_selected(e->path, paths, npaths) ||
 		    hidden_skipped(e->path, paths, npaths))
@@ -1279,8 +1284,8 @@ int gitrev_renames(char ***from, char ***to, size_t *n,
 	size_t i, cap = 0;
 	int err;
 
-	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+	git.diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	git.diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
 	*from = *to = NULL;
 	*n = 0;
 	opts.pathspec.strings = (char **)paths;
@@ -1293,13 +1298,13 @@ int gitrev_renames(char ***from, char ***to, size_t *n,
 	opts.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL;
 	find.flags = GIT_DIFF_FIND_RENAMES;
 	if (head_tree) {
-		err = git_diff_tree_to_tree(&diff, r->repo, tree, head_tree,
+		err = git.diff_tree_to_tree(&diff, r->repo, tree, head_tree,
 					    &opts);
 	} else {
 		opts.flags |= GIT_DIFF_INCLUDE_UNTRACKED |
 			      GIT_DIFF_RECURSE_UNTRACKED_DIRS;
 		find.flags |= GIT_DIFF_FIND_FOR_UNTRACKED;
-		err = git_diff_tree_to_workdir(&diff, r->repo, tree, &opts);
+		err = git.diff_tree_to_workdir(&diff, r->repo, tree, &opts);
 	}
 	/*
 	 * libgit2 stops pairing renamed files past rename_limit sources, 1000
@@ -1307,17 +1312,17 @@ int gitrev_renames(char ***from, char ***to, size_t *n,
 	 * and removed: allow as many as the diff has files.
 	 */
 	if (err == 0) {
-		find.rename_limit = git_diff_num_deltas(diff) + 1;
-		err = git_diff_find_similar(diff, &find);
+		find.rename_limit = git.diff_num_deltas(diff) + 1;
+		err = git.diff_find_similar(diff, &find);
 	}
 	if (err < 0) {
 		diag_plain(d, DIAG_ERROR, "cannot compare the trees for "
 			   "renamed files: %s", git_message());
-		git_diff_free(diff);
+		git.diff_free(diff);
 		return -1;
 	}
-	for (i = 0; i < git_diff_num_deltas(diff); i++) {
-		const git_diff_delta *delta = git_diff_get_delta(diff, i);
+	for (i = 0; i < git.diff_num_deltas(diff); i++) {
+		const git_diff_delta *delta = git.diff_get_delta(diff, i);
 
 		if (delta->status != GIT_DELTA_RENAMED)
 			continue;
@@ -1327,7 +1332,7 @@ int gitrev_renames(char ***from, char ***to, size_t *n,
 		(*to)[*n] = xstrdup(delta->new_file.path);
 		(*n)++;
 	}
-	git_diff_free(diff);
+	git.diff_free(diff);
 	return 0;
 }
 
@@ -1360,13 +1365,13 @@ int gitrev_worktree_entry(enum gitrev_entry *out, struct gitrev_repo *r,
 		}
 		buf_reset(&name);
 		buf_addf(&name, "%s/", path);
-		tracked = git_index_find_prefix(&pos, r->index,
+		tracked = git.index_find_prefix(&pos, r->index,
 						buf_str(&name)) == 0;
 	} else {
 		buf_adds(&name, path);
-		tracked = git_index_find(&pos, r->index, path) == 0;
+		tracked = git.index_find(&pos, r->index, path) == 0;
 	}
-	if (!tracked && git_ignore_path_is_ignored(&ignored, r->repo,
+	if (!tracked && git.ignore_path_is_ignored(&ignored, r->repo,
 						   buf_str(&name)) < 0) {
 		diag_plain(d, DIAG_ERROR, "cannot match '%s' against the "
 			   "ignore rules: %s", path, git_message());
@@ -1385,9 +1390,9 @@ bool gitrev_tree_has(git_tree *tree, const char *path)
 
 	if (!*path)
 		return true;
-	if (git_tree_entry_bypath(&entry, tree, path) < 0)
+	if (git.tree_entry_bypath(&entry, tree, path) < 0)
 		return false;
-	git_tree_entry_free(entry);
+	git.tree_entry_free(entry);
 	return true;
 }
 
@@ -1413,13 +1418,13 @@ static int resolve_commit(git_oid *out, struct gitrev_repo *r,
 
 	if (gitrev_tree(&tree, commit, r, rev, d) < 0)
 		return -1;
-	git_tree_free(tree);
+	git.tree_free(tree);
 	if (!commit[0]) {
 		diag_plain(d, DIAG_ERROR, "--merge-base needs commits, but "
 			   "'%s' names a tree", rev);
 		return -1;
 	}
-	if (git_oid_fromstr(out, commit) < 0) {
+	if (git.oid_fromstr(out, commit) < 0) {
 		diag_plain(d, DIAG_ERROR, "cannot read the commit id of '%s': "
 			   "%s", rev, git_message());
 		return -1;
@@ -1429,7 +1434,7 @@ static int resolve_commit(git_oid *out, struct gitrev_repo *r,
 
 static int cmp_oids(const void *a, const void *b)
 {
-	return git_oid_cmp(a, b);
+	return git.oid_cmp(a, b);
 }
 
 /*
@@ -1448,15 +1453,15 @@ static int list_ancestors(git_oid **out, size_t *n, bool *complete,
 	*out = NULL;
 	*n = 0;
 	*complete = false;
-	if (git_revwalk_new(&walk, repo) < 0)
+	if (git.revwalk_new(&walk, repo) < 0)
 		return -1;
-	err = git_revwalk_push(walk, start);
-	while (err == 0 && (err = git_revwalk_next(&id, walk)) == 0) {
+	err = git.revwalk_push(walk, start);
+	while (err == 0 && (err = git.revwalk_next(&id, walk)) == 0) {
 		grow_array((void **)out, &cap, *n + 1, sizeof(**out));
 		(*out)[(*n)++] = id;
 	}
 	*complete = err == GIT_ITEROVER;
-	git_revwalk_free(walk);
+	git.revwalk_free(walk);
 	sort_array(*out, *n, sizeof(**out), cmp_oids);
 	return 0;
 }
@@ -1474,7 +1479,7 @@ static bool merge_base_cut_off(struct gitrev_repo *r, const git_oid *one,
 	size_t n_ones, n_twos, i;
 	bool complete_one, complete_two, shared = false;
 
-	if (git_repository_is_shallow(r->repo) != 1)
+	if (git.repository_is_shallow(r->repo) != 1)
 		return false;
 	if (list_ancestors(&ones, &n_ones, &complete_one, r->repo, one) < 0 ||
 	    list_ancestors(&twos, &n_twos, &complete_two, r->repo, two) < 0) {
@@ -1506,7 +1511,7 @@ int gitrev_merge_base(char out[GITREV_ID_SIZE], struct gitrev_repo *r,
 		note_shallow(r, d);
 		return -1;
 	}
-	err = git_merge_base(&merge_base, r->repo, &one, &two);
+	err = git.merge_base(&merge_base, r->repo, &one, &two);
 	if (err == GIT_ENOTFOUND) {
 		diag_plain(d, DIAG_ERROR, "'%s' and '%s' have no merge base: "
 			   "no commit is an ancestor of both", base, head);
@@ -1518,7 +1523,7 @@ int gitrev_merge_base(char out[GITREV_ID_SIZE], struct gitrev_repo *r,
 	 * "object not found", which libgit2 1.5.1 does not tell from other
 	 * failures by its code.
 	 */
-	if (err < 0 && git_repository_is_shallow(r->repo) == 1) {
+	if (err < 0 && git.repository_is_shallow(r->repo) == 1) {
 		diag_plain(d, DIAG_ERROR, "cannot find the merge base of '%s' "
 			   "and '%s': it is not in this shallow clone, whose "
 			   "history stops before the two meet", base, head);
@@ -1530,6 +1535,6 @@ int gitrev_merge_base(char out[GITREV_ID_SIZE], struct gitrev_repo *r,
 			   "and '%s': %s", base, head, git_message());
 		return -1;
 	}
-	git_oid_tostr(out, GITREV_ID_SIZE, &merge_base);
+	git.oid_tostr(out, GITREV_ID_SIZE, &merge_base);
 	return 0;
 }

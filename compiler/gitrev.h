@@ -19,13 +19,16 @@ struct gitrev_repo {
 	char *dir;		/* as the user named it, for messages */
 	const char *workdir;	/* with a final '/'; NULL when bare */
 	struct git_index *index;	/* read on first use */
+	bool initialized;	/* libgit2 was loaded and initialized */
 };
 
 /*
  * Open the repository holding dir (searching upwards, as git does), or
  * when dir is NULL the one that git would use: GIT_DIR and
  * GIT_WORK_TREE when set, else the one holding the current directory.
- * Returns 0, or -1 after reporting to d that there is none.
+ * Loads libgit2 on first use (gitlib.h). Returns 0, or -1 after
+ * reporting to d that libgit2 cannot be loaded or there is no
+ * repository. Call gitrev_close in either case.
  */
 int gitrev_open(struct gitrev_repo *r, const char *dir, struct diag *d);
 void gitrev_close(struct gitrev_repo *r);

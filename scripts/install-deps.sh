@@ -16,7 +16,7 @@ FUZZ=false
 [ "${1:-}" = --fuzz ] && FUZZ=true
 
 PACKAGES="gcc make flex bison pkg-config libcjson-dev libgit2-dev \
-libpcre2-dev libssl-dev jq groff-base libxml2-utils"
+libpcre2-dev jq groff-base libxml2-utils"
 # libclang-rt-dev contains libFuzzer and the sanitizer runtimes for clang.
 $FUZZ && PACKAGES="$PACKAGES clang libclang-rt-dev"
 

@@ -21,6 +21,16 @@ struct named {
 	size_t index;
 };
 
+/*
+ * The words [lo, hi) of a bitset that may hold set bits; the others are
+ * zero. A statement names one service's actions, which are adjacent
+ * in the catalog, so clearing and scanning that range is far cheaper
+ * than the whole set.
+ */
+struct words {
+	size_t lo, hi;
+};
+
 struct ref_entry {
 	size_t action;
 	size_t order;		/* position in the reference set */
@@ -49,6 +59,7 @@ struct contain {
 	struct cand_deny *denies;
 	size_t ndenies, denies_cap;
 	uint64_t *actions;	/* of the candidate statement being checked */
+	struct words used;	/* the words of actions that may be set */
 	const char **unlisted;	/* its literal actions missing from the list */
 	size_t nunlisted, unlisted_cap;
 };
@@ -153,6 +164,16 @@ static void bit_set(uint64_t *b, size_t i)
 static bool bit_has(const uint64_t *b, size_t i)
 {
 	return b[i / 64] >> (i % 64) & 1;
+}
+
+/* Set bit i and widen used to take in its word. */
+static void bit_set_in(uint64_t *b, size_t i, struct words *used)
+{
+	bit_set(b, i);
+	if (i / 64 < used->lo)
+		used->lo = i / 64;
+	if (i / 64 + 1 > used->hi)
+		used->hi = i / 64 + 1;
 }
 
 /* Return the smallest member >= from, or SIZE_MAX. */
@@ -335,6 +356,7 @@ int contain_new(struct contain **out, const struct contain_options *opt)
 		c->opt.actions_label = "the action list";
 	c->nwords = (opt->nactions + 63) / 64 + 1;
 	c->actions = malloc(c->nwords * sizeof(*c->actions));
+	c->used = (struct words){ 0, c->nwords };
 	if (!c->actions) {
 		contain_free(c);
 		return -1;
@@ -407,7 +429,7 @@ static size_t find_action(const struct contain *c, const char *name)
 
 /* Add to bits every listed action that the action pattern matches. */
 static void expand(const struct contain *c, const char *pattern,
-		   uint64_t *bits)
+		   uint64_t *bits, struct words *used)
 {
 	size_t k = strcspn(pattern, "*?");
 	bool trailing_star;
@@ -416,7 +438,7 @@ static void expand(const struct contain *c, const char *pattern,
 	if (!pattern[k]) {
 		i = find_action(c, pattern);
 		if (i != CONTAIN_NOT_LISTED)
-			bit_set(bits, i);
+			bit_set_in(bits, i, used);
 		return;
 	}
 	/* "s3:*" and "*" match the whole range without a look at each name. */
@@ -427,23 +449,33 @@ static void expand(const struct contain *c, const char *pattern,
 		if (fold_ncmp(name, pattern, k))
 			break;
 		if (trailing_star || match_action(pattern, name))
-			bit_set(bits, c->sorted[i]);
+			bit_set_in(bits, c->sorted[i], used);
 	}
 }
 
-/* Fill bits with the listed actions that statement s names. */
+/*
+ * Fill bits with the listed actions that statement s names. On entry
+ * used covers every set bit of bits; on return, every bit now set.
+ */
 static void stmt_actions(const struct contain *c,
-			 const struct aws_statement *s, uint64_t *bits)
+			 const struct aws_statement *s, uint64_t *bits,
+			 struct words *used)
 {
 	size_t i;
 
-	memset(bits, 0, c->nwords * sizeof(*bits));
+	memset(bits + used->lo, 0, (used->hi - used->lo) * sizeof(*bits));
+	used->lo = c->nwords;
+	used->hi = 0;
 	for (i = 0; i < s->nactions; i++)
-		expand(c, s->actions[i], bits);
+		expand(c, s->actions[i], bits, used);
+	if (used->lo > used->hi)
+		used->lo = used->hi = 0;
 	if (!s->not_action)
 		return;
 	for (i = 0; i < c->nwords; i++)
 		bits[i] = ~bits[i];
+	used->lo = 0;
+	used->hi = c->nwords;
 }
 
 /* Return whether statement s names the concrete action name. */
@@ -478,8 +510,9 @@ int contain_set_reference(struct contain *c,
 		const struct aws_policy_doc *doc = ref[p].doc;
 
 		for (s = 0; doc && s < doc->nstmts; s++, order++) {
-			stmt_actions(c, &doc->stmts[s], c->actions);
-			for (id = bit_next(c, c->actions, 0); id != SIZE_MAX;
+			stmt_actions(c, &doc->stmts[s], c->actions, &c->used);
+			for (id = bit_next(c, c->actions, c->used.lo * 64);
+			     id != SIZE_MAX && id < c->used.hi * 64;
 			     id = bit_next(c, c->actions, id + 1)) {
 				if (!grow((void **)&c->entries, &c->entries_cap,
 					  c->nentries + 1, sizeof(*c->entries)))
@@ -504,6 +537,7 @@ fail:
 int contain_set_candidate(struct contain *c,
 			  const struct contain_policy *cand, size_t n)
 {
+	struct words used;
 	size_t p, s;
 
 	release_denies(c);
@@ -526,7 +560,10 @@ int contain_set_candidate(struct contain *c,
 			if (!d->actions)
 				goto fail;
 			c->ndenies++;
-			stmt_actions(c, d->stmt, d->actions);
+			/* All of it is cleared, as bit_has reads any word. */
+			memset(d->actions, 0, c->nwords * sizeof(*d->actions));
+			used = (struct words){ 0, 0 };
+			stmt_actions(c, d->stmt, d->actions, &used);
 		}
 	}
 	return 0;
@@ -1210,7 +1247,8 @@ static int check_resource(struct contain *c, struct pair *q,
 	struct contain_gap g;
 	size_t id, i;
 
-	for (id = bit_next(c, c->actions, 0); id != SIZE_MAX;
+	for (id = bit_next(c, c->actions, c->used.lo * 64);
+	     id != SIZE_MAX && id < c->used.hi * 64;
 	     id = bit_next(c, c->actions, id + 1)) {
 		q->action = id;
 		q->name = action_name(c, id);
@@ -1249,7 +1287,7 @@ int contain_check_statement(struct contain *c, size_t policy, size_t stmt,
 		return 0;
 	if (collect_unlisted(c, s) < 0)
 		return -1;
-	stmt_actions(c, s, c->actions);
+	stmt_actions(c, s, c->actions, &c->used);
 	memset(&q, 0, sizeof(q));
 	q.policy = &c->cand[policy];
 	q.stmt = s;

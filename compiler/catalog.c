@@ -100,15 +100,27 @@ static unsigned char lower(unsigned char ch)
 	return ch >= 'A' && ch <= 'Z' ? (unsigned char)(ch | 0x20) : ch;
 }
 
+/*
+ * Hash a name ignoring the case of ASCII letters, 8 bytes at a time.
+ * Setting bit 5 of each byte folds 'A'-'Z' onto 'a'-'z'. It folds a few
+ * other characters together too, which can only cost a collision, as
+ * every lookup compares the names after.
+ */
 static uint64_t hash_lower(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	const uint64_t fold = 0x2020202020202020ULL;
+	size_t n = strlen(s);
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-	for (; *s; s++) {
-		h ^= lower((unsigned char)*s);
-		h *= 0x100000001b3ULL;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ (w | fold)) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
 	}
-	return h;
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ (w | fold)) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 29);
 }
 
 /* Compare two names folded to lower case, as strcmp does. */

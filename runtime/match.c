@@ -668,6 +668,16 @@ bool match_resource_overlap_in(const char *a, const char *b,
 	return walk3(&ta, &tb, &tt);
 }
 
+/* Return the length of the shortest string that t matches. */
+static size_t min_length(const struct tokens *t)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < t->n; i++)
+		n += !t->v[i].star;
+	return n;
+}
+
 bool match_resource_covers(const char *outer, const char *inner)
 {
 	size_t plain_len = strcspn(outer, "*?$");
@@ -691,6 +701,15 @@ bool match_resource_covers(const char *outer, const char *inner)
 	if (!tokenize(outer, MODE_RESOURCE, &to) ||
 	    !tokenize(inner, MODE_RESOURCE, &ti))
 		return false;	/* not proved */
+	/*
+	 * Every string outer matches has at least one character for each
+	 * token that is not a star, and inner matches a string with just
+	 * one for each of its own. So an outer that needs more characters
+	 * than that cannot cover inner, as "arn:*:s3:::data/x" cannot
+	 * cover the "arn:*:s3:::*" of every bucket.
+	 */
+	if (min_length(&to) > min_length(&ti))
+		return false;
 	return walk(&ti, &to, WALK_COVERS);
 }
 

@@ -59,7 +59,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
 		return 2;
-	printf("%.3f %.3f %ld %d\n",
+	printf("%.6f %.6f %ld %d\n",
 	       (double)(end.tv_sec - start.tv_sec) +
 		       (double)(end.tv_nsec - start.tv_nsec) / 1e9,
 	       seconds(ru.ru_utime) + seconds(ru.ru_stime), ru.ru_maxrss,

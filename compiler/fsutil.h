@@ -42,6 +42,18 @@ int make_dirs(const char *dir, struct diag *d);
 bool same_file(const char *a, const char *b);
 
 /*
+ * Read the names in dir, except "." and "..", into *names: a NULL-ended
+ * array that the caller frees with free_names. They come in the order
+ * in which a depth-first walk that does not follow symbolic links
+ * visits paths in sorted (strcmp) order, so a subdirectory sorts as its
+ * name followed by '/'. Returns 0, or -1 with errno set.
+ */
+int read_dir_sorted(char ***names, size_t *n, const char *dir);
+
+/* Free a NULL-ended array of names and each name; accepts NULL. */
+void free_names(char **names);
+
+/*
  * Append the file at path, at most max bytes, to out. Returns
  * 0, or -1 with errno set: EFBIG when the file is larger than max.
  */

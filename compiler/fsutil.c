@@ -127,7 +127,8 @@ int write_file_atomic(const char *path, const void *data, size_t len,
 	return 0;
 }
 
-int make_dirs(const char *dir, struct diag *d)
+int make_dirs(const char *dir, struct created_dirs *created,
+	      struct diag *d)
 {
 	char *path = xstrdup(dir);
 	char *p;
@@ -139,7 +140,13 @@ int make_dirs(const char *dir, struct diag *d)
 		if (saved != '/' && saved != '\0')
 			continue;
 		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+		if (mkdir(path, 0755) == 0) {
+			if (created) {
+				grow_array((void **)&created->v, &created->cap,
+					   created->n + 1, sizeof(*created->v));
+				created->v[created->n++] = xstrdup(path);
+			}
+		} else if (errno != EEXIST) {
 			diag_path(d, DIAG_ERROR, path,
 				  "cannot create directory: %s",
 				  strerror(errno));
@@ -157,6 +164,26 @@ int make_dirs(const char *dir, struct diag *d)
 	}
 	free(path);
 	return 0;
+}
+
+void created_dirs_remove(struct created_dirs *created)
+{
+	size_t i;
+
+	for (i = created->n; i > 0; i--)
+		rmdir(created->v[i - 1]);
+	created_dirs_release(created);
+}
+
+void created_dirs_release(struct created_dirs *created)
+{
+	size_t i;
+
+	for (i = 0; i < created->n; i++)
+		free(created->v[i]);
+	free(created->v);
+	created->v = NULL;
+	created->n = created->cap = 0;
 }
 
 /*

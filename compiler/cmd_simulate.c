@@ -948,12 +948,12 @@ static int run_simulate(struct simulate_options *opt)
 	if (!strcmp(opt->format, "json")) {
 		json_report(&out, &sim, opt);
 	} else {
-		text_report(&out, &sim, opt);
+		struct buf text = BUF_INIT;
+
+		text_report(&text, &sim, opt);
 		/* Names from the exports never send control codes to a terminal. */
-		for (i = 0; i < out.len; i++)
-			if (((unsigned char)out.data[i] < 0x20 &&
-			     out.data[i] != '\n') || out.data[i] == 0x7f)
-				out.data[i] = '?';
+		buf_add_printable_lines(&out, buf_str(&text));
+		buf_release(&text);
 	}
 	if (fwrite(buf_str(&out), 1, out.len, stdout) != out.len ||
 	    fflush(stdout)) {

@@ -8,6 +8,7 @@
 #include <cJSON.h>
 
 #include "ast.h"
+#include "buf.h"
 #include "fsutil.h"
 #include "source.h"
 #include "version.h"
@@ -46,13 +47,17 @@ static const struct command commands[] = {
 
 void cli_log(const char *fmt, ...)
 {
+	struct buf text = BUF_INIT, clean = BUF_INIT;
 	va_list ap;
 
-	fputs("mandate: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	buf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* Paths and names in logs never send control codes to a terminal. */
+	buf_add_printable(&clean, buf_str(&text));
+	fprintf(stderr, "mandate: %s\n", buf_str(&clean));
+	buf_release(&text);
+	buf_release(&clean);
 }
 
 bool cli_stdout_is_terminal(void)

@@ -141,10 +141,15 @@ void loc_print_excerpt(FILE *out, bool color, const struct loc *loc)
 
 	source_line_of(loc->src, loc->off, &start);
 	start = skip_bom(s, start);
+	/*
+	 * An excerpt of a huge minified JSON line would drown the message.
+	 * The scan stops past 400 bytes, or every finding in such a file
+	 * would read the whole line.
+	 */
 	end = start;
-	while (end < s->len && s->text[end] != '\n' && s->text[end] != '\r')
+	while (end < s->len && end - start <= 400 && s->text[end] != '\n' &&
+	       s->text[end] != '\r')
 		end++;
-	/* An excerpt of a huge minified JSON line would drown the message. */
 	if (end - start > 400)
 		return;
 

@@ -1,7 +1,10 @@
-# One agent with thousands of grants of the same actions: build merges
-# them into statements whose resources are complete and sorted, and
-# check reports the managed policies they need. Grants are written in
-# an order that differs from the sorted one, so the merge has to sort.
+# Large inputs give complete results. One agent with thousands of
+# grants of the same actions: build merges them into statements whose
+# resources are complete and sorted, and check reports the managed
+# policies they need. Grants are written in an order that differs from
+# the sorted one, so the merge has to sort. An export on one line with
+# thousands of findings: each finding is reported, without an excerpt
+# of the line.
 . tests/cli/lib.sh
 
 # Write a spec of one agent with $1 read grants on buckets b0 to
@@ -59,5 +62,20 @@ expect_status 1
 expect_jq '[.findings[].rule] | unique' '["MND301"]'
 expect_jq '.findings[0].message' \
 	"\"the identity policy of 'arn:aws:iam::123456789012:role/bulk' needs 128 managed policies; IAM attaches at most 10 to one identity by default\""
+
+case_name "export on one line with 3000 unowned roles"
+jq -c '.RoleDetailList[0] as $role | .RoleDetailList = [range(3000) |
+	. as $i | $role | .RoleName = "r\($i)" |
+	.Arn = "arn:aws:iam::123456789012:role/r\($i)" |
+	.RoleId = "AROA\($i)"]' examples/exports/authorization-details.json \
+	>"$TMP/wide.json"
+expect_eq "$(wc -l <"$TMP/wide.json")" 1 "lines of the export"
+run check --today 2026-12-01 --color never --against "$TMP/wide.json" \
+	examples/agents
+expect_status 1
+expect_eq "$(grep -c ":role/r[0-9]*. is claimed by no spec \[MND201 high\]" "$out")" 3000 \
+	"unowned roles reported"
+expect_out "$TMP/wide.json:1:"
+expect_no_out '    {"'
 
 finish

@@ -480,13 +480,18 @@ static int collect_resource(struct simulation *sim,
 	for (i = 0; i < opt->nresource_policies; i++) {
 		struct aws_policy_doc *doc;
 		struct source *src;
+		const char *previous_input;
+		int ret;
 
 		if (source_load(&src, opt->resource_policies[i],
 				SOURCE_EXPORT_MAX, &cli.diag))
 			return -1;
-		if (aws_policy_parse_source(&doc, src, AWS_POLICY_RESOURCE,
-					    &sim->aws.arena,
-					    &sim->aws.strtab, &cli.diag)) {
+		previous_input = reading_input(src->path);
+		ret = aws_policy_parse_source(&doc, src, AWS_POLICY_RESOURCE,
+					      &sim->aws.arena,
+					      &sim->aws.strtab, &cli.diag);
+		reading_input(previous_input);
+		if (ret) {
 			source_free(src);
 			return -1;
 		}
@@ -630,13 +635,16 @@ static int check_context(const struct simulation *sim)
 static int load_catalog(struct simulation *sim)
 {
 	char *dir = cli_stdlib_dir(), *path;
+	const char *previous_input;
 	int ret;
 
 	if (!dir)
 		return -1;
 	path = xmalloc(strlen(dir) + 32);
 	snprintf(path, strlen(dir) + 32, "%s/aws/catalog.txt", dir);
+	previous_input = reading_input(path);
 	ret = catalog_load(&sim->cat, path, &cli.diag);
+	reading_input(previous_input);
 	free(path);
 	free(dir);
 	return ret;

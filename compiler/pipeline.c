@@ -31,6 +31,16 @@ static char *stdlib_file(const char *dir, const char *rel)
 	return path;
 }
 
+/* Load the catalog at path, naming it if memory runs out. */
+static int load_catalog(struct pipeline *pl, const char *path)
+{
+	const char *previous_input = reading_input(path);
+	int ret = catalog_load(&pl->cat, path, &cli.diag);
+
+	reading_input(previous_input);
+	return ret;
+}
+
 static int compile_unit(struct pipeline *pl)
 {
 	log_info("compiled %zu agent%s", pl->unit.nagents,
@@ -69,7 +79,7 @@ int pipeline_load_sources(struct pipeline *pl, struct source **srcs,
 		goto out;
 	catalog = stdlib_file(dir, "aws/catalog.txt");
 	escalations = stdlib_file(dir, "aws/escalation-paths.mandate");
-	if (catalog_load(&pl->cat, catalog, &cli.diag) < 0)
+	if (load_catalog(pl, catalog) < 0)
 		goto out;
 	if (source_load(&src, escalations, SOURCE_SPEC_MAX, &cli.diag) < 0)
 		goto out;
@@ -122,7 +132,7 @@ int pipeline_load(struct pipeline *pl, char *const *paths, size_t npaths)
 	memcpy(all + 1, paths, npaths * sizeof(*all));
 
 	log_info("loading the AWS catalog from %s", catalog);
-	if (catalog_load(&pl->cat, catalog, &cli.diag) < 0)
+	if (load_catalog(pl, catalog) < 0)
 		goto out;
 	if (unit_load_paths(&pl->unit, all, npaths + 1, &cli.diag) < 0 ||
 	    check_escalations(&pl->unit, escalations) < 0)

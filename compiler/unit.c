@@ -90,6 +90,7 @@ int unit_parse_source(struct spec_unit *u, struct source *src,
 	struct parser p;
 	YY_BUFFER_STATE buffer;
 	unsigned before = d->errors;
+	const char *previous_input;
 
 	grow_array((void **)&u->sources, &u->sources_cap, u->nsources + 1,
 		   sizeof(*u->sources));
@@ -98,6 +99,7 @@ int unit_parse_source(struct spec_unit *u, struct source *src,
 	if (has_long_lines(src, d))
 		return -1;
 
+	previous_input = reading_input(src->path);
 	memset(&p, 0, sizeof(p));
 	p.u = u;
 	p.src = src;
@@ -111,6 +113,7 @@ int unit_parse_source(struct spec_unit *u, struct source *src,
 	yy_delete_buffer(buffer, p.scanner);
 	yylex_destroy(p.scanner);
 	buf_release(&p.text);
+	reading_input(previous_input);
 	return d->errors > before ? -1 : 0;
 }
 

@@ -84,9 +84,41 @@ static bool has_long_lines(struct source *src, struct diag *d)
 	return found;
 }
 
+/* Return the number of top-level items parsed into u so far. */
+static size_t count_items(const struct spec_unit *u)
+{
+	return u->nagents + u->nclasses + u->nwaivers + u->nescalations +
+	       u->gate.present;
+}
+
+/* Return whether src is blank: nothing but a byte order mark and spaces. */
+static bool source_is_blank(const struct source *src)
+{
+	size_t i = source_has_bom(src) ? 3 : 0;
+
+	for (; i < src->len; i++)
+		if (!isspace((unsigned char)src->text[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Report a spec file that declares nothing. It is most likely a file
+ * created but never written, or one whose content was lost, and
+ * compiling the unit without it would hide that.
+ */
+static void report_empty(const struct source *src, struct diag *d)
+{
+	diag_path(d, DIAG_ERROR, src->path, "%s; write an agent or a gate, "
+		  "resource or waive block in it, or remove the file",
+		  source_is_blank(src) ? "file is empty"
+				       : "file declares nothing, only comments");
+}
+
 int unit_parse_source(struct spec_unit *u, struct source *src,
 		      struct diag *d)
 {
+	size_t items = count_items(u);
 	struct parser p;
 	YY_BUFFER_STATE buffer;
 	unsigned before = d->errors;
@@ -114,7 +146,13 @@ int unit_parse_source(struct spec_unit *u, struct source *src,
 	yylex_destroy(p.scanner);
 	buf_release(&p.text);
 	reading_input(previous_input);
-	return d->errors > before ? -1 : 0;
+	if (d->errors > before)
+		return -1;
+	if (count_items(u) == items) {
+		report_empty(src, d);
+		return -1;
+	}
+	return 0;
 }
 
 /* A spec file found under the paths given. */

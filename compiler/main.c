@@ -104,14 +104,19 @@ void cli_apply_color(void)
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+	struct buf text = BUF_INIT, clean = BUF_INIT;
 	va_list ap;
 
-	fprintf(stderr, "mandate %s: error: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	buf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'mandate %s --help' for more information.\n",
-		cmd);
+	/* Arguments are user text: no control codes reach the terminal. */
+	buf_add_printable(&clean, buf_str(&text));
+	fprintf(stderr, "mandate %s: error: %s\n"
+		"Try 'mandate %s --help' for more information.\n", cmd,
+		buf_str(&clean), cmd);
+	buf_release(&text);
+	buf_release(&clean);
 	return EXIT_ERROR;
 }
 

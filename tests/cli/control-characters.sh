@@ -1,7 +1,7 @@
 # Control characters, C1 controls and bidirectional controls in user
 # text print as '?' wherever mandate shows that text: source excerpts,
-# Markdown reports, inventory and due listings, simulate's output and
-# log lines. A reader then sees that something is there, and the text
+# Markdown reports, inventory and due listings, simulate's output, log
+# lines and usage errors. A reader then sees that something is there, and the text
 # cannot drive the terminal. Tabs stay in excerpts, so the caret lines
 # up, and become spaces in Markdown cells.
 . tests/cli/lib.sh
@@ -88,6 +88,12 @@ sed "s/\"dara.walsh@fernbrook.example\"/\"dara${rlo}walsh${nel}@fernbrook.exampl
 run due --today 2027-06-20 "$TMP/due"
 expect_status 0
 expect_out "dara?walsh?@fernbrook.example"
+expect_no_controls
+
+case_name "usage error with controls in an argument"
+run check --format "x${esc}[31m${rlo}y"
+expect_status 2
+expect_err "mandate check: error: invalid --format 'x?[31m?y'"
 expect_no_controls
 
 finish

@@ -379,7 +379,9 @@ static int run_inventory(struct inventory_options *opt)
 		cli_usage_error("inventory", "missing --against EXPORT");
 		goto out;
 	}
-	if (cli_reject_input_output("inventory", opt->output, opt->against,
+	if (cli_reject_repeated_inputs("inventory", "--against",
+				       opt->against, opt->nagainst) < 0 ||
+	    cli_reject_input_output("inventory", opt->output, opt->against,
 				    opt->nagainst, NULL) < 0 ||
 	    cli_reject_input_output("inventory", opt->output,
 				    (const char *const *)opt->paths,

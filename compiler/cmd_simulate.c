@@ -930,7 +930,9 @@ static int run_simulate(struct simulate_options *opt)
 				: "--resource ARN");
 		goto out;
 	}
-	if (check_request(opt) || cli_parse_today(opt->today, &today))
+	if (check_request(opt) || cli_parse_today(opt->today, &today) ||
+	    cli_reject_repeated_inputs("simulate", "--against", opt->against,
+				       opt->nagainst) < 0)
 		goto out;
 	for (i = 0; i < opt->nagainst; i++)
 		if (aws_state_load(&sim.aws, opt->against[i], &cli.diag) < 0)

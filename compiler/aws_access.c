@@ -449,42 +449,64 @@ static struct loc service_member_loc(struct reader *r, size_t i,
 }
 
 /*
- * Return the ARN that the file name spells, URL-encoded as cloudmapper
- * names per-identity files (arn%3Aaws%3Aiam%3A%3A1234...%3Arole%2Fname),
- * optionally ending in ".json"; NULL when the name is no such ARN.
+ * Set *out to the ARN that the file name spells, URL-encoded as
+ * cloudmapper names per-identity files
+ * (arn%3Aaws%3Aiam%3A%3A1234...%3Arole%2Fname), optionally ending in
+ * ".json", or to NULL when the name does not start like an ARN. A name
+ * that starts like one but is not the ARN of a user or role is an
+ * error, since the data would otherwise be tied some other way or to
+ * nothing, without a word. Returns 0, or -1 after reporting.
  */
-static const char *arn_from_name(struct reader *r)
+static int arn_from_name(struct reader *r, const char **out)
 {
 	const char *path = r->src->path, *base = strrchr(path, '/');
 	struct buf decoded = BUF_INIT, escaped = BUF_INIT;
-	const char *arn = NULL;
 	size_t n, bad, i;
+	int ret = 0;
 
+	*out = NULL;
 	base = base ? base + 1 : path;
 	n = strlen(base);
 	if (n > 5 && !strcmp(base + n - 5, ".json"))
 		n -= 5;
+	if (!strncasecmp(base, "arn:", 4)) {
+		diag_path(r->d, DIAG_ERROR, path, "file name '%s' is an ARN "
+			  "that is not URL-encoded; write ':' as %%3A and "
+			  "'/' as %%2F, as cloudmapper does", base);
+		return -1;
+	}
 	if (strncasecmp(base, "arn%3A", 6))
-		return NULL;
+		return 0;
 	/* A '+' in a file name is itself, not a space as in a query. */
 	for (i = 0; i < n; i++)
 		if (base[i] == '+')
 			buf_adds(&escaped, "%2B");
 		else
 			buf_addch(&escaped, base[i]);
-	if (!aws_url_decode(&decoded, escaped.data, escaped.len, &bad) &&
-	    identity_arn_valid(buf_str(&decoded)))
-		arn = intern(r, buf_str(&decoded));
+	if (aws_url_decode(&decoded, escaped.data, escaped.len, &bad) < 0) {
+		diag_path(r->d, DIAG_ERROR, path, "file name '%s' is not a "
+			  "URL-encoded ARN: a '%%' is not followed by two hex "
+			  "digits", base);
+		ret = -1;
+	} else if (!identity_arn_valid(buf_str(&decoded))) {
+		diag_path(r->d, DIAG_ERROR, path, "file name '%s' is "
+			  "URL-encoded '%s', not the ARN of a user or role "
+			  "(arn:PARTITION:iam::ACCOUNT:role/NAME); rename the "
+			  "file", base, buf_str(&decoded));
+		ret = -1;
+	} else {
+		*out = intern(r, buf_str(&decoded));
+	}
 	buf_release(&escaped);
 	buf_release(&decoded);
-	return arn;
+	return ret;
 }
 
 /* Decide which identity the file describes; see aws_access.h. */
 static int tie_identity(struct reader *r, const cJSON *list)
 {
 	struct loc top = { r->src, (uint32_t)json_value_off(r->root), 1 };
-	const char *arn;
+	const char *arn, *named;
 	size_t first = 0;
 
 	if (opt_string(r, r->root, "Arn", &arn))
@@ -493,6 +515,12 @@ static int tie_identity(struct reader *r, const cJSON *list)
 		return key_error(r, "Arn", "expected the ARN of a user or "
 				 "role (arn:PARTITION:iam::ACCOUNT:role/...), "
 				 "got '%s'", arn);
+	if (arn_from_name(r, &named) < 0)
+		return -1;
+	if (arn && named && strcmp(arn, named))
+		return key_error(r, "Arn", "'%s' is not '%s', the ARN that "
+				 "the file name spells; rename the file or "
+				 "correct the key", arn, named);
 	r->tied_by = "its Arn key";
 	if (arn) {
 		json_path_push_key(&r->c.path, "Arn");
@@ -500,7 +528,7 @@ static int tie_identity(struct reader *r, const cJSON *list)
 		json_path_pop(&r->c.path);
 	}
 	if (!arn) {
-		arn = arn_from_name(r);
+		arn = named;
 		r->tied_by = "its file name";
 		r->rep->arn_loc = top;
 	}

@@ -521,6 +521,7 @@ int aws_state_load_source(struct aws_state *st, struct source *src,
 {
 	size_t start = skip_bom_and_ws(src->text, src->len);
 	struct loc loc = { src, (uint32_t)start, 0 };
+	const char *previous_input = reading_input(src->path);
 	int ret;
 
 	if (start >= src->len) {
@@ -534,6 +535,7 @@ int aws_state_load_source(struct aws_state *st, struct source *src,
 	} else {
 		ret = reject_other(src, start, d);
 	}
+	reading_input(previous_input);
 	if (ret)
 		source_free(src);
 	return ret;

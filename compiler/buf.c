@@ -116,6 +116,15 @@ static bool is_bidi_control(const char *s)
 	       (u[1] == 0x81 && u[2] >= 0xa6 && u[2] <= 0xa9);
 }
 
+bool char_is_printable(const char *s, size_t len)
+{
+	unsigned char c = (unsigned char)*s;
+
+	return !(len == 0 || c < 0x20 || c == 0x7f ||
+		 (c == 0xc2 && (unsigned char)s[1] < 0xa0) ||
+		 (len == 3 && is_bidi_control(s)));
+}
+
 void buf_add_printable(struct buf *b, const char *s)
 {
 	size_t n = strlen(s);
@@ -132,9 +141,7 @@ void buf_add_printable(struct buf *b, const char *s)
 			continue;
 		}
 		len = utf8_char_len(s, n);
-		if (len == 0 || c < 0x20 || c == 0x7f ||
-		    (c == 0xc2 && (unsigned char)s[1] < 0xa0) ||
-		    (len == 3 && is_bidi_control(s))) {
+		if (!char_is_printable(s, len)) {
 			buf_grow(b, 1);
 			b->data[b->len++] = '?';
 			len = len ? len : 1;
@@ -145,6 +152,40 @@ void buf_add_printable(struct buf *b, const char *s)
 		n -= len;
 	}
 	b->data[b->len] = '\0';
+}
+
+void buf_add_one_line(struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0) {
+		size_t len = utf8_char_len(s, n);
+
+		if (*s == '\t' || *s == '\n' || *s == '\r')
+			buf_addch(b, ' ');
+		else if (!char_is_printable(s, len))
+			buf_addch(b, '?');
+		else
+			buf_add(b, s, len);
+		len = len ? len : 1;
+		s += len;
+		n -= len;
+	}
+}
+
+void buf_add_printable_lines(struct buf *b, const char *s)
+{
+	const char *nl;
+
+	while ((nl = strchr(s, '\n'))) {
+		char *line = xstrndup(s, (size_t)(nl - s));
+
+		buf_add_printable(b, line);
+		buf_addch(b, '\n');
+		free(line);
+		s = nl + 1;
+	}
+	buf_add_printable(b, s);
 }
 
 void buf_add_json_string(struct buf *b, const char *s)

@@ -40,6 +40,22 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
  */
 void buf_add_printable(struct buf *b, const char *s);
 
+/*
+ * Return whether buf_add_printable copies the character of len bytes at
+ * s, len being utf8_char_len's result (0 for a byte that is not UTF-8),
+ * rather than replacing it by '?'.
+ */
+bool char_is_printable(const char *s, size_t len);
+
+/*
+ * Append s as buf_add_printable does, but with each tab, carriage
+ * return and line feed as a space, for text that must stay on one line.
+ */
+void buf_add_one_line(struct buf *b, const char *s);
+
+/* Append s as buf_add_printable does, but keep its line feeds. */
+void buf_add_printable_lines(struct buf *b, const char *s);
+
 /* Append s as a JSON string literal, quotes included. */
 void buf_add_json_string(struct buf *b, const char *s);
 

@@ -74,6 +74,16 @@ int cli_reject_input_output(const char *cmd, const char *output,
 			    const char *const *paths, size_t n,
 			    const struct spec_unit *u);
 
+/*
+ * Reject an export given twice to option: two of the n paths that name
+ * the same file, by device and inode, whether spelt alike or through
+ * another path or a symbolic link. Loading it twice would report each
+ * of its identities as a duplicate. Returns 0, or -1 after a usage
+ * error for cmd naming both paths.
+ */
+int cli_reject_repeated_inputs(const char *cmd, const char *option,
+			       const char *const *paths, size_t n);
+
 int cmd_check(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_diff(int argc, char **argv);

@@ -104,7 +104,9 @@ static int run_adopt(struct adopt_options *opt)
 	}
 	if (cli_parse_today(opt->today, &today) < 0)
 		goto out;
-	if (cli_reject_input_output("adopt", opt->output, opt->against,
+	if (cli_reject_repeated_inputs("adopt", "--against", opt->against,
+				       opt->nagainst) < 0 ||
+	    cli_reject_input_output("adopt", opt->output, opt->against,
 				    opt->nagainst, NULL) < 0)
 		goto out;
 	if (pipeline_load(&pl, no_specs, 0) < 0 ||

@@ -141,7 +141,9 @@ static int run_check(struct check_options *opt)
 	memset(&cx, 0, sizeof(cx));
 	memset(&controls, 0, sizeof(controls));
 
-	if (reject_inputs(opt, NULL) < 0)
+	if (reject_inputs(opt, NULL) < 0 ||
+	    cli_reject_repeated_inputs("check", "--against", opt->against,
+				       opt->nagainst) < 0)
 		goto out;
 	if (opt->fail_on && severity_parse(opt->fail_on, &fail_on) < 0) {
 		cli_usage_error("check", "invalid --fail-on '%s'; expected "

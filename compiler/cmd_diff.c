@@ -1,7 +1,6 @@
 #include "common.h"
 #include "cli.h"
 
-#include <dirent.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -402,39 +401,41 @@ static int add_worktree_spec(struct path_list *out, char **path,
 }
 
 /*
- * Add to out the regular *.mandate files below dir that git sees,
- * skipping hidden entries and symbolic links, which are never
- * followed. Returns 0, or -1 after reporting.
+ * Add to out the regular *.mandate files below dir that git sees, in
+ * sorted path order, skipping hidden entries and symbolic links, which
+ * are never followed. Returns 0, or -1 after reporting the first fault
+ * in that order.
  */
 static int walk_worktree(struct path_list *out, const char *dir,
 			 struct gitrev_repo *r)
 {
-	DIR *dp = opendir(dir);
-	struct dirent *e;
+	char **names;
+	size_t i, count;
 	int ret = 0;
 
-	if (!dp) {
+	if (read_dir_sorted(&names, &count, dir) < 0) {
 		diag_path(&cli.diag, DIAG_ERROR, dir, "cannot read directory: "
 			  "%s", strerror(errno));
 		return -1;
 	}
-	while (ret == 0 && (e = readdir(dp))) {
+	for (i = 0; ret == 0 && i < count; i++) {
+		const char *name = names[i];
 		struct stat st;
-		size_t n = strlen(dir) + strlen(e->d_name) + 2;
+		size_t n = strlen(dir) + strlen(name) + 2;
 		char *path;
 		int seen;
 
-		if (e->d_name[0] == '.')
+		if (name[0] == '.')
 			continue;
 		path = xmalloc(n);
 		snprintf(path, n, "%s%s%s", dir,
-			 dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+			 dir[strlen(dir) - 1] == '/' ? "" : "/", name);
 		if (lstat(path, &st) < 0) {
 			diag_path(&cli.diag, DIAG_ERROR, path, "cannot read: "
 				  "%s", strerror(errno));
 			ret = -1;
 		} else if (!S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode) &&
-			   !(S_ISREG(st.st_mode) && is_spec_name(e->d_name))) {
+			   !(S_ISREG(st.st_mode) && is_spec_name(name))) {
 			/* not a spec file: nothing to read */
 		} else if ((seen = git_sees(r, path, S_ISDIR(st.st_mode))) < 0) {
 			ret = -1;
@@ -449,7 +450,7 @@ static int walk_worktree(struct path_list *out, const char *dir,
 		}
 		free(path);
 	}
-	closedir(dp);
+	free_names(names);
 	return ret;
 }
 

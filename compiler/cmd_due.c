@@ -147,8 +147,8 @@ static bool same_owner(const struct due_item *a, const struct due_item *b)
 	return !strcmp(a->owner, b->owner);
 }
 
-static void text_report(struct buf *out, const struct due_list *l,
-			int32_t today, int32_t within)
+static void text_lines(struct buf *out, const struct due_list *l,
+		       int32_t today, int32_t within)
 {
 	char date[11], when[32];
 	int width = 0;
@@ -176,6 +176,17 @@ static void text_report(struct buf *out, const struct due_list *l,
 		buf_addf(out, "  %-*s  %-6s  %s  %s\n", width,
 			 it->agent->name.s, it->what, date, when);
 	}
+}
+
+/* Names and owners from the specs never send control codes to a terminal. */
+static void text_report(struct buf *out, const struct due_list *l,
+			int32_t today, int32_t within)
+{
+	struct buf text = BUF_INIT;
+
+	text_lines(&text, l, today, within);
+	buf_add_printable_lines(out, buf_str(&text));
+	buf_release(&text);
 }
 
 static cJSON *json_item(const struct due_item *it)

@@ -153,7 +153,7 @@ static void row_cells(const struct row *r, char cells[COLUMNS][512])
 {
 	const struct agent *a = r->claim ? r->claim->agent : NULL;
 	struct buf svc = BUF_INIT;
-	char used[32], *p;
+	char used[32];
 	int k = active_keys(r);
 	size_t c;
 
@@ -181,10 +181,13 @@ static void row_cells(const struct row *r, char cells[COLUMNS][512])
 		snprintf(cells[7], 512, "%s", r->e->arn);
 	buf_release(&svc);
 	/* Names from the export never send control codes to a terminal. */
-	for (c = 0; c < COLUMNS; c++)
-		for (p = cells[c]; *p; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = '?';
+	for (c = 0; c < COLUMNS; c++) {
+		struct buf clean = BUF_INIT;
+
+		buf_add_printable(&clean, cells[c]);
+		snprintf(cells[c], 512, "%s", buf_str(&clean));
+		buf_release(&clean);
+	}
 }
 
 static void text_report(struct buf *out, const struct row *rows, size_t n)
@@ -376,7 +379,9 @@ static int run_inventory(struct inventory_options *opt)
 		cli_usage_error("inventory", "missing --against EXPORT");
 		goto out;
 	}
-	if (cli_reject_input_output("inventory", opt->output, opt->against,
+	if (cli_reject_repeated_inputs("inventory", "--against",
+				       opt->against, opt->nagainst) < 0 ||
+	    cli_reject_input_output("inventory", opt->output, opt->against,
 				    opt->nagainst, NULL) < 0 ||
 	    cli_reject_input_output("inventory", opt->output,
 				    (const char *const *)opt->paths,

@@ -480,13 +480,18 @@ static int collect_resource(struct simulation *sim,
 	for (i = 0; i < opt->nresource_policies; i++) {
 		struct aws_policy_doc *doc;
 		struct source *src;
+		const char *previous_input;
+		int ret;
 
 		if (source_load(&src, opt->resource_policies[i],
 				SOURCE_EXPORT_MAX, &cli.diag))
 			return -1;
-		if (aws_policy_parse_source(&doc, src, AWS_POLICY_RESOURCE,
-					    &sim->aws.arena,
-					    &sim->aws.strtab, &cli.diag)) {
+		previous_input = reading_input(src->path);
+		ret = aws_policy_parse_source(&doc, src, AWS_POLICY_RESOURCE,
+					      &sim->aws.arena,
+					      &sim->aws.strtab, &cli.diag);
+		reading_input(previous_input);
+		if (ret) {
 			source_free(src);
 			return -1;
 		}
@@ -632,13 +637,16 @@ static int check_context(const struct simulation *sim)
 static int load_catalog(struct simulation *sim)
 {
 	char *dir = cli_stdlib_dir(), *path;
+	const char *previous_input;
 	int ret;
 
 	if (!dir)
 		return -1;
 	path = xmalloc(strlen(dir) + 32);
 	snprintf(path, strlen(dir) + 32, "%s/aws/catalog.txt", dir);
+	previous_input = reading_input(path);
 	ret = catalog_load(&sim->cat, path, &catalog_builtin, &cli.diag);
+	reading_input(previous_input);
 	free(path);
 	free(dir);
 	return ret;
@@ -924,7 +932,9 @@ static int run_simulate(struct simulate_options *opt)
 				: "--resource ARN");
 		goto out;
 	}
-	if (check_request(opt) || cli_parse_today(opt->today, &today))
+	if (check_request(opt) || cli_parse_today(opt->today, &today) ||
+	    cli_reject_repeated_inputs("simulate", "--against", opt->against,
+				       opt->nagainst) < 0)
 		goto out;
 	for (i = 0; i < opt->nagainst; i++)
 		if (aws_state_load(&sim.aws, opt->against[i], &cli.diag) < 0)
@@ -950,12 +960,12 @@ static int run_simulate(struct simulate_options *opt)
 	if (!strcmp(opt->format, "json")) {
 		json_report(&out, &sim, opt);
 	} else {
-		text_report(&out, &sim, opt);
+		struct buf text = BUF_INIT;
+
+		text_report(&text, &sim, opt);
 		/* Names from the exports never send control codes to a terminal. */
-		for (i = 0; i < out.len; i++)
-			if (((unsigned char)out.data[i] < 0x20 &&
-			     out.data[i] != '\n') || out.data[i] == 0x7f)
-				out.data[i] = '?';
+		buf_add_printable_lines(&out, buf_str(&text));
+		buf_release(&text);
 	}
 	if (fwrite(buf_str(&out), 1, out.len, stdout) != out.len ||
 	    fflush(stdout)) {

@@ -52,6 +52,14 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
 /*
+ * Name path as the input being read, so that running out of memory is
+ * reported against it, until the next call; NULL names none. Returns
+ * the previous name, for the caller to restore when it is done. path
+ * must live until then.
+ */
+const char *reading_input(const char *path);
+
+/*
  * Grow *v, an array of elem-sized items with capacity *cap, so that it
  * has room for at least need items. The capacity doubles, which keeps
  * appends amortised constant.

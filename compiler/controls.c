@@ -201,6 +201,7 @@ static int cmp_entries(const void *pa, const void *pb)
 int controls_load(struct controls *out, const char *path, struct diag *d)
 {
 	struct reader r = { NULL, d };
+	const char *previous_input;
 	size_t pos = 0;
 	int fw, ret = 0;
 
@@ -209,6 +210,7 @@ int controls_load(struct controls *out, const char *path, struct diag *d)
 		out->shown[fw] = true;
 	if (source_load(&r.src, path, CONTROLS_FILE_MAX, d) < 0)
 		return -1;
+	previous_input = reading_input(path);
 	while (pos < r.src->len && !ret) {
 		const char *nl = memchr(r.src->text + pos, '\n',
 					r.src->len - pos);
@@ -221,6 +223,7 @@ int controls_load(struct controls *out, const char *path, struct diag *d)
 			ret = parse_line(&r, out, first, end);
 		pos = end + 1;
 	}
+	reading_input(previous_input);
 	if (ret < 0)
 		controls_release(out);
 	else

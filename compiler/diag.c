@@ -116,19 +116,19 @@ static void print_level(struct diag *d, enum diag_level level)
 }
 
 /*
- * Print the character at s, one column wide. Control characters other
- * than tab are shown as spaces, and bytes that are not UTF-8 and the C1
- * controls as '?', so that an escape sequence in the input cannot drive
- * the terminal.
+ * Print the character at s, one column wide. A tab stays, so that the
+ * caret line lines up. Other control characters, bidirectional
+ * controls and bytes that are not UTF-8 are shown as '?', as in
+ * messages, so that the reader sees something is there and an escape
+ * sequence in the input cannot drive the terminal.
  */
 static void print_char(FILE *out, const char *s, size_t n)
 {
-	unsigned char c = (unsigned char)s[0];
 	size_t len = utf8_char_len(s, n);
 
-	if ((c < 0x20 && c != '\t') || c == 0x7f)
-		fputc(' ', out);
-	else if (len == 0 || (c == 0xc2 && (unsigned char)s[1] < 0xa0))
+	if (*s == '\t')
+		fputc('\t', out);
+	else if (!char_is_printable(s, len))
 		fputc('?', out);
 	else
 		fwrite(s, 1, len, out);
@@ -141,10 +141,15 @@ void loc_print_excerpt(FILE *out, bool color, const struct loc *loc)
 
 	source_line_of(loc->src, loc->off, &start);
 	start = skip_bom(s, start);
+	/*
+	 * An excerpt of a huge minified JSON line would drown the message.
+	 * The scan stops past 400 bytes, or every finding in such a file
+	 * would read the whole line.
+	 */
 	end = start;
-	while (end < s->len && s->text[end] != '\n' && s->text[end] != '\r')
+	while (end < s->len && end - start <= 400 && s->text[end] != '\n' &&
+	       s->text[end] != '\r')
 		end++;
-	/* An excerpt of a huge minified JSON line would drown the message. */
 	if (end - start > 400)
 		return;
 

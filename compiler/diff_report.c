@@ -246,17 +246,21 @@ void diff_report_text(struct buf *b, const struct perm_diff *d,
 }
 
 /*
- * Append s escaped for Markdown: a backslash before \, |, `, *, _, < and
- * [, and a space for each control character. An unescaped backslash
+ * Append text escaped for Markdown: a backslash before \, |, `, *, _, <
+ * and [, a space for each tab or line break, and '?' for any other
+ * control character. An unescaped backslash
  * would hide itself, as "\." renders as ".". An '@' that could start a
  * mention is written as a character reference, so a pull-request
  * comment notifies no user or team.
  */
-static void add_md(struct buf *b, const char *s)
+static void add_md(struct buf *b, const char *text)
 {
-	const char *start = s;
+	struct buf line = BUF_INIT;
+	const char *start, *s;
 
-	for (; *s; s++) {
+	buf_add_one_line(&line, text);
+	start = buf_str(&line);
+	for (s = start; *s; s++) {
 		if (md_mention_at(start, s)) {
 			buf_adds(b, "&#64;");
 			continue;
@@ -264,8 +268,9 @@ static void add_md(struct buf *b, const char *s)
 		if (*s == '\\' || *s == '|' || *s == '`' || *s == '*' ||
 		    *s == '_' || *s == '<' || *s == '[')
 			buf_addch(b, '\\');
-		buf_addch(b, (unsigned char)*s < 0x20 ? ' ' : *s);
+		buf_addch(b, *s);
 	}
+	buf_release(&line);
 }
 
 static void md_fields(struct buf *b, const struct agent_diff *ad)

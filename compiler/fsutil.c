@@ -1,6 +1,7 @@
 #include "common.h"
 #include "fsutil.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -126,7 +127,8 @@ int write_file_atomic(const char *path, const void *data, size_t len,
 	return 0;
 }
 
-int make_dirs(const char *dir, struct diag *d)
+int make_dirs(const char *dir, struct created_dirs *created,
+	      struct diag *d)
 {
 	char *path = xstrdup(dir);
 	char *p;
@@ -138,7 +140,13 @@ int make_dirs(const char *dir, struct diag *d)
 		if (saved != '/' && saved != '\0')
 			continue;
 		*p = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+		if (mkdir(path, 0755) == 0) {
+			if (created) {
+				grow_array((void **)&created->v, &created->cap,
+					   created->n + 1, sizeof(*created->v));
+				created->v[created->n++] = xstrdup(path);
+			}
+		} else if (errno != EEXIST) {
 			diag_path(d, DIAG_ERROR, path,
 				  "cannot create directory: %s",
 				  strerror(errno));
@@ -156,6 +164,26 @@ int make_dirs(const char *dir, struct diag *d)
 	}
 	free(path);
 	return 0;
+}
+
+void created_dirs_remove(struct created_dirs *created)
+{
+	size_t i;
+
+	for (i = created->n; i > 0; i--)
+		rmdir(created->v[i - 1]);
+	created_dirs_release(created);
+}
+
+void created_dirs_release(struct created_dirs *created)
+{
+	size_t i;
+
+	for (i = 0; i < created->n; i++)
+		free(created->v[i]);
+	free(created->v);
+	created->v = NULL;
+	created->n = created->cap = 0;
 }
 
 /*
@@ -239,4 +267,92 @@ int read_file(const char *path, size_t max, struct buf *out)
 		return -1;
 	}
 	return 0;
+}
+
+struct dir_entry {
+	char *name;
+	bool dir;
+};
+
+/* Return the byte at p, or after a directory's name the '/' it sorts as. */
+static int sort_byte(const unsigned char *p, bool dir)
+{
+	if (*p)
+		return *p;
+	return dir ? '/' : 0;
+}
+
+/* Compare names as strcmp would, a directory's with a '/' appended. */
+static int cmp_entries(const void *pa, const void *pb)
+{
+	const struct dir_entry *a = pa, *b = pb;
+	const unsigned char *x = (const unsigned char *)a->name;
+	const unsigned char *y = (const unsigned char *)b->name;
+	int cx, cy;
+
+	while (*x && *x == *y) {
+		x++;
+		y++;
+	}
+	cx = sort_byte(x, a->dir);
+	cy = sort_byte(y, b->dir);
+	return (cx > cy) - (cx < cy);
+}
+
+/* Return whether the entry e of the open directory dp is a directory. */
+static bool entry_is_dir(DIR *dp, const struct dirent *e)
+{
+	struct stat st;
+
+	if (e->d_type != DT_UNKNOWN)
+		return e->d_type == DT_DIR;
+	return fstatat(dirfd(dp), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode);
+}
+
+int read_dir_sorted(char ***names, size_t *n, const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dir_entry *v = NULL;
+	size_t count = 0, cap = 0, i;
+	struct dirent *e;
+	int err;
+
+	*names = NULL;
+	*n = 0;
+	if (!dp)
+		return -1;
+	for (errno = 0; (e = readdir(dp)); errno = 0) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		grow_array((void **)&v, &cap, count + 1, sizeof(*v));
+		v[count].name = xstrdup(e->d_name);
+		v[count].dir = entry_is_dir(dp, e);
+		count++;
+	}
+	err = errno;
+	closedir(dp);
+	if (err) {
+		for (i = 0; i < count; i++)
+			free(v[i].name);
+		free(v);
+		errno = err;
+		return -1;
+	}
+	sort_array(v, count, sizeof(*v), cmp_entries);
+	*names = xcalloc(count + 1, sizeof(**names));
+	for (i = 0; i < count; i++)
+		(*names)[i] = v[i].name;
+	*n = count;
+	free(v);
+	return 0;
+}
+
+void free_names(char **names)
+{
+	size_t i;
+
+	for (i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
 }

@@ -30,8 +30,31 @@ int stage_file(const char *path, const void *data, size_t len, char **tmp,
 int write_file_in_place(const char *path, const void *data, size_t len,
 			struct diag *d);
 
-/* Create dir and its missing parents; returns 0, or -1 after reporting. */
-int make_dirs(const char *dir, struct diag *d);
+/* The directories that make_dirs created, oldest first. */
+struct created_dirs {
+	char **v;
+	size_t n, cap;
+};
+
+#define CREATED_DIRS_INIT { NULL, 0, 0 }
+
+/*
+ * Create dir and its missing parents, and append each directory this
+ * call creates to created unless created is NULL. Returns 0, or -1
+ * after reporting, with the directories made before the failure listed.
+ */
+int make_dirs(const char *dir, struct created_dirs *created,
+	      struct diag *d);
+
+/*
+ * Remove the directories listed in created, newest first, so that a
+ * failed write leaves none behind, and free the list. A directory that
+ * is not empty stays.
+ */
+void created_dirs_remove(struct created_dirs *created);
+
+/* Free the list of created; the directories stay. */
+void created_dirs_release(struct created_dirs *created);
 
 /*
  * Return whether paths a and b name the same file: the same device and
@@ -40,6 +63,18 @@ int make_dirs(const char *dir, struct diag *d);
  * directory does not exist is compared as spelled.
  */
 bool same_file(const char *a, const char *b);
+
+/*
+ * Read the names in dir, except "." and "..", into *names: a NULL-ended
+ * array that the caller frees with free_names. They come in the order
+ * in which a depth-first walk that does not follow symbolic links
+ * visits paths in sorted (strcmp) order, so a subdirectory sorts as its
+ * name followed by '/'. Returns 0, or -1 with errno set.
+ */
+int read_dir_sorted(char ***names, size_t *n, const char *dir);
+
+/* Free a NULL-ended array of names and each name; accepts NULL. */
+void free_names(char **names);
 
 /*
  * Append the file at path, at most max bytes, to out. Returns

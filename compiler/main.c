@@ -2,12 +2,14 @@
 #include "cli.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cJSON.h>
 
 #include "ast.h"
+#include "buf.h"
 #include "fsutil.h"
 #include "source.h"
 #include "version.h"
@@ -46,13 +48,17 @@ static const struct command commands[] = {
 
 void cli_log(const char *fmt, ...)
 {
+	struct buf text = BUF_INIT, clean = BUF_INIT;
 	va_list ap;
 
-	fputs("mandate: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	buf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* Paths and names in logs never send control codes to a terminal. */
+	buf_add_printable(&clean, buf_str(&text));
+	fprintf(stderr, "mandate: %s\n", buf_str(&clean));
+	buf_release(&text);
+	buf_release(&clean);
 }
 
 bool cli_stdout_is_terminal(void)
@@ -99,14 +105,19 @@ void cli_apply_color(void)
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
+	struct buf text = BUF_INIT, clean = BUF_INIT;
 	va_list ap;
 
-	fprintf(stderr, "mandate %s: error: ", cmd);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	buf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'mandate %s --help' for more information.\n",
-		cmd);
+	/* Arguments are user text: no control codes reach the terminal. */
+	buf_add_printable(&clean, buf_str(&text));
+	fprintf(stderr, "mandate %s: error: %s\n"
+		"Try 'mandate %s --help' for more information.\n", cmd,
+		buf_str(&clean), cmd);
+	buf_release(&text);
+	buf_release(&clean);
 	return EXIT_ERROR;
 }
 
@@ -140,6 +151,60 @@ int cli_reject_input_output(const char *cmd, const char *output,
 		if (reject_same(cmd, output, u->sources[i]->path) < 0)
 			return -1;
 	return 0;
+}
+
+struct input_id {
+	dev_t dev;
+	ino_t ino;
+	size_t index;		/* in the command line's order */
+};
+
+static int cmp_input_ids(const void *pa, const void *pb)
+{
+	const struct input_id *a = pa, *b = pb;
+
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
+	if (a->ino != b->ino)
+		return a->ino < b->ino ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+int cli_reject_repeated_inputs(const char *cmd, const char *option,
+			       const char *const *paths, size_t n)
+{
+	struct input_id *ids = xcalloc(n + 1, sizeof(*ids));
+	size_t i, count = 0, first = 0, again = SIZE_MAX;
+	struct stat st;
+
+	/* A path that cannot be read is reported when it is loaded. */
+	for (i = 0; i < n; i++) {
+		if (stat(paths[i], &st) < 0)
+			continue;
+		ids[count].dev = st.st_dev;
+		ids[count].ino = st.st_ino;
+		ids[count].index = i;
+		count++;
+	}
+	sort_array(ids, count, sizeof(*ids), cmp_input_ids);
+	/* Of all repeats, name the one given earliest on the command line. */
+	for (i = 1; i < count; i++)
+		if (ids[i].dev == ids[i - 1].dev &&
+		    ids[i].ino == ids[i - 1].ino && ids[i].index < again) {
+			first = ids[i - 1].index;
+			again = ids[i].index;
+		}
+	free(ids);
+	if (again == SIZE_MAX)
+		return 0;
+	if (!strcmp(paths[first], paths[again]))
+		cli_usage_error(cmd, "'%s' is given to %s twice; give each "
+				"export once", paths[again], option);
+	else
+		cli_usage_error(cmd, "'%s' and '%s' are the same file, given "
+				"to %s twice; give each export once",
+				paths[first], paths[again], option);
+	return -1;
 }
 
 int cli_parse_today(const char *arg, int32_t *out)

@@ -31,6 +31,16 @@ static char *stdlib_file(const char *dir, const char *rel)
 	return path;
 }
 
+/* Load the catalog at path, naming it if memory runs out. */
+static int load_catalog(struct pipeline *pl, const char *path)
+{
+	const char *previous_input = reading_input(path);
+	int ret = catalog_load(&pl->cat, path, &catalog_builtin, &cli.diag);
+
+	reading_input(previous_input);
+	return ret;
+}
+
 static int compile_unit(struct pipeline *pl)
 {
 	log_info("compiled %zu agent%s", pl->unit.nagents,
@@ -43,11 +53,18 @@ static int compile_unit(struct pipeline *pl)
 /*
  * Report a standard library escalation file that declares no path, as
  * an empty or cut file would otherwise turn MND133 off without a word.
+ * A file never read, after an earlier error, is not reported again.
  */
 static int check_escalations(const struct spec_unit *u, const char *path)
 {
 	const struct escalation *e;
+	size_t i;
 
+	for (i = 0; i < u->nsources; i++)
+		if (!strcmp(u->sources[i]->path, path))
+			break;
+	if (i == u->nsources)
+		return 0;
 	for (e = u->escalations; e; e = e->next)
 		if (e->loc.src && !strcmp(e->loc.src->path, path))
 			return 0;
@@ -69,7 +86,7 @@ int pipeline_load_sources(struct pipeline *pl, struct source **srcs,
 		goto out;
 	catalog = stdlib_file(dir, "aws/catalog.txt");
 	escalations = stdlib_file(dir, "aws/escalation-paths.mandate");
-	if (catalog_load(&pl->cat, catalog, &catalog_builtin, &cli.diag) < 0)
+	if (load_catalog(pl, catalog) < 0)
 		goto out;
 	if (source_load(&src, escalations, SOURCE_SPEC_MAX, &cli.diag) < 0)
 		goto out;
@@ -79,8 +96,9 @@ int pipeline_load_sources(struct pipeline *pl, struct source **srcs,
 			ret = -1;
 	if (unit_check(&pl->unit, &cli.diag) < 0)
 		ret = -1;
-	if (ret == 0)
-		ret = check_escalations(&pl->unit, escalations);
+	/* An empty file is an error too, but this one needs a reinstall. */
+	if (check_escalations(&pl->unit, escalations) < 0)
+		ret = -1;
 	if (ret == 0)
 		ret = compile_unit(pl);
 	/*
@@ -108,7 +126,7 @@ int pipeline_load(struct pipeline *pl, char *const *paths, size_t npaths)
 	char *dir = cli_stdlib_dir();
 	char *catalog, *escalations;
 	char **all;
-	int ret = -1;
+	int loaded, ret = -1;
 
 	if (!dir)
 		return -1;
@@ -122,10 +140,11 @@ int pipeline_load(struct pipeline *pl, char *const *paths, size_t npaths)
 	memcpy(all + 1, paths, npaths * sizeof(*all));
 
 	log_info("loading the AWS catalog from %s", catalog);
-	if (catalog_load(&pl->cat, catalog, &catalog_builtin, &cli.diag) < 0)
+	if (load_catalog(pl, catalog) < 0)
 		goto out;
-	if (unit_load_paths(&pl->unit, all, npaths + 1, &cli.diag) < 0 ||
-	    check_escalations(&pl->unit, escalations) < 0)
+	loaded = unit_load_paths(&pl->unit, all, npaths + 1, &cli.diag);
+	/* An empty file is an error too, but this one needs a reinstall. */
+	if (check_escalations(&pl->unit, escalations) < 0 || loaded < 0)
 		goto out;
 	log_info("compiled %zu agent%s", pl->unit.nagents,
 		 plural((long long)pl->unit.nagents));

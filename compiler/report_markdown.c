@@ -23,28 +23,30 @@ bool md_mention_at(const char *start, const char *s)
 }
 
 /*
- * Append s as the text of a table cell. Characters that Markdown or a
- * GFM table would read as markup get a backslash, which CommonMark
- * allows before any ASCII punctuation. Line breaks become spaces
- * because a row is one line, and an '@' that could start a mention is
- * a character reference, so the comment notifies no user or team.
+ * Append text as a table cell. Characters that Markdown or a GFM table
+ * would read as markup get a backslash, which CommonMark allows before
+ * any ASCII punctuation. Tabs and line breaks become spaces because a
+ * row is one line, and other control characters become '?'. An '@'
+ * that could start a mention is a character reference, so the comment
+ * notifies no user or team.
  */
-static void add_cell(struct buf *out, const char *s)
+static void add_cell(struct buf *out, const char *text)
 {
-	const char *start = s;
+	struct buf line = BUF_INIT;
+	const char *start, *s;
 
-	for (; *s; s++) {
+	buf_add_one_line(&line, text);
+	start = buf_str(&line);
+	for (s = start; *s; s++) {
 		if (md_mention_at(start, s)) {
 			buf_adds(out, "&#64;");
 			continue;
 		}
 		if (strchr("\\`*_[]<>|~&$#!", *s))
 			buf_addch(out, '\\');
-		if (*s == '\n' || *s == '\r' || *s == '\t')
-			buf_addch(out, ' ');
-		else
-			buf_addch(out, *s);
+		buf_addch(out, *s);
 	}
+	buf_release(&line);
 }
 
 static void add_cell_f(struct buf *out, const char *fmt, ...)

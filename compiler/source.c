@@ -164,7 +164,8 @@ fail:
 int source_load(struct source **out, const char *path, size_t max,
 		struct diag *d)
 {
-	int fd;
+	const char *previous_input;
+	int fd, ret;
 
 	*out = NULL;
 	if (!*path) {
@@ -178,12 +179,16 @@ int source_load(struct source **out, const char *path, size_t max,
 			  strerror(errno));
 		return -1;
 	}
-	return load_fd(out, fd, path, max, d);
+	previous_input = reading_input(path);
+	ret = load_fd(out, fd, path, max, d);
+	reading_input(previous_input);
+	return ret;
 }
 
 struct source *source_from_memory(const char *path, const char *text,
 				  size_t len)
 {
+	const char *previous_input = reading_input(path);
 	struct source *s = xcalloc(1, sizeof(*s));
 
 	s->path = xstrdup(path);
@@ -191,6 +196,7 @@ struct source *source_from_memory(const char *path, const char *text,
 	memcpy(s->text, text, len);
 	s->text[len] = '\0';
 	s->len = len;
+	reading_input(previous_input);
 	return s;
 }
 

@@ -2,11 +2,11 @@
 #include "ast.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <strings.h>
 #include <sys/stat.h>
 
 #include "build.h"
+#include "fsutil.h"
 #include "parser.h"
 #include "lexer.h"
 #include "ptrmap.h"
@@ -84,12 +84,45 @@ static bool has_long_lines(struct source *src, struct diag *d)
 	return found;
 }
 
+/* Return the number of top-level items parsed into u so far. */
+static size_t count_items(const struct spec_unit *u)
+{
+	return u->nagents + u->nclasses + u->nwaivers + u->nescalations +
+	       u->gate.present;
+}
+
+/* Return whether src is blank: nothing but a byte order mark and spaces. */
+static bool source_is_blank(const struct source *src)
+{
+	size_t i = source_has_bom(src) ? 3 : 0;
+
+	for (; i < src->len; i++)
+		if (!isspace((unsigned char)src->text[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Report a spec file that declares nothing. It is most likely a file
+ * created but never written, or one whose content was lost, and
+ * compiling the unit without it would hide that.
+ */
+static void report_empty(const struct source *src, struct diag *d)
+{
+	diag_path(d, DIAG_ERROR, src->path, "%s; write an agent or a gate, "
+		  "resource or waive block in it, or remove the file",
+		  source_is_blank(src) ? "file is empty"
+				       : "file declares nothing, only comments");
+}
+
 int unit_parse_source(struct spec_unit *u, struct source *src,
 		      struct diag *d)
 {
+	size_t items = count_items(u);
 	struct parser p;
 	YY_BUFFER_STATE buffer;
 	unsigned before = d->errors;
+	const char *previous_input;
 
 	grow_array((void **)&u->sources, &u->sources_cap, u->nsources + 1,
 		   sizeof(*u->sources));
@@ -98,6 +131,7 @@ int unit_parse_source(struct spec_unit *u, struct source *src,
 	if (has_long_lines(src, d))
 		return -1;
 
+	previous_input = reading_input(src->path);
 	memset(&p, 0, sizeof(p));
 	p.u = u;
 	p.src = src;
@@ -111,7 +145,14 @@ int unit_parse_source(struct spec_unit *u, struct source *src,
 	yy_delete_buffer(buffer, p.scanner);
 	yylex_destroy(p.scanner);
 	buf_release(&p.text);
-	return d->errors > before ? -1 : 0;
+	reading_input(previous_input);
+	if (d->errors > before)
+		return -1;
+	if (count_items(u) == items) {
+		report_empty(src, d);
+		return -1;
+	}
+	return 0;
 }
 
 /* A spec file found under the paths given. */
@@ -132,8 +173,18 @@ struct visited {
 	ino_t ino;
 };
 
+/* A diagnostic of the walk, held back to be printed in path order. */
+struct walk_message {
+	char *path;
+	enum diag_level level;
+	char *text;
+	size_t seq;		/* keeps one path's messages in order */
+};
+
 struct walk {
 	struct file_list files;
+	struct walk_message *messages;
+	size_t nmessages, messages_cap;
 	struct visited *dirs;
 	size_t ndirs, dirs_cap;
 	char **roots;		/* the directories named, symbolic links resolved */
@@ -141,6 +192,60 @@ struct walk {
 	struct diag *d;
 	int errors;
 };
+
+/*
+ * Hold a diagnostic about path until the walk ends: directories are
+ * read in sorted order, but a link to a directory or a directory's own
+ * error would still come out of path order.
+ */
+static void PRINTF_LIKE(4, 5) walk_report(struct walk *w,
+					  enum diag_level level,
+					  const char *path,
+					  const char *fmt, ...)
+{
+	struct walk_message *m;
+	struct buf text = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&text, fmt, ap);
+	va_end(ap);
+	grow_array((void **)&w->messages, &w->messages_cap, w->nmessages + 1,
+		   sizeof(*w->messages));
+	m = &w->messages[w->nmessages];
+	m->path = xstrdup(path);
+	m->level = level;
+	m->text = buf_detach(&text, NULL);
+	m->seq = w->nmessages++;
+}
+
+static int cmp_messages(const void *a, const void *b)
+{
+	const struct walk_message *x = a, *y = b;
+	int r = strcmp(x->path, y->path);
+
+	if (r)
+		return r;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Print the walk's diagnostics in sorted path order, and free them. */
+static void flush_messages(struct walk *w)
+{
+	size_t i;
+
+	sort_array(w->messages, w->nmessages, sizeof(*w->messages),
+		   cmp_messages);
+	for (i = 0; i < w->nmessages; i++) {
+		diag_path(w->d, w->messages[i].level, w->messages[i].path,
+			  "%s", w->messages[i].text);
+		free(w->messages[i].path);
+		free(w->messages[i].text);
+	}
+	free(w->messages);
+	w->messages = NULL;
+	w->nmessages = w->messages_cap = 0;
+}
 
 static bool has_suffix(const char *s, const char *suffix)
 {
@@ -178,16 +283,16 @@ static void add_file(struct walk *w, const char *path, size_t rel,
 
 	/* Reports name the part below the directory named, as UTF-8. */
 	if (!text_is_utf8(path + rel)) {
-		diag_path(w->d, DIAG_ERROR, path, "file name is not valid "
-			  "UTF-8; rename the file or its directory");
+		walk_report(w, DIAG_ERROR, path, "file name is not valid "
+			    "UTF-8; rename the file or its directory");
 		w->errors++;
 		return;
 	}
 	if (w->files.n >= UNIT_FILES_MAX) {
 		if (w->files.n == UNIT_FILES_MAX)
-			diag_path(w->d, DIAG_ERROR, path,
-				  "more than %d spec files; refusing to read "
-				  "them all", UNIT_FILES_MAX);
+			walk_report(w, DIAG_ERROR, path,
+				    "more than %d spec files; refusing to read "
+				    "them all", UNIT_FILES_MAX);
 		w->errors++;
 		w->files.n++;
 		return;
@@ -228,85 +333,87 @@ static bool link_stays_inside(struct walk *w, const char *path)
 		return true;
 	target = realpath(path, NULL);
 	if (!target) {
-		diag_path(w->d, DIAG_ERROR, path, "cannot resolve the "
-			  "symbolic link: %s", strerror(errno));
+		walk_report(w, DIAG_ERROR, path, "cannot resolve the "
+			    "symbolic link: %s", strerror(errno));
 		return false;
 	}
 	for (i = 0; i < w->nroots && !inside; i++)
 		inside = path_is_below(target, w->roots[i]);
 	if (!inside)
-		diag_path(w->d, DIAG_ERROR, path, "symbolic link leads to "
-			  "'%s', outside the directories named; name that "
-			  "path too, or remove the link", target);
+		walk_report(w, DIAG_ERROR, path, "symbolic link leads to "
+			    "'%s', outside the directories named; name that "
+			    "path too, or remove the link", target);
 	free(target);
 	return inside;
 }
 
+static void walk_dir(struct walk *w, const char *dir, size_t root,
+		     const struct stat *st);
+
+/* Add the entry name of dir when it is a spec file, or walk into it. */
+static void walk_entry(struct walk *w, const char *dir, const char *name,
+		       size_t root)
+{
+	struct stat sub;
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *path = xmalloc(n);
+
+	snprintf(path, n, "%s%s%s", dir,
+		 dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+	if (stat(path, &sub) < 0) {
+		walk_report(w, DIAG_ERROR, path, "cannot read: %s",
+			    strerror(errno));
+		w->errors++;
+	} else if (!S_ISDIR(sub.st_mode) && !has_suffix(name, ".mandate")) {
+		;	/* not a spec, so never read */
+	} else if (!link_stays_inside(w, path)) {
+		w->errors++;
+	} else if (S_ISDIR(sub.st_mode)) {
+		walk_dir(w, path, root, &sub);
+	} else if (S_ISREG(sub.st_mode)) {
+		add_file(w, path, root + (path[root] == '/'), &sub);
+	} else {
+		/* Opening a FIFO would wait for a writer. */
+		walk_report(w, DIAG_WARNING, path, "skipping: not a regular "
+			    "file");
+	}
+	free(path);
+}
+
 /*
- * Add every *.mandate file under dir, skipping hidden entries. root is
- * the length of the directory the user named, a prefix of dir.
+ * Add every *.mandate file under dir, skipping hidden entries, in
+ * sorted path order. root is the length of the directory the user
+ * named, a prefix of dir.
  */
 static void walk_dir(struct walk *w, const char *dir, size_t root,
 		     const struct stat *st)
 {
-	DIR *dp;
-	struct dirent *e;
-	size_t i;
+	char **names;
+	size_t i, n;
 
 	for (i = 0; i < w->ndirs; i++) {
 		if (w->dirs[i].dev == st->st_dev && w->dirs[i].ino == st->st_ino) {
-			diag_path(w->d, DIAG_ERROR, dir, "symbolic link loop: "
-				  "this directory is already being read");
+			walk_report(w, DIAG_ERROR, dir, "symbolic link loop: "
+				    "this directory is already being read");
 			w->errors++;
 			return;
 		}
+	}
+	if (read_dir_sorted(&names, &n, dir) < 0) {
+		walk_report(w, DIAG_ERROR, dir, "cannot read directory: %s",
+			    strerror(errno));
+		w->errors++;
+		return;
 	}
 	grow_array((void **)&w->dirs, &w->dirs_cap, w->ndirs + 1,
 		   sizeof(*w->dirs));
 	w->dirs[w->ndirs].dev = st->st_dev;
 	w->dirs[w->ndirs].ino = st->st_ino;
 	w->ndirs++;
-
-	dp = opendir(dir);
-	if (!dp) {
-		diag_path(w->d, DIAG_ERROR, dir, "cannot read directory: %s",
-			  strerror(errno));
-		w->errors++;
-		w->ndirs--;
-		return;
-	}
-	while ((e = readdir(dp))) {
-		struct stat sub;
-		char *path;
-		size_t n;
-
-		if (e->d_name[0] == '.')
-			continue;
-		n = strlen(dir) + strlen(e->d_name) + 2;
-		path = xmalloc(n);
-		snprintf(path, n, "%s%s%s", dir,
-			 dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
-		if (stat(path, &sub) < 0) {
-			diag_path(w->d, DIAG_ERROR, path, "cannot read: %s",
-				  strerror(errno));
-			w->errors++;
-		} else if (!S_ISDIR(sub.st_mode) &&
-			   !has_suffix(e->d_name, ".mandate")) {
-			;	/* not a spec, so never read */
-		} else if (!link_stays_inside(w, path)) {
-			w->errors++;
-		} else if (S_ISDIR(sub.st_mode)) {
-			walk_dir(w, path, root, &sub);
-		} else if (S_ISREG(sub.st_mode)) {
-			add_file(w, path, root + (path[root] == '/'), &sub);
-		} else {
-			/* Opening a FIFO would wait for a writer. */
-			diag_path(w->d, DIAG_WARNING, path, "skipping: not a "
-				  "regular file");
-		}
-		free(path);
-	}
-	closedir(dp);
+	for (i = 0; i < n; i++)
+		if (names[i][0] != '.')
+			walk_entry(w, dir, names[i], root);
+	free_names(names);
 	w->ndirs--;
 }
 
@@ -358,8 +465,8 @@ static void add_root(struct walk *w, const char *dir)
 	char *real = realpath(dir, NULL);
 
 	if (!real) {
-		diag_path(w->d, DIAG_ERROR, dir, "cannot resolve: %s",
-			  strerror(errno));
+		walk_report(w, DIAG_ERROR, dir, "cannot resolve: %s",
+			    strerror(errno));
 		w->errors++;
 		return;
 	}
@@ -380,8 +487,8 @@ static int walk_paths(struct walk *w, char *const *paths, size_t npaths,
 		struct stat st;
 
 		if (stat(paths[i], &st) < 0) {
-			diag_path(d, DIAG_ERROR, paths[i], "cannot read: %s",
-				  strerror(errno));
+			walk_report(w, DIAG_ERROR, paths[i], "cannot read: %s",
+				    strerror(errno));
 			w->errors++;
 		} else if (S_ISDIR(st.st_mode)) {
 			add_root(w, paths[i]);
@@ -399,6 +506,7 @@ static int walk_paths(struct walk *w, char *const *paths, size_t npaths,
 	}
 	if (w->files.n <= UNIT_FILES_MAX)
 		unique_files(&w->files);
+	flush_messages(w);
 	return w->errors;
 }
 

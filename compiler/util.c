@@ -2,6 +2,8 @@
 
 #include <ctype.h>
 
+#include "buf.h"
+
 void bug_at(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -14,10 +16,44 @@ void bug_at(const char *file, int line, const char *fmt, ...)
 	abort();
 }
 
+static const char *input_path;
+
+const char *reading_input(const char *path)
+{
+	const char *previous = input_path;
+
+	input_path = path;
+	return previous;
+}
+
+/* Print path with '?' for what diagnostics would not show; no malloc. */
+static void print_input_path(const char *path)
+{
+	size_t n = strlen(path);
+
+	while (n > 0) {
+		size_t len = utf8_char_len(path, n);
+
+		if (char_is_printable(path, len))
+			fwrite(path, 1, len, stderr);
+		else
+			fputc('?', stderr);
+		len = len ? len : 1;
+		path += len;
+		n -= len;
+	}
+}
+
 static NORETURN void out_of_memory(size_t size)
 {
-	fprintf(stderr, "mandate: error: out of memory allocating %zu bytes\n",
-		size);
+	if (input_path) {
+		print_input_path(input_path);
+		fprintf(stderr, ": error: out of memory allocating %zu bytes "
+			"while reading this file\n", size);
+	} else {
+		fprintf(stderr, "mandate: error: out of memory allocating "
+			"%zu bytes\n", size);
+	}
 	exit(EXIT_ERROR);
 }
 

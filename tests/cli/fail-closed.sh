@@ -11,9 +11,11 @@ creds=examples/exports/credential-report.csv
 specs=examples/agents
 today="--today 2026-12-01"
 
-# Print a checksum line for every file under $1, in a stable order.
+# Print a checksum line for every file under $1 and the name of every
+# directory, in a stable order.
 snapshot() {
 	(cd "$1" && find . -type f | LC_ALL=C sort | xargs cksum)
+	(cd "$1" && find . -type d | LC_ALL=C sort)
 }
 
 # Fail if $1 contains a temporary file of an atomic write.
@@ -118,8 +120,29 @@ expect_no_temporary "$TMP/disk"
 	"$specs") >"$out" 2>"$err"
 status=$?
 expect_status 2
-if [ -n "$(find "$TMP/disk/fresh" -type f 2>/dev/null)" ]; then
-	fail "a build into a new directory left files"
+if [ -e "$TMP/disk/fresh" ]; then
+	fail "a build into a new directory left $(find "$TMP/disk/fresh" | wc -l) entries"
+fi
+
+case_name "full disk during build of a new agent"
+# The earlier build lacks catalog-enricher, the first agent written, so
+# the build creates its directories before the first write fails.
+mkdir "$TMP/fewer-specs"
+cp "$TMP/old-specs"/*.mandate "$TMP/fewer-specs/"
+rm "$TMP/fewer-specs/catalog-enricher.mandate"
+rm -rf "$TMP/disk/out"
+"$MANDATE" build --target aws -o "$TMP/disk/out" "$TMP/fewer-specs" >/dev/null
+snapshot "$TMP/disk/out" >"$TMP/earlier-build"
+(ulimit -f 1 && exec "$MANDATE" build --target aws -o "$TMP/disk/out" \
+	"$specs") >"$out" 2>"$err"
+status=$?
+expect_status 2
+expect_err "aws/catalog-enricher/123456789012-role-catalog-enricher/identity-policy.json: error: cannot write"
+expect_err "File too large"
+snapshot "$TMP/disk/out" >"$TMP/after-build"
+if ! cmp -s "$TMP/earlier-build" "$TMP/after-build"; then
+	fail "the earlier build changed"
+	diff "$TMP/earlier-build" "$TMP/after-build" >&2
 fi
 
 case_name "full disk during check report"
@@ -199,6 +222,26 @@ if [ -e "$ro/new-report" ]; then
 	fail "check created $ro/new-report"
 fi
 expect_no_temporary "$ro"
+
+case_name "build that meets a read-only directory part way"
+# The earlier build lacks catalog-enricher, written first, so the build
+# creates its directories and stages its files before it reaches the
+# read-only directory of forecast-trainer.
+part=$TMP/part
+mkdir "$part"
+"$MANDATE" build --target aws -o "$part/out" "$TMP/fewer-specs" >/dev/null
+chmod -R a+rwX "$part"
+chmod a-w "$part/out/aws/forecast-trainer/123456789012-role-forecast-trainer"
+snapshot "$part/out" >"$TMP/earlier-build"
+run_other build --target aws -o "$part/out" "$specs"
+expect_status 2
+expect_err "forecast-trainer/123456789012-role-forecast-trainer/identity-policy.json: error: cannot create: Permission denied"
+snapshot "$part/out" >"$TMP/after-build"
+if ! cmp -s "$TMP/earlier-build" "$TMP/after-build"; then
+	fail "the earlier build changed"
+	diff "$TMP/earlier-build" "$TMP/after-build" >&2
+fi
+expect_no_temporary "$part"
 
 chmod -R u+w "$ro"
 case_name "an empty escalation-path file in the standard library"

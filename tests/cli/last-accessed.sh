@@ -192,4 +192,66 @@ if grep -q "is in no authorization-details export" "$err"; then
 	show
 fi
 
+# A file name that starts like the URL-encoded ARN of an identity must
+# be one. A name that does not start like an ARN is not read, so
+# LastAuthenticatedEntity ties the file.
+LEVEL3_DATA="$FIX/arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Flevel3.json"
+mkdir "$TMP/names"
+
+# Check with a copy of level3's data named $1 and expect an error
+# naming that file and saying $2.
+expect_name_rejected() {
+	cp "$LEVEL3_DATA" "$TMP/names/$1"
+	run check --today 2019-05-10 --against "$GAAD" \
+		--against "$TMP/names/$1" "$SPECS"
+	expect_status 2
+	expect_err "$TMP/names/$1: error: file name '$1' $2"
+	rm "$TMP/names/$1"
+}
+
+case_name "file name of a bucket's ARN"
+expect_name_rejected 'arn%3Aaws%3As3%3A%3A%3Alevel3-logs.json' \
+	"is URL-encoded 'arn:aws:s3:::level3-logs', not the ARN of a user or role"
+
+case_name "file name of a group's ARN"
+expect_name_rejected 'arn%3Aaws%3Aiam%3A%3A123456789012%3Agroup%2Fops' \
+	"is URL-encoded 'arn:aws:iam::123456789012:group/ops', not the ARN of a user or role"
+
+case_name "file name with a broken escape"
+expect_name_rejected 'arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Flevel3%Z.json' \
+	"is not a URL-encoded ARN: a '%' is not followed by two hex digits"
+
+case_name "file name of an ARN that is not encoded"
+expect_name_rejected 'arn:aws:iam::123456789012:role%2Flevel3.json' \
+	"is an ARN that is not URL-encoded"
+
+case_name "file name and Arn key that disagree"
+jq --arg arn "$LEVEL1" 'del(.ServicesLastAccessed[].LastAuthenticatedEntity) |
+	. + {Arn: $arn}' "$LEVEL3_DATA" \
+	>"$TMP/names/arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Flevel3.json"
+run check --today 2019-05-10 --against "$GAAD" \
+	--against "$TMP/names/arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Flevel3.json" \
+	"$SPECS"
+expect_status 2
+expect_err ":13:10: error: Arn: '$LEVEL1' is not 'arn:aws:iam::123456789012:role/level3', the ARN that the file name spells; rename the file or correct the key"
+
+case_name "file name of the identity without .json"
+cp "$LEVEL3_DATA" "$TMP/names/arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Flevel3"
+run check --today 2019-05-10 --against "$GAAD" \
+	--against "$TMP/names/arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Flevel3" \
+	"$SPECS"
+expect_no_err "error:"
+if [ "$status" = 2 ]; then
+	fail "a file named by its identity's ARN was rejected"
+fi
+
+case_name "file name that is not an ARN"
+cp "$LEVEL3_DATA" "$TMP/names/level3-access.json"
+run check --today 2019-05-10 --against "$GAAD" \
+	--against "$TMP/names/level3-access.json" "$SPECS"
+expect_no_err "error:"
+if [ "$status" = 2 ]; then
+	fail "a file tied by LastAuthenticatedEntity was rejected"
+fi
+
 finish

@@ -60,9 +60,29 @@ run_timed() {
 }
 run_timed check $today -o "$report" "$TMP/idle.mandate"
 expect_status 2
-expect_err "no agent specs found"
+expect_err "$TMP/idle.mandate: error: file is empty"
 [ -e "$report" ] && fail "a report was written"
 rm -f "$report"
+
+case_name "empty spec file among others"
+mkdir "$TMP/with-empty"
+cp "$specs"/*.mandate "$TMP/with-empty/"
+: >"$TMP/with-empty/new-agent.mandate"
+printf '# to do\n' >"$TMP/with-empty/notes.mandate"
+check_rejects "$TMP/with-empty"
+expect_err "$TMP/with-empty/new-agent.mandate: error: file is empty; write an agent or a gate, resource or waive block in it, or remove the file"
+expect_err "$TMP/with-empty/notes.mandate: error: file declares nothing, only comments"
+expect_err "2 errors"
+run build --target aws -o "$TMP/with-empty-out" "$TMP/with-empty"
+expect_status 2
+expect_err "$TMP/with-empty/new-agent.mandate: error: file is empty"
+run due "$TMP/with-empty"
+expect_status 2
+expect_err "$TMP/with-empty/new-agent.mandate: error: file is empty"
+run fmt --check "$TMP/with-empty"
+expect_status 2
+expect_err "$TMP/with-empty/new-agent.mandate: error: file is empty"
+rm -rf "$TMP/with-empty"
 
 case_name "FIFO longer than the limit"
 mkfifo "$TMP/flood.mandate"
@@ -307,7 +327,7 @@ expect_err "$tree/sub/self: error: symbolic link loop"
 case_name "symbolic link to a directory outside"
 reset_tree
 mkdir "$TMP/outside"
-echo '# nothing but a comment' >"$TMP/outside/empty.mandate"
+printf 'agent "outside" {\n  kind = workload\n}\n' >"$TMP/outside/other.mandate"
 ln -s "$TMP/outside" "$tree/sub/out"
 check_rejects "$tree"
 expect_err "$tree/sub/out: error: symbolic link leads to '$(cd "$TMP/outside" && pwd -P)', outside the directories named"

@@ -1,9 +1,8 @@
 # Running out of memory while reading an input is an error naming that
 # input, exit 2, whichever command reads it. A sparse export of 1.5 GB
-# under a 400 MB address-space limit (ulimit -v) fails when it is read;
-# generated exports and specs under a series of smaller limits fail
-# while they are read or parsed, and any such failure must name the
-# file.
+# under a 400 MB address-space limit (ulimit -v) fails when it is read.
+# Generated exports and specs under a series of smaller limits fail
+# while they are read or parsed, and then the message names the file.
 . tests/cli/lib.sh
 
 gaad=examples/exports/authorization-details.json
@@ -66,8 +65,8 @@ rm "$huge"
 # standard library's catalog when the limit is too small even for that.
 # Later, while the rules run, no one input is at fault and the line
 # names none. The series must include a failure of the first kind, or
-# it tests nothing; the limits that reach it depend on the build, so
-# the series is wide.
+# it tests nothing. The limits that reach it depend on the build, so the
+# series is wide.
 oom_series() {
 	named=0
 	for limit in 6000 8000 10000 12000 16000 20000 24000 28000 32000 \

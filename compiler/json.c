@@ -620,60 +620,281 @@ out:
 }
 
 /*
- * Recorded offsets being handed to a tree's nodes, in the order values
- * start. The values at the scan indexes in elide (ascending) were
- * parsed as placeholders, so the values inside them have no node.
+ * Building a tree from a scan. The skipper has validated the text and
+ * recorded where every value starts and ends, so the tree is built from
+ * those offsets instead of running cJSON's parser over the text again:
+ * only keys, strings and numbers have their bytes read. The nodes are
+ * the ones cJSON's parser makes, allocated with cJSON_malloc, so that
+ * cJSON_Delete frees them.
  */
-struct offset_walk {
+struct tree_build {
+	const char *text;
 	const struct json_object_scan *scan;
-	size_t next, last;
-	const size_t *elide;
+	size_t last;		/* one past the last value index to build */
+	const size_t *elide;	/* values that become placeholders */
 	size_t nelide;
 };
 
-static void assign_offsets(struct offset_walk *w, cJSON *node)
+static cJSON *new_node(int type)
 {
-	const struct json_object_scan *scan = w->scan;
-	size_t k = w->next;
-	cJSON *child;
+	cJSON *node = cJSON_malloc(sizeof(*node));
 
-	if (k >= w->last)
-		BUG("cJSON found more values than the skipper");
-	node->valueint = (int)scan->value_start[k];
-	if (!cJSON_IsNumber(node))
-		node->valuedouble = (double)scan->value_end[k];
-	w->next++;
-	if (w->nelide && *w->elide == k) {
-		while (w->next < w->last &&
-		       scan->value_start[w->next] < scan->value_end[k])
-			w->next++;
-		w->elide++;
-		w->nelide--;
-		return;
+	if (node) {
+		memset(node, 0, sizeof(*node));
+		node->type = type;
 	}
-	cJSON_ArrayForEach(child, node)
-		assign_offsets(w, child);
+	return node;
 }
 
-/* Parse text[off..off + len), whose values are first to last of scan. */
-static cJSON *parse_scanned(const char *text, size_t off, size_t len,
-			    const struct json_object_scan *scan, size_t first,
-			    size_t last, size_t *err_off)
+/* Append the UTF-8 form of the code point cp at out; return its size. */
+static size_t put_utf8(char *out, long cp)
 {
-	struct offset_walk w = { scan, first, last, NULL, 0 };
-	const char *end = NULL;
-	cJSON *v = cJSON_ParseWithLengthOpts(text + off, len, &end, 0);
+	unsigned char *o = (unsigned char *)out;
 
-	if (!v) {
-		const char *e = cJSON_GetErrorPtr();
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xc0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xe0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xf0 | cp >> 18);
+	o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+	o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
 
-		*err_off = e && e >= text + off && e <= text + off + len
-			   ? (size_t)(e - text) : off;
+/*
+ * Decode the escapes of the n bytes at p, the inside of a string the
+ * skipper accepted, into out. Returns the decoded size, which is never
+ * more than n: an escape is never shorter than what it stands for.
+ */
+static size_t decode_escapes(const char *p, size_t n, char *out)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		long cp;
+
+		if (p[i] != '\\') {
+			out[o++] = p[i++];
+			continue;
+		}
+		switch (p[i + 1]) {
+		case 'b': out[o++] = '\b'; break;
+		case 'f': out[o++] = '\f'; break;
+		case 'n': out[o++] = '\n'; break;
+		case 'r': out[o++] = '\r'; break;
+		case 't': out[o++] = '\t'; break;
+		case 'u':
+			cp = hex4(p, n, i + 2);
+			i += 6;
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				/* The skipper checked the low surrogate. */
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				     (hex4(p, n, i + 2) - 0xdc00);
+				i += 6;
+			}
+			o += put_utf8(out + o, cp);
+			continue;
+		default:	/* '"', '\\' and '/' stand for themselves */
+			out[o++] = p[i + 1];
+			break;
+		}
+		i += 2;
+	}
+	return o;
+}
+
+/*
+ * Return the value of the valid string text[off..end), quotes included,
+ * decoded into memory from cJSON_malloc, or NULL when out of memory.
+ */
+static char *string_value(const char *text, size_t off, size_t end)
+{
+	const char *p = text + off + 1;
+	size_t n = end - off - 2;
+	char *out = cJSON_malloc(n + 1);
+
+	if (!out)
+		return NULL;
+	if (memchr(p, '\\', n))
+		n = decode_escapes(p, n, out);
+	else
+		memcpy(out, p, n);
+	out[n] = '\0';
+	return out;
+}
+
+/*
+ * Return the value of the valid number text[off..end). Like cJSON, read
+ * it with strtod, from a copy because the text goes on after it. mandate
+ * never calls setlocale, so strtod takes '.' as the decimal point.
+ */
+static double number_value(const char *text, size_t off, size_t end)
+{
+	char digits[JSON_NUMBER_MAX + 1];
+	size_t n = end - off;	/* the skipper rejects longer numbers */
+
+	memcpy(digits, text + off, n);
+	digits[n] = '\0';
+	return strtod(digits, NULL);
+}
+
+/* Return the offset just past the valid string that starts at off. */
+static size_t string_end(const char *text, size_t off)
+{
+	size_t i = off + 1;
+
+	while (text[i] != '"')
+		i += text[i] == '\\' ? 2 : 1;
+	return i + 1;
+}
+
+static int build_value(struct tree_build *b, size_t *k, cJSON **out);
+
+/*
+ * Build the members of the container at scan index k, whose first
+ * member is value *next, and move *next past the last one.
+ */
+static int build_members(struct tree_build *b, cJSON *node, size_t k,
+			 size_t *next)
+{
+	const struct json_object_scan *scan = b->scan;
+	const char *text = b->text;
+	size_t end = scan->value_end[k], pos = scan->value_start[k] + 1;
+	cJSON *last = NULL, *child;
+
+	while (*next < b->last && scan->value_start[*next] < end) {
+		size_t key = 0, c = *next;
+
+		if (cJSON_IsObject(node)) {
+			/* The key sits between the previous value and this. */
+			key = skip_ws(text, end, pos);
+			if (text[key] == ',')
+				key = skip_ws(text, end, key + 1);
+		}
+		if (build_value(b, next, &child))
+			return -1;
+		if (last)
+			last->next = child;
+		else
+			node->child = child;
+		child->prev = last;
+		last = child;
+		if (cJSON_IsObject(node)) {
+			child->string = string_value(text, key,
+						     string_end(text, key));
+			if (!child->string)
+				return -1;
+		}
+		pos = scan->value_end[c];
+	}
+	/* cJSON's parser links the first child back to the last. */
+	if (node->child)
+		node->child->prev = last;
+	return 0;
+}
+
+/*
+ * Build the value at scan index *k, with the offsets that
+ * json_value_off and json_value_end read, and move *k past it and the
+ * values inside it. On failure, *out is what was built so far, for the
+ * caller to free, or NULL.
+ */
+static int build_value(struct tree_build *b, size_t *k, cJSON **out)
+{
+	const struct json_object_scan *scan = b->scan;
+	size_t index = *k, start = scan->value_start[index];
+	size_t end = scan->value_end[index];
+	cJSON *node;
+
+	*out = NULL;
+	*k = index + 1;
+	if (b->nelide && *b->elide == index) {
+		/* A placeholder: a null whose offsets are the value's. */
+		while (*k < b->last && scan->value_start[*k] < end)
+			(*k)++;
+		b->elide++;
+		b->nelide--;
+		node = new_node(cJSON_NULL);
+	} else {
+		switch (b->text[start]) {
+		case '{':
+			node = new_node(cJSON_Object);
+			break;
+		case '[':
+			node = new_node(cJSON_Array);
+			break;
+		case '"':
+			node = new_node(cJSON_String);
+			if (node)
+				node->valuestring = string_value(b->text,
+								 start, end);
+			break;
+		case 't':
+			node = new_node(cJSON_True);
+			break;
+		case 'f':
+			node = new_node(cJSON_False);
+			break;
+		case 'n':
+			node = new_node(cJSON_NULL);
+			break;
+		default:
+			node = new_node(cJSON_Number);
+			break;
+		}
+	}
+	if (!node)
+		return -1;
+	*out = node;
+	node->valueint = (int)start;
+	if (cJSON_IsNumber(node))
+		node->valuedouble = number_value(b->text, start, end);
+	else
+		node->valuedouble = (double)end;
+	if (cJSON_IsString(node) && !node->valuestring)
+		return -1;
+	if (cJSON_IsObject(node) || cJSON_IsArray(node))
+		return build_members(b, node, index, k);
+	return 0;
+}
+
+/*
+ * Build the tree of the value at text[off], whose values are first to
+ * last of scan. Values whose indexes are in elide (ascending)
+ * become placeholders. Returns NULL with *err_off set to off when out
+ * of memory.
+ */
+static cJSON *build_tree(const char *text, size_t off,
+			 const struct json_object_scan *scan, size_t first,
+			 size_t last, const size_t *elide, size_t nelide,
+			 size_t *err_off)
+{
+	struct tree_build b = { text, scan, last, elide, nelide };
+	size_t k = first;
+	cJSON *v;
+
+	if (first >= last || scan->value_start[first] != off)
+		BUG("no scanned value at offset %zu", off);
+	if (build_value(&b, &k, &v)) {
+		cJSON_Delete(v);
+		*err_off = off;
 		return NULL;
 	}
-	assign_offsets(&w, v);
-	if (w.next != last)
-		BUG("the skipper found more values than cJSON");
+	if (k != last || b.nelide)
+		BUG("scanned values %zu to %zu are not one value", first,
+		    last);
 	return v;
 }
 
@@ -681,9 +902,8 @@ cJSON *json_parse_element(const char *text,
 			  const struct json_object_scan *scan,
 			  const struct json_member *m, size_t i, size_t *err_off)
 {
-	return parse_scanned(text, m->elems[i].off, m->elems[i].len, scan,
-			     m->elem_values[i], m->elem_values[i + 1],
-			     err_off);
+	return build_tree(text, m->elems[i].off, scan, m->elem_values[i],
+			  m->elem_values[i + 1], NULL, 0, err_off);
 }
 
 /*
@@ -843,37 +1063,22 @@ cJSON *json_parse_element_elided(const char *text,
 				 size_t *err_off)
 {
 	const struct json_span *span = &m->elems[i];
-	struct offset_walk w = { scan, m->elem_values[i], m->elem_values[i + 1],
-				 elide, nelide };
-	char *copy = xmalloc(span->len);
-	size_t from = span->off, len = 0, j;
-	cJSON *v;
+	size_t from = span->off, j;
 
-	/* Copy the element with "null" in place of each elided value. */
+	/*
+	 * Check the contract json.h states: a value longer than "null"
+	 * cannot be a null, so json_is_elided can tell a placeholder.
+	 */
 	for (j = 0; j < nelide; j++) {
 		size_t start = scan->value_start[elide[j]];
 		size_t end = scan->value_end[elide[j]];
 
-		if (end - start < 4 || start < from)
+		if (end - start <= 4 || start < from)
 			BUG("value %zu cannot be elided", elide[j]);
-		memcpy(copy + len, text + from, start - from);
-		len += start - from;
-		memcpy(copy + len, "null", 4);
-		len += 4;
 		from = end;
 	}
-	memcpy(copy + len, text + from, span->off + span->len - from);
-	len += span->off + span->len - from;
-	v = cJSON_ParseWithLengthOpts(copy, len, NULL, 0);
-	free(copy);
-	if (!v) {
-		*err_off = span->off;	/* the skipper passed it: unexpected */
-		return NULL;
-	}
-	assign_offsets(&w, v);
-	if (w.next != w.last)
-		BUG("the skipper found more values than cJSON");
-	return v;
+	return build_tree(text, span->off, scan, m->elem_values[i],
+			  m->elem_values[i + 1], elide, nelide, err_off);
 }
 
 bool json_is_elided(const char *text, const cJSON *v)
@@ -886,7 +1091,7 @@ cJSON *json_parse_elided(const char *text,
 			 const struct json_member *m, size_t i, const cJSON *v,
 			 size_t *err_off)
 {
-	size_t off = json_value_off(v), end = json_value_end(v);
+	size_t off = json_value_off(v);
 	size_t lo = m->elem_values[i], hi = m->elem_values[i + 1];
 
 	/* Values are in the order they start, and no two start together. */
@@ -900,9 +1105,9 @@ cJSON *json_parse_elided(const char *text,
 	}
 	if (lo == m->elem_values[i + 1] || scan->value_start[lo] != off)
 		BUG("no scanned value at offset %zu", off);
-	return parse_scanned(text, off, end - off, scan, lo,
-			     value_after(scan, lo, m->elem_values[i + 1]),
-			     err_off);
+	return build_tree(text, off, scan, lo,
+			  value_after(scan, lo, m->elem_values[i + 1]), NULL, 0,
+			  err_off);
 }
 
 size_t json_value_off(const cJSON *v)

@@ -13,9 +13,10 @@
  * the entire text against RFC 8259 with a validating skipper. It records
  * the byte span of every member of the top-level object and of every
  * element of the arrays the caller asks for, and the offsets of the
- * values inside those elements. The caller then parses one element
- * at a time with json_parse_element, converts it, and frees it with
- * cJSON_Delete.
+ * values inside those elements. The caller then gets one element at a
+ * time as a cJSON tree with json_parse_element, converts it, and frees
+ * it with cJSON_Delete. That tree is built from the recorded offsets,
+ * without parsing the element's text again.
  *
  * Positions: a struct json_path names a value inside the text the way a
  * message shows it (RoleDetailList[3].RolePolicyList[0].PolicyName).
@@ -126,8 +127,10 @@ size_t json_value_off(const cJSON *v);
 size_t json_value_end(const cJSON *v);
 
 /*
- * Parse element i of the list m of scan, whose text is text, like
- * json_parse_span but taking the offsets from the scan.
+ * Return the tree of element i of the list m of scan, whose text is
+ * text: the tree json_parse_span would parse, with the same offsets,
+ * but built from the scan. Returns NULL with *err_off set only when
+ * cJSON's allocator fails.
  */
 cJSON *json_parse_element(const char *text,
 			  const struct json_object_scan *scan,

@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include "json.h"
+#include "source.h"
 
 /* Return the offset of the first non-whitespace byte, one at a time. */
 static size_t skip_ws_bytewise(const char *text, size_t len, size_t pos)
@@ -48,7 +49,162 @@ static void test_json__skip_ws_stops_at_len(void)
 			  skip_ws_bytewise(text, len, 0));
 }
 
+static bool want_every_list(const char *key)
+{
+	(void)key;
+	return true;
+}
+
+/*
+ * Check that got, built from the scan, is the tree cJSON's parser
+ * makes of the same text (want, with offsets from json_parse_span):
+ * the same types, keys, values, offsets and links, at every node.
+ */
+static void check_same_tree(const cJSON *got, const cJSON *want)
+{
+	const cJSON *g, *w;
+
+	CHECK_INT(got->type, want->type);
+	CHECK_STR(got->string, want->string);
+	CHECK_INT(json_value_off(got), json_value_off(want));
+	if (cJSON_IsNumber(want))
+		CHECK(got->valuedouble == want->valuedouble);
+	else
+		CHECK_INT(json_value_end(got), json_value_end(want));
+	if (cJSON_IsString(want))
+		CHECK_STR(got->valuestring, want->valuestring);
+	else
+		CHECK(!got->valuestring);
+	CHECK(!got->child == !want->child);
+	if (want->child)
+		CHECK(!got->child->prev == !want->child->prev);
+	for (g = got->child, w = want->child; g && w; g = g->next, w = w->next)
+		check_same_tree(g, w);
+	CHECK(!g);
+	CHECK(!w);
+}
+
+/* Scan {"List": [ELEMENTS]} and return the scan of its one member. */
+static struct source *scan_list(const char *elements,
+				struct json_object_scan *scan)
+{
+	struct buf text = BUF_INIT;
+	struct source *src;
+	struct diag d;
+
+	buf_addf(&text, "{\n  \"List\": [\n    %s\n  ]\n}\n", elements);
+	src = source_from_memory("list.json", text.data, text.len);
+	buf_release(&text);
+	diag_init(&d, stderr, false);
+	CHECK_INT(json_scan_object(scan, src, want_every_list, &d), 0);
+	return src;
+}
+
+static void test_json__element_tree_as_cjson(void)
+{
+	static const char *const cases[] = {
+		"{}",
+		"[]",
+		"null",
+		"true",
+		"false",
+		"0",
+		"-12.5e+3",
+		"1E-7",
+		"123456789012345678901234567890",
+		"\"\"",
+		"\"plain\"",
+		"\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t\"",
+		"\"\\u0041\\u00e9\\u20ac \\ud83d\\ude00 \\uFFFF\"",
+		"\"caf\xc3\xa9 \xf0\x9f\x98\x80\"",
+		"{ \"a\" : 1 , \"b\":[true,false,null] ,\"a\":\"again\" }",
+		"{\"k\\u0065y\": {}, \"\\\"\": [], \"\": \"\"}",
+		"[[[]], [{}], {\"x\": [1, [2, [3]]]}]",
+		"{\n      \"Version\": \"2012-10-17\",\n      \"Statement\": [\n"
+		"        {\"Effect\": \"Allow\", \"Action\": \"s3:*\"}\n      ]\n"
+		"    }",
+	};
+	size_t i, k;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct json_object_scan scan;
+		struct source *src = scan_list(cases[i], &scan);
+		const struct json_member *m = &scan.members[0];
+		size_t err = 0;
+
+		CHECK_INT(m->nelems, 1);
+		for (k = 0; k < m->nelems; k++) {
+			cJSON *got = json_parse_element(src->text, &scan, m, k,
+							&err);
+			cJSON *want = json_parse_span(src->text,
+						      m->elems[k].off,
+						      m->elems[k].len, &err);
+
+			CHECK(got);
+			CHECK(want);
+			if (got && want)
+				check_same_tree(got, want);
+			cJSON_Delete(got);
+			cJSON_Delete(want);
+		}
+		json_object_scan_release(&scan);
+		source_free(src);
+	}
+}
+
+static void test_json__element_tree_elided(void)
+{
+	const char *element = "{\"Versions\": [{\"Document\": {\"a\": [1]}}, "
+			      "{\"Document\": \"text\"}, {\"Document\": null}]}";
+	struct json_object_scan scan;
+	struct source *src = scan_list(element, &scan);
+	const struct json_member *m = &scan.members[0];
+	size_t docs[4], n, err = 0;
+	cJSON *tree, *want, *doc, *parsed, *alone;
+	const cJSON *v;
+	int k = 0;
+
+	n = json_element_find_nested(src->text, &scan, m, 0, "Versions",
+				     "Document", docs, ARRAY_SIZE(docs));
+	CHECK_INT(n, 3);
+	/* The null is not longer than a placeholder, so it stays. */
+	tree = json_parse_element_elided(src->text, &scan, m, 0, docs, 2,
+					 &err);
+	want = json_parse_span(src->text, m->elems[0].off, m->elems[0].len,
+			       &err);
+	CHECK(tree);
+	CHECK(want);
+	if (!tree || !want)
+		goto out;
+	/* The whole tree is cJSON's but for the placeholders. */
+	CHECK_INT(json_value_end(tree), json_value_end(want));
+	cJSON_ArrayForEach(v, cJSON_GetObjectItem(tree, "Versions")) {
+		doc = cJSON_GetObjectItem(v, "Document");
+		CHECK(cJSON_IsNull(doc));
+		CHECK(json_is_elided(src->text, doc) == (k < 2));
+		parsed = json_parse_elided(src->text, &scan, m, 0, doc, &err);
+		alone = json_parse_span(src->text, json_value_off(doc),
+					json_value_end(doc) -
+					json_value_off(doc), &err);
+		CHECK(parsed);
+		CHECK(alone);
+		if (parsed && alone)
+			check_same_tree(parsed, alone);
+		cJSON_Delete(parsed);
+		cJSON_Delete(alone);
+		k++;
+	}
+	CHECK_INT(k, 3);
+out:
+	cJSON_Delete(tree);
+	cJSON_Delete(want);
+	json_object_scan_release(&scan);
+	source_free(src);
+}
+
 UNIT_MAIN(
 	UNIT_TEST(test_json__skip_ws_indents),
 	UNIT_TEST(test_json__skip_ws_stops_at_len),
+	UNIT_TEST(test_json__element_tree_as_cjson),
+	UNIT_TEST(test_json__element_tree_elided),
 )

@@ -71,24 +71,36 @@ size_t json_skip_ws(const char *text, size_t len, size_t pos)
 }
 
 /*
- * Return whether none of the 8 bytes at p is a control character, '"',
- * '\\' or a byte of 0x80 or more, so that all are plain string bytes.
- * Each test sets the top bit of a byte that fails it. A borrow may flag
- * a byte after one that fails too, which only sends those 8 bytes to
- * the loop that looks at one byte at a time.
+ * Return how many of the 8 bytes at p are plain string bytes before the
+ * first control character, '"', '\\' or byte of 0x80 or more. Each test
+ * sets the top bit of a byte that fails it. A borrow may also flag a
+ * byte after one that fails, but never one before it, so the lowest
+ * flagged byte is the first that fails.
  */
-static bool plain8(const unsigned char *p)
+static inline size_t count_plain8(const unsigned char *p)
 {
 	const uint64_t ones = 0x0101010101010101ULL;
 	const uint64_t high = 0x8080808080808080ULL;
-	uint64_t v, quote, backslash;
+	uint64_t v, quote, backslash, fails;
 
 	memcpy(&v, p, 8);
 	quote = v ^ (ones * '"');
 	backslash = v ^ (ones * '\\');
-	return !((v | ((v - ones * 0x20) & ~v) |
-		  ((quote - ones) & ~quote) |
-		  ((backslash - ones) & ~backslash)) & high);
+	fails = (v | ((v - ones * 0x20) & ~v) | ((quote - ones) & ~quote) |
+		 ((backslash - ones) & ~backslash)) & high;
+	if (!fails)
+		return 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (size_t)__builtin_ctzll(fails) / 8;
+#else
+	{
+		size_t n = 0;
+
+		while (IS_PLAIN(p[n]))
+			n++;
+		return n;
+	}
+#endif
 }
 
 static int fault_at(struct json_fault *f, size_t off, const char *fmt, ...)
@@ -249,8 +261,13 @@ static int scan_string(const char *s, size_t len, size_t *pos,
 		unsigned char c;
 		size_t n;
 
-		while (i + 8 <= len && plain8(p + i))
-			i += 8;
+		while (len - i >= 8) {
+			size_t n8 = count_plain8(p + i);
+
+			i += n8;
+			if (n8 < 8)
+				break;
+		}
 		while (i < len && IS_PLAIN(p[i]))
 			i++;
 		if (i >= len)

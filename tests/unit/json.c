@@ -49,6 +49,50 @@ static void test_json__skip_ws_stops_at_len(void)
 			  skip_ws_bytewise(text, len, 0));
 }
 
+/*
+ * Put each kind of byte that ends a run of plain string bytes at every
+ * position of the 8-byte words that the skipper reads at once.
+ */
+static void test_json__string_special_byte_positions(void)
+{
+	static const struct {
+		const char *bytes;
+		int ret;
+		size_t fault_at;	/* past the plain run, when ret is -1 */
+	} cases[] = {
+		{ "\\n", 0, 0 },
+		{ "\\u00e9", 0, 0 },
+		{ "\xc3\xa9", 0, 0 },
+		{ "\xf0\x9f\x98\x80", 0, 0 },
+		{ "\x01", -1, 0 },
+		{ "\x1f", -1, 0 },
+		{ "\xff", -1, 0 },
+		{ "\\x", -1, 0 },
+		{ "\"", -1, 1 },
+	};
+	size_t i, run, k;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (run = 0; run < 20; run++) {
+			struct buf text = BUF_INIT;
+			struct json_fault fault;
+			size_t root;
+			int ret;
+
+			buf_addch(&text, '"');
+			for (k = 0; k < run; k++)
+				buf_addch(&text, 'a');
+			buf_adds(&text, cases[i].bytes);
+			buf_adds(&text, "bc\"");
+			ret = json_validate(text.data, text.len, &root, &fault);
+			CHECK_INT(ret, cases[i].ret);
+			if (ret < 0)
+				CHECK_INT(fault.off, 1 + run + cases[i].fault_at);
+			buf_release(&text);
+		}
+	}
+}
+
 static bool want_every_list(const char *key)
 {
 	(void)key;
@@ -205,6 +249,7 @@ out:
 UNIT_MAIN(
 	UNIT_TEST(test_json__skip_ws_indents),
 	UNIT_TEST(test_json__skip_ws_stops_at_len),
+	UNIT_TEST(test_json__string_special_byte_positions),
 	UNIT_TEST(test_json__element_tree_as_cjson),
 	UNIT_TEST(test_json__element_tree_elided),
 )

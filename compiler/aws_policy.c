@@ -738,7 +738,8 @@ int aws_policy_parse_source(struct aws_policy_doc **out, struct source *src,
 {
 	struct json_text text = { src->text, src->len, 0, 0, NULL, false, 0,
 				  false, NULL, 0 };
-	struct json_ctx c = { src, d, { { { NULL, 0 } }, 0 }, &text, NULL };
+	struct json_ctx c = { src, d, { { { NULL, 0 } }, 0 }, &text, NULL, NULL,
+			      NULL };
 	struct json_fault fault;
 	size_t start = 0, err;
 	cJSON *doc;

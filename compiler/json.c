@@ -1713,6 +1713,22 @@ static void note_decoded(const struct json_ctx *c, const struct json_text *t,
 		: "JSON text in this string");
 }
 
+/* Append " (in WHAT)" when c names the thing being read. */
+static void add_what(const struct json_ctx *c, struct buf *msg)
+{
+	va_list ap;
+
+	if (c->what) {
+		buf_addf(msg, " (in %s)", c->what);
+	} else if (c->what_fmt) {
+		buf_adds(msg, " (in ");
+		va_copy(ap, *c->what_args);
+		buf_vaddf(msg, c->what_fmt, ap);
+		va_end(ap);
+		buf_addch(msg, ')');
+	}
+}
+
 static void report(struct json_ctx *c, enum diag_level level, bool at_key,
 		   const char *fmt, va_list ap)
 {
@@ -1725,8 +1741,7 @@ static void report(struct json_ctx *c, enum diag_level level, bool at_key,
 	if (msg.len)
 		buf_adds(&msg, ": ");
 	buf_vaddf(&msg, fmt, ap);
-	if (c->what)
-		buf_addf(&msg, " (in %s)", c->what);
+	add_what(c, &msg);
 	loc = locate_path(c, t, at_key, &local);
 	diag_at(c->d, level, &loc, "%s", buf_str(&msg));
 	note_decoded(c, t, &loc, local);
@@ -1784,8 +1799,7 @@ void json_ctx_fault(struct json_ctx *c, const struct json_text *t,
 	if (msg.len)
 		buf_adds(&msg, ": ");
 	buf_addf(&msg, "%s: %s", what, f->msg);
-	if (c->what)
-		buf_addf(&msg, " (in %s)", c->what);
+	add_what(c, &msg);
 	diag_at(c->d, DIAG_ERROR, &loc, "%s", buf_str(&msg));
 	if (t->url_encoded || t->text[skip_ws(t->text, t->len, 0)] == '{')
 		note_decoded(c, t, &loc, f->off);

@@ -260,6 +260,9 @@ struct json_text {
  * A converter's position: the export, the path of the value at hand,
  * and the text the path resolves in. what, when not NULL, names the
  * thing being read for messages: "role 'ops' inline policy 'read'".
+ * Instead of what, a caller may set what_fmt and what_args, which are
+ * formatted only when a message is reported. what_args must stay valid
+ * until what_fmt is set back to NULL.
  */
 struct json_ctx {
 	struct source *src;
@@ -267,6 +270,8 @@ struct json_ctx {
 	struct json_path path;
 	const struct json_text *text;
 	const char *what;
+	const char *what_fmt;
+	va_list *what_args;
 };
 
 /*

@@ -767,20 +767,27 @@ static double number_value(const char *text, size_t off, size_t end)
 	return strtod(digits, NULL);
 }
 
-/* Return the offset just past the valid string that starts at off. */
-static size_t string_end(const char *text, size_t off)
+/*
+ * Return the offset just past the key of the member whose value starts
+ * at value: the text before a value in an object is `"key" :` with
+ * whitespace around the colon.
+ */
+static size_t key_end(const char *text, size_t value)
 {
-	size_t i = off + 1;
+	size_t i = value;
 
-	while (text[i] != '"')
-		i += text[i] == '\\' ? 2 : 1;
-	return i + 1;
+	while (IS_WS(text[i - 1]))
+		i--;
+	i--;			/* the colon */
+	while (IS_WS(text[i - 1]))
+		i--;
+	return i;
 }
 
 static int build_value(struct tree_build *b, size_t *k, cJSON **out);
 
 /*
- * Build the members of the container at scan index k, whose first
+ * Build the members of the container node at scan index k, whose first
  * member is value *next, and move *next past the last one.
  */
 static int build_members(struct tree_build *b, cJSON *node, size_t k,
@@ -789,13 +796,14 @@ static int build_members(struct tree_build *b, cJSON *node, size_t k,
 	const struct json_object_scan *scan = b->scan;
 	const char *text = b->text;
 	size_t end = scan->value_end[k], pos = scan->value_start[k] + 1;
+	bool object = text[scan->value_start[k]] == '{';
 	cJSON *last = NULL, *child;
 
 	while (*next < b->last && scan->value_start[*next] < end) {
 		size_t key = 0, c = *next;
 
-		if (cJSON_IsObject(node)) {
-			/* The key sits between the previous value and this. */
+		if (object) {
+			/* The key follows the '{' or the ',' after pos. */
 			key = skip_ws(text, end, pos);
 			if (text[key] == ',')
 				key = skip_ws(text, end, key + 1);
@@ -808,9 +816,9 @@ static int build_members(struct tree_build *b, cJSON *node, size_t k,
 			node->child = child;
 		child->prev = last;
 		last = child;
-		if (cJSON_IsObject(node)) {
-			child->string = string_value(text, key,
-						     string_end(text, key));
+		if (object) {
+			child->string = string_value(text, key, key_end(
+				text, scan->value_start[c]));
 			if (!child->string)
 				return -1;
 		}
@@ -820,6 +828,26 @@ static int build_members(struct tree_build *b, cJSON *node, size_t k,
 	if (node->child)
 		node->child->prev = last;
 	return 0;
+}
+
+/* Return the cJSON type of the valid value that starts with c. */
+static int node_type(char c)
+{
+	switch (c) {
+	case '{':
+		return cJSON_Object;
+	case '[':
+		return cJSON_Array;
+	case '"':
+		return cJSON_String;
+	case 't':
+		return cJSON_True;
+	case 'f':
+		return cJSON_False;
+	case 'n':
+		return cJSON_NULL;
+	}
+	return cJSON_Number;
 }
 
 /*
@@ -833,6 +861,7 @@ static int build_value(struct tree_build *b, size_t *k, cJSON **out)
 	const struct json_object_scan *scan = b->scan;
 	size_t index = *k, start = scan->value_start[index];
 	size_t end = scan->value_end[index];
+	int type = node_type(b->text[start]);
 	cJSON *node;
 
 	*out = NULL;
@@ -843,47 +872,25 @@ static int build_value(struct tree_build *b, size_t *k, cJSON **out)
 			(*k)++;
 		b->elide++;
 		b->nelide--;
-		node = new_node(cJSON_NULL);
-	} else {
-		switch (b->text[start]) {
-		case '{':
-			node = new_node(cJSON_Object);
-			break;
-		case '[':
-			node = new_node(cJSON_Array);
-			break;
-		case '"':
-			node = new_node(cJSON_String);
-			if (node)
-				node->valuestring = string_value(b->text,
-								 start, end);
-			break;
-		case 't':
-			node = new_node(cJSON_True);
-			break;
-		case 'f':
-			node = new_node(cJSON_False);
-			break;
-		case 'n':
-			node = new_node(cJSON_NULL);
-			break;
-		default:
-			node = new_node(cJSON_Number);
-			break;
-		}
+		type = cJSON_NULL;
 	}
+	node = new_node(type);
 	if (!node)
 		return -1;
 	*out = node;
 	node->valueint = (int)start;
-	if (cJSON_IsNumber(node))
+	node->valuedouble = (double)end;
+	switch (type) {
+	case cJSON_Number:
 		node->valuedouble = number_value(b->text, start, end);
-	else
-		node->valuedouble = (double)end;
-	if (cJSON_IsString(node) && !node->valuestring)
-		return -1;
-	if (cJSON_IsObject(node) || cJSON_IsArray(node))
+		break;
+	case cJSON_String:
+		node->valuestring = string_value(b->text, start, end);
+		return node->valuestring ? 0 : -1;
+	case cJSON_Object:
+	case cJSON_Array:
 		return build_members(b, node, index, k);
+	}
 	return 0;
 }
 

@@ -1951,9 +1951,11 @@ int json_check_unique_keys(struct json_ctx *c, const cJSON *obj)
 	cJSON_ArrayForEach(a, obj)
 		n++;
 	if (n <= 16) {
+		/* Most pairs differ in the first byte: test it inline. */
 		cJSON_ArrayForEach(a, obj)
 			for (b = a->next; b; b = b->next)
-				if (!strcmp(a->string, b->string))
+				if (a->string[0] == b->string[0] &&
+				    !strcmp(a->string, b->string))
 					return report_duplicate(c, a->string);
 		return 0;
 	}

@@ -1828,12 +1828,11 @@ const char *json_type_name(const cJSON *v)
 	return "null";
 }
 
-/* Look up key and check its type; *out is NULL when absent. */
-static int get_typed(struct json_ctx *c, const cJSON *obj, const char *key,
-		     bool required, cJSON_bool (*is)(const cJSON *),
-		     const char *expected, const cJSON **out)
+/* Check the type of v, member key or NULL; *out is NULL when absent. */
+static int check_typed(struct json_ctx *c, const cJSON *v, const char *key,
+		       bool required, cJSON_bool (*is)(const cJSON *),
+		       const char *expected, const cJSON **out)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	int ret = 0;
 
 	*out = NULL;
@@ -1852,6 +1851,15 @@ static int get_typed(struct json_ctx *c, const cJSON *obj, const char *key,
 	}
 	*out = v;
 	return 0;
+}
+
+/* Look up key and check its type; *out is NULL when absent. */
+static int get_typed(struct json_ctx *c, const cJSON *obj, const char *key,
+		     bool required, cJSON_bool (*is)(const cJSON *),
+		     const char *expected, const cJSON **out)
+{
+	return check_typed(c, cJSON_GetObjectItemCaseSensitive(obj, key), key,
+			   required, is, expected, out);
 }
 
 static cJSON_bool is_string(const cJSON *v)
@@ -1884,6 +1892,19 @@ int json_get_string(struct json_ctx *c, const cJSON *obj, const char *key,
 		return -1;
 	if (v)
 		*out = v->valuestring;
+	return 0;
+}
+
+int json_member_string(struct json_ctx *c, const cJSON *v, const char *key,
+		       bool required, const char **out)
+{
+	const cJSON *str;
+
+	*out = NULL;
+	if (check_typed(c, v, key, required, is_string, "a string", &str))
+		return -1;
+	if (str)
+		*out = str->valuestring;
 	return 0;
 }
 

@@ -344,6 +344,13 @@ int json_get_object(struct json_ctx *c, const cJSON *obj, const char *key,
 int json_get_bool(struct json_ctx *c, const cJSON *obj, const char *key,
 		  bool *present, bool *out);
 
+/*
+ * Check, like json_get_string, the member v of the object the path
+ * names, which the caller has looked up under key (NULL when absent).
+ */
+int json_member_string(struct json_ctx *c, const cJSON *v, const char *key,
+		       bool required, const char **out);
+
 /* Report the second of two members with the same key in obj. */
 int json_check_unique_keys(struct json_ctx *c, const cJSON *obj);
 

@@ -246,10 +246,50 @@ out:
 	source_free(src);
 }
 
+static void test_json__member_string_checks(void)
+{
+	const char *text = "{\"Sid\": 5, \"Effect\": \"Allow\"}";
+	struct source *src = source_from_memory("doc.json", text,
+						strlen(text));
+	struct json_text root = { src->text, src->len, 0, 0, NULL, false, 0,
+				  false, NULL, 0 };
+	struct json_ctx c = { src, NULL, { { { NULL, 0 } }, 0 }, &root, NULL,
+			      NULL, NULL };
+	cJSON *obj = cJSON_Parse(text);
+	char *messages = NULL;
+	size_t size = 0;
+	const char *out = "unset";
+	struct diag d;
+	FILE *f = open_memstream(&messages, &size);
+
+	diag_init(&d, f, false);
+	c.d = &d;
+	CHECK_INT(json_member_string(&c, cJSON_GetObjectItem(obj, "Effect"),
+				     "Effect", true, &out), 0);
+	CHECK_STR(out, "Allow");
+	CHECK_INT(json_member_string(&c, NULL, "Action", false, &out), 0);
+	CHECK(out == NULL);
+	CHECK_INT(d.errors, 0);
+	CHECK_INT(json_member_string(&c, NULL, "Action", true, &out), -1);
+	CHECK_INT(json_member_string(&c, cJSON_GetObjectItem(obj, "Sid"),
+				     "Sid", false, &out), -1);
+	CHECK(out == NULL);
+	CHECK_INT(d.errors, 2);
+	fclose(f);
+	CHECK(strstr(messages, "doc.json:1:1: error: missing required key "
+			       "'Action'") != NULL);
+	CHECK(strstr(messages, "doc.json:1:9: error: Sid: expected a string, "
+			       "got a number") != NULL);
+	free(messages);
+	cJSON_Delete(obj);
+	source_free(src);
+}
+
 UNIT_MAIN(
 	UNIT_TEST(test_json__skip_ws_indents),
 	UNIT_TEST(test_json__skip_ws_stops_at_len),
 	UNIT_TEST(test_json__string_special_byte_positions),
 	UNIT_TEST(test_json__element_tree_as_cjson),
 	UNIT_TEST(test_json__element_tree_elided),
+	UNIT_TEST(test_json__member_string_checks),
 )

@@ -58,9 +58,13 @@ static inline size_t count_spaces8(const char *p)
 static inline size_t skip_ws(const char *text, size_t len, size_t pos)
 {
 	while (pos < len && IS_WS(text[pos])) {
+		size_t n;
+
 		pos++;
-		if (len - pos >= 8)
-			pos += count_spaces8(text + pos);
+		do {
+			n = len - pos >= 8 ? count_spaces8(text + pos) : 0;
+			pos += n;
+		} while (n == 8);
 	}
 	return pos;
 }

@@ -468,10 +468,12 @@ static enum json_type type_of(char c)
 /*
  * After a value inside a container at text[*pos] (whitespace skipped):
  * consume a ',' or the closing bracket. Returns 1 after a ',' (another
- * member follows), 0 after the closing bracket, -1 on a fault.
+ * member follows), 0 after the closing bracket, -1 on a fault. Inline,
+ * because skip_value calls it after every value and the call cost more
+ * than the common path through it.
  */
-static int scan_separator(const char *s, size_t len, size_t *pos,
-			  char close, struct json_fault *f)
+static inline int scan_separator(const char *s, size_t len, size_t *pos,
+				 char close, struct json_fault *f)
 {
 	char what[16];
 	size_t i = skip_ws(s, len, *pos), comma;

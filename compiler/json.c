@@ -301,6 +301,32 @@ static int scan_string(const char *s, size_t len, size_t *pos,
 	}
 }
 
+/*
+ * Scan the string at text[*pos] like scan_string, but inline for the
+ * common case of plain bytes only; any other string is scanned again
+ * by scan_string from its start.
+ */
+static inline int scan_plain_string(const char *s, size_t len, size_t *pos,
+				    struct json_fault *f)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = *pos + 1;
+
+	while (len - i >= 8) {
+		size_t n8 = count_plain8(p + i);
+
+		i += n8;
+		if (n8 == 8)
+			continue;
+		if (p[i] == '"') {
+			*pos = i + 1;
+			return 0;
+		}
+		break;
+	}
+	return scan_string(s, len, pos, f);
+}
+
 /* Scan a number as RFC 8259 defines it: no '+', no leading zeros. */
 static int scan_number(const char *s, size_t len, size_t *pos,
 		       struct json_fault *f)
@@ -406,7 +432,7 @@ static int scan_scalar(const char *s, size_t len, size_t *pos,
 {
 	switch (s[*pos]) {
 	case '"':
-		return scan_string(s, len, pos, f);
+		return scan_plain_string(s, len, pos, f);
 	case 't':
 		return scan_literal(s, len, pos, "true", f);
 	case 'f':
@@ -437,7 +463,7 @@ static int scan_key(const char *s, size_t len, size_t *pos,
 	if (s[i] != '"')
 		return fault_at(f, i, "expected a key in double quotes, got %s",
 				describe(s, len, i, what, sizeof(what)));
-	if (scan_string(s, len, &i, f))
+	if (scan_plain_string(s, len, &i, f))
 		return -1;
 	i = skip_ws(s, len, i);
 	if (i >= len || s[i] != ':')

@@ -684,7 +684,7 @@ struct tree_build {
 	size_t nelide;
 };
 
-static cJSON *new_node(int type)
+static inline cJSON *new_node(int type)
 {
 	cJSON *node = cJSON_malloc(sizeof(*node));
 
@@ -768,7 +768,7 @@ static size_t decode_escapes(const char *p, size_t n, char *out)
  * Return the value of the valid string text[off..end), quotes included,
  * decoded into memory from cJSON_malloc, or NULL when out of memory.
  */
-static char *string_value(const char *text, size_t off, size_t end)
+static inline char *string_value(const char *text, size_t off, size_t end)
 {
 	const char *p = text + off + 1;
 	size_t n = end - off - 2;

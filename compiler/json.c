@@ -302,9 +302,9 @@ static int scan_string(const char *s, size_t len, size_t *pos,
 }
 
 /*
- * Scan the string at text[*pos] like scan_string, but inline for the
- * common case of plain bytes only; any other string is scanned again
- * by scan_string from its start.
+ * Scan the string at text[*pos] like scan_string, inline for the
+ * common case of plain bytes only. Any other string is scanned again
+ * from its start by scan_string.
  */
 static inline int scan_plain_string(const char *s, size_t len, size_t *pos,
 				    struct json_fault *f)
@@ -495,7 +495,7 @@ static enum json_type type_of(char c)
  * After a value inside a container at text[*pos] (whitespace skipped):
  * consume a ',' or the closing bracket. Returns 1 after a ',' (another
  * member follows), 0 after the closing bracket, -1 on a fault. Inline,
- * because skip_value calls it after every value and the call cost more
+ * because skip_value calls it after every value and the call costs more
  * than the common path through it.
  */
 static inline int scan_separator(const char *s, size_t len, size_t *pos,
@@ -671,8 +671,8 @@ out:
 /*
  * Building a tree from a scan. The skipper has validated the text and
  * recorded where every value starts and ends, so the tree is built from
- * those offsets instead of running cJSON's parser over the text again:
- * only keys, strings and numbers have their bytes read. The nodes are
+ * those offsets instead of running cJSON's parser over the text again.
+ * Only keys, strings and numbers have their bytes read. The nodes are
  * the ones cJSON's parser makes, allocated with cJSON_malloc, so that
  * cJSON_Delete frees them.
  */
@@ -1860,7 +1860,7 @@ const char *json_type_name(const cJSON *v)
 	return "null";
 }
 
-/* Check the type of v, member key or NULL; *out is NULL when absent. */
+/* Check the type of v, the value of member key or NULL when absent. */
 static int check_typed(struct json_ctx *c, const cJSON *v, const char *key,
 		       bool required, cJSON_bool (*is)(const cJSON *),
 		       const char *expected, const cJSON **out)

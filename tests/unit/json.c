@@ -87,7 +87,8 @@ static void test_json__string_special_byte_positions(void)
 			ret = json_validate(text.data, text.len, &root, &fault);
 			CHECK_INT(ret, cases[i].ret);
 			if (ret < 0)
-				CHECK_INT(fault.off, 1 + run + cases[i].fault_at);
+				CHECK_INT(fault.off,
+					  1 + run + cases[i].fault_at);
 			buf_release(&text);
 		}
 	}
@@ -164,8 +165,10 @@ static void test_json__element_tree_as_cjson(void)
 		"{ \"a\" : 1 , \"b\":[true,false,null] ,\"a\":\"again\" }",
 		"{\"k\\u0065y\": {}, \"\\\"\": [], \"\": \"\"}",
 		"[[[]], [{}], {\"x\": [1, [2, [3]]]}]",
-		"{\n      \"Version\": \"2012-10-17\",\n      \"Statement\": [\n"
-		"        {\"Effect\": \"Allow\", \"Action\": \"s3:*\"}\n      ]\n"
+		"{\n      \"Version\": \"2012-10-17\",\n"
+		"      \"Statement\": [\n"
+		"        {\"Effect\": \"Allow\", \"Action\": \"s3:*\"}\n"
+		"      ]\n"
 		"    }",
 	};
 	size_t i, k;
@@ -198,8 +201,10 @@ static void test_json__element_tree_as_cjson(void)
 
 static void test_json__element_tree_elided(void)
 {
-	const char *element = "{\"Versions\": [{\"Document\": {\"a\": [1]}}, "
-			      "{\"Document\": \"text\"}, {\"Document\": null}]}";
+	const char *element = "{\"Versions\": ["
+			      "{\"Document\": {\"a\": [1]}}, "
+			      "{\"Document\": \"text\"}, "
+			      "{\"Document\": null}]}";
 	struct json_object_scan scan;
 	struct source *src = scan_list(element, &scan);
 	const struct json_member *m = &scan.members[0];

@@ -31,7 +31,6 @@ struct gaad {
 	struct strtab *strtab;
 	struct json_text text;	/* the export; root moves per element */
 	struct json_ctx c;
-	struct buf what;	/* names the policy being read */
 	struct entity_list lists[3];	/* by enum aws_entity_kind */
 	struct aws_managed_policy **policies;
 	size_t npolicies, policies_cap;
@@ -235,7 +234,8 @@ static int expect_object(struct gaad *g, const cJSON *v)
 
 /*
  * Convert the policy document v at the path, naming it in messages as
- * the text that what_fmt formats.
+ * the text that what_fmt formats. Most documents have no message, so
+ * the name is formatted only for one.
  */
 static int read_document(struct gaad *g, const cJSON *v,
 			 enum aws_policy_kind kind, struct aws_policy_doc **out,
@@ -248,13 +248,13 @@ static int read_document(struct gaad *g, const cJSON *v,
 	va_list ap;
 	int ret;
 
-	buf_reset(&g->what);
 	va_start(ap, what_fmt);
-	buf_vaddf(&g->what, what_fmt, ap);
-	va_end(ap);
-	g->c.what = buf_str(&g->what);
+	g->c.what_fmt = what_fmt;
+	g->c.what_args = &ap;
 	ret = aws_policy_from_json(out, &g->c, v, kind, g->arena, g->strtab);
-	g->c.what = NULL;
+	g->c.what_fmt = NULL;
+	g->c.what_args = NULL;
+	va_end(ap);
 	return ret;
 }
 
@@ -969,6 +969,5 @@ int aws_gaad_read(struct aws_export **out, struct source *src,
 	ptrmap_release(&g.arns);
 	ptrmap_release(&g.group_names);
 	ptrmap_release(&g.policy_arns);
-	buf_release(&g.what);
 	return ret;
 }

@@ -18,6 +18,25 @@ static const char *const statement_keys[] = {
 	"Principal", "NotPrincipal", "Condition",
 };
 
+/* Indexes into statement_keys, where each negation follows its key. */
+enum statement_key {
+	STMT_SID,
+	STMT_EFFECT,
+	STMT_ACTION,
+	STMT_NOT_ACTION,
+	STMT_RESOURCE,
+	STMT_NOT_RESOURCE,
+	STMT_PRINCIPAL,
+	STMT_NOT_PRINCIPAL,
+	STMT_CONDITION,
+	STMT_NKEYS
+};
+
+/* A statement's members, each NULL when absent, by enum statement_key. */
+struct statement_members {
+	const cJSON *v[STMT_NKEYS];
+};
+
 static const char *const principal_types[] = {
 	"AWS", "Service", "Federated", "CanonicalUser",
 };
@@ -115,14 +134,15 @@ static int string_list(struct json_ctx *c, const cJSON *v,
 }
 
 /*
- * Read the member key of obj as a string list when present, and store
+ * Read the statement member k as a string list when present, and store
  * in *present whether it was there.
  */
-static int member_list(struct json_ctx *c, const cJSON *obj, const char *key,
-		       struct policy_out *o, bool *present, const char ***out,
-		       size_t *n)
+static int member_list(struct json_ctx *c, const struct statement_members *sm,
+		       enum statement_key k, struct policy_out *o,
+		       bool *present, const char ***out, size_t *n)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	const cJSON *v = sm->v[k];
+	const char *key = statement_keys[k];
 	int ret;
 
 	*present = v != NULL;
@@ -360,15 +380,15 @@ static int unknown_statement_key(struct json_ctx *c, const char *key)
 }
 
 /*
- * Check that exactly one of key and its negation (NotAction for Action)
- * is present or, when forbidden is not NULL, neither: forbidden is then
- * the message for the one found.
+ * Check that exactly one of member k and its negation, the next key
+ * (NotAction for Action), is present or, when forbidden is not NULL,
+ * neither: forbidden is then the message for the one found.
  */
-static int one_of(struct json_ctx *c, const cJSON *s, const char *key,
-		  const char *negation, const char *forbidden)
+static int one_of(struct json_ctx *c, const struct statement_members *sm,
+		  enum statement_key k, const char *forbidden)
 {
-	bool has_key = cJSON_GetObjectItemCaseSensitive(s, key) != NULL;
-	bool has_neg = cJSON_GetObjectItemCaseSensitive(s, negation) != NULL;
+	const char *key = statement_keys[k], *negation = statement_keys[k + 1];
+	bool has_key = sm->v[k] != NULL, has_neg = sm->v[k + 1] != NULL;
 	int ret;
 
 	if (forbidden) {
@@ -388,23 +408,23 @@ static int one_of(struct json_ctx *c, const cJSON *s, const char *key,
 	return ret;
 }
 
-/* Check that key and its negation are not both present. */
-static int at_most_one(struct json_ctx *c, const cJSON *s, const char *key,
-		       const char *negation)
+/* Check that member k and its negation are not both present. */
+static int at_most_one(struct json_ctx *c, const struct statement_members *sm,
+		       enum statement_key k)
 {
-	if (!cJSON_GetObjectItemCaseSensitive(s, key) ||
-	    !cJSON_GetObjectItemCaseSensitive(s, negation))
+	if (!sm->v[k] || !sm->v[k + 1])
 		return 0;
-	return one_of(c, s, key, negation, NULL);
+	return one_of(c, sm, k, NULL);
 }
 
-static int read_effect(struct json_ctx *c, const cJSON *s,
+static int read_effect(struct json_ctx *c, const struct statement_members *sm,
 		       struct aws_statement *st)
 {
 	const char *effect;
 	int ret = 0;
 
-	if (json_get_string(c, s, "Effect", true, &effect))
+	if (json_member_string(c, sm->v[STMT_EFFECT], "Effect", true,
+			       &effect))
 		return -1;
 	if (!strcmp(effect, "Deny")) {
 		st->deny = true;
@@ -417,16 +437,17 @@ static int read_effect(struct json_ctx *c, const cJSON *s,
 	return ret;
 }
 
-static int read_principals(struct json_ctx *c, const cJSON *s,
+static int read_principals(struct json_ctx *c,
+			   const struct statement_members *sm,
 			   struct policy_out *o, struct aws_statement *st)
 {
 	const char *key = "Principal";
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, key);
+	const cJSON *v = sm->v[STMT_PRINCIPAL];
 	int ret;
 
 	if (!v) {
 		key = "NotPrincipal";
-		v = cJSON_GetObjectItemCaseSensitive(s, key);
+		v = sm->v[STMT_NOT_PRINCIPAL];
 		st->not_principal = true;
 	}
 	if (!v)
@@ -442,6 +463,7 @@ static int read_statement(struct json_ctx *c, const cJSON *s,
 {
 	bool trust = o->kind == AWS_POLICY_TRUST, present;
 	bool resource = o->kind == AWS_POLICY_RESOURCE;
+	struct statement_members sm = { { NULL } };
 	const cJSON *m, *cond;
 
 	if (!cJSON_IsObject(s))
@@ -449,41 +471,50 @@ static int read_statement(struct json_ctx *c, const cJSON *s,
 				      json_type_name(s));
 	if (json_check_unique_keys(c, s))
 		return -1;
-	cJSON_ArrayForEach(m, s)
-		if (!in_list(m->string, statement_keys,
-			     ARRAY_SIZE(statement_keys)))
-			return unknown_statement_key(c, m->string);
+	/* Look each member up once; the keys are known to be unique. */
+	cJSON_ArrayForEach(m, s) {
+		size_t k;
 
-	if (json_get_string(c, s, "Sid", false, &st->sid) ||
-	    read_effect(c, s, st) ||
-	    one_of(c, s, "Action", "NotAction", NULL) ||
-	    (!resource && one_of(c, s, "Resource", "NotResource", trust
+		for (k = 0; k < STMT_NKEYS; k++)
+			if (!strcmp(m->string, statement_keys[k]))
+				break;
+		if (k == STMT_NKEYS)
+			return unknown_statement_key(c, m->string);
+		sm.v[k] = m;
+	}
+
+	if (json_member_string(c, sm.v[STMT_SID], "Sid", false, &st->sid) ||
+	    read_effect(c, &sm, st) ||
+	    one_of(c, &sm, STMT_ACTION, NULL) ||
+	    (!resource && one_of(c, &sm, STMT_RESOURCE, trust
 				 ? "'%s' is not allowed in a trust policy"
 				 : NULL)) ||
-	    (resource && at_most_one(c, s, "Resource", "NotResource")) ||
-	    one_of(c, s, "Principal", "NotPrincipal", trust || resource
+	    (resource && at_most_one(c, &sm, STMT_RESOURCE)) ||
+	    one_of(c, &sm, STMT_PRINCIPAL, trust || resource
 		   ? NULL : "'%s' is not allowed in an identity-based policy"))
 		return -1;
 	if (st->sid)
 		st->sid = intern(o, st->sid);
 
-	if (member_list(c, s, "Action", o, &present, &st->actions,
+	if (member_list(c, &sm, STMT_ACTION, o, &present, &st->actions,
 			&st->nactions))
 		return -1;
-	if (!present && member_list(c, s, "NotAction", o, &st->not_action,
-				    &st->actions, &st->nactions))
+	if (!present && member_list(c, &sm, STMT_NOT_ACTION, o,
+				    &st->not_action, &st->actions,
+				    &st->nactions))
 		return -1;
-	if (member_list(c, s, "Resource", o, &present, &st->resources,
+	if (member_list(c, &sm, STMT_RESOURCE, o, &present, &st->resources,
 			&st->nresources))
 		return -1;
-	if (!present && member_list(c, s, "NotResource", o, &st->not_resource,
-				    &st->resources, &st->nresources))
+	if (!present && member_list(c, &sm, STMT_NOT_RESOURCE, o,
+				    &st->not_resource, &st->resources,
+				    &st->nresources))
 		return -1;
 	st->resource_implicit = !present && !st->not_resource;
-	if (read_principals(c, s, o, st))
+	if (read_principals(c, &sm, o, st))
 		return -1;
 
-	cond = cJSON_GetObjectItemCaseSensitive(s, "Condition");
+	cond = sm.v[STMT_CONDITION];
 	if (cond) {
 		int ret;
 
@@ -738,7 +769,8 @@ int aws_policy_parse_source(struct aws_policy_doc **out, struct source *src,
 {
 	struct json_text text = { src->text, src->len, 0, 0, NULL, false, 0,
 				  false, NULL, 0 };
-	struct json_ctx c = { src, d, { { { NULL, 0 } }, 0 }, &text, NULL };
+	struct json_ctx c = { src, d, { { { NULL, 0 } }, 0 }, &text, NULL, NULL,
+			      NULL };
 	struct json_fault fault;
 	size_t start = 0, err;
 	cJSON *doc;

@@ -25,11 +25,47 @@ static const unsigned char byte_class[256] = {
 #define IS_PLAIN(c) (byte_class[(unsigned char)(c)] & 2)
 #define IS_SPECIAL(c) (byte_class[(unsigned char)(c)] & 4)
 
+/*
+ * Return how many of the 8 bytes at p, at most, are spaces before the
+ * first other byte. Exports are pretty-printed, so the whitespace
+ * between values is a line break and then an indent of 2 or 4 spaces
+ * per level: reading the indent 8 bytes at a time saves most of the
+ * per-byte loop.
+ */
+static inline size_t count_spaces8(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	v ^= 0x0101010101010101ULL * ' ';
+	if (!v)
+		return 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* The first byte is the lowest: its zero bits count the spaces. */
+	return (size_t)__builtin_ctzll(v) / 8;
+#else
+	{
+		size_t n = 0;
+
+		while (p[n] == ' ')
+			n++;
+		return n;
+	}
+#endif
+}
+
 /* json_skip_ws, inlined where the skipper calls it for every value. */
 static inline size_t skip_ws(const char *text, size_t len, size_t pos)
 {
-	while (pos < len && IS_WS(text[pos]))
+	while (pos < len && IS_WS(text[pos])) {
+		size_t n;
+
 		pos++;
+		do {
+			n = len - pos >= 8 ? count_spaces8(text + pos) : 0;
+			pos += n;
+		} while (n == 8);
+	}
 	return pos;
 }
 
@@ -39,24 +75,36 @@ size_t json_skip_ws(const char *text, size_t len, size_t pos)
 }
 
 /*
- * Return whether none of the 8 bytes at p is a control character, '"',
- * '\\' or a byte of 0x80 or more, so that all are plain string bytes.
- * Each test sets the top bit of a byte that fails it. A borrow may flag
- * a byte after one that fails too, which only sends those 8 bytes to
- * the loop that looks at one byte at a time.
+ * Return how many of the 8 bytes at p are plain string bytes before the
+ * first control character, '"', '\\' or byte of 0x80 or more. Each test
+ * sets the top bit of a byte that fails it. A borrow may also flag a
+ * byte after one that fails, but never one before it, so the lowest
+ * flagged byte is the first that fails.
  */
-static bool plain8(const unsigned char *p)
+static inline size_t count_plain8(const unsigned char *p)
 {
 	const uint64_t ones = 0x0101010101010101ULL;
 	const uint64_t high = 0x8080808080808080ULL;
-	uint64_t v, quote, backslash;
+	uint64_t v, quote, backslash, fails;
 
 	memcpy(&v, p, 8);
 	quote = v ^ (ones * '"');
 	backslash = v ^ (ones * '\\');
-	return !((v | ((v - ones * 0x20) & ~v) |
-		  ((quote - ones) & ~quote) |
-		  ((backslash - ones) & ~backslash)) & high);
+	fails = (v | ((v - ones * 0x20) & ~v) | ((quote - ones) & ~quote) |
+		 ((backslash - ones) & ~backslash)) & high;
+	if (!fails)
+		return 8;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (size_t)__builtin_ctzll(fails) / 8;
+#else
+	{
+		size_t n = 0;
+
+		while (IS_PLAIN(p[n]))
+			n++;
+		return n;
+	}
+#endif
 }
 
 static int fault_at(struct json_fault *f, size_t off, const char *fmt, ...)
@@ -217,8 +265,13 @@ static int scan_string(const char *s, size_t len, size_t *pos,
 		unsigned char c;
 		size_t n;
 
-		while (i + 8 <= len && plain8(p + i))
-			i += 8;
+		while (len - i >= 8) {
+			size_t n8 = count_plain8(p + i);
+
+			i += n8;
+			if (n8 < 8)
+				break;
+		}
 		while (i < len && IS_PLAIN(p[i]))
 			i++;
 		if (i >= len)
@@ -246,6 +299,32 @@ static int scan_string(const char *s, size_t len, size_t *pos,
 					"string", c);
 		i += n;
 	}
+}
+
+/*
+ * Scan the string at text[*pos] like scan_string, inline for the
+ * common case of plain bytes only. Any other string is scanned again
+ * from its start by scan_string.
+ */
+static inline int scan_plain_string(const char *s, size_t len, size_t *pos,
+				    struct json_fault *f)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = *pos + 1;
+
+	while (len - i >= 8) {
+		size_t n8 = count_plain8(p + i);
+
+		i += n8;
+		if (n8 == 8)
+			continue;
+		if (p[i] == '"') {
+			*pos = i + 1;
+			return 0;
+		}
+		break;
+	}
+	return scan_string(s, len, pos, f);
 }
 
 /* Scan a number as RFC 8259 defines it: no '+', no leading zeros. */
@@ -353,7 +432,7 @@ static int scan_scalar(const char *s, size_t len, size_t *pos,
 {
 	switch (s[*pos]) {
 	case '"':
-		return scan_string(s, len, pos, f);
+		return scan_plain_string(s, len, pos, f);
 	case 't':
 		return scan_literal(s, len, pos, "true", f);
 	case 'f':
@@ -384,7 +463,7 @@ static int scan_key(const char *s, size_t len, size_t *pos,
 	if (s[i] != '"')
 		return fault_at(f, i, "expected a key in double quotes, got %s",
 				describe(s, len, i, what, sizeof(what)));
-	if (scan_string(s, len, &i, f))
+	if (scan_plain_string(s, len, &i, f))
 		return -1;
 	i = skip_ws(s, len, i);
 	if (i >= len || s[i] != ':')
@@ -415,10 +494,12 @@ static enum json_type type_of(char c)
 /*
  * After a value inside a container at text[*pos] (whitespace skipped):
  * consume a ',' or the closing bracket. Returns 1 after a ',' (another
- * member follows), 0 after the closing bracket, -1 on a fault.
+ * member follows), 0 after the closing bracket, -1 on a fault. Inline,
+ * because skip_value calls it after every value and the call costs more
+ * than the common path through it.
  */
-static int scan_separator(const char *s, size_t len, size_t *pos,
-			  char close, struct json_fault *f)
+static inline int scan_separator(const char *s, size_t len, size_t *pos,
+				 char close, struct json_fault *f)
 {
 	char what[16];
 	size_t i = skip_ws(s, len, *pos), comma;
@@ -588,60 +669,288 @@ out:
 }
 
 /*
- * Recorded offsets being handed to a tree's nodes, in the order values
- * start. The values at the scan indexes in elide (ascending) were
- * parsed as placeholders, so the values inside them have no node.
+ * Building a tree from a scan. The skipper has validated the text and
+ * recorded where every value starts and ends, so the tree is built from
+ * those offsets instead of running cJSON's parser over the text again.
+ * Only keys, strings and numbers have their bytes read. The nodes are
+ * the ones cJSON's parser makes, allocated with cJSON_malloc, so that
+ * cJSON_Delete frees them.
  */
-struct offset_walk {
+struct tree_build {
+	const char *text;
 	const struct json_object_scan *scan;
-	size_t next, last;
-	const size_t *elide;
+	size_t last;		/* one past the last value index to build */
+	const size_t *elide;	/* values that become placeholders */
 	size_t nelide;
 };
 
-static void assign_offsets(struct offset_walk *w, cJSON *node)
+static inline cJSON *new_node(int type)
 {
-	const struct json_object_scan *scan = w->scan;
-	size_t k = w->next;
-	cJSON *child;
+	cJSON *node = cJSON_malloc(sizeof(*node));
 
-	if (k >= w->last)
-		BUG("cJSON found more values than the skipper");
-	node->valueint = (int)scan->value_start[k];
-	if (!cJSON_IsNumber(node))
-		node->valuedouble = (double)scan->value_end[k];
-	w->next++;
-	if (w->nelide && *w->elide == k) {
-		while (w->next < w->last &&
-		       scan->value_start[w->next] < scan->value_end[k])
-			w->next++;
-		w->elide++;
-		w->nelide--;
-		return;
+	if (node) {
+		memset(node, 0, sizeof(*node));
+		node->type = type;
 	}
-	cJSON_ArrayForEach(child, node)
-		assign_offsets(w, child);
+	return node;
 }
 
-/* Parse text[off..off + len), whose values are first to last of scan. */
-static cJSON *parse_scanned(const char *text, size_t off, size_t len,
-			    const struct json_object_scan *scan, size_t first,
-			    size_t last, size_t *err_off)
+/* Append the UTF-8 form of the code point cp at out; return its size. */
+static size_t put_utf8(char *out, long cp)
 {
-	struct offset_walk w = { scan, first, last, NULL, 0 };
-	const char *end = NULL;
-	cJSON *v = cJSON_ParseWithLengthOpts(text + off, len, &end, 0);
+	unsigned char *o = (unsigned char *)out;
 
-	if (!v) {
-		const char *e = cJSON_GetErrorPtr();
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xc0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xe0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xf0 | cp >> 18);
+	o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+	o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
 
-		*err_off = e && e >= text + off && e <= text + off + len
-			   ? (size_t)(e - text) : off;
+/*
+ * Decode the escapes of the n bytes at p, the inside of a string the
+ * skipper accepted, into out. Returns the decoded size, which is never
+ * more than n: an escape is never shorter than what it stands for.
+ */
+static size_t decode_escapes(const char *p, size_t n, char *out)
+{
+	size_t i = 0, o = 0;
+
+	while (i < n) {
+		long cp;
+
+		if (p[i] != '\\') {
+			out[o++] = p[i++];
+			continue;
+		}
+		switch (p[i + 1]) {
+		case 'b': out[o++] = '\b'; break;
+		case 'f': out[o++] = '\f'; break;
+		case 'n': out[o++] = '\n'; break;
+		case 'r': out[o++] = '\r'; break;
+		case 't': out[o++] = '\t'; break;
+		case 'u':
+			cp = hex4(p, n, i + 2);
+			i += 6;
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				/* The skipper checked the low surrogate. */
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				     (hex4(p, n, i + 2) - 0xdc00);
+				i += 6;
+			}
+			o += put_utf8(out + o, cp);
+			continue;
+		default:	/* '"', '\\' and '/' stand for themselves */
+			out[o++] = p[i + 1];
+			break;
+		}
+		i += 2;
+	}
+	return o;
+}
+
+/*
+ * Return the value of the valid string text[off..end), quotes included,
+ * decoded into memory from cJSON_malloc, or NULL when out of memory.
+ */
+static inline char *string_value(const char *text, size_t off, size_t end)
+{
+	const char *p = text + off + 1;
+	size_t n = end - off - 2;
+	char *out = cJSON_malloc(n + 1);
+
+	if (!out)
+		return NULL;
+	if (memchr(p, '\\', n))
+		n = decode_escapes(p, n, out);
+	else
+		memcpy(out, p, n);
+	out[n] = '\0';
+	return out;
+}
+
+/*
+ * Return the value of the valid number text[off..end). Like cJSON, read
+ * it with strtod, from a copy because the text goes on after it. mandate
+ * never calls setlocale, so strtod takes '.' as the decimal point.
+ */
+static double number_value(const char *text, size_t off, size_t end)
+{
+	char digits[JSON_NUMBER_MAX + 1];
+	size_t n = end - off;	/* the skipper rejects longer numbers */
+
+	memcpy(digits, text + off, n);
+	digits[n] = '\0';
+	return strtod(digits, NULL);
+}
+
+/*
+ * Return the offset just past the key of the member whose value starts
+ * at value: the text before a value in an object is `"key" :` with
+ * whitespace around the colon.
+ */
+static size_t key_end(const char *text, size_t value)
+{
+	size_t i = value;
+
+	while (IS_WS(text[i - 1]))
+		i--;
+	i--;			/* the colon */
+	while (IS_WS(text[i - 1]))
+		i--;
+	return i;
+}
+
+static int build_value(struct tree_build *b, size_t *k, cJSON **out);
+
+/*
+ * Build the members of the container node at scan index k, whose first
+ * member is value *next, and move *next past the last one.
+ */
+static int build_members(struct tree_build *b, cJSON *node, size_t k,
+			 size_t *next)
+{
+	const struct json_object_scan *scan = b->scan;
+	const char *text = b->text;
+	size_t end = scan->value_end[k], pos = scan->value_start[k] + 1;
+	bool object = text[scan->value_start[k]] == '{';
+	cJSON *last = NULL, *child;
+
+	while (*next < b->last && scan->value_start[*next] < end) {
+		size_t key = 0, c = *next;
+
+		if (object) {
+			/* The key follows the '{' or the ',' after pos. */
+			key = skip_ws(text, end, pos);
+			if (text[key] == ',')
+				key = skip_ws(text, end, key + 1);
+		}
+		if (build_value(b, next, &child))
+			return -1;
+		if (last)
+			last->next = child;
+		else
+			node->child = child;
+		child->prev = last;
+		last = child;
+		if (object) {
+			child->string = string_value(text, key, key_end(
+				text, scan->value_start[c]));
+			if (!child->string)
+				return -1;
+		}
+		pos = scan->value_end[c];
+	}
+	/* cJSON's parser links the first child back to the last. */
+	if (node->child)
+		node->child->prev = last;
+	return 0;
+}
+
+/* Return the cJSON type of the valid value that starts with c. */
+static int node_type(char c)
+{
+	switch (c) {
+	case '{':
+		return cJSON_Object;
+	case '[':
+		return cJSON_Array;
+	case '"':
+		return cJSON_String;
+	case 't':
+		return cJSON_True;
+	case 'f':
+		return cJSON_False;
+	case 'n':
+		return cJSON_NULL;
+	}
+	return cJSON_Number;
+}
+
+/*
+ * Build the value at scan index *k, with the offsets that
+ * json_value_off and json_value_end read, and move *k past it and the
+ * values inside it. On failure, *out is what was built so far, for the
+ * caller to free, or NULL.
+ */
+static int build_value(struct tree_build *b, size_t *k, cJSON **out)
+{
+	const struct json_object_scan *scan = b->scan;
+	size_t index = *k, start = scan->value_start[index];
+	size_t end = scan->value_end[index];
+	int type = node_type(b->text[start]);
+	cJSON *node;
+
+	*out = NULL;
+	*k = index + 1;
+	if (b->nelide && *b->elide == index) {
+		/* A placeholder: a null whose offsets are the value's. */
+		while (*k < b->last && scan->value_start[*k] < end)
+			(*k)++;
+		b->elide++;
+		b->nelide--;
+		type = cJSON_NULL;
+	}
+	node = new_node(type);
+	if (!node)
+		return -1;
+	*out = node;
+	node->valueint = (int)start;
+	node->valuedouble = (double)end;
+	switch (type) {
+	case cJSON_Number:
+		node->valuedouble = number_value(b->text, start, end);
+		break;
+	case cJSON_String:
+		node->valuestring = string_value(b->text, start, end);
+		return node->valuestring ? 0 : -1;
+	case cJSON_Object:
+	case cJSON_Array:
+		return build_members(b, node, index, k);
+	}
+	return 0;
+}
+
+/*
+ * Build the tree of the value at text[off], whose values are first to
+ * last of scan. Values whose indexes are in elide (ascending)
+ * become placeholders. Returns NULL with *err_off set to off when out
+ * of memory.
+ */
+static cJSON *build_tree(const char *text, size_t off,
+			 const struct json_object_scan *scan, size_t first,
+			 size_t last, const size_t *elide, size_t nelide,
+			 size_t *err_off)
+{
+	struct tree_build b = { text, scan, last, elide, nelide };
+	size_t k = first;
+	cJSON *v;
+
+	if (first >= last || scan->value_start[first] != off)
+		BUG("no scanned value at offset %zu", off);
+	if (build_value(&b, &k, &v)) {
+		cJSON_Delete(v);
+		*err_off = off;
 		return NULL;
 	}
-	assign_offsets(&w, v);
-	if (w.next != last)
-		BUG("the skipper found more values than cJSON");
+	if (k != last || b.nelide)
+		BUG("scanned values %zu to %zu are not one value", first,
+		    last);
 	return v;
 }
 
@@ -649,9 +958,8 @@ cJSON *json_parse_element(const char *text,
 			  const struct json_object_scan *scan,
 			  const struct json_member *m, size_t i, size_t *err_off)
 {
-	return parse_scanned(text, m->elems[i].off, m->elems[i].len, scan,
-			     m->elem_values[i], m->elem_values[i + 1],
-			     err_off);
+	return build_tree(text, m->elems[i].off, scan, m->elem_values[i],
+			  m->elem_values[i + 1], NULL, 0, err_off);
 }
 
 /*
@@ -811,37 +1119,22 @@ cJSON *json_parse_element_elided(const char *text,
 				 size_t *err_off)
 {
 	const struct json_span *span = &m->elems[i];
-	struct offset_walk w = { scan, m->elem_values[i], m->elem_values[i + 1],
-				 elide, nelide };
-	char *copy = xmalloc(span->len);
-	size_t from = span->off, len = 0, j;
-	cJSON *v;
+	size_t from = span->off, j;
 
-	/* Copy the element with "null" in place of each elided value. */
+	/*
+	 * Check the contract json.h states: a value longer than "null"
+	 * cannot be a null, so json_is_elided can tell a placeholder.
+	 */
 	for (j = 0; j < nelide; j++) {
 		size_t start = scan->value_start[elide[j]];
 		size_t end = scan->value_end[elide[j]];
 
-		if (end - start < 4 || start < from)
+		if (end - start <= 4 || start < from)
 			BUG("value %zu cannot be elided", elide[j]);
-		memcpy(copy + len, text + from, start - from);
-		len += start - from;
-		memcpy(copy + len, "null", 4);
-		len += 4;
 		from = end;
 	}
-	memcpy(copy + len, text + from, span->off + span->len - from);
-	len += span->off + span->len - from;
-	v = cJSON_ParseWithLengthOpts(copy, len, NULL, 0);
-	free(copy);
-	if (!v) {
-		*err_off = span->off;	/* the skipper passed it: unexpected */
-		return NULL;
-	}
-	assign_offsets(&w, v);
-	if (w.next != w.last)
-		BUG("the skipper found more values than cJSON");
-	return v;
+	return build_tree(text, span->off, scan, m->elem_values[i],
+			  m->elem_values[i + 1], elide, nelide, err_off);
 }
 
 bool json_is_elided(const char *text, const cJSON *v)
@@ -854,7 +1147,7 @@ cJSON *json_parse_elided(const char *text,
 			 const struct json_member *m, size_t i, const cJSON *v,
 			 size_t *err_off)
 {
-	size_t off = json_value_off(v), end = json_value_end(v);
+	size_t off = json_value_off(v);
 	size_t lo = m->elem_values[i], hi = m->elem_values[i + 1];
 
 	/* Values are in the order they start, and no two start together. */
@@ -868,9 +1161,9 @@ cJSON *json_parse_elided(const char *text,
 	}
 	if (lo == m->elem_values[i + 1] || scan->value_start[lo] != off)
 		BUG("no scanned value at offset %zu", off);
-	return parse_scanned(text, off, end - off, scan, lo,
-			     value_after(scan, lo, m->elem_values[i + 1]),
-			     err_off);
+	return build_tree(text, off, scan, lo,
+			  value_after(scan, lo, m->elem_values[i + 1]), NULL, 0,
+			  err_off);
 }
 
 size_t json_value_off(const cJSON *v)
@@ -1459,6 +1752,22 @@ static void note_decoded(const struct json_ctx *c, const struct json_text *t,
 		: "JSON text in this string");
 }
 
+/* Append " (in WHAT)" when c names the thing being read. */
+static void add_what(const struct json_ctx *c, struct buf *msg)
+{
+	va_list ap;
+
+	if (c->what) {
+		buf_addf(msg, " (in %s)", c->what);
+	} else if (c->what_fmt) {
+		buf_adds(msg, " (in ");
+		va_copy(ap, *c->what_args);
+		buf_vaddf(msg, c->what_fmt, ap);
+		va_end(ap);
+		buf_addch(msg, ')');
+	}
+}
+
 static void report(struct json_ctx *c, enum diag_level level, bool at_key,
 		   const char *fmt, va_list ap)
 {
@@ -1471,8 +1780,7 @@ static void report(struct json_ctx *c, enum diag_level level, bool at_key,
 	if (msg.len)
 		buf_adds(&msg, ": ");
 	buf_vaddf(&msg, fmt, ap);
-	if (c->what)
-		buf_addf(&msg, " (in %s)", c->what);
+	add_what(c, &msg);
 	loc = locate_path(c, t, at_key, &local);
 	diag_at(c->d, level, &loc, "%s", buf_str(&msg));
 	note_decoded(c, t, &loc, local);
@@ -1530,8 +1838,7 @@ void json_ctx_fault(struct json_ctx *c, const struct json_text *t,
 	if (msg.len)
 		buf_adds(&msg, ": ");
 	buf_addf(&msg, "%s: %s", what, f->msg);
-	if (c->what)
-		buf_addf(&msg, " (in %s)", c->what);
+	add_what(c, &msg);
 	diag_at(c->d, DIAG_ERROR, &loc, "%s", buf_str(&msg));
 	if (t->url_encoded || t->text[skip_ws(t->text, t->len, 0)] == '{')
 		note_decoded(c, t, &loc, f->off);
@@ -1553,12 +1860,11 @@ const char *json_type_name(const cJSON *v)
 	return "null";
 }
 
-/* Look up key and check its type; *out is NULL when absent. */
-static int get_typed(struct json_ctx *c, const cJSON *obj, const char *key,
-		     bool required, cJSON_bool (*is)(const cJSON *),
-		     const char *expected, const cJSON **out)
+/* Check the type of v, the value of member key or NULL when absent. */
+static int check_typed(struct json_ctx *c, const cJSON *v, const char *key,
+		       bool required, cJSON_bool (*is)(const cJSON *),
+		       const char *expected, const cJSON **out)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	int ret = 0;
 
 	*out = NULL;
@@ -1577,6 +1883,15 @@ static int get_typed(struct json_ctx *c, const cJSON *obj, const char *key,
 	}
 	*out = v;
 	return 0;
+}
+
+/* Look up key and check its type; *out is NULL when absent. */
+static int get_typed(struct json_ctx *c, const cJSON *obj, const char *key,
+		     bool required, cJSON_bool (*is)(const cJSON *),
+		     const char *expected, const cJSON **out)
+{
+	return check_typed(c, cJSON_GetObjectItemCaseSensitive(obj, key), key,
+			   required, is, expected, out);
 }
 
 static cJSON_bool is_string(const cJSON *v)
@@ -1609,6 +1924,19 @@ int json_get_string(struct json_ctx *c, const cJSON *obj, const char *key,
 		return -1;
 	if (v)
 		*out = v->valuestring;
+	return 0;
+}
+
+int json_member_string(struct json_ctx *c, const cJSON *v, const char *key,
+		       bool required, const char **out)
+{
+	const cJSON *str;
+
+	*out = NULL;
+	if (check_typed(c, v, key, required, is_string, "a string", &str))
+		return -1;
+	if (str)
+		*out = str->valuestring;
 	return 0;
 }
 
@@ -1676,9 +2004,11 @@ int json_check_unique_keys(struct json_ctx *c, const cJSON *obj)
 	cJSON_ArrayForEach(a, obj)
 		n++;
 	if (n <= 16) {
+		/* Most pairs differ in the first byte: test it inline. */
 		cJSON_ArrayForEach(a, obj)
 			for (b = a->next; b; b = b->next)
-				if (!strcmp(a->string, b->string))
+				if (a->string[0] == b->string[0] &&
+				    !strcmp(a->string, b->string))
 					return report_duplicate(c, a->string);
 		return 0;
 	}

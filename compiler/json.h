@@ -13,9 +13,10 @@
  * the entire text against RFC 8259 with a validating skipper. It records
  * the byte span of every member of the top-level object and of every
  * element of the arrays the caller asks for, and the offsets of the
- * values inside those elements. The caller then parses one element
- * at a time with json_parse_element, converts it, and frees it with
- * cJSON_Delete.
+ * values inside those elements. The caller then gets one element at a
+ * time as a cJSON tree with json_parse_element, converts it, and frees
+ * it with cJSON_Delete. That tree is built from the recorded offsets,
+ * without parsing the element's text again.
  *
  * Positions: a struct json_path names a value inside the text the way a
  * message shows it (RoleDetailList[3].RolePolicyList[0].PolicyName).
@@ -126,8 +127,10 @@ size_t json_value_off(const cJSON *v);
 size_t json_value_end(const cJSON *v);
 
 /*
- * Parse element i of the list m of scan, whose text is text, like
- * json_parse_span but taking the offsets from the scan.
+ * Return the tree of element i of the list m of scan, whose text is
+ * text: the tree json_parse_span would parse, with the same offsets,
+ * but built from the scan. Returns NULL with *err_off set only when
+ * cJSON's allocator fails.
  */
 cJSON *json_parse_element(const char *text,
 			  const struct json_object_scan *scan,
@@ -257,6 +260,9 @@ struct json_text {
  * A converter's position: the export, the path of the value at hand,
  * and the text the path resolves in. what, when not NULL, names the
  * thing being read for messages: "role 'ops' inline policy 'read'".
+ * Instead of what, a caller may set what_fmt and what_args, which are
+ * formatted only when a message is reported. what_args must stay valid
+ * until what_fmt is set back to NULL.
  */
 struct json_ctx {
 	struct source *src;
@@ -264,6 +270,8 @@ struct json_ctx {
 	struct json_path path;
 	const struct json_text *text;
 	const char *what;
+	const char *what_fmt;
+	va_list *what_args;
 };
 
 /*
@@ -335,6 +343,13 @@ int json_get_object(struct json_ctx *c, const cJSON *obj, const char *key,
 		    bool required, const cJSON **out);
 int json_get_bool(struct json_ctx *c, const cJSON *obj, const char *key,
 		  bool *present, bool *out);
+
+/*
+ * Check, like json_get_string, the member v of the object the path
+ * names, which the caller has looked up under key (NULL when absent).
+ */
+int json_member_string(struct json_ctx *c, const cJSON *v, const char *key,
+		       bool required, const char **out);
 
 /* Report the second of two members with the same key in obj. */
 int json_check_unique_keys(struct json_ctx *c, const cJSON *obj);

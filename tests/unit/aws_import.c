@@ -1151,6 +1151,44 @@ static struct source *export_in_account(const char *name, const char *account)
 	return src;
 }
 
+/* Every message about one document names it, not only the first. */
+static void test_aws_import__each_warning_names_policy(void)
+{
+	const char *path = "tests/fixtures/warn/"
+			   "condition-unknown-operators-twice.json";
+	const char *ops[] = { "StringEqual", "StringLikeIfExist" };
+	struct aws_state st;
+	struct capture cap;
+	const char *text;
+	size_t i;
+
+	aws_state_init(&st);
+	capture_open(&cap);
+	CHECK(load_export(&st, path, &cap) != NULL);
+	CHECK_INT(cap.d.warnings, 2);
+	text = capture_text(&cap);
+	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+		struct buf want = BUF_INIT;
+		char *got;
+
+		buf_addf(&want, "unknown condition operator '%s'", ops[i]);
+		got = line_with(text, want.data);
+		buf_reset(&want);
+		buf_addf(&want, "%s:%d:19: warning: RoleDetailList[0]."
+			 "RolePolicyList[0].PolicyDocument.Statement[%zu]."
+			 "Condition.%s: unknown condition operator '%s'; "
+			 "requests that the statement could decide are "
+			 "undetermined (in role 'reporter' inline policy "
+			 "'read-reports')", path, i ? 44 : 34, i, ops[i],
+			 ops[i]);
+		CHECK_STR(got, want.data);
+		free(got);
+		buf_release(&want);
+	}
+	capture_close(&cap);
+	aws_state_release(&st);
+}
+
 static void test_aws_import__duplicates_across_exports(void)
 {
 	struct aws_state st;
@@ -1476,6 +1514,7 @@ UNIT_MAIN(
 	UNIT_TEST(test_aws_import__credential_report_json),
 	UNIT_TEST(test_aws_import__bad_fixtures),
 	UNIT_TEST(test_aws_import__unknown_operator_warns),
+	UNIT_TEST(test_aws_import__each_warning_names_policy),
 	UNIT_TEST(test_aws_import__duplicates_across_exports),
 	UNIT_TEST(test_aws_import__condition_values_as_text),
 	UNIT_TEST(test_aws_import__timestamps),

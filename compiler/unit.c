@@ -102,6 +102,7 @@ int unit_parse_source(struct spec_unit *u, struct source *src,
 	p.u = u;
 	p.src = src;
 	p.d = d;
+	p.blank_before = true;
 	p.trace_lexer = trace_enabled("lexer");
 	parser_trace(trace_enabled("parser"));
 	if (yylex_init_extra(&p, &p.scanner))

@@ -50,6 +50,22 @@ static bool trace_enabled(const char *phase)
 	return false;
 }
 
+/* The phases MANDATE_TRACE names, read once for all the files parsed. */
+static struct {
+	bool read;
+	bool lexer;
+	bool parser;
+} traces;
+
+static void read_traces(void)
+{
+	if (traces.read)
+		return;
+	traces.lexer = trace_enabled("lexer");
+	traces.parser = trace_enabled("parser");
+	traces.read = true;
+}
+
 /*
  * Report each line of src longer than SPEC_LINE_MAX bytes, at its first
  * byte past the limit. Returns whether there was one.
@@ -103,8 +119,9 @@ int unit_parse_source(struct spec_unit *u, struct source *src,
 	p.src = src;
 	p.d = d;
 	p.blank_before = true;
-	p.trace_lexer = trace_enabled("lexer");
-	parser_trace(trace_enabled("parser"));
+	read_traces();
+	p.trace_lexer = traces.lexer;
+	parser_trace(traces.parser);
 	if (yylex_init_extra(&p, &p.scanner))
 		BUG("cannot create the scanner: %s", strerror(errno));
 	buffer = yy_scan_bytes(src->text, (int)src->len, p.scanner);

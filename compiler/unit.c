@@ -179,10 +179,26 @@ static bool text_is_utf8(const char *s)
 {
 	size_t n = strlen(s), len;
 
-	for (; n > 0; s += len, n -= len)
-		if ((len = utf8_char_len(s, n)) == 0)
+	for (; n > 0; s += len, n -= len) {
+		if ((unsigned char)*s < 0x80)
+			len = 1;	/* ASCII, as most names are */
+		else if ((len = utf8_char_len(s, n)) == 0)
 			return false;
+	}
 	return true;
+}
+
+/* Return a new string of dir, a '/' unless dir ends in one, and name. */
+static char *join_path(const char *dir, size_t dir_len, const char *name)
+{
+	size_t name_len = strlen(name);
+	bool slash = dir[dir_len - 1] != '/';
+	char *path = xmalloc(dir_len + slash + name_len + 1);
+
+	memcpy(path, dir, dir_len);
+	path[dir_len] = '/';
+	memcpy(path + dir_len + slash, name, name_len + 1);
+	return path;
 }
 
 /*
@@ -269,7 +285,7 @@ static void walk_dir(struct walk *w, const char *dir, size_t root,
 {
 	DIR *dp;
 	struct dirent *e;
-	size_t i;
+	size_t i, dir_len = strlen(dir);
 
 	for (i = 0; i < w->ndirs; i++) {
 		if (w->dirs[i].dev == st->st_dev && w->dirs[i].ino == st->st_ino) {
@@ -296,14 +312,10 @@ static void walk_dir(struct walk *w, const char *dir, size_t root,
 	while ((e = readdir(dp))) {
 		struct stat sub;
 		char *path;
-		size_t n;
 
 		if (e->d_name[0] == '.')
 			continue;
-		n = strlen(dir) + strlen(e->d_name) + 2;
-		path = xmalloc(n);
-		snprintf(path, n, "%s%s%s", dir,
-			 dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
+		path = join_path(dir, dir_len, e->d_name);
 		if (stat(path, &sub) < 0) {
 			diag_path(w->d, DIAG_ERROR, path, "cannot read: %s",
 				  strerror(errno));

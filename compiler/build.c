@@ -1044,11 +1044,14 @@ static void grant_levels(struct parser *p, struct grant *g,
 					    sizeof(*g->level_names.items));
 	g->level_names.set = true;
 	g->level_names.loc = target->loc;
-	list_names(&accepted, level_names, ARRAY_SIZE(level_names));
 	for (item = target->items; item; item = item->next) {
 		int i;
 
 		if (item->kind != VALUE_IDENT) {
+			/* Listed only for a message: most grants have none. */
+			if (!accepted.len)
+				list_names(&accepted, level_names,
+					   ARRAY_SIZE(level_names));
 			error_at(p, &item->loc, "expected an access level (%s) "
 				 "or 'actions [...]', got %s",
 				 buf_str(&accepted), kind_phrase(item->kind));

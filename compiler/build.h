@@ -85,6 +85,9 @@ struct parser {
 	uint32_t off;			/* the scanner's byte offset */
 	struct buf text;		/* the string being scanned */
 	uint32_t string_start;
+	bool string_bol;		/* match_bol of its opening quote */
+	bool blank_before;		/* only blanks before off on its line */
+	bool match_bol;			/* the same, for the last match's start */
 	struct loc braces[BRACES_MAX];	/* open braces, for "to match" notes */
 	int depth;
 	int lists;			/* '[' open since the last '{', '}' or '=' */

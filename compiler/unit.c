@@ -50,6 +50,22 @@ static bool trace_enabled(const char *phase)
 	return false;
 }
 
+/* The phases MANDATE_TRACE names, read once for all the files parsed. */
+static struct {
+	bool read;
+	bool lexer;
+	bool parser;
+} traces;
+
+static void read_traces(void)
+{
+	if (traces.read)
+		return;
+	traces.lexer = trace_enabled("lexer");
+	traces.parser = trace_enabled("parser");
+	traces.read = true;
+}
+
 /*
  * Report each line of src longer than SPEC_LINE_MAX bytes, at its first
  * byte past the limit. Returns whether there was one.
@@ -136,8 +152,10 @@ int unit_parse_source(struct spec_unit *u, struct source *src,
 	p.u = u;
 	p.src = src;
 	p.d = d;
-	p.trace_lexer = trace_enabled("lexer");
-	parser_trace(trace_enabled("parser"));
+	p.blank_before = true;
+	read_traces();
+	p.trace_lexer = traces.lexer;
+	parser_trace(traces.parser);
 	if (yylex_init_extra(&p, &p.scanner))
 		BUG("cannot create the scanner: %s", strerror(errno));
 	buffer = yy_scan_bytes(src->text, (int)src->len, p.scanner);
@@ -266,10 +284,26 @@ static bool text_is_utf8(const char *s)
 {
 	size_t n = strlen(s), len;
 
-	for (; n > 0; s += len, n -= len)
-		if ((len = utf8_char_len(s, n)) == 0)
+	for (; n > 0; s += len, n -= len) {
+		if ((unsigned char)*s < 0x80)
+			len = 1;	/* ASCII, as most names are */
+		else if ((len = utf8_char_len(s, n)) == 0)
 			return false;
+	}
 	return true;
+}
+
+/* Return a new string of dir, a '/' unless dir ends in one, and name. */
+static char *join_path(const char *dir, size_t dir_len, const char *name)
+{
+	size_t name_len = strlen(name);
+	bool slash = dir[dir_len - 1] != '/';
+	char *path = xmalloc(dir_len + slash + name_len + 1);
+
+	memcpy(path, dir, dir_len);
+	path[dir_len] = '/';
+	memcpy(path + dir_len + slash, name, name_len + 1);
+	return path;
 }
 
 /*
@@ -355,11 +389,8 @@ static void walk_entry(struct walk *w, const char *dir, const char *name,
 		       size_t root)
 {
 	struct stat sub;
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *path = xmalloc(n);
+	char *path = join_path(dir, strlen(dir), name);
 
-	snprintf(path, n, "%s%s%s", dir,
-		 dir[strlen(dir) - 1] == '/' ? "" : "/", name);
 	if (stat(path, &sub) < 0) {
 		walk_report(w, DIAG_ERROR, path, "cannot read: %s",
 			    strerror(errno));

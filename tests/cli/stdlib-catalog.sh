@@ -1,6 +1,6 @@
 # The AWS catalog in the standard library is what counts, although the
-# binary has it compiled in: a copy of the standard library whose
-# catalog was edited after the build gives the edited answers, and a
+# binary has it compiled in. A copy of the standard library whose
+# catalog was edited after the build gives the edited results, and a
 # damaged one is rejected.
 . "$(dirname "$0")/lib.sh"
 

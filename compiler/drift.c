@@ -61,6 +61,19 @@ struct excess {
 	size_t reason;		/* index into the checker's reasons */
 };
 
+/*
+ * Live statements of one kind by the actions they name: those naming
+ * action id are stmts[start[id]] up to stmts[start[id + 1]], as indexes
+ * into the checker's live statements, and every statement in broad.
+ */
+struct live_index {
+	uint32_t *start;
+	uint32_t *stmts;
+	size_t stmts_cap;
+	size_t *broad;
+	size_t nbroad, broad_cap;
+};
+
 struct drift_checker {
 	struct check_context *cx;
 	const struct catalog *cat;
@@ -91,7 +104,23 @@ struct drift_checker {
 	size_t nnamed, named_cap;
 	char (*reasons)[sizeof(((struct contain_gap *)0)->reason)];
 	size_t nreasons, reasons_cap;
+	/* Per identity with many live statements: see index_live. */
+	struct live_index allows, denies;
+	bool indexed;
 };
+
+/*
+ * Below this many live statements, a pair of spec action and resource
+ * is checked against each in turn; from it on, through the index.
+ */
+#define LIVE_INDEX_MIN 16
+
+/*
+ * A statement naming more actions than this ("*" names 22,000) is tried
+ * for every action rather than indexed, so an export of many such
+ * statements costs no more memory than it has statements.
+ */
+#define LIVE_BROAD 1024
 
 static NORETURN void prover_out_of_memory(void)
 {
@@ -172,6 +201,7 @@ static void release_live(struct drift_checker *dc)
 	dc->nlive = 0;
 	dc->ndocs = 0;
 	dc->nsubstituted = 0;
+	dc->indexed = false;
 	arena_release(&dc->literal);
 }
 
@@ -193,6 +223,12 @@ void drift_checker_free(struct drift_checker *dc)
 	free(dc->spec.sids);
 	free(dc->spec.services);
 	free(dc->live);
+	free(dc->allows.start);
+	free(dc->allows.stmts);
+	free(dc->allows.broad);
+	free(dc->denies.start);
+	free(dc->denies.stmts);
+	free(dc->denies.broad);
 	free(dc->docs);
 	free(dc->exported);
 	free(dc->substituted);
@@ -610,21 +646,119 @@ static bool stmt_overlaps_resource(const struct aws_statement *s,
 	return false;
 }
 
+/* Return whether l is an unconditional deny covering resource. */
+static bool denies(const struct live_stmt *l, const char *resource)
+{
+	return l->s->deny && !l->s->nconds &&
+	       stmt_covers_resource(l->s, resource);
+}
+
+/* Return whether l allows resource, as written or with a name put in. */
+static bool allows(const struct live_stmt *l, const char *resource)
+{
+	return !l->s->deny && (stmt_covers_resource(l->s, resource) ||
+			       stmt_covers_resource(l->named, resource));
+}
+
+/* Return whether l is an allow, or with deny an unconditional deny. */
+static bool of_kind(const struct live_stmt *l, bool deny)
+{
+	return deny ? l->s->deny && !l->s->nconds : !l->s->deny;
+}
+
+/* Lay out the live statements of one kind by action, as in live_index. */
+static void index_kind(struct drift_checker *dc, struct live_index *x,
+		       bool deny)
+{
+	uint32_t n = catalog_count(dc->cat), id;
+	size_t i, total = 0;
+
+	x->nbroad = 0;
+	if (!x->start)
+		x->start = xmalloc((n + 1) * sizeof(*x->start));
+	memset(x->start, 0, (n + 1) * sizeof(*x->start));
+	/* Count each action's statements, then place them. */
+	for (i = 0; i < dc->nlive; i++) {
+		const struct actset *set = &dc->live[i].actions;
+
+		if (!of_kind(&dc->live[i], deny))
+			continue;
+		if (set->count > LIVE_BROAD) {
+			grow_array((void **)&x->broad, &x->broad_cap,
+				   x->nbroad + 1, sizeof(*x->broad));
+			x->broad[x->nbroad++] = i;
+			continue;
+		}
+		actset_foreach(set, id)
+			x->start[id + 1]++;
+		total += set->count;
+	}
+	for (id = 0; id < n; id++)
+		x->start[id + 1] += x->start[id];
+	grow_array((void **)&x->stmts, &x->stmts_cap, total + 1,
+		   sizeof(*x->stmts));
+	for (i = 0; i < dc->nlive; i++) {
+		const struct actset *set = &dc->live[i].actions;
+
+		if (!of_kind(&dc->live[i], deny) || set->count > LIVE_BROAD)
+			continue;
+		/* start[id] is where the next statement of id goes. */
+		actset_foreach(set, id)
+			x->stmts[x->start[id]++] = (uint32_t)i;
+	}
+	/* Each start[id] has moved on to its end: shift them back. */
+	for (id = n; id > 0; id--)
+		x->start[id] = x->start[id - 1];
+	x->start[0] = 0;
+}
+
+/*
+ * Index the live statements by the actions they name. Checking an
+ * action of the spec then costs the statements that name it, not all
+ * of them, which made thousands of grants against thousands of live
+ * statements quadratic. Small identities keep the plain scan.
+ */
+static void index_live(struct drift_checker *dc)
+{
+	dc->indexed = dc->nlive >= LIVE_INDEX_MIN;
+	if (!dc->indexed)
+		return;
+	index_kind(dc, &dc->allows, false);
+	index_kind(dc, &dc->denies, true);
+}
+
+/*
+ * Return whether some live statement that names action id passes test
+ * for resource: through index x once indexed, else by a scan.
+ */
+static bool some_live(struct drift_checker *dc, const struct live_index *x,
+		      uint32_t id, const char *resource,
+		      bool (*test)(const struct live_stmt *, const char *))
+{
+	size_t i;
+
+	if (!dc->indexed) {
+		for (i = 0; i < dc->nlive; i++)
+			if (stmt_matches_action(&dc->live[i], id) &&
+			    test(&dc->live[i], resource))
+				return true;
+		return false;
+	}
+	for (i = x->start[id]; i < x->start[id + 1]; i++)
+		if (test(&dc->live[x->stmts[i]], resource))
+			return true;
+	for (i = 0; i < x->nbroad; i++)
+		if (stmt_matches_action(&dc->live[x->broad[i]], id) &&
+		    test(&dc->live[x->broad[i]], resource))
+			return true;
+	return false;
+}
+
 /* Return whether an unconditional live deny removes (id, resource). */
 static bool denied_live(struct drift_checker *dc, uint32_t id,
 			const char *resource)
 {
-	size_t i;
-
-	for (i = 0; i < dc->nlive; i++) {
-		const struct live_stmt *l = &dc->live[i];
-
-		if (l->s->deny && !l->s->nconds &&
-		    stmt_matches_action(l, id) &&
-		    stmt_covers_resource(l->s, resource))
-			return true;
-	}
-	return false;
+	return some_live(dc, &dc->denies, id, resource, denies);
 }
 
 /*
@@ -934,8 +1068,9 @@ static void check_statement(struct drift_checker *dc, const struct claim *c,
 static void check_deployed(struct drift_checker *dc, const struct claim *c)
 {
 	const struct xagent *xa = c->xa;
-	size_t i, j, k, m;
+	size_t i, j, k;
 
+	index_live(dc);
 	for (i = 0; i < xa->ngrants; i++) {
 		const struct xgrant *x = &xa->grants[i];
 		size_t total = 0, missing = 0;
@@ -947,18 +1082,10 @@ static void check_deployed(struct drift_checker *dc, const struct claim *c)
 			for (k = 0; k < x->res[j].nactions; k++) {
 				uint32_t id = x->res[j].actions[k];
 				const char *r = x->res[j].pattern;
-				bool live = false;
+				bool live = some_live(dc, &dc->allows, id, r,
+						      allows);
 
 				total++;
-				for (m = 0; m < dc->nlive && !live; m++) {
-					const struct live_stmt *l = &dc->live[m];
-
-					live = !l->s->deny &&
-					       stmt_matches_action(l, id) &&
-					       (stmt_covers_resource(l->s, r) ||
-						stmt_covers_resource(l->named,
-								     r));
-				}
 				if (live && !denied_live(dc, id, r))
 					continue;
 				if (!missing++)

@@ -1411,7 +1411,7 @@ static void test_match__pattern_covers_and_anchors(void)
 		static const char *const pieces[] = {
 			"a", "b", "/", ":", "*", "?", "ab", "${aws:userid}",
 		};
-		char p[2][64];
+		char p[2][6 * 13 + 1];	/* six pieces, the longest 13 */
 		int side, k;
 
 		for (side = 0; side < 2; side++) {

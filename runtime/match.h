@@ -17,7 +17,7 @@
  * IAM's matching of action names and resource ARNs, shared by the
  * compiler (catalog expansion, drift) and the runtime library, so that
  * compile time and run time agree. Nothing here prints, and only
- * match_template_new allocates.
+ * match_template_new and match_pattern_new allocate.
  *
  * Actions: "service:Name", compared case-insensitively (ASCII); '*' is
  * any run of characters, '?' exactly one; anchored at both ends.

@@ -3,19 +3,24 @@
 # In the commit tagged "base", the agent "bulk" grants read on GRANTS
 # distinct S3 buckets, b0 to b(GRANTS-1). The working tree renames them
 # c0 to c(GRANTS-1), so each grant's permissions are removed and added.
+# With "wildcard" as the third argument, the patterns are "*b0/*" and
+# so on after "arn:aws:s3:::", so that all share one literal prefix.
 #
-# Usage: bench/gen-diff-agent.sh GRANTS DIR
+# Usage: bench/gen-diff-agent.sh GRANTS DIR [wildcard]
 #
 # Then: cd DIR && mandate diff base
-# The output depends only on GRANTS.
+# The output depends only on GRANTS and the third argument.
 set -eu
 
-if [ $# -ne 2 ]; then
-	echo "usage: bench/gen-diff-agent.sh GRANTS DIR" >&2
+if [ $# -lt 2 ] || [ $# -gt 3 ] || { [ $# -eq 3 ] && [ "$3" != wildcard ]; }
+then
+	echo "usage: bench/gen-diff-agent.sh GRANTS DIR [wildcard]" >&2
 	exit 2
 fi
 grants=$1
 dir=$2
+lead=
+[ $# -eq 3 ] && lead='*'
 
 # Write the spec with buckets named PREFIX0 to PREFIX(GRANTS-1).
 spec() {
@@ -30,7 +35,7 @@ agent "bulk" {
   justification = "Indexes the objects of each bucket for the search service"
   identity aws role "arn:aws:iam::111122223333:role/bulk"
 SPEC
-	awk -v n="$grants" -v p="$1" 'BEGIN {
+	awk -v n="$grants" -v p="$lead$1" 'BEGIN {
 		for (i = 0; i < n; i++)
 			printf "  grant read on aws:s3 \"arn:aws:s3:::%s%d/*\"\n", p, i
 	}'

@@ -101,14 +101,30 @@ static bool removable(const char *rel)
 	return true;
 }
 
-static bool produced(const struct emit_result *r, const char *rel)
+static int cmp_paths(const void *a, const void *b)
 {
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * Return the paths of r's files, sorted, so that each path of an
+ * earlier manifest is looked up with a binary search. The caller frees
+ * the array; the paths stay r's.
+ */
+static const char **sorted_paths(const struct emit_result *r)
+{
+	const char **paths = xcalloc(r->n + 1, sizeof(*paths));
 	size_t i;
 
 	for (i = 0; i < r->n; i++)
-		if (!strcmp(r->files[i].path, rel))
-			return true;
-	return false;
+		paths[i] = r->files[i].path;
+	sort_array(paths, r->n, sizeof(*paths), cmp_paths);
+	return paths;
+}
+
+static bool produced(const char **paths, size_t n, const char *rel)
+{
+	return bsearch(&rel, paths, n, sizeof(*paths), cmp_paths) != NULL;
 }
 
 /*
@@ -200,6 +216,7 @@ static void remove_stale(const char *dir, const struct emit_result *r,
 	struct buf b = BUF_INIT;
 	struct stat st;
 	cJSON *doc, *file;
+	const char **paths;
 
 	/* Only a regular file: opening a FIFO would wait for a writer. */
 	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -218,11 +235,12 @@ static void remove_stale(const char *dir, const struct emit_result *r,
 	free(path);
 	doc = cJSON_Parse(buf_str(&b));
 	buf_release(&b);
+	paths = sorted_paths(r);
 	cJSON_ArrayForEach(file, cJSON_GetObjectItem(doc, "files")) {
 		const char *rel = cJSON_GetStringValue(
 			cJSON_GetObjectItem(file, "path"));
 
-		if (!rel || !removable(rel) || produced(r, rel))
+		if (!rel || !removable(rel) || produced(paths, r->n, rel))
 			continue;
 		path = out_path(dir, rel);
 		if (input_at(path, ids))
@@ -234,6 +252,7 @@ static void remove_stale(const char *dir, const struct emit_result *r,
 		}
 		free(path);
 	}
+	free(paths);
 	cJSON_Delete(doc);
 }
 

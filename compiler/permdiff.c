@@ -245,21 +245,47 @@ static struct perm *perms_minus(struct arena *a, const struct perm *x,
 
 /*
  * An index of permissions by effect, action (ignoring case), conditions
- * and the literal prefix of the resource pattern: the text before its
- * first wildcard. A pattern can cover another only when its literal
- * prefix begins the other's. So a lookup probes each prefix of the
- * covered pattern's literal text, and checking a whole agent stays
- * near-linear instead of comparing every pair of permissions.
+ * and the anchor of the resource pattern (see match.h): its literal
+ * prefix and a piece of its longest literal run after that. A pattern
+ * can cover another only when the other holds both, so a lookup probes
+ * the anchors of each shape (prefix and piece lengths) in the index
+ * that the covered pattern holds. Checking a whole agent so stays
+ * near-linear instead of comparing every pair of permissions, also
+ * when all patterns share a prefix such as "arn:aws:s3:::*".
+ *
+ * TODO: patterns that share both prefix and anchor, such as
+ * "arn:aws:s3:::*data/N*" for many N, are still compared in pairs.
  */
 struct cover_slot {
 	uint64_t hash;
 	const struct perm *perm;	/* NULL for a free slot */
-	size_t prefix;			/* length of the literal prefix */
+	const struct match_pattern *pattern;
+	size_t prefix, len;		/* the anchor's shape */
+};
+
+struct anchor_shape {
+	size_t prefix, len;
 };
 
 struct cover_index {
 	struct cover_slot *slots;
 	size_t mask;			/* slots - 1, a power of two less 1 */
+	struct anchor_shape *shapes;	/* each once, sorted */
+	size_t nshapes;
+	/* The patterns of by, which match_pattern_new could not take. */
+	const struct perm **untokenized;
+	size_t nuntokenized;
+};
+
+/*
+ * Tokenized resource patterns of a sorted array of permissions: pattern
+ * i is the resource of permission i, or NULL when it could not be
+ * tokenized. Permissions with one resource share one pattern.
+ */
+struct perm_patterns {
+	struct match_pattern **of;
+	struct match_pattern **owned;
+	size_t nowned;
 };
 
 #define FNV_OFFSET 14695981039346656037ULL
@@ -288,73 +314,176 @@ static uint64_t hash_head(const struct perm *p)
 	return hash_text(h, p->cond_key, false);
 }
 
-static size_t literal_prefix(const char *pattern)
+static void perm_patterns_init(struct perm_patterns *pp,
+			       const struct perm *v, size_t n)
 {
-	return strcspn(pattern, "*?");
+	size_t i;
+
+	pp->of = xcalloc(n + 1, sizeof(*pp->of));
+	pp->owned = xcalloc(n + 1, sizeof(*pp->owned));
+	pp->nowned = 0;
+	for (i = 0; i < n; i++) {
+		if (i && !strcmp(v[i].resource, v[i - 1].resource)) {
+			pp->of[i] = pp->of[i - 1];
+			continue;
+		}
+		pp->of[i] = match_pattern_new(v[i].resource);
+		if (pp->of[i])
+			pp->owned[pp->nowned++] = pp->of[i];
+	}
+}
+
+static void perm_patterns_release(struct perm_patterns *pp)
+{
+	size_t i;
+
+	for (i = 0; i < pp->nowned; i++)
+		match_pattern_free(pp->owned[i]);
+	free(pp->owned);
+	free(pp->of);
+}
+
+static int cmp_shapes(const void *pa, const void *pb)
+{
+	const struct anchor_shape *a = pa, *b = pb;
+
+	if (a->prefix != b->prefix)
+		return a->prefix < b->prefix ? -1 : 1;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+static void add_slot(struct cover_index *ix, const struct perm *by,
+		     const struct match_pattern *pattern)
+{
+	struct match_anchor anchor;
+	size_t k;
+
+	match_pattern_anchor(&anchor, pattern, hash_head(by));
+	for (k = anchor.hash & ix->mask; ix->slots[k].perm;
+	     k = (k + 1) & ix->mask)
+		;
+	ix->slots[k].hash = anchor.hash;
+	ix->slots[k].perm = by;
+	ix->slots[k].pattern = pattern;
+	ix->slots[k].prefix = anchor.prefix;
+	ix->slots[k].len = anchor.len;
+	ix->shapes[ix->nshapes].prefix = anchor.prefix;
+	ix->shapes[ix->nshapes].len = anchor.len;
+	ix->nshapes++;
 }
 
 static void cover_index_init(struct cover_index *ix, const struct perm *by,
-			     size_t nby)
+			     size_t nby, const struct perm_patterns *pp)
 {
-	size_t size = 16, i, k;
+	size_t size = 16, i, n;
 
 	while (size < 2 * nby)
 		size *= 2;
 	ix->slots = xcalloc(size, sizeof(*ix->slots));
 	ix->mask = size - 1;
+	ix->shapes = xcalloc(nby + 1, sizeof(*ix->shapes));
+	ix->nshapes = 0;
+	ix->untokenized = xcalloc(nby + 1, sizeof(*ix->untokenized));
+	ix->nuntokenized = 0;
 	for (i = 0; i < nby; i++) {
-		size_t n = literal_prefix(by[i].resource);
-		uint64_t h = hash_head(&by[i]);
-
-		for (k = 0; k < n; k++)
-			h = hash_byte(h, (unsigned char)by[i].resource[k]);
-		for (k = h & ix->mask; ix->slots[k].perm; k = (k + 1) & ix->mask)
-			;
-		ix->slots[k].hash = h;
-		ix->slots[k].perm = &by[i];
-		ix->slots[k].prefix = n;
+		if (pp->of[i])
+			add_slot(ix, &by[i], pp->of[i]);
+		else
+			ix->untokenized[ix->nuntokenized++] = &by[i];
 	}
+	sort_array(ix->shapes, ix->nshapes, sizeof(*ix->shapes), cmp_shapes);
+	for (i = 0, n = 0; i < ix->nshapes; i++)
+		if (!n || cmp_shapes(&ix->shapes[n - 1], &ix->shapes[i]))
+			ix->shapes[n++] = ix->shapes[i];
+	ix->nshapes = n;
 }
 
 static void cover_index_release(struct cover_index *ix)
 {
 	free(ix->slots);
+	free(ix->shapes);
+	free(ix->untokenized);
 }
 
-/* Return whether slot c contains a permission that covers p. */
-static bool slot_covers(const struct cover_slot *c, const struct perm *p,
-			size_t prefix)
+/* Return whether by gives p's action with p's effect and conditions. */
+static bool same_head(const struct perm *by, const struct perm *p)
 {
-	const struct perm *by = c->perm;
+	return by->deny == p->deny && !strcasecmp(by->action, p->action) &&
+	       !strcmp(by->cond_key, p->cond_key);
+}
 
-	return c->prefix == prefix && by->deny == p->deny &&
-	       !strncmp(by->resource, p->resource, prefix) &&
-	       !strcasecmp(by->action, p->action) &&
-	       !strcmp(by->cond_key, p->cond_key) &&
-	       strcmp(by->resource, p->resource) &&
-	       match_resource_covers(by->resource, p->resource);
+/* A lookup in a cover index, for the permission p. */
+struct cover_probe {
+	const struct cover_index *ix;
+	const struct perm *p;
+	const struct match_pattern *pattern;	/* p's resource */
+	const struct anchor_shape *shape;
+};
+
+/* Return whether a slot with this anchor hash covers the probe's p. */
+static bool probe_slots(void *arg, uint64_t hash)
+{
+	const struct cover_probe *q = arg;
+	const struct cover_index *ix = q->ix;
+	size_t k;
+
+	for (k = hash & ix->mask; ix->slots[k].perm; k = (k + 1) & ix->mask) {
+		const struct cover_slot *c = &ix->slots[k];
+
+		if (c->hash == hash && c->prefix == q->shape->prefix &&
+		    c->len == q->shape->len && same_head(c->perm, q->p) &&
+		    strcmp(c->perm->resource, q->p->resource) &&
+		    match_pattern_covers(c->pattern, q->pattern))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Return whether a permission of by gives p's action with the same
+ * effect and conditions on another resource pattern that covers p's,
+ * comparing every one. Only for a pattern that match_pattern_new could
+ * not take, which IAM's limits make rare.
+ */
+static bool covered_by_any(const struct perm *by, size_t nby,
+			   const struct perm *p)
+{
+	size_t i;
+
+	for (i = 0; i < nby; i++)
+		if (same_head(&by[i], p) && strcmp(by[i].resource, p->resource) &&
+		    match_resource_covers(by[i].resource, p->resource))
+			return true;
+	return false;
 }
 
 /*
  * Return whether a permission of the index gives p's action with the
  * same effect and conditions on another resource pattern that covers
- * p's, so that p is still in effect. match_resource_covers only
- * proves, so a cover that it cannot prove leaves p listed.
+ * p's, so that p is still in effect. pattern is p's resource, or NULL.
+ * match_resource_covers only proves, so a cover that it cannot prove
+ * leaves p listed.
  */
 static bool cover_index_covers(const struct cover_index *ix,
-			       const struct perm *p)
+			       const struct perm *by, size_t nby,
+			       const struct perm *p,
+			       const struct match_pattern *pattern)
 {
-	size_t n = literal_prefix(p->resource), len, k;
-	uint64_t h = hash_head(p);
+	struct cover_probe q = { ix, p, pattern, NULL };
+	uint64_t seed = hash_head(p);
+	size_t i;
 
-	for (len = 0; len <= n; len++) {
-		if (len)
-			h = hash_byte(h, (unsigned char)p->resource[len - 1]);
-		for (k = h & ix->mask; ix->slots[k].perm;
-		     k = (k + 1) & ix->mask)
-			if (ix->slots[k].hash == h &&
-			    slot_covers(&ix->slots[k], p, len))
-				return true;
+	if (!pattern)
+		return covered_by_any(by, nby, p);
+	for (i = 0; i < ix->nuntokenized; i++)
+		if (covered_by_any(ix->untokenized[i], 1, p))
+			return true;
+	for (i = 0; i < ix->nshapes; i++) {
+		q.shape = &ix->shapes[i];
+		if (match_pattern_each_anchor(pattern, q.shape->prefix,
+					      q.shape->len, seed, probe_slots,
+					      &q))
+			return true;
 	}
 	return false;
 }
@@ -368,15 +497,21 @@ static size_t drop_covered(struct perm *x, size_t nx, const struct perm *by,
 			   size_t nby)
 {
 	struct cover_index ix;
+	struct perm_patterns xp, byp;
 	size_t i, n = 0;
 
 	if (!nx || !nby)
 		return nx;
-	cover_index_init(&ix, by, nby);
+	perm_patterns_init(&byp, by, nby);
+	perm_patterns_init(&xp, x, nx);
+	cover_index_init(&ix, by, nby, &byp);
+	/* x[n] may be overwritten once x[i] is read, as n <= i. */
 	for (i = 0; i < nx; i++)
-		if (!cover_index_covers(&ix, &x[i]))
+		if (!cover_index_covers(&ix, by, nby, &x[i], xp.of[i]))
 			x[n++] = x[i];
 	cover_index_release(&ix);
+	perm_patterns_release(&xp);
+	perm_patterns_release(&byp);
 	return n;
 }
 

@@ -616,8 +616,16 @@ bool match_template_overlap_with(const char *pattern,
 	return walk(&tp, &tt, WALK_OVERLAP);
 }
 
+/*
+ * The pattern's text is kept after the tokens, for the cheap tests of
+ * match_pattern_covers and for the names of its policy variables.
+ */
 struct match_pattern {
 	size_t n;
+	size_t nvars;
+	size_t var_off[VARIABLES_MAX];	/* of each name in text */
+	size_t var_len[VARIABLES_MAX];
+	const char *text;
 	struct token v[];
 };
 
@@ -625,15 +633,39 @@ struct match_pattern *match_pattern_new(const char *pattern)
 {
 	struct match_pattern *p;
 	struct tokens tp;
+	size_t len = strlen(pattern) + 1, i;
+	char *text;
 
 	if (!tokenize(pattern, MODE_RESOURCE, &tp))
 		return NULL;
-	p = malloc(sizeof(*p) + tp.n * sizeof(*p->v));
+	p = malloc(sizeof(*p) + tp.n * sizeof(*p->v) + len);
 	if (!p)
 		return NULL;
 	p->n = tp.n;
 	memcpy(p->v, tp.v, tp.n * sizeof(*p->v));
+	text = (char *)(p->v + tp.n);
+	memcpy(text, pattern, len);
+	p->text = text;
+	p->nvars = tp.nvars;
+	for (i = 0; i < tp.nvars; i++) {
+		p->var_off[i] = (size_t)(tp.var_name[i] - pattern);
+		p->var_len[i] = tp.var_len[i];
+	}
 	return p;
+}
+
+/* Fill t with the tokens and policy variables of p. */
+static void pattern_tokens(struct tokens *t, const struct match_pattern *p)
+{
+	size_t i;
+
+	t->n = p->n;
+	memcpy(t->v, p->v, p->n * sizeof(*p->v));
+	t->nvars = p->nvars;
+	for (i = 0; i < p->nvars; i++) {
+		t->var_name[i] = p->text + p->var_off[i];
+		t->var_len[i] = p->var_len[i];
+	}
 }
 
 void match_pattern_free(struct match_pattern *p)
@@ -678,6 +710,21 @@ static size_t min_length(const struct tokens *t)
 	return n;
 }
 
+/* Return whether the tokens of outer prove that it covers inner's. */
+static bool tokens_cover(const struct tokens *to, const struct tokens *ti)
+{
+	/*
+	 * Every string outer matches has at least one character for each
+	 * token that is not a star, and inner matches a string with just
+	 * one for each of its own. So an outer that needs more characters
+	 * than that cannot cover inner, as "arn:*:s3:::data/x" cannot
+	 * cover the "arn:*:s3:::*" of every bucket.
+	 */
+	if (min_length(to) > min_length(ti))
+		return false;
+	return walk(ti, to, WALK_COVERS);
+}
+
 bool match_resource_covers(const char *outer, const char *inner)
 {
 	size_t plain_len = strcspn(outer, "*?$");
@@ -701,16 +748,91 @@ bool match_resource_covers(const char *outer, const char *inner)
 	if (!tokenize(outer, MODE_RESOURCE, &to) ||
 	    !tokenize(inner, MODE_RESOURCE, &ti))
 		return false;	/* not proved */
-	/*
-	 * Every string outer matches has at least one character for each
-	 * token that is not a star, and inner matches a string with just
-	 * one for each of its own. So an outer that needs more characters
-	 * than that cannot cover inner, as "arn:*:s3:::data/x" cannot
-	 * cover the "arn:*:s3:::*" of every bucket.
-	 */
-	if (min_length(&to) > min_length(&ti))
+	return tokens_cover(&to, &ti);
+}
+
+bool match_pattern_covers(const struct match_pattern *outer,
+			  const struct match_pattern *inner)
+{
+	size_t plain_len = strcspn(outer->text, "*?$");
+	struct tokens to, ti;
+
+	/* The same cheap tests as match_resource_covers, in its order. */
+	if (strncmp(outer->text, inner->text, plain_len))
 		return false;
-	return walk(&ti, &to, WALK_COVERS);
+	if (!outer->text[plain_len] && plain_len <= MATCH_MAX)
+		return !inner->text[plain_len];
+	if (!strchr(outer->text + plain_len, '$') &&
+	    !strcmp(outer->text, inner->text) &&
+	    strlen(outer->text) <= MATCH_MAX)
+		return true;
+	pattern_tokens(&to, outer);
+	pattern_tokens(&ti, inner);
+	return tokens_cover(&to, &ti);
+}
+
+#define FNV_PRIME 1099511628211ULL
+
+static uint64_t hash_tokens(uint64_t h, const struct token *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ v[i].ch) * FNV_PRIME;
+	return h;
+}
+
+/* Return how many plain tokens p starts with. */
+static size_t plain_prefix(const struct match_pattern *p)
+{
+	size_t n = 0;
+
+	while (n < p->n && plain(&p->v[n]))
+		n++;
+	return n;
+}
+
+void match_pattern_anchor(struct match_anchor *out,
+			  const struct match_pattern *outer, uint64_t seed)
+{
+	size_t prefix = plain_prefix(outer), start = 0, len = 0, i, run;
+
+	/* The first longest run of plain tokens after the prefix. */
+	for (i = prefix; i < outer->n; i += run ? run : 1) {
+		for (run = 0; i + run < outer->n && plain(&outer->v[i + run]);
+		     run++)
+			;
+		if (run > len)
+			start = i, len = run;
+	}
+	if (len > MATCH_ANCHOR_MAX)
+		len = MATCH_ANCHOR_MAX;
+	out->prefix = prefix;
+	out->len = len;
+	out->hash = hash_tokens(hash_tokens(seed, outer->v, prefix),
+				outer->v + start, len);
+}
+
+bool match_pattern_each_anchor(const struct match_pattern *inner,
+			       size_t prefix, size_t len, uint64_t seed,
+			       match_anchor_fn fn, void *arg)
+{
+	uint64_t h;
+	size_t t, run = 0;
+
+	if (plain_prefix(inner) < prefix)
+		return false;
+	h = hash_tokens(seed, inner->v, prefix);
+	if (!len)
+		return fn(arg, h);
+	/* run counts the plain tokens that end at t. */
+	for (t = prefix; t < inner->n; t++) {
+		run = plain(&inner->v[t]) ? run + 1 : 0;
+		if (run >= len &&
+		    fn(arg, hash_tokens(h, inner->v + t + 1 - len, len)))
+			return true;
+	}
+	return false;
 }
 
 bool match_action_covers(const char *outer, const char *inner)

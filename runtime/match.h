@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Patterns and resources longer than this many characters never match
@@ -16,7 +17,7 @@
  * IAM's matching of action names and resource ARNs, shared by the
  * compiler (catalog expansion, drift) and the runtime library, so that
  * compile time and run time agree. Nothing here prints, and only
- * match_template_new allocates.
+ * match_template_new and match_pattern_new allocate.
  *
  * Actions: "service:Name", compared case-insensitively (ASCII); '*' is
  * any run of characters, '?' exactly one; anchored at both ends.
@@ -88,6 +89,49 @@ void match_pattern_free(struct match_pattern *p);
 /* Return match_template_overlap_with(the pattern p was made of, t). */
 bool match_pattern_overlap(const struct match_pattern *p,
 			   const struct match_template *t);
+
+/*
+ * Return match_resource_covers(the patterns outer and inner were made
+ * of), without tokenizing them again.
+ */
+bool match_pattern_covers(const struct match_pattern *outer,
+			  const struct match_pattern *inner);
+
+/*
+ * Anchors index the patterns that may cover others. A pattern starts
+ * with its literal prefix, the characters before its first wildcard
+ * ('*', '?' or a policy variable). Each literal character of an outer
+ * pattern must match the same literal character of inner, so outer can
+ * cover inner only when inner starts with outer's prefix and, at or
+ * after the end of that prefix, holds outer's longest run of literal
+ * characters after it. The anchor is the prefix and at most
+ * MATCH_ANCHOR_MAX characters of that run, hashed.
+ */
+#define MATCH_ANCHOR_MAX 8
+
+struct match_anchor {
+	size_t prefix;		/* characters in the literal prefix */
+	size_t len;		/* characters taken from the run, or 0 */
+	uint64_t hash;		/* of seed, the prefix and those characters */
+};
+
+/* Fill out with the anchor of outer, its hash started from seed. */
+void match_pattern_anchor(struct match_anchor *out,
+			  const struct match_pattern *outer, uint64_t seed);
+
+typedef bool (*match_anchor_fn)(void *arg, uint64_t hash);
+
+/*
+ * Call fn with the hash of every anchor with this prefix and len that a
+ * pattern covering inner could have, seeded as match_pattern_anchor's.
+ * Stops at the first call that returns true and returns true, or
+ * returns false after the last. The calls number at most the
+ * characters of inner, and none when inner's literal prefix is shorter
+ * than prefix.
+ */
+bool match_pattern_each_anchor(const struct match_pattern *inner,
+			       size_t prefix, size_t len, uint64_t seed,
+			       match_anchor_fn fn, void *arg);
 
 /*
  * Return whether some resource matches both patterns and the ARN

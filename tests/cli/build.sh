@@ -150,6 +150,34 @@ if [ -e "$S" ] || [ -e "$TMP/merge/aws/split-demo" ]; then
 fi
 expect_eq "$(cat "$TMP/merge/notes.txt")" kept "a file the build did not write"
 
+case_name "rebuild of 300 agents removes only the dropped ones"
+# Agents a0 to a299 in one spec; the rebuild keeps the even ones. The
+# names sort apart from the order they are written in (a10 before a2).
+many_agents() {
+	awk -v step="$1" 'BEGIN {
+		for (i = 0; i < 300; i += step)
+			printf "agent \"a%d\" {\n  kind = workload\n  owner { technical = \"a.b@example.com\" business = \"c.d@example.com\" }\n  justification = \"Reads its bucket\"\n  identity aws role \"arn:aws:iam::111122223333:role/a%d\" { trusted_by = \"ecs-tasks.amazonaws.com\" }\n  grant read on aws:s3 \"arn:aws:s3:::bkt%d/*\" { because = \"Input\" }\n}\n", i, i, i
+	}'
+}
+many_agents 1 >"$TMP/many.mandate"
+run build --target aws -o "$TMP/many" "$TMP/many.mandate"
+expect_status 0
+many_agents 2 >"$TMP/many.mandate"
+run build --target aws -o "$TMP/many" "$TMP/many.mandate"
+expect_status 0
+expect_eq "$(find "$TMP/many/aws" -mindepth 1 -maxdepth 1 | wc -l)" 150 \
+	"agent directories left"
+expect_eq "$(find "$TMP/many/aws" -type f | wc -l)" 600 "files left"
+expect_eq "$(jq '.files | length' "$TMP/many/manifest.json")" 600 \
+	"files in the manifest"
+for i in 0 2 10 100 298; do
+	[ -f "$TMP/many/aws/a$i/111122223333-role-a$i/identity-policy.json" ] ||
+		fail "the policy of a$i was removed"
+done
+for i in 1 3 11 101 299; do
+	[ -e "$TMP/many/aws/a$i" ] && fail "the files of a$i are left behind"
+done
+
 case_name "policy too large for IAM: nothing written"
 run build --target aws -o "$TMP/large" "$FIX/too-large.mandate"
 expect_status 1

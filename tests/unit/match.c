@@ -1343,6 +1343,96 @@ static void test_match__brute_force_overlap_in(void)
 	}
 }
 
+/* Stops match_pattern_each_anchor at the hash of outer's anchor. */
+static bool anchor_equals(void *arg, uint64_t hash)
+{
+	return *(const uint64_t *)arg == hash;
+}
+
+/*
+ * Check that tokenized patterns give match_resource_covers's result, and
+ * that inner holds the anchor of every outer that covers it, which the
+ * cover index of diff relies on to skip the others.
+ */
+static void check_pattern_covers(const char *outer, const char *inner)
+{
+	struct match_pattern *po = match_pattern_new(outer);
+	struct match_pattern *pi = match_pattern_new(inner);
+	struct match_anchor a;
+	bool want = match_resource_covers(outer, inner);
+
+	if (!po || !pi) {
+		unit_fail(__FILE__, __LINE__, "'%s' or '%s' not tokenized",
+			  outer, inner);
+		goto out;
+	}
+	if (match_pattern_covers(po, pi) != want)
+		unit_fail(__FILE__, __LINE__, "match_pattern_covers('%s', "
+			  "'%s') differs from match_resource_covers", outer,
+			  inner);
+	match_pattern_anchor(&a, po, 42);
+	if (want && !match_pattern_each_anchor(pi, a.prefix, a.len, 42,
+					       anchor_equals, &a.hash))
+		unit_fail(__FILE__, __LINE__, "'%s' covers '%s' but its "
+			  "anchor is not among those of '%s'", outer, inner,
+			  inner);
+out:
+	match_pattern_free(po);
+	match_pattern_free(pi);
+}
+
+static void test_match__pattern_covers_and_anchors(void)
+{
+	static const char *const patterns[] = {
+		"arn:aws:s3:::*x1/*", "arn:aws:s3:::*x12/*",
+		"arn:aws:s3:::*y1/*", "arn:aws:s3:::*1/*",
+		"arn:aws:s3:::*x1/a*", "arn:aws:s3:::*", "*",
+		"arn:aws:s3:::b?x/a1", "arn:aws:s3:::*x/*1",
+		"arn:aws:s3:::bkt1/*", "arn:aws:s3:::bkt1/data/x",
+		"arn:aws:s3:::bkt1/*/*", "arn:aws:s3:::*1*/*",
+		"arn:aws:s3:::${aws:username}/*",
+		"arn:aws:s3:::${AWS:UserName}/x/*",
+		"arn:aws:s3:::b/${aws:username}/*",
+		"arn:aws:s3:::a$b*", "arn:aws:s3:::a${$}bc",
+		"arn:aws:s3:::a${*}b", "arn:aws:s3:::a*b",
+		"arn:aws:s3:::\xc3\xa9t\xc3\xa9/*",
+		"arn:aws:s3:::*t\xc3\xa9/*",
+		"arn:aws:iam::*:role/*", "arn:aws:iam::1:role/x*",
+		"arn:*:iam::*:role/x", "arn:aws:iam::1:role/x",
+	};
+	uint64_t seed = 88172645463325252ULL;
+	size_t i, j, round;
+
+	for (i = 0; i < ARRAY_SIZE(patterns); i++)
+		for (j = 0; j < ARRAY_SIZE(patterns); j++)
+			check_pattern_covers(patterns[i], patterns[j]);
+	/* Random patterns over a few characters, wildcards and separators. */
+	for (round = 0; round < 20000; round++) {
+		static const char *const pieces[] = {
+			"a", "b", "/", ":", "*", "?", "ab", "${aws:userid}",
+		};
+		char p[2][6 * 13 + 1];	/* six pieces, the longest 13 */
+		int side, k;
+
+		for (side = 0; side < 2; side++) {
+			size_t o = 0;
+
+			p[side][0] = '\0';
+			for (k = 0; k < 6; k++) {
+				const char *piece;
+
+				seed ^= seed << 13;
+				seed ^= seed >> 7;
+				seed ^= seed << 17;
+				piece = pieces[seed % ARRAY_SIZE(pieces)];
+				memcpy(p[side] + o, piece, strlen(piece) + 1);
+				o += strlen(piece);
+			}
+		}
+		check_pattern_covers(p[0], p[1]);
+	}
+}
+
 UNIT_MAIN(
 	UNIT_TEST(test_match__action_wildcard_case_rows),
 	UNIT_TEST(test_match__action_star_zero_length),
@@ -1364,6 +1454,7 @@ UNIT_MAIN(
 	UNIT_TEST(test_match__template_overlap_iam_paths),
 	UNIT_TEST(test_match__template_star_is_wildcard),
 	UNIT_TEST(test_match__resource_covers),
+	UNIT_TEST(test_match__pattern_covers_and_anchors),
 	UNIT_TEST(test_match__brute_force_resource),
 	UNIT_TEST(test_match__brute_force_action),
 	UNIT_TEST(test_match__brute_force_template),

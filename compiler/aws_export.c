@@ -16,6 +16,7 @@ struct aws_index {
 	struct ptrmap policies;		/* managed policies */
 	struct ptrmap credentials;	/* credential report rows */
 	struct ptrmap access;		/* identity -> last-accessed entries */
+	struct ptrmap access_reports;	/* identity -> its own report */
 };
 
 #define EXPECTED_FORMATS \
@@ -78,6 +79,7 @@ void aws_state_release(struct aws_state *st)
 		ptrmap_release(&st->index->policies);
 		ptrmap_release(&st->index->credentials);
 		ptrmap_release(&st->index->access);
+		ptrmap_release(&st->index->access_reports);
 		free(st->index);
 	}
 	strtab_release(&st->strtab);
@@ -350,14 +352,64 @@ const struct aws_org_path *aws_find_org(const struct aws_state *st,
 }
 
 /*
- * Add the report's entries to the index. Several files may cover one
- * identity; aws_find_service_access picks among them.
+ * Report data that a loaded file already gives for the same identity.
+ * That is a second file of one user or role's own job, or a service of
+ * an identity that two files both report, such as a with-entities file
+ * and the identity's own file. Two jobs can disagree on when a service
+ * was last used, and neither is known to be right, so even a copy of a
+ * file is an error.
  */
-static void register_access(struct aws_state *st,
-			    struct aws_access_report *rep)
+static int check_access(const struct aws_state *st,
+			const struct aws_access_report *rep, struct diag *d)
+{
+	const struct aws_access_report *first = NULL;
+	size_t i;
+
+	if (rep->arn)
+		first = ptrmap_get(&st->index->access_reports, rep->arn);
+	if (first) {
+		diag_at(d, DIAG_ERROR, &rep->arn_loc, "'%s' already has "
+			"service-last-accessed data from '%s'; give one job's "
+			"output per identity, since two jobs can disagree on "
+			"when a service was last used", rep->arn,
+			first->src->path);
+		diag_at(d, DIAG_NOTE, &first->arn_loc, "'%s' is first named "
+			"here", rep->arn);
+		return -1;
+	}
+	for (i = 0; i < rep->nentries; i++) {
+		const struct aws_service_access *e = &rep->entries[i], *o;
+
+		for (o = ptrmap_get(&st->index->access, e->arn); o; o = o->next)
+			if (!strcasecmp(o->service, e->service))
+				break;
+		if (!o)
+			continue;
+		diag_at(d, DIAG_ERROR, &e->loc, "'%s' already has "
+			"service-last-accessed data for service '%s' from "
+			"'%s'; give each identity's use of a service once, "
+			"since two jobs can disagree on it", e->arn,
+			e->service, o->loc.src->path);
+		diag_at(d, DIAG_NOTE, &o->loc, "the data for '%s' that is "
+			"loaded first", e->service);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Add the report's entries to the index, after check_access made sure
+ * that no other file reports them.
+ */
+static int register_access(struct aws_state *st,
+			   struct aws_access_report *rep, struct diag *d)
 {
 	size_t i;
 
+	if (check_access(st, rep, d))
+		return -1;
+	if (rep->arn)
+		ptrmap_put(&st->index->access_reports, rep->arn, rep);
 	for (i = 0; i < rep->nentries; i++) {
 		struct aws_service_access *e = &rep->entries[i];
 
@@ -367,6 +419,7 @@ static void register_access(struct aws_state *st,
 	st->access = xrealloc(st->access,
 			      (st->naccess + 1) * sizeof(*st->access));
 	st->access[st->naccess++] = rep;
+	return 0;
 }
 
 static int load_access(struct aws_state *st, struct source *src,
@@ -387,8 +440,7 @@ static int load_access(struct aws_state *st, struct source *src,
 	if (ret || aws_access_read(&rep, src, scan, entities, &st->arena,
 				   &st->strtab, d))
 		return -1;
-	register_access(st, rep);
-	return 0;
+	return register_access(st, rep, d);
 }
 
 static int load_gaad(struct aws_state *st, struct source *src,
@@ -638,18 +690,13 @@ aws_find_service_access(const struct aws_state *st, const char *arn,
 			const char *service)
 {
 	const char *key = strtab_lookup(&st->strtab, arn, strlen(arn));
-	const struct aws_service_access *e, *best = NULL;
+	const struct aws_service_access *e;
 
 	for (e = key ? ptrmap_get(&st->index->access, key) : NULL; e;
-	     e = e->next) {
-		if (strcasecmp(e->service, service))
-			continue;
-		if (!best || e->completed > best->completed ||
-		    (e->completed == best->completed &&
-		     e->last_day > best->last_day))
-			best = e;
-	}
-	return best;
+	     e = e->next)
+		if (!strcasecmp(e->service, service))
+			return e;
+	return NULL;
 }
 
 bool aws_has_service_access(const struct aws_state *st, const char *arn)

@@ -229,18 +229,59 @@ static int register_report(struct aws_state *st,
 }
 
 /*
- * Check the top-level keys: a duplicate is an error, and a key that the
- * format does not define is a warning, since AWS adds keys over time.
+ * Return the key of known[0..n) that key is likely a misspelling of, or
+ * NULL. That is a key equal to it ignoring case or within two edits of
+ * it. A known key of five characters or fewer allows one edit, because
+ * two would match unrelated keys, such as fields that AWS adds.
+ */
+static const char *resembled_key(const char *key, const char *const *known,
+				 size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		size_t limit = strlen(known[i]) <= 5 ? 1 : 2;
+
+		if (edit_distance(key, known[i], limit) <= limit)
+			return known[i];
+	}
+	return NULL;
+}
+
+/*
+ * Report a top-level key that resembles a known one, whose data the
+ * reader would otherwise drop without a word.
+ */
+static void report_misspelt_key(struct diag *d, const struct loc *loc,
+				const char *key, const char *known,
+				const char *format)
+{
+	if (!strcasecmp(key, known))
+		diag_at(d, DIAG_ERROR, loc, "%s: unknown key in %s; keys are "
+			"case-sensitive, so write '%s', or the data under this "
+			"key would be ignored", key, format, known);
+	else
+		diag_at(d, DIAG_ERROR, loc, "%s: unknown key in %s, a likely "
+			"misspelling of '%s'; correct it, or the data under "
+			"this key would be ignored", key, format, known);
+}
+
+/*
+ * Check the top-level keys. A duplicate is an error, and so is a key
+ * that resembles a known one. Any other key that the format does not
+ * define is a warning, since AWS adds keys over time.
  */
 static int check_keys(struct source *src, const struct json_object_scan *scan,
 		      const char *const *known, size_t nknown,
 		      const char *format, struct diag *d)
 {
 	size_t i, j;
+	int ret = 0;
 
 	for (i = 0; i < scan->nmembers; i++) {
 		const struct json_member *m = &scan->members[i];
 		struct loc loc = { src, m->key_off, 0 };
+		const char *resembled;
 
 		for (j = 0; j < i; j++)
 			if (!strcmp(scan->members[j].key, m->key))
@@ -250,11 +291,18 @@ static int check_keys(struct source *src, const struct json_object_scan *scan,
 				m->key);
 			return -1;
 		}
-		if (!in_list(m->key, known, nknown))
-			diag_at(d, DIAG_WARNING, &loc, "unknown key '%s' in "
-				"%s; ignored", m->key, format);
+		if (in_list(m->key, known, nknown))
+			continue;
+		resembled = resembled_key(m->key, known, nknown);
+		if (resembled) {
+			report_misspelt_key(d, &loc, m->key, resembled, format);
+			ret = -1;
+			continue;
+		}
+		diag_at(d, DIAG_WARNING, &loc, "unknown key '%s' in %s; "
+			"ignored", m->key, format);
 	}
-	return 0;
+	return ret;
 }
 
 static int check_truncated(struct source *src,
@@ -470,6 +518,34 @@ static int load_credentials_json(struct aws_state *st, struct source *src,
 	return register_report(st, rep, d);
 }
 
+/*
+ * Add a note for each top-level key that resembles a key by which a
+ * format is recognised, since a misspelt one leaves the file
+ * unrecognised.
+ */
+static void suggest_format_keys(struct source *src,
+				const struct json_object_scan *scan,
+				struct diag *d)
+{
+	static const char *const format_keys[] = {
+		"UserDetailList", "GroupDetailList", "RoleDetailList",
+		"Policies", "Content", "JobStatus", "ServicesLastAccessed",
+		"EntityDetailsList", "TargetPath",
+	};
+	size_t i;
+
+	for (i = 0; i < scan->nmembers; i++) {
+		const struct json_member *m = &scan->members[i];
+		struct loc loc = { src, m->key_off, 0 };
+		const char *guess = resembled_key(m->key, format_keys,
+						  ARRAY_SIZE(format_keys));
+
+		if (guess && strcmp(guess, m->key))
+			diag_at(d, DIAG_NOTE, &loc, "did you mean '%s'?",
+				guess);
+	}
+}
+
 static int load_json(struct aws_state *st, struct source *src,
 		     struct diag *d)
 {
@@ -507,6 +583,7 @@ static int load_json(struct aws_state *st, struct source *src,
 		}
 		diag_at(d, DIAG_ERROR, &loc, "unrecognized export: %s",
 			EXPECTED_FORMATS);
+		suggest_format_keys(src, &scan, d);
 		break;
 	}
 	json_object_scan_release(&scan);

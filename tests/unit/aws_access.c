@@ -442,6 +442,11 @@ static const struct bad_fixture {
 	{ "access-job-failed.json",
 	  "2:18: error: JobStatus: the job FAILED: The entity was deleted; "
 	  "generate the report again" },
+	{ "access-key-misspelt.json",
+	  "6:3: error: ServiceLastAccessed: unknown key in "
+	  "service-last-accessed details, a likely misspelling of "
+	  "'ServicesLastAccessed'; correct it, or the data under this key "
+	  "would be ignored" },
 	{ "access-job-in-progress.json",
 	  "2:18: error: JobStatus: the job is still IN_PROGRESS; wait, then "
 	  "run 'aws iam get-service-last-accessed-details' again" },

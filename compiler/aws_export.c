@@ -1,6 +1,7 @@
 #include "common.h"
 #include "aws.h"
 
+#include <ctype.h>
 #include <strings.h>
 
 #include "aws_access.h"
@@ -17,6 +18,8 @@ struct aws_index {
 	struct ptrmap credentials;	/* credential report rows */
 	struct ptrmap access;		/* identity -> last-accessed entries */
 	struct ptrmap access_reports;	/* identity -> its own report */
+	/* lowercase service -> struct ptrmap of identity -> entry */
+	struct ptrmap access_services;
 };
 
 #define EXPECTED_FORMATS \
@@ -58,6 +61,21 @@ void aws_state_init(struct aws_state *st)
 	st->index = xcalloc(1, sizeof(*st->index));
 }
 
+static void release_service_maps(struct ptrmap *services)
+{
+	size_t i;
+
+	for (i = 0; i < services->cap; i++) {
+		struct ptrmap *identities = services->values[i];
+
+		if (!services->keys[i])
+			continue;
+		ptrmap_release(identities);
+		free(identities);
+	}
+	ptrmap_release(services);
+}
+
 void aws_state_release(struct aws_state *st)
 {
 	size_t i;
@@ -80,6 +98,7 @@ void aws_state_release(struct aws_state *st)
 		ptrmap_release(&st->index->credentials);
 		ptrmap_release(&st->index->access);
 		ptrmap_release(&st->index->access_reports);
+		release_service_maps(&st->index->access_services);
 		free(st->index);
 	}
 	strtab_release(&st->strtab);
@@ -399,6 +418,26 @@ const struct aws_org_path *aws_find_org(const struct aws_state *st,
 	return NULL;
 }
 
+/* Return service in lowercase, interned, to key access_services. */
+static const char *service_key(struct aws_state *st, const char *service)
+{
+	const char *key;
+	char *lower;
+	size_t i;
+
+	for (i = 0; service[i]; i++)
+		if (isupper((unsigned char)service[i]))
+			break;
+	if (!service[i])
+		return service;
+	lower = xstrdup(service);
+	for (i = 0; lower[i]; i++)
+		lower[i] = (char)tolower((unsigned char)lower[i]);
+	key = strtab_intern_str(&st->strtab, lower);
+	free(lower);
+	return key;
+}
+
 /*
  * Report data that a loaded file already gives for the same identity.
  * That is a second file of one user or role's own job, or a service of
@@ -407,7 +446,7 @@ const struct aws_org_path *aws_find_org(const struct aws_state *st,
  * was last used, and neither is known to be right, so even a copy of a
  * file is an error.
  */
-static int check_access(const struct aws_state *st,
+static int check_access(struct aws_state *st,
 			const struct aws_access_report *rep, struct diag *d)
 {
 	const struct aws_access_report *first = NULL;
@@ -427,10 +466,10 @@ static int check_access(const struct aws_state *st,
 	}
 	for (i = 0; i < rep->nentries; i++) {
 		const struct aws_service_access *e = &rep->entries[i], *o;
+		const struct ptrmap *identities = ptrmap_get(
+			&st->index->access_services, service_key(st, e->service));
 
-		for (o = ptrmap_get(&st->index->access, e->arn); o; o = o->next)
-			if (!strcasecmp(o->service, e->service))
-				break;
+		o = identities ? ptrmap_get(identities, e->arn) : NULL;
 		if (!o)
 			continue;
 		diag_at(d, DIAG_ERROR, &e->loc, "'%s' already has "
@@ -461,8 +500,18 @@ static int register_access(struct aws_state *st,
 	for (i = 0; i < rep->nentries; i++) {
 		struct aws_service_access *e = &rep->entries[i];
 
+		const char *key = service_key(st, e->service);
+		struct ptrmap *identities;
+
 		e->next = ptrmap_get(&st->index->access, e->arn);
 		ptrmap_put(&st->index->access, e->arn, e);
+		identities = ptrmap_get(&st->index->access_services, key);
+		if (!identities) {
+			identities = xcalloc(1, sizeof(*identities));
+			ptrmap_put(&st->index->access_services, key,
+				   identities);
+		}
+		ptrmap_put(identities, e->arn, e);
 	}
 	st->access = xrealloc(st->access,
 			      (st->naccess + 1) * sizeof(*st->access));

@@ -150,8 +150,8 @@ struct aws_action_access {
 
 /*
  * When an identity last used one service, from service-last-accessed
- * data (IAM access advisor). Entries of one identity are chained by
- * next, in load order; see aws_find_service_access.
+ * data (IAM access advisor). Entries of one identity, one per service,
+ * are chained by next; see aws_find_service_access.
  */
 struct aws_service_access {
 	const char *arn;	/* the user or role */
@@ -217,6 +217,9 @@ void aws_state_release(struct aws_state *st);
  *   groups, and gets a warning naming the identity;
  * - of a managed policy, only the default version's document is read
  *   and checked. The others must be valid JSON but are not interpreted.
+ * - service-last-accessed data for an identity that a loaded file
+ *   already covers is an error naming both files: a second file of the
+ *   identity's own job, or a service of it that two files report.
  * A failed load adds nothing to st.
  */
 int aws_state_load(struct aws_state *st, const char *path, struct diag *d);
@@ -275,8 +278,8 @@ aws_find_credentials(const struct aws_state *st, const char *arn);
 
 /*
  * Find the service-last-accessed entry of identity arn for service (a
- * namespace such as "s3", compared case-insensitively): of several, the
- * one whose job completed last. NULL when no loaded data covers it.
+ * namespace such as "s3", compared case-insensitively); NULL when no
+ * loaded data covers it. aws_state_load lets one file report it.
  */
 const struct aws_service_access *
 aws_find_service_access(const struct aws_state *st, const char *arn,

@@ -1,6 +1,7 @@
 #include "common.h"
 #include "aws.h"
 
+#include <ctype.h>
 #include <strings.h>
 
 #include "aws_access.h"
@@ -16,6 +17,9 @@ struct aws_index {
 	struct ptrmap policies;		/* managed policies */
 	struct ptrmap credentials;	/* credential report rows */
 	struct ptrmap access;		/* identity -> last-accessed entries */
+	struct ptrmap access_reports;	/* identity -> its own report */
+	/* lowercase service -> struct ptrmap of identity -> entry */
+	struct ptrmap access_services;
 };
 
 #define EXPECTED_FORMATS \
@@ -57,6 +61,21 @@ void aws_state_init(struct aws_state *st)
 	st->index = xcalloc(1, sizeof(*st->index));
 }
 
+static void release_service_maps(struct ptrmap *services)
+{
+	size_t i;
+
+	for (i = 0; i < services->cap; i++) {
+		struct ptrmap *identities = services->values[i];
+
+		if (!services->keys[i])
+			continue;
+		ptrmap_release(identities);
+		free(identities);
+	}
+	ptrmap_release(services);
+}
+
 void aws_state_release(struct aws_state *st)
 {
 	size_t i;
@@ -78,6 +97,8 @@ void aws_state_release(struct aws_state *st)
 		ptrmap_release(&st->index->policies);
 		ptrmap_release(&st->index->credentials);
 		ptrmap_release(&st->index->access);
+		ptrmap_release(&st->index->access_reports);
+		release_service_maps(&st->index->access_services);
 		free(st->index);
 	}
 	strtab_release(&st->strtab);
@@ -227,18 +248,59 @@ static int register_report(struct aws_state *st,
 }
 
 /*
- * Check the top-level keys: a duplicate is an error, and a key that the
- * format does not define is a warning, since AWS adds keys over time.
+ * Return the key of known[0..n) that key is likely a misspelling of, or
+ * NULL. That is a key equal to it ignoring case or within two edits of
+ * it. A known key of five characters or fewer allows one edit, because
+ * two would match unrelated keys, such as fields that AWS adds.
+ */
+static const char *resembled_key(const char *key, const char *const *known,
+				 size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		size_t limit = strlen(known[i]) <= 5 ? 1 : 2;
+
+		if (edit_distance(key, known[i], limit) <= limit)
+			return known[i];
+	}
+	return NULL;
+}
+
+/*
+ * Report a top-level key that resembles a known one, whose data the
+ * reader would otherwise drop without a word.
+ */
+static void report_misspelt_key(struct diag *d, const struct loc *loc,
+				const char *key, const char *known,
+				const char *format)
+{
+	if (!strcasecmp(key, known))
+		diag_at(d, DIAG_ERROR, loc, "%s: unknown key in %s; keys are "
+			"case-sensitive, so write '%s', or the data under this "
+			"key would be ignored", key, format, known);
+	else
+		diag_at(d, DIAG_ERROR, loc, "%s: unknown key in %s, a likely "
+			"misspelling of '%s'; correct it, or the data under "
+			"this key would be ignored", key, format, known);
+}
+
+/*
+ * Check the top-level keys. A duplicate is an error, and so is a key
+ * that resembles a known one. Any other key that the format does not
+ * define is a warning, since AWS adds keys over time.
  */
 static int check_keys(struct source *src, const struct json_object_scan *scan,
 		      const char *const *known, size_t nknown,
 		      const char *format, struct diag *d)
 {
 	size_t i, j;
+	int ret = 0;
 
 	for (i = 0; i < scan->nmembers; i++) {
 		const struct json_member *m = &scan->members[i];
 		struct loc loc = { src, m->key_off, 0 };
+		const char *resembled;
 
 		for (j = 0; j < i; j++)
 			if (!strcmp(scan->members[j].key, m->key))
@@ -248,11 +310,18 @@ static int check_keys(struct source *src, const struct json_object_scan *scan,
 				m->key);
 			return -1;
 		}
-		if (!in_list(m->key, known, nknown))
-			diag_at(d, DIAG_WARNING, &loc, "unknown key '%s' in "
-				"%s; ignored", m->key, format);
+		if (in_list(m->key, known, nknown))
+			continue;
+		resembled = resembled_key(m->key, known, nknown);
+		if (resembled) {
+			report_misspelt_key(d, &loc, m->key, resembled, format);
+			ret = -1;
+			continue;
+		}
+		diag_at(d, DIAG_WARNING, &loc, "unknown key '%s' in %s; "
+			"ignored", m->key, format);
 	}
-	return 0;
+	return ret;
 }
 
 static int check_truncated(struct source *src,
@@ -349,24 +418,105 @@ const struct aws_org_path *aws_find_org(const struct aws_state *st,
 	return NULL;
 }
 
+/* Return service in lowercase, interned, to key access_services. */
+static const char *service_key(struct aws_state *st, const char *service)
+{
+	const char *key;
+	char *lower;
+	size_t i;
+
+	for (i = 0; service[i]; i++)
+		if (isupper((unsigned char)service[i]))
+			break;
+	if (!service[i])
+		return service;
+	lower = xstrdup(service);
+	for (i = 0; lower[i]; i++)
+		lower[i] = (char)tolower((unsigned char)lower[i]);
+	key = strtab_intern_str(&st->strtab, lower);
+	free(lower);
+	return key;
+}
+
 /*
- * Add the report's entries to the index. Several files may cover one
- * identity; aws_find_service_access picks among them.
+ * Report data that a loaded file already gives for the same identity.
+ * That is a second file of one user or role's own job, or a service of
+ * an identity that two files both report, such as a with-entities file
+ * and the identity's own file. Two jobs can disagree on when a service
+ * was last used, and neither is known to be right, so even a copy of a
+ * file is an error.
  */
-static void register_access(struct aws_state *st,
-			    struct aws_access_report *rep)
+static int check_access(struct aws_state *st,
+			const struct aws_access_report *rep, struct diag *d)
+{
+	const struct aws_access_report *first = NULL;
+	size_t i;
+
+	if (rep->arn)
+		first = ptrmap_get(&st->index->access_reports, rep->arn);
+	if (first) {
+		diag_at(d, DIAG_ERROR, &rep->arn_loc, "'%s' already has "
+			"service-last-accessed data from '%s'; give one job's "
+			"output per identity, since two jobs can disagree on "
+			"when a service was last used", rep->arn,
+			first->src->path);
+		diag_at(d, DIAG_NOTE, &first->arn_loc, "'%s' is first named "
+			"here", rep->arn);
+		return -1;
+	}
+	for (i = 0; i < rep->nentries; i++) {
+		const struct aws_service_access *e = &rep->entries[i], *o;
+		const struct ptrmap *identities = ptrmap_get(
+			&st->index->access_services, service_key(st, e->service));
+
+		o = identities ? ptrmap_get(identities, e->arn) : NULL;
+		if (!o)
+			continue;
+		diag_at(d, DIAG_ERROR, &e->loc, "'%s' already has "
+			"service-last-accessed data for service '%s' from "
+			"'%s'; give each identity's use of a service once, "
+			"since two jobs can disagree on it", e->arn,
+			e->service, o->loc.src->path);
+		diag_at(d, DIAG_NOTE, &o->loc, "the data for '%s' that is "
+			"loaded first", e->service);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Add the report's entries to the index, after check_access made sure
+ * that no other file reports them.
+ */
+static int register_access(struct aws_state *st,
+			   struct aws_access_report *rep, struct diag *d)
 {
 	size_t i;
 
+	if (check_access(st, rep, d))
+		return -1;
+	if (rep->arn)
+		ptrmap_put(&st->index->access_reports, rep->arn, rep);
 	for (i = 0; i < rep->nentries; i++) {
 		struct aws_service_access *e = &rep->entries[i];
 
+		const char *key = service_key(st, e->service);
+		struct ptrmap *identities;
+
 		e->next = ptrmap_get(&st->index->access, e->arn);
 		ptrmap_put(&st->index->access, e->arn, e);
+		identities = ptrmap_get(&st->index->access_services, key);
+		if (!identities) {
+			identities = xcalloc(1, sizeof(*identities));
+			ptrmap_put(&st->index->access_services, key,
+				   identities);
+		}
+		ptrmap_put(identities, e->arn, e);
 	}
 	st->access = xrealloc(st->access,
 			      (st->naccess + 1) * sizeof(*st->access));
 	st->access[st->naccess++] = rep;
+	return 0;
 }
 
 static int load_access(struct aws_state *st, struct source *src,
@@ -387,8 +537,7 @@ static int load_access(struct aws_state *st, struct source *src,
 	if (ret || aws_access_read(&rep, src, scan, entities, &st->arena,
 				   &st->strtab, d))
 		return -1;
-	register_access(st, rep);
-	return 0;
+	return register_access(st, rep, d);
 }
 
 static int load_gaad(struct aws_state *st, struct source *src,
@@ -416,6 +565,34 @@ static int load_credentials_json(struct aws_state *st, struct source *src,
 				     &st->strtab, d))
 		return -1;
 	return register_report(st, rep, d);
+}
+
+/*
+ * Add a note for each top-level key that resembles a key by which a
+ * format is recognised, since a misspelt one leaves the file
+ * unrecognised.
+ */
+static void suggest_format_keys(struct source *src,
+				const struct json_object_scan *scan,
+				struct diag *d)
+{
+	static const char *const format_keys[] = {
+		"UserDetailList", "GroupDetailList", "RoleDetailList",
+		"Policies", "Content", "JobStatus", "ServicesLastAccessed",
+		"EntityDetailsList", "TargetPath",
+	};
+	size_t i;
+
+	for (i = 0; i < scan->nmembers; i++) {
+		const struct json_member *m = &scan->members[i];
+		struct loc loc = { src, m->key_off, 0 };
+		const char *guess = resembled_key(m->key, format_keys,
+						  ARRAY_SIZE(format_keys));
+
+		if (guess && strcmp(guess, m->key))
+			diag_at(d, DIAG_NOTE, &loc, "did you mean '%s'?",
+				guess);
+	}
 }
 
 static int load_json(struct aws_state *st, struct source *src,
@@ -455,6 +632,7 @@ static int load_json(struct aws_state *st, struct source *src,
 		}
 		diag_at(d, DIAG_ERROR, &loc, "unrecognized export: %s",
 			EXPECTED_FORMATS);
+		suggest_format_keys(src, &scan, d);
 		break;
 	}
 	json_object_scan_release(&scan);
@@ -638,18 +816,13 @@ aws_find_service_access(const struct aws_state *st, const char *arn,
 			const char *service)
 {
 	const char *key = strtab_lookup(&st->strtab, arn, strlen(arn));
-	const struct aws_service_access *e, *best = NULL;
+	const struct aws_service_access *e;
 
 	for (e = key ? ptrmap_get(&st->index->access, key) : NULL; e;
-	     e = e->next) {
-		if (strcasecmp(e->service, service))
-			continue;
-		if (!best || e->completed > best->completed ||
-		    (e->completed == best->completed &&
-		     e->last_day > best->last_day))
-			best = e;
-	}
-	return best;
+	     e = e->next)
+		if (!strcasecmp(e->service, service))
+			return e;
+	return NULL;
 }
 
 bool aws_has_service_access(const struct aws_state *st, const char *arn)

@@ -93,34 +93,6 @@ static void note_at(struct parser *p, const struct loc *loc, const char *fmt,
 	va_end(ap);
 }
 
-/* Return the edit distance of a and b, or limit + 1 when larger. */
-static size_t edit_distance(const char *a, const char *b, size_t limit)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t prev[64], cur[64];
-
-	if (la >= 64 || lb >= 64)
-		return limit + 1;
-	for (j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t v = prev[j - 1] +
-				   (tolower((unsigned char)a[i - 1]) !=
-				    tolower((unsigned char)b[j - 1]));
-
-			if (prev[j] + 1 < v)
-				v = prev[j] + 1;
-			if (cur[j - 1] + 1 < v)
-				v = cur[j - 1] + 1;
-			cur[j] = v;
-		}
-		memcpy(prev, cur, (lb + 1) * sizeof(size_t));
-	}
-	return prev[lb] > limit ? limit + 1 : prev[lb];
-}
-
 const char *nearest_name(const char *s, const char *const *names, size_t n)
 {
 	size_t len = strlen(s), limit = 3, best_d, i;

@@ -77,6 +77,13 @@ void sort_array(void *base, size_t n, size_t size,
 		int (*cmp)(const void *, const void *));
 
 /*
+ * Return the edit distance (Levenshtein, ignoring ASCII case) of a and
+ * b, or limit + 1 when it is larger or either string has 64 bytes or
+ * more.
+ */
+size_t edit_distance(const char *a, const char *b, size_t limit);
+
+/*
  * Return whether text contains a placeholder word such as "TODO", "tbd" or
  * "n/a" in place of a real statement.
  */

@@ -254,4 +254,109 @@ if [ "$status" = 2 ]; then
 	fail "a file tied by LastAuthenticatedEntity was rejected"
 fi
 
+
+# Two files of one identity's own job are an error naming both, in
+# either order, even when one is a byte-for-byte copy of the other:
+# two jobs can disagree, and neither is known to be right. In one,
+# level3 used s3 two days before the job completed. In the other it
+# never did, which alone gives MND230.
+LEVEL3=arn:aws:iam::123456789012:role/level3
+mkdir "$TMP/level3"
+cat >"$TMP/level3/level3.mandate" <<EOF
+agent "flaws-level3" {
+  kind = workload
+  identity aws role "$LEVEL3"
+  grant actions ["s3:GetObject"] on "arn:aws:s3:::level3.flaws2.cloud/*"
+}
+EOF
+for use in used unused; do
+	if [ $use = used ]; then
+		last=', "LastAuthenticated": "2026-11-28T08:00:00Z"'
+	else
+		last=
+	fi
+	cat >"$TMP/level3-$use.json" <<EOF
+{
+    "JobStatus": "COMPLETED",
+    "JobCompletionDate": "2026-11-30T10:00:00Z",
+    "Arn": "$LEVEL3",
+    "ServicesLastAccessed": [
+        {"ServiceNamespace": "s3"$last}
+    ]
+}
+EOF
+done
+
+case_name "one file saying a service was never used"
+run check --today 2026-12-01 --format json \
+	--against "$TMP/level3-unused.json" "$TMP/level3"
+expect_status 1
+expect_eq "$(unused)" "4 the grant's 's3' actions were not used in the 90 days before 2026-11-30 (service 's3' never used)" \
+	"MND230 findings"
+
+# Check with the files $1 and $2 and expect the error for $2 at :4:12.
+expect_second_file_error() {
+	run check --today 2026-12-01 --format json --against "$1" \
+		--against "$2" -o "$TMP/report.json" "$TMP/level3"
+	expect_status 2
+	expect_err "$2:4:12: error: '$LEVEL3' already has service-last-accessed data from '$1'; give one job's output per identity, since two jobs can disagree on when a service was last used"
+	expect_err "$1:4:12: note: '$LEVEL3' is first named here"
+	expect_eq "$(test -e "$TMP/report.json" && echo written)" "" \
+		"report file"
+}
+
+case_name "conflicting files of one identity"
+expect_second_file_error "$TMP/level3-used.json" "$TMP/level3-unused.json"
+
+case_name "conflicting files in the other order"
+expect_second_file_error "$TMP/level3-unused.json" "$TMP/level3-used.json"
+
+case_name "copy of a file of one identity"
+cp "$TMP/level3-unused.json" "$TMP/level3-copy.json"
+expect_second_file_error "$TMP/level3-unused.json" "$TMP/level3-copy.json"
+
+case_name "adopt rejects a second file of one identity"
+run adopt --today 2026-12-01 --against "$GAAD" \
+	--against "$TMP/level3-used.json" --against "$TMP/level3-unused.json" \
+	--identity "$LEVEL3" -o "$TMP/adopted.mandate"
+expect_status 2
+expect_err "$TMP/level3-unused.json:4:12: error: '$LEVEL3' already has service-last-accessed data from '$TMP/level3-used.json'"
+expect_eq "$(test -e "$TMP/adopted.mandate" && echo written)" "" "spec file"
+
+# A with-entities file reports one service for many identities, so it
+# conflicts with an identity's own file only on that service.
+WITH_ENTITIES=$FIX/awscli-doc-service-last-accessed-with-entities-iam.json
+ADMIN=arn:aws:iam::123456789012:user/admin
+for service in s3 iam; do
+	cat >"$TMP/admin-$service.json" <<EOF
+{
+    "JobStatus": "COMPLETED",
+    "JobCompletionDate": "2019-10-01T03:55:42Z",
+    "Arn": "$ADMIN",
+    "ServicesLastAccessed": [
+        {"ServiceNamespace": "$service"}
+    ]
+}
+EOF
+done
+
+case_name "with-entities file and another service"
+run check --today 2019-10-02 --against "$WITH_ENTITIES" \
+	--against "$TMP/admin-s3.json" "$TMP/level3"
+expect_no_err "error:"
+
+case_name "with-entities file and the same service"
+run check --today 2019-10-02 --against "$TMP/admin-iam.json" \
+	--against "$WITH_ENTITIES" "$TMP/level3"
+expect_status 2
+expect_err "$WITH_ENTITIES:7:9: error: '$ADMIN' already has service-last-accessed data for service 'iam' from '$TMP/admin-iam.json'; give each identity's use of a service once, since two jobs can disagree on it"
+expect_err "$TMP/admin-iam.json:6:9: note: the data for 'iam' that is loaded first"
+
+case_name "real file and its copy under the identity's name"
+run check --today 2019-05-10 --against "$GAAD" \
+	--against "$FIX/cloudmapper-demo-service-last-accessed-job-75.json" \
+	--against "$LEVEL3_DATA" "$SPECS"
+expect_status 2
+expect_err "$LEVEL3_DATA:1:1: error: '$LEVEL3' already has service-last-accessed data from '$FIX/cloudmapper-demo-service-last-accessed-job-75.json'"
+
 finish

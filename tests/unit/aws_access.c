@@ -238,30 +238,92 @@ out:
 	aws_state_release(&st);
 }
 
-/* Of two files on one identity, the later job decides. */
-static void test_aws_access__later_job_wins(void)
+/*
+ * A second file of one identity's own job is rejected, whichever job
+ * completed later, and the first file's data stays loaded.
+ */
+static void test_aws_access__second_file_of_identity(void)
 {
 	static const char older[] =
 		"{\"JobStatus\": \"COMPLETED\", \"JobCompletionDate\": "
 		"\"2019-01-01T00:00:00Z\", \"Arn\": \"" LEVEL1 "\", "
-		"\"ServicesLastAccessed\": [{\"ServiceNamespace\": \"logs\", "
-		"\"LastAuthenticated\": \"2018-12-30T00:00:00Z\"}]}";
+		"\"ServicesLastAccessed\": [{\"ServiceNamespace\": \"ec2\"}]}";
 	const struct aws_service_access *e;
 	struct aws_state st;
 	struct capture cap;
+	char *error, *note;
 
 	aws_state_init(&st);
 	capture_open(&cap);
-	CHECK(load(&st, AWS_DIR "cloudmapper-demo-service-last-accessed-job-"
-		   "74.json", &cap));
+	if (!load(&st, AWS_DIR "cloudmapper-demo-service-last-accessed-job-"
+		  "74.json", &cap))
+		goto out;
 	CHECK_INT(aws_state_load_source(&st, source_from_memory(
-		"older.json", older, sizeof(older) - 1), &cap.d), 0);
+		"older.json", older, sizeof(older) - 1), &cap.d), -1);
+	CHECK_INT(st.naccess, 1);
+	error = line_with(capture_text(&cap), "error:");
+	note = line_with(capture_text(&cap), "note:");
+	CHECK_STR(error, "older.json:1:80: error: '" LEVEL1 "' already has "
+		  "service-last-accessed data from '" AWS_DIR "cloudmapper-"
+		  "demo-service-last-accessed-job-74.json'; give one job's "
+		  "output per identity, since two jobs can disagree on when a "
+		  "service was last used");
+	CHECK_STR(note, AWS_DIR "cloudmapper-demo-service-last-accessed-"
+		  "job-74.json:8:40: note: '" LEVEL1 "' is first named here");
+	free(error);
+	free(note);
 	e = aws_find_service_access(&st, LEVEL1, "logs");
 	CHECK(e != NULL);
-	if (e) {
+	if (e)
 		CHECK_INT(e->completed, 18019);
-		CHECK_INT(e->last_day, 18001);
-	}
+	CHECK(aws_find_service_access(&st, LEVEL1, "ec2") == NULL);
+out:
+	capture_close(&cap);
+	aws_state_release(&st);
+}
+
+/*
+ * A with-entities file and an identity's own file may both name the
+ * identity, but not both report one service of it.
+ */
+static void test_aws_access__service_in_two_files(void)
+{
+	static const char s3[] =
+		"{\"JobStatus\": \"COMPLETED\", \"JobCompletionDate\": "
+		"\"2019-10-01T00:00:00Z\", \"Arn\": \"arn:aws:iam::"
+		"123456789012:user/admin\", \"ServicesLastAccessed\": "
+		"[{\"ServiceNamespace\": \"s3\"}]}";
+	static const char iam[] =
+		"{\"JobStatus\": \"COMPLETED\", \"JobCompletionDate\": "
+		"\"2019-10-01T00:00:00Z\", \"Arn\": \"arn:aws:iam::"
+		"123456789012:user/developer\", \"ServicesLastAccessed\": "
+		"[{\"ServiceNamespace\": \"s3\"},\n{\"ServiceNamespace\": "
+		"\"IAM\"}]}";
+	struct aws_state st;
+	struct capture cap;
+	char *error;
+
+	aws_state_init(&st);
+	capture_open(&cap);
+	if (!load(&st, AWS_DIR "awscli-doc-service-last-accessed-with-"
+		  "entities-iam.json", &cap))
+		goto out;
+	CHECK_INT(aws_state_load_source(&st, source_from_memory(
+		"admin.json", s3, sizeof(s3) - 1), &cap.d), 0);
+	CHECK_INT(aws_state_load_source(&st, source_from_memory(
+		"developer.json", iam, sizeof(iam) - 1), &cap.d), -1);
+	CHECK_INT(st.naccess, 2);
+	error = line_with(capture_text(&cap), "error:");
+	CHECK_STR(error, "developer.json:2:1: error: 'arn:aws:iam::"
+		  "123456789012:user/developer' already has "
+		  "service-last-accessed data for service 'IAM' from '"
+		  AWS_DIR "awscli-doc-service-last-accessed-with-entities-"
+		  "iam.json'; give each identity's use of a service once, "
+		  "since two jobs can disagree on it");
+	free(error);
+	CHECK(aws_find_service_access(&st, "arn:aws:iam::123456789012:"
+				      "user/developer", "s3") == NULL);
+out:
 	capture_close(&cap);
 	aws_state_release(&st);
 }
@@ -380,6 +442,11 @@ static const struct bad_fixture {
 	{ "access-job-failed.json",
 	  "2:18: error: JobStatus: the job FAILED: The entity was deleted; "
 	  "generate the report again" },
+	{ "access-key-misspelt.json",
+	  "6:3: error: ServiceLastAccessed: unknown key in "
+	  "service-last-accessed details, a likely misspelling of "
+	  "'ServicesLastAccessed'; correct it, or the data under this key "
+	  "would be ignored" },
 	{ "access-job-in-progress.json",
 	  "2:18: error: JobStatus: the job is still IN_PROGRESS; wait, then "
 	  "run 'aws iam get-service-last-accessed-details' again" },
@@ -460,7 +527,8 @@ UNIT_MAIN(
 	UNIT_TEST(test_aws_access__file_name_disagrees),
 	UNIT_TEST(test_aws_access__action_level),
 	UNIT_TEST(test_aws_access__with_entities),
-	UNIT_TEST(test_aws_access__later_job_wins),
+	UNIT_TEST(test_aws_access__second_file_of_identity),
+	UNIT_TEST(test_aws_access__service_in_two_files),
 	UNIT_TEST(test_aws_access__judgement),
 	UNIT_TEST(test_aws_access__bad_fixtures),
 )

@@ -811,6 +811,10 @@ static const struct bad_fixture {
 	  "2:14: error: Content: expected a string, got a number" },
 	{ "credential-report-json-format.json",
 	  "3:19: error: ReportFormat: expected \"text/csv\", got 'text/html'" },
+	{ "credential-report-json-key-wrong-case.json",
+	  "3:3: error: reportformat: unknown key in a credential report; "
+	  "keys are case-sensitive, so write 'ReportFormat', or the data "
+	  "under this key would be ignored" },
 	{ "credential-report-missing-column.csv",
 	  "1:1: error: the header has no 'access_key_2_active' column" },
 	{ "credential-report-short-row.csv",
@@ -856,6 +860,15 @@ static const struct bad_fixture {
 	  "role 'reporter' inline policy 'read-reports')" },
 	{ "empty.json",
 	  "1:1: error: empty file; " EXPECTED_FORMATS },
+	{ "gaad-key-misspelt.json",
+	  "4:3: error: RoleDetailLst: unknown key in an account "
+	  "authorization details export, a likely misspelling of "
+	  "'RoleDetailList'; correct it, or the data under this key would "
+	  "be ignored" },
+	{ "gaad-key-wrong-case.json",
+	  "4:3: error: roleDetailList: unknown key in an account "
+	  "authorization details export; keys are case-sensitive, so write "
+	  "'RoleDetailList', or the data under this key would be ignored" },
 	{ "group-arn-other-path.json",
 	  "8:14: error: GroupDetailList[0].Arn: 'arn:aws:iam::111122223333:"
 	  "group/aws-service-role/analysts' has the path '/aws-service-role/', "
@@ -1069,6 +1082,62 @@ static void test_aws_import__bad_fixtures(void)
  * that names the policy, so the evaluator can call the requests it
  * touches undetermined.
  */
+/*
+ * A top-level key unlike every known one may be a field that AWS added,
+ * so it only gets a warning, while one that resembles a known key is a
+ * misspelling and an error. A file that no key identifies gets a note
+ * for a key that resembles one that would.
+ */
+static void test_aws_import__unknown_top_level_keys(void)
+{
+	static const struct {
+		const char *text;
+		int ret;
+		const char *line;	/* the first diagnostic */
+	} cases[] = {
+		{ "{\"Policies\": [], \"ResponseMetadata\": {}}", 0,
+		  "keys.json:1:18: warning: unknown key 'ResponseMetadata' in "
+		  "an account authorization details export; ignored" },
+		{ "{\"Policies\": [], \"Marker\": \"m\", \"Makers\": 1}", -1,
+		  "keys.json:1:33: error: Makers: unknown key in an account "
+		  "authorization details export, a likely misspelling of "
+		  "'Marker'; correct it, or the data under this key would be "
+		  "ignored" },
+		{ "{\"Policies\": [], \"UserDetailsList\": []}", -1,
+		  "keys.json:1:18: error: UserDetailsList: unknown key in an "
+		  "account authorization details export, a likely misspelling "
+		  "of 'UserDetailList'; correct it, or the data under this key "
+		  "would be ignored" },
+		{ "{\"JobStatus\": \"COMPLETED\", \"JobCompletionDate\": "
+		  "\"2019-05-03T21:56:43Z\", \"Arn\": \"arn:aws:iam::"
+		  "123456789012:role/x\", \"ServicesLastAccessed\": [], "
+		  "\"JobId\": \"j\"}", 0,
+		  "keys.json:1:144: warning: unknown key 'JobId' in "
+		  "service-last-accessed details; ignored" },
+		{ "{\"roleDetailList\": []}", -1,
+		  "keys.json:1:2: note: did you mean 'RoleDetailList'?" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct aws_state st;
+		struct capture cap;
+		char *got;
+
+		aws_state_init(&st);
+		capture_open(&cap);
+		CHECK_INT(aws_state_load_source(&st, source_from_memory(
+			"keys.json", cases[i].text, strlen(cases[i].text)),
+			&cap.d), cases[i].ret);
+		got = line_with(capture_text(&cap), strstr(cases[i].line,
+							   ": ") + 2);
+		CHECK_STR(got, cases[i].line);
+		free(got);
+		capture_close(&cap);
+		aws_state_release(&st);
+	}
+}
+
 static void test_aws_import__unknown_operator_warns(void)
 {
 	static const struct {
@@ -1513,6 +1582,7 @@ UNIT_MAIN(
 	UNIT_TEST(test_aws_import__credential_report_duplicate_row),
 	UNIT_TEST(test_aws_import__credential_report_json),
 	UNIT_TEST(test_aws_import__bad_fixtures),
+	UNIT_TEST(test_aws_import__unknown_top_level_keys),
 	UNIT_TEST(test_aws_import__unknown_operator_warns),
 	UNIT_TEST(test_aws_import__each_warning_names_policy),
 	UNIT_TEST(test_aws_import__duplicates_across_exports),

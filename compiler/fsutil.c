@@ -8,23 +8,25 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "signal_cleanup.h"
 
-int stage_file(const char *path, const void *data, size_t len, char **tmp,
-	       struct diag *d)
+int stage_file(const char *path, const void *data, size_t len,
+	       struct staged_file *out, struct diag *d)
 {
 	size_t n = strlen(path);
 	const char *p = data;
 	int fd;
 
-	*tmp = xmalloc(n + sizeof(".tmp.XXXXXX"));
-	memcpy(*tmp, path, n);
-	memcpy(*tmp + n, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
-	fd = mkstemp(*tmp);
+	out->tmp = xmalloc(n + sizeof(".tmp.XXXXXX"));
+	memcpy(out->tmp, path, n);
+	memcpy(out->tmp + n, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
+	fd = signal_cleanup_mkstemp(out->tmp, &out->slot);
 	if (fd < 0) {
 		diag_path(d, DIAG_ERROR, path, "cannot create: %s",
 			  strerror(errno));
-		free(*tmp);
-		*tmp = NULL;
+		free(out->tmp);
+		out->tmp = NULL;
+		out->slot = 0;
 		return -1;
 	}
 	while (len) {
@@ -51,10 +53,30 @@ fail:
 	diag_path(d, DIAG_ERROR, path, "cannot write: %s", strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	unlink(*tmp);
-	free(*tmp);
-	*tmp = NULL;
+	staged_file_discard(out);
 	return -1;
+}
+
+int staged_file_commit(struct staged_file *s, const char *path)
+{
+	if (rename(s->tmp, path) < 0)
+		return -1;
+	signal_cleanup_drop(s->slot);
+	free(s->tmp);
+	s->tmp = NULL;
+	s->slot = 0;
+	return 0;
+}
+
+void staged_file_discard(struct staged_file *s)
+{
+	if (!s->tmp)
+		return;
+	unlink(s->tmp);
+	signal_cleanup_drop(s->slot);
+	free(s->tmp);
+	s->tmp = NULL;
+	s->slot = 0;
 }
 
 int write_file_in_place(const char *path, const void *data, size_t len,
@@ -95,7 +117,8 @@ int write_file_in_place(const char *path, const void *data, size_t len,
 int write_file_atomic(const char *path, const void *data, size_t len,
 		      struct diag *d)
 {
-	char *tmp, *target;
+	struct staged_file staged;
+	char *target;
 	struct stat st;
 	int ret;
 
@@ -114,16 +137,14 @@ int write_file_atomic(const char *path, const void *data, size_t len,
 	}
 	free(target);
 
-	if (stage_file(path, data, len, &tmp, d) < 0)
+	if (stage_file(path, data, len, &staged, d) < 0)
 		return -1;
-	if (rename(tmp, path) < 0) {
+	if (staged_file_commit(&staged, path) < 0) {
 		diag_path(d, DIAG_ERROR, path, "cannot write: %s",
 			  strerror(errno));
-		unlink(tmp);
-		free(tmp);
+		staged_file_discard(&staged);
 		return -1;
 	}
-	free(tmp);
 	return 0;
 }
 

@@ -14,12 +14,30 @@ int write_file_atomic(const char *path, const void *data, size_t len,
 		      struct diag *d);
 
 /*
- * Write len bytes to a new temporary file beside path, flushed and
- * synced; *tmp receives its name, which the caller renames over path or
- * unlinks, then frees. Returns 0, or -1 after reporting.
+ * A temporary file staged beside its target. Until it is committed or
+ * discarded, a termination signal removes it (signal_cleanup.h).
  */
-int stage_file(const char *path, const void *data, size_t len, char **tmp,
-	       struct diag *d);
+struct staged_file {
+	char *tmp;		/* NULL once committed or discarded */
+	size_t slot;		/* its signal_cleanup entry */
+};
+
+/*
+ * Write len bytes to a new temporary file beside path, flushed and
+ * synced, into *out, which the caller then commits or discards.
+ * Returns 0, or -1 after reporting, with *out empty.
+ */
+int stage_file(const char *path, const void *data, size_t len,
+	       struct staged_file *out, struct diag *d);
+
+/*
+ * Rename the staged file over path and release it. Returns 0, or -1
+ * with errno set and the file still staged, for staged_file_discard.
+ */
+int staged_file_commit(struct staged_file *s, const char *path);
+
+/* Remove the staged file, if any is left, and release it. */
+void staged_file_discard(struct staged_file *s);
 
 /*
  * Write len bytes into the existing file at path, truncating it, so

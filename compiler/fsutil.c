@@ -129,8 +129,13 @@ int write_file_atomic(const char *path, const void *data, size_t len,
 	 */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return write_file_in_place(path, data, len, d);
-	target = realpath(path, NULL);
-	if (target && strcmp(target, path)) {
+	target = output_target(path);
+	if (!target) {
+		diag_path(d, DIAG_ERROR, path, "cannot write: %s",
+			  strerror(errno));
+		return -1;
+	}
+	if (strcmp(target, path)) {
 		ret = write_file_atomic(target, data, len, d);
 		free(target);
 		return ret;
@@ -238,6 +243,86 @@ static char *resolve_parent(const char *path)
 	return buf_detach(&b, NULL);
 }
 
+/*
+ * Return the path that the symbolic link at path points to, relative to
+ * the link's directory; NULL when path is not a link.
+ */
+static char *follow_link(const char *path)
+{
+	char target[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct buf b = BUF_INIT;
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+
+	if (n <= 0)
+		return NULL;
+	target[n] = '\0';
+	if (target[0] != '/' && slash)
+		buf_add(&b, path, (size_t)(slash - path) + 1);
+	buf_adds(&b, target);
+	return buf_detach(&b, NULL);
+}
+
+/* The links followed in a row: 40, as in Linux (path_resolution(7)). */
+#define MAX_LINK_HOPS 40
+
+/*
+ * Follow symbolic links from path until a path that is not a link.
+ * Returns that path, or NULL with errno ELOOP after MAX_LINK_HOPS.
+ */
+static char *follow_links(const char *path)
+{
+	char *current = xstrdup(path);
+	char *next;
+	int hops;
+
+	for (hops = 0; hops <= MAX_LINK_HOPS; hops++) {
+		next = follow_link(current);
+		if (!next)
+			return current;
+		free(current);
+		current = next;
+	}
+	free(current);
+	errno = ELOOP;
+	return NULL;
+}
+
+char *resolve_path(const char *path)
+{
+	char *real = realpath(path, NULL);
+	char *end;
+
+	if (real || errno != ENOENT)
+		return real;
+	end = follow_links(path);
+	if (!end)
+		return NULL;
+	real = resolve_parent(end);
+	free(end);
+	return real;
+}
+
+char *output_target(const char *path)
+{
+	char *real = realpath(path, NULL);
+	char *end;
+	struct stat st;
+
+	if (real)
+		return real;
+	if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+		return xstrdup(path);	/* not there yet: as spelled */
+	end = follow_links(path);
+	if (!end)
+		return NULL;
+	real = resolve_parent(end);
+	if (!real)
+		return end;	/* its directory is missing: writing fails */
+	free(end);
+	return real;
+}
+
 bool same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
@@ -246,8 +331,8 @@ bool same_file(const char *a, const char *b)
 
 	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
 		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	ra = resolve_parent(a);
-	rb = resolve_parent(b);
+	ra = resolve_path(a);
+	rb = resolve_path(b);
 	if (ra && rb)
 		same = !strcmp(ra, rb);
 	else

@@ -76,11 +76,31 @@ void created_dirs_release(struct created_dirs *created);
 
 /*
  * Return whether paths a and b name the same file: the same device and
- * inode when both exist, otherwise the same name in the same directory
- * once that directory's symbolic links are resolved. A path whose
- * directory does not exist is compared as spelled.
+ * inode when both exist, otherwise the same path once resolved by
+ * resolve_path, so that a dangling symbolic link is the file it names.
+ * A path whose directory does not exist is compared as spelled.
  */
 bool same_file(const char *a, const char *b);
+
+/*
+ * Return the absolute path that path names with every symbolic link
+ * resolved, as realpath does, but also for a file that does not exist
+ * yet. Its directory is resolved, and a dangling link is followed to
+ * the path it points to. Returns a string the caller frees, or NULL
+ * when the directory does not exist, the links loop, or path ends in a
+ * slash.
+ */
+char *resolve_path(const char *path);
+
+/*
+ * Return the file that a write to path replaces, for the caller to
+ * free. That is path resolved by realpath, or for a dangling symbolic
+ * link the path it points to, resolved as resolve_path does, so that
+ * the writer creates that file and keeps the link. Any other path that
+ * does not exist is returned as spelled. Returns NULL with errno ELOOP
+ * when the links loop.
+ */
+char *output_target(const char *path);
 
 /*
  * Read the names in dir, except "." and "..", into *names: a NULL-ended

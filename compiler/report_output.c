@@ -136,9 +136,12 @@ static int stage_output(struct report_output *r)
 		r->in_place = true;
 		return 0;
 	}
-	r->target = realpath(r->path, NULL);
-	if (!r->target)
-		r->target = xstrdup(r->path);
+	r->target = output_target(r->path);
+	if (!r->target) {
+		diag_path(&cli.diag, DIAG_ERROR, r->path, "cannot write: %s",
+			  strerror(errno));
+		return -1;
+	}
 	return stage_file(r->target, r->text.data, r->text.len, &r->staged,
 			  &cli.diag);
 }

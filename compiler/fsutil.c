@@ -153,6 +153,27 @@ int write_file_atomic(const char *path, const void *data, size_t len,
 	return 0;
 }
 
+/*
+ * Create the directory path and append it to created unless created is
+ * NULL. Returns 0, or -1 with errno set.
+ */
+static int make_dir(const char *path, struct created_dirs *created)
+{
+	size_t slot;
+
+	if (!created)
+		return mkdir(path, 0755);
+	if (signal_cleanup_mkdir(path, &slot) < 0)
+		return -1;
+	grow_array((void **)&created->v, &created->cap, created->n + 1,
+		   sizeof(*created->v));
+	grow_array((void **)&created->slots, &created->slots_cap,
+		   created->n + 1, sizeof(*created->slots));
+	created->slots[created->n] = slot;
+	created->v[created->n++] = xstrdup(path);
+	return 0;
+}
+
 int make_dirs(const char *dir, struct created_dirs *created,
 	      struct diag *d)
 {
@@ -166,13 +187,7 @@ int make_dirs(const char *dir, struct created_dirs *created,
 		if (saved != '/' && saved != '\0')
 			continue;
 		*p = '\0';
-		if (mkdir(path, 0755) == 0) {
-			if (created) {
-				grow_array((void **)&created->v, &created->cap,
-					   created->n + 1, sizeof(*created->v));
-				created->v[created->n++] = xstrdup(path);
-			}
-		} else if (errno != EEXIST) {
+		if (make_dir(path, created) < 0 && errno != EEXIST) {
 			diag_path(d, DIAG_ERROR, path,
 				  "cannot create directory: %s",
 				  strerror(errno));
@@ -205,11 +220,15 @@ void created_dirs_release(struct created_dirs *created)
 {
 	size_t i;
 
-	for (i = 0; i < created->n; i++)
+	for (i = 0; i < created->n; i++) {
+		signal_cleanup_drop(created->slots[i]);
 		free(created->v[i]);
+	}
 	free(created->v);
+	free(created->slots);
 	created->v = NULL;
-	created->n = created->cap = 0;
+	created->slots = NULL;
+	created->n = created->cap = created->slots_cap = 0;
 }
 
 /*

@@ -48,13 +48,17 @@ void staged_file_discard(struct staged_file *s);
 int write_file_in_place(const char *path, const void *data, size_t len,
 			struct diag *d);
 
-/* The directories that make_dirs created, oldest first. */
+/*
+ * The directories that make_dirs created, oldest first. Until the list
+ * is released, a termination signal removes those left empty.
+ */
 struct created_dirs {
 	char **v;
-	size_t n, cap;
+	size_t *slots;		/* their signal_cleanup entries */
+	size_t n, cap, slots_cap;
 };
 
-#define CREATED_DIRS_INIT { NULL, 0, 0 }
+#define CREATED_DIRS_INIT { NULL, NULL, 0, 0, 0 }
 
 /*
  * Create dir and its missing parents, and append each directory this
@@ -71,7 +75,10 @@ int make_dirs(const char *dir, struct created_dirs *created,
  */
 void created_dirs_remove(struct created_dirs *created);
 
-/* Free the list of created; the directories stay. */
+/*
+ * Free the list of created. The directories stay, and a termination
+ * signal no longer removes them.
+ */
 void created_dirs_release(struct created_dirs *created);
 
 /*

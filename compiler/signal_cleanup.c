@@ -2,6 +2,7 @@
 #include "signal_cleanup.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The signals that end a run from outside: CI timeouts, cancels, ^C. */
@@ -11,6 +12,7 @@ struct cleanup_entry {
 	char *path;		/* NULL for a dropped slot */
 	char *note;
 	size_t note_len;
+	bool dir;		/* removed by rmdir, after the files */
 };
 
 static struct cleanup_entry *entries;
@@ -39,9 +41,9 @@ static void unblock(const sigset_t *old)
 }
 
 /*
- * Remove the listed files, then die of sig with its default action.
- * Only async-signal-safe calls: unlink, write, signal, sigprocmask,
- * raise and _exit.
+ * Remove the listed files, then the listed directories newest first,
+ * then die of sig with its default action. Only async-signal-safe
+ * calls: unlink, rmdir, write, signal, sigprocmask, raise and _exit.
  */
 static void on_signal(int sig)
 {
@@ -51,10 +53,13 @@ static void on_signal(int sig)
 	for (i = 0; i < nentries; i++) {
 		const struct cleanup_entry *e = &entries[i];
 
-		if (e->path && unlink(e->path) == 0 && e->note &&
+		if (e->path && !e->dir && unlink(e->path) == 0 && e->note &&
 		    write(STDERR_FILENO, e->note, e->note_len) < 0)
 			break;
 	}
+	for (i = nentries; i > 0; i--)
+		if (entries[i - 1].path && entries[i - 1].dir)
+			rmdir(entries[i - 1].path);
 	signal(sig, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, sig);
@@ -80,7 +85,7 @@ void signal_cleanup_install(void)
 }
 
 /* Append an entry; the caller has blocked the signals. */
-static size_t add_blocked(char *path, char *note)
+static size_t add_blocked(char *path, char *note, bool dir)
 {
 	struct cleanup_entry *e;
 
@@ -89,6 +94,7 @@ static size_t add_blocked(char *path, char *note)
 	e->path = path;
 	e->note = note;
 	e->note_len = note ? strlen(note) : 0;
+	e->dir = dir;
 	return nentries;
 }
 
@@ -100,7 +106,7 @@ size_t signal_cleanup_add(const char *path, const char *note)
 	size_t slot;
 
 	block(&old);
-	slot = add_blocked(p, n);
+	slot = add_blocked(p, n, false);
 	unblock(&old);
 	return slot;
 }
@@ -136,7 +142,7 @@ int signal_cleanup_mkstemp(char *template, size_t *slot)
 	err = errno;
 	if (fd >= 0) {
 		memcpy(path, template, strlen(template) + 1);
-		*slot = add_blocked(path, NULL);
+		*slot = add_blocked(path, NULL, false);
 	}
 	unblock(&old);
 	if (fd < 0) {
@@ -144,4 +150,23 @@ int signal_cleanup_mkstemp(char *template, size_t *slot)
 		errno = err;
 	}
 	return fd;
+}
+
+int signal_cleanup_mkdir(const char *path, size_t *slot)
+{
+	char *copy = xstrdup(path);
+	sigset_t old;
+	int ret, err;
+
+	block(&old);
+	ret = mkdir(path, 0755);
+	err = errno;
+	if (ret == 0)
+		*slot = add_blocked(copy, NULL, true);
+	unblock(&old);
+	if (ret < 0) {
+		free(copy);
+		errno = err;
+	}
+	return ret;
 }

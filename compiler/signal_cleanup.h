@@ -5,8 +5,10 @@
  * Files to remove when SIGTERM, SIGINT or SIGHUP ends a run: the
  * temporary files being staged, and the earlier reports that the run
  * was to replace, so that CI does not take them for this run's. The
- * handler unlinks every listed path, then ends the process by the same
- * signal, so that its exit status is 128 plus the signal's number.
+ * handler unlinks every listed file, then removes the listed
+ * directories newest first, each only if empty. It then ends the
+ * process by the same signal, so that its exit status is 128 plus the
+ * signal's number.
  *
  * The list changes only while those signals are blocked, so the handler
  * never reads it half changed. The handler makes only async-signal-safe
@@ -37,5 +39,12 @@ void signal_cleanup_drop(size_t slot);
  * or -1 with errno set and nothing listed.
  */
 int signal_cleanup_mkstemp(char *template, size_t *slot);
+
+/*
+ * Create the directory path by mkdir and list it for removal, with the
+ * signals blocked in between, as signal_cleanup_mkstemp does. Returns
+ * 0, or -1 with errno set and nothing listed.
+ */
+int signal_cleanup_mkdir(const char *path, size_t *slot);
 
 #endif

@@ -90,12 +90,14 @@ static int wait_child(pid_t pid)
 }
 
 /*
- * In a child: stage two files and commit one, list an earlier report,
- * list a file and drop it again, then raise sig.
+ * In a child: stage two files and commit one, stage a third in new
+ * directories, list an earlier report, list a file and drop it again,
+ * then raise sig.
  */
 static void stage_and_raise(const struct scratch *s, int sig)
 {
-	struct staged_file staged, committed;
+	struct created_dirs created = CREATED_DIRS_INIT;
+	struct staged_file staged, committed, nested;
 	struct diag d;
 	char path[128];
 
@@ -104,6 +106,12 @@ static void stage_and_raise(const struct scratch *s, int sig)
 	snprintf(path, sizeof(path), "%s", in_dir(s, "policy.json"));
 	if (stage_file(path, "{}\n", 3, &staged, &d) < 0)
 		_exit(90);
+	snprintf(path, sizeof(path), "%s", in_dir(s, "out/aws"));
+	if (make_dirs(path, &created, &d) < 0)
+		_exit(93);
+	snprintf(path, sizeof(path), "%s", in_dir(s, "out/aws/p.json"));
+	if (stage_file(path, "{}\n", 3, &nested, &d) < 0)
+		_exit(94);
 	snprintf(path, sizeof(path), "%s", in_dir(s, "done.json"));
 	if (stage_file(path, "{}\n", 3, &committed, &d) < 0 ||
 	    staged_file_commit(&committed, path) < 0)

@@ -264,7 +264,7 @@ static void remove_stale(const char *dir, const struct emit_result *r,
 static int write_all(const char *dir, struct emit_result *r,
 		     const struct file_ids *ids, struct created_dirs *created)
 {
-	char **tmp = xcalloc(r->n + 1, sizeof(*tmp));
+	struct staged_file *staged = xcalloc(r->n + 1, sizeof(*staged));
 	size_t i;
 	int ret = 0;
 
@@ -277,7 +277,7 @@ static int write_all(const char *dir, struct emit_result *r,
 			ret = -1;
 		*slash = '/';
 		if (!ret && stage_file(path, r->files[i].data, r->files[i].len,
-				       &tmp[i], &cli.diag) < 0)
+				       &staged[i], &cli.diag) < 0)
 			ret = -1;
 		free(path);
 	}
@@ -290,20 +290,19 @@ static int write_all(const char *dir, struct emit_result *r,
 	for (i = 0; i < r->n; i++) {
 		char *path;
 
-		if (!tmp[i])
+		if (!staged[i].tmp)
 			continue;
 		path = out_path(dir, r->files[i].path);
-		if (ret || rename(tmp[i], path) < 0) {
+		if (ret || staged_file_commit(&staged[i], path) < 0) {
 			if (!ret)
 				diag_path(&cli.diag, DIAG_ERROR, path,
 					  "cannot write: %s", strerror(errno));
 			ret = -1;
-			unlink(tmp[i]);
+			staged_file_discard(&staged[i]);
 		}
 		free(path);
-		free(tmp[i]);
 	}
-	free(tmp);
+	free(staged);
 	return ret;
 }
 

@@ -154,6 +154,7 @@ static int run_check(struct check_options *opt)
 	if (cli_parse_today(opt->today, &cx.today) < 0)
 		goto out;
 	usage_ok = true;
+	report_outputs_guard_earlier(&opt->outputs, report_recognize);
 	if (pipeline_load(&pl, opt->paths, opt->npaths) < 0)
 		goto out;
 	if (reject_inputs(opt, &pl.unit) < 0) {

@@ -1056,6 +1056,7 @@ static int run_diff(struct diff_options *opt)
 		usage_error = true;
 		goto out;
 	}
+	report_outputs_guard_earlier(&opt->outputs, diff_report_recognize);
 	if (opt->merge_base && use_merge_base(opt, &r) < 0)
 		goto out;
 	if (compare(&escalated, &usage_error, &r, opt) < 0 ||

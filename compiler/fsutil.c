@@ -8,23 +8,25 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "signal_cleanup.h"
 
-int stage_file(const char *path, const void *data, size_t len, char **tmp,
-	       struct diag *d)
+int stage_file(const char *path, const void *data, size_t len,
+	       struct staged_file *out, struct diag *d)
 {
 	size_t n = strlen(path);
 	const char *p = data;
 	int fd;
 
-	*tmp = xmalloc(n + sizeof(".tmp.XXXXXX"));
-	memcpy(*tmp, path, n);
-	memcpy(*tmp + n, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
-	fd = mkstemp(*tmp);
+	out->tmp = xmalloc(n + sizeof(".tmp.XXXXXX"));
+	memcpy(out->tmp, path, n);
+	memcpy(out->tmp + n, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
+	fd = signal_cleanup_mkstemp(out->tmp, &out->slot);
 	if (fd < 0) {
 		diag_path(d, DIAG_ERROR, path, "cannot create: %s",
 			  strerror(errno));
-		free(*tmp);
-		*tmp = NULL;
+		free(out->tmp);
+		out->tmp = NULL;
+		out->slot = 0;
 		return -1;
 	}
 	while (len) {
@@ -51,10 +53,30 @@ fail:
 	diag_path(d, DIAG_ERROR, path, "cannot write: %s", strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	unlink(*tmp);
-	free(*tmp);
-	*tmp = NULL;
+	staged_file_discard(out);
 	return -1;
+}
+
+int staged_file_commit(struct staged_file *s, const char *path)
+{
+	if (rename(s->tmp, path) < 0)
+		return -1;
+	signal_cleanup_drop(s->slot);
+	free(s->tmp);
+	s->tmp = NULL;
+	s->slot = 0;
+	return 0;
+}
+
+void staged_file_discard(struct staged_file *s)
+{
+	if (!s->tmp)
+		return;
+	unlink(s->tmp);
+	signal_cleanup_drop(s->slot);
+	free(s->tmp);
+	s->tmp = NULL;
+	s->slot = 0;
 }
 
 int write_file_in_place(const char *path, const void *data, size_t len,
@@ -95,7 +117,8 @@ int write_file_in_place(const char *path, const void *data, size_t len,
 int write_file_atomic(const char *path, const void *data, size_t len,
 		      struct diag *d)
 {
-	char *tmp, *target;
+	struct staged_file staged;
+	char *target;
 	struct stat st;
 	int ret;
 
@@ -106,24 +129,48 @@ int write_file_atomic(const char *path, const void *data, size_t len,
 	 */
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return write_file_in_place(path, data, len, d);
-	target = realpath(path, NULL);
-	if (target && strcmp(target, path)) {
+	target = output_target(path);
+	if (!target) {
+		diag_path(d, DIAG_ERROR, path, "cannot write: %s",
+			  strerror(errno));
+		return -1;
+	}
+	if (strcmp(target, path)) {
 		ret = write_file_atomic(target, data, len, d);
 		free(target);
 		return ret;
 	}
 	free(target);
 
-	if (stage_file(path, data, len, &tmp, d) < 0)
+	if (stage_file(path, data, len, &staged, d) < 0)
 		return -1;
-	if (rename(tmp, path) < 0) {
+	if (staged_file_commit(&staged, path) < 0) {
 		diag_path(d, DIAG_ERROR, path, "cannot write: %s",
 			  strerror(errno));
-		unlink(tmp);
-		free(tmp);
+		staged_file_discard(&staged);
 		return -1;
 	}
-	free(tmp);
+	return 0;
+}
+
+/*
+ * Create the directory path and append it to created unless created is
+ * NULL. Returns 0, or -1 with errno set.
+ */
+static int make_dir(const char *path, struct created_dirs *created)
+{
+	size_t slot;
+
+	if (!created)
+		return mkdir(path, 0755);
+	if (signal_cleanup_mkdir(path, &slot) < 0)
+		return -1;
+	grow_array((void **)&created->v, &created->cap, created->n + 1,
+		   sizeof(*created->v));
+	grow_array((void **)&created->slots, &created->slots_cap,
+		   created->n + 1, sizeof(*created->slots));
+	created->slots[created->n] = slot;
+	created->v[created->n++] = xstrdup(path);
 	return 0;
 }
 
@@ -140,13 +187,7 @@ int make_dirs(const char *dir, struct created_dirs *created,
 		if (saved != '/' && saved != '\0')
 			continue;
 		*p = '\0';
-		if (mkdir(path, 0755) == 0) {
-			if (created) {
-				grow_array((void **)&created->v, &created->cap,
-					   created->n + 1, sizeof(*created->v));
-				created->v[created->n++] = xstrdup(path);
-			}
-		} else if (errno != EEXIST) {
+		if (make_dir(path, created) < 0 && errno != EEXIST) {
 			diag_path(d, DIAG_ERROR, path,
 				  "cannot create directory: %s",
 				  strerror(errno));
@@ -179,11 +220,15 @@ void created_dirs_release(struct created_dirs *created)
 {
 	size_t i;
 
-	for (i = 0; i < created->n; i++)
+	for (i = 0; i < created->n; i++) {
+		signal_cleanup_drop(created->slots[i]);
 		free(created->v[i]);
+	}
 	free(created->v);
+	free(created->slots);
 	created->v = NULL;
-	created->n = created->cap = 0;
+	created->slots = NULL;
+	created->n = created->cap = created->slots_cap = 0;
 }
 
 /*
@@ -217,6 +262,86 @@ static char *resolve_parent(const char *path)
 	return buf_detach(&b, NULL);
 }
 
+/*
+ * Return the path that the symbolic link at path points to, relative to
+ * the link's directory; NULL when path is not a link.
+ */
+static char *follow_link(const char *path)
+{
+	char target[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct buf b = BUF_INIT;
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+
+	if (n <= 0)
+		return NULL;
+	target[n] = '\0';
+	if (target[0] != '/' && slash)
+		buf_add(&b, path, (size_t)(slash - path) + 1);
+	buf_adds(&b, target);
+	return buf_detach(&b, NULL);
+}
+
+/* The links followed in a row: 40, as in Linux (path_resolution(7)). */
+#define MAX_LINK_HOPS 40
+
+/*
+ * Follow symbolic links from path until a path that is not a link.
+ * Returns that path, or NULL with errno ELOOP after MAX_LINK_HOPS.
+ */
+static char *follow_links(const char *path)
+{
+	char *current = xstrdup(path);
+	char *next;
+	int hops;
+
+	for (hops = 0; hops <= MAX_LINK_HOPS; hops++) {
+		next = follow_link(current);
+		if (!next)
+			return current;
+		free(current);
+		current = next;
+	}
+	free(current);
+	errno = ELOOP;
+	return NULL;
+}
+
+char *resolve_path(const char *path)
+{
+	char *real = realpath(path, NULL);
+	char *end;
+
+	if (real || errno != ENOENT)
+		return real;
+	end = follow_links(path);
+	if (!end)
+		return NULL;
+	real = resolve_parent(end);
+	free(end);
+	return real;
+}
+
+char *output_target(const char *path)
+{
+	char *real = realpath(path, NULL);
+	char *end;
+	struct stat st;
+
+	if (real)
+		return real;
+	if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+		return xstrdup(path);	/* not there yet: as spelled */
+	end = follow_links(path);
+	if (!end)
+		return NULL;
+	real = resolve_parent(end);
+	if (!real)
+		return end;	/* its directory is missing: writing fails */
+	free(end);
+	return real;
+}
+
 bool same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
@@ -225,8 +350,8 @@ bool same_file(const char *a, const char *b)
 
 	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
 		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	ra = resolve_parent(a);
-	rb = resolve_parent(b);
+	ra = resolve_path(a);
+	rb = resolve_path(b);
 	if (ra && rb)
 		same = !strcmp(ra, rb);
 	else

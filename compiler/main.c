@@ -11,6 +11,7 @@
 #include "ast.h"
 #include "buf.h"
 #include "fsutil.h"
+#include "signal_cleanup.h"
 #include "source.h"
 #include "version.h"
 
@@ -316,6 +317,7 @@ int main(int argc, char **argv)
 	 * would kill it with temporary files left behind.
 	 */
 	signal(SIGXFSZ, SIG_IGN);
+	signal_cleanup_install();
 	cli.argv0 = argv[0];
 	diag_init(&cli.diag, stderr, false);
 	cli_apply_color();

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "fsutil.h"
+#include "signal_cleanup.h"
 
 /*
  * The largest earlier report that a failed run reads to recognize it.
@@ -135,11 +136,23 @@ static int stage_output(struct report_output *r)
 		r->in_place = true;
 		return 0;
 	}
-	r->target = realpath(r->path, NULL);
-	if (!r->target)
-		r->target = xstrdup(r->path);
-	return stage_file(r->target, r->text.data, r->text.len, &r->tmp,
+	r->target = output_target(r->path);
+	if (!r->target) {
+		diag_path(&cli.diag, DIAG_ERROR, r->path, "cannot write: %s",
+			  strerror(errno));
+		return -1;
+	}
+	return stage_file(r->target, r->text.data, r->text.len, &r->staged,
 			  &cli.diag);
+}
+
+/* Take r's files off the list that a termination signal removes. */
+static void drop_slots(struct report_output *r)
+{
+	signal_cleanup_drop(r->earlier_slot);
+	signal_cleanup_drop(r->target_slot);
+	r->earlier_slot = 0;
+	r->target_slot = 0;
 }
 
 static int write_stdout(const struct report_output *r)
@@ -172,55 +185,105 @@ int report_outputs_write(struct report_outputs *o)
 						     &cli.diag) < 0)
 			goto out;
 	}
+	/*
+	 * A signal between two renames would leave this run's first reports
+	 * beside an earlier run's others, so the new ones are listed too.
+	 */
+	for (i = 0; i < o->n; i++)
+		if (o->v[i].staged.tmp)
+			o->v[i].target_slot = signal_cleanup_add(o->v[i].target,
+								 NULL);
 	for (i = 0; i < o->n; i++) {
 		struct report_output *r = &o->v[i];
 
-		if (!r->tmp)
+		if (!r->staged.tmp)
 			continue;
-		if (rename(r->tmp, r->target) < 0) {
+		if (staged_file_commit(&r->staged, r->target) < 0) {
 			diag_path(&cli.diag, DIAG_ERROR, r->path,
 				  "cannot write: %s", strerror(errno));
 			goto out;
 		}
-		free(r->tmp);
-		r->tmp = NULL;
 	}
 	ret = 0;
 out:
 	for (i = 0; i < o->n; i++) {
-		if (o->v[i].tmp)
-			unlink(o->v[i].tmp);
-		free(o->v[i].tmp);
-		o->v[i].tmp = NULL;
+		staged_file_discard(&o->v[i].staged);
+		if (!ret)
+			drop_slots(&o->v[i]);
 	}
 	return ret;
 }
 
-static void remove_earlier(const struct report_output *r,
-			   report_recognize_fn recognize, const char *kind)
+/*
+ * Return the resolved path of the earlier report at r's file, one that
+ * recognize takes for a report of r's format, or NULL. A file kept is
+ * named in a warning that names the report kind, unless kind is NULL.
+ */
+static char *find_earlier(const struct report_output *r,
+			  report_recognize_fn recognize, const char *kind)
 {
 	struct buf text = BUF_INIT;
 	struct stat st;
 	char *target;
 
 	if (!r->path || stat(r->path, &st) < 0 || !S_ISREG(st.st_mode))
-		return;
+		return NULL;
 	target = realpath(r->path, NULL);
 	if (!target)
+		return NULL;
+	if (read_file(target, EARLIER_REPORT_MAX, &text) < 0) {
+		if (kind)
+			log_warn("kept %s: cannot read it to tell whether it "
+				 "is an earlier report: %s", r->path,
+				 strerror(errno));
+		free(target);
+		target = NULL;
+	} else if (!recognize(r->format, buf_str(&text), text.len)) {
+		if (kind)
+			log_warn("kept %s: it does not look like a %s %s "
+				 "report, so this failed run did not replace "
+				 "or remove it", r->path, kind, r->format);
+		free(target);
+		target = NULL;
+	}
+	buf_release(&text);
+	return target;
+}
+
+void report_outputs_guard_earlier(struct report_outputs *o,
+				  report_recognize_fn recognize)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++) {
+		struct report_output *r = &o->v[i];
+		struct buf note = BUF_INIT;
+		char *target = find_earlier(r, recognize, NULL);
+
+		if (!target)
+			continue;
+		/* As log_warn would print it, formatted before any signal. */
+		buf_adds(&note, "mandate: removed the earlier report ");
+		buf_add_printable(&note, r->path);
+		buf_addch(&note, '\n');
+		r->earlier_slot = signal_cleanup_add(target, buf_str(&note));
+		buf_release(&note);
+		free(target);
+	}
+}
+
+static void remove_earlier(const struct report_output *r,
+			   report_recognize_fn recognize, const char *kind)
+{
+	char *target = find_earlier(r, recognize, kind);
+
+	if (!target)
 		return;
-	if (read_file(target, EARLIER_REPORT_MAX, &text) < 0)
-		log_warn("kept %s: cannot read it to tell whether it is an "
-			 "earlier report: %s", r->path, strerror(errno));
-	else if (!recognize(r->format, buf_str(&text), text.len))
-		log_warn("kept %s: it does not look like a %s %s report, so "
-			 "this failed run did not replace or remove it",
-			 r->path, kind, r->format);
-	else if (unlink(target) == 0)
+	if (unlink(target) == 0)
 		log_warn("removed the earlier report %s", r->path);
 	else
 		log_warn("cannot remove the earlier report %s: %s", r->path,
 			 strerror(errno));
-	buf_release(&text);
 	free(target);
 }
 
@@ -241,7 +304,8 @@ void report_outputs_release(struct report_outputs *o)
 	for (i = 0; i < o->n; i++) {
 		buf_release(&o->v[i].text);
 		free(o->v[i].target);
-		free(o->v[i].tmp);
+		staged_file_discard(&o->v[i].staged);
+		drop_slots(&o->v[i]);
 	}
 	free(o->v);
 	memset(o, 0, sizeof(*o));

@@ -2,6 +2,7 @@
 #define MANDATE_COMPILER_REPORT_OUTPUT_H
 
 #include "buf.h"
+#include "fsutil.h"
 
 /*
  * One report of a run: a format and where it goes, a file or stdout
@@ -12,9 +13,11 @@ struct report_output {
 	const char *format;
 	const char *path;
 	struct buf text;	/* rendered by the command */
-	char *tmp;		/* staged beside target until renamed */
+	struct staged_file staged;	/* beside target until renamed */
 	char *target;		/* path with symbolic links resolved */
 	bool in_place;		/* a device or pipe: written, not renamed */
+	size_t earlier_slot;	/* signal_cleanup entry of an earlier report */
+	size_t target_slot;	/* signal_cleanup entry while renaming */
 };
 
 /* Whether text of len bytes is an earlier report in format. */
@@ -51,10 +54,21 @@ int report_outputs_finish(struct report_outputs *o, const char *default_format,
 			  const char *const *names, const char *expected);
 
 /*
+ * List each earlier report at an -o file, one that recognize takes for
+ * a report of the same format, for removal by a termination signal
+ * (signal_cleanup.h) until this run writes its reports or ends. Call
+ * once usage was checked and before the run's work begins, because the
+ * signal handler cannot read a file to recognize it.
+ */
+void report_outputs_guard_earlier(struct report_outputs *o,
+				  report_recognize_fn recognize);
+
+/*
  * Write every rendered report. Files are staged first and renamed into
  * place only after stdout and any device or pipe were written, so a
  * failure leaves no file half-written; report_outputs_remove_earlier
- * then removes those already renamed. Returns 0, or -1 after reporting.
+ * then removes those already renamed, as a termination signal before
+ * the last rename does. Returns 0, or -1 after reporting.
  */
 int report_outputs_write(struct report_outputs *o);
 

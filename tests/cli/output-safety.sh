@@ -147,6 +147,37 @@ ls "$TMP/twice" >"$TMP/listing"
 expect_eq "$(tr '\n' ' ' <"$TMP/listing")" "l.json t.json t.orig " \
 	"files after the rejected runs"
 
+# A dangling link names the file it would create, through a chain of
+# links too, so it clashes with an -o of that file.
+case_name "check rejects dangling link to other -o"
+mkdir "$TMP/dangling"
+ln -s x.json "$TMP/dangling/y.json"
+ln -s y.json "$TMP/dangling/z.json"
+for link in y.json z.json; do
+	run check $TODAY --format json -o "$TMP/dangling/x.json" \
+		--format sarif -o "$TMP/dangling/$link" "$EX"
+	expect_status 2
+	expect_err "-o '$TMP/dangling/x.json' and -o '$TMP/dangling/$link' are the same file"
+done
+expect_gone "$TMP/dangling/x.json"
+[ -L "$TMP/dangling/y.json" ] || fail "the link y.json was replaced"
+
+case_name "check writes through dangling link"
+run check $TODAY --format sarif -o "$TMP/dangling/z.json" "$EX"
+expect_status 1
+[ -L "$TMP/dangling/z.json" ] || fail "the link z.json was replaced"
+[ -L "$TMP/dangling/y.json" ] || fail "the link y.json was replaced"
+expect_eq "$(jq -r '.runs[0].tool.driver.name' "$TMP/dangling/x.json")" \
+	mandate "driver of the SARIF file the links point to"
+
+case_name "check rejects -o link loop"
+ln -s loop.b "$TMP/dangling/loop.a"
+ln -s loop.a "$TMP/dangling/loop.b"
+run check $TODAY --format json -o "$TMP/dangling/loop.a" "$EX"
+expect_status 2
+expect_err "$TMP/dangling/loop.a: error: cannot write: Too many levels of symbolic links"
+[ -L "$TMP/dangling/loop.a" ] || fail "the link loop.a was replaced"
+
 case_name "check -o - is stdout"
 run check $TODAY --format json -o - --format sarif -o "$TMP/dash.sarif" \
 	"$EX"

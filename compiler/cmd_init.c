@@ -2,7 +2,6 @@
 #include "cli.h"
 
 #include <getopt.h>
-#include <sys/stat.h>
 
 #include "ast.h"
 #include "buf.h"
@@ -117,8 +116,6 @@ static int check_spec(const struct buf *spec)
 
 static int write_spec(const struct init_options *opt, const struct buf *spec)
 {
-	struct stat st;
-
 	if (cli_output_is_stdout(opt->output)) {
 		if (fwrite(buf_str(spec), 1, spec->len, stdout) == spec->len &&
 		    !fflush(stdout))
@@ -127,12 +124,8 @@ static int write_spec(const struct init_options *opt, const struct buf *spec)
 			   strerror(errno));
 		return -1;
 	}
-	if (!opt->force && stat(opt->output, &st) == 0) {
-		diag_path(&cli.diag, DIAG_ERROR, opt->output, "already exists; "
-			  "choose another file, or pass --force to "
-			  "overwrite it");
+	if (!opt->force && reject_existing_output(opt->output, &cli.diag) < 0)
 		return -1;
-	}
 	return write_file_atomic(opt->output, spec->data, spec->len,
 				 &cli.diag);
 }

@@ -137,10 +137,26 @@ run adopt --against "$FIX/level1-access-action-level.json" --against "$GAAD" \
 expect_status 0
 expect_golden "$GOLD/level1-narrowed.mandate"
 
+case_name "an existing file is kept"
+printf '# mine\n' >"$TMP/mine.mandate"
+run adopt --against "$GAAD" --identity "$LEVEL1" -o "$TMP/mine.mandate"
+expect_status 2
+expect_err "$TMP/mine.mandate: error: already exists; choose another file, or pass --force to overwrite it"
+expect_no_err "wrote a spec"
+expect_eq "$(cat "$TMP/mine.mandate")" "# mine" "the existing file"
+run adopt --force --against "$GAAD" --identity "$LEVEL1" \
+	-o "$TMP/mine.mandate"
+expect_status 0
+cmp -s "$TMP/mine.mandate" "$GOLD/level1.mandate" ||
+	fail "--force did not write the spec"
+run adopt --against "$GAAD" --identity "$LEVEL1" -o -
+expect_status 0
+expect_golden "$GOLD/level1.mandate"
+
 case_name "unknown identity"
 printf 'old\n' >"$TMP/keep.mandate"
 run adopt --against "$GAAD" --identity arn:aws:iam::123456789012:role/nobody \
-	-o "$TMP/keep.mandate"
+	--force -o "$TMP/keep.mandate"
 expect_status 2
 expect_err "error: no role or user 'arn:aws:iam::123456789012:role/nobody' in the exports"
 expect_eq "$(cat "$TMP/keep.mandate")" "old" "file left as it was"

@@ -345,6 +345,57 @@ localstack-snapshot-filter_role 0 1
 localstack-snapshot-no_filter 0 2
 localstack-snapshot-with_inline_policies 0 2" "identities adopted and refused"
 
+# A role whose inline policy has N statements, each made by jq
+# expression $2 from the statement's number; written to $1.
+make_role() {
+	jq -n --argjson n "$3" '{"UserDetailList": [], "GroupDetailList": [],
+	  "Policies": [], "RoleDetailList": [{"Path": "/", "RoleName": "big",
+	  "RoleId": "AROAEXAMPLE000000001",
+	  "Arn": "arn:aws:iam::111122223333:role/big",
+	  "CreateDate": "2024-01-01T00:00:00Z", "AssumeRolePolicyDocument":
+	    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+	     "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+	     "Action": "sts:AssumeRole"}]},
+	  "InstanceProfileList": [], "AttachedManagedPolicies": [], "Tags": [],
+	  "RolePolicyList": [{"PolicyName": "p", "PolicyDocument":
+	    {"Version": "2012-10-17",
+	     "Statement": [range($n) | '"$2"']}}]}]}' >"$1"
+}
+BIG=arn:aws:iam::111122223333:role/big
+
+# Thousands of statements take adopt well under a second; each used to
+# cost time or memory in proportion to all those before it.
+case_name "thousands of denies"
+make_role "$TMP/denies.json" \
+	'{"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::bkt\(.)/x/*"}' \
+	5000
+run adopt --against "$TMP/denies.json" --identity "$BIG" \
+	-o "$TMP/denies.mandate"
+expect_status 0
+expect_eq "$(grep -c '^  deny actions \[$' "$TMP/denies.mandate")" 5000 \
+	"deny items"
+expect_eq "$(grep -c '^  \] on "arn:aws:s3:::bkt[0-9]*/x/\*"$' "$TMP/denies.mandate")" \
+	5000 "deny resources"
+expect_eq "$(grep -c '^    "s3:GetObject",$' "$TMP/denies.mandate")" 5000 \
+	"denies of s3:GetObject"
+run check --today 2026-12-01 --format json "$TMP/denies.mandate"
+expect_status 1
+expect_eq "$(jq -r '[.findings[].rule] | unique | join(" ")' "$out")" \
+	"MND101 MND102 MND110 MND120 MND122 MND123 MND301" \
+	"rules, with the policy too large for IAM"
+
+case_name "thousands of statements merged"
+make_role "$TMP/same.json" \
+	'{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/x/*"}' \
+	16000
+run adopt --against "$TMP/same.json" --identity "$BIG"
+expect_status 0
+expect_eq "$(grep -c '^  grant ' "$out")" 1 "grant items"
+expect_out '  grant actions ["s3:GetObject"] on "arn:aws:s3:::bkt/x/*" {'
+expect_eq "$(grep -c "^  # from inline policy 'p' statement [0-9]*$" "$out")" \
+	16000 "statements named"
+expect_err "with 1 grant;"
+
 # What the language cannot hold is left out with a comment, so the
 # adopted spec still checks.
 case_name "values longer than the language allows"

@@ -8,6 +8,7 @@
 #include "compile.h"
 #include "last_access.h"
 #include "match.h"
+#include "source.h"
 
 /* A grant or deny being built from one or more live statements. */
 struct draft {
@@ -1513,12 +1514,25 @@ static void adopter_release(struct adopter *ad)
 	arena_release(&ad->arena);
 }
 
+/*
+ * Report that the spec of ad->e is larger than SOURCE_SPEC_MAX, the
+ * largest spec file that the other commands read.
+ */
+static void report_too_large(const struct adopter *ad, struct diag *d)
+{
+	diag_at(d, DIAG_ERROR, &ad->e->loc, "the spec for '%s' would be "
+		"larger than the maximum of %zu bytes for a spec file; its "
+		"live policies make %zu grant and deny items, so write its "
+		"spec by hand with wildcard actions and resources", ad->e->arn,
+		SOURCE_SPEC_MAX, ad->ndrafts);
+}
+
 int adopt_write(struct buf *out, const struct aws_state *st,
 		const struct catalog *cat, const struct aws_entity *e,
 		struct adopt_summary *summary, struct diag *d)
 {
 	struct adopter ad;
-	size_t i, n;
+	size_t start = out->len, i, n;
 
 	memset(summary, 0, sizeof(*summary));
 	if (e->kind == AWS_GROUP) {
@@ -1550,10 +1564,15 @@ int adopt_write(struct buf *out, const struct aws_state *st,
 
 	write_head(&ad, out);
 	write_identity(&ad, out);
-	for (i = 0; i < ad.ndrafts; i++)
+	for (i = 0; i < ad.ndrafts && out->len - start <= SOURCE_SPEC_MAX; i++)
 		write_draft(&ad, out, &ad.drafts[i]);
 	write_left_out(&ad, out);
 	buf_adds(out, "}\n");
+	if (out->len - start > SOURCE_SPEC_MAX) {
+		report_too_large(&ad, d);
+		adopter_release(&ad);
+		return -1;
+	}
 
 	summary->ngrants = ad.ndrafts;
 	summary->nleft_out = ad.nunused;

@@ -345,8 +345,8 @@ localstack-snapshot-filter_role 0 1
 localstack-snapshot-no_filter 0 2
 localstack-snapshot-with_inline_policies 0 2" "identities adopted and refused"
 
-# A role whose inline policy has N statements, each made by jq
-# expression $2 from the statement's number; written to $1.
+# Write to $1 an export of a role whose inline policy has $3
+# statements, each made by jq expression $2 from its number.
 make_role() {
 	jq -n --argjson n "$3" '{"UserDetailList": [], "GroupDetailList": [],
 	  "Policies": [], "RoleDetailList": [{"Path": "/", "RoleName": "big",
@@ -383,6 +383,23 @@ expect_status 1
 expect_eq "$(jq -r '[.findings[].rule] | unique | join(" ")' "$out")" \
 	"MND101 MND102 MND110 MND120 MND122 MND123 MND301" \
 	"rules, with the policy too large for IAM"
+
+# 6,000 such denies make a spec of about 8.8 MB, which no command reads.
+case_name "spec over the file size limit"
+make_role "$TMP/more-denies.json" \
+	'{"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::bkt\(.)/x/*"}' \
+	6000
+printf '# mine\n' >"$TMP/kept.mandate"
+run adopt --against "$TMP/more-denies.json" --identity "$BIG" --force \
+	-o "$TMP/kept.mandate"
+expect_status 2
+expect_err "error: the spec for '$BIG' would be larger than the maximum of 8388608 bytes for a spec file; its live policies make 6000 grant and deny items"
+expect_err "$TMP/more-denies.json:6:5: error:"
+expect_no_err "wrote a spec"
+expect_eq "$(cat "$TMP/kept.mandate")" "# mine" "the existing file"
+run adopt --against "$TMP/more-denies.json" --identity "$BIG"
+expect_status 2
+expect_eq "$(wc -c <"$out")" 0 "bytes on stdout"
 
 case_name "thousands of statements merged"
 make_role "$TMP/same.json" \

@@ -8,6 +8,7 @@
 #include "compile.h"
 #include "last_access.h"
 #include "match.h"
+#include "source.h"
 
 /* A grant or deny being built from one or more live statements. */
 struct draft {
@@ -1021,49 +1022,57 @@ static int cmp_drafts_key(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
-static void merge_unlisted(struct adopter *ad, struct draft *into,
-			   const struct draft *dr)
+/*
+ * Merge drafts[i..j), which agree on their key, into drafts[i]. Each
+ * list is built once for the whole run, so that merging n statements
+ * costs time and memory in proportion to n.
+ */
+static void merge_run(struct adopter *ad, size_t i, size_t j)
 {
-	const char **v;
+	struct draft *into = &ad->drafts[i];
+	size_t k, ncomments = 0, nunlisted = 0;
+	const char **comments, **unlisted;
 
-	if (!dr->nunlisted)
-		return;
-	v = arena_calloc(&ad->arena, into->nunlisted + dr->nunlisted,
-			 sizeof(*v));
-	memcpy(v, into->unlisted, into->nunlisted * sizeof(*v));
-	memcpy(v + into->nunlisted, dr->unlisted, dr->nunlisted * sizeof(*v));
-	into->unlisted = v;
-	into->nunlisted = sort_unique(v, into->nunlisted + dr->nunlisted);
+	for (k = i; k < j; k++) {
+		ncomments += ad->drafts[k].ncomments;
+		nunlisted += ad->drafts[k].nunlisted;
+	}
+	comments = arena_calloc(&ad->arena, ncomments + 1, sizeof(*comments));
+	unlisted = arena_calloc(&ad->arena, nunlisted + 1, sizeof(*unlisted));
+	ncomments = nunlisted = 0;
+	for (k = i; k < j; k++) {
+		struct draft *dr = &ad->drafts[k];
+
+		memcpy(comments + ncomments, dr->comments,
+		       dr->ncomments * sizeof(*comments));
+		ncomments += dr->ncomments;
+		memcpy(unlisted + nunlisted, dr->unlisted,
+		       dr->nunlisted * sizeof(*unlisted));
+		nunlisted += dr->nunlisted;
+		if (k > i) {
+			actset_union(&into->actions, &dr->actions);
+			actset_release(&dr->actions);
+		}
+	}
+	into->comments = comments;
+	into->ncomments = ncomments;
+	into->unlisted = unlisted;
+	into->nunlisted = sort_unique(unlisted, nunlisted);
 }
 
 /* Merge drafts that agree on deny, resources and conditions. */
 static void merge_drafts(struct adopter *ad)
 {
-	size_t i, k = 0, j;
+	size_t i, j, k = 0;
 
 	sort_array(ad->drafts, ad->ndrafts, sizeof(*ad->drafts),
 		   cmp_drafts_key);
-	for (i = 0; i < ad->ndrafts; i++) {
-		struct draft *dr = &ad->drafts[i], *into;
-		const char **comments;
-
-		if (!k || strcmp(ad->drafts[k - 1].key, dr->key)) {
-			ad->drafts[k++] = *dr;
-			continue;
-		}
-		into = &ad->drafts[k - 1];
-		actset_union(&into->actions, &dr->actions);
-		actset_release(&dr->actions);
-		merge_unlisted(ad, into, dr);
-		comments = arena_calloc(&ad->arena,
-					into->ncomments + dr->ncomments + 1,
-					sizeof(*comments));
-		for (j = 0; j < into->ncomments; j++)
-			comments[j] = into->comments[j];
-		for (j = 0; j < dr->ncomments; j++)
-			comments[into->ncomments + j] = dr->comments[j];
-		into->comments = comments;
-		into->ncomments += dr->ncomments;
+	for (i = 0; i < ad->ndrafts; i = j) {
+		for (j = i + 1; j < ad->ndrafts &&
+		     !strcmp(ad->drafts[i].key, ad->drafts[j].key); j++)
+			;
+		merge_run(ad, i, j);
+		ad->drafts[k++] = ad->drafts[i];
 	}
 	ad->ndrafts = k;
 }
@@ -1167,12 +1176,18 @@ static bool reaches(const struct adopter *ad, const struct draft *dr,
 	return false;
 }
 
-/* Return the columns the text after the last newline of out takes. */
+/*
+ * Return the columns the text after the last newline of out takes. The
+ * search runs back from the end, so it costs the length of that line,
+ * not of the whole spec written so far.
+ */
 static size_t line_length(const struct buf *out)
 {
-	const char *nl = out->len ? strrchr(buf_str(out), '\n') : NULL;
+	size_t n = out->len;
 
-	return nl ? out->len - (size_t)(nl + 1 - out->data) : out->len;
+	while (n && out->data[n - 1] != '\n')
+		n--;
+	return out->len - n;
 }
 
 static void write_draft(struct adopter *ad, struct buf *out,
@@ -1499,12 +1514,25 @@ static void adopter_release(struct adopter *ad)
 	arena_release(&ad->arena);
 }
 
+/*
+ * Report that the spec of ad->e is larger than SOURCE_SPEC_MAX, the
+ * largest spec file that the other commands read.
+ */
+static void report_too_large(const struct adopter *ad, struct diag *d)
+{
+	diag_at(d, DIAG_ERROR, &ad->e->loc, "the spec for '%s' would be "
+		"larger than the maximum of %zu bytes for a spec file; its "
+		"live policies make %zu grant and deny items, so write its "
+		"spec by hand with wildcard actions and resources", ad->e->arn,
+		SOURCE_SPEC_MAX, ad->ndrafts);
+}
+
 int adopt_write(struct buf *out, const struct aws_state *st,
 		const struct catalog *cat, const struct aws_entity *e,
 		struct adopt_summary *summary, struct diag *d)
 {
 	struct adopter ad;
-	size_t i, n;
+	size_t start = out->len, i, n;
 
 	memset(summary, 0, sizeof(*summary));
 	if (e->kind == AWS_GROUP) {
@@ -1536,10 +1564,15 @@ int adopt_write(struct buf *out, const struct aws_state *st,
 
 	write_head(&ad, out);
 	write_identity(&ad, out);
-	for (i = 0; i < ad.ndrafts; i++)
+	for (i = 0; i < ad.ndrafts && out->len - start <= SOURCE_SPEC_MAX; i++)
 		write_draft(&ad, out, &ad.drafts[i]);
 	write_left_out(&ad, out);
 	buf_adds(out, "}\n");
+	if (out->len - start > SOURCE_SPEC_MAX) {
+		report_too_large(&ad, d);
+		adopter_release(&ad);
+		return -1;
+	}
 
 	summary->ngrants = ad.ndrafts;
 	summary->nleft_out = ad.nunused;

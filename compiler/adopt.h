@@ -52,9 +52,11 @@ struct adopt_summary {
 
 /*
  * Append the spec of e, a user or role of st, to out. Returns 0, or -1
- * after reporting to d that e cannot be adopted (a group, or an ARN that
- * a spec cannot name). Policies and groups missing from the export are
- * named in a comment of the spec; the importer has warned of them.
+ * after reporting to d that e cannot be adopted: a group, an ARN that a
+ * spec cannot name, or a spec over SOURCE_SPEC_MAX bytes, which no
+ * command would read. After -1, out may hold part of a spec, which the
+ * caller must not write. Policies and groups missing from the export
+ * are named in a comment of the spec; the importer has warned of them.
  */
 int adopt_write(struct buf *out, const struct aws_state *st,
 		const struct catalog *cat, const struct aws_entity *e,

@@ -474,6 +474,10 @@ static int parse_record(struct reader *r)
 
 	if (!kind || kind == '#')
 		return 0;
+	/* Shown raw, the mark would be an invisible start of the record. */
+	if (!strncmp(r->line, "\xef\xbb\xbf", 3))
+		return reader_error(r, "unexpected byte order mark (U+FEFF); "
+				    "remove it");
 	if (kind >= ARRAY_SIZE(fields_of) || !fields_of[kind] ||
 	    (r->line[1] != '\t' && r->line[1] != '\0'))
 		return reader_error(r, "unknown record '%.*s'",
@@ -541,11 +545,18 @@ static int parse_text(struct reader *r)
 static int parse_file(struct catalog *c, const char *path, struct reader *r,
 		      struct diag *d)
 {
+	struct stat st;
 	int ret;
 
 	r->c = c;
 	r->d = d;
 	r->line = NULL;
+	/* A FIFO with no writer would read as an empty catalog. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		diag_path(d, DIAG_ERROR, path, "not a regular file; the "
+			  "standard library is damaged, so reinstall it");
+		return -1;
+	}
 	if (source_load(&r->src, path, CATALOG_MAX, d) < 0)
 		return -1;
 	ret = parse_text(r);

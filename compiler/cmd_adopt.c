@@ -15,6 +15,7 @@ struct adopt_options {
 	const char *identity;
 	const char *output;
 	const char *today;
+	bool force;
 };
 
 static void adopt_usage(FILE *out)
@@ -34,6 +35,7 @@ static void adopt_usage(FILE *out)
 	      "  --identity ARN       the role or user to adopt\n"
 	      "  -o, --output FILE    write the spec to FILE, not stdout;\n"
 	      "                       - is stdout\n"
+	      "  --force              overwrite FILE when it exists\n"
 	      "  --today DATE         the date that decides whether\n"
 	      "                       last-accessed data is stale, YYYY-MM-DD\n"
 	      "                       (default: today in UTC)\n"
@@ -66,8 +68,21 @@ static void warn_stale(const struct aws_state *st, const char *arn,
 	}
 }
 
+/*
+ * Return whether opt->output may be written: stdout, a path where
+ * nothing is, or any path with --force.
+ */
+static bool output_allowed(const struct adopt_options *opt)
+{
+	return cli_output_is_stdout(opt->output) || opt->force ||
+	       reject_existing_output(opt->output, &cli.diag) == 0;
+}
+
 static int write_spec(const struct adopt_options *opt, const struct buf *spec)
 {
+	/* Checked again, as the file may have appeared while adopt ran. */
+	if (!output_allowed(opt))
+		return -1;
 	if (!cli_output_is_stdout(opt->output))
 		return write_file_atomic(opt->output, spec->data, spec->len,
 					 &cli.diag);
@@ -107,7 +122,8 @@ static int run_adopt(struct adopt_options *opt)
 	if (cli_reject_repeated_inputs("adopt", "--against", opt->against,
 				       opt->nagainst) < 0 ||
 	    cli_reject_input_output("adopt", opt->output, opt->against,
-				    opt->nagainst, NULL) < 0)
+				    opt->nagainst, NULL) < 0 ||
+	    !output_allowed(opt))
 		goto out;
 	if (pipeline_load(&pl, no_specs, 0) < 0 ||
 	    cli_reject_input_output("adopt", opt->output, NULL, 0,
@@ -162,6 +178,7 @@ int cmd_adopt(int argc, char **argv)
 		{ "against", required_argument, NULL, 'a' },
 		{ "identity", required_argument, NULL, 'i' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "today", required_argument, NULL, 't' },
 		{ "color", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -184,6 +201,9 @@ int cmd_adopt(int argc, char **argv)
 			break;
 		case 'o':
 			opt.output = optarg;
+			break;
+		case 'f':
+			opt.force = true;
 			break;
 		case 't':
 			opt.today = optarg;

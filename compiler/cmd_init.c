@@ -2,15 +2,18 @@
 #include "cli.h"
 
 #include <getopt.h>
-#include <sys/stat.h>
 
 #include "ast.h"
 #include "buf.h"
+#include "build.h"
 #include "fsutil.h"
 #include "source.h"
 
 /* A new agent's first expiry: a year after the spec is written. */
 #define INIT_EXPIRY_DAYS 365
+
+/* The name the template is tried with before the user's NAME. */
+#define INIT_PROBE_NAME "agent"
 
 struct init_options {
 	const char *name;
@@ -80,6 +83,11 @@ static int check_name(const char *name)
 
 	if (!*p)
 		return cli_usage_error("init", "the agent's NAME is empty");
+	if (strlen(name) > SPEC_STRING_MAX)
+		return cli_usage_error("init", "invalid NAME: it is %zu bytes "
+				       "long, more than the maximum of %d "
+				       "bytes for a spec string",
+				       strlen(name), SPEC_STRING_MAX);
 	for (; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			return cli_usage_error("init", "invalid NAME: it "
@@ -89,11 +97,13 @@ static int check_name(const char *name)
 }
 
 /*
- * Parse the spec before writing it, so that a name the language rejects
- * (invalid UTF-8) is caught. The parser's messages would point into
- * text the user never saw, so they are dropped for one of our own.
+ * Parse the spec before writing it, so that a damaged template or a
+ * name the language rejects (invalid UTF-8) is caught. Returns 0 when
+ * the spec declares one agent, named name. The
+ * parser's messages would point into text the user never saw, so they
+ * are dropped for one of the caller's own.
  */
-static int check_spec(const struct buf *spec)
+static int check_spec(const struct buf *spec, const char *name)
 {
 	struct spec_unit u;
 	struct diag quiet;
@@ -107,8 +117,10 @@ static int check_spec(const struct buf *spec)
 	diag_init(&quiet, sink, false);
 	unit_init(&u);
 	ret = unit_parse_source(&u, source_from_memory("<new spec>",
-						       spec->data, spec->len),
+						       buf_str(spec), spec->len),
 				&quiet);
+	if (ret == 0 && (u.nagents != 1 || strcmp(u.agents->name.s, name)))
+		ret = -1;
 	unit_release(&u);
 	fclose(sink);
 	free(text);
@@ -117,8 +129,6 @@ static int check_spec(const struct buf *spec)
 
 static int write_spec(const struct init_options *opt, const struct buf *spec)
 {
-	struct stat st;
-
 	if (cli_output_is_stdout(opt->output)) {
 		if (fwrite(buf_str(spec), 1, spec->len, stdout) == spec->len &&
 		    !fflush(stdout))
@@ -127,14 +137,30 @@ static int write_spec(const struct init_options *opt, const struct buf *spec)
 			   strerror(errno));
 		return -1;
 	}
-	if (!opt->force && stat(opt->output, &st) == 0) {
-		diag_path(&cli.diag, DIAG_ERROR, opt->output, "already exists; "
-			  "choose another file, or pass --force to "
-			  "overwrite it");
+	if (!opt->force && reject_existing_output(opt->output, &cli.diag) < 0)
 		return -1;
-	}
 	return write_file_atomic(opt->output, spec->data, spec->len,
 				 &cli.diag);
+}
+
+/*
+ * Try the template with a name the language takes, so that a template
+ * that makes no spec (empty, cut short, not UTF-8) is reported as the
+ * damaged file it is and not blamed on the user's NAME.
+ */
+static int check_template(const struct source *tmpl, int32_t today)
+{
+	struct buf probe = BUF_INIT;
+	int ret;
+
+	fill_template(&probe, tmpl->text, INIT_PROBE_NAME, today);
+	ret = check_spec(&probe, INIT_PROBE_NAME);
+	buf_release(&probe);
+	if (ret < 0)
+		diag_path(&cli.diag, DIAG_ERROR, tmpl->path, "does not make "
+			  "the spec of one agent named {{name}}; the standard "
+			  "library is damaged, so reinstall it");
+	return ret;
 }
 
 static int run_init(const struct init_options *opt)
@@ -160,8 +186,10 @@ static int run_init(const struct init_options *opt)
 				    (const char *const *)&tmpl->path, 1,
 				    NULL) < 0)
 		goto out;
+	if (check_template(tmpl, today) < 0)
+		goto out;
 	fill_template(&spec, tmpl->text, opt->name, today);
-	if (check_spec(&spec) < 0) {
+	if (check_spec(&spec, opt->name) < 0) {
 		diag_plain(&cli.diag, DIAG_ERROR, "cannot write a spec for the "
 			   "agent '%s'; its name must be valid UTF-8 text",
 			   opt->name);

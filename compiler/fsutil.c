@@ -79,6 +79,17 @@ void staged_file_discard(struct staged_file *s)
 	s->slot = 0;
 }
 
+int reject_existing_output(const char *path, struct diag *d)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return 0;
+	diag_path(d, DIAG_ERROR, path, "already exists; choose another "
+		  "file, or pass --force to overwrite it");
+	return -1;
+}
+
 int write_file_in_place(const char *path, const void *data, size_t len,
 			struct diag *d)
 {

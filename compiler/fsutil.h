@@ -49,6 +49,14 @@ int write_file_in_place(const char *path, const void *data, size_t len,
 			struct diag *d);
 
 /*
+ * Reject an output path that exists, so that a command which writes a
+ * new spec does not replace one by accident. Returns 0 when nothing is
+ * at path, or -1 after reporting to d that it exists and that --force
+ * overwrites it.
+ */
+int reject_existing_output(const char *path, struct diag *d);
+
+/*
  * The directories that make_dirs created, oldest first. Until the list
  * is released, a termination signal removes those left empty.
  */

@@ -173,6 +173,13 @@ int pipeline_load_controls(struct controls *out)
 	buf_addf(&path, "%s/controls/rules.txt", dir);
 	log_info("loading the compliance controls from %s", buf_str(&path));
 	ret = controls_load(out, buf_str(&path), &cli.diag);
+	/* An empty file would leave every finding without controls. */
+	if (ret == 0 && !out->n) {
+		diag_path(&cli.diag, DIAG_ERROR, buf_str(&path), "maps no "
+			  "rule to its controls; the standard library is "
+			  "damaged, so reinstall it");
+		ret = -1;
+	}
 	buf_release(&path);
 	free(dir);
 	return ret;

@@ -29,7 +29,8 @@ int pipeline_load(struct pipeline *pl, char *const *paths, size_t npaths);
 
 /*
  * Load the rules' compliance controls from the standard library's
- * controls/rules.txt. Returns 0, or -1 after reporting why not.
+ * controls/rules.txt, which must map at least one rule. Returns 0, or
+ * -1 after reporting why not.
  */
 int pipeline_load_controls(struct controls *out);
 

@@ -137,10 +137,26 @@ run adopt --against "$FIX/level1-access-action-level.json" --against "$GAAD" \
 expect_status 0
 expect_golden "$GOLD/level1-narrowed.mandate"
 
+case_name "an existing file is kept"
+printf '# mine\n' >"$TMP/mine.mandate"
+run adopt --against "$GAAD" --identity "$LEVEL1" -o "$TMP/mine.mandate"
+expect_status 2
+expect_err "$TMP/mine.mandate: error: already exists; choose another file, or pass --force to overwrite it"
+expect_no_err "wrote a spec"
+expect_eq "$(cat "$TMP/mine.mandate")" "# mine" "the existing file"
+run adopt --force --against "$GAAD" --identity "$LEVEL1" \
+	-o "$TMP/mine.mandate"
+expect_status 0
+cmp -s "$TMP/mine.mandate" "$GOLD/level1.mandate" ||
+	fail "--force did not write the spec"
+run adopt --against "$GAAD" --identity "$LEVEL1" -o -
+expect_status 0
+expect_golden "$GOLD/level1.mandate"
+
 case_name "unknown identity"
 printf 'old\n' >"$TMP/keep.mandate"
 run adopt --against "$GAAD" --identity arn:aws:iam::123456789012:role/nobody \
-	-o "$TMP/keep.mandate"
+	--force -o "$TMP/keep.mandate"
 expect_status 2
 expect_err "error: no role or user 'arn:aws:iam::123456789012:role/nobody' in the exports"
 expect_eq "$(cat "$TMP/keep.mandate")" "old" "file left as it was"
@@ -328,6 +344,74 @@ cloudsplaining-example_authz_v2 3 0
 localstack-snapshot-filter_role 0 1
 localstack-snapshot-no_filter 0 2
 localstack-snapshot-with_inline_policies 0 2" "identities adopted and refused"
+
+# Write to $1 an export of a role whose inline policy has $3
+# statements, each made by jq expression $2 from its number.
+make_role() {
+	jq -n --argjson n "$3" '{"UserDetailList": [], "GroupDetailList": [],
+	  "Policies": [], "RoleDetailList": [{"Path": "/", "RoleName": "big",
+	  "RoleId": "AROAEXAMPLE000000001",
+	  "Arn": "arn:aws:iam::111122223333:role/big",
+	  "CreateDate": "2024-01-01T00:00:00Z", "AssumeRolePolicyDocument":
+	    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+	     "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+	     "Action": "sts:AssumeRole"}]},
+	  "InstanceProfileList": [], "AttachedManagedPolicies": [], "Tags": [],
+	  "RolePolicyList": [{"PolicyName": "p", "PolicyDocument":
+	    {"Version": "2012-10-17",
+	     "Statement": [range($n) | '"$2"']}}]}]}' >"$1"
+}
+BIG=arn:aws:iam::111122223333:role/big
+
+# Thousands of statements take adopt well under a second; each used to
+# cost time or memory in proportion to all those before it.
+case_name "thousands of denies"
+make_role "$TMP/denies.json" \
+	'{"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::bkt\(.)/x/*"}' \
+	5000
+run adopt --against "$TMP/denies.json" --identity "$BIG" \
+	-o "$TMP/denies.mandate"
+expect_status 0
+expect_eq "$(grep -c '^  deny actions \[$' "$TMP/denies.mandate")" 5000 \
+	"deny items"
+expect_eq "$(grep -c '^  \] on "arn:aws:s3:::bkt[0-9]*/x/\*"$' "$TMP/denies.mandate")" \
+	5000 "deny resources"
+expect_eq "$(grep -c '^    "s3:GetObject",$' "$TMP/denies.mandate")" 5000 \
+	"denies of s3:GetObject"
+run check --today 2026-12-01 --format json "$TMP/denies.mandate"
+expect_status 1
+expect_eq "$(jq -r '[.findings[].rule] | unique | join(" ")' "$out")" \
+	"MND101 MND102 MND110 MND120 MND122 MND123 MND301" \
+	"rules, with the policy too large for IAM"
+
+# 6,000 such denies make a spec of about 8.8 MB, which no command reads.
+case_name "spec over the file size limit"
+make_role "$TMP/more-denies.json" \
+	'{"Effect": "Deny", "Action": "s3:*", "Resource": "arn:aws:s3:::bkt\(.)/x/*"}' \
+	6000
+printf '# mine\n' >"$TMP/kept.mandate"
+run adopt --against "$TMP/more-denies.json" --identity "$BIG" --force \
+	-o "$TMP/kept.mandate"
+expect_status 2
+expect_err "error: the spec for '$BIG' would be larger than the maximum of 8388608 bytes for a spec file; its live policies make 6000 grant and deny items"
+expect_err "$TMP/more-denies.json:6:5: error:"
+expect_no_err "wrote a spec"
+expect_eq "$(cat "$TMP/kept.mandate")" "# mine" "the existing file"
+run adopt --against "$TMP/more-denies.json" --identity "$BIG"
+expect_status 2
+expect_eq "$(wc -c <"$out")" 0 "bytes on stdout"
+
+case_name "thousands of statements merged"
+make_role "$TMP/same.json" \
+	'{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bkt/x/*"}' \
+	16000
+run adopt --against "$TMP/same.json" --identity "$BIG"
+expect_status 0
+expect_eq "$(grep -c '^  grant ' "$out")" 1 "grant items"
+expect_out '  grant actions ["s3:GetObject"] on "arn:aws:s3:::bkt/x/*" {'
+expect_eq "$(grep -c "^  # from inline policy 'p' statement [0-9]*$" "$out")" \
+	16000 "statements named"
+expect_err "with 1 grant;"
 
 # What the language cannot hold is left out with a comment, so the
 # adopted spec still checks.

@@ -76,4 +76,26 @@ MANDATE_STDLIB=$TMP/stdlib "$MANDATE" explain MND101 >"$out" 2>"$err"
 expect_eq "$?" 2 "exit status with an unknown rule"
 expect_err "error: unknown rule 'MND999'"
 
+# Every command that reports controls rejects a mapping file with no
+# rule in it, as the findings would lose their controls without a word.
+case_name "an empty mapping file"
+rm -rf "$TMP/stdlib"
+cp -r stdlib "$TMP/stdlib"
+RULES=$TMP/stdlib/controls/rules.txt
+export MANDATE_STDLIB="$TMP/stdlib"
+for content in "" '# Compliance controls of each mandate rule.\n\n'; do
+	printf "$content" >"$RULES"
+	run explain MND101
+	expect_status 2
+	expect_err "$RULES: error: maps no rule to its controls; the standard library is damaged, so reinstall it"
+	expect_eq "$(wc -c <"$out")" 0 "bytes explain wrote"
+	rm -f "$TMP/report.json"
+	run check --today 2026-12-01 --format json -o "$TMP/report.json" \
+		examples/agents
+	expect_status 2
+	expect_err "$RULES: error: maps no rule to its controls; the standard library is damaged, so reinstall it"
+	[ -e "$TMP/report.json" ] && fail "check wrote a report without controls"
+done
+unset MANDATE_STDLIB
+
 finish

@@ -94,4 +94,33 @@ expect_status 2
 run init --today 2026-13-01 x
 expect_status 2
 
+case_name "a name longer than a spec string"
+run init "$(printf 'x%.0s' $(seq 2049))"
+expect_status 2
+expect_err "invalid NAME: it is 2049 bytes long, more than the maximum of 2048 bytes for a spec string"
+expect_no_err "UTF-8"
+run init "$(printf 'x%.0s' $(seq 2048))"
+expect_status 0
+
+# Each damaged template is blamed on itself, not on the agent's name.
+case_name "a damaged template"
+cp -r stdlib "$TMP/stdlib"
+TEMPLATE=$TMP/stdlib/templates/agent.mandate.in
+export MANDATE_STDLIB="$TMP/stdlib"
+for damage in "" 'garbage {{{' '\377' '# only a comment\n' \
+	'agent "fixed" {\n  kind = ai_agent\n}\n'; do
+	printf "$damage" >"$TEMPLATE"
+	rm -f "$TMP/damaged.mandate"
+	run init -o "$TMP/damaged.mandate" foo
+	expect_status 2
+	expect_err "$TEMPLATE: error: does not make the spec of one agent named {{name}}; the standard library is damaged, so reinstall it"
+	expect_no_err "foo"
+	[ -e "$TMP/damaged.mandate" ] && fail "wrote a spec from a damaged template"
+done
+rm "$TEMPLATE"
+run init foo
+expect_status 2
+expect_err "$TEMPLATE: error: cannot open"
+unset MANDATE_STDLIB
+
 finish

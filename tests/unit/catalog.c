@@ -694,21 +694,15 @@ static void catalog_dir_remove(struct catalog_dir *dir)
 #define GOOD_GLOBALS "# global keys\nK\taws:SourceIp\tIPAddress\n"
 
 /*
- * Write len bytes of catalog text, which may contain a NUL, beside the
- * global keys and load it. Returns 0 or -1 and the diagnostics in *out.
+ * Load the catalog files in dir as they are. Returns 0 or -1 and the
+ * diagnostics in *out.
  */
-static int load_text(struct catalog_dir *dir, const char *text, size_t len,
-		     const char *globals, char **out)
+static int load_dir(struct catalog_dir *dir, char **out)
 {
 	struct catalog *cat = NULL;
 	struct capture cap;
 	int ret;
 
-	write_file(dir->catalog, text, len);
-	if (globals)
-		write_file(dir->globals, globals, strlen(globals));
-	else
-		unlink(dir->globals);
 	capture_open(&cap);
 	ret = catalog_load(&cat, dir->catalog, &catalog_builtin, &cap.d);
 	*out = xstrdup(capture_text(&cap));
@@ -719,6 +713,21 @@ static int load_text(struct catalog_dir *dir, const char *text, size_t len,
 		BUG("catalog_load failed but returned a catalog");
 	catalog_free(cat);
 	return ret;
+}
+
+/*
+ * Write len bytes of catalog text, which may contain a NUL, beside the
+ * global keys and load it. Returns 0 or -1 and the diagnostics in *out.
+ */
+static int load_text(struct catalog_dir *dir, const char *text, size_t len,
+		     const char *globals, char **out)
+{
+	write_file(dir->catalog, text, len);
+	if (globals)
+		write_file(dir->globals, globals, strlen(globals));
+	else
+		unlink(dir->globals);
+	return load_dir(dir, out);
 }
 
 static void test_catalog__small_catalog_loads(void)
@@ -971,6 +980,17 @@ static void test_catalog__malformed_files(void)
 		  "unknown condition key type 'IPv4'" },
 		{ "global keys missing", GOOD_HEAD GOOD_S3, 0, NULL,
 		  "global-condition-keys.txt", 0, NULL },
+		{ "byte order mark at the start",
+		  "\xef\xbb\xbf" GOOD_HEAD GOOD_S3, 0, GOOD_GLOBALS,
+		  "catalog.txt", 1,
+		  "unexpected byte order mark (U+FEFF); remove it" },
+		{ "byte order mark on a later line",
+		  GOOD_HEAD "\xef\xbb\xbf" GOOD_S3, 0, GOOD_GLOBALS,
+		  "catalog.txt", 3,
+		  "unexpected byte order mark (U+FEFF); remove it" },
+		{ "byte order mark in the global keys", GOOD_HEAD GOOD_S3, 0,
+		  "\xef\xbb\xbf" GOOD_GLOBALS, "global-condition-keys.txt", 1,
+		  "unexpected byte order mark (U+FEFF); remove it" },
 	};
 	struct catalog_dir dir;
 	struct buf where = BUF_INIT;
@@ -1003,10 +1023,49 @@ static void test_catalog__malformed_files(void)
 		if (!strstr(first_line, ": error: "))
 			unit_fail(__FILE__, __LINE__, "%s: '%s' is not an "
 				  "error", c->name, first_line);
+		if (strstr(first_line, "\xef\xbb\xbf"))
+			unit_fail(__FILE__, __LINE__, "%s: '%s' shows a raw "
+				  "byte order mark", c->name, first_line);
 		free(first_line);
 		free(out);
 	}
 	buf_release(&where);
+	catalog_dir_remove(&dir);
+}
+
+/*
+ * A FIFO in place of either file is rejected by its type: opened with
+ * no writer, it would read as an empty file.
+ */
+static void test_catalog__fifo_is_not_a_regular_file(void)
+{
+	static const char text[] = GOOD_HEAD GOOD_S3;
+	struct catalog_dir dir;
+	struct buf want = BUF_INIT;
+	const char *paths[2];
+	const char *const *path;
+	char *out;
+
+	catalog_dir_init(&dir);
+	paths[0] = dir.catalog;
+	paths[1] = dir.globals;
+	for (path = paths; path < paths + ARRAY_SIZE(paths); path++) {
+		/* Writing to the last case's FIFO would wait for a reader. */
+		unlink(dir.catalog);
+		unlink(dir.globals);
+		write_file(dir.catalog, text, strlen(text));
+		write_file(dir.globals, GOOD_GLOBALS, strlen(GOOD_GLOBALS));
+		unlink(*path);
+		if (mkfifo(*path, 0600) < 0)
+			BUG("cannot make the FIFO %s", *path);
+		CHECK_INT(load_dir(&dir, &out), -1);
+		buf_reset(&want);
+		buf_addf(&want, "%s: error: not a regular file; the standard "
+			 "library is damaged, so reinstall it\n", *path);
+		CHECK(!strncmp(out, buf_str(&want), want.len));
+		free(out);
+	}
+	buf_release(&want);
 	catalog_dir_remove(&dir);
 }
 
@@ -1026,4 +1085,5 @@ UNIT_MAIN(
 	UNIT_TEST(test_catalog__builtin_tables_equal_parsed),
 	UNIT_TEST(test_catalog__changed_file_is_parsed),
 	UNIT_TEST(test_catalog__malformed_files),
+	UNIT_TEST(test_catalog__fifo_is_not_a_regular_file),
 )

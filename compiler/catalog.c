@@ -92,6 +92,8 @@ struct reader {
 	/* Condition key names already in the pool, by open addressing. */
 	uint32_t *names;	/* pool offset + 1 */
 	size_t names_cap, nnames;
+	bool catalog_file;	/* not the global keys file */
+	bool ended;		/* the catalog file's 'E' record was read */
 };
 
 /* Fold ASCII letters only, as in IAM names, cheaper than tolower(3). */
@@ -461,11 +463,40 @@ static int add_rtype(struct reader *r, char **f)
 	return 0;
 }
 
+/* Return whether text is a decimal number that equals n. */
+static bool count_is(const char *text, size_t n)
+{
+	char digits[32];
+
+	snprintf(digits, sizeof(digits), "%zu", n);
+	return !strcmp(text, digits);
+}
+
+/*
+ * Check the 'E' record that ends the catalog file: the counts of the
+ * services and actions before it, so a file cut at a line boundary is
+ * not read as a smaller catalog.
+ */
+static int end_record(struct reader *r, char **f)
+{
+	struct catalog *c = r->c;
+
+	if (!count_is(f[1], c->own.nservices) ||
+	    !count_is(f[2], c->own.nactions))
+		return reader_error(r, "record 'E' counts %s services and %s "
+				    "actions, but the file has %zu and %zu",
+				    f[1], f[2], c->own.nservices,
+				    c->own.nactions);
+	r->ended = true;
+	return 0;
+}
+
 /* Parse one record; the line is split in place. */
 static int parse_record(struct reader *r)
 {
 	static const size_t fields_of[] = {
 		['V'] = 4, ['S'] = 3, ['R'] = 3, ['K'] = 3, ['A'] = 5,
+		['E'] = 3,
 	};
 	struct catalog *c = r->c;
 	char *f[6];
@@ -479,6 +510,7 @@ static int parse_record(struct reader *r)
 		return reader_error(r, "unexpected byte order mark (U+FEFF); "
 				    "remove it");
 	if (kind >= ARRAY_SIZE(fields_of) || !fields_of[kind] ||
+	    (kind == 'E' && !r->catalog_file) ||
 	    (r->line[1] != '\t' && r->line[1] != '\0'))
 		return reader_error(r, "unknown record '%.*s'",
 				    (int)strcspn(r->line, "\t"), r->line);
@@ -487,9 +519,15 @@ static int parse_record(struct reader *r)
 		return reader_error(r, "record '%c' has %zu field%s, expected "
 				    "%zu", kind, n, n == 1 ? "" : "s",
 				    fields_of[kind]);
-	if (kind != 'V' && kind != 'K' && !c->own.nservices && kind != 'S')
+	if (r->ended)
+		return reader_error(r, "'%c' record after the 'E' record that "
+				    "ends the file", kind);
+	if (kind != 'V' && kind != 'K' && !c->own.nservices && kind != 'S' &&
+	    kind != 'E')
 		return reader_error(r, "'%c' record before any service", kind);
 	switch (kind) {
+	case 'E':
+		return end_record(r, f);
 	case 'V': {
 		char origin[1024];
 		int len = snprintf(origin, sizeof(origin), "%s %s (data of %s)",
@@ -741,7 +779,7 @@ int catalog_digest(const char *path, uint64_t *digest)
 int catalog_parse(struct catalog **out, const char *path, struct diag *d)
 {
 	struct catalog *c = catalog_new();
-	struct reader r = { 0 };
+	struct reader r = { .catalog_file = true };
 	char *globals = globals_path(path);
 
 	*out = NULL;
@@ -758,6 +796,14 @@ int catalog_parse(struct catalog **out, const char *path, struct diag *d)
 			  "malformed catalog: no 'V' record naming its source");
 		goto fail;
 	}
+	if (!r.ended) {
+		diag_path(d, DIAG_ERROR, path, "malformed catalog: no 'E' "
+			  "record at the end, so the file is cut short; the "
+			  "standard library is damaged, so reinstall it");
+		goto fail;
+	}
+	r.catalog_file = false;
+	r.ended = false;
 	if (parse_file(c, globals, &r, d) < 0)
 		goto fail;
 	if (c->own.text_len > UINT32_MAX || c->own.nlists > UINT32_MAX) {

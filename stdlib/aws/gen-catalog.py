@@ -20,6 +20,8 @@ that a refresh diffs cleanly:
     R  name  arn-template               a resource type of the service
     K  name  type                       a condition key of the service
     A  name  level  rtypes  keys        an action of the service
+    E  services  actions                the end: how many of each came
+                                        before, so a cut file is seen
 
 level is one letter: L(ist), R(ead), W(rite), T(agging) or
 P(ermissions management). rtypes is a comma-separated list of resource
@@ -139,6 +141,8 @@ def render(services, version, updated):
                               for rt in action["resourceTypes"]) or "-"
             keys = ",".join(clean(k) for k in action.get("conditionKeys", [])) or "-"
             lines.append("\t".join(["A", clean(action["name"]), level, rtypes, keys]))
+    actions = sum(len(s["actions"]) for s in services.values())
+    lines.append("\t".join(["E", str(len(services)), str(actions)]))
     return "\n".join(lines) + "\n"
 
 

@@ -63,12 +63,14 @@ sed -i 's/grant read on aws:s3 /grant actions ["s3:ZzzNewAction"] on /' \
 build_with "$ROOT/stdlib" stock
 expect_status 1
 expect_err "unknown action 's3:ZzzNewAction' [MND134 high]"
-# The new action sorts last among S3's, where the catalog needs it.
+# The new action sorts last among S3's, where the catalog needs it, and
+# the end record counts one action more.
 awk -F '\t' 'BEGIN { OFS = "\t" }
 	$1 == "S" && service == "s3" {
 		print "A", "ZzzNewAction", "R", "object*", "-"
 	}
 	$1 == "S" { service = $2 }
+	$1 == "E" { $3 = $3 + 1 }
 	{ print }' "$catalog" >"$TMP/edited" && mv "$TMP/edited" "$catalog"
 build_with "$TMP/stdlib" added
 expect_status 0
@@ -91,8 +93,16 @@ case_name "a catalog cut short between records"
 head -n 20000 "$ROOT/stdlib/aws/catalog.txt" >"$catalog"
 build_with "$TMP/stdlib" short
 expect_status 2
-# The escalation paths name actions of the services cut off.
-expect_err "names unknown action"
+expect_err "$catalog: error: malformed catalog: no 'E' record at the end"
+
+case_name "a catalog cut short by its last lines"
+head -n -3 "$ROOT/stdlib/aws/catalog.txt" >"$catalog"
+build_with "$TMP/stdlib" last
+expect_status 2
+expect_err "$catalog: error: malformed catalog: no 'E' record at the end"
+if [ -e "$TMP/out-last" ]; then
+	fail "a build with a damaged catalog wrote output"
+fi
 if [ -e "$TMP/out-short" ]; then
 	fail "a build with a damaged catalog wrote output"
 fi

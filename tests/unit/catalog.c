@@ -691,6 +691,9 @@ static void catalog_dir_remove(struct catalog_dir *dir)
 	"A\tGetObject\tR\tobject*\ts3:prefix\n" \
 	"A\tPutObject\tW\tobject*\t-\n"
 #define GOOD_SQS "S\tsqs\tAmazon SQS\nA\tSendMessage\tW\t-\t-\n"
+/* The end records of GOOD_S3 alone, and of GOOD_S3 and GOOD_SQS. */
+#define END_S3 "E\t1\t2\n"
+#define END_S3_SQS "E\t2\t3\n"
 #define GOOD_GLOBALS "# global keys\nK\taws:SourceIp\tIPAddress\n"
 
 /*
@@ -732,7 +735,7 @@ static int load_text(struct catalog_dir *dir, const char *text, size_t len,
 
 static void test_catalog__small_catalog_loads(void)
 {
-	static const char text[] = GOOD_HEAD GOOD_S3 GOOD_SQS;
+	static const char text[] = GOOD_HEAD GOOD_S3 GOOD_SQS END_S3_SQS;
 	struct catalog_dir dir;
 	struct catalog *cat;
 	struct capture cap;
@@ -975,10 +978,10 @@ static void test_catalog__malformed_files(void)
 		  0, "no 'V' record naming its source" },
 		{ "no actions", GOOD_HEAD, 0, GOOD_GLOBALS, "catalog.txt", 0,
 		  "no actions" },
-		{ "bad global key type", GOOD_HEAD GOOD_S3, 0,
+		{ "bad global key type", GOOD_HEAD GOOD_S3 END_S3, 0,
 		  "K\taws:SourceIp\tIPv4\n", "global-condition-keys.txt", 1,
 		  "unknown condition key type 'IPv4'" },
-		{ "global keys missing", GOOD_HEAD GOOD_S3, 0, NULL,
+		{ "global keys missing", GOOD_HEAD GOOD_S3 END_S3, 0, NULL,
 		  "global-condition-keys.txt", 0, NULL },
 		{ "byte order mark at the start",
 		  "\xef\xbb\xbf" GOOD_HEAD GOOD_S3, 0, GOOD_GLOBALS,
@@ -988,9 +991,25 @@ static void test_catalog__malformed_files(void)
 		  GOOD_HEAD "\xef\xbb\xbf" GOOD_S3, 0, GOOD_GLOBALS,
 		  "catalog.txt", 3,
 		  "unexpected byte order mark (U+FEFF); remove it" },
-		{ "byte order mark in the global keys", GOOD_HEAD GOOD_S3, 0,
+		{ "byte order mark in the global keys",
+		  GOOD_HEAD GOOD_S3 END_S3, 0,
 		  "\xef\xbb\xbf" GOOD_GLOBALS, "global-condition-keys.txt", 1,
 		  "unexpected byte order mark (U+FEFF); remove it" },
+		{ "no end record", GOOD_HEAD GOOD_S3, 0, GOOD_GLOBALS,
+		  "catalog.txt", 0, "no 'E' record at the end, so the file "
+		  "is cut short" },
+		{ "end record miscounts", GOOD_HEAD GOOD_S3 "E\t1\t3\n", 0,
+		  GOOD_GLOBALS, "catalog.txt", 8, "record 'E' counts 1 "
+		  "services and 3 actions, but the file has 1 and 2" },
+		{ "end record not a number", GOOD_HEAD GOOD_S3 "E\t1\t02\n",
+		  0, GOOD_GLOBALS, "catalog.txt", 8, "record 'E' counts 1 "
+		  "services and 02 actions, but the file has 1 and 2" },
+		{ "record after the end", GOOD_HEAD GOOD_S3 END_S3 GOOD_SQS, 0,
+		  GOOD_GLOBALS, "catalog.txt", 9, "'S' record after the 'E' "
+		  "record that ends the file" },
+		{ "end record in the global keys", GOOD_HEAD GOOD_S3 END_S3, 0,
+		  GOOD_GLOBALS "E\t0\t0\n", "global-condition-keys.txt", 3,
+		  "unknown record 'E'" },
 	};
 	struct catalog_dir dir;
 	struct buf where = BUF_INIT;
@@ -1039,7 +1058,7 @@ static void test_catalog__malformed_files(void)
  */
 static void test_catalog__fifo_is_not_a_regular_file(void)
 {
-	static const char text[] = GOOD_HEAD GOOD_S3;
+	static const char text[] = GOOD_HEAD GOOD_S3 END_S3;
 	struct catalog_dir dir;
 	struct buf want = BUF_INIT;
 	const char *paths[2];

@@ -161,6 +161,36 @@ out:
 	return ret;
 }
 
+/*
+ * Report the first rule that the controls mapping at path has no line
+ * for, as a file cut short would drop the controls of the rules it
+ * lost without a word. Returns 0, or -1 after reporting.
+ */
+static int check_every_rule(const struct controls *c, const char *path)
+{
+	size_t n, i, missing = 0;
+	const struct rule *rules = rule_table(&n);
+	const char *first = NULL;
+
+	for (i = 0; i < n; i++) {
+		if (controls_get(c, rules[i].id))
+			continue;
+		if (!missing++)
+			first = rules[i].id;
+	}
+	if (!missing)
+		return 0;
+	if (missing == 1)
+		diag_path(&cli.diag, DIAG_ERROR, path, "has no line for rule "
+			  "%s; the standard library is damaged, so reinstall "
+			  "it", first);
+	else
+		diag_path(&cli.diag, DIAG_ERROR, path, "has no line for rule "
+			  "%s and %zu more; the standard library is damaged, "
+			  "so reinstall it", first, missing - 1);
+	return -1;
+}
+
 int pipeline_load_controls(struct controls *out)
 {
 	char *dir = cli_stdlib_dir();
@@ -180,6 +210,8 @@ int pipeline_load_controls(struct controls *out)
 			  "damaged, so reinstall it");
 		ret = -1;
 	}
+	if (ret == 0)
+		ret = check_every_rule(out, buf_str(&path));
 	buf_release(&path);
 	free(dir);
 	return ret;

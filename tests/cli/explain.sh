@@ -96,6 +96,20 @@ for content in "" '# Compliance controls of each mandate rule.\n\n'; do
 	expect_err "$RULES: error: maps no rule to its controls; the standard library is damaged, so reinstall it"
 	[ -e "$TMP/report.json" ] && fail "check wrote a report without controls"
 done
+
+# A mapping cut short loses the lines of its last rules, which the rule
+# table still has.
+case_name "a mapping file cut short"
+head -n -2 stdlib/controls/rules.txt >"$RULES"
+last=$(tail -n 2 stdlib/controls/rules.txt | head -n 1 | cut -d ' ' -f 1)
+run check --today 2026-12-01 examples/agents
+expect_status 2
+expect_err "$RULES: error: has no line for rule $last and 1 more; the standard library is damaged, so reinstall it"
+head -n -1 stdlib/controls/rules.txt >"$RULES"
+last=$(tail -n 1 stdlib/controls/rules.txt | cut -d ' ' -f 1)
+run explain MND101
+expect_status 2
+expect_err "$RULES: error: has no line for rule $last; the standard library is damaged, so reinstall it"
 unset MANDATE_STDLIB
 
 finish

@@ -210,8 +210,11 @@ int pipeline_load_controls(struct controls *out)
 			  "damaged, so reinstall it");
 		ret = -1;
 	}
-	if (ret == 0)
-		ret = check_every_rule(out, buf_str(&path));
+	if (ret == 0 && check_every_rule(out, buf_str(&path)) < 0) {
+		/* Callers release only what loaded without an error. */
+		controls_release(out);
+		ret = -1;
+	}
 	buf_release(&path);
 	free(dir);
 	return ret;

@@ -14,30 +14,6 @@
  * MND134, MND135 and MND136 findings with their notes.
  */
 
-#define CATALOG_PATH "stdlib/aws/catalog.txt"
-
-static struct catalog *catalog;
-
-static void release_catalog(void)
-{
-	catalog_free(catalog);
-	catalog = NULL;
-}
-
-/* The committed catalog, loaded once for every test. */
-static const struct catalog *the_catalog(void)
-{
-	struct diag d;
-
-	if (catalog)
-		return catalog;
-	diag_init(&d, stderr, false);
-	if (catalog_load(&catalog, CATALOG_PATH, &catalog_builtin, &d) < 0)
-		BUG("cannot load %s", CATALOG_PATH);
-	atexit(release_catalog);
-	return catalog;
-}
-
 struct compiled {
 	struct spec_unit unit;
 	struct program prog;
@@ -72,7 +48,7 @@ static void compile_spec(struct compiled *c, const char *body)
 	buf_release(&text);
 	c->ok = unit_parse_source(&c->unit, src, &c->d) == 0 &&
 		unit_check(&c->unit, &c->d) == 0 &&
-		program_compile(&c->prog, &c->unit, the_catalog(),
+		program_compile(&c->prog, &c->unit, unit_catalog(),
 				&c->findings, &c->d) == 0;
 	fflush(c->diag_out);
 	if (!c->ok)
@@ -113,7 +89,7 @@ static char *actions_of(const struct xresource *r)
 	for (i = 0; i < r->nactions; i++) {
 		if (i)
 			buf_addch(&b, ',');
-		buf_adds(&b, catalog_action_name(the_catalog(), r->actions[i]));
+		buf_adds(&b, catalog_action_name(unit_catalog(), r->actions[i]));
 	}
 	return buf_detach(&b, NULL);
 }

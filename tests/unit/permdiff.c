@@ -13,29 +13,6 @@
  * permissions added and removed and the escalations raised.
  */
 
-#define CATALOG_PATH "stdlib/aws/catalog.txt"
-
-static struct catalog *catalog;
-
-static void release_catalog(void)
-{
-	catalog_free(catalog);
-	catalog = NULL;
-}
-
-static const struct catalog *the_catalog(void)
-{
-	struct diag d;
-
-	if (catalog)
-		return catalog;
-	diag_init(&d, stderr, false);
-	if (catalog_load(&catalog, CATALOG_PATH, &catalog_builtin, &d) < 0)
-		BUG("cannot load %s", CATALOG_PATH);
-	atexit(release_catalog);
-	return catalog;
-}
-
 /* One side: a unit of one file, compiled. */
 struct side {
 	struct spec_unit unit;
@@ -56,7 +33,7 @@ static void side_compile(struct side *s, const char *text)
 	src->unit_path = xstrdup("agents.mandate");
 	if (unit_parse_source(&s->unit, src, &d) < 0 ||
 	    unit_check(&s->unit, &d) < 0 ||
-	    program_compile(&s->prog, &s->unit, the_catalog(), &s->findings,
+	    program_compile(&s->prog, &s->unit, unit_catalog(), &s->findings,
 			    &d) < 0)
 		unit_fail(__FILE__, __LINE__, "the spec did not compile");
 }

@@ -50,8 +50,6 @@
  * with MANDATE_SOUND_SEED=SEED MANDATE_SOUND_ITERATIONS=1.
  */
 
-#define CATALOG_PATH "stdlib/aws/catalog.txt"
-
 /* The fixed seeds and cases per seed of a default run. */
 static const uint64_t default_seeds[] = { 1, 2, 3, 4 };
 #define DEFAULT_ITERATIONS 200
@@ -59,35 +57,14 @@ static const uint64_t default_seeds[] = { 1, 2, 3, 4 };
 /* Print at most this many failures of one test. */
 #define MAX_REPORTED 3
 
-static struct catalog *catalog;
-
-static void release_catalog(void)
-{
-	catalog_free(catalog);
-	catalog = NULL;
-}
-
-static const struct catalog *the_catalog(void)
-{
-	struct diag d;
-
-	if (catalog)
-		return catalog;
-	diag_init(&d, stderr, false);
-	if (catalog_load(&catalog, CATALOG_PATH, &catalog_builtin, &d) < 0)
-		BUG("cannot load %s", CATALOG_PATH);
-	atexit(release_catalog);
-	return catalog;
-}
-
 static const char *name_of(const struct cat_action *a)
 {
-	return catalog_text(the_catalog(), a->name);
+	return catalog_text(unit_catalog(), a->name);
 }
 
 static const char *prefix_of(const struct cat_service *s)
 {
-	return catalog_text(the_catalog(), s->prefix);
+	return catalog_text(unit_catalog(), s->prefix);
 }
 
 /* splitmix64: small, fast, and the same sequence on every platform. */
@@ -112,7 +89,7 @@ static size_t rng_below(struct rng *r, size_t n)
 /* The ARN template of one of a's resource types, at random. */
 static const char *random_arn(struct rng *r, const struct cat_action *a)
 {
-	const struct catalog *cat = the_catalog();
+	const struct catalog *cat = unit_catalog();
 
 	return catalog_text(cat, catalog_action_rtype(cat, a,
 			(uint32_t)rng_below(r, a->nrtypes))->arn);
@@ -447,7 +424,7 @@ static void widen_once(struct rng *r, struct buf *b)
 static const struct cat_action *typed_action(struct rng *r,
 					     const struct cat_service *svc)
 {
-	const struct catalog *cat = the_catalog();
+	const struct catalog *cat = unit_catalog();
 	int tries;
 
 	for (tries = 0; tries < 20; tries++) {
@@ -492,7 +469,7 @@ static void gen_pattern(struct rng *r, const struct cat_service *svc,
 static void gen_action_item(struct rng *r, const struct cat_service *svc,
 			    struct buf *out)
 {
-	const struct catalog *cat = the_catalog();
+	const struct catalog *cat = unit_catalog();
 	const struct cat_action *a = catalog_action(cat, svc->first +
 		(uint32_t)rng_below(r, svc->count));
 	const char *name = strchr(name_of(a), ':') + 1;
@@ -559,7 +536,7 @@ static void gen_condition(struct rng *r, const struct key_def *k,
 static void gen_grant(struct rng *r, const char *const spec_services[2],
 		      struct buf *out)
 {
-	const struct catalog *cat = the_catalog();
+	const struct catalog *cat = unit_catalog();
 	const struct cat_service *svc =
 		catalog_find_service(cat, spec_services[rng_below(r, 2)]);
 	size_t nres = 1 + (rng_percent(r, 25) ? 1 : 0), ncond, i;
@@ -719,7 +696,7 @@ static enum build_outcome built_make(struct built *b, const char *text)
 	    unit_check(&b->unit, &b->d) < 0)
 		return BUILD_ERROR;
 	b->compiled = true;
-	if (program_compile(&b->prog, &b->unit, the_catalog(), &b->findings,
+	if (program_compile(&b->prog, &b->unit, unit_catalog(), &b->findings,
 			    &b->d) < 0 ||
 	    emit_aws(&b->prog, &b->files, &b->findings, &b->d) < 0)
 		return BUILD_ERROR;
@@ -1024,7 +1001,7 @@ static bool grant_names_action(const struct grant *g,
 
 	if (g->by_level)
 		return !strcasecmp(g->service.s,
-				   prefix_of(catalog_service(the_catalog(),
+				   prefix_of(catalog_service(unit_catalog(),
 							     a->service))) &&
 		       (g->levels & a->level);
 	for (i = 0; i < g->actions.n; i++)
@@ -1046,7 +1023,7 @@ static bool deny_reaches(const struct cat_action *a, const char *pattern,
 		return true;
 	if (!a->nrtypes && !strcmp(q->resource, "*"))
 		return true;
-	return catalog_action_applies(the_catalog(), a, pattern);
+	return catalog_action_applies(unit_catalog(), a, pattern);
 }
 
 /*
@@ -1170,7 +1147,7 @@ static void print_policies(FILE *out, const struct built *b,
 static const struct cat_action *action_of_grant(struct rng *r,
 						const struct grant *g)
 {
-	const struct catalog *cat = the_catalog();
+	const struct catalog *cat = unit_catalog();
 	const struct cat_service *svc;
 	const struct cat_action *pick = NULL;
 	const char *item, *colon;
@@ -1214,7 +1191,7 @@ static const struct grant *random_grant(struct rng *r, const struct agent *ag)
 static const struct cat_action *random_action(struct rng *r,
 					      const struct cat_service *svc)
 {
-	return catalog_action(the_catalog(), svc->first +
+	return catalog_action(unit_catalog(), svc->first +
 			      (uint32_t)rng_below(r, svc->count));
 }
 
@@ -1222,7 +1199,7 @@ static const struct cat_action *random_action(struct rng *r,
 static const struct cat_action *gen_action(struct rng *r,
 					   const struct grant *g)
 {
-	const struct catalog *cat = the_catalog();
+	const struct catalog *cat = unit_catalog();
 	const struct cat_action *a = NULL;
 	const struct cat_service *svc;
 	size_t roll = rng_below(r, 10);
@@ -1256,7 +1233,7 @@ static void gen_resource(struct rng *r, const struct grant *g,
 			rng_below(r, g->resources.n)].s, NULL, &b);
 	} else {
 		const struct cat_action *t = a->nrtypes ? a : typed_action(r,
-			catalog_find_service(the_catalog(), PICK(r, services)));
+			catalog_find_service(unit_catalog(), PICK(r, services)));
 
 		if (t)
 			instantiate_template(r, random_arn(r, t), &b);
@@ -1829,7 +1806,7 @@ static const struct cat_action *action_matching(struct rng *r,
 						const char *pattern,
 						struct actset *scratch)
 {
-	const struct catalog *cat = the_catalog();
+	const struct catalog *cat = unit_catalog();
 	uint32_t id;
 	size_t k;
 
@@ -1901,7 +1878,7 @@ static void gen_live_request(struct rng *r, const struct aws_entity *e,
 			     struct request *q, struct arena *arena,
 			     struct actset *scratch)
 {
-	const struct catalog *cat = the_catalog();
+	const struct catalog *cat = unit_catalog();
 	const struct aws_statement *s = NULL;
 	struct buf b = BUF_INIT;
 	struct ctx_key *k;
@@ -2025,7 +2002,7 @@ static void check_adopted(struct rng *r, const struct aws_state *st,
 	built_boundary.name = ps.boundary;
 	built_boundary.doc = bp ? bp->doc : NULL;
 	live_collect(&lv, e);
-	actset_init(&scratch, catalog_count(the_catalog()));
+	actset_init(&scratch, catalog_count(unit_catalog()));
 	for (i = 0; i < nrequests; i++) {
 		struct eval_result built_res, live_res;
 		struct request q;
@@ -2076,7 +2053,7 @@ static void adopt_one(struct rng *r, const struct aws_state *st,
 		BUG("cannot open /dev/null");
 	diag_init(&d, quiet, false);
 	as->identities++;
-	if (adopt_write(&spec, st, the_catalog(), e, &summary, &d) < 0) {
+	if (adopt_write(&spec, st, unit_catalog(), e, &summary, &d) < 0) {
 		as->not_adopted++;
 		goto out;
 	}

@@ -1,6 +1,9 @@
 #include "common.h"
 #include "unit.h"
 
+#include "catalog.h"
+#include "diag.h"
+
 int unit_failures;
 
 static const char *current;
@@ -36,4 +39,28 @@ int unit_main(const struct unit_test *tests, size_t n, int argc, char **argv)
 	}
 	printf("%s: %zu tests, %d failed\n", argv[0], ran, failed_tests);
 	return failed_tests ? 1 : 0;
+}
+
+#define UNIT_CATALOG_PATH "stdlib/aws/catalog.txt"
+
+static struct catalog *committed_catalog;
+
+static void release_catalog(void)
+{
+	catalog_free(committed_catalog);
+	committed_catalog = NULL;
+}
+
+const struct catalog *unit_catalog(void)
+{
+	struct diag d;
+
+	if (committed_catalog)
+		return committed_catalog;
+	diag_init(&d, stderr, false);
+	if (catalog_load(&committed_catalog, UNIT_CATALOG_PATH,
+			 &catalog_builtin, &d) < 0)
+		BUG("cannot load %s", UNIT_CATALOG_PATH);
+	atexit(release_catalog);
+	return committed_catalog;
 }

@@ -21,6 +21,14 @@ void unit_fail(const char *file, int line, const char *fmt, ...)
 int unit_main(const struct unit_test *tests, size_t n, int argc,
 	      char **argv);
 
+struct catalog;
+
+/*
+ * Return the committed AWS catalog (stdlib/aws/catalog.txt), loaded
+ * once for the whole test binary and freed at exit.
+ */
+const struct catalog *unit_catalog(void);
+
 #define CHECK(cond)                                                     \
 	do {                                                            \
 		if (!(cond))                                            \

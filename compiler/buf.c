@@ -64,7 +64,7 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 
 	/*
 	 * Most text fits in the room the buffer has or a little more, so
-	 * one vsnprintf call writes it; a second one follows only when it
+	 * one vsnprintf call writes it. A second call follows only when it
 	 * did not fit. Near BUF_MAX the text is measured first instead.
 	 */
 	if (b->len + 65 <= BUF_MAX) {

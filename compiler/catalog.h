@@ -67,7 +67,7 @@ struct cat_condition_key {
 };
 
 /*
- * A condition key whose name holds a variable, such as
+ * A condition key whose name contains a variable, such as
  * "aws:RequestTag/${TagKey}" or "s3:ExistingObjectTag/<key>".
  */
 struct cat_key_template {
@@ -110,10 +110,10 @@ struct cat_tables {
 
 /*
  * Load the catalog file at path, and global-condition-keys.txt beside
- * it. When builtin is not NULL and the two files are those it was
- * generated from, as their digest shows, its tables are used;
- * otherwise the files are parsed. Returns 0, or -1 after reporting to d
- * a message that names the file and the line that is malformed.
+ * it. When builtin is not NULL and the digest of the two files is the
+ * one builtin was generated from, its tables are used. Otherwise the
+ * files are parsed. Returns 0, or -1 after reporting to d a message
+ * that names the file and the line that is malformed.
  */
 int catalog_load(struct catalog **out, const char *path,
 		 const struct cat_tables *builtin, struct diag *d);
@@ -131,10 +131,9 @@ bool catalog_is_builtin(const struct catalog *c);
 /*
  * The digest that identifies a catalog's files: a 64-bit hash of the
  * catalog file's bytes, then the global keys file's. It tells a
- * changed file from the one built in; it is no defence against a
- * crafted one, and needs none, as whoever can write the standard
- * library already decides what mandate believes. Returns 0, or -1
- * when a file cannot be read.
+ * changed file from the one built in, but a file crafted to match is
+ * read as the built-in catalog, which gains its author nothing.
+ * Returns 0, or -1 when a file cannot be read.
  */
 int catalog_digest(const char *path, uint64_t *digest);
 

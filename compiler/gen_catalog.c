@@ -17,8 +17,6 @@
 
 #include "diag.h"
 
-static const char *out_path;
-
 /* Write s as the body of a C string literal, in lines of about 100. */
 static void put_text(FILE *f, const char *s, size_t n)
 {
@@ -140,6 +138,7 @@ static void write_tables(FILE *f, const struct cat_tables *t,
 
 int main(int argc, char **argv)
 {
+	const char *out_path;
 	struct catalog *c;
 	struct diag d;
 	uint64_t digest;

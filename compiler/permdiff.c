@@ -247,9 +247,9 @@ static struct perm *perms_minus(struct arena *a, const struct perm *x,
  * An index of permissions by effect, action (ignoring case), conditions
  * and the anchor of the resource pattern (see match.h): its literal
  * prefix and a piece of its longest literal run after that. A pattern
- * can cover another only when the other holds both, so a lookup probes
+ * can cover another only when the other contains both, so a lookup probes
  * the anchors of each shape (prefix and piece lengths) in the index
- * that the covered pattern holds. Checking a whole agent so stays
+ * that the covered pattern contains. Checking a whole agent so stays
  * near-linear instead of comparing every pair of permissions, also
  * when all patterns share a prefix such as "arn:aws:s3:::*".
  *

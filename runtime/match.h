@@ -103,7 +103,7 @@ bool match_pattern_covers(const struct match_pattern *outer,
  * ('*', '?' or a policy variable). Each literal character of an outer
  * pattern must match the same literal character of inner, so outer can
  * cover inner only when inner starts with outer's prefix and, at or
- * after the end of that prefix, holds outer's longest run of literal
+ * after the end of that prefix, contains outer's longest run of literal
  * characters after it. The anchor is the prefix and at most
  * MATCH_ANCHOR_MAX characters of that run, hashed.
  */

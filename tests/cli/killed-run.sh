@@ -2,7 +2,7 @@
 # cancelled job ends them. Such a run removes the earlier reports at its
 # -o files and the temporary files it staged, and keeps any other file.
 # It dies of the signal, so its status is 128 plus the signal's number.
-# Each run is held still on a FIFO that nobody writes or reads, so the
+# Each run is held still on a FIFO with no writer or reader, so the
 # signal always arrives while the run is unfinished.
 . tests/cli/lib.sh
 
@@ -117,7 +117,7 @@ expect_no_err "removed the earlier report $TMP/r.md"
 [ -s "$TMP/r.sarif" ] || fail "a report of no -o of this run was removed"
 
 # The JSON report is staged first, then the run waits to open the FIFO
-# named by the second -o, which nobody reads.
+# named by the second -o, which has no reader.
 case_name "SIGTERM removes the staged temporary files"
 earlier_reports
 rm -f "$TMP/report.fifo"

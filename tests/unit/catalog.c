@@ -891,7 +891,9 @@ static void test_catalog__changed_file_is_parsed(void)
 	CHECK_INT(catalog_load(&cat, dir.catalog, &catalog_builtin, &cap.d),
 		  0);
 	capture_close(&cap);
-	CHECK(cat && catalog_is_builtin(cat));
+	CHECK(cat != NULL);
+	if (cat)
+		CHECK(catalog_is_builtin(cat));
 	catalog_free(cat);
 	cat = NULL;
 
@@ -903,10 +905,12 @@ static void test_catalog__changed_file_is_parsed(void)
 				       &cap.d), 0);
 		CHECK_STR(capture_text(&cap), "");
 		capture_close(&cap);
-		CHECK(cat && !catalog_is_builtin(cat));
-		if (cat)
+		CHECK(cat != NULL);
+		if (cat) {
+			CHECK(!catalog_is_builtin(cat));
 			CHECK_INT(catalog_find_action(cat,
 					"s3:ListBucket")->level, ACCESS_WRITE);
+		}
 		catalog_free(cat);
 	}
 	buf_release(&b);

@@ -1351,7 +1351,7 @@ static bool anchor_equals(void *arg, uint64_t hash)
 
 /*
  * Check that tokenized patterns give match_resource_covers's result, and
- * that inner holds the anchor of every outer that covers it, which the
+ * that inner contains the anchor of every outer that covers it, which the
  * cover index of diff relies on to skip the others.
  */
 static void check_pattern_covers(const char *outer, const char *inner)

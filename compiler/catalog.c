@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "match.h"
+#include "pagein.h"
 #include "source.h"
 #include "strtab.h"
 
@@ -21,6 +22,11 @@
 struct catalog {
 	struct cat_tables t;
 	bool builtin;
+	/*
+	 * The compiled-in tables, read from the program's file as they
+	 * are needed; NULL when parsed, or when they are read in place.
+	 */
+	struct pagein *pages;
 	/* The tables' storage, when parsed from the files. */
 	struct {
 		char *text;
@@ -834,6 +840,12 @@ int catalog_load(struct catalog **out, const char *path,
 	c = catalog_new();
 	c->t = *builtin;
 	c->builtin = true;
+	if (builtin->block) {
+		uint64_t mark[2] = { CATALOG_MARK, builtin->digest };
+
+		c->pages = pagein_open(builtin->block, builtin->block_len,
+				       mark, sizeof(mark));
+	}
 	*out = c;
 	return 0;
 }
@@ -859,6 +871,7 @@ void catalog_free(struct catalog *c)
 	free(c->own.action_index);
 	free(c->own.key_index);
 	free(c->own.folded_order);
+	pagein_free(c->pages);
 	if (c->memo) {
 		for (i = 0; i < c->memo->cap; i++)
 			free(c->memo->slots[i].pattern);
@@ -878,11 +891,80 @@ bool catalog_is_builtin(const struct catalog *c)
 	return c->builtin;
 }
 
+/*
+ * Each record of the tables, read through the pager. Every read of a
+ * table below goes through one of these; one that did not would read
+ * the original in place, which is as right but holds more memory.
+ */
+static const char *text_at(const struct catalog *c, uint32_t off)
+{
+	return pagein_string(c->pages, c->t.text + off);
+}
+
+static const struct cat_service *service_at(const struct catalog *c,
+					    uint32_t i)
+{
+	return pagein_at(c->pages, &c->t.services[i], sizeof(c->t.services[i]));
+}
+
+static const struct cat_resource_type *rtype_at(const struct catalog *c,
+						uint32_t i)
+{
+	return pagein_at(c->pages, &c->t.rtypes[i], sizeof(c->t.rtypes[i]));
+}
+
+static const struct cat_action *action_at(const struct catalog *c,
+					  uint32_t id)
+{
+	return pagein_at(c->pages, &c->t.actions[id], sizeof(c->t.actions[id]));
+}
+
+static const struct cat_condition_key *key_at(const struct catalog *c,
+					      uint32_t i)
+{
+	return pagein_at(c->pages, &c->t.keys[i], sizeof(c->t.keys[i]));
+}
+
+static const struct cat_key_template *template_at(const struct catalog *c,
+						  size_t i)
+{
+	return pagein_at(c->pages, &c->t.templates[i],
+			 sizeof(c->t.templates[i]));
+}
+
+static uint32_t read_u32(const struct catalog *c, const uint32_t *p)
+{
+	return *(const uint32_t *)pagein_at(c->pages, p, sizeof(*p));
+}
+
+static uint32_t list_at(const struct catalog *c, uint32_t i)
+{
+	return read_u32(c, &c->t.lists[i]);
+}
+
+static uint32_t action_slot(const struct catalog *c, size_t i)
+{
+	return read_u32(c, &c->t.action_index[i]);
+}
+
+static uint32_t key_slot(const struct catalog *c, size_t i)
+{
+	return read_u32(c, &c->t.key_index[i]);
+}
+
+const uint32_t *catalog_folded_order(const struct catalog *c)
+{
+	if (!c->pages)
+		return c->t.folded_order;
+	return pagein_fill(c->pages, c->t.folded_order,
+			   c->t.nactions * sizeof(uint32_t));
+}
+
 const char *catalog_text(const struct catalog *c, uint32_t off)
 {
 	if (off >= c->t.text_len)
 		BUG("catalog text offset %u of %u", off, c->t.text_len);
-	return c->t.text + off;
+	return text_at(c, off);
 }
 
 const struct cat_service *catalog_service(const struct catalog *c,
@@ -890,7 +972,7 @@ const struct cat_service *catalog_service(const struct catalog *c,
 {
 	if (index >= c->t.nservices)
 		BUG("service %u of %u", index, c->t.nservices);
-	return &c->t.services[index];
+	return service_at(c, index);
 }
 
 const struct cat_resource_type *
@@ -899,7 +981,7 @@ catalog_action_rtype(const struct catalog *c, const struct cat_action *a,
 {
 	if (i >= a->nrtypes)
 		BUG("resource type %u of %u", i, (unsigned)a->nrtypes);
-	return &c->t.rtypes[c->t.lists[a->rtypes + i]];
+	return rtype_at(c, list_at(c, a->rtypes + i));
 }
 
 const char *catalog_action_key(const struct catalog *c,
@@ -907,17 +989,17 @@ const char *catalog_action_key(const struct catalog *c,
 {
 	if (i >= a->nconditions)
 		BUG("condition key %u of %u", i, a->nconditions);
-	return c->t.text + c->t.lists[a->conditions + i];
+	return text_at(c, list_at(c, a->conditions + i));
 }
 
 const char *catalog_action_name(const struct catalog *c, uint32_t id)
 {
-	return c->t.text + catalog_action(c, id)->name;
+	return text_at(c, catalog_action(c, id)->name);
 }
 
 const char *catalog_source(const struct catalog *c)
 {
-	return c->t.text + c->t.origin;
+	return text_at(c, c->t.origin);
 }
 
 uint32_t catalog_count(const struct catalog *c)
@@ -929,7 +1011,7 @@ const struct cat_action *catalog_action(const struct catalog *c, uint32_t id)
 {
 	if (id >= c->t.nactions)
 		BUG("action id %u of %u", id, c->t.nactions);
-	return &c->t.actions[id];
+	return action_at(c, id);
 }
 
 const struct cat_action *catalog_find_action(const struct catalog *c,
@@ -938,11 +1020,11 @@ const struct cat_action *catalog_find_action(const struct catalog *c,
 	size_t mask = c->t.action_index_cap - 1;
 	size_t i = (size_t)hash_lower(name) & mask;
 
-	while (c->t.action_index[i]) {
+	while (action_slot(c, i)) {
 		const struct cat_action *a =
-			&c->t.actions[c->t.action_index[i] - 1];
+			action_at(c, action_slot(c, i) - 1);
 
-		if (!strcasecmp(c->t.text + a->name, name))
+		if (!strcasecmp(text_at(c, a->name), name))
 			return a;
 		i = (i + 1) & mask;
 	}
@@ -956,10 +1038,11 @@ const struct cat_service *catalog_find_service(const struct catalog *c,
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int r = strcasecmp(prefix, c->t.text + c->t.services[mid].prefix);
+		const struct cat_service *s = service_at(c, mid);
+		int r = strcasecmp(prefix, text_at(c, s->prefix));
 
 		if (!r)
-			return &c->t.services[mid];
+			return s;
 		if (r < 0)
 			hi = mid;
 		else
@@ -978,7 +1061,7 @@ static size_t add_service_actions(const struct catalog *c,
 
 	for (id = s->first; id < s->first + s->count; id++) {
 		if (!all && !match_action(pattern,
-					  c->t.text + c->t.actions[id].name))
+					  text_at(c, action_at(c, id)->name)))
 			continue;
 		actset_add(out, id);
 		n++;
@@ -1010,10 +1093,12 @@ int catalog_match_actions(const struct catalog *c, const char *pattern,
 
 		return s ? (int)add_service_actions(c, s, pattern, all, out) : 0;
 	}
-	for (i = 0; i < c->t.nservices; i++)
-		if (match_action(service, c->t.text + c->t.services[i].prefix))
-			n += add_service_actions(c, &c->t.services[i], pattern,
-						 all, out);
+	for (i = 0; i < c->t.nservices; i++) {
+		const struct cat_service *s = service_at(c, (uint32_t)i);
+
+		if (match_action(service, text_at(c, s->prefix)))
+			n += add_service_actions(c, s, pattern, all, out);
+	}
 	return (int)n;
 }
 
@@ -1089,7 +1174,7 @@ static bool template_overlap(struct catalog *c, uint32_t rtype)
 {
 	struct overlap_memo *m = c->memo;
 	const char *pattern = c->last.text;
-	const char *arn = c->t.text + c->t.rtypes[rtype].arn;
+	const char *arn = text_at(c, rtype_at(c, rtype)->arn);
 	uint64_t hash = c->last.hash ^
 			((uint64_t)(rtype + 1) * 0x9e3779b97f4a7c15u);
 	struct match_template *t;
@@ -1142,7 +1227,7 @@ bool catalog_action_applies(const struct catalog *cc,
 		return false;
 	c = use_pattern(cc, pattern);
 	for (i = 0; i < a->nrtypes; i++)
-		if (template_overlap(c, c->t.lists[a->rtypes + i]))
+		if (template_overlap(c, list_at(c, a->rtypes + i)))
 			return true;
 	return false;
 }
@@ -1182,14 +1267,14 @@ uint32_t catalog_expand_level(const struct catalog *c,
 		overlaps[i] = everything ||
 			      template_overlap(mc, svc->rtypes + i);
 	for (id = svc->first; id < svc->first + svc->count; id++) {
-		const struct cat_action *a = &c->t.actions[id];
+		const struct cat_action *a = action_at(c, id);
 		bool applies = everything;
 		uint32_t k;
 
 		if (!(a->level & levels))
 			continue;
 		for (k = 0; k < a->nrtypes && !applies; k++)
-			applies = overlaps[c->t.lists[a->rtypes + k] -
+			applies = overlaps[list_at(c, a->rtypes + k) -
 					   svc->rtypes];
 		if (applies && actset_add(out, id))
 			n++;
@@ -1268,12 +1353,12 @@ const char *catalog_suggest_action(const struct catalog *c, const char *name)
 		return NULL;
 	best_d = typo_budget(strlen(colon + 1));
 	for (id = s->first; id < s->first + s->count; id++) {
-		const char *cand = strchr(c->t.text + c->t.actions[id].name,
+		const char *cand = strchr(text_at(c, action_at(c, id)->name),
 					  ':') + 1;
 		size_t d = distance(colon + 1, cand, best_d);
 
 		if (d <= best_d && (!best || d < best_d)) {
-			best = c->t.text + c->t.actions[id].name;
+			best = text_at(c, action_at(c, id)->name);
 			best_d = d;
 		}
 	}
@@ -1287,7 +1372,7 @@ const char *catalog_suggest_service(const struct catalog *c,
 	size_t best_d = typo_budget(strlen(prefix)), i;
 
 	for (i = 0; i < c->t.nservices; i++) {
-		const char *cand = c->t.text + c->t.services[i].prefix;
+		const char *cand = text_at(c, service_at(c, i)->prefix);
 		size_t d = distance(prefix, cand, best_d);
 
 		if (d <= best_d && (!best || d < best_d)) {
@@ -1304,12 +1389,12 @@ catalog_find_condition_key(const struct catalog *c, const char *key)
 	size_t mask = c->t.key_index_cap - 1, i, n = strlen(key), best_fixed = 0;
 	const struct cat_condition_key *best = NULL;
 
-	for (i = (size_t)hash_lower(key) & mask; c->t.key_index[i];
+	for (i = (size_t)hash_lower(key) & mask; key_slot(c, i);
 	     i = (i + 1) & mask) {
 		const struct cat_condition_key *k =
-			&c->t.keys[c->t.key_index[i] - 1];
+			key_at(c, key_slot(c, i) - 1);
 
-		if (!strcasecmp(c->t.text + k->name, key))
+		if (!strcasecmp(text_at(c, k->name), key))
 			return k;
 	}
 	/*
@@ -1319,9 +1404,9 @@ catalog_find_condition_key(const struct catalog *c, const char *key)
 	 * "events:Metadata/a/Matcher", the one with the most fixed text wins.
 	 */
 	for (i = 0; i < c->t.ntemplates; i++) {
-		const struct cat_key_template *t = &c->t.templates[i];
-		const struct cat_condition_key *k = &c->t.keys[t->key];
-		const char *name = c->t.text + k->name;
+		const struct cat_key_template *t = template_at(c, i);
+		const struct cat_condition_key *k = key_at(c, t->key);
+		const char *name = text_at(c, k->name);
 		size_t fixed = (size_t)t->prefix_len + t->suffix_len;
 
 		if (n <= fixed || (best && fixed <= best_fixed))

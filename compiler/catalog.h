@@ -104,9 +104,17 @@ struct cat_tables {
 	uint32_t key_index_cap;
 	/* Action ids sorted by their names folded to lower case. */
 	const uint32_t *folded_order;
+	/*
+	 * Compiled in, every table lies in one constant block, which
+	 * starts with CATALOG_MARK and the digest. NULL when parsed.
+	 */
+	const void *block;
+	size_t block_len;
 	/* catalog_digest of the catalog file and the global keys file. */
 	uint64_t digest;
 };
+
+#define CATALOG_MARK 0x676f6c617461634dULL	/* "Mcatalog" */
 
 /*
  * Load the catalog file at path, and global-condition-keys.txt beside
@@ -124,6 +132,12 @@ void catalog_free(struct catalog *c);
 
 /* The tables, as the catalog generator writes them out. */
 const struct cat_tables *catalog_tables(const struct catalog *c);
+
+/*
+ * Action ids sorted by their names folded to lower case: the tables'
+ * folded_order, read for use.
+ */
+const uint32_t *catalog_folded_order(const struct catalog *c);
 
 /* Whether the tables are the ones compiled into the binary. */
 bool catalog_is_builtin(const struct catalog *c);

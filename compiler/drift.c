@@ -186,7 +186,7 @@ struct drift_checker *drift_checker_new(struct check_context *cx)
 	dc->cat = cx->cat;
 	/* The catalog's own order and index save sorting 22,000 names. */
 	opt.nactions = catalog_count(dc->cat);
-	opt.sorted = catalog_tables(dc->cat)->folded_order;
+	opt.sorted = catalog_folded_order(dc->cat);
 	if (contain_new(&dc->prover, &opt) < 0)
 		prover_out_of_memory();
 	return dc;

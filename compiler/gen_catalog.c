@@ -43,50 +43,51 @@ static void put_text(FILE *f, const char *s, size_t n)
 	fputs("\"", f);
 }
 
-static void put_u32s(FILE *f, const char *name, const uint32_t *v, size_t n)
+static void put_u32s(FILE *f, const uint32_t *v, size_t n)
 {
 	size_t i;
 
-	fprintf(f, "static const uint32_t %s[%zu] = {", name, n + 1);
+	fputc('{', f);
 	for (i = 0; i < n; i++)
 		fprintf(f, "%s%u,", i % 12 ? " " : "\n\t", v[i]);
 	/* One more, so that an empty table is still a valid array. */
-	fputs("\n\t0\n};\n\n", f);
+	fputs("\n\t0\n},\n", f);
 }
 
-static void write_tables(FILE *f, const struct cat_tables *t,
-			 const char *source)
+/* Declare the block that holds every table, so they lie together. */
+static void put_block_type(FILE *f, const struct cat_tables *t)
+{
+	fputs("static const struct {\n\tuint64_t mark[2];\n", f);
+	fprintf(f, "\tchar text[%u];\n", t->text_len + 1);
+	fprintf(f, "\tstruct cat_service services[%u];\n", t->nservices + 1);
+	fprintf(f, "\tstruct cat_resource_type rtypes[%u];\n", t->nrtypes + 1);
+	fprintf(f, "\tstruct cat_action actions[%u];\n", t->nactions + 1);
+	fprintf(f, "\tstruct cat_condition_key keys[%u];\n", t->nkeys + 1);
+	fprintf(f, "\tstruct cat_key_template templates[%u];\n",
+		t->ntemplates + 1);
+	fprintf(f, "\tuint32_t lists[%u];\n", t->nlists + 1);
+	fprintf(f, "\tuint32_t action_index[%u];\n", t->action_index_cap + 1);
+	fprintf(f, "\tuint32_t key_index[%u];\n", t->key_index_cap + 1);
+	fprintf(f, "\tuint32_t folded_order[%u];\n} block = {\n",
+		t->nactions + 1);
+}
+
+static void put_records(FILE *f, const struct cat_tables *t)
 {
 	uint32_t i;
 
-	fprintf(f, "/*\n * The tables of %s and the global condition keys "
-		"beside it,\n * written by gen_catalog; do not edit.\n */\n",
-		source);
-	fputs("#include \"common.h\"\n#include \"catalog.h\"\n\n", f);
-
-	fprintf(f, "static const char text[%u] =\n", t->text_len + 1);
-	put_text(f, t->text, t->text_len);
-	fputs(";\n\n", f);
-
-	fprintf(f, "static const struct cat_service services[%u] = {\n",
-		t->nservices + 1);
+	fputs("{\n", f);
 	for (i = 0; i < t->nservices; i++) {
 		const struct cat_service *s = &t->services[i];
 
 		fprintf(f, "\t{ %u, %u, %u, %u, %u, %u },\n", s->prefix,
 			s->title, s->first, s->count, s->rtypes, s->nrtypes);
 	}
-	fputs("\t{ 0 }\n};\n\n", f);
-
-	fprintf(f, "static const struct cat_resource_type rtypes[%u] = {\n",
-		t->nrtypes + 1);
+	fputs("\t{ 0 }\n},\n{\n", f);
 	for (i = 0; i < t->nrtypes; i++)
 		fprintf(f, "\t{ %u, %u },\n", t->rtypes[i].name,
 			t->rtypes[i].arn);
-	fputs("\t{ 0 }\n};\n\n", f);
-
-	fprintf(f, "static const struct cat_action actions[%u] = {\n",
-		t->nactions + 1);
+	fputs("\t{ 0 }\n},\n{\n", f);
 	for (i = 0; i < t->nactions; i++) {
 		const struct cat_action *a = &t->actions[i];
 
@@ -94,44 +95,58 @@ static void write_tables(FILE *f, const struct cat_tables *t,
 			a->name, a->service, a->level, a->nrtypes, a->rtypes,
 			a->conditions, a->nconditions);
 	}
-	fputs("\t{ 0 }\n};\n\n", f);
-
-	fprintf(f, "static const struct cat_condition_key keys[%u] = {\n",
-		t->nkeys + 1);
+	fputs("\t{ 0 }\n},\n{\n", f);
 	for (i = 0; i < t->nkeys; i++)
 		fprintf(f, "\t{ %u, %u, %s },\n", t->keys[i].name,
 			t->keys[i].type,
 			t->keys[i].multivalued ? "true" : "false");
-	fputs("\t{ 0 }\n};\n\n", f);
-
-	fprintf(f, "static const struct cat_key_template templates[%u] = {\n",
-		t->ntemplates + 1);
+	fputs("\t{ 0 }\n},\n{\n", f);
 	for (i = 0; i < t->ntemplates; i++)
 		fprintf(f, "\t{ %u, %u, %u },\n", t->templates[i].key,
 			t->templates[i].prefix_len, t->templates[i].suffix_len);
-	fputs("\t{ 0 }\n};\n\n", f);
+	fputs("\t{ 0 }\n},\n", f);
+}
 
-	put_u32s(f, "lists", t->lists, t->nlists);
-	put_u32s(f, "action_index", t->action_index, t->action_index_cap);
-	put_u32s(f, "key_index", t->key_index, t->key_index_cap);
-	put_u32s(f, "folded_order", t->folded_order, t->nactions);
+static void write_tables(FILE *f, const struct cat_tables *t,
+			 const char *source)
+{
+	fprintf(f, "/*\n * The tables of %s and the global condition keys "
+		"beside it,\n * written by gen_catalog; do not edit.\n */\n",
+		source);
+	fputs("#include \"common.h\"\n#include \"catalog.h\"\n\n", f);
+
+	put_block_type(f, t);
+	fprintf(f, "{ 0x%016llxULL, 0x%016llxULL },\n",
+		(unsigned long long)CATALOG_MARK,
+		(unsigned long long)t->digest);
+	put_text(f, t->text, t->text_len);
+	fputs(",\n", f);
+	put_records(f, t);
+	put_u32s(f, t->lists, t->nlists);
+	put_u32s(f, t->action_index, t->action_index_cap);
+	put_u32s(f, t->key_index, t->key_index_cap);
+	put_u32s(f, t->folded_order, t->nactions);
+	fputs("};\n\n", f);
 
 	fputs("const struct cat_tables catalog_builtin = {\n", f);
-	fprintf(f, "\t.text = text,\n\t.text_len = %u,\n\t.origin = %u,\n",
-		t->text_len, t->origin);
-	fprintf(f, "\t.services = services,\n\t.nservices = %u,\n",
+	fprintf(f, "\t.text = block.text,\n\t.text_len = %u,\n"
+		"\t.origin = %u,\n", t->text_len, t->origin);
+	fprintf(f, "\t.services = block.services,\n\t.nservices = %u,\n",
 		t->nservices);
-	fprintf(f, "\t.rtypes = rtypes,\n\t.nrtypes = %u,\n", t->nrtypes);
-	fprintf(f, "\t.actions = actions,\n\t.nactions = %u,\n", t->nactions);
-	fprintf(f, "\t.lists = lists,\n\t.nlists = %u,\n", t->nlists);
-	fprintf(f, "\t.keys = keys,\n\t.nkeys = %u,\n", t->nkeys);
-	fprintf(f, "\t.templates = templates,\n\t.ntemplates = %u,\n",
-		t->ntemplates);
-	fprintf(f, "\t.action_index = action_index,\n"
+	fprintf(f, "\t.rtypes = block.rtypes,\n\t.nrtypes = %u,\n",
+		t->nrtypes);
+	fprintf(f, "\t.actions = block.actions,\n\t.nactions = %u,\n",
+		t->nactions);
+	fprintf(f, "\t.lists = block.lists,\n\t.nlists = %u,\n", t->nlists);
+	fprintf(f, "\t.keys = block.keys,\n\t.nkeys = %u,\n", t->nkeys);
+	fprintf(f, "\t.templates = block.templates,\n"
+		"\t.ntemplates = %u,\n", t->ntemplates);
+	fprintf(f, "\t.action_index = block.action_index,\n"
 		"\t.action_index_cap = %u,\n", t->action_index_cap);
-	fprintf(f, "\t.key_index = key_index,\n\t.key_index_cap = %u,\n",
-		t->key_index_cap);
-	fputs("\t.folded_order = folded_order,\n", f);
+	fprintf(f, "\t.key_index = block.key_index,\n"
+		"\t.key_index_cap = %u,\n", t->key_index_cap);
+	fputs("\t.folded_order = block.folded_order,\n", f);
+	fputs("\t.block = &block,\n\t.block_len = sizeof(block),\n", f);
 	fprintf(f, "\t.digest = 0x%016llxULL,\n};\n",
 		(unsigned long long)t->digest);
 }

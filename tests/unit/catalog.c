@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "catalog.h"
 #include "diag.h"
+#include "pagein.h"
 
 /*
  * The AWS action catalog (compiler/catalog.h) as committed in
@@ -840,6 +841,103 @@ static void test_catalog__builtin_tables_equal_parsed(void)
 	catalog_free(built);
 }
 
+/*
+ * The compiled-in tables are read from the program's file: the copy of
+ * the whole block equals the block, and a mark that the file does not
+ * hold where the block lies leaves the tables to be read in place.
+ */
+static void test_catalog__builtin_block_read_from_program(void)
+{
+	const struct cat_tables *t = &catalog_builtin;
+	uint64_t mark[2] = { CATALOG_MARK, t->digest };
+	uint64_t wrong[2] = { CATALOG_MARK, t->digest ^ 1 };
+	struct pagein *p;
+	const char *copy;
+	uint32_t i;
+
+	CHECK(t->block != NULL);
+	CHECK(pagein_open(t->block, t->block_len, wrong, sizeof(wrong)) ==
+	      NULL);
+	p = pagein_open(t->block, t->block_len, mark, sizeof(mark));
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	/* Strings first, on empty pages, so that many cross a page. */
+	for (i = 0; i < t->nactions; i++) {
+		const char *name = t->text + t->actions[i].name;
+
+		if (strcmp(pagein_string(p, name), name))
+			break;
+	}
+	CHECK_INT(i, t->nactions);
+	copy = pagein_fill(p, t->block, t->block_len);
+	CHECK(!memcmp(copy, t->block, t->block_len));
+	CHECK(pagein_at(p, &t->actions[7], sizeof(t->actions[7])) ==
+	      (const void *)(copy + ((const char *)&t->actions[7] -
+				     (const char *)t->block)));
+	pagein_free(p);
+	pagein_free(NULL);
+}
+
+/*
+ * Every query of the compiled-in catalog, read through the copy,
+ * answers as the parsed catalog does.
+ */
+static void test_catalog__builtin_queries_equal_parsed(void)
+{
+	struct catalog *built = load_committed(), *parsed = NULL;
+	struct capture cap;
+	uint32_t i, k, bad = 0;
+
+	if (!built)
+		return;
+	capture_open(&cap);
+	CHECK_INT(catalog_parse(&parsed, CATALOG_PATH, &cap.d), 0);
+	capture_close(&cap);
+	if (!parsed) {
+		catalog_free(built);
+		return;
+	}
+	for (i = 0; i < catalog_count(parsed); i++) {
+		const struct cat_action *a = catalog_action(built, i);
+		const struct cat_action *b = catalog_action(parsed, i);
+		const char *name = catalog_action_name(parsed, i);
+		const struct cat_action *found =
+			catalog_find_action(built, name);
+
+		bad += strcmp(catalog_action_name(built, i), name) != 0;
+		bad += !found || found->id != i;
+		bad += a->service != b->service || a->level != b->level ||
+		       a->nrtypes != b->nrtypes ||
+		       a->nconditions != b->nconditions;
+		for (k = 0; k < a->nrtypes && k < b->nrtypes; k++)
+			bad += strcmp(catalog_text(built,
+					catalog_action_rtype(built, a, k)->arn),
+				      catalog_text(parsed,
+					catalog_action_rtype(parsed, b, k)->arn))
+			       != 0;
+		for (k = 0; k < a->nconditions && k < b->nconditions; k++)
+			bad += strcmp(catalog_action_key(built, a, k),
+				      catalog_action_key(parsed, b, k)) != 0;
+	}
+	CHECK_INT(bad, 0);
+	CHECK(!memcmp(catalog_folded_order(built),
+		      catalog_folded_order(parsed),
+		      catalog_count(parsed) * sizeof(uint32_t)));
+	CHECK_STR(catalog_source(built), catalog_source(parsed));
+	CHECK(catalog_find_service(built, "S3") != NULL);
+	CHECK_STR(catalog_text(built,
+			       catalog_find_service(built, "S3")->title),
+		  "Amazon S3");
+	CHECK(catalog_find_condition_key(built, "s3:prefix") != NULL);
+	CHECK(catalog_find_condition_key(built,
+					 "aws:RequestTag/team") != NULL);
+	CHECK_STR(catalog_suggest_action(built, "s3:GetObjet"),
+		  "s3:GetObject");
+	catalog_free(parsed);
+	catalog_free(built);
+}
+
 static void read_all(const char *path, struct buf *b)
 {
 	char chunk[4096];
@@ -1106,6 +1204,8 @@ UNIT_MAIN(
 	UNIT_TEST(test_catalog__condition_keys),
 	UNIT_TEST(test_catalog__small_catalog_loads),
 	UNIT_TEST(test_catalog__builtin_tables_equal_parsed),
+	UNIT_TEST(test_catalog__builtin_block_read_from_program),
+	UNIT_TEST(test_catalog__builtin_queries_equal_parsed),
 	UNIT_TEST(test_catalog__changed_file_is_parsed),
 	UNIT_TEST(test_catalog__malformed_files),
 	UNIT_TEST(test_catalog__fifo_is_not_a_regular_file),

@@ -1,0 +1,86 @@
+#ifndef MANDATE_COMPILER_PAGEIN_H
+#define MANDATE_COMPILER_PAGEIN_H
+
+#include <sys/types.h>
+
+/*
+ * Constant data of the program, read from the program's file into
+ * anonymous memory a page at a time, when a page is first needed.
+ *
+ * When a process first touches a page of a mapped file, the kernel
+ * also maps the file's cached pages around it (fault-around), so a
+ * run that looks at a few dozen places in megabytes of tables holds
+ * nearly all of them. Read with pread(2) instead, it holds only the
+ * pages it looks at.
+ *
+ * Callers pass the address of the original data and get its copy.
+ * Every function accepts a NULL pager and then returns the original,
+ * so reading in place stays the fallback. Copies live until
+ * pagein_free.
+ */
+
+#define PAGEIN_SHIFT 12
+#define PAGEIN_PAGE ((size_t)1 << PAGEIN_SHIFT)
+
+struct pagein {
+	const char *start;	/* the original range, rounded down to a page */
+	size_t len;		/* from start, rounded up to a page */
+	size_t end;		/* where the range ends, from start */
+	char *copy;		/* anonymous memory; copy[i] stands for start[i] */
+	uint64_t *loaded;	/* a bit per page */
+	int fd;			/* the program's file */
+	off_t file_off;		/* where start is in it */
+};
+
+/*
+ * Open the range [data, data + len) of the program's constant data.
+ * Its first mark_len bytes must equal mark, which proves that the file
+ * opened holds the range where it was computed to be. Returns NULL
+ * when the file cannot be found or read, or does not hold mark there.
+ */
+struct pagein *pagein_open(const void *data, size_t len, const void *mark,
+			   size_t mark_len);
+void pagein_free(struct pagein *p);
+
+/* Read the pages under [addr, addr + len) and return the copy of addr. */
+const void *pagein_fill(struct pagein *p, const void *addr, size_t len);
+
+/* Read the pages under the string s and return the copy of s. */
+const char *pagein_fill_string(struct pagein *p, const char *s);
+
+static inline bool pagein_has(const struct pagein *p, size_t page)
+{
+	return p->loaded[page / 64] >> (page % 64) & 1;
+}
+
+/* Return the copy of [addr, addr + len). */
+static inline const void *pagein_at(struct pagein *p, const void *addr,
+				    size_t len)
+{
+	size_t off;
+
+	if (!p)
+		return addr;
+	off = (size_t)((const char *)addr - p->start);
+	if (len <= PAGEIN_PAGE && pagein_has(p, off >> PAGEIN_SHIFT) &&
+	    pagein_has(p, (off + len - 1) >> PAGEIN_SHIFT))
+		return p->copy + off;
+	return pagein_fill(p, addr, len);
+}
+
+/* Return the copy of the string s. */
+static inline const char *pagein_string(struct pagein *p, const char *s)
+{
+	size_t off, rest;
+
+	if (!p)
+		return s;
+	off = (size_t)(s - p->start);
+	rest = PAGEIN_PAGE - (off & (PAGEIN_PAGE - 1));
+	if (pagein_has(p, off >> PAGEIN_SHIFT) &&
+	    memchr(p->copy + off, '\0', rest))
+		return p->copy + off;
+	return pagein_fill_string(p, s);
+}
+
+#endif

@@ -57,7 +57,13 @@ static void put_u32s(FILE *f, const uint32_t *v, size_t n)
 /* Declare the block that holds every table, so they lie together. */
 static void put_block_type(FILE *f, const struct cat_tables *t)
 {
-	fputs("static const struct {\n\tuint64_t mark[2];\n", f);
+	/*
+	 * Aligned and sized to whole 64 kB, the fault-around window of
+	 * Linux's default fault_around_bytes, so that a fault on other
+	 * constant data never maps pages of the block.
+	 */
+	fputs("static const struct __attribute__((aligned(65536))) {\n"
+	      "\tuint64_t mark[2];\n", f);
 	fprintf(f, "\tchar text[%u];\n", t->text_len + 1);
 	fprintf(f, "\tstruct cat_service services[%u];\n", t->nservices + 1);
 	fprintf(f, "\tstruct cat_resource_type rtypes[%u];\n", t->nrtypes + 1);

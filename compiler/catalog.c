@@ -43,7 +43,8 @@ struct catalog {
 		size_t nkeys, keys_cap;
 		struct cat_key_template *templates;
 		size_t ntemplates, templates_cap;
-		uint32_t *action_index, *key_index, *folded_order;
+		uint32_t *action_index, *service_index, *key_index;
+		uint32_t *folded_order;
 		bool has_origin;
 	} own;
 	/* Each resource type's template tokenized, on first use. */
@@ -114,10 +115,9 @@ static unsigned char lower(unsigned char ch)
  * other characters together too, which can only cost a collision, as
  * every lookup compares the names after.
  */
-static uint64_t hash_lower(const char *s)
+static uint64_t hash_lower_n(const char *s, size_t n)
 {
 	const uint64_t fold = 0x2020202020202020ULL;
-	size_t n = strlen(s);
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
 	for (; n >= 8; s += 8, n -= 8) {
@@ -129,6 +129,11 @@ static uint64_t hash_lower(const char *s)
 	memcpy(&w, s, n);
 	h = (h ^ (w | fold)) * 0x94d049bb133111ebULL;
 	return h ^ (h >> 29);
+}
+
+static uint64_t hash_lower(const char *s)
+{
+	return hash_lower_n(s, strlen(s));
 }
 
 /* Compare two names folded to lower case, as strcmp does. */
@@ -628,21 +633,60 @@ static int cmp_folded(const void *a, const void *b)
 			c->own.text + c->own.actions[*(const uint32_t *)b].name);
 }
 
+/* Give each service its own table of slots in action_index. */
+static void index_actions(struct catalog *c)
+{
+	uint32_t total = 0, i, id;
+
+	for (i = 0; i < c->own.nservices; i++) {
+		struct cat_service *s = &c->own.services[i];
+
+		s->slots = total;
+		s->nslots = s->count ? index_cap(s->count) : 0;
+		total += s->nslots;
+	}
+	c->own.action_index = xcalloc(total + 1, sizeof(uint32_t));
+	c->t.action_index_cap = total;
+	for (i = 0; i < c->own.nservices; i++) {
+		const struct cat_service *s = &c->own.services[i];
+		uint32_t *table = c->own.action_index + s->slots;
+
+		for (id = s->first; id < s->first + s->count; id++) {
+			size_t slot = (size_t)hash_lower(c->own.text +
+							 c->own.actions[id].name);
+
+			slot &= s->nslots - 1;
+			while (table[slot])
+				slot = (slot + 1) & (s->nslots - 1);
+			table[slot] = id + 1;
+		}
+	}
+}
+
+static void index_services(struct catalog *c)
+{
+	uint32_t cap = index_cap(c->own.nservices), mask = cap - 1, i;
+
+	c->own.service_index = xcalloc(cap, sizeof(uint32_t));
+	c->t.service_index_cap = cap;
+	for (i = 0; i < c->own.nservices; i++) {
+		size_t slot = (size_t)hash_lower(c->own.text +
+						 c->own.services[i].prefix);
+
+		slot &= mask;
+		while (c->own.service_index[slot])
+			slot = (slot + 1) & mask;
+		c->own.service_index[slot] = i + 1;
+	}
+}
+
 /* Build the lookup tables once every record is in, and publish them. */
 static void finish(struct catalog *c)
 {
-	uint32_t cap = index_cap(c->own.nactions), mask = cap - 1, i;
+	uint32_t cap, mask, i;
 
-	c->own.action_index = xcalloc(cap, sizeof(uint32_t));
-	c->t.action_index_cap = cap;
-	for (i = 0; i < c->own.nactions; i++) {
-		size_t slot = (size_t)hash_lower(c->own.text +
-						 c->own.actions[i].name) & mask;
-
-		while (c->own.action_index[slot])
-			slot = (slot + 1) & mask;
-		c->own.action_index[slot] = i + 1;
-	}
+	index_actions(c);
+	index_services(c);
 	cap = index_cap(c->own.nkeys);
 	mask = cap - 1;
 	c->own.key_index = xcalloc(cap, sizeof(uint32_t));
@@ -688,6 +732,7 @@ static void finish(struct catalog *c)
 	c->t.templates = c->own.templates;
 	c->t.ntemplates = (uint32_t)c->own.ntemplates;
 	c->t.action_index = c->own.action_index;
+	c->t.service_index = c->own.service_index;
 	c->t.key_index = c->own.key_index;
 	c->t.folded_order = c->own.folded_order;
 }
@@ -869,6 +914,7 @@ void catalog_free(struct catalog *c)
 	free(c->own.keys);
 	free(c->own.templates);
 	free(c->own.action_index);
+	free(c->own.service_index);
 	free(c->own.key_index);
 	free(c->own.folded_order);
 	pagein_free(c->pages);
@@ -947,6 +993,11 @@ static uint32_t action_slot(const struct catalog *c, size_t i)
 	return read_u32(c, &c->t.action_index[i]);
 }
 
+static uint32_t service_slot(const struct catalog *c, size_t i)
+{
+	return read_u32(c, &c->t.service_index[i]);
+}
+
 static uint32_t key_slot(const struct catalog *c, size_t i)
 {
 	return read_u32(c, &c->t.key_index[i]);
@@ -1014,19 +1065,44 @@ const struct cat_action *catalog_action(const struct catalog *c, uint32_t id)
 	return action_at(c, id);
 }
 
+/* Return the service whose prefix is the n bytes at prefix, or NULL. */
+static const struct cat_service *find_service(const struct catalog *c,
+					      const char *prefix, size_t n)
+{
+	size_t mask = c->t.service_index_cap - 1;
+	size_t i = (size_t)hash_lower_n(prefix, n) & mask;
+	uint32_t slot;
+
+	for (; (slot = service_slot(c, i)); i = (i + 1) & mask) {
+		const struct cat_service *s = service_at(c, slot - 1);
+		const char *name = text_at(c, s->prefix);
+
+		if (!strncasecmp(name, prefix, n) && !name[n])
+			return s;
+	}
+	return NULL;
+}
+
 const struct cat_action *catalog_find_action(const struct catalog *c,
 					     const char *name)
 {
-	size_t mask = c->t.action_index_cap - 1;
-	size_t i = (size_t)hash_lower(name) & mask;
+	const char *colon = strchr(name, ':');
+	const struct cat_service *s;
+	size_t i, mask;
+	uint32_t slot;
 
-	while (action_slot(c, i)) {
-		const struct cat_action *a =
-			action_at(c, action_slot(c, i) - 1);
+	if (!colon)
+		return NULL;
+	s = find_service(c, name, (size_t)(colon - name));
+	if (!s || !s->nslots)
+		return NULL;
+	mask = s->nslots - 1;
+	for (i = (size_t)hash_lower(name) & mask;
+	     (slot = action_slot(c, s->slots + i)); i = (i + 1) & mask) {
+		const struct cat_action *a = action_at(c, slot - 1);
 
 		if (!strcasecmp(text_at(c, a->name), name))
 			return a;
-		i = (i + 1) & mask;
 	}
 	return NULL;
 }
@@ -1034,21 +1110,7 @@ const struct cat_action *catalog_find_action(const struct catalog *c,
 const struct cat_service *catalog_find_service(const struct catalog *c,
 					       const char *prefix)
 {
-	size_t lo = 0, hi = c->t.nservices;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct cat_service *s = service_at(c, mid);
-		int r = strcasecmp(prefix, text_at(c, s->prefix));
-
-		if (!r)
-			return s;
-		if (r < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	return find_service(c, prefix, strlen(prefix));
 }
 
 static size_t add_service_actions(const struct catalog *c,

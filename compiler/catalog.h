@@ -58,6 +58,7 @@ struct cat_service {
 	uint32_t title;			/* "Amazon S3" */
 	uint32_t first, count;		/* its actions' id range */
 	uint32_t rtypes, nrtypes;	/* its resource types' index range */
+	uint32_t slots, nslots;		/* its actions' range of action_index */
 };
 
 struct cat_condition_key {
@@ -79,7 +80,9 @@ struct cat_key_template {
 /*
  * The tables of a catalog, read from its text file or compiled in.
  * Lookups are open-addressing hash tables of index + 1 over names
- * folded to lower case; their sizes are powers of two.
+ * folded to lower case, with linear probing; their sizes are powers of
+ * two. action_index is one such table per service, side by side, so
+ * that the lookups of one service's actions read the same few pages.
  */
 struct cat_tables {
 	const char *text;		/* the string pool */
@@ -98,8 +101,10 @@ struct cat_tables {
 	uint32_t nkeys;
 	const struct cat_key_template *templates;
 	uint32_t ntemplates;
-	const uint32_t *action_index;
+	const uint32_t *action_index;	/* the services' tables, in a row */
 	uint32_t action_index_cap;
+	const uint32_t *service_index;
+	uint32_t service_index_cap;
 	const uint32_t *key_index;
 	uint32_t key_index_cap;
 	/* Action ids sorted by their names folded to lower case. */

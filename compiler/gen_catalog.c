@@ -73,6 +73,8 @@ static void put_block_type(FILE *f, const struct cat_tables *t)
 		t->ntemplates + 1);
 	fprintf(f, "\tuint32_t lists[%u];\n", t->nlists + 1);
 	fprintf(f, "\tuint32_t action_index[%u];\n", t->action_index_cap + 1);
+	fprintf(f, "\tuint32_t service_index[%u];\n",
+		t->service_index_cap + 1);
 	fprintf(f, "\tuint32_t key_index[%u];\n", t->key_index_cap + 1);
 	fprintf(f, "\tuint32_t folded_order[%u];\n} block = {\n",
 		t->nactions + 1);
@@ -86,8 +88,9 @@ static void put_records(FILE *f, const struct cat_tables *t)
 	for (i = 0; i < t->nservices; i++) {
 		const struct cat_service *s = &t->services[i];
 
-		fprintf(f, "\t{ %u, %u, %u, %u, %u, %u },\n", s->prefix,
-			s->title, s->first, s->count, s->rtypes, s->nrtypes);
+		fprintf(f, "\t{ %u, %u, %u, %u, %u, %u, %u, %u },\n",
+			s->prefix, s->title, s->first, s->count, s->rtypes,
+			s->nrtypes, s->slots, s->nslots);
 	}
 	fputs("\t{ 0 }\n},\n{\n", f);
 	for (i = 0; i < t->nrtypes; i++)
@@ -130,6 +133,7 @@ static void write_tables(FILE *f, const struct cat_tables *t,
 	put_records(f, t);
 	put_u32s(f, t->lists, t->nlists);
 	put_u32s(f, t->action_index, t->action_index_cap);
+	put_u32s(f, t->service_index, t->service_index_cap);
 	put_u32s(f, t->key_index, t->key_index_cap);
 	put_u32s(f, t->folded_order, t->nactions);
 	fputs("};\n\n", f);
@@ -149,6 +153,8 @@ static void write_tables(FILE *f, const struct cat_tables *t,
 		"\t.ntemplates = %u,\n", t->ntemplates);
 	fprintf(f, "\t.action_index = block.action_index,\n"
 		"\t.action_index_cap = %u,\n", t->action_index_cap);
+	fprintf(f, "\t.service_index = block.service_index,\n"
+		"\t.service_index_cap = %u,\n", t->service_index_cap);
 	fprintf(f, "\t.key_index = block.key_index,\n"
 		"\t.key_index_cap = %u,\n", t->key_index_cap);
 	fputs("\t.folded_order = block.folded_order,\n", f);

@@ -804,12 +804,14 @@ static void test_catalog__builtin_tables_equal_parsed(void)
 	CHECK_SAME(nkeys);
 	CHECK_SAME(ntemplates);
 	CHECK_SAME(action_index_cap);
+	CHECK_SAME(service_index_cap);
 	CHECK_SAME(key_index_cap);
 	if (a->text_len == b->text_len && a->nservices == b->nservices &&
 	    a->nrtypes == b->nrtypes && a->nactions == b->nactions &&
 	    a->nlists == b->nlists && a->nkeys == b->nkeys &&
 	    a->ntemplates == b->ntemplates &&
 	    a->action_index_cap == b->action_index_cap &&
+	    a->service_index_cap == b->service_index_cap &&
 	    a->key_index_cap == b->key_index_cap) {
 		CHECK_RECORDS(text, a->text_len);
 		CHECK_RECORDS(services, a->nservices);
@@ -817,6 +819,7 @@ static void test_catalog__builtin_tables_equal_parsed(void)
 		CHECK_RECORDS(actions, a->nactions);
 		CHECK_RECORDS(lists, a->nlists);
 		CHECK_RECORDS(action_index, a->action_index_cap);
+		CHECK_RECORDS(service_index, a->service_index_cap);
 		CHECK_RECORDS(key_index, a->key_index_cap);
 		CHECK_RECORDS(folded_order, a->nactions);
 		for (i = 0; i < a->nkeys; i++) {

@@ -27,6 +27,13 @@ struct catalog {
 	 * are needed; NULL when parsed, or when they are read in place.
 	 */
 	struct pagein *pages;
+	/*
+	 * The small tables, read whole on load, as nearly every run needs
+	 * most of their pages: looked up often, they skip the pager.
+	 */
+	const struct cat_service *services;
+	const struct cat_resource_type *rtypes;
+	const uint32_t *service_index;
 	/* The tables' storage, when parsed from the files. */
 	struct {
 		char *text;
@@ -443,8 +450,8 @@ static int add_service(struct reader *r, char **f)
 	    strcmp(c->own.text +
 		   c->own.services[c->own.nservices - 1].prefix, f[1]) >= 0)
 		return reader_error(r, "service '%s' is out of order", f[1]);
-	if (c->own.nservices > UINT16_MAX)
-		return reader_error(r, "more than %u services", UINT16_MAX + 1);
+	if (c->own.nservices >= UINT16_MAX)
+		return reader_error(r, "more than %u services", UINT16_MAX);
 	grow_array((void **)&c->own.services, &c->own.services_cap,
 		   c->own.nservices + 1, sizeof(*c->own.services));
 	s = &c->own.services[c->own.nservices++];
@@ -663,6 +670,16 @@ static void index_actions(struct catalog *c)
 	}
 }
 
+/*
+ * An entry of service_index: the top 16 bits of the prefix's hash, so
+ * that most other prefixes are passed over without reading theirs, then
+ * the service's index + 1.
+ */
+static uint32_t service_entry(uint64_t hash, uint32_t i)
+{
+	return (uint32_t)(hash >> 48) << 16 | (i + 1);
+}
+
 static void index_services(struct catalog *c)
 {
 	uint32_t cap = index_cap(c->own.nservices), mask = cap - 1, i;
@@ -670,14 +687,25 @@ static void index_services(struct catalog *c)
 	c->own.service_index = xcalloc(cap, sizeof(uint32_t));
 	c->t.service_index_cap = cap;
 	for (i = 0; i < c->own.nservices; i++) {
-		size_t slot = (size_t)hash_lower(c->own.text +
-						 c->own.services[i].prefix);
+		uint64_t hash = hash_lower(c->own.text +
+					   c->own.services[i].prefix);
+		size_t slot = (size_t)hash & mask;
 
-		slot &= mask;
 		while (c->own.service_index[slot])
 			slot = (slot + 1) & mask;
-		c->own.service_index[slot] = i + 1;
+		c->own.service_index[slot] = service_entry(hash, i);
 	}
+}
+
+static void read_small_tables(struct catalog *c)
+{
+	c->services = pagein_range(c->pages, c->t.services,
+				   c->t.nservices * sizeof(*c->t.services));
+	c->rtypes = pagein_range(c->pages, c->t.rtypes,
+				 c->t.nrtypes * sizeof(*c->t.rtypes));
+	c->service_index = pagein_range(c->pages, c->t.service_index,
+					c->t.service_index_cap *
+					sizeof(uint32_t));
 }
 
 /* Build the lookup tables once every record is in, and publish them. */
@@ -735,6 +763,7 @@ static void finish(struct catalog *c)
 	c->t.service_index = c->own.service_index;
 	c->t.key_index = c->own.key_index;
 	c->t.folded_order = c->own.folded_order;
+	read_small_tables(c);
 }
 
 /* Return the path of the global keys file beside the catalog at path. */
@@ -873,6 +902,7 @@ fail:
 	return -1;
 }
 
+
 int catalog_load(struct catalog **out, const char *path,
 		 const struct cat_tables *builtin, struct diag *d)
 {
@@ -891,6 +921,7 @@ int catalog_load(struct catalog **out, const char *path,
 		c->pages = pagein_open(builtin->block, builtin->block_len,
 				       mark, sizeof(mark));
 	}
+	read_small_tables(c);
 	*out = c;
 	return 0;
 }
@@ -950,13 +981,13 @@ static const char *text_at(const struct catalog *c, uint32_t off)
 static const struct cat_service *service_at(const struct catalog *c,
 					    uint32_t i)
 {
-	return pagein_at(c->pages, &c->t.services[i], sizeof(c->t.services[i]));
+	return &c->services[i];
 }
 
 static const struct cat_resource_type *rtype_at(const struct catalog *c,
 						uint32_t i)
 {
-	return pagein_at(c->pages, &c->t.rtypes[i], sizeof(c->t.rtypes[i]));
+	return &c->rtypes[i];
 }
 
 static const struct cat_action *action_at(const struct catalog *c,
@@ -995,7 +1026,7 @@ static uint32_t action_slot(const struct catalog *c, size_t i)
 
 static uint32_t service_slot(const struct catalog *c, size_t i)
 {
-	return read_u32(c, &c->t.service_index[i]);
+	return c->service_index[i];
 }
 
 static uint32_t key_slot(const struct catalog *c, size_t i)
@@ -1005,10 +1036,8 @@ static uint32_t key_slot(const struct catalog *c, size_t i)
 
 const uint32_t *catalog_folded_order(const struct catalog *c)
 {
-	if (!c->pages)
-		return c->t.folded_order;
-	return pagein_fill(c->pages, c->t.folded_order,
-			   c->t.nactions * sizeof(uint32_t));
+	return pagein_range(c->pages, c->t.folded_order,
+			    c->t.nactions * sizeof(uint32_t));
 }
 
 const char *catalog_text(const struct catalog *c, uint32_t off)
@@ -1065,38 +1094,16 @@ const struct cat_action *catalog_action(const struct catalog *c, uint32_t id)
 	return action_at(c, id);
 }
 
-/* Return the service whose prefix is the n bytes at prefix, or NULL. */
-static const struct cat_service *find_service(const struct catalog *c,
-					      const char *prefix, size_t n)
+/* Return the action of the service s named name, or NULL. */
+static const struct cat_action *find_in_service(const struct catalog *c,
+						const struct cat_service *s,
+						const char *name)
 {
-	size_t mask = c->t.service_index_cap - 1;
-	size_t i = (size_t)hash_lower_n(prefix, n) & mask;
+	size_t mask = s->nslots - 1, i;
 	uint32_t slot;
 
-	for (; (slot = service_slot(c, i)); i = (i + 1) & mask) {
-		const struct cat_service *s = service_at(c, slot - 1);
-		const char *name = text_at(c, s->prefix);
-
-		if (!strncasecmp(name, prefix, n) && !name[n])
-			return s;
-	}
-	return NULL;
-}
-
-const struct cat_action *catalog_find_action(const struct catalog *c,
-					     const char *name)
-{
-	const char *colon = strchr(name, ':');
-	const struct cat_service *s;
-	size_t i, mask;
-	uint32_t slot;
-
-	if (!colon)
+	if (!s->nslots)
 		return NULL;
-	s = find_service(c, name, (size_t)(colon - name));
-	if (!s || !s->nslots)
-		return NULL;
-	mask = s->nslots - 1;
 	for (i = (size_t)hash_lower(name) & mask;
 	     (slot = action_slot(c, s->slots + i)); i = (i + 1) & mask) {
 		const struct cat_action *a = action_at(c, slot - 1);
@@ -1107,10 +1114,106 @@ const struct cat_action *catalog_find_action(const struct catalog *c,
 	return NULL;
 }
 
+/*
+ * Return the service whose prefix is the n bytes at prefix, or NULL.
+ * With name, return instead that service's action name, which is
+ * looked for in each service whose entry matches, without reading
+ * prefixes: only the right service can hold it.
+ */
+static const void *find_service(const struct catalog *c, const char *prefix,
+				size_t n, const char *name)
+{
+	size_t mask = c->t.service_index_cap - 1;
+	uint64_t hash = hash_lower_n(prefix, n);
+	uint32_t top = (uint32_t)(hash >> 48), entry;
+	size_t i;
+
+	for (i = (size_t)hash & mask; (entry = service_slot(c, i));
+	     i = (i + 1) & mask) {
+		const struct cat_service *s;
+		const char *text;
+
+		if (entry >> 16 != top)
+			continue;
+		s = service_at(c, (entry & 0xffff) - 1);
+		if (name) {
+			const struct cat_action *a =
+				find_in_service(c, s, name);
+
+			if (a)
+				return a;
+			continue;
+		}
+		text = text_at(c, s->prefix);
+		if (!strncasecmp(text, prefix, n) && !text[n])
+			return s;
+	}
+	return NULL;
+}
+
+const struct cat_action *catalog_find_action(const struct catalog *c,
+					     const char *name)
+{
+	const char *colon = strchr(name, ':');
+
+	if (!colon)
+		return NULL;
+	return find_service(c, name, (size_t)(colon - name), name);
+}
+
 const struct cat_service *catalog_find_service(const struct catalog *c,
 					       const char *prefix)
 {
-	return find_service(c, prefix, strlen(prefix));
+	return find_service(c, prefix, strlen(prefix), NULL);
+}
+
+/*
+ * The records of one service's actions, read at once, with their names
+ * or their lists when asked for: for loops over a whole service.
+ */
+struct service_view {
+	const struct cat_action *actions;	/* [0] is the first action */
+	const char *text;			/* the pool, from its start */
+	const uint32_t *lists;			/* the lists, from their start */
+};
+
+static void view_service(const struct catalog *c, const struct cat_service *s,
+			 bool names, bool lists, struct service_view *v)
+{
+	uint32_t lo = UINT32_MAX, hi = 0, i;
+
+	v->text = pagein_base(c->pages, c->t.text);
+	v->lists = pagein_base(c->pages, c->t.lists);
+	if (!s->count) {
+		v->actions = NULL;
+		return;
+	}
+	v->actions = pagein_range(c->pages, &c->t.actions[s->first],
+				       s->count * sizeof(struct cat_action));
+	if (names) {
+		for (i = 0; i < s->count; i++) {
+			lo = v->actions[i].name < lo ? v->actions[i].name : lo;
+			hi = v->actions[i].name > hi ? v->actions[i].name : hi;
+		}
+		pagein_range(c->pages, c->t.text + lo, hi - lo);
+		text_at(c, hi);
+	}
+	if (lists) {
+		lo = UINT32_MAX;
+		hi = 0;
+		for (i = 0; i < s->count; i++) {
+			const struct cat_action *a = &v->actions[i];
+
+			if (!a->nrtypes)
+				continue;
+			lo = a->rtypes < lo ? a->rtypes : lo;
+			hi = a->rtypes + a->nrtypes > hi ? a->rtypes + a->nrtypes
+							 : hi;
+		}
+		if (hi)
+			pagein_range(c->pages, &c->t.lists[lo],
+					  (hi - lo) * sizeof(uint32_t));
+	}
 }
 
 static size_t add_service_actions(const struct catalog *c,
@@ -1118,14 +1221,15 @@ static size_t add_service_actions(const struct catalog *c,
 				  const char *pattern, bool all,
 				  struct actset *out)
 {
+	struct service_view v;
 	size_t n = 0;
-	uint32_t id;
+	uint32_t i;
 
-	for (id = s->first; id < s->first + s->count; id++) {
-		if (!all && !match_action(pattern,
-					  text_at(c, action_at(c, id)->name)))
+	view_service(c, s, !all, false, &v);
+	for (i = 0; i < s->count; i++) {
+		if (!all && !match_action(pattern, v.text + v.actions[i].name))
 			continue;
-		actset_add(out, id);
+		actset_add(out, s->first + i);
 		n++;
 	}
 	return n;
@@ -1322,23 +1426,25 @@ uint32_t catalog_expand_level(const struct catalog *c,
 	bool everything = !strcmp(pattern, "*");
 	bool *overlaps = xcalloc(svc->nrtypes + 1, sizeof(bool));
 	struct catalog *mc = everything ? NULL : use_pattern(c, pattern);
-	uint32_t id, n = 0, i;
+	struct service_view v;
+	uint32_t n = 0, i;
 
 	/* Each resource type is compared with the pattern once. */
 	for (i = 0; i < svc->nrtypes; i++)
 		overlaps[i] = everything ||
 			      template_overlap(mc, svc->rtypes + i);
-	for (id = svc->first; id < svc->first + svc->count; id++) {
-		const struct cat_action *a = action_at(c, id);
+	view_service(c, svc, false, true, &v);
+	for (i = 0; i < svc->count; i++) {
+		const struct cat_action *a = &v.actions[i];
 		bool applies = everything;
 		uint32_t k;
 
 		if (!(a->level & levels))
 			continue;
 		for (k = 0; k < a->nrtypes && !applies; k++)
-			applies = overlaps[list_at(c, a->rtypes + k) -
+			applies = overlaps[v.lists[a->rtypes + k] -
 					   svc->rtypes];
-		if (applies && actset_add(out, id))
+		if (applies && actset_add(out, svc->first + i))
 			n++;
 	}
 	free(overlaps);

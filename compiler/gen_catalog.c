@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "pagein.h"
 
 /* Write s as the body of a C string literal, in lines of about 100. */
 static void put_text(FILE *f, const char *s, size_t n)
@@ -163,6 +164,27 @@ static void write_tables(FILE *f, const struct cat_tables *t,
 		(unsigned long long)t->digest);
 }
 
+/*
+ * Report a string of the pool that is a page long or more, which the
+ * program could not read through its pager (pagein_string).
+ */
+static bool long_string(const struct cat_tables *t)
+{
+	uint32_t off = 0;
+
+	while (off < t->text_len) {
+		size_t n = strlen(t->text + off);
+
+		if (n + 1 >= PAGEIN_PAGE) {
+			fprintf(stderr, "gen_catalog: the string at offset %u "
+				"is %zu bytes long, more than a page\n", off, n);
+			return true;
+		}
+		off += (uint32_t)n + 1;
+	}
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	const char *out_path;
@@ -186,6 +208,8 @@ int main(int argc, char **argv)
 			argv[1]);
 		return 2;
 	}
+	if (long_string(catalog_tables(c)))
+		return 2;
 	f = fopen(out_path, "w");
 	if (!f) {
 		fprintf(stderr, "gen_catalog: %s: %s\n", out_path,

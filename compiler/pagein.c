@@ -120,7 +120,7 @@ struct pagein *pagein_open(const void *data, size_t len, const void *mark,
 	p->len = pages << PAGEIN_SHIFT;
 	p->end = head + len;
 	p->copy = copy;
-	p->loaded = xcalloc((pages + 63) / 64, sizeof(uint64_t));
+	p->loaded = xcalloc(pages / 64 + 1, sizeof(uint64_t));
 	p->fd = fd;
 	p->file_off = pl.file_off - (off_t)head;
 	return p;
@@ -181,19 +181,18 @@ const void *pagein_fill(struct pagein *p, const void *addr, size_t len)
 
 const char *pagein_fill_string(struct pagein *p, const char *s)
 {
-	size_t off = (size_t)(s - p->start), at = off;
+	size_t off = (size_t)(s - p->start);
+	size_t rest = PAGEIN_PAGE - (off & (PAGEIN_PAGE - 1));
 
-	if (off >= p->len)
-		BUG("pagein: string at %zu outside %zu", off, p->len);
-	for (;;) {
-		size_t page = at >> PAGEIN_SHIFT;
-		size_t rest = ((page + 1) << PAGEIN_SHIFT) - at;
-
-		pagein_fill(p, p->start + at, rest);
-		if (memchr(p->copy + at, '\0', rest))
-			return p->copy + off;
-		at += rest;
-		if (at >= p->len)
-			BUG("pagein: string at %zu has no end", off);
-	}
+	if (off >= p->end)
+		BUG("pagein: string at %zu outside %zu", off, p->end);
+	pagein_fill(p, s, rest);
+	if (memchr(p->copy + off, '\0', rest))
+		return p->copy + off;
+	/* Shorter than a page, the string ends on the next one. */
+	rest = p->end - off < PAGEIN_PAGE ? p->end - off : PAGEIN_PAGE;
+	pagein_fill(p, s, rest);
+	if (!memchr(p->copy + off, '\0', rest))
+		BUG("pagein: string at %zu is a page long or more", off);
+	return p->copy + off;
 }

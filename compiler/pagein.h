@@ -27,7 +27,7 @@ struct pagein {
 	size_t len;		/* from start, rounded up to a page */
 	size_t end;		/* where the range ends, from start */
 	char *copy;		/* anonymous memory; copy[i] stands for start[i] */
-	uint64_t *loaded;	/* a bit per page */
+	uint64_t *loaded;	/* a bit per page, and one past the last */
 	int fd;			/* the program's file */
 	off_t file_off;		/* where start is in it */
 };
@@ -45,8 +45,23 @@ void pagein_free(struct pagein *p);
 /* Read the pages under [addr, addr + len) and return the copy of addr. */
 const void *pagein_fill(struct pagein *p, const void *addr, size_t len);
 
-/* Read the pages under the string s and return the copy of s. */
+/*
+ * Read the pages under the string s, shorter than a page, and return
+ * the copy of s.
+ */
 const char *pagein_fill_string(struct pagein *p, const char *s);
+
+/*
+ * Return the copy of addr without reading it: for indexing from a base,
+ * as in base[i], once the pages under base[i] are read.
+ */
+static inline const void *pagein_base(const struct pagein *p,
+				      const void *addr)
+{
+	if (!p)
+		return addr;
+	return p->copy + ((const char *)addr - p->start);
+}
 
 static inline bool pagein_has(const struct pagein *p, size_t page)
 {
@@ -68,17 +83,28 @@ static inline const void *pagein_at(struct pagein *p, const void *addr,
 	return pagein_fill(p, addr, len);
 }
 
-/* Return the copy of the string s. */
+/* Return the copy of [addr, addr + len) of any length. */
+static inline const void *pagein_range(struct pagein *p, const void *addr,
+				       size_t len)
+{
+	return p ? pagein_fill(p, addr, len) : addr;
+}
+
+/*
+ * Return the copy of the string s, which must be shorter than a page:
+ * when its page and the next are read, so is all of it.
+ */
 static inline const char *pagein_string(struct pagein *p, const char *s)
 {
-	size_t off, rest;
+	size_t off, page;
 
 	if (!p)
 		return s;
 	off = (size_t)(s - p->start);
-	rest = PAGEIN_PAGE - (off & (PAGEIN_PAGE - 1));
-	if (pagein_has(p, off >> PAGEIN_SHIFT) &&
-	    memchr(p->copy + off, '\0', rest))
+	page = off >> PAGEIN_SHIFT;
+	if (pagein_has(p, page) &&
+	    (pagein_has(p, page + 1) ||
+	     memchr(p->copy + off, '\0', PAGEIN_PAGE - (off & (PAGEIN_PAGE - 1)))))
 		return p->copy + off;
 	return pagein_fill_string(p, s);
 }

@@ -34,8 +34,14 @@ static const struct {
 _Static_assert(sizeof(void *) == sizeof(pcre2.compile),
 	       "function pointers differ in size from void *");
 
+/* Say once per run how to get PCRE2, after the first error. */
 static void note_install(struct diag *d)
 {
+	static bool noted;
+
+	if (noted)
+		return;
+	noted = true;
 	diag_plain(d, DIAG_NOTE, "a gate's owner_pattern and "
 		   "agent_name_pattern are compiled with PCRE2, so install "
 		   "the PCRE2 release that provides " PCRE2_SONAME ", or build "

@@ -563,8 +563,8 @@ static struct loc string_byte_loc(const struct loc *lit, size_t offset)
 
 /*
  * Compile a gate pattern now, so a bad one is reported where written,
- * at the character PCRE2 names. This loads PCRE2, which runs without a
- * gate pattern never do.
+ * at the character PCRE2 names. PCRE2 is loaded here and in
+ * rules_spec.c only, so runs without a gate pattern never map it.
  */
 static void check_pattern(struct parser *p, const struct sval *s,
 			  const char *field)

@@ -5,11 +5,11 @@
 #include <pcre2.h>
 
 /*
- * text_matches_address_pattern against PCRE2 itself, compiled and
- * matched as rules_spec.c did before the check was written in C: the
- * pattern with PCRE2_UTF alone, the subject NUL-terminated, and any
- * negative return of pcre2_match (no match, or a subject that is not
- * valid UTF-8) taken as no match.
+ * text_matches_address_pattern against PCRE2 itself, used as
+ * rules_spec.c used it before the check was written in C. The pattern
+ * is compiled with PCRE2_UTF alone and the subject is NUL-terminated.
+ * Any negative return of pcre2_match (no match, or a subject that is
+ * not valid UTF-8) counts as no match.
  */
 #define ADDRESS_PATTERN "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"
 
@@ -177,7 +177,7 @@ static void join_pieces(char *out, const size_t *digits, size_t n)
 }
 
 /*
- * Every string of 0 to SHORT_MAX pieces (271,453 of them), which holds
+ * Every string of 0 to SHORT_MAX pieces (271,453 of them), which covers
  * each shape of a short address and of its near misses.
  */
 static void test_address_pattern__every_short_string(void)
@@ -204,7 +204,7 @@ static void test_address_pattern__every_short_string(void)
 		}
 	}
 	CHECK_INT(total, 271453);
-	/* X@Y.Z, each letter one of a, b, é and '.': 4 * 4 * 4 */
+	/* X@Y.Z, each of X, Y and Z one of a, b, é and '.': 4 * 4 * 4 */
 	CHECK_INT(matched, 64);
 out:
 	oracle_release(&o);

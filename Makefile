@@ -26,8 +26,10 @@ STDLIBDIR = $(PREFIX)/share/mandate/stdlib
 MANDIR = $(PREFIX)/share/man
 
 PKGS = libcjson libpcre2-8 libgit2
-# libgit2 is not linked: mandate diff loads it with dlopen (gitlib.c).
-LINK_PKGS = $(filter-out libgit2,$(PKGS))
+# libgit2 and PCRE2 are not linked but loaded with dlopen: libgit2 by
+# mandate diff (gitlib.c), PCRE2 for a gate's owner_pattern or
+# agent_name_pattern (pcrelib.c).
+LINK_PKGS = $(filter-out libgit2 libpcre2-8,$(PKGS))
 
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wwrite-strings -Wvla -Wformat=2 -Wno-format-nonliteral
@@ -48,9 +50,12 @@ TEST_TOOLS_STAMP = $(BUILD)/.test-tools-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # dlopen is in libdl before glibc 2.34, in libc from then on.
 PKG_LIBS = $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null) -ldl
-# Expanded only when gitlib.o is compiled. Without a soname the define is
-# left out and gitlib.c stops with #error.
-LIBGIT2_SONAME = $(shell sh scripts/libgit2-soname.sh $(CC))
+# Expanded only when gitlib.o or pcrelib.o is compiled. Without a soname
+# the define is left out and the file stops with #error.
+LIBGIT2_SONAME = $(shell sh scripts/soname.sh libgit2 git2 $(CC))
+PCRE2_SONAME = $(shell sh scripts/soname.sh libpcre2-8 pcre2-8 $(CC))
+# Only the unit test that compares a C check with PCRE2 links PCRE2.
+PCRE2_LIBS = $(shell pkg-config --libs libpcre2-8 2>/dev/null)
 
 COMPILER_SRCS = $(filter-out compiler/main.c compiler/gen_catalog.c,\
 	$(wildcard compiler/*.c))
@@ -107,13 +112,18 @@ $(BUILD)/%.o: %.c $(DEPS_STAMP) | $(GEN_HEADERS)
 $(BUILD)/compiler/gitlib.o: ALL_CFLAGS += \
 	$(if $(LIBGIT2_SONAME),-DLIBGIT2_SONAME='"$(LIBGIT2_SONAME)"')
 
-# Rewritten only when the soname changes, as after an upgrade of libgit2,
-# so that gitlib.o is compiled again with the new one.
+$(BUILD)/compiler/pcrelib.o: ALL_CFLAGS += \
+	$(if $(PCRE2_SONAME),-DPCRE2_SONAME='"$(PCRE2_SONAME)"')
+
+# Rewritten only when the soname changes, as after an upgrade of the
+# library, so that the object that loads it is compiled again.
 $(BUILD)/compiler/gitlib.o: $(BUILD)/libgit2-soname
-$(BUILD)/libgit2-soname: FORCE
+$(BUILD)/compiler/pcrelib.o: $(BUILD)/pcre2-soname
+SONAME_libgit2 = $(LIBGIT2_SONAME)
+SONAME_pcre2 = $(PCRE2_SONAME)
+$(BUILD)/libgit2-soname $(BUILD)/pcre2-soname: $(BUILD)/%-soname: FORCE
 	@mkdir -p $(BUILD)
-	@echo '$(LIBGIT2_SONAME)' | cmp -s - $@ || \
-		echo '$(LIBGIT2_SONAME)' >$@
+	@echo '$(SONAME_$*)' | cmp -s - $@ || echo '$(SONAME_$*)' >$@
 
 .PHONY: FORCE
 
@@ -143,7 +153,9 @@ $(BUILD)/mandate: $(MAIN_OBJ) $(CATALOG_OBJ) $(BUILD)/libmandate-core.a
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/unit.o \
 		$(CATALOG_OBJ) $(BUILD)/libmandate-core.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(UNIT_LIBS) -lm
+
+$(BUILD)/tests/unit/address_pattern: UNIT_LIBS = $(PCRE2_LIBS)
 
 # The tests also need npm and the SARIF Multitool, which building does not.
 $(TEST_TOOLS_STAMP): scripts/install-deps.sh

@@ -1,12 +1,11 @@
 #include "common.h"
 #include "build.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
-#include <pcre2.h>
 
 #include "diag.h"
 #include "finding.h"
+#include "pcrelib.h"
 
 /* Field names of each block, for "did you mean" notes. */
 static const char *const agent_fields[] = {
@@ -564,7 +563,8 @@ static struct loc string_byte_loc(const struct loc *lit, size_t offset)
 
 /*
  * Compile a gate pattern now, so a bad one is reported where written,
- * at the character PCRE2 names.
+ * at the character PCRE2 names. PCRE2 is loaded here and in
+ * rules_spec.c only, so runs without a gate pattern never map it.
  */
 static void check_pattern(struct parser *p, const struct sval *s,
 			  const char *field)
@@ -575,15 +575,15 @@ static void check_pattern(struct parser *p, const struct sval *s,
 	struct loc at;
 	int code;
 
-	if (!s->s)
+	if (!s->s || pcrelib_load(p->d, &s->loc, field) < 0)
 		return;
-	re = pcre2_compile((PCRE2_SPTR)s->s, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+	re = pcre2.compile((PCRE2_SPTR)s->s, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
 			   &code, &offset, NULL);
 	if (re) {
-		pcre2_code_free(re);
+		pcre2.code_free(re);
 		return;
 	}
-	pcre2_get_error_message(code, msg, sizeof(msg));
+	pcre2.get_error_message(code, msg, sizeof(msg));
 	at = string_byte_loc(&s->loc, offset);
 	error_at(p, &at, "invalid regular expression in '%s': %s", field,
 		 (const char *)msg);

@@ -96,6 +96,16 @@ bool text_is_placeholder(const char *text);
 bool text_is_email(const char *s);
 
 /*
+ * Return whether s matches ^[^@\s]+@[^@\s]+\.[^@\s]+$ as PCRE2 matches
+ * it with PCRE2_UTF and no other option: s is valid UTF-8 (a subject
+ * that is not fails to match), has no ASCII white space and one '@'
+ * with text before it, the part after it has a '.' with text on both
+ * sides, and one final newline is allowed, as '$' matches before it.
+ * This is the check of an owner's address (rule MND103).
+ */
+bool text_matches_address_pattern(const char *s);
+
+/*
  * Return the length in bytes (1 to 4) of the UTF-8 character at the
  * start of the n bytes at s. Returns 0 for a stray continuation byte,
  * a truncated sequence, an overlong form, a surrogate or a code point

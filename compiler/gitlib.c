@@ -10,7 +10,7 @@
  * belong to, so the library loaded has the ABI that git2.h describes.
  */
 #ifndef LIBGIT2_SONAME
-#error "LIBGIT2_SONAME is undefined: scripts/libgit2-soname.sh found no libgit2.so with a soname; install libgit2's development files (libgit2-dev on Debian)"
+#error "LIBGIT2_SONAME is undefined: scripts/soname.sh found no libgit2.so with a soname; install libgit2's development files (libgit2-dev on Debian)"
 #endif
 
 struct gitlib git;

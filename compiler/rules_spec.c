@@ -1,13 +1,12 @@
 #include "common.h"
 #include "rules.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <ctype.h>
 #include <strings.h>
 
 #include "buf.h"
 #include "match.h"
+#include "pcrelib.h"
 
 /* A justification shorter than this cannot say why an agent exists. */
 #define JUSTIFICATION_MIN 20
@@ -16,8 +15,7 @@ struct spec_checker {
 	struct check_context *cx;
 	pcre2_code *owner_re;
 	pcre2_code *name_re;
-	pcre2_code *email_re;
-	pcre2_match_data *md;
+	pcre2_match_data *md;	/* NULL unless a pattern is set */
 };
 
 void gate_settings_from_unit(struct gate_settings *g,
@@ -36,7 +34,10 @@ void gate_settings_from_unit(struct gate_settings *g,
 		g->max_rotation = u->gate.max_rotation.seconds;
 }
 
-/* Compile a gate pattern, reporting PCRE2's message at the string. */
+/*
+ * Compile a gate pattern, loading PCRE2 first, and report PCRE2's
+ * message at the string.
+ */
 static int compile_pattern(pcre2_code **out, const struct sval *s,
 			   const char *field, struct diag *d)
 {
@@ -47,20 +48,23 @@ static int compile_pattern(pcre2_code **out, const struct sval *s,
 	*out = NULL;
 	if (!s->s)
 		return 0;
-	*out = pcre2_compile((PCRE2_SPTR)s->s, PCRE2_ZERO_TERMINATED,
+	if (pcrelib_load(d, &s->loc, field) < 0)
+		return -1;
+	*out = pcre2.compile((PCRE2_SPTR)s->s, PCRE2_ZERO_TERMINATED,
 			     PCRE2_UTF, &code, &offset, NULL);
 	if (*out)
 		return 0;
-	pcre2_get_error_message(code, msg, sizeof(msg));
+	pcre2.get_error_message(code, msg, sizeof(msg));
 	diag_at(d, DIAG_ERROR, &s->loc, "invalid %s at offset %zu: %s", field,
 		(size_t)offset, (const char *)msg);
 	return -1;
 }
 
+/* A subject that is not valid UTF-8 makes pcre2_match fail: no match. */
 static bool re_matches(struct spec_checker *sc, pcre2_code *re,
 		       const char *s)
 {
-	return pcre2_match(re, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, 0,
+	return pcre2.match(re, (PCRE2_SPTR)s, PCRE2_ZERO_TERMINATED, 0, 0,
 			   sc->md, NULL) >= 0;
 }
 
@@ -82,7 +86,7 @@ static void check_owner(struct spec_checker *sc, const struct agent *a,
 			     name_of(a), role);
 		return;
 	}
-	if (!re_matches(sc, sc->email_re, owner->s)) {
+	if (!text_matches_address_pattern(owner->s)) {
 		findings_add(f, "MND103", &owner->loc, name_of(a), NULL,
 			     "%s owner '%s' is not an email address", role,
 			     owner->s);
@@ -535,23 +539,23 @@ static int check_approvers(struct spec_checker *sc, struct diag *d)
 
 int rules_spec_run(struct check_context *cx, struct diag *d)
 {
-	struct spec_checker sc = { cx, NULL, NULL, NULL, NULL };
+	struct spec_checker sc = { cx, NULL, NULL, NULL };
 	const struct gate *gate = &cx->unit->gate;
-	struct sval email = { "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", { 0 } };
 	size_t i, j;
 	int ret = 0;
 
 	if (compile_pattern(&sc.owner_re, &gate->owner_pattern,
 			    "owner_pattern", d) < 0 ||
 	    compile_pattern(&sc.name_re, &gate->agent_name_pattern,
-			    "agent_name_pattern", d) < 0 ||
-	    compile_pattern(&sc.email_re, &email, "address pattern", d) < 0) {
+			    "agent_name_pattern", d) < 0) {
 		ret = -1;
 		goto out;
 	}
-	sc.md = pcre2_match_data_create(4, NULL);
-	if (!sc.md)
-		BUG("cannot allocate PCRE2 match data");
+	if (sc.owner_re || sc.name_re) {
+		sc.md = pcre2.match_data_create(4, NULL);
+		if (!sc.md)
+			BUG("cannot allocate PCRE2 match data");
+	}
 
 	for (i = 0; i < cx->prog->nagents; i++) {
 		const struct xagent *xa = &cx->prog->agents[i];
@@ -568,9 +572,12 @@ int rules_spec_run(struct check_context *cx, struct diag *d)
 	}
 	ret = check_approvers(&sc, d);
 out:
-	pcre2_match_data_free(sc.md);
-	pcre2_code_free(sc.owner_re);
-	pcre2_code_free(sc.name_re);
-	pcre2_code_free(sc.email_re);
+	/* PCRE2 is loaded when any of these is set. */
+	if (sc.md)
+		pcre2.match_data_free(sc.md);
+	if (sc.owner_re)
+		pcre2.code_free(sc.owner_re);
+	if (sc.name_re)
+		pcre2.code_free(sc.name_re);
 	return ret;
 }

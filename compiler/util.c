@@ -171,6 +171,48 @@ bool text_is_email(const char *s)
 	return dot && dot[1];
 }
 
+/*
+ * \s of PCRE2 without PCRE2_UCP: HT, LF, VT, FF, CR and space, the white
+ * space of the "C" locale (pcre2pattern(3) of PCRE2 10.42). No character
+ * above U+007F is in it, so NEL and NO-BREAK SPACE match [^@\s].
+ */
+static bool is_pcre2_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+bool text_matches_address_pattern(const char *s)
+{
+	size_t n = strlen(s), at = 0, i;
+	bool seen_at = false;
+
+	if (!utf8_valid(s))
+		return false;
+	if (n > 0 && s[n - 1] == '\n')
+		n--;
+	for (i = 0; i < n; i++) {
+		if (is_pcre2_space(s[i]))
+			return false;
+		if (s[i] == '@') {
+			if (seen_at)
+				return false;
+			seen_at = true;
+			at = i;
+		}
+	}
+	if (!seen_at || at == 0)
+		return false;
+
+	/*
+	 * A '.' byte is never part of a longer UTF-8 sequence, and any
+	 * byte beside it belongs to at least one character.
+	 */
+	for (i = at + 2; i + 1 < n; i++)
+		if (s[i] == '.')
+			return true;
+	return false;
+}
+
 size_t utf8_char_len(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;

@@ -15,8 +15,10 @@ FUZZ=false
 [ "${1:-}" = --test-tools ] && TEST_TOOLS=true
 [ "${1:-}" = --fuzz ] && FUZZ=true
 
+# libpcre2-dev contains pcre2.h for the build; libpcre2-8-0 contains the
+# library that a run loads with dlopen, which no link records.
 PACKAGES="gcc make flex bison pkg-config libcjson-dev libgit2-dev \
-libpcre2-dev jq groff-base libxml2-utils"
+libpcre2-dev libpcre2-8-0 jq groff-base libxml2-utils"
 # libclang-rt-dev contains libFuzzer and the sanitizer runtimes for clang.
 $FUZZ && PACKAGES="$PACKAGES clang libclang-rt-dev"
 

@@ -3,13 +3,13 @@
 # then stops with exit 2, naming the library and the loader's reason.
 . tests/cli/lib.sh
 
-SONAME=$(sh scripts/libgit2-soname.sh "${CC:-cc}")
+SONAME=$(sh scripts/soname.sh libgit2 git2 "${CC:-cc}")
 export GIT_AUTHOR_NAME=tester GIT_AUTHOR_EMAIL=tester@example.com
 export GIT_COMMITTER_NAME=tester GIT_COMMITTER_EMAIL=tester@example.com
 export GIT_CONFIG_NOSYSTEM=1 HOME=$TMP
 
 case_name "libgit2 soname found"
-[ -n "$SONAME" ] || fail "scripts/libgit2-soname.sh printed no soname"
+[ -n "$SONAME" ] || fail "scripts/soname.sh printed no soname for libgit2"
 
 case_name "binary links neither libgit2 nor libcrypto"
 ldd "$MANDATE" >"$TMP/ldd" 2>&1 || fail "ldd $MANDATE failed"

@@ -799,7 +799,7 @@ static uint64_t digest_word(uint64_t h, uint64_t w)
 
 static int digest_file(const char *path, uint64_t *h)
 {
-	unsigned char buf[1 << 16];
+	unsigned char buf[1 << 14];
 	size_t have = 0, total = 0, i;
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Where a range of constant data lies in the file of its object. */
+/* The position of a range of constant data in the file of its object. */
 struct place {
 	uintptr_t addr;
 	size_t len;
@@ -28,7 +28,7 @@ static int find_segment(struct dl_phdr_info *info, size_t size UNUSED,
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 		uintptr_t seg = (uintptr_t)info->dlpi_addr + ph->p_vaddr;
 
-		/* Only bytes the file holds, not zeroed memory after them. */
+		/* Only bytes the file contains, not the zeroed memory after them. */
 		if (ph->p_type != PT_LOAD || pl->addr < seg ||
 		    pl->addr - seg > ph->p_filesz ||
 		    ph->p_filesz - (pl->addr - seg) < pl->len)
@@ -112,7 +112,7 @@ struct pagein *pagein_open(const void *data, size_t len, const void *mark,
 		close(fd);
 		return NULL;
 	}
-	/* A huge page would make a first read hold 2 MB. */
+	/* A transparent huge page would make the first read fault in 2 MB. */
 	madvise(copy, pages << PAGEIN_SHIFT, MADV_NOHUGEPAGE);
 
 	p = xcalloc(1, sizeof(*p));
@@ -137,10 +137,10 @@ void pagein_free(struct pagein *p)
 }
 
 /*
- * Read pages first to last - 1, which are not loaded. The file is the
- * running program, which cannot change under it. Should a read still
- * fail, the pages are copied from the original, which costs only
- * memory.
+ * Read pages first to last - 1, which are not loaded yet. Linux refuses
+ * writes to the file of a running program (ETXTBSY), so the file cannot
+ * change. If a read fails anyway, the pages are copied from the mapped
+ * original, which costs only memory.
  */
 static void load(struct pagein *p, size_t first, size_t last)
 {

@@ -8,15 +8,15 @@
  * anonymous memory a page at a time, when a page is first needed.
  *
  * When a process first touches a page of a mapped file, the kernel
- * also maps the file's cached pages around it (fault-around), so a
- * run that looks at a few dozen places in megabytes of tables holds
- * nearly all of them. Read with pread(2) instead, it holds only the
- * pages it looks at.
+ * also maps the cached pages of the file around it (fault-around). A
+ * run that reads a few dozen places in megabytes of tables then has
+ * nearly all of them resident. Read with pread(2) instead, only the
+ * pages it reads are resident.
  *
- * Callers pass the address of the original data and get its copy.
- * Every function accepts a NULL pager and then returns the original,
- * so reading in place stays the fallback. Copies live until
- * pagein_free.
+ * Callers pass the address of the original data and get its copy,
+ * which lives until pagein_free. pagein_at, pagein_range, pagein_string
+ * and pagein_base accept a NULL pager and then return the original, so
+ * reading in place remains the fallback.
  */
 
 #define PAGEIN_SHIFT 12
@@ -26,7 +26,7 @@ struct pagein {
 	const char *start;	/* the original range, rounded down to a page */
 	size_t len;		/* from start, rounded up to a page */
 	size_t end;		/* where the range ends, from start */
-	char *copy;		/* anonymous memory; copy[i] stands for start[i] */
+	char *copy;		/* anonymous memory; copy[i] is start[i] */
 	uint64_t *loaded;	/* a bit per page, and one past the last */
 	int fd;			/* the program's file */
 	off_t file_off;		/* where start is in it */
@@ -34,9 +34,9 @@ struct pagein {
 
 /*
  * Open the range [data, data + len) of the program's constant data.
- * Its first mark_len bytes must equal mark, which proves that the file
- * opened holds the range where it was computed to be. Returns NULL
- * when the file cannot be found or read, or does not hold mark there.
+ * Its first mark_len bytes must equal mark, which shows that the file
+ * opened contains the range at the offset computed. Returns NULL when
+ * the file cannot be found or read, or has other bytes there.
  */
 struct pagein *pagein_open(const void *data, size_t len, const void *mark,
 			   size_t mark_len);

@@ -820,6 +820,7 @@ static int read_list(struct gaad *g, const struct json_object_scan *scan,
 			ret = -1;
 		cJSON_Delete(v);
 		json_scratch_reset();
+		source_release_before(g->src, span.off + span.len);
 	}
 	return ret;
 }

@@ -1226,11 +1226,12 @@ static void report_fault(struct diag *d, struct source *src,
 	diag_at(d, DIAG_ERROR, &loc, "invalid JSON: %s", f->msg);
 }
 
-static int scan_elements(const char *s, size_t len, size_t *pos,
+static int scan_elements(struct source *src, size_t *pos,
 			 struct json_member *m, struct json_object_scan *scan,
 			 struct json_fault *f)
 {
-	size_t cap = 0, i = skip_ws(s, len, *pos + 1);
+	const char *s = src->text;
+	size_t len = src->len, cap = 0, i = skip_ws(s, len, *pos + 1);
 	enum json_type type;
 	int more = 1;
 
@@ -1255,6 +1256,7 @@ static int scan_elements(const char *s, size_t len, size_t *pos,
 		m->elems[m->nelems].len = (uint32_t)(i - start);
 		m->nelems++;
 		m->elem_values[m->nelems] = scan->nvalues;
+		source_release_before(src, i);
 		more = scan_separator(s, len, &i, ']', f);
 	}
 	if (more < 0)
@@ -1263,11 +1265,12 @@ static int scan_elements(const char *s, size_t len, size_t *pos,
 	return 0;
 }
 
-static int scan_member(const char *s, size_t len, size_t *pos,
-		       struct json_member *m, bool (*want_elems)(const char *),
+static int scan_member(struct source *src, size_t *pos, struct json_member *m,
+		       bool (*want_elems)(const char *),
 		       struct json_object_scan *scan, struct json_fault *f)
 {
-	size_t i = *pos, key_end;
+	const char *s = src->text;
+	size_t len = src->len, i = *pos, key_end;
 
 	m->key_off = (uint32_t)i;
 	if (scan_key(s, len, &i, f))
@@ -1280,7 +1283,7 @@ static int scan_member(const char *s, size_t len, size_t *pos,
 	m->value.off = (uint32_t)i;
 	if (i < len && s[i] == '[' && want_elems && want_elems(m->key)) {
 		m->type = JSON_ARRAY;
-		if (scan_elements(s, len, &i, m, scan, f))
+		if (scan_elements(src, &i, m, scan, f))
 			return -1;
 	} else if (json_skip_value(s, len, &i, &m->type, f)) {
 		return -1;
@@ -1320,8 +1323,9 @@ int json_scan_object(struct json_object_scan *out, struct source *src,
 			   sizeof(*out->members));
 		m = &out->members[out->nmembers++];
 		memset(m, 0, sizeof(*m));
-		if (scan_member(s, len, &i, m, want_elems, out, &f))
+		if (scan_member(src, &i, m, want_elems, out, &f))
 			goto fail;
+		source_release_before(src, i);
 		more = scan_separator(s, len, &i, '}', &f);
 	}
 	if (more < 0)
@@ -1332,6 +1336,7 @@ int json_scan_object(struct json_object_scan *out, struct source *src,
 			 "object");
 		goto fail;
 	}
+	source_release_all(src);
 	return 0;
 
 fail:

@@ -2,10 +2,20 @@
 #include "source.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "signal_cleanup.h"
+
+/*
+ * The bytes of a mapped text that a pass leaves resident before it
+ * releases them: large enough that a pass over a 100 MB export makes
+ * only a few hundred madvise calls, small beside the heap a pass uses.
+ */
+#define RELEASE_STEP ((size_t)256 << 10)
 
 /*
  * Open path for reading without blocking on a FIFO that has no writer,
@@ -98,9 +108,60 @@ static int read_regular(int fd, struct source *s, size_t size)
 	return 0;
 }
 
-/* Read the open file fd into *out, and close fd. */
+static int64_t mtime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static size_t page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * Map the regular file fd, of the size st gives, at s->text: reserve
+ * the text's pages and one more of anonymous zeros, then map the file
+ * over their start, so that the text ends in a NUL even when its size
+ * is a whole number of pages. On success s keeps fd and watches the
+ * mapping for SIGBUS. Returns 0, or -1 with errno set.
+ */
+static int map_regular(int fd, struct source *s, const struct stat *st)
+{
+	size_t page = page_size(), size = (size_t)st->st_size;
+	size_t span = (size + page - 1) / page * page + page;
+	struct buf note = BUF_INIT;
+	void *base;
+	int err;
+
+	base = mmap(NULL, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return -1;
+	if (mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) ==
+	    MAP_FAILED) {
+		err = errno;
+		munmap(base, span);
+		errno = err;
+		return -1;
+	}
+	s->text = base;
+	s->map_len = span;
+	s->fd = fd;
+	s->mtime_ns = mtime_ns(st);
+	buf_add_printable(&note, s->path);
+	buf_adds(&note, ": error: the file changed while it was being "
+		   "read\n");
+	s->watch_slot = signal_cleanup_watch(base, span, buf_str(&note));
+	buf_release(&note);
+	return 0;
+}
+
+/*
+ * Read the open file fd into *out, or map it when map is true and it is
+ * a regular file that is not empty. Closes fd unless the mapping keeps
+ * it.
+ */
 static int load_fd(struct source **out, int fd, const char *path, size_t max,
-		   struct diag *d)
+		   bool map, struct diag *d)
 {
 	struct source *s = NULL;
 	struct stat st;
@@ -125,6 +186,13 @@ static int load_fd(struct source **out, int fd, const char *path, size_t max,
 
 	s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
+	s->fd = -1;
+	if (map && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    map_regular(fd, s, &st) == 0) {
+		s->len = (size_t)st.st_size;
+		*out = s;
+		return 0;
+	}
 	if (S_ISREG(st.st_mode)) {
 		if (read_regular(fd, s, (size_t)st.st_size) < 0) {
 			if (errno)
@@ -161,7 +229,7 @@ fail:
 	return -1;
 }
 
-int source_load(struct source **out, const char *path, size_t max,
+static int load(struct source **out, const char *path, size_t max, bool map,
 		struct diag *d)
 {
 	const char *previous_input;
@@ -180,9 +248,65 @@ int source_load(struct source **out, const char *path, size_t max,
 		return -1;
 	}
 	previous_input = reading_input(path);
-	ret = load_fd(out, fd, path, max, d);
+	ret = load_fd(out, fd, path, max, map, d);
 	reading_input(previous_input);
 	return ret;
+}
+
+int source_load(struct source **out, const char *path, size_t max,
+		struct diag *d)
+{
+	return load(out, path, max, false, d);
+}
+
+int source_map(struct source **out, const char *path, size_t max,
+	       struct diag *d)
+{
+	return load(out, path, max, true, d);
+}
+
+void source_release_before(struct source *s, size_t off)
+{
+	size_t end;
+
+	if (!s->map_len)
+		return;
+	if (off < s->pass_off)
+		source_release_all(s);	/* a new pass */
+	s->pass_off = off;
+	if (off < s->released + RELEASE_STEP)
+		return;
+	end = off / page_size() * page_size();
+	madvise(s->text + s->released, end - s->released, MADV_DONTNEED);
+	s->released = end;
+}
+
+void source_release_all(struct source *s)
+{
+	if (!s->map_len)
+		return;
+	madvise(s->text, s->map_len, MADV_DONTNEED);
+	s->released = 0;
+	s->pass_off = 0;
+}
+
+int source_check_unchanged(struct source *s, struct diag *d)
+{
+	struct stat st;
+
+	if (!s->map_len)
+		return 0;
+	if (fstat(s->fd, &st) < 0) {
+		diag_path(d, DIAG_ERROR, s->path, "cannot stat: %s",
+			  strerror(errno));
+		return -1;
+	}
+	if ((uint64_t)st.st_size != s->len || mtime_ns(&st) != s->mtime_ns) {
+		diag_path(d, DIAG_ERROR, s->path, "the file changed while it "
+			  "was being read");
+		return -1;
+	}
+	return 0;
 }
 
 struct source *source_from_memory(const char *path, const char *text,
@@ -192,6 +316,7 @@ struct source *source_from_memory(const char *path, const char *text,
 	struct source *s = xcalloc(1, sizeof(*s));
 
 	s->path = xstrdup(path);
+	s->fd = -1;
 	s->text = xmalloc(len + 1);
 	memcpy(s->text, text, len);
 	s->text[len] = '\0';
@@ -209,9 +334,15 @@ void source_free(struct source *s)
 {
 	if (!s)
 		return;
+	if (s->map_len) {
+		signal_cleanup_unwatch(s->watch_slot);
+		munmap(s->text, s->map_len);
+		close(s->fd);
+	} else {
+		free(s->text);
+	}
 	free(s->path);
 	free(s->unit_path);
-	free(s->text);
 	free(s->line_starts);
 	free(s);
 }
@@ -230,7 +361,9 @@ static void build_line_index(struct source *s)
 			grow_array((void **)&s->line_starts, &cap,
 				   s->nlines + 1, sizeof(uint32_t));
 		s->line_starts[s->nlines++] = (uint32_t)(p - s->text);
+		source_release_before(s, (size_t)(p - s->text));
 	}
+	source_release_all(s);
 }
 
 uint32_t source_line_of(struct source *s, size_t off, size_t *line_start)

@@ -13,7 +13,7 @@
 /*
  * The bytes of a mapped text that a pass leaves resident before it
  * releases them: large enough that a pass over a 100 MB export makes
- * only a few hundred madvise calls, small beside the heap a pass uses.
+ * about 400 madvise calls, small beside the heap a pass uses.
  */
 #define RELEASE_STEP ((size_t)256 << 10)
 

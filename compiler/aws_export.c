@@ -541,7 +541,7 @@ static int load_access(struct aws_state *st, struct source *src,
 }
 
 static int load_gaad(struct aws_state *st, struct source *src,
-		     const struct json_object_scan *scan, struct diag *d)
+		     struct json_object_scan *scan, struct diag *d)
 {
 	struct aws_export *exp;
 

@@ -1,8 +1,14 @@
 #include "common.h"
 #include "json.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 /* cJSON copies a number into a 64-byte buffer before converting it. */
 #define JSON_NUMBER_MAX 63
+
+/* Values whose offsets json_object_scan_forget gives back at once. */
+#define FORGET_STEP ((size_t)16 << 10)
 
 /*
  * Byte classes, looked up once per byte on the hot paths. Bit 1 marks
@@ -1343,6 +1349,32 @@ fail:
 	report_fault(d, src, &f);
 	json_object_scan_release(out);
 	return -1;
+}
+
+/*
+ * Give back the whole pages of v[from] to v[to - 1]. The array stays
+ * allocated. A page only partly inside the range, which may hold
+ * malloc's own data or other values, is left alone.
+ */
+static void forget_offsets(uint32_t *v, size_t from, size_t to)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = ((uintptr_t)(v + from) + page - 1) / page * page;
+	uintptr_t end = (uintptr_t)(v + to) / page * page;
+
+	if (start < end)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
+void json_object_scan_forget(struct json_object_scan *scan, size_t k)
+{
+	if (k > scan->nvalues)
+		BUG("forgetting %zu of %zu values", k, scan->nvalues);
+	if (k < scan->forgotten + FORGET_STEP)
+		return;
+	forget_offsets(scan->value_start, scan->forgotten, k);
+	forget_offsets(scan->value_end, scan->forgotten, k);
+	scan->forgotten = k;
 }
 
 void json_object_scan_release(struct json_object_scan *scan)

@@ -17,6 +17,9 @@
  */
 #define RELEASE_STEP ((size_t)256 << 10)
 
+/* Lines per entry of the line index of a mapped text. */
+#define LINE_STRIDE 32
+
 /*
  * Open path for reading without blocking on a FIFO that has no writer,
  * then make reads block again, so that a FIFO read this way ends at once
@@ -347,20 +350,33 @@ void source_free(struct source *s)
 	free(s);
 }
 
+/*
+ * Return how many lines each entry of the line index covers. A mapped
+ * export of millions of lines indexes every LINE_STRIDE-th line, and
+ * source_line_of finds the lines between by scanning the text. Any
+ * other text indexes every line, and is never read again to find one:
+ * the catalog reader overwrites its line feeds once they are indexed.
+ */
+static size_t line_stride(const struct source *s)
+{
+	return s->map_len ? LINE_STRIDE : 1;
+}
+
 static void build_line_index(struct source *s)
 {
-	size_t cap = 0;
+	size_t cap = 0, lines = 0, stride = line_stride(s);
 	const char *p = s->text, *end = s->text + s->len;
 
 	grow_array((void **)&s->line_starts, &cap, 1, sizeof(uint32_t));
 	s->line_starts[0] = 0;
-	s->nlines = 1;
+	s->nline_starts = 1;
 	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		p++;
-		if (s->nlines == cap)	/* an export has millions of lines */
-			grow_array((void **)&s->line_starts, &cap,
-				   s->nlines + 1, sizeof(uint32_t));
-		s->line_starts[s->nlines++] = (uint32_t)(p - s->text);
+		if (++lines % stride)
+			continue;
+		grow_array((void **)&s->line_starts, &cap,
+			   s->nline_starts + 1, sizeof(uint32_t));
+		s->line_starts[s->nline_starts++] = (uint32_t)(p - s->text);
 		source_release_before(s, (size_t)(p - s->text));
 	}
 	source_release_all(s);
@@ -368,13 +384,15 @@ static void build_line_index(struct source *s)
 
 uint32_t source_line_of(struct source *s, size_t off, size_t *line_start)
 {
-	size_t lo = 0, hi;
+	size_t lo = 0, hi, start;
+	const char *p, *nl;
+	uint32_t line;
 
 	if (!s->line_starts)
 		build_line_index(s);
 	if (off > s->len)
 		off = s->len;
-	hi = s->nlines;
+	hi = s->nline_starts;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -383,7 +401,15 @@ uint32_t source_line_of(struct source *s, size_t off, size_t *line_start)
 		else
 			hi = mid;
 	}
+	start = s->line_starts[lo];
+	line = (uint32_t)(lo * line_stride(s)) + 1;
+	p = s->text + start;
+	while (line_stride(s) > 1 &&
+	       (nl = memchr(p, '\n', (size_t)(s->text + off - p))) != NULL) {
+		p = nl + 1;
+		line++;
+	}
 	if (line_start)
-		*line_start = s->line_starts[lo];
-	return (uint32_t)lo + 1;
+		*line_start = (size_t)(p - s->text);
+	return line;
 }

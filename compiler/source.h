@@ -19,8 +19,8 @@ struct source {
 	char *unit_path;	/* below the directory named; NULL if none */
 	char *text;		/* NUL-terminated; may contain other NULs */
 	size_t len;
-	uint32_t *line_starts;	/* built lazily by source_line_of */
-	size_t nlines;
+	uint32_t *line_starts;	/* built on first use by source_line_of */
+	size_t nline_starts;
 
 	/* Set only for a mapped text, which must never be written. */
 	size_t map_len;		/* bytes mapped at text; 0 if read */

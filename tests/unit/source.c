@@ -243,6 +243,43 @@ out:
 	scratch_remove(&s, names, ARRAY_SIZE(names));
 }
 
+/*
+ * A mapped text indexes only some lines and finds the rest by scanning.
+ * Every offset gets the line and line start of a text read into memory.
+ */
+static void test_source__mapped_lines_match_read(void)
+{
+	static const char *const names[] = { "export.json" };
+	struct buf text = BUF_INIT;
+	struct scratch s;
+	struct source *mapped, *read;
+	struct diag d;
+	size_t i, off;
+
+	for (i = 0; i < 300; i++)
+		buf_addf(&text, "%.*s%s", (int)(i % 7) * 3, "{\"a\": [1, 2]}  ",
+			 i % 5 == 4 ? "\r\n" : "\n");
+	buf_adds(&text, "no line feed at the end");
+	scratch_init(&s);
+	write_file(s.path, text.data, text.len);
+	diag_init(&d, stderr, false);
+	CHECK_INT(source_map(&mapped, s.path, SOURCE_EXPORT_MAX, &d), 0);
+	read = source_from_memory(s.path, text.data, text.len);
+	for (off = 0; mapped && off <= text.len + 1; off++) {
+		size_t got_start = 0, want_start = 0;
+		uint32_t got = source_line_of(mapped, off, &got_start);
+		uint32_t want = source_line_of(read, off, &want_start);
+
+		CHECK_INT(got, want);
+		CHECK_INT(got_start, want_start);
+	}
+	CHECK_INT(source_line_of(read, text.len, NULL), 301);
+	source_free(mapped);
+	source_free(read);
+	buf_release(&text);
+	scratch_remove(&s, names, ARRAY_SIZE(names));
+}
+
 /* A rewrite of the same size is found by its modification time. */
 static void test_source__rewrite_same_size_found(void)
 {
@@ -354,5 +391,6 @@ UNIT_MAIN(UNIT_TEST(test_source__map_whole_pages),
 	  UNIT_TEST(test_source__map_reads_empty_and_devices),
 	  UNIT_TEST(test_source__map_rejects_over_limit),
 	  UNIT_TEST(test_source__release_keeps_window),
+	  UNIT_TEST(test_source__mapped_lines_match_read),
 	  UNIT_TEST(test_source__rewrite_same_size_found),
 	  UNIT_TEST(test_source__truncated_export_exits_2))

@@ -89,26 +89,28 @@ static void on_signal(int sig)
 }
 
 /*
- * Handle a SIGBUS. One inside a mapped input means that its file shrank
- * under the mapping: write the input's note, remove the listed files and
- * exit with EXIT_ERROR. Any other is a bug: remove the listed files and
- * return with the default action restored, so that the access faults
- * again and the signal ends the process.
+ * Handle a SIGBUS. One the kernel raised for an access inside a mapped
+ * input means that its file shrank under the mapping: write the input's
+ * note, remove the listed files and exit with EXIT_ERROR. Any other is
+ * a bug or came from kill(2): remove the listed files and end the
+ * process by the signal's default action once the handler returns.
  */
 static void on_bus_error(int sig, siginfo_t *info, void *context)
 {
 	const char *addr = info->si_addr;
 	ssize_t UNUSED written;
-	size_t i;
+	size_t i = nmapped;
 
 	(void)context;
-	for (i = 0; i < nmapped; i++)
-		if (mapped[i].base && addr >= mapped[i].base &&
-		    addr < mapped[i].base + mapped[i].len)
-			break;
+	if (info->si_code > 0)	/* from the kernel, so si_addr is set */
+		for (i = 0; i < nmapped; i++)
+			if (mapped[i].base && addr >= mapped[i].base &&
+			    addr < mapped[i].base + mapped[i].len)
+				break;
 	if (i == nmapped) {
 		remove_listed();
 		signal(sig, SIG_DFL);
+		raise(sig);	/* pending until the handler returns */
 		return;
 	}
 	written = write(STDERR_FILENO, mapped[i].note, mapped[i].note_len);

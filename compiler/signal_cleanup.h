@@ -24,8 +24,8 @@
  * Install the handler for SIGTERM, SIGINT and SIGHUP, except for a
  * signal ignored when the process started (nohup, or SIGINT in a
  * background job), which stays ignored. Also install the SIGBUS
- * handler. A SIGBUS outside every watched mapping is a bug: that
- * handler removes the listed files and lets the signal end the process.
+ * handler. A SIGBUS outside every watched mapping, or sent by kill(2),
+ * removes the listed files and ends the process by SIGBUS.
  */
 void signal_cleanup_install(void);
 

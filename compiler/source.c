@@ -374,8 +374,9 @@ static void build_line_index(struct source *s)
 		p++;
 		if (++lines % stride)
 			continue;
-		grow_array((void **)&s->line_starts, &cap,
-			   s->nline_starts + 1, sizeof(uint32_t));
+		if (s->nline_starts == cap)	/* millions in an export */
+			grow_array((void **)&s->line_starts, &cap,
+				   s->nline_starts + 1, sizeof(uint32_t));
 		s->line_starts[s->nline_starts++] = (uint32_t)(p - s->text);
 		source_release_before(s, (size_t)(p - s->text));
 	}

@@ -76,9 +76,12 @@ void source_release_before(struct source *s, size_t off);
 void source_release_all(struct source *s);
 
 /*
- * Check that the file of a mapped text was not written or truncated
- * since it was mapped, since a change of the same size raises no
+ * Check that the file of a mapped text keeps the size and modification
+ * time it had when mapped, because a rewrite of the same size raises no
  * SIGBUS. Returns 0, or -1 after reporting the change to d.
+ *
+ * TODO: a write in the same clock tick as the file's previous write may
+ * leave its modification time as it was, and then goes unnoticed.
  */
 int source_check_unchanged(struct source *s, struct diag *d);
 

@@ -17,8 +17,12 @@
  */
 #define RELEASE_STEP ((size_t)256 << 10)
 
-/* Lines per entry of the line index of a mapped text. */
-#define LINE_STRIDE 32
+/*
+ * The most lines and bytes between two marks of a mapped text's line
+ * index, and so the most that finding a line scans.
+ */
+#define MARK_LINES 32
+#define MARK_BYTES ((size_t)4 << 10)
 
 /*
  * Open path for reading without blocking on a FIFO that has no writer,
@@ -347,53 +351,123 @@ void source_free(struct source *s)
 	free(s->path);
 	free(s->unit_path);
 	free(s->line_starts);
+	free(s->marks);
 	free(s);
-}
-
-/*
- * Return how many lines each entry of the line index covers. A mapped
- * export of millions of lines indexes every LINE_STRIDE-th line, and
- * source_line_of finds the lines between by scanning the text. Any
- * other text indexes every line, and is never read again to find one:
- * the catalog reader overwrites its line feeds once they are indexed.
- */
-static size_t line_stride(const struct source *s)
-{
-	return s->map_len ? LINE_STRIDE : 1;
 }
 
 static void build_line_index(struct source *s)
 {
-	size_t cap = 0, lines = 0, stride = line_stride(s);
+	size_t cap = 0;
 	const char *p = s->text, *end = s->text + s->len;
 
 	grow_array((void **)&s->line_starts, &cap, 1, sizeof(uint32_t));
 	s->line_starts[0] = 0;
-	s->nline_starts = 1;
+	s->nlines = 1;
 	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		p++;
-		if (++lines % stride)
-			continue;
-		if (s->nline_starts == cap)	/* millions in an export */
+		if (s->nlines == cap)	/* an export has millions of lines */
 			grow_array((void **)&s->line_starts, &cap,
-				   s->nline_starts + 1, sizeof(uint32_t));
-		s->line_starts[s->nline_starts++] = (uint32_t)(p - s->text);
-		source_release_before(s, (size_t)(p - s->text));
+				   s->nlines + 1, sizeof(uint32_t));
+		s->line_starts[s->nlines++] = (uint32_t)(p - s->text);
+	}
+}
+
+static void add_mark(struct source *s, size_t *cap, size_t off, uint32_t line,
+		     size_t line_start)
+{
+	struct source_mark *m;
+
+	if (s->nmarks == *cap)
+		grow_array((void **)&s->marks, cap, s->nmarks + 1,
+			   sizeof(*s->marks));
+	m = &s->marks[s->nmarks++];
+	m->off = (uint32_t)off;
+	m->line = line;
+	m->line_start = (uint32_t)line_start;
+	source_release_before(s, off);
+}
+
+/*
+ * Mark a mapped text at the start of every MARK_LINES-th line and at
+ * least every MARK_BYTES bytes, so that source_line_of scans at most
+ * that much past a mark, even on one line of many megabytes.
+ */
+static void build_marks(struct source *s)
+{
+	const char *text = s->text, *p = text, *end = text + s->len;
+	size_t cap = 0, last = 0, line_start = 0;
+	uint32_t line = 1;
+
+	add_mark(s, &cap, 0, 1, 0);
+	while (p < end) {
+		size_t room = last + MARK_BYTES - (size_t)(p - text);
+		size_t n = room < (size_t)(end - p) ? room : (size_t)(end - p);
+		const char *nl = memchr(p, '\n', n);
+
+		if (!nl) {
+			p += n;
+			if (p < end) {
+				last = (size_t)(p - text);
+				add_mark(s, &cap, last, line, line_start);
+			}
+			continue;
+		}
+		p = nl + 1;
+		line++;
+		line_start = (size_t)(p - text);
+		if (line % MARK_LINES == 1) {
+			last = line_start;
+			add_mark(s, &cap, last, line, line_start);
+		}
 	}
 	source_release_all(s);
 }
 
-uint32_t source_line_of(struct source *s, size_t off, size_t *line_start)
+/* Return the line of off in a mapped text, scanning on from a mark. */
+static uint32_t mapped_line_of(struct source *s, size_t off,
+			       size_t *line_start)
 {
+	const struct source_mark *m;
 	size_t lo = 0, hi, start;
 	const char *p, *nl;
 	uint32_t line;
 
-	if (!s->line_starts)
-		build_line_index(s);
+	if (!s->marks)
+		build_marks(s);
+	hi = s->nmarks;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->marks[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	m = &s->marks[lo];
+	line = m->line;
+	start = m->line_start;
+	p = s->text + m->off;
+	while ((nl = memchr(p, '\n', (size_t)(s->text + off - p))) != NULL) {
+		p = nl + 1;
+		line++;
+		start = (size_t)(p - s->text);
+	}
+	if (line_start)
+		*line_start = start;
+	return line;
+}
+
+uint32_t source_line_of(struct source *s, size_t off, size_t *line_start)
+{
+	size_t lo = 0, hi;
+
 	if (off > s->len)
 		off = s->len;
-	hi = s->nline_starts;
+	if (s->map_len)
+		return mapped_line_of(s, off, line_start);
+	if (!s->line_starts)
+		build_line_index(s);
+	hi = s->nlines;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -402,15 +476,7 @@ uint32_t source_line_of(struct source *s, size_t off, size_t *line_start)
 		else
 			hi = mid;
 	}
-	start = s->line_starts[lo];
-	line = (uint32_t)(lo * line_stride(s)) + 1;
-	p = s->text + start;
-	while (line_stride(s) > 1 &&
-	       (nl = memchr(p, '\n', (size_t)(s->text + off - p))) != NULL) {
-		p = nl + 1;
-		line++;
-	}
 	if (line_start)
-		*line_start = (size_t)(p - s->text);
-	return line;
+		*line_start = s->line_starts[lo];
+	return (uint32_t)lo + 1;
 }

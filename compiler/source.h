@@ -4,6 +4,16 @@
 struct diag;
 
 /*
+ * A place in a mapped text, with the line it is on: an entry of the
+ * line index of a text that may have millions of lines.
+ */
+struct source_mark {
+	uint32_t off;
+	uint32_t line;		/* 1-based */
+	uint32_t line_start;	/* where that line begins */
+};
+
+/*
  * One input file held in memory: a spec, an export or a stdlib file.
  * Diagnostics point into it by byte offset; line numbers are computed
  * from an index built on first use, so a large export that never needs
@@ -19,8 +29,8 @@ struct source {
 	char *unit_path;	/* below the directory named; NULL if none */
 	char *text;		/* NUL-terminated; may contain other NULs */
 	size_t len;
-	uint32_t *line_starts;	/* built on first use by source_line_of */
-	size_t nline_starts;
+	uint32_t *line_starts;	/* built lazily by source_line_of */
+	size_t nlines;
 
 	/* Set only for a mapped text, which must never be written. */
 	size_t map_len;		/* bytes mapped at text; 0 if read */
@@ -29,6 +39,8 @@ struct source {
 	int fd;			/* the mapped file, kept for its status */
 	int64_t mtime_ns;	/* its modification time when mapped */
 	size_t watch_slot;	/* signal_cleanup_watch's slot */
+	struct source_mark *marks;	/* the line index, built lazily */
+	size_t nmarks;
 };
 
 /*

@@ -244,8 +244,9 @@ out:
 }
 
 /*
- * A mapped text indexes only some lines and finds the rest by scanning.
- * Every offset gets the line and line start of a text read into memory.
+ * A mapped text indexes only some lines and places in long lines, and
+ * finds the rest by scanning. Every offset gets the line and line start
+ * of a text read into memory.
  */
 static void test_source__mapped_lines_match_read(void)
 {
@@ -256,10 +257,13 @@ static void test_source__mapped_lines_match_read(void)
 	struct diag d;
 	size_t i, off;
 
-	for (i = 0; i < 300; i++)
+	for (i = 0; i < 300; i++) {
 		buf_addf(&text, "%.*s%s", (int)(i % 7) * 3, "{\"a\": [1, 2]}  ",
 			 i % 5 == 4 ? "\r\n" : "\n");
-	buf_adds(&text, "no line feed at the end");
+		if (i == 150)	/* a line longer than the index's step */
+			buf_add_spaces(&text, 20000);
+	}
+	buf_add_spaces(&text, 10000);	/* and one with no line feed */
 	scratch_init(&s);
 	write_file(s.path, text.data, text.len);
 	diag_init(&d, stderr, false);

@@ -18,8 +18,8 @@
 #define RELEASE_STEP ((size_t)256 << 10)
 
 /*
- * The most lines and bytes between two marks of a mapped text's line
- * index, and so the most that finding a line scans.
+ * The maximum lines and bytes between two marks of a mapped text's line
+ * index, and so the maximum that finding a line scans.
  */
 #define MARK_LINES 32
 #define MARK_BYTES ((size_t)4 << 10)

@@ -541,7 +541,7 @@ static int load_access(struct aws_state *st, struct source *src,
 }
 
 static int load_gaad(struct aws_state *st, struct source *src,
-		     const struct json_object_scan *scan, struct diag *d)
+		     struct json_object_scan *scan, struct diag *d)
 {
 	struct aws_export *exp;
 
@@ -713,6 +713,9 @@ int aws_state_load_source(struct aws_state *st, struct source *src,
 	} else {
 		ret = reject_other(src, start, d);
 	}
+	source_release_all(src);
+	if (!ret)
+		ret = source_check_unchanged(src, d);
 	reading_input(previous_input);
 	if (ret)
 		source_free(src);
@@ -723,7 +726,7 @@ int aws_state_load(struct aws_state *st, const char *path, struct diag *d)
 {
 	struct source *src;
 
-	if (source_load(&src, path, SOURCE_EXPORT_MAX, d))
+	if (source_map(&src, path, SOURCE_EXPORT_MAX, d))
 		return -1;
 	return aws_state_load_source(st, src, d);
 }

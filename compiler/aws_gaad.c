@@ -786,7 +786,7 @@ static cJSON *parse_element(struct gaad *g,
 }
 
 /* Convert each element of one top-level list, one cJSON tree at a time. */
-static int read_list(struct gaad *g, const struct json_object_scan *scan,
+static int read_list(struct gaad *g, struct json_object_scan *scan,
 		     const struct json_member *m, element_fn read)
 {
 	int ret = 0;
@@ -820,6 +820,8 @@ static int read_list(struct gaad *g, const struct json_object_scan *scan,
 			ret = -1;
 		cJSON_Delete(v);
 		json_scratch_reset();
+		json_object_scan_forget(scan, m->elem_values[i + 1]);
+		source_release_before(g->src, span.off + span.len);
 	}
 	return ret;
 }
@@ -928,7 +930,7 @@ static element_fn reader_for(const char *key)
 }
 
 int aws_gaad_read(struct aws_export **out, struct source *src,
-		  const struct json_object_scan *scan, struct arena *arena,
+		  struct json_object_scan *scan, struct arena *arena,
 		  struct strtab *strtab, struct diag *d)
 {
 	struct gaad g;

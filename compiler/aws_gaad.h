@@ -19,10 +19,12 @@ bool aws_gaad_list_key(const char *key);
  * resolved within the export; what is missing is reported as a
  * warning. Duplicate ARNs inside the export are errors; duplicates
  * across exports are the caller's to check. Returns 0, or -1 after
- * reporting every error (up to d's limit) to d.
+ * reporting every error (up to d's limit) to d. The offsets in scan of
+ * the values of converted elements are given back as the conversion
+ * goes (json_object_scan_forget).
  */
 int aws_gaad_read(struct aws_export **out, struct source *src,
-		  const struct json_object_scan *scan, struct arena *arena,
+		  struct json_object_scan *scan, struct arena *arena,
 		  struct strtab *strtab, struct diag *d);
 
 #endif

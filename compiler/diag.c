@@ -140,6 +140,7 @@ void loc_print_excerpt(FILE *out, bool color, const struct loc *loc)
 	size_t start, end, i, mark_end;
 
 	source_line_of(loc->src, loc->off, &start);
+	source_release_before(s, start);	/* reports go in file order */
 	start = skip_bom(s, start);
 	/*
 	 * An excerpt of a huge minified JSON line would drown the message.

@@ -129,7 +129,7 @@ static bool is_continuation(unsigned char c)
 static void locate_all(struct findings *f)
 {
 	struct finding **order = xcalloc(f->n + 1, sizeof(*order));
-	const struct source *src = NULL;
+	struct source *src = NULL;
 	uint32_t line = 1, col = 1;
 	size_t i, pos = 0, n = 0;
 
@@ -143,6 +143,8 @@ static void locate_all(struct findings *f)
 		size_t end = x->loc.off;
 
 		if (x->loc.src != src) {
+			if (src)
+				source_release_all(src);
 			src = x->loc.src;
 			pos = 0;
 			line = 1;
@@ -163,10 +165,13 @@ static void locate_all(struct findings *f)
 			for (; pos < end; pos++)
 				if (!is_continuation((unsigned char)text[pos]))
 					col++;
+			source_release_before(src, pos);
 		}
 		x->line = line;
 		x->col = col;
 	}
+	if (src)
+		source_release_all(src);
 	free(order);
 }
 

@@ -1,8 +1,14 @@
 #include "common.h"
 #include "json.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 /* cJSON copies a number into a 64-byte buffer before converting it. */
 #define JSON_NUMBER_MAX 63
+
+/* Values whose offsets json_object_scan_forget gives back at once. */
+#define FORGET_STEP ((size_t)16 << 10)
 
 /*
  * Byte classes, looked up once per byte on the hot paths. Bit 1 marks
@@ -1226,11 +1232,12 @@ static void report_fault(struct diag *d, struct source *src,
 	diag_at(d, DIAG_ERROR, &loc, "invalid JSON: %s", f->msg);
 }
 
-static int scan_elements(const char *s, size_t len, size_t *pos,
+static int scan_elements(struct source *src, size_t *pos,
 			 struct json_member *m, struct json_object_scan *scan,
 			 struct json_fault *f)
 {
-	size_t cap = 0, i = skip_ws(s, len, *pos + 1);
+	const char *s = src->text;
+	size_t len = src->len, cap = 0, i = skip_ws(s, len, *pos + 1);
 	enum json_type type;
 	int more = 1;
 
@@ -1255,6 +1262,7 @@ static int scan_elements(const char *s, size_t len, size_t *pos,
 		m->elems[m->nelems].len = (uint32_t)(i - start);
 		m->nelems++;
 		m->elem_values[m->nelems] = scan->nvalues;
+		source_release_before(src, i);
 		more = scan_separator(s, len, &i, ']', f);
 	}
 	if (more < 0)
@@ -1263,11 +1271,12 @@ static int scan_elements(const char *s, size_t len, size_t *pos,
 	return 0;
 }
 
-static int scan_member(const char *s, size_t len, size_t *pos,
-		       struct json_member *m, bool (*want_elems)(const char *),
+static int scan_member(struct source *src, size_t *pos, struct json_member *m,
+		       bool (*want_elems)(const char *),
 		       struct json_object_scan *scan, struct json_fault *f)
 {
-	size_t i = *pos, key_end;
+	const char *s = src->text;
+	size_t len = src->len, i = *pos, key_end;
 
 	m->key_off = (uint32_t)i;
 	if (scan_key(s, len, &i, f))
@@ -1280,7 +1289,7 @@ static int scan_member(const char *s, size_t len, size_t *pos,
 	m->value.off = (uint32_t)i;
 	if (i < len && s[i] == '[' && want_elems && want_elems(m->key)) {
 		m->type = JSON_ARRAY;
-		if (scan_elements(s, len, &i, m, scan, f))
+		if (scan_elements(src, &i, m, scan, f))
 			return -1;
 	} else if (json_skip_value(s, len, &i, &m->type, f)) {
 		return -1;
@@ -1320,8 +1329,9 @@ int json_scan_object(struct json_object_scan *out, struct source *src,
 			   sizeof(*out->members));
 		m = &out->members[out->nmembers++];
 		memset(m, 0, sizeof(*m));
-		if (scan_member(s, len, &i, m, want_elems, out, &f))
+		if (scan_member(src, &i, m, want_elems, out, &f))
 			goto fail;
+		source_release_before(src, i);
 		more = scan_separator(s, len, &i, '}', &f);
 	}
 	if (more < 0)
@@ -1332,12 +1342,39 @@ int json_scan_object(struct json_object_scan *out, struct source *src,
 			 "object");
 		goto fail;
 	}
+	source_release_all(src);
 	return 0;
 
 fail:
 	report_fault(d, src, &f);
 	json_object_scan_release(out);
 	return -1;
+}
+
+/*
+ * Give back the whole pages of v[from] to v[to - 1]. The array stays
+ * allocated. A page only partly inside the range, which may hold
+ * malloc's own data or other values, is left alone.
+ */
+static void forget_offsets(uint32_t *v, size_t from, size_t to)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = ((uintptr_t)(v + from) + page - 1) / page * page;
+	uintptr_t end = (uintptr_t)(v + to) / page * page;
+
+	if (start < end)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
+void json_object_scan_forget(struct json_object_scan *scan, size_t k)
+{
+	if (k > scan->nvalues)
+		BUG("forgetting %zu of %zu values", k, scan->nvalues);
+	if (k < scan->forgotten + FORGET_STEP)
+		return;
+	forget_offsets(scan->value_start, scan->forgotten, k);
+	forget_offsets(scan->value_end, scan->forgotten, k);
+	scan->forgotten = k;
 }
 
 void json_object_scan_release(struct json_object_scan *scan)

@@ -96,6 +96,7 @@ struct json_object_scan {
 	size_t nmembers;
 	uint32_t *value_start, *value_end;
 	size_t nvalues, values_cap;
+	size_t forgotten;	/* values below this were given back */
 };
 
 /*
@@ -108,6 +109,14 @@ struct json_object_scan {
 int json_scan_object(struct json_object_scan *out, struct source *src,
 		     bool (*want_elems)(const char *key), struct diag *d);
 void json_object_scan_release(struct json_object_scan *scan);
+
+/*
+ * Give back the memory of the offsets of the values below index k, once
+ * enough have passed since the last call, for a caller that converts
+ * the elements in order and will not read those offsets again. Their
+ * whole pages go back to the system with madvise and read as zeros.
+ */
+void json_object_scan_forget(struct json_object_scan *scan, size_t k);
 
 /*
  * Parse the len bytes at text + off, which hold one value, with cJSON.

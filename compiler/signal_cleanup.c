@@ -18,6 +18,17 @@ struct cleanup_entry {
 static struct cleanup_entry *entries;
 static size_t nentries, cap;
 
+/* An input file mapped into memory, watched for SIGBUS. */
+struct mapped_input {
+	const char *base;	/* NULL for a dropped slot */
+	size_t len;
+	char *note;
+	size_t note_len;
+};
+
+static struct mapped_input *mapped;
+static size_t nmapped, mapped_cap;
+
 static void handled_set(sigset_t *set)
 {
 	size_t i;
@@ -41,13 +52,11 @@ static void unblock(const sigset_t *old)
 }
 
 /*
- * Remove the listed files, then the listed directories newest first,
- * then die of sig with its default action. Only async-signal-safe
- * calls: unlink, rmdir, write, signal, sigprocmask, raise and _exit.
+ * Remove the listed files, then the listed directories newest first.
+ * Only async-signal-safe calls: unlink, rmdir and write.
  */
-static void on_signal(int sig)
+static void remove_listed(void)
 {
-	sigset_t set;
 	size_t i;
 
 	for (i = 0; i < nentries; i++) {
@@ -60,6 +69,17 @@ static void on_signal(int sig)
 	for (i = nentries; i > 0; i--)
 		if (entries[i - 1].path && entries[i - 1].dir)
 			rmdir(entries[i - 1].path);
+}
+
+/*
+ * Remove the listed files and directories, then die of sig with its
+ * default action, calling only async-signal-safe functions.
+ */
+static void on_signal(int sig)
+{
+	sigset_t set;
+
+	remove_listed();
 	signal(sig, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, sig);
@@ -68,10 +88,46 @@ static void on_signal(int sig)
 	_exit(128 + sig);	/* only if the default action did not end us */
 }
 
+/*
+ * Handle a SIGBUS. One the kernel raised for an access inside a mapped
+ * input means that its file shrank under the mapping: write the input's
+ * note, remove the listed files and exit with EXIT_ERROR. Any other is
+ * a bug or came from kill(2): remove the listed files and end the
+ * process by the signal's default action once the handler returns.
+ */
+static void on_bus_error(int sig, siginfo_t *info, void *context)
+{
+	const char *addr = info->si_addr;
+	ssize_t UNUSED written;
+	size_t i = nmapped;
+
+	(void)context;
+	if (info->si_code > 0)	/* from the kernel, so si_addr is set */
+		for (i = 0; i < nmapped; i++)
+			if (mapped[i].base && addr >= mapped[i].base &&
+			    addr < mapped[i].base + mapped[i].len)
+				break;
+	if (i == nmapped) {
+		remove_listed();
+		signal(sig, SIG_DFL);
+		raise(sig);	/* pending until the handler returns */
+		return;
+	}
+	written = write(STDERR_FILENO, mapped[i].note, mapped[i].note_len);
+	remove_listed();
+	_exit(EXIT_ERROR);
+}
+
 void signal_cleanup_install(void)
 {
 	struct sigaction sa, old;
 	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_bus_error;
+	sa.sa_flags = SA_SIGINFO;
+	handled_set(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -169,4 +225,41 @@ int signal_cleanup_mkdir(const char *path, size_t *slot)
 		errno = err;
 	}
 	return ret;
+}
+
+size_t signal_cleanup_watch(const void *base, size_t len, const char *note)
+{
+	char *n = xstrdup(note);
+	struct mapped_input *m;
+	sigset_t old;
+
+	block(&old);
+	grow_array((void **)&mapped, &mapped_cap, nmapped + 1,
+		   sizeof(*mapped));
+	m = &mapped[nmapped++];
+	m->base = base;
+	m->len = len;
+	m->note = n;
+	m->note_len = strlen(n);
+	unblock(&old);
+	return nmapped;
+}
+
+void signal_cleanup_unwatch(size_t slot)
+{
+	char *note;
+	sigset_t old;
+
+	if (!slot)
+		return;
+	if (slot > nmapped || !mapped[slot - 1].base)
+		BUG("watched mapping slot %zu is not listed", slot);
+	block(&old);
+	note = mapped[slot - 1].note;
+	mapped[slot - 1].base = NULL;
+	mapped[slot - 1].note = NULL;
+	while (nmapped && !mapped[nmapped - 1].base)
+		nmapped--;
+	unblock(&old);
+	free(note);
 }

@@ -13,12 +13,19 @@
  * The list changes only while those signals are blocked, so the handler
  * never reads it half changed. The handler makes only async-signal-safe
  * calls and never allocates.
+ *
+ * The module also watches input files mapped into memory. Reading a
+ * page of a mapping whose file was truncated meanwhile raises SIGBUS;
+ * the SIGBUS handler then writes the input's note, removes the listed
+ * files and directories the same way, and exits with EXIT_ERROR.
  */
 
 /*
  * Install the handler for SIGTERM, SIGINT and SIGHUP, except for a
  * signal ignored when the process started (nohup, or SIGINT in a
- * background job), which stays ignored.
+ * background job), which stays ignored. Also install the SIGBUS
+ * handler. A SIGBUS outside every watched mapping, or sent by kill(2),
+ * removes the listed files and ends the process by SIGBUS.
  */
 void signal_cleanup_install(void);
 
@@ -46,5 +53,16 @@ int signal_cleanup_mkstemp(char *template, size_t *slot);
  * 0, or -1 with errno set and nothing listed.
  */
 int signal_cleanup_mkdir(const char *path, size_t *slot);
+
+/*
+ * Watch the len bytes mapped at base, the text of an input file. A
+ * SIGBUS inside them writes note to stderr, a whole line, and exits
+ * with EXIT_ERROR after the cleanup. The note is copied. Returns the
+ * watch's slot for signal_cleanup_unwatch, never 0.
+ */
+size_t signal_cleanup_watch(const void *base, size_t len, const char *note);
+
+/* Stop the watch at slot, before the mapping goes. Slot 0 names none. */
+void signal_cleanup_unwatch(size_t slot);
 
 #endif

@@ -2,10 +2,27 @@
 #include "source.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "signal_cleanup.h"
+
+/*
+ * The bytes of a mapped text that a pass leaves resident before it
+ * releases them: large enough that a pass over a 100 MB export makes
+ * about 400 madvise calls, small beside the heap a pass uses.
+ */
+#define RELEASE_STEP ((size_t)256 << 10)
+
+/*
+ * The maximum lines and bytes between two marks of a mapped text's line
+ * index, and so the maximum that finding a line scans.
+ */
+#define MARK_LINES 32
+#define MARK_BYTES ((size_t)4 << 10)
 
 /*
  * Open path for reading without blocking on a FIFO that has no writer,
@@ -98,9 +115,60 @@ static int read_regular(int fd, struct source *s, size_t size)
 	return 0;
 }
 
-/* Read the open file fd into *out, and close fd. */
+static int64_t mtime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static size_t page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/*
+ * Map the regular file fd, of the size st gives, at s->text: reserve
+ * the text's pages and one more of anonymous zeros, then map the file
+ * over their start, so that the text ends in a NUL even when its size
+ * is a whole number of pages. On success s keeps fd and watches the
+ * mapping for SIGBUS. Returns 0, or -1 with errno set.
+ */
+static int map_regular(int fd, struct source *s, const struct stat *st)
+{
+	size_t page = page_size(), size = (size_t)st->st_size;
+	size_t span = (size + page - 1) / page * page + page;
+	struct buf note = BUF_INIT;
+	void *base;
+	int err;
+
+	base = mmap(NULL, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return -1;
+	if (mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) ==
+	    MAP_FAILED) {
+		err = errno;
+		munmap(base, span);
+		errno = err;
+		return -1;
+	}
+	s->text = base;
+	s->map_len = span;
+	s->fd = fd;
+	s->mtime_ns = mtime_ns(st);
+	buf_add_printable(&note, s->path);
+	buf_adds(&note, ": error: the file changed while it was being "
+		   "read\n");
+	s->watch_slot = signal_cleanup_watch(base, span, buf_str(&note));
+	buf_release(&note);
+	return 0;
+}
+
+/*
+ * Read the open file fd into *out, or map it when map is true and it is
+ * a regular file that is not empty. Closes fd unless the mapping keeps
+ * it.
+ */
 static int load_fd(struct source **out, int fd, const char *path, size_t max,
-		   struct diag *d)
+		   bool map, struct diag *d)
 {
 	struct source *s = NULL;
 	struct stat st;
@@ -125,6 +193,13 @@ static int load_fd(struct source **out, int fd, const char *path, size_t max,
 
 	s = xcalloc(1, sizeof(*s));
 	s->path = xstrdup(path);
+	s->fd = -1;
+	if (map && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    map_regular(fd, s, &st) == 0) {
+		s->len = (size_t)st.st_size;
+		*out = s;
+		return 0;
+	}
 	if (S_ISREG(st.st_mode)) {
 		if (read_regular(fd, s, (size_t)st.st_size) < 0) {
 			if (errno)
@@ -161,7 +236,7 @@ fail:
 	return -1;
 }
 
-int source_load(struct source **out, const char *path, size_t max,
+static int load(struct source **out, const char *path, size_t max, bool map,
 		struct diag *d)
 {
 	const char *previous_input;
@@ -180,9 +255,65 @@ int source_load(struct source **out, const char *path, size_t max,
 		return -1;
 	}
 	previous_input = reading_input(path);
-	ret = load_fd(out, fd, path, max, d);
+	ret = load_fd(out, fd, path, max, map, d);
 	reading_input(previous_input);
 	return ret;
+}
+
+int source_load(struct source **out, const char *path, size_t max,
+		struct diag *d)
+{
+	return load(out, path, max, false, d);
+}
+
+int source_map(struct source **out, const char *path, size_t max,
+	       struct diag *d)
+{
+	return load(out, path, max, true, d);
+}
+
+void source_release_before(struct source *s, size_t off)
+{
+	size_t end;
+
+	if (!s->map_len)
+		return;
+	if (off < s->pass_off)
+		source_release_all(s);	/* a new pass */
+	s->pass_off = off;
+	if (off < s->released + RELEASE_STEP)
+		return;
+	end = off / page_size() * page_size();
+	madvise(s->text + s->released, end - s->released, MADV_DONTNEED);
+	s->released = end;
+}
+
+void source_release_all(struct source *s)
+{
+	if (!s->map_len)
+		return;
+	madvise(s->text, s->map_len, MADV_DONTNEED);
+	s->released = 0;
+	s->pass_off = 0;
+}
+
+int source_check_unchanged(struct source *s, struct diag *d)
+{
+	struct stat st;
+
+	if (!s->map_len)
+		return 0;
+	if (fstat(s->fd, &st) < 0) {
+		diag_path(d, DIAG_ERROR, s->path, "cannot stat: %s",
+			  strerror(errno));
+		return -1;
+	}
+	if ((uint64_t)st.st_size != s->len || mtime_ns(&st) != s->mtime_ns) {
+		diag_path(d, DIAG_ERROR, s->path, "the file changed while it "
+			  "was being read");
+		return -1;
+	}
+	return 0;
 }
 
 struct source *source_from_memory(const char *path, const char *text,
@@ -192,6 +323,7 @@ struct source *source_from_memory(const char *path, const char *text,
 	struct source *s = xcalloc(1, sizeof(*s));
 
 	s->path = xstrdup(path);
+	s->fd = -1;
 	s->text = xmalloc(len + 1);
 	memcpy(s->text, text, len);
 	s->text[len] = '\0';
@@ -209,10 +341,17 @@ void source_free(struct source *s)
 {
 	if (!s)
 		return;
+	if (s->map_len) {
+		signal_cleanup_unwatch(s->watch_slot);
+		munmap(s->text, s->map_len);
+		close(s->fd);
+	} else {
+		free(s->text);
+	}
 	free(s->path);
 	free(s->unit_path);
-	free(s->text);
 	free(s->line_starts);
+	free(s->marks);
 	free(s);
 }
 
@@ -233,14 +372,101 @@ static void build_line_index(struct source *s)
 	}
 }
 
+static void add_mark(struct source *s, size_t *cap, size_t off, uint32_t line,
+		     size_t line_start)
+{
+	struct source_mark *m;
+
+	if (s->nmarks == *cap)
+		grow_array((void **)&s->marks, cap, s->nmarks + 1,
+			   sizeof(*s->marks));
+	m = &s->marks[s->nmarks++];
+	m->off = (uint32_t)off;
+	m->line = line;
+	m->line_start = (uint32_t)line_start;
+	source_release_before(s, off);
+}
+
+/*
+ * Mark a mapped text at the start of every MARK_LINES-th line and at
+ * least every MARK_BYTES bytes, so that source_line_of scans at most
+ * that much past a mark, even on one line of many megabytes.
+ */
+static void build_marks(struct source *s)
+{
+	const char *text = s->text, *p = text, *end = text + s->len;
+	size_t cap = 0, last = 0, line_start = 0;
+	uint32_t line = 1;
+
+	add_mark(s, &cap, 0, 1, 0);
+	while (p < end) {
+		size_t room = last + MARK_BYTES - (size_t)(p - text);
+		size_t n = room < (size_t)(end - p) ? room : (size_t)(end - p);
+		const char *nl = memchr(p, '\n', n);
+
+		if (!nl) {
+			p += n;
+			if (p < end) {
+				last = (size_t)(p - text);
+				add_mark(s, &cap, last, line, line_start);
+			}
+			continue;
+		}
+		p = nl + 1;
+		line++;
+		line_start = (size_t)(p - text);
+		if (line % MARK_LINES == 1) {
+			last = line_start;
+			add_mark(s, &cap, last, line, line_start);
+		}
+	}
+	source_release_all(s);
+}
+
+/* Return the line of off in a mapped text, scanning on from a mark. */
+static uint32_t mapped_line_of(struct source *s, size_t off,
+			       size_t *line_start)
+{
+	const struct source_mark *m;
+	size_t lo = 0, hi, start;
+	const char *p, *nl;
+	uint32_t line;
+
+	if (!s->marks)
+		build_marks(s);
+	hi = s->nmarks;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->marks[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	m = &s->marks[lo];
+	line = m->line;
+	start = m->line_start;
+	p = s->text + m->off;
+	while ((nl = memchr(p, '\n', (size_t)(s->text + off - p))) != NULL) {
+		p = nl + 1;
+		line++;
+		start = (size_t)(p - s->text);
+	}
+	if (line_start)
+		*line_start = start;
+	return line;
+}
+
 uint32_t source_line_of(struct source *s, size_t off, size_t *line_start)
 {
 	size_t lo = 0, hi;
 
-	if (!s->line_starts)
-		build_line_index(s);
 	if (off > s->len)
 		off = s->len;
+	if (s->map_len)
+		return mapped_line_of(s, off, line_start);
+	if (!s->line_starts)
+		build_line_index(s);
 	hi = s->nlines;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;

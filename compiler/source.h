@@ -4,10 +4,25 @@
 struct diag;
 
 /*
+ * A place in a mapped text, with the line it is on: an entry of the
+ * line index of a text that may have millions of lines.
+ */
+struct source_mark {
+	uint32_t off;
+	uint32_t line;		/* 1-based */
+	uint32_t line_start;	/* where that line begins */
+};
+
+/*
  * One input file held in memory: a spec, an export or a stdlib file.
  * Diagnostics point into it by byte offset; line numbers are computed
  * from an index built on first use, so a large export that never needs
  * a diagnostic never pays for one.
+ *
+ * An export read by source_map is mapped, read-only, so that a pass
+ * over it can release the pages it has passed (source_release_before)
+ * and only a window of the text is resident at a time. A later read of
+ * a released page faults it back in from the page cache.
  */
 struct source {
 	char *path;		/* as the user named it, for messages */
@@ -16,6 +31,16 @@ struct source {
 	size_t len;
 	uint32_t *line_starts;	/* built lazily by source_line_of */
 	size_t nlines;
+
+	/* Set only for a mapped text, which must never be written. */
+	size_t map_len;		/* bytes mapped at text; 0 if read */
+	size_t released;	/* the pass released the pages below this */
+	size_t pass_off;	/* the pass's offset at its last release */
+	int fd;			/* the mapped file, kept for its status */
+	int64_t mtime_ns;	/* its modification time when mapped */
+	size_t watch_slot;	/* signal_cleanup_watch's slot */
+	struct source_mark *marks;	/* the line index, built lazily */
+	size_t nmarks;
 };
 
 /*
@@ -33,6 +58,44 @@ struct source {
  */
 int source_load(struct source **out, const char *path, size_t max,
 		struct diag *d);
+
+/*
+ * Load like source_load, but map a regular file that is not empty
+ * instead of reading it, with a page of zeros after its text. Used for
+ * exports, whose text can be hundreds of megabytes. Until the source is
+ * freed, a SIGBUS from reading a page of the file after it was
+ * truncated reports "the file changed while it was being read" and
+ * exits with EXIT_ERROR (see signal_cleanup.h).
+ */
+int source_map(struct source **out, const char *path, size_t max,
+	       struct diag *d);
+
+/*
+ * Release the pages of a mapped text that lie wholly below off, once a
+ * pass over the text has moved far enough past the last release, so
+ * that a pass keeps only a window of the text resident. A pass calls it
+ * with offsets in ascending order; an offset below the one before
+ * starts a new pass, and releases the whole text first. A text that was
+ * read is left alone.
+ */
+void source_release_before(struct source *s, size_t off);
+
+/*
+ * Release every page of a mapped text, at the end of a pass, so that
+ * the next pass starts with nothing resident. A text that was read is
+ * left alone.
+ */
+void source_release_all(struct source *s);
+
+/*
+ * Check that the file of a mapped text keeps the size and modification
+ * time it had when mapped, because a rewrite of the same size raises no
+ * SIGBUS. Returns 0, or -1 after reporting the change to d.
+ *
+ * TODO: a write in the same clock tick as the file's previous write may
+ * leave its modification time as it was, and then goes unnoticed.
+ */
+int source_check_unchanged(struct source *s, struct diag *d);
 
 /* Make a source from memory; the text is copied. */
 struct source *source_from_memory(const char *path, const char *text,

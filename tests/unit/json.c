@@ -251,6 +251,47 @@ out:
 	source_free(src);
 }
 
+/*
+ * Forgetting the offsets of converted elements, in order, leaves later
+ * elements building the same trees, and zeroes whole pages of offsets.
+ */
+static void test_json__forget_keeps_later_elements(void)
+{
+	struct buf elements = BUF_INIT;
+	struct json_object_scan scan;
+	struct source *src;
+	const struct json_member *m;
+	size_t i, zeroed = 0;
+
+	for (i = 0; i < 20000; i++)
+		buf_addf(&elements, "%s{\"Name\": \"e%zu\", \"Tags\": [1, "
+			 "2, 3]}", i ? ", " : "", i);
+	src = scan_list(buf_str(&elements), &scan);
+	buf_release(&elements);
+	m = &scan.members[0];
+	CHECK_INT(m->nelems, 20000);
+	for (i = 0; i < m->nelems; i++) {
+		size_t err = 0;
+		cJSON *got = json_parse_element(src->text, &scan, m, i, &err);
+		cJSON *want = json_parse_span(src->text, m->elems[i].off,
+					      m->elems[i].len, &err);
+
+		CHECK(got);
+		CHECK(want);
+		if (got && want)
+			check_same_tree(got, want);
+		cJSON_Delete(got);
+		cJSON_Delete(want);
+		json_object_scan_forget(&scan, m->elem_values[i + 1]);
+	}
+	CHECK(scan.forgotten > 0);
+	for (i = 0; i < scan.forgotten; i++)
+		zeroed += scan.value_start[i] == 0;
+	CHECK(zeroed > scan.forgotten / 2);
+	json_object_scan_release(&scan);
+	source_free(src);
+}
+
 static void test_json__member_string_checks(void)
 {
 	const char *text = "{\"Sid\": 5, \"Effect\": \"Allow\"}";
@@ -296,5 +337,6 @@ UNIT_MAIN(
 	UNIT_TEST(test_json__string_special_byte_positions),
 	UNIT_TEST(test_json__element_tree_as_cjson),
 	UNIT_TEST(test_json__element_tree_elided),
+	UNIT_TEST(test_json__forget_keeps_later_elements),
 	UNIT_TEST(test_json__member_string_checks),
 )

@@ -139,10 +139,10 @@ void catalog_free(struct catalog *c);
 const struct cat_tables *catalog_tables(const struct catalog *c);
 
 /*
- * Action ids sorted by their names folded to lower case: the tables'
- * folded_order, read for use.
+ * Return the action id at position i of the order of names folded to
+ * lower case: the tables' folded_order.
  */
-const uint32_t *catalog_folded_order(const struct catalog *c);
+uint32_t catalog_folded_at(const struct catalog *c, size_t i);
 
 /* Whether the tables are the ones compiled into the binary. */
 bool catalog_is_builtin(const struct catalog *c);

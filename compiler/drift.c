@@ -164,6 +164,11 @@ static size_t find_action(void *ctx, const char *name)
 	return a ? a->id : CONTAIN_NOT_LISTED;
 }
 
+static uint32_t folded_at(void *ctx, size_t i)
+{
+	return catalog_folded_at(ctx, i);
+}
+
 struct drift_checker *drift_checker_new(struct check_context *cx)
 {
 	struct drift_checker *dc = xcalloc(1, sizeof(*dc));
@@ -186,7 +191,8 @@ struct drift_checker *drift_checker_new(struct check_context *cx)
 	dc->cat = cx->cat;
 	/* The catalog's own order and index save sorting 22,000 names. */
 	opt.nactions = catalog_count(dc->cat);
-	opt.sorted = catalog_folded_order(dc->cat);
+	opt.sorted_at = folded_at;
+	opt.sorted_ctx = (void *)dc->cat;
 	if (contain_new(&dc->prover, &opt) < 0)
 		prover_out_of_memory();
 	return dc;

@@ -12,10 +12,22 @@
 
 /*
  * The bytes of a mapped text that a pass leaves resident before it
- * releases them: large enough that a pass over a 100 MB export makes
- * about 400 madvise calls, small beside the heap a pass uses.
+ * releases them: a sixteenth of the text, so the window stays small
+ * beside the text, but from 64 kB (the kernel's default fault-around)
+ * to 1 MB, so a pass over a 100 MB export makes about 100 madvise
+ * calls.
  */
-#define RELEASE_STEP ((size_t)256 << 10)
+#define RELEASE_MIN ((size_t)64 << 10)
+#define RELEASE_MAX ((size_t)1 << 20)
+
+static size_t release_step(const struct source *s)
+{
+	size_t step = s->len / 16;
+
+	if (step < RELEASE_MIN)
+		return RELEASE_MIN;
+	return step > RELEASE_MAX ? RELEASE_MAX : step;
+}
 
 /*
  * The maximum lines and bytes between two marks of a mapped text's line
@@ -281,7 +293,7 @@ void source_release_before(struct source *s, size_t off)
 	if (off < s->pass_off)
 		source_release_all(s);	/* a new pass */
 	s->pass_off = off;
-	if (off < s->released + RELEASE_STEP)
+	if (off < s->released + release_step(s))
 		return;
 	end = off / page_size() * page_size();
 	madvise(s->text + s->released, end - s->released, MADV_DONTNEED);

@@ -122,6 +122,13 @@ static const char *action_name(const struct contain *c, size_t i)
 			      : c->opt.name(c->opt.name_ctx, i);
 }
 
+/* Return the index of the action at position i of the folded order. */
+static uint32_t sorted_at(const struct contain *c, size_t i)
+{
+	return c->sorted ? c->sorted[i]
+			 : c->opt.sorted_at(c->opt.sorted_ctx, i);
+}
+
 static bool has_wildcard(const char *s)
 {
 	return strpbrk(s, "*?") != NULL;
@@ -328,14 +335,14 @@ static int index_names(struct contain *c)
 		return -1;
 	c->by_name_mask = cap - 1;
 	for (i = 0; i < c->opt.nactions; i++) {
-		const char *name = action_name(c, c->sorted[i]);
+		const char *name = action_name(c, sorted_at(c, i));
 		size_t slot = (size_t)fold_hash(name) & c->by_name_mask;
 
 		while (c->by_name[slot] &&
 		       !fold_equal(action_name(c, c->by_name[slot] - 1), name))
 			slot = (slot + 1) & c->by_name_mask;
 		if (!c->by_name[slot])
-			c->by_name[slot] = c->sorted[i] + 1;
+			c->by_name[slot] = sorted_at(c, i) + 1;
 	}
 	return 0;
 }
@@ -362,7 +369,7 @@ int contain_new(struct contain **out, const struct contain_options *opt)
 		return -1;
 	}
 	c->sorted = opt->sorted;
-	if ((!c->sorted && sort_names(c) < 0) ||
+	if ((!c->sorted && !opt->sorted_at && sort_names(c) < 0) ||
 	    (!opt->find && index_names(c) < 0)) {
 		contain_free(c);
 		return -1;
@@ -402,7 +409,7 @@ static size_t lower_bound(const struct contain *c, const char *p, size_t k)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (fold_ncmp(action_name(c, c->sorted[mid]), p, k) < 0)
+		if (fold_ncmp(action_name(c, sorted_at(c, mid)), p, k) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -444,12 +451,13 @@ static void expand(const struct contain *c, const char *pattern,
 	/* "s3:*" and "*" match the whole range without a look at each name. */
 	trailing_star = pattern[k] == '*' && pattern[k + 1] == '\0';
 	for (i = lower_bound(c, pattern, k); i < c->opt.nactions; i++) {
-		const char *name = action_name(c, c->sorted[i]);
+		uint32_t action = sorted_at(c, i);
+		const char *name = action_name(c, action);
 
 		if (fold_ncmp(name, pattern, k))
 			break;
 		if (trailing_star || match_action(pattern, name))
-			bit_set_in(bits, c->sorted[i], used);
+			bit_set_in(bits, action, used);
 	}
 }
 

@@ -92,6 +92,12 @@ typedef bool (*contain_overlap_fn)(void *ctx, size_t action, const char *a,
 typedef const char *(*contain_name_fn)(void *ctx, size_t action);
 
 /*
+ * Return the index of the concrete action at position i of the order
+ * of names folded to lower case (contain_options' sorted).
+ */
+typedef uint32_t (*contain_sorted_fn)(void *ctx, size_t i);
+
+/*
  * Return the index of the concrete action called name, ignoring case,
  * or CONTAIN_NOT_LISTED.
  */
@@ -114,6 +120,8 @@ struct contain_options {
 	 * Without them, contain_new sorts and indexes the names itself.
 	 */
 	const uint32_t *sorted;
+	contain_sorted_fn sorted_at;	/* instead of sorted, read on demand */
+	void *sorted_ctx;
 	contain_find_fn find;
 	void *find_ctx;
 	contain_applies_fn applies;	/* NULL: every pair applies */

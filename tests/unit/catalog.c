@@ -924,9 +924,10 @@ static void test_catalog__builtin_queries_equal_parsed(void)
 				      catalog_action_key(parsed, b, k)) != 0;
 	}
 	CHECK_INT(bad, 0);
-	CHECK(!memcmp(catalog_folded_order(built),
-		      catalog_folded_order(parsed),
-		      catalog_count(parsed) * sizeof(uint32_t)));
+	for (i = 0; i < catalog_count(parsed); i++)
+		bad += catalog_folded_at(built, i) !=
+		       catalog_folded_at(parsed, i);
+	CHECK_INT(bad, 0);
 	CHECK_STR(catalog_source(built), catalog_source(parsed));
 	CHECK(catalog_find_service(built, "S3") != NULL);
 	CHECK_STR(catalog_text(built,

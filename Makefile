@@ -97,9 +97,10 @@ $(BUILD)/parser.c $(BUILD)/parser.h &: grammar/parser.y $(DEPS_STAMP)
 $(BUILD)/lexer.c $(BUILD)/lexer.h &: grammar/lexer.l $(BUILD)/parser.h
 	flex --header-file=$(BUILD)/lexer.h -o $(BUILD)/lexer.c grammar/lexer.l
 
-# Generated code is not held to the project's warning flags.
+# Generated code is not held to the project's warning flags. It includes
+# the compiler's headers, so it records them for rebuilds (-MMD) too.
 $(BUILD)/parser.o $(BUILD)/lexer.o: %.o: %.c $(BUILD)/parser.h $(BUILD)/lexer.h
-	$(CC) -std=c11 $(CFLAGS) $(filter -f%,$(ALL_CFLAGS)) -Icompiler \
+	$(CC) -std=c11 $(CFLAGS) $(filter -f%,$(ALL_CFLAGS)) -MMD -MP -Icompiler \
 		-Iruntime -Iinclude -I$(BUILD) -Igrammar $(PKG_CFLAGS) \
 		-Wno-unused-function -c -o $@ $<
 

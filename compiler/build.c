@@ -148,7 +148,7 @@ static int find_name(const char *s, const char *const *names, size_t n)
 struct value *value_new(struct parser *p, enum value_kind kind,
 			const struct token *t)
 {
-	struct value *v = arena_calloc(&p->u->arena, 1, sizeof(*v));
+	struct value *v = arena_calloc(&p->values, 1, sizeof(*v));
 
 	v->kind = kind;
 	v->s = t->s;
@@ -161,7 +161,7 @@ struct value *value_new(struct parser *p, enum value_kind kind,
 struct value *value_list(struct parser *p, struct value *first,
 			 struct span where)
 {
-	struct value *v = arena_calloc(&p->u->arena, 1, sizeof(*v));
+	struct value *v = arena_calloc(&p->values, 1, sizeof(*v));
 	struct value *item, *last = NULL;
 
 	v->kind = VALUE_LIST;

@@ -84,6 +84,11 @@ struct parser {
 	struct diag *d;
 	uint32_t off;			/* the scanner's byte offset */
 	struct buf text;		/* the string being scanned */
+	/*
+	 * The values of fields, which the parser only reads to fill the
+	 * unit, so they are freed when the file is parsed.
+	 */
+	struct arena values;
 	uint32_t string_start;
 	bool string_bol;		/* match_bol of its opening quote */
 	bool blank_before;		/* only blanks before off on its line */

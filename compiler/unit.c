@@ -163,6 +163,7 @@ int unit_parse_source(struct spec_unit *u, struct source *src,
 	yy_delete_buffer(buffer, p.scanner);
 	yylex_destroy(p.scanner);
 	buf_release(&p.text);
+	arena_release(&p.values);
 	reading_input(previous_input);
 	if (d->errors > before)
 		return -1;

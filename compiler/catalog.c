@@ -91,7 +91,7 @@ struct overlap_entry {
 struct overlap_memo {
 	struct overlap_entry *slots;
 	size_t n, cap;
-	/* One copy of each pattern in the entries, and the last one's. */
+	/* The patterns that entries point to, and the last pattern's copy. */
 	char **copies;
 	size_t ncopies, copies_cap;
 	const char *last_copy;
@@ -999,8 +999,8 @@ bool catalog_is_builtin(const struct catalog *c)
 
 /*
  * Each record of the tables, read through the pager. Every read of a
- * table below goes through one of these; one that did not would read
- * the original in place, which is as right but holds more memory.
+ * table below goes through one of these. A read that did not would
+ * read the original in place, which is as correct but uses more memory.
  */
 static const char *text_at(const struct catalog *c, uint32_t off)
 {
@@ -1146,9 +1146,9 @@ static const struct cat_action *find_in_service(const struct catalog *c,
 
 /*
  * Return the service whose prefix is the n bytes at prefix, or NULL.
- * With name, return instead that service's action name, which is
- * looked for in each service whose entry matches, without reading
- * prefixes: only the right service can hold it.
+ * With name, return instead the action called name, looked for in each
+ * service whose entry matches without comparing prefixes, because only
+ * the right service can contain it.
  */
 static const void *find_service(const struct catalog *c, const char *prefix,
 				size_t n, const char *name)

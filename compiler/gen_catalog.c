@@ -55,7 +55,7 @@ static void put_u32s(FILE *f, const uint32_t *v, size_t n)
 	fputs("\n\t0\n},\n", f);
 }
 
-/* Declare the block that holds every table, so they lie together. */
+/* Declare the block that contains every table, so they lie together. */
 static void put_block_type(FILE *f, const struct cat_tables *t)
 {
 	/*

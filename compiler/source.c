@@ -12,10 +12,10 @@
 
 /*
  * The bytes of a mapped text that a pass leaves resident before it
- * releases them: a sixteenth of the text, so the window stays small
- * beside the text, but from 64 kB (the kernel's default fault-around)
- * to 1 MB, so a pass over a 100 MB export makes about 100 madvise
- * calls.
+ * releases them. A sixteenth of the text keeps the window small beside
+ * the text. The step is at least 64 kB, the kernel's default
+ * fault-around, and at most 1 MB, so that a pass over a 100 MB export
+ * makes about 100 madvise calls.
  */
 #define RELEASE_MIN ((size_t)64 << 10)
 #define RELEASE_MAX ((size_t)1 << 20)

@@ -714,12 +714,13 @@ int aws_state_load_source(struct aws_state *st, struct source *src,
 		ret = reject_other(src, start, d);
 	}
 	source_release_all(src);
-	if (!ret)
-		ret = source_check_unchanged(src, d);
 	reading_input(previous_input);
-	if (ret)
+	if (ret) {
 		source_free(src);
-	return ret;
+		return ret;
+	}
+	/* Loaded, src belongs to st, which the caller releases. */
+	return source_check_unchanged(src, d);
 }
 
 int aws_state_load(struct aws_state *st, const char *path, struct diag *d)

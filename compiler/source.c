@@ -312,10 +312,18 @@ void source_release_all(struct source *s)
 int source_check_unchanged(struct source *s, struct diag *d)
 {
 	struct stat st;
+	int ret;
 
-	if (!s->map_len)
+	if (!s->map_len || s->fd < 0)
 		return 0;
-	if (fstat(s->fd, &st) < 0) {
+	/*
+	 * The mapping outlives the descriptor, which is closed now so that
+	 * a run over a thousand exports does not hold a thousand open.
+	 */
+	ret = fstat(s->fd, &st);
+	close(s->fd);
+	s->fd = -1;
+	if (ret < 0) {
 		diag_path(d, DIAG_ERROR, s->path, "cannot stat: %s",
 			  strerror(errno));
 		return -1;
@@ -356,7 +364,8 @@ void source_free(struct source *s)
 	if (s->map_len) {
 		signal_cleanup_unwatch(s->watch_slot);
 		munmap(s->text, s->map_len);
-		close(s->fd);
+		if (s->fd >= 0)
+			close(s->fd);
 	} else {
 		free(s->text);
 	}

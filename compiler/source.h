@@ -36,7 +36,7 @@ struct source {
 	size_t map_len;		/* bytes mapped at text; 0 if read */
 	size_t released;	/* the pass released the pages below this */
 	size_t pass_off;	/* the pass's offset at its last release */
-	int fd;			/* the mapped file, kept for its status */
+	int fd;			/* the mapped file, until its status is checked */
 	int64_t mtime_ns;	/* its modification time when mapped */
 	size_t watch_slot;	/* signal_cleanup_watch's slot */
 	struct source_mark *marks;	/* the line index, built lazily */
@@ -90,7 +90,9 @@ void source_release_all(struct source *s);
 /*
  * Check that the file of a mapped text keeps the size and modification
  * time it had when mapped, because a rewrite of the same size raises no
- * SIGBUS. Returns 0, or -1 after reporting the change to d.
+ * SIGBUS, then close the file; the mapping stays. Call it once, after
+ * the text is converted. Returns 0, or -1 after reporting the change
+ * to d.
  *
  * TODO: a write in the same clock tick as the file's previous write may
  * leave its modification time as it was, and then goes unnoticed.

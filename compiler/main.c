@@ -251,23 +251,27 @@ char *cli_stdlib_dir(void)
 	if (env && *env)
 		return xstrdup(env);
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
+	slash = n > 0 ? memchr(self, '/', (size_t)n) : NULL;
+	if (slash) {
 		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(candidate, sizeof(candidate),
-				 "%s/../share/mandate/stdlib", self);
-			if (has_catalog(candidate))
-				return xstrdup(candidate);
-			snprintf(candidate, sizeof(candidate), "%s/../stdlib",
-				 self);
-			if (has_catalog(candidate))
-				return xstrdup(candidate);
-		}
+		*strrchr(self, '/') = '\0';
+		snprintf(candidate, sizeof(candidate),
+			 "%s/../share/mandate/stdlib", self);
+		if (has_catalog(candidate))
+			return xstrdup(candidate);
+		snprintf(candidate, sizeof(candidate), "%s/../stdlib", self);
+		if (has_catalog(candidate))
+			return xstrdup(candidate);
+		diag_plain(&cli.diag, DIAG_ERROR,
+			   "standard library not found beside the binary in "
+			   "%s: neither %s/../share/mandate/stdlib nor "
+			   "%s/../stdlib has aws/catalog.txt; set "
+			   "MANDATE_STDLIB to its directory", self, self, self);
+		return NULL;
 	}
 	diag_plain(&cli.diag, DIAG_ERROR,
-		   "standard library not found beside the binary; set "
+		   "standard library not found: the binary's own path is "
+		   "unknown (/proc/self/exe cannot be read); set "
 		   "MANDATE_STDLIB to its directory");
 	return NULL;
 }

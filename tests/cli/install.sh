@@ -81,7 +81,7 @@ cp "$TMP/copy/bin/mandate" "$TMP/alone/bin/"
 	>"$out" 2>"$err"
 status=$?
 expect_status 2
-expect_err "standard library not found beside the binary; set MANDATE_STDLIB to its directory"
+expect_err "standard library not found beside the binary in $TMP/alone/bin: neither $TMP/alone/bin/../share/mandate/stdlib nor $TMP/alone/bin/../stdlib has aws/catalog.txt; set MANDATE_STDLIB to its directory"
 
 case_name "manual pages render without warnings"
 for page in man1/mandate.1 man5/mandate.5; do

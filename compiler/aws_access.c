@@ -128,21 +128,53 @@ static int expect_object(struct reader *r, const cJSON *v)
 	return json_check_unique_keys(&r->c, v);
 }
 
-/* Return whether arn is the ARN of an IAM user or role. */
+/*
+ * Return whether c may appear in the name of a user or role. The IAM
+ * API Reference (CreateRole, CreateUser) allows letters, digits and
+ * "_+=,.@-" in RoleName and UserName, 1 to 64 of them.
+ */
+static bool identity_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c && strchr("+=,.@_-", c));
+}
+
+/*
+ * Return whether arn is the ARN of an IAM user or role:
+ * arn:PARTITION:iam::ACCOUNT:role/PATH/NAME. The partition is lowercase
+ * letters, digits and '-', and the account 12 digits. The path is
+ * printable ASCII without spaces, as CreateRole's Path allows.
+ */
 static bool identity_arn_valid(const char *arn)
 {
-	const char *p = arn, *account;
+	const char *p = arn + 4, *name;
+	size_t i;
 
-	if (strncmp(p, "arn:", 4))
+	if (strncmp(arn, "arn:", 4) || *p == ':')
 		return false;
-	p += 4;
-	if (*p == ':' || !(p = strchr(p, ':')) || strncmp(p, ":iam::", 6))
+	for (; *p != ':'; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= '0' && *p <= '9') &&
+		    *p != '-')
+			return false;
+	if (strncmp(p, ":iam::", 6))
 		return false;
-	account = p + 6;
-	if (*account == ':' || !(p = strchr(account, ':')))
+	p += 6;
+	for (i = 0; i < 12; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	p += 12;
+	if (strncmp(p, ":role/", 6) && strncmp(p, ":user/", 6))
 		return false;
-	return (!strncmp(p + 1, "role/", 5) && p[6]) ||
-	       (!strncmp(p + 1, "user/", 5) && p[6]);
+	p += 6;
+	name = strrchr(p, '/');
+	name = name ? name + 1 : p;
+	for (; p < name; p++)
+		if (*p < 0x21 || *p > 0x7e)
+			return false;
+	for (i = 0; name[i]; i++)
+		if (!identity_name_char(name[i]))
+			return false;
+	return i >= 1 && i <= 64;
 }
 
 static int check_status(struct reader *r)
@@ -448,6 +480,17 @@ static struct loc service_member_loc(struct reader *r, size_t i,
 	return loc;
 }
 
+/* Return the offset of the first NUL or control byte in b, or b->len. */
+static size_t first_control(const struct buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->len; i++)
+		if ((unsigned char)b->data[i] < 0x20 || b->data[i] == 0x7f)
+			break;
+	return i;
+}
+
 /*
  * Set *out to the ARN that the file name spells, URL-encoded as
  * cloudmapper names per-identity files
@@ -461,7 +504,7 @@ static int arn_from_name(struct reader *r, const char **out)
 {
 	const char *path = r->src->path, *base = strrchr(path, '/');
 	struct buf decoded = BUF_INIT, escaped = BUF_INIT;
-	size_t n, bad, i;
+	size_t n, bad, i, ctl;
 	int ret = 0;
 
 	*out = NULL;
@@ -487,6 +530,12 @@ static int arn_from_name(struct reader *r, const char **out)
 		diag_path(r->d, DIAG_ERROR, path, "file name '%s' is not a "
 			  "URL-encoded ARN: a '%%' is not followed by two hex "
 			  "digits", base);
+		ret = -1;
+	} else if ((ctl = first_control(&decoded)) < decoded.len) {
+		diag_path(r->d, DIAG_ERROR, path, "file name '%s' decodes to "
+			  "text with control character 0x%02x, not the ARN of "
+			  "a user or role; rename the file", base,
+			  (unsigned char)decoded.data[ctl]);
 		ret = -1;
 	} else if (!identity_arn_valid(buf_str(&decoded))) {
 		diag_path(r->d, DIAG_ERROR, path, "file name '%s' is "

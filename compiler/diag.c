@@ -274,7 +274,18 @@ void diag_plain(struct diag *d, enum diag_level level, const char *fmt, ...)
 
 void diag_summary(struct diag *d)
 {
-	if (d->errors)
+	if (!d->errors)
+		return;
+
+	/*
+	 * Errors past the limit are counted but not printed, and inputs
+	 * after the one that reached it are not read, so the count is a
+	 * lower bound.
+	 */
+	if (d->stopped)
+		fprintf(d->out, "at least %u errors, %u shown\n", d->errors,
+			d->max_errors);
+	else
 		fprintf(d->out, "%u error%s\n", d->errors,
 			d->errors == 1 ? "" : "s");
 }

@@ -57,7 +57,10 @@ void diag_plain(struct diag *d, enum diag_level level, const char *fmt, ...)
  */
 void diag_final_note(struct diag *d, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
-/* Print "N errors" (or "1 error") when there were any. */
+/*
+ * Print "N errors" (or "1 error") when there were any, or "at least N
+ * errors, M shown" when printing stopped at max_errors.
+ */
 void diag_summary(struct diag *d);
 
 /*

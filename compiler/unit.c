@@ -676,23 +676,77 @@ static void check_waiver_fields(struct diag *d, const struct waiver *w,
 	}
 }
 
-/* Report a waiver of the same rule for the same target as an earlier one. */
-static void check_waiver_repeated(const struct spec_unit *u, struct diag *d,
-				  const struct waiver *w)
-{
-	const struct waiver *first;
+/* A waiver and its place in the unit's list. */
+struct waiver_ref {
+	const struct waiver *w;
+	size_t pos;
+};
 
-	for (first = u->waivers; first != w; first = first->next) {
-		if (strcmp(first->rule.s, w->rule.s) ||
-		    !same_name(first->agent.s, w->agent.s) ||
-		    !same_name(first->identity.s, w->identity.s))
-			continue;
-		diag_at(d, DIAG_ERROR, &w->loc, "duplicate waiver of %s for "
-			"the same %s", w->rule.s,
-			w->agent.s ? "agent" : "identity");
-		diag_at(d, DIAG_NOTE, &first->loc, "the first waiver is here");
-		return;
+static int cmp_names(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+/* Order waivers by rule, agent and identity, then by place in the list. */
+static int cmp_waiver_refs(const void *a, const void *b)
+{
+	const struct waiver_ref *x = a, *y = b;
+	int r = strcmp(x->w->rule.s, y->w->rule.s);
+
+	if (!r)
+		r = cmp_names(x->w->agent.s, y->w->agent.s);
+	if (!r)
+		r = cmp_names(x->w->identity.s, y->w->identity.s);
+	if (!r)
+		r = (x->pos > y->pos) - (x->pos < y->pos);
+	return r;
+}
+
+/*
+ * Return an array that holds, for the waiver at each place in the
+ * unit's list, the first waiver of the same rule for the same target,
+ * or NULL when that is the waiver itself. The caller frees the array.
+ * Sorting keeps this O(n log n) in units with many waivers.
+ */
+static const struct waiver **find_repeated_waivers(const struct spec_unit *u)
+{
+	const struct waiver **first;
+	struct waiver_ref *refs;
+	const struct waiver *w;
+	size_t n = 0, i, group = 0;
+
+	for (w = u->waivers; w; w = w->next)
+		n++;
+	first = xcalloc(n + 1, sizeof(*first));
+	refs = xcalloc(n + 1, sizeof(*refs));
+	for (w = u->waivers, i = 0; w; w = w->next, i++) {
+		refs[i].w = w;
+		refs[i].pos = i;
 	}
+	sort_array(refs, n, sizeof(*refs), cmp_waiver_refs);
+	for (i = 1; i < n; i++) {
+		const struct waiver *a = refs[group].w, *b = refs[i].w;
+
+		if (strcmp(a->rule.s, b->rule.s) ||
+		    !same_name(a->agent.s, b->agent.s) ||
+		    !same_name(a->identity.s, b->identity.s))
+			group = i;
+		else
+			first[refs[i].pos] = a;
+	}
+	free(refs);
+	return first;
+}
+
+/* Report a waiver of the same rule for the same target as an earlier one. */
+static void report_repeated_waiver(struct diag *d, const struct waiver *w,
+				   const struct waiver *first)
+{
+	diag_at(d, DIAG_ERROR, &w->loc, "duplicate waiver of %s for the same "
+		"%s", w->rule.s, w->agent.s ? "agent" : "identity");
+	diag_at(d, DIAG_NOTE, &first->loc, "the first waiver is here");
 }
 
 /* Count a definition at again that repeats one of another file. */
@@ -711,8 +765,9 @@ int unit_check(struct spec_unit *u, struct diag *d)
 	const struct identity *id;
 	const struct resource_class *rc;
 	const struct escalation *e;
-	const struct waiver *w;
+	const struct waiver *w, **repeated = find_repeated_waivers(u);
 	unsigned before = d->errors;
+	size_t pos = 0;
 
 	for (a = u->agents; a; a = a->next) {
 		const struct agent *first = ptrmap_get(&agents, a->name.s);
@@ -776,11 +831,12 @@ int unit_check(struct spec_unit *u, struct diag *d)
 		}
 		ptrmap_put(&paths, e->name.s, (void *)e);
 	}
-	for (w = u->waivers; w; w = w->next) {
+	for (w = u->waivers; w; w = w->next, pos++) {
 		const struct agent *target;
 		const struct identity *i;
 
-		check_waiver_repeated(u, d, w);
+		if (repeated[pos])
+			report_repeated_waiver(d, w, repeated[pos]);
 		if (!w->agent.s) {
 			/* An identity, perhaps unclaimed. */
 			i = ptrmap_get(&ids, w->identity.s);
@@ -810,6 +866,7 @@ int unit_check(struct spec_unit *u, struct diag *d)
 	ptrmap_release(&ids);
 	ptrmap_release(&classes);
 	ptrmap_release(&paths);
+	free(repeated);
 	return d->errors > before ? -1 : 0;
 }
 

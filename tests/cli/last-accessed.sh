@@ -217,6 +217,29 @@ case_name "file name of a group's ARN"
 expect_name_rejected 'arn%3Aaws%3Aiam%3A%3A123456789012%3Agroup%2Fops' \
 	"is URL-encoded 'arn:aws:iam::123456789012:group/ops', not the ARN of a user or role"
 
+# The whole decoded name must be the ARN. A NUL would otherwise cut
+# the ARN short, and another control character would hide in output.
+case_name "file name with a NUL after the ARN"
+expect_name_rejected 'arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Flevel3%00garbage.json' \
+	"decodes to text with control character 0x00, not the ARN of a user or role"
+
+case_name "file name with a newline after the ARN"
+expect_name_rejected 'arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Flevel3%0A.json' \
+	"decodes to text with control character 0x0a, not the ARN of a user or role"
+
+case_name "file name with a space in the role name"
+expect_name_rejected 'arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Flevel3%20x.json' \
+	"is URL-encoded 'arn:aws:iam::123456789012:role/level3 x', not the ARN of a user or role"
+
+case_name "file name with an 11-digit account"
+expect_name_rejected 'arn%3Aaws%3Aiam%3A%3A12345678901%3Arole%2Flevel3.json' \
+	"is URL-encoded 'arn:aws:iam::12345678901:role/level3', not the ARN of a user or role"
+
+case_name "file name with a role name of 65 characters"
+long=$(printf '%065d' 0)
+expect_name_rejected "arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2F$long" \
+	"is URL-encoded 'arn:aws:iam::123456789012:role/$long', not the ARN of a user or role"
+
 case_name "file name with a broken escape"
 expect_name_rejected 'arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Flevel3%Z.json' \
 	"is not a URL-encoded ARN: a '%' is not followed by two hex digits"
@@ -244,6 +267,15 @@ expect_no_err "error:"
 if [ "$status" = 2 ]; then
 	fail "a file named by its identity's ARN was rejected"
 fi
+
+case_name "file name of a role with a path"
+jq 'del(.ServicesLastAccessed[].LastAuthenticatedEntity)' "$LEVEL3_DATA" \
+	>"$TMP/names/arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fops%2Flevel3"
+run check --today 2019-05-10 --against "$GAAD" \
+	--against "$TMP/names/arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fops%2Flevel3" \
+	"$SPECS"
+expect_no_err "error:"
+expect_err "'arn:aws:iam::123456789012:role/ops/level3' is in no authorization-details export"
 
 case_name "file name that is not an ARN"
 cp "$LEVEL3_DATA" "$TMP/names/level3-access.json"

@@ -371,6 +371,10 @@ static const char *level_word(unsigned levels)
  * Return whether an action of r at one of levels can act on a resource
  * that a pattern of class rc names: a resource of "*" overlaps every
  * class, but lambda:InvokeFunction cannot touch an S3 object.
+ *
+ * TODO: a grant of every action on "*" that reaches no class compares
+ * each of 22,000 actions with each class pattern, about 10 ms per
+ * agent; comparing each resource type of a service once would do.
  */
 static bool reaches_class(const struct catalog *cat,
 			  const struct xresource *r, unsigned levels,

@@ -28,6 +28,13 @@ struct pcrelib {
 #undef PCRELIB_MEMBER
 };
 
+/*
+ * The options every gate pattern is compiled with: UTF-8 text, and '$'
+ * matching only at the end of the subject, not before a final newline,
+ * so an address or a name with a trailing newline does not match.
+ */
+#define PCRELIB_COMPILE_OPTIONS (PCRE2_UTF | PCRE2_DOLLAR_ENDONLY)
+
 /* Filled by pcrelib_load. Every member is NULL before it succeeds. */
 extern struct pcrelib pcre2;
 

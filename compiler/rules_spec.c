@@ -51,7 +51,7 @@ static int compile_pattern(pcre2_code **out, const struct sval *s,
 	if (pcrelib_load(d, &s->loc, field) < 0)
 		return -1;
 	*out = pcre2.compile((PCRE2_SPTR)s->s, PCRE2_ZERO_TERMINATED,
-			     PCRE2_UTF, &code, &offset, NULL);
+			     PCRELIB_COMPILE_OPTIONS, &code, &offset, NULL);
 	if (*out)
 		return 0;
 	pcre2.get_error_message(code, msg, sizeof(msg));
@@ -86,7 +86,7 @@ static void check_owner(struct spec_checker *sc, const struct agent *a,
 			     name_of(a), role);
 		return;
 	}
-	if (!text_matches_address_pattern(owner->s)) {
+	if (!text_is_email(owner->s)) {
 		findings_add(f, "MND103", &owner->loc, name_of(a), NULL,
 			     "%s owner '%s' is not an email address", role,
 			     owner->s);

@@ -76,6 +76,32 @@ expect_no_out "MND105"
 expect_eq "$(grep -c 'MND103' "$out")" 1 "findings of MND103"
 cp "$out" "$TMP/specs.out"
 
+# A final newline, written "\n" in the spec, must not get an address or
+# a name past a check: PCRE2's '$' would match before it, and the
+# address would differ from the same one without it, which hid from the
+# check that an owner does not approve a waiver of their own agent.
+NEWLINE=$TMP/newline
+mkdir -p "$NEWLINE"
+agent trailing-owner 'ana.silva@example.com\n' ben.carter@example.com \
+	>"$NEWLINE/owner.mandate"
+agent 'trailing-name\n' ana.silva@example.com ben.carter@example.com \
+	>"$NEWLINE/name.mandate"
+cp "$PATTERNS/gate.mandate" "$NEWLINE/"
+
+case_name "final newline in an owner or a name"
+run check --today 2026-12-01 --color never "$NEWLINE"
+expect_status 1
+expect_out "owner.mandate:5:17: error: technical owner 'ana.silva@example.com?' is not an email address [MND103 high]"
+expect_out "name.mandate:1:7: warning: agent name 'trailing-name?' does not match the gate's agent_name_pattern '^[a-z][a-z0-9-]*\$' [MND105 medium]"
+expect_eq "$(grep -c 'MND10[35]' "$out")" 2 "findings of MND103 and MND105"
+
+case_name "final newline in an owner without patterns"
+rm "$NEWLINE/gate.mandate"
+run check --today 2026-12-01 --color never "$NEWLINE"
+expect_status 1
+expect_out "owner.mandate:5:17: error: technical owner 'ana.silva@example.com?' is not an email address [MND103 high]"
+expect_no_out "MND105"
+
 BROKEN=$TMP/broken
 mkdir -p "$BROKEN"
 echo "not a shared object" >"$BROKEN/$SONAME"

@@ -19,7 +19,9 @@ struct loc;
  */
 #define PCRELIB_FUNCTIONS(X)						\
 	X(code_free) X(compile) X(get_error_message) X(match)		\
-	X(match_data_create) X(match_data_free)
+	X(match_context_create) X(match_context_free)			\
+	X(match_data_create) X(match_data_free)				\
+	X(set_depth_limit) X(set_match_limit)
 
 /* The PCRE2 functions that mandate calls, resolved with dlsym. */
 struct pcrelib {

@@ -77,9 +77,9 @@ expect_eq "$(grep -c 'MND103' "$out")" 1 "findings of MND103"
 cp "$out" "$TMP/specs.out"
 
 # A final newline, written "\n" in the spec, must not get an address or
-# a name past a check: PCRE2's '$' would match before it, and the
-# address would differ from the same one without it, which hid from the
-# check that an owner does not approve a waiver of their own agent.
+# a name past a check, because PCRE2's '$' would match before it. The
+# address would also differ from the same one without it, so the check
+# that owners do not approve waivers of their own agents missed it.
 NEWLINE=$TMP/newline
 mkdir -p "$NEWLINE"
 agent trailing-owner 'ana.silva@example.com\n' ben.carter@example.com \
@@ -101,6 +101,30 @@ run check --today 2026-12-01 --color never "$NEWLINE"
 expect_status 1
 expect_out "owner.mandate:5:17: error: technical owner 'ana.silva@example.com?' is not an email address [MND103 high]"
 expect_no_out "MND105"
+
+# A pattern that backtracks through every way to split its subject
+# reaches PCRE2's match limit, which mandate sets low. The pattern then
+# neither matches nor fails to, so the check stops with exit 2 and
+# nothing written, rather than report an owner or a name that may match.
+SLOW=$TMP/slow
+mkdir -p "$SLOW"
+cp "$SPECS"/*.mandate "$SLOW/"
+cat >"$SLOW/gate.mandate" <<'SPEC'
+gate {
+  owner_pattern      = "^(?:(.|.)*#|.+)$"
+  agent_name_pattern = "^(?:(.|.|.|.)*#|.+)$"
+}
+SPEC
+
+case_name "gate patterns reach the match limit"
+run check --today 2026-12-01 --color never "$SLOW"
+expect_status 2
+expect_err "gate.mandate:2:24: error: matching owner_pattern against '"
+expect_err "gate.mandate:3:24: error: matching agent_name_pattern against '"
+expect_err "' failed: match limit exceeded; write a pattern that backtracks less"
+expect_eq "$(grep -c 'error: matching' "$err")" 2 "errors of matching"
+expect_err "2 errors"
+[ -s "$out" ] && fail "check wrote findings although a pattern failed"
 
 BROKEN=$TMP/broken
 mkdir -p "$BROKEN"

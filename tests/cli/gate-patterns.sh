@@ -126,6 +126,25 @@ expect_eq "$(grep -c 'error: matching' "$err")" 2 "errors of matching"
 expect_err "2 errors"
 [ -s "$out" ] && fail "check wrote findings although a pattern failed"
 
+# The limits leave room for an ordinary pattern: on the longest string a
+# spec may hold, 2,048 bytes, this one needs 4,075 steps and as deep a
+# backtracking.
+LONG=$TMP/long
+mkdir -p "$LONG"
+agent long-owner "$(printf '%02036d' 0 | tr 0 a)@example.com" \
+	ben.carter@example.com >"$LONG/long.mandate"
+cat >"$LONG/gate.mandate" <<'SPEC'
+gate {
+  owner_pattern = "^(?:[a-z]|\\.)+@example\\.com$"
+}
+SPEC
+
+case_name "ordinary pattern on the longest owner"
+run check --today 2026-12-01 --color never "$LONG"
+expect_status 0
+expect_no_out "MND103"
+expect_no_err "error"
+
 BROKEN=$TMP/broken
 mkdir -p "$BROKEN"
 echo "not a shared object" >"$BROKEN/$SONAME"

@@ -577,8 +577,8 @@ static void check_pattern(struct parser *p, const struct sval *s,
 
 	if (!s->s || pcrelib_load(p->d, &s->loc, field) < 0)
 		return;
-	re = pcre2.compile((PCRE2_SPTR)s->s, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
-			   &code, &offset, NULL);
+	re = pcre2.compile((PCRE2_SPTR)s->s, PCRE2_ZERO_TERMINATED,
+			   PCRELIB_COMPILE_OPTIONS, &code, &offset, NULL);
 	if (re) {
 		pcre2.code_free(re);
 		return;

@@ -90,20 +90,15 @@ size_t edit_distance(const char *a, const char *b, size_t limit);
 bool text_is_placeholder(const char *text);
 
 /*
- * Return whether s has the form of an email address: no white space,
- * one '@' with text before it, and a '.' inside the part after it.
+ * Return whether s has the form of an email address: whether it is
+ * valid UTF-8 that matches ^[^@\s]+@[^@\s]+\.[^@\s]+$ as PCRE2 matches
+ * it with PCRE2_UTF and PCRE2_DOLLAR_ENDONLY, and has no control
+ * character or separator (Unicode categories Cc and Z) at all, so no
+ * final newline either. That is one '@' with text before it, and a '.'
+ * with text on both sides in the part after it. This is the check of
+ * an owner's address (rule MND103) and of a waiver's approver.
  */
 bool text_is_email(const char *s);
-
-/*
- * Return whether s matches ^[^@\s]+@[^@\s]+\.[^@\s]+$ as PCRE2 matches
- * it with PCRE2_UTF and no other option: s is valid UTF-8 (a subject
- * that is not fails to match), has no ASCII white space and one '@'
- * with text before it, the part after it has a '.' with text on both
- * sides, and one final newline is allowed, as '$' matches before it.
- * This is the check of an owner's address (rule MND103).
- */
-bool text_matches_address_pattern(const char *s);
 
 /*
  * Return the length in bytes (1 to 4) of the UTF-8 character at the

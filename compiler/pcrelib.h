@@ -19,7 +19,9 @@ struct loc;
  */
 #define PCRELIB_FUNCTIONS(X)						\
 	X(code_free) X(compile) X(get_error_message) X(match)		\
-	X(match_data_create) X(match_data_free)
+	X(match_context_create) X(match_context_free)			\
+	X(match_data_create) X(match_data_free)				\
+	X(set_depth_limit) X(set_match_limit)
 
 /* The PCRE2 functions that mandate calls, resolved with dlsym. */
 struct pcrelib {
@@ -27,6 +29,13 @@ struct pcrelib {
 	PCRELIB_FUNCTIONS(PCRELIB_MEMBER)
 #undef PCRELIB_MEMBER
 };
+
+/*
+ * The options every gate pattern is compiled with: UTF-8 text, and '$'
+ * matching only at the end of the subject, not before a final newline,
+ * so an address or a name with a trailing newline does not match.
+ */
+#define PCRELIB_COMPILE_OPTIONS (PCRE2_UTF | PCRE2_DOLLAR_ENDONLY)
 
 /* Filled by pcrelib_load. Every member is NULL before it succeeds. */
 extern struct pcrelib pcre2;

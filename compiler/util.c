@@ -155,43 +155,41 @@ bool text_is_placeholder(const char *text)
 	return false;
 }
 
+/*
+ * Return whether the character of len bytes at s is a control (Unicode
+ * category Cc: U+0000 to U+001F and U+007F to U+009F) or a separator.
+ * The separators (category Z) are the space, U+00A0, U+1680, U+2000 to
+ * U+200A, U+2028, U+2029, U+202F, U+205F and U+3000, the set in the
+ * tables of PCRE2 10.42 that tests/unit/address_pattern.c compares.
+ */
+static bool is_control_or_space(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp;
+
+	if (len == 1)
+		return u[0] <= 0x20 || u[0] == 0x7f;
+	if (len == 2) {
+		cp = (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
+		return cp <= 0x9f || cp == 0xa0;
+	}
+	if (len == 4)
+		return false;
+	cp = (uint32_t)(u[0] & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 |
+	     (u[2] & 0x3f);
+	return cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
+	       cp == 0x2028 || cp == 0x2029 || cp == 0x202f ||
+	       cp == 0x205f || cp == 0x3000;
+}
+
 bool text_is_email(const char *s)
 {
-	const char *at = strchr(s, '@');
-	const char *p, *dot;
-
-	if (!at || at == s || strchr(at + 1, '@'))
-		return false;
-	for (p = s; *p; p++)
-		if (isspace((unsigned char)*p))
-			return false;
-	if (!at[1])
-		return false;
-	dot = strchr(at + 2, '.');
-	return dot && dot[1];
-}
-
-/*
- * \s of PCRE2 without PCRE2_UCP: HT, LF, VT, FF, CR and space, the white
- * space of the "C" locale (pcre2pattern(3) of PCRE2 10.42). No character
- * above U+007F is in it, so NEL and NO-BREAK SPACE match [^@\s].
- */
-static bool is_pcre2_space(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-bool text_matches_address_pattern(const char *s)
-{
-	size_t n = strlen(s), at = 0, i;
+	size_t n = strlen(s), at = 0, i, len;
 	bool seen_at = false;
 
-	if (!utf8_valid(s))
-		return false;
-	if (n > 0 && s[n - 1] == '\n')
-		n--;
-	for (i = 0; i < n; i++) {
-		if (is_pcre2_space(s[i]))
+	for (i = 0; i < n; i += len) {
+		len = utf8_char_len(s + i, n - i);
+		if (len == 0 || is_control_or_space(s + i, len))
 			return false;
 		if (s[i] == '@') {
 			if (seen_at)

@@ -76,6 +76,75 @@ expect_no_out "MND105"
 expect_eq "$(grep -c 'MND103' "$out")" 1 "findings of MND103"
 cp "$out" "$TMP/specs.out"
 
+# A final newline, written "\n" in the spec, must not get an address or
+# a name past a check, because PCRE2's '$' would match before it. The
+# address would also differ from the same one without it, so the check
+# that owners do not approve waivers of their own agents missed it.
+NEWLINE=$TMP/newline
+mkdir -p "$NEWLINE"
+agent trailing-owner 'ana.silva@example.com\n' ben.carter@example.com \
+	>"$NEWLINE/owner.mandate"
+agent 'trailing-name\n' ana.silva@example.com ben.carter@example.com \
+	>"$NEWLINE/name.mandate"
+cp "$PATTERNS/gate.mandate" "$NEWLINE/"
+
+case_name "final newline in an owner or a name"
+run check --today 2026-12-01 --color never "$NEWLINE"
+expect_status 1
+expect_out "owner.mandate:5:17: error: technical owner 'ana.silva@example.com?' is not an email address [MND103 high]"
+expect_out "name.mandate:1:7: warning: agent name 'trailing-name?' does not match the gate's agent_name_pattern '^[a-z][a-z0-9-]*\$' [MND105 medium]"
+expect_eq "$(grep -c 'MND10[35]' "$out")" 2 "findings of MND103 and MND105"
+
+case_name "final newline in an owner without patterns"
+rm "$NEWLINE/gate.mandate"
+run check --today 2026-12-01 --color never "$NEWLINE"
+expect_status 1
+expect_out "owner.mandate:5:17: error: technical owner 'ana.silva@example.com?' is not an email address [MND103 high]"
+expect_no_out "MND105"
+
+# A pattern that backtracks through every way to split its subject
+# reaches PCRE2's match limit, which mandate sets low. The pattern then
+# neither matches nor fails to, so the check stops with exit 2 and
+# nothing written, rather than report an owner or a name that may match.
+SLOW=$TMP/slow
+mkdir -p "$SLOW"
+cp "$SPECS"/*.mandate "$SLOW/"
+cat >"$SLOW/gate.mandate" <<'SPEC'
+gate {
+  owner_pattern      = "^(?:(.|.)*#|.+)$"
+  agent_name_pattern = "^(?:(.|.|.|.)*#|.+)$"
+}
+SPEC
+
+case_name "gate patterns reach the match limit"
+run check --today 2026-12-01 --color never "$SLOW"
+expect_status 2
+expect_err "gate.mandate:2:24: error: matching owner_pattern against '"
+expect_err "gate.mandate:3:24: error: matching agent_name_pattern against '"
+expect_err "' failed: match limit exceeded; write a pattern that backtracks less"
+expect_eq "$(grep -c 'error: matching' "$err")" 2 "errors of matching"
+expect_err "2 errors"
+[ -s "$out" ] && fail "check wrote findings although a pattern failed"
+
+# The limits leave room for an ordinary pattern: on the longest string a
+# spec may hold, 2,048 bytes, this one needs 4,075 steps and as deep a
+# backtracking.
+LONG=$TMP/long
+mkdir -p "$LONG"
+agent long-owner "$(printf '%02036d' 0 | tr 0 a)@example.com" \
+	ben.carter@example.com >"$LONG/long.mandate"
+cat >"$LONG/gate.mandate" <<'SPEC'
+gate {
+  owner_pattern = "^(?:[a-z]|\\.)+@example\\.com$"
+}
+SPEC
+
+case_name "ordinary pattern on the longest owner"
+run check --today 2026-12-01 --color never "$LONG"
+expect_status 0
+expect_no_out "MND103"
+expect_no_err "error"
+
 BROKEN=$TMP/broken
 mkdir -p "$BROKEN"
 echo "not a shared object" >"$BROKEN/$SONAME"

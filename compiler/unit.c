@@ -643,6 +643,24 @@ static bool is_blank(const char *s)
 }
 
 /*
+ * Return whether the owner's text names the approver's address. Blanks
+ * and control characters around the owner's address do not hide it:
+ * "a@b.c\n" is still a@b.c, though not a valid address itself.
+ */
+static bool same_person(const char *owner, const char *approver)
+{
+	size_t n;
+
+	while (*owner && (unsigned char)*owner <= ' ')
+		owner++;
+	n = strlen(owner);
+	while (n && ((unsigned char)owner[n - 1] <= ' ' ||
+		     owner[n - 1] == 0x7f))
+		n--;
+	return n == strlen(approver) && !strncasecmp(owner, approver, n);
+}
+
+/*
  * Check what one waiver states: a real reason, an approver's address,
  * and an approver other than the technical owner of the agent waived
  * (owner, NULL when no spec claims the waived identity).
@@ -666,7 +684,7 @@ static void check_waiver_fields(struct diag *d, const struct waiver *w,
 			"'%s' is not an email address", w->approver.s);
 		return;
 	}
-	if (tech && tech->s && !strcasecmp(tech->s, w->approver.s)) {
+	if (tech && tech->s && same_person(tech->s, w->approver.s)) {
 		diag_at(d, DIAG_ERROR, &w->approver.loc, "waiver approver "
 			"'%s' is the technical owner of agent '%s'; someone "
 			"else must approve the waiver", w->approver.s,

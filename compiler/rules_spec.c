@@ -427,7 +427,8 @@ static const char *level_word(unsigned levels)
  *
  * TODO: a grant of every action on "*" that reaches no class compares
  * each of 22,000 actions with each class pattern, about 10 ms per
- * agent; comparing each resource type of a service once would do.
+ * agent. Comparing each resource type of a service once would be
+ * enough.
  */
 static bool reaches_class(const struct catalog *cat,
 			  const struct xresource *r, unsigned levels,

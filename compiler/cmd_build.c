@@ -2,6 +2,8 @@
 #include "cli.h"
 
 #include <cJSON.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -257,6 +259,79 @@ static void remove_stale(const char *dir, const struct emit_result *r,
 }
 
 /*
+ * Return the length of the name that a temporary file called entry was
+ * staged for, as stage_file names them ("NAME.tmp.XXXXXX"), or 0.
+ */
+static size_t staged_for(const char *entry)
+{
+	size_t n = strlen(entry), i;
+
+	if (n <= strlen(".tmp.XXXXXX") ||
+	    memcmp(entry + n - strlen(".tmp.XXXXXX"), ".tmp.", 5))
+		return 0;
+	for (i = n - 6; i < n; i++)
+		if (!isalnum((unsigned char)entry[i]))
+			return 0;
+	return n - strlen(".tmp.XXXXXX");
+}
+
+/*
+ * Remove the temporary files that a build killed before it could clean
+ * up (SIGKILL, the OOM killer) left beside files this build writes.
+ * Each directory of the build is read once; nothing else is touched.
+ */
+static void remove_leftovers(const char *dir, const struct emit_result *r,
+			     const char **paths)
+{
+	const char **dirs = xcalloc(r->n + 1, sizeof(*dirs));
+	struct buf rel = BUF_INIT;
+	size_t ndirs = 0, i;
+
+	for (i = 0; i < r->n; i++) {
+		const char *slash = strrchr(paths[i], '/');
+		size_t n = slash ? (size_t)(slash - paths[i]) : 0;
+
+		/*
+		 * Sorted, a directory's files are mostly side by side. A
+		 * directory met again later is only read again.
+		 */
+		if (ndirs && strlen(dirs[ndirs - 1]) == n &&
+		    !strncmp(dirs[ndirs - 1], paths[i], n))
+			continue;
+		dirs[ndirs++] = xstrndup(paths[i], n);
+	}
+	for (i = 0; i < ndirs; i++) {
+		char *full = dirs[i][0] ? out_path(dir, dirs[i])
+					: xstrdup(dir);
+		DIR *d = opendir(full);
+		struct dirent *e;
+
+		while (d && (e = readdir(d))) {
+			size_t n = staged_for(e->d_name);
+			char *path;
+
+			buf_reset(&rel);
+			if (dirs[i][0])
+				buf_addf(&rel, "%s/", dirs[i]);
+			buf_add(&rel, e->d_name, n);
+			if (!n || !produced(paths, r->n, buf_str(&rel)))
+				continue;
+			path = out_path(full, e->d_name);
+			if (unlink(path) == 0)
+				log_info("removed %s, left by a build that was "
+					 "killed", path);
+			free(path);
+		}
+		if (d)
+			closedir(d);
+		free(full);
+		free((char *)dirs[i]);
+	}
+	buf_release(&rel);
+	free(dirs);
+}
+
+/*
  * Write every file: all to temporary names first, then rename them, so
  * that a failure part way leaves the earlier build as it was. Each
  * directory made on the way is appended to created.
@@ -265,9 +340,12 @@ static int write_all(const char *dir, struct emit_result *r,
 		     const struct file_ids *ids, struct created_dirs *created)
 {
 	struct staged_file *staged = xcalloc(r->n + 1, sizeof(*staged));
+	const char **paths = sorted_paths(r);
 	size_t i;
 	int ret = 0;
 
+	remove_leftovers(dir, r, paths);
+	free(paths);
 	for (i = 0; i < r->n && !ret; i++) {
 		char *path = out_path(dir, r->files[i].path);
 		char *slash = strrchr(path, '/');

@@ -150,6 +150,29 @@ if [ -e "$S" ] || [ -e "$TMP/merge/aws/split-demo" ]; then
 fi
 expect_eq "$(cat "$TMP/merge/notes.txt")" kept "a file the build did not write"
 
+case_name "temporary files of a killed build are removed"
+# A build killed with SIGKILL cannot remove its staged files; the next
+# one removes those beside files it writes, and nothing else.
+TSP=$TMP/out/aws/ticket-summarizer/123456789012-role-ticket-summarizer
+echo partial >"$TSP/identity-policy.json.tmp.Ab3xYz"
+echo partial >"$TMP/out/manifest.json.tmp.Q1w2E3"
+echo mine >"$TSP/notes.txt.tmp.Ab3xYz"
+echo mine >"$TSP/identity-policy.json.tmp.short"
+echo mine >"$TSP/identity-policy.json.tmp.Ab-xYz"
+run build --target aws -v -o "$TMP/out" "$EX"
+expect_status 0
+for f in "$TSP/identity-policy.json.tmp.Ab3xYz" \
+	"$TMP/out/manifest.json.tmp.Q1w2E3"; do
+	[ -e "$f" ] && fail "$f is left behind"
+	expect_err "removed $f, left by a build that was killed"
+done
+for f in notes.txt.tmp.Ab3xYz identity-policy.json.tmp.short \
+	identity-policy.json.tmp.Ab-xYz; do
+	expect_eq "$(cat "$TSP/$f")" mine "$f, which no build of these specs stages"
+done
+rm -f "$TSP"/*.tmp.*
+expect_eq "$(find "$TMP/out" -type f | wc -l)" 20 "files after the rebuild"
+
 case_name "rebuild of 300 agents removes only the dropped ones"
 # Agents a0 to a299 in one spec; the rebuild keeps the even ones. The
 # names sort apart from the order they are written in (a10 before a2).

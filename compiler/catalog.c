@@ -68,6 +68,13 @@ struct catalog {
 		uint64_t hash;
 		struct match_pattern *tokens;
 		bool tokenized;
+		/*
+		 * Per resource type, whether its overlap with the pattern
+		 * is known and what it is: the memo, without its lookups,
+		 * for a pattern asked of thousands of actions in a row.
+		 */
+		uint64_t *known, *overlaps;
+		int names_star;		/* it matches the text "*": -1 unknown */
 	} last;
 };
 
@@ -964,6 +971,8 @@ void catalog_free(struct catalog *c)
 		match_template_free(c->rtemplates[i]);
 	free(c->rtemplates);
 	free(c->last.text);
+	free(c->last.known);
+	free(c->last.overlaps);
 	match_pattern_free(c->last.tokens);
 	free(c->own.text);
 	free(c->own.services);
@@ -1370,7 +1379,14 @@ static struct catalog *use_pattern(const struct catalog *cc,
 	grow_array((void **)&c->last.text, &c->last.cap, n + 1, 1);
 	memcpy(c->last.text, pattern, n + 1);
 	c->last.hash = hash_bytes(pattern, n);
+	c->last.names_star = -1;
 	c->memo->last_copy = NULL;
+	if (c->last.known) {
+		memset(c->last.known, 0,
+		       (c->t.nrtypes / 64 + 1) * sizeof(uint64_t));
+		memset(c->last.overlaps, 0,
+		       (c->t.nrtypes / 64 + 1) * sizeof(uint64_t));
+	}
 	match_pattern_free(c->last.tokens);
 	c->last.tokens = NULL;
 	c->last.tokenized = false;
@@ -1437,9 +1453,24 @@ bool catalog_action_applies(const struct catalog *cc,
 	if (!a->nrtypes)
 		return false;
 	c = use_pattern(cc, pattern);
-	for (i = 0; i < a->nrtypes; i++)
-		if (template_overlap(c, list_at(c, a->rtypes + i)))
+	if (!c->last.known) {
+		c->last.known = xcalloc(c->t.nrtypes / 64 + 1,
+					sizeof(uint64_t));
+		c->last.overlaps = xcalloc(c->t.nrtypes / 64 + 1,
+					   sizeof(uint64_t));
+	}
+	for (i = 0; i < a->nrtypes; i++) {
+		uint32_t rt = list_at(c, a->rtypes + i);
+		uint64_t bit = (uint64_t)1 << (rt % 64);
+
+		if (!(c->last.known[rt / 64] & bit)) {
+			c->last.known[rt / 64] |= bit;
+			if (template_overlap(c, rt))
+				c->last.overlaps[rt / 64] |= bit;
+		}
+		if (c->last.overlaps[rt / 64] & bit)
 			return true;
+	}
 	return false;
 }
 
@@ -1449,13 +1480,22 @@ bool catalog_action_overlap(const struct catalog *c,
 {
 	uint32_t i;
 
+	/*
+	 * "*" names every resource, so the other pattern decides: it
+	 * overlaps "*" itself, the resource of an action without types,
+	 * when it matches that text, and otherwise through a's types.
+	 */
+	if (!strcmp(p, "*") || !strcmp(q, "*")) {
+		const char *other = strcmp(p, "*") ? p : q;
+		struct catalog *mc = use_pattern(c, other);
+
+		if (mc->last.names_star < 0)
+			mc->last.names_star = match_resource(other, "*");
+		return mc->last.names_star ||
+		       catalog_action_applies(c, a, other);
+	}
 	if (match_resource(p, "*") && match_resource(q, "*"))
 		return true;
-	/* "*" names every resource, so the other pattern decides. */
-	if (!strcmp(p, "*"))
-		return catalog_action_applies(c, a, q);
-	if (!strcmp(q, "*"))
-		return catalog_action_applies(c, a, p);
 	for (i = 0; i < a->nrtypes; i++)
 		if (match_resource_overlap_in(p, q,
 					      catalog_text(c,

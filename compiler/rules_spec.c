@@ -425,9 +425,9 @@ static const char *level_word(unsigned levels)
  * that a pattern of class rc names: a resource of "*" overlaps every
  * class, but lambda:InvokeFunction cannot touch an S3 object.
  *
- * Each class pattern is taken in turn across every action, so that the
- * catalog answers a grant of all 22,000 actions from the overlaps of
- * the pattern it remembers for each resource type.
+ * Each class pattern is taken in turn across every action, so that for
+ * a grant of all 22,000 actions the catalog reuses the overlaps it
+ * keeps of the last pattern with each resource type.
  */
 static bool reaches_class(const struct catalog *cat,
 			  const struct xresource *r, unsigned levels,

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 
 #include "diag.h"
+#include "dynlib.h"
 
 /*
  * The Makefile reads the soname from the libgit2.so that the headers
@@ -16,18 +17,11 @@
 struct gitlib git;
 
 /* Each member of struct gitlib with the name of the symbol it holds. */
-static const struct {
-	const char *name;
-	size_t offset;
-} symbols[] = {
+static const struct dynlib_symbol symbols[] = {
 #define GITLIB_SYMBOL(name) { "git_" #name, offsetof(struct gitlib, name) },
 	GITLIB_FUNCTIONS(GITLIB_SYMBOL)
 #undef GITLIB_SYMBOL
 };
-
-/* dlsym returns a function as a void *, which must fit in the table. */
-_Static_assert(sizeof(void *) == sizeof(git.libgit2_init),
-	       "function pointers differ in size from void *");
 
 static void note_install(struct diag *d)
 {
@@ -37,18 +31,10 @@ static void note_install(struct diag *d)
 		   "installed libgit2");
 }
 
-static const char *dl_message(void)
-{
-	const char *msg = dlerror();
-
-	return msg ? msg : "the dynamic loader gave no reason";
-}
-
 int gitlib_load(struct diag *d)
 {
 	static void *handle;
-	struct gitlib table;
-	size_t i;
+	const char *missing, *why;
 
 	if (handle)
 		return 0;
@@ -58,31 +44,17 @@ int gitlib_load(struct diag *d)
 	 * first call. A library whose functions all resolve stays loaded
 	 * until exit, so opening a repository again does not reload it.
 	 */
-	dlerror();
-	handle = dlopen(LIBGIT2_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!handle) {
+	handle = dynlib_open(LIBGIT2_SONAME, RTLD_NOW | RTLD_LOCAL, symbols,
+			     ARRAY_SIZE(symbols), &git, sizeof(git), &missing,
+			     &why);
+	if (handle)
+		return 0;
+	if (missing)
+		diag_plain(d, DIAG_ERROR, "cannot find '%s' in "
+			   LIBGIT2_SONAME ": %s", missing, why);
+	else
 		diag_plain(d, DIAG_ERROR, "cannot load " LIBGIT2_SONAME ": %s",
-			   dl_message());
-		note_install(d);
-		return -1;
-	}
-
-	for (i = 0; i < ARRAY_SIZE(symbols); i++) {
-		void *fn;
-
-		dlerror();
-		fn = dlsym(handle, symbols[i].name);
-		if (!fn) {
-			diag_plain(d, DIAG_ERROR, "cannot find '%s' in "
-				   LIBGIT2_SONAME ": %s", symbols[i].name,
-				   dl_message());
-			note_install(d);
-			dlclose(handle);
-			handle = NULL;
-			return -1;
-		}
-		memcpy((char *)&table + symbols[i].offset, &fn, sizeof(fn));
-	}
-	git = table;
-	return 0;
+			   why);
+	note_install(d);
+	return -1;
 }

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 
 #include "diag.h"
+#include "dynlib.h"
 
 /*
  * The Makefile reads the soname from the libpcre2-8.so that the headers
@@ -20,19 +21,12 @@ struct pcrelib pcre2;
 #define EXPAND_QUOTE(x) QUOTE(x)
 
 /* Each member of struct pcrelib with the name of the symbol it holds. */
-static const struct {
-	const char *name;
-	size_t offset;
-} symbols[] = {
+static const struct dynlib_symbol symbols[] = {
 #define PCRELIB_SYMBOL(name) \
 	{ EXPAND_QUOTE(pcre2_##name), offsetof(struct pcrelib, name) },
 	PCRELIB_FUNCTIONS(PCRELIB_SYMBOL)
 #undef PCRELIB_SYMBOL
 };
-
-/* dlsym returns a function as a void *, which must fit in the table. */
-_Static_assert(sizeof(void *) == sizeof(pcre2.compile),
-	       "function pointers differ in size from void *");
 
 /* Say once per run how to get PCRE2, after the first error. */
 static void note_install(struct diag *d)
@@ -48,18 +42,10 @@ static void note_install(struct diag *d)
 		   "mandate again against the installed PCRE2");
 }
 
-static const char *dl_message(void)
-{
-	const char *msg = dlerror();
-
-	return msg ? msg : "the dynamic loader gave no reason";
-}
-
 int pcrelib_load(struct diag *d, const struct loc *at, const char *field)
 {
 	static void *handle;
-	struct pcrelib table;
-	size_t i;
+	const char *missing, *why;
 
 	if (handle)
 		return 0;
@@ -68,33 +54,20 @@ int pcrelib_load(struct diag *d, const struct loc *at, const char *field)
 	 * RTLD_LAZY: PCRE2 needs only the C library, so its own symbols
 	 * do not fail to resolve later. Binding them all at once raised
 	 * the median peak RSS of 20 checks of the bundled example by
-	 * about 30 kB. Each function mandate calls is looked up below.
+	 * about 30 kB. dynlib_open still looks up each function mandate calls.
 	 */
-	dlerror();
-	handle = dlopen(PCRE2_SONAME, RTLD_LAZY | RTLD_LOCAL);
-	if (!handle) {
+	handle = dynlib_open(PCRE2_SONAME, RTLD_LAZY | RTLD_LOCAL, symbols,
+			     ARRAY_SIZE(symbols), &pcre2, sizeof(pcre2),
+			     &missing, &why);
+	if (handle)
+		return 0;
+	if (missing)
+		diag_at(d, DIAG_ERROR, at, "cannot find '%s' in "
+			PCRE2_SONAME ", which '%s' needs: %s", missing, field,
+			why);
+	else
 		diag_at(d, DIAG_ERROR, at, "cannot load " PCRE2_SONAME
-			", which '%s' needs: %s", field, dl_message());
-		note_install(d);
-		return -1;
-	}
-
-	for (i = 0; i < ARRAY_SIZE(symbols); i++) {
-		void *fn;
-
-		dlerror();
-		fn = dlsym(handle, symbols[i].name);
-		if (!fn) {
-			diag_at(d, DIAG_ERROR, at, "cannot find '%s' in "
-				PCRE2_SONAME ", which '%s' needs: %s",
-				symbols[i].name, field, dl_message());
-			note_install(d);
-			dlclose(handle);
-			handle = NULL;
-			return -1;
-		}
-		memcpy((char *)&table + symbols[i].offset, &fn, sizeof(fn));
-	}
-	pcre2 = table;
-	return 0;
+			", which '%s' needs: %s", field, why);
+	note_install(d);
+	return -1;
 }

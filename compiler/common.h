@@ -90,11 +90,11 @@ size_t edit_distance(const char *a, const char *b, size_t limit);
 bool text_is_placeholder(const char *text);
 
 /*
- * Return whether s has the form of an email address: whether it is
- * valid UTF-8 that matches ^[^@\s]+@[^@\s]+\.[^@\s]+$ as PCRE2 matches
- * it with PCRE2_UTF and PCRE2_DOLLAR_ENDONLY, and has no control
- * character or separator (Unicode categories Cc and Z) at all, so no
- * final newline either. That is one '@' with text before it, and a '.'
+ * Return whether s has the form of an email address. It must be valid
+ * UTF-8 that matches ^[^@\s]+@[^@\s]+\.[^@\s]+$ as PCRE2 matches it
+ * with PCRE2_UTF and PCRE2_DOLLAR_ENDONLY. It must contain no control
+ * character or separator (Unicode categories Cc and Z), so no final
+ * newline either. That is one '@' with text before it, and a '.'
  * with text on both sides in the part after it. This is the check of
  * an owner's address (rule MND103) and of a waiver's approver.
  */

@@ -90,7 +90,7 @@ void source_release_all(struct source *s);
 /*
  * Check that the file of a mapped text keeps the size and modification
  * time it had when mapped, because a rewrite of the same size raises no
- * SIGBUS, then close the file; the mapping stays. Call it once, after
+ * SIGBUS. Then close the file, keeping the mapping. Call it once, after
  * the text is converted. Returns 0, or -1 after reporting the change
  * to d.
  *

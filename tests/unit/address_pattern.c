@@ -6,11 +6,11 @@
 
 /*
  * text_is_email against PCRE2 itself. The rule it implements is two
- * PCRE2 patterns, both compiled with PCRE2_UTF: the subject must match
- * ADDRESS_PATTERN, compiled with PCRE2_DOLLAR_ENDONLY too so '$' is the
- * end of the subject and a final newline fails, and must not contain
- * any character that FORBIDDEN matches, a control or a separator. The
- * subject is NUL-terminated. Any negative return of pcre2_match (no
+ * PCRE2 patterns, both compiled with PCRE2_UTF. The subject must match
+ * ADDRESS_PATTERN, also compiled with PCRE2_DOLLAR_ENDONLY, so '$' is
+ * the end of the subject and a final newline fails. It must not
+ * contain any character that FORBIDDEN matches: a control character
+ * or a separator. The subject is NUL-terminated. Any negative return of pcre2_match (no
  * match, or a subject that is not valid UTF-8) counts as no match, and
  * a subject that is not valid UTF-8 never matches ADDRESS_PATTERN.
  */

@@ -884,7 +884,7 @@ static void test_catalog__builtin_block_read_from_program(void)
 
 /*
  * Every query of the compiled-in catalog, read through the copy,
- * answers as the parsed catalog does.
+ * returns what the parsed catalog returns.
  */
 static void test_catalog__builtin_queries_equal_parsed(void)
 {
